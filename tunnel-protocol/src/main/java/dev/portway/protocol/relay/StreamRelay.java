@@ -1,0 +1,240 @@
+package dev.portway.protocol.relay;
+
+import dev.portway.protocol.ErrorCode;
+import dev.portway.protocol.mux.StreamHandler;
+import dev.portway.protocol.mux.TunnelStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+
+/**
+ * Joins one socket (a public connection on the server, a local connection on the client) to one
+ * {@link TunnelStream}, in both directions, honouring half-close.
+ *
+ * <p>Socket to stream: the socket's auto-read is off and the next chunk is read only when the stream has
+ * credit again, so a stream never holds more than one read beyond its window. Stream to socket: bytes are
+ * handed back as credit only once the socket has taken them, so a slow reader on the socket throttles its
+ * stream and nothing else.
+ *
+ * <p>Threading: all state on {@code home}, the socket's event loop; stream callbacks hop there. Reference
+ * counting: owns stream bytes until the socket write completes; bytes that arrive before the socket connects
+ * wait in a queue bounded by the stream's window. Closing: the socket closes once both directions have
+ * finished, or at once when the stream is reset; a socket that closes early resets the stream.
+ */
+public final class StreamRelay extends ChannelInboundHandlerAdapter implements StreamHandler {
+    private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
+
+    private final EventLoop home;
+    private final String label;
+    private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
+    private final Runnable readNext = this::readNext;
+    private TunnelStream stream;
+    private Channel socket;
+    private boolean socketActive;
+    private boolean started;
+    private boolean inputFinished;
+    private boolean peerFinished;
+    private boolean outputShutdown;
+    private boolean ended;
+
+    /**
+     * @param home the event loop the socket is (or will be) registered with
+     * @param label context for log lines, such as {@code tunnel=ssh stream=4}
+     */
+    public StreamRelay(EventLoop home, String label) {
+        this.home = home;
+        this.label = label;
+    }
+
+    /** Sets the stream once it exists; on the server the stream opens after the public connection was accepted. */
+    public void attachStream(TunnelStream stream) {
+        onHome(() -> {
+            this.stream = stream;
+            if (ended) {
+                stream.reset(ErrorCode.CANCEL, "connection closed before the stream opened");
+                return;
+            }
+            maybeStart();
+        });
+    }
+
+    // ---- socket side ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        socket = ctx.channel();
+        socket.config().setAutoRead(false);
+        if (socket.isActive()) {
+            socketActive = true;
+            maybeStart();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        socketActive = true;
+        maybeStart();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf && stream != null && !ended) {
+            stream.write(buf);
+        } else {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (stream != null && !ended && !inputFinished) {
+            stream.whenWritable(readNext);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputFinished = true;
+            if (stream != null) {
+                stream.finish();
+            }
+            closeIfDone();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!ended) {
+            ended = true;
+            releaseEarly();
+            if (stream != null && !(inputFinished && outputShutdown)) {
+                stream.reset(ErrorCode.CANCEL, "connection closed");
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("[{}] connection error: {}", label, cause.toString());
+        ctx.close();
+    }
+
+    // ---- stream side ----
+
+    @Override
+    public void onData(TunnelStream stream, ByteBuf data) {
+        onHome(() -> {
+            if (ended) {
+                data.release();
+            } else if (!socketActive) {
+                early.add(data);
+            } else {
+                writeToSocket(data);
+            }
+        });
+    }
+
+    @Override
+    public void onFinish(TunnelStream stream) {
+        onHome(() -> {
+            peerFinished = true;
+            if (socketActive) {
+                shutdownOutput();
+            }
+        });
+    }
+
+    @Override
+    public void onReset(TunnelStream stream, ErrorCode code, String reason) {
+        onHome(() -> {
+            log.debug("[{}] stream reset: {} {}", label, code, reason);
+            ended = true;
+            releaseEarly();
+            if (socket != null) {
+                socket.close();
+            }
+        });
+    }
+
+    // ---- plumbing ----
+
+    private void maybeStart() {
+        if (started || stream == null || !socketActive || ended) {
+            return;
+        }
+        started = true;
+        ByteBuf data;
+        while ((data = early.poll()) != null) {
+            writeToSocket(data);
+        }
+        if (peerFinished) {
+            shutdownOutput();
+        }
+        stream.whenWritable(readNext);
+    }
+
+    private void readNext() {
+        if (!ended && !inputFinished) {
+            socket.read();
+        }
+    }
+
+    private void writeToSocket(ByteBuf data) {
+        int bytes = data.readableBytes();
+        TunnelStream s = stream;
+        socket.writeAndFlush(data).addListener(f -> {
+            if (f.isSuccess()) {
+                s.consumed(bytes);
+            }
+        });
+    }
+
+    /** Half-closes the socket after everything written so far; shutting down earlier would drop queued bytes. */
+    private void shutdownOutput() {
+        socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (f.isSuccess() && socket instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput().addListener(done -> {
+                    outputShutdown = true;
+                    closeIfDone();
+                });
+            } else {
+                socket.close();
+            }
+        });
+    }
+
+    private void closeIfDone() {
+        if (inputFinished && outputShutdown) {
+            ended = true;
+            socket.close();
+        }
+    }
+
+    private void releaseEarly() {
+        ByteBuf data;
+        while ((data = early.poll()) != null) {
+            data.release();
+        }
+    }
+
+    private void onHome(Runnable task) {
+        if (home.inEventLoop()) {
+            task.run();
+        } else {
+            home.execute(task);
+        }
+    }
+}
