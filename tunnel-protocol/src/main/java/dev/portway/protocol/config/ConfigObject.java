@@ -233,7 +233,8 @@ public final class ConfigObject {
         try {
             return HostPort.parse(s, defaultPort);
         } catch (IllegalArgumentException e) {
-            invalid(key, expected);
+            // Shown as the text that was parsed: `local: 22` is the string "22" missing its host.
+            reader.problem(childPath(key), expected, ConfigReader.quote(s));
             return null;
         }
     }
@@ -247,7 +248,8 @@ public final class ConfigObject {
         try {
             return PortRanges.parse(s);
         } catch (IllegalArgumentException e) {
-            invalid(key, "expected ports and ranges such as 2000-3000,5353 within 1-65535");
+            reader.problem(childPath(key), "expected ports and ranges such as 2000-3000,5353 within 1-65535",
+                    ConfigReader.quote(s));
             return defaultValue;
         }
     }

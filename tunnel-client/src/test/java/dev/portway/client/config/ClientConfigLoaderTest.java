@@ -1,0 +1,291 @@
+package dev.portway.client.config;
+
+import dev.portway.protocol.config.ConfigException;
+import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.control.TunnelType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClientConfigLoaderTest {
+    private static final String FP_HEX = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("client.yaml"), yaml);
+    }
+
+    private ClientConfig load(String yaml) throws Exception {
+        return ClientConfigLoader.load(write(yaml));
+    }
+
+    private List<String> problems(String yaml) throws IOException {
+        Path file = write(yaml);
+        try {
+            ClientConfigLoader.load(file);
+        } catch (ConfigException e) {
+            assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
+            return e.problems();
+        }
+        throw new AssertionError("expected a ConfigException");
+    }
+
+    private static String minimal(String tunnelsAndMore) {
+        return """
+                server: tunnel.example.com:7000
+                token: secret-token-value
+                tls:
+                  fingerprint: sha256:%s
+                """.formatted(FP_HEX) + tunnelsAndMore;
+    }
+
+    private static final String ONE_TUNNEL = """
+            tunnels:
+              - {name: ssh, type: tcp, local: 127.0.0.1:22}
+            """;
+
+    @Test
+    void fullFileReadsEveryField() throws Exception {
+        Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        ClientConfig c = load("""
+                server: tunnel.example.com:7443
+                token: secret-token-value
+                clientId: laptop-1
+                tls:
+                  ca: ca.pem
+                  serverName: tunnel.example.com
+                tunnels:
+                  - name: ssh
+                    type: tcp
+                    local: 127.0.0.1:22
+                    remotePort: 2222
+                  - name: web_8080
+                    type: tcp
+                    local: "[::1]:8080"
+                reconnect:
+                  initial: 500ms
+                  max: 2m
+                  factor: 1.5
+                  jitter: false
+                dialTimeout: 5s
+                keepAliveInterval: 15
+                keepAliveMissed: 4
+                """);
+        assertThat(c.server()).isEqualTo(new HostPort("tunnel.example.com", 7443));
+        assertThat(c.token()).isEqualTo("secret-token-value");
+        assertThat(c.clientId()).isEqualTo("laptop-1");
+        assertThat(c.tls()).isEqualTo(new ClientTlsConfig(null, dir.resolve("ca.pem").toAbsolutePath(), false,
+                "tunnel.example.com"));
+        assertThat(c.tunnels()).containsExactly(
+                new TunnelConfig("ssh", TunnelType.TCP, new HostPort("127.0.0.1", 22), 2222),
+                new TunnelConfig("web_8080", TunnelType.TCP, new HostPort("::1", 8080), 0));
+        assertThat(c.reconnect()).isEqualTo(
+                new ReconnectConfig(Duration.ofMillis(500), Duration.ofMinutes(2), 1.5, false));
+        assertThat(c.dialTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.keepAliveInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.keepAliveMissed()).isEqualTo(4);
+        assertThat(c.toString()).doesNotContain("secret-token-value");
+    }
+
+    @Test
+    void minimalFileGetsTheDefaults() throws Exception {
+        ClientConfig c = load("""
+                server: tunnel.example.com
+                token: t
+                tls:
+                  fingerprint: "SHA256:%s"
+                tunnels:
+                  - {name: ssh, type: tcp, local: 127.0.0.1:22}
+                """.formatted(FP_HEX.toUpperCase().replaceAll("(..)(?!$)", "$1:")));
+        assertThat(c.server()).isEqualTo(new HostPort("tunnel.example.com", 7000));
+        assertThat(c.clientId()).isNull();
+        assertThat(c.tls().fingerprint()).isEqualTo(FP_HEX);
+        assertThat(c.tls().fingerprintWithPrefix()).isEqualTo("sha256:" + FP_HEX);
+        assertThat(c.tls().serverName()).isNull();
+        assertThat(c.tunnels().get(0).remotePort()).isZero();
+        assertThat(c.reconnect()).isEqualTo(ReconnectConfig.DEFAULTS);
+        assertThat(c.reconnect()).isEqualTo(new ReconnectConfig(Duration.ofSeconds(1), Duration.ofSeconds(60), 2.0, true));
+        assertThat(c.dialTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.keepAliveInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.keepAliveMissed()).isEqualTo(3);
+    }
+
+    @Test
+    void insecureIsAcceptedOnlyWhenExplicit() throws Exception {
+        ClientConfig c = load("""
+                server: 127.0.0.1:7000
+                token: t
+                tls: {insecure: true}
+                """ + ONE_TUNNEL);
+        assertThat(c.tls().insecure()).isTrue();
+        assertThat(c.tls().fingerprint()).isNull();
+        assertThat(c.tls().ca()).isNull();
+    }
+
+    @Test
+    void localWithoutPortIsRejectedWithItsPath() throws Exception {
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: web, type: tcp, local: 127.0.0.1:80}
+                  - {name: ssh, type: tcp, local: "22"}
+                """))).containsExactly("client.yaml: tunnels[1].local: expected host:port, got \"22\"");
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: ssh, type: tcp, local: 22}
+                """))).containsExactly("client.yaml: tunnels[0].local: expected host:port, got \"22\"");
+    }
+
+    @Test
+    void unknownKeyIsRejected() throws Exception {
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: ssh, type: tcp, local: 127.0.0.1:22, remote_port: 22}
+                """))).containsExactly(
+                "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort");
+        assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
+                "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
+                        + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed");
+    }
+
+    @Test
+    void missingTlsFailsClosed() throws Exception {
+        assertThat(problems("""
+                server: tunnel.example.com
+                token: t
+                """ + ONE_TUNNEL)).containsExactly(
+                "client.yaml: tls: expected one of fingerprint, ca or insecure: true, got nothing");
+        assertThat(problems("""
+                server: tunnel.example.com
+                token: t
+                tls: {insecure: false, serverName: x.example}
+                """ + ONE_TUNNEL)).containsExactly(
+                "client.yaml: tls: expected one of fingerprint, ca or insecure: true, got nothing");
+    }
+
+    @Test
+    void moreThanOneTlsModeIsRejected() throws Exception {
+        assertThat(problems("""
+                server: tunnel.example.com
+                token: t
+                tls: {fingerprint: "sha256:%s", insecure: true}
+                """.formatted(FP_HEX) + ONE_TUNNEL)).containsExactly(
+                "client.yaml: tls: expected only one of fingerprint, ca or insecure: true, got fingerprint and insecure");
+    }
+
+    @Test
+    void malformedFingerprintIsRejected() throws Exception {
+        assertThat(problems("""
+                server: tunnel.example.com
+                token: t
+                tls: {fingerprint: "abcd"}
+                """ + ONE_TUNNEL)).containsExactly(
+                "client.yaml: tls.fingerprint: expected sha256: followed by 64 hex digits, got \"abcd\"");
+        assertThat(problems("""
+                server: tunnel.example.com
+                token: t
+                tls: {fingerprint: "%s"}
+                """.formatted(FP_HEX) + ONE_TUNNEL)).containsExactly(
+                "client.yaml: tls.fingerprint: expected sha256: followed by 64 hex digits, got \"" + FP_HEX + "\"");
+    }
+
+    @Test
+    void caFileMustExistAndResolvesAgainstTheConfigDirectory() throws Exception {
+        assertThat(problems("""
+                server: tunnel.example.com
+                token: t
+                tls: {ca: certs/ca.pem}
+                """ + ONE_TUNNEL)).containsExactly("client.yaml: tls.ca: expected a PEM file that exists, got \""
+                + dir.toAbsolutePath().resolve("certs/ca.pem") + "\"");
+    }
+
+    @Test
+    void requiredFieldsAreNamed() throws Exception {
+        assertThat(problems("tls: {insecure: true}\n")).containsExactly(
+                "client.yaml: server: expected host or host:port, got nothing",
+                "client.yaml: token: expected a secret of at least 1 characters, got nothing",
+                "client.yaml: tunnels: expected a list of at least one tunnel, got nothing");
+        assertThat(problems(minimal("tunnels: []\n"))).containsExactly(
+                "client.yaml: tunnels: expected a list of at least one tunnel, got a list");
+    }
+
+    @Test
+    void tunnelFieldsAreChecked() throws Exception {
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: "bad name", type: tcp, local: 127.0.0.1:22}
+                  - {name: ssh, type: udp, local: 127.0.0.1:22, remotePort: 70000}
+                  - {name: ssh, type: tcp, local: 127.0.0.1:23}
+                  - {type: tcp, local: 127.0.0.1:24}
+                  - {name: web}
+                """))).containsExactly(
+                "client.yaml: tunnels[0].name: expected 1 to 64 characters of a-z, A-Z, 0-9, _ and -, got \"bad name\"",
+                "client.yaml: tunnels[1].type: expected one of tcp, got \"udp\"",
+                "client.yaml: tunnels[1].remotePort: expected an integer between 0 and 65535, got 70000",
+                "client.yaml: tunnels[2].name: expected a name not used by another tunnel, got \"ssh\"",
+                "client.yaml: tunnels[3].name: expected a non-empty string, got nothing",
+                "client.yaml: tunnels[4].type: expected one of tcp, got nothing",
+                "client.yaml: tunnels[4].local: expected host:port, got nothing");
+    }
+
+    @Test
+    void reconnectAndTimingsAreChecked() throws Exception {
+        assertThat(problems(minimal(ONE_TUNNEL + """
+                reconnect: {initial: 5s, max: 1s, factor: 0.5, jitter: sometimes}
+                dialTimeout: 0s
+                keepAliveInterval: soon
+                keepAliveMissed: 0
+                """))).containsExactly(
+                "client.yaml: reconnect.factor: expected a number between 1 and 10, got 0.5",
+                "client.yaml: reconnect.jitter: expected true or false, got \"sometimes\"",
+                "client.yaml: reconnect.max: expected at least initial (5s), got \"1s\"",
+                "client.yaml: dialTimeout: expected a duration between 1ms and 10m, got \"0s\"",
+                "client.yaml: keepAliveInterval: expected a duration such as 10s, 500ms, 2m, 1h or a number of "
+                        + "seconds, got \"soon\"",
+                "client.yaml: keepAliveMissed: expected an integer between 1 and 100, got 0");
+    }
+
+    @Test
+    void severalProblemsAcrossTheFileAreReportedTogether() throws Exception {
+        List<String> problems = problems("""
+                server: "tunnel.example.com:http"
+                token: ""
+                tls: {fingerprint: "sha256:xyz"}
+                tunnels:
+                  - {name: ssh, type: tcp, local: "22", remote_port: 22}
+                dialTimeout: forever
+                """);
+        assertThat(problems).containsExactly(
+                "client.yaml: server: expected host or host:port, got \"tunnel.example.com:http\"",
+                "client.yaml: token: expected a secret of at least 1 characters, got a secret of 0 characters",
+                "client.yaml: tls.fingerprint: expected sha256: followed by 64 hex digits, got \"sha256:xyz\"",
+                "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort",
+                "client.yaml: tunnels[0].local: expected host:port, got \"22\"",
+                "client.yaml: dialTimeout: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, "
+                        + "got \"forever\"");
+    }
+
+    @Test
+    void yamlSyntaxErrorHasLineAndColumn() throws Exception {
+        assertThat(problems("server: [unclosed\ntoken: t\n")).singleElement().asString()
+                .startsWith("client.yaml: line ")
+                .contains(", column ")
+                .contains("invalid YAML: ");
+    }
+
+    @Test
+    void tlsConfigRecordFailsClosedWhenBuiltInCode() {
+        assertThatThrownBy(() -> new ClientTlsConfig(null, null, false, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ClientTlsConfig.pinned("sha256:" + FP_HEX.toUpperCase()).fingerprint()).isEqualTo(FP_HEX);
+    }
+}
