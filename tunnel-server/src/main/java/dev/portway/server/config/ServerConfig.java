@@ -1,0 +1,86 @@
+package dev.portway.server.config;
+
+import dev.portway.protocol.config.PortRanges;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@code server.yaml} says, validated by {@link ServerConfigLoader}; {@link #defaults()} is the server
+ * run without a file. The constants below are the only place where the server's defaults are written down.
+ *
+ * @param bind address the control and public listeners bind to
+ * @param controlPort port of the TLS control listener; 0 picks an ephemeral port (tests)
+ * @param allowPorts ports clients may ask for as a tunnel's remote port
+ * @param dataDir generated certificate and other state; relative to the file's directory, or to the working
+ *                directory when there is no file
+ * @param tls certificate files; both null means a self-signed certificate is generated under {@code dataDir}
+ * @param auth accepted client tokens
+ * @param handshakeTimeout TLS handshake plus HELLO/AUTH must finish within this
+ * @param keepAliveInterval how often a PING is sent on the control stream
+ * @param keepAliveMissed intervals without an answer after which a client is considered gone
+ * @param shutdownGrace how long open streams may drain on shutdown
+ * @param publicHost host name shown to clients for their tunnels; null means the client shows the host it dialed
+ */
+public record ServerConfig(
+        String bind,
+        int controlPort,
+        PortRanges allowPorts,
+        Path dataDir,
+        ServerTlsConfig tls,
+        AuthConfig auth,
+        Duration handshakeTimeout,
+        Duration keepAliveInterval,
+        int keepAliveMissed,
+        Duration shutdownGrace,
+        String publicHost) {
+
+    public static final String DEFAULT_BIND = "0.0.0.0";
+    public static final int DEFAULT_CONTROL_PORT = 7000;
+    public static final PortRanges DEFAULT_ALLOW_PORTS = PortRanges.of(1025, 65535);
+    public static final Path DEFAULT_DATA_DIR = Path.of("data");
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(10);
+    public static final int DEFAULT_KEEP_ALIVE_MISSED = 3;
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    public ServerConfig {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(allowPorts, "allowPorts");
+        Objects.requireNonNull(dataDir, "dataDir");
+        tls = tls == null ? ServerTlsConfig.NONE : tls;
+        auth = auth == null ? AuthConfig.NONE : auth;
+        Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (controlPort < 0 || controlPort > 65535) {
+            throw new IllegalArgumentException("controlPort out of range: " + controlPort);
+        }
+        if (keepAliveMissed < 1) {
+            throw new IllegalArgumentException("keepAliveMissed must be at least 1: " + keepAliveMissed);
+        }
+    }
+
+    /** The server with no configuration file; {@code dataDir} is {@code ./data} in the working directory. */
+    public static ServerConfig defaults() {
+        return new ServerConfig(DEFAULT_BIND, DEFAULT_CONTROL_PORT, DEFAULT_ALLOW_PORTS, DEFAULT_DATA_DIR,
+                ServerTlsConfig.NONE, AuthConfig.NONE, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_KEEP_ALIVE_INTERVAL,
+                DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null);
+    }
+
+    public ServerConfig withControlPort(int port) {
+        return new ServerConfig(bind, port, allowPorts, dataDir, tls, auth, handshakeTimeout, keepAliveInterval,
+                keepAliveMissed, shutdownGrace, publicHost);
+    }
+
+    public ServerConfig withDataDir(Path dir) {
+        return new ServerConfig(bind, controlPort, allowPorts, dir, tls, auth, handshakeTimeout, keepAliveInterval,
+                keepAliveMissed, shutdownGrace, publicHost);
+    }
+
+    public ServerConfig withAuth(AuthConfig newAuth) {
+        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, newAuth, handshakeTimeout,
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost);
+    }
+}

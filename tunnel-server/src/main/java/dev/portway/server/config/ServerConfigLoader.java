@@ -1,0 +1,114 @@
+package dev.portway.server.config;
+
+import dev.portway.protocol.config.ConfigException;
+import dev.portway.protocol.config.ConfigObject;
+import dev.portway.protocol.config.ConfigReader;
+import dev.portway.protocol.config.PortRanges;
+import io.netty.util.NetUtil;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates {@code server.yaml}: the one place where the server's file format is checked. Every problem
+ * is collected and reported together.
+ *
+ * <pre>
+ * bind: 0.0.0.0
+ * controlPort: 7000
+ * allowPorts: 1025-65535
+ * dataDir: data                # relative to this file
+ * tls: {cert: server.crt, key: server.key}   # both or neither
+ * auth:
+ *   tokens: [...]              # each at least 16 characters
+ * handshakeTimeout: 10s
+ * keepAliveInterval: 10s
+ * keepAliveMissed: 3
+ * shutdownGrace: 10s
+ * publicHost: tunnel.example.com
+ * </pre>
+ */
+public final class ServerConfigLoader {
+    private static final Duration MIN_DURATION = Duration.ofMillis(1);
+    private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+    private static final Pattern HOST_NAME =
+            Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+
+    private ServerConfigLoader() {
+    }
+
+    public static ServerConfig load(Path file) throws ConfigException {
+        ConfigReader reader = ConfigReader.read(file);
+        ServerConfig config = read(reader);
+        reader.throwIfProblems();
+        return config;
+    }
+
+    /** Returns null when the reader has collected problems; the caller throws them. */
+    static ServerConfig read(ConfigReader reader) {
+        ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
+                "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost");
+
+        String bind = root.has("bind") ? root.string("bind") : ServerConfig.DEFAULT_BIND;
+        if (bind != null && !NetUtil.isValidIpV4Address(bind) && !NetUtil.isValidIpV6Address(bind)
+                && !HOST_NAME.matcher(bind).matches()) {
+            root.invalid("bind", "expected an IP address or host name without a port");
+        }
+        int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
+        PortRanges allowPorts = root.portRanges("allowPorts", ServerConfig.DEFAULT_ALLOW_PORTS);
+        Path dataDir = root.has("dataDir") ? root.path("dataDir") : reader.baseDir().resolve(ServerConfig.DEFAULT_DATA_DIR);
+        ServerTlsConfig tls = readTls(root);
+        AuthConfig auth = readAuth(root);
+        Duration handshakeTimeout = root.duration("handshakeTimeout", ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT,
+                MIN_DURATION, MAX_TIMEOUT);
+        Duration keepAliveInterval = root.duration("keepAliveInterval", ServerConfig.DEFAULT_KEEP_ALIVE_INTERVAL,
+                MIN_DURATION, MAX_TIMEOUT);
+        int keepAliveMissed = root.integer("keepAliveMissed", ServerConfig.DEFAULT_KEEP_ALIVE_MISSED, 1, 100);
+        Duration shutdownGrace = root.duration("shutdownGrace", ServerConfig.DEFAULT_SHUTDOWN_GRACE, Duration.ZERO,
+                MAX_TIMEOUT);
+        String publicHost = root.string("publicHost");
+        if (publicHost != null && !HOST_NAME.matcher(publicHost).matches()
+                && !NetUtil.isValidIpV4Address(publicHost) && !NetUtil.isValidIpV6Address(publicHost)) {
+            root.invalid("publicHost", "expected a host name or IP address without a port");
+        }
+
+        if (reader.hasProblems()) {
+            return null;
+        }
+        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost);
+    }
+
+    private static ServerTlsConfig readTls(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("tls", "cert", "key");
+        if (section.isEmpty()) {
+            return ServerTlsConfig.NONE;
+        }
+        ConfigObject tls = section.get();
+        boolean hasCert = tls.has("cert");
+        boolean hasKey = tls.has("key");
+        Path cert = tls.existingFile("cert", "a PEM certificate file");
+        Path key = tls.existingFile("key", "a PEM private key file");
+        if (hasCert && !hasKey) {
+            tls.invalid("key", "expected a PEM private key file (tls.cert is set)");
+            return ServerTlsConfig.NONE;
+        }
+        if (hasKey && !hasCert) {
+            tls.invalid("cert", "expected a PEM certificate file (tls.key is set)");
+            return ServerTlsConfig.NONE;
+        }
+        return cert == null || key == null ? ServerTlsConfig.NONE : new ServerTlsConfig(cert, key);
+    }
+
+    private static AuthConfig readAuth(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("auth", "tokens");
+        if (section.isEmpty()) {
+            return AuthConfig.NONE;
+        }
+        List<String> tokens = section.get().secrets("tokens", AuthConfig.MIN_TOKEN_LENGTH);
+        return new AuthConfig(tokens);
+    }
+}

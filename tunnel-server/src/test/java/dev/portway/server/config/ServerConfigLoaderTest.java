@@ -1,0 +1,155 @@
+package dev.portway.server.config;
+
+import dev.portway.protocol.config.ConfigException;
+import dev.portway.protocol.config.PortRanges;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ServerConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("server.yaml"), yaml);
+    }
+
+    private List<String> problems(String yaml) throws IOException {
+        Path file = write(yaml);
+        try {
+            ServerConfigLoader.load(file);
+        } catch (ConfigException e) {
+            assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
+            return e.problems();
+        }
+        throw new AssertionError("expected a ConfigException");
+    }
+
+    @Test
+    void defaultsWithoutAFile() {
+        ServerConfig c = ServerConfig.defaults();
+        assertThat(c.bind()).isEqualTo("0.0.0.0");
+        assertThat(c.controlPort()).isEqualTo(7000);
+        assertThat(c.allowPorts().toString()).isEqualTo("1025-65535");
+        assertThat(c.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(c.tls().cert()).isNull();
+        assertThat(c.tls().key()).isNull();
+        assertThat(c.auth().tokens()).isEmpty();
+        assertThat(c.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.keepAliveInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.keepAliveMissed()).isEqualTo(3);
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.publicHost()).isNull();
+    }
+
+    @Test
+    void emptyFileGivesTheDefaultsWithDataDirNextToTheFile() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write(""));
+        assertThat(c.dataDir()).isEqualTo(dir.toAbsolutePath().resolve("data"));
+        assertThat(c.withDataDir(ServerConfig.DEFAULT_DATA_DIR)).isEqualTo(ServerConfig.defaults());
+    }
+
+    @Test
+    void fullFileReadsEveryField() throws Exception {
+        Files.writeString(dir.resolve("server.crt"), "cert");
+        Files.writeString(dir.resolve("server.key"), "key");
+        ServerConfig c = ServerConfigLoader.load(write("""
+                bind: 127.0.0.1
+                controlPort: 0
+                allowPorts: 2000-3000,5353
+                dataDir: /var/lib/portway
+                tls:
+                  cert: server.crt
+                  key: server.key
+                auth:
+                  tokens:
+                    - 0123456789abcdef
+                    - another-long-enough-token
+                handshakeTimeout: 5s
+                keepAliveInterval: 500ms
+                keepAliveMissed: 5
+                shutdownGrace: 0
+                publicHost: tunnel.example.com
+                """));
+        Path abs = dir.toAbsolutePath();
+        assertThat(c).isEqualTo(new ServerConfig("127.0.0.1", 0, PortRanges.parse("2000-3000,5353"),
+                Path.of("/var/lib/portway"), new ServerTlsConfig(abs.resolve("server.crt"), abs.resolve("server.key")),
+                new AuthConfig(List.of("0123456789abcdef", "another-long-enough-token")), Duration.ofSeconds(5),
+                Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com"));
+        assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
+    }
+
+    @Test
+    void shortTokenIsReportedByPositionAndLengthOnly() throws Exception {
+        List<String> problems = problems("""
+                auth:
+                  tokens:
+                    - 0123456789abcdef
+                    - another-long-enough-token
+                    - hunter2
+                """);
+        assertThat(problems).containsExactly(
+                "server.yaml: auth.tokens[2]: expected a secret of at least 16 characters, got a secret of 7 characters");
+        assertThat(problems.get(0)).doesNotContain("hunter2");
+    }
+
+    @Test
+    void certWithoutKeyNamesTheMissingOne() throws Exception {
+        Files.writeString(dir.resolve("server.crt"), "cert");
+        assertThat(problems("tls: {cert: server.crt}\n")).containsExactly(
+                "server.yaml: tls.key: expected a PEM private key file (tls.cert is set), got nothing");
+        Files.writeString(dir.resolve("server.key"), "key");
+        assertThat(problems("tls: {key: server.key}\n")).containsExactly(
+                "server.yaml: tls.cert: expected a PEM certificate file (tls.key is set), got nothing");
+    }
+
+    @Test
+    void tlsFilesMustExist() throws Exception {
+        assertThat(problems("tls: {cert: missing.crt, key: /nowhere/missing.key}\n")).containsExactly(
+                "server.yaml: tls.cert: expected a PEM certificate file that exists, got \""
+                        + dir.toAbsolutePath().resolve("missing.crt") + "\"",
+                "server.yaml: tls.key: expected a PEM private key file that exists, got \"/nowhere/missing.key\"");
+    }
+
+    @Test
+    void unknownKeyIsRejected() throws Exception {
+        assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
+                "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
+                        + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost",
+                "server.yaml: tls.ca: unknown field; expected one of cert, key");
+    }
+
+    @Test
+    void severalProblemsAreReportedTogether() throws Exception {
+        assertThat(problems("""
+                bind: "0.0.0.0:7000"
+                controlPort: -1
+                allowPorts: 3000-2000
+                handshakeTimeout: 0
+                keepAliveMissed: many
+                shutdownGrace: 1d
+                publicHost: "https://tunnel.example.com"
+                """)).containsExactly(
+                "server.yaml: bind: expected an IP address or host name without a port, got \"0.0.0.0:7000\"",
+                "server.yaml: controlPort: expected an integer between 0 and 65535, got -1",
+                "server.yaml: allowPorts: expected ports and ranges such as 2000-3000,5353 within 1-65535, got \"3000-2000\"",
+                "server.yaml: handshakeTimeout: expected a duration between 1ms and 10m, got 0",
+                "server.yaml: keepAliveMissed: expected an integer between 1 and 100, got \"many\"",
+                "server.yaml: shutdownGrace: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, got \"1d\"",
+                "server.yaml: publicHost: expected a host name or IP address without a port, got \"https://tunnel.example.com\"");
+    }
+
+    @Test
+    void yamlSyntaxErrorHasLineAndColumn() throws Exception {
+        assertThat(problems("bind: 0.0.0.0\n  controlPort: 7000\n")).singleElement().asString()
+                .startsWith("server.yaml: line 2, column ")
+                .contains("invalid YAML: ");
+    }
+}
