@@ -1,0 +1,68 @@
+package dev.portway.client.tls;
+
+import dev.portway.client.config.ClientTlsConfig;
+import dev.portway.protocol.tls.TlsProviders;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.FingerprintTrustManagerFactory;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+
+/** Builds the client's {@link ClientTls} from its configuration, once at start. */
+public final class ClientTlsContexts {
+
+    private ClientTlsContexts() {
+    }
+
+    /**
+     * TLS 1.3 only, trusting exactly what the config says: the pinned SHA-256 fingerprint of the server's leaf
+     * certificate, the certificates in the CA file (with host name verification), or — insecure — anything.
+     *
+     * @throws IOException if the CA file cannot be read
+     * @throws GeneralSecurityException if the CA file holds no certificate or the context cannot be built
+     */
+    public static ClientTls create(ClientTlsConfig config) throws IOException, GeneralSecurityException {
+        return create(config, TlsProviders.choose("tunnel connection"));
+    }
+
+    /** With a given provider, so tests cover the JDK fallback on machines where OpenSSL loads. */
+    static ClientTls create(ClientTlsConfig config, SslProvider provider) throws IOException, GeneralSecurityException {
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(provider)
+                .protocols(TlsProviders.TLS_13);
+        if (config.fingerprint() != null) {
+            builder.trustManager(FingerprintTrustManagerFactory.builder("SHA-256")
+                    .fingerprints(config.fingerprint())
+                    .build());
+        } else if (config.ca() != null) {
+            builder.trustManager(readCertificates(config));
+        } else if (config.insecure()) {
+            builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        } else {
+            throw new IllegalStateException("no TLS trust configured");
+        }
+        SslContext context = builder.build();
+        return new ClientTls(context, config);
+    }
+
+    private static X509Certificate[] readCertificates(ClientTlsConfig config)
+            throws IOException, GeneralSecurityException {
+        Collection<? extends Certificate> certs;
+        try (InputStream in = Files.newInputStream(config.ca())) {
+            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        }
+        if (certs.isEmpty()) {
+            throw new GeneralSecurityException("no certificate found in " + config.ca());
+        }
+        return certs.stream().map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+    }
+}
