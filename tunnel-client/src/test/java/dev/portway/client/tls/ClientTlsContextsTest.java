@@ -83,6 +83,7 @@ class ClientTlsContextsTest {
                 })
                 .bind("127.0.0.1", 0).sync().channel();
         int port = ((InetSocketAddress) server.localAddress()).getPort();
+        SslHandler[] handler = new SslHandler[1];
         try {
             Channel client = new Bootstrap()
                     .group(group)
@@ -90,12 +91,14 @@ class ClientTlsContextsTest {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(clientTls.newHandler(ch.alloc(), dialHost, port), QUIET);
+                            SslHandler ssl = clientTls.newHandler(ch.alloc(), dialHost, port);
+                            handler[0] = ssl;
+                            ch.pipeline().addLast(ssl, QUIET);
                         }
                     })
                     .connect("127.0.0.1", port).sync().channel();
             try {
-                SslHandler ssl = client.pipeline().get(SslHandler.class);
+                SslHandler ssl = handler[0];
                 Future<Channel> done = ssl.handshakeFuture().await();
                 return new Outcome(done.isSuccess(), done.cause(),
                         done.isSuccess() ? ssl.engine().getSession().getProtocol() : null);
