@@ -257,13 +257,13 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof ProtocolException pe) {
+        // Handlers below this one (TLS, frame decoding) report their failures wrapped in a DecoderException.
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof ProtocolException pe) {
             protocolError(pe);
-        } else if (cause instanceof DecoderException && cause.getCause() instanceof ProtocolException pe) {
-            protocolError(pe);
-        } else if (cause instanceof IOException) {
-            log.debug("[{}peer={}] carrier I/O error: {}", labelPrefix(), remoteAddress(), cause.toString());
-            recordCause(cause);
+        } else if (root instanceof IOException) {
+            log.debug("[{}peer={}] carrier I/O error: {}", labelPrefix(), remoteAddress(), root.toString());
+            recordCause(root);
             ctx.close();
         } else {
             log.error("[{}peer={}] unexpected error on carrier", labelPrefix(), remoteAddress(), cause);

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,13 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
 
     private final EventLoop home;
     private final String label;
-    private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
+    /** Stream bytes that arrived before the socket connected. */
+    private final ArrayDeque<ByteBuf> earlyFromStream = new ArrayDeque<>();
+    /**
+     * Socket bytes that arrived before the stream opened. Auto-read is off then, but the epoll transport still
+     * drains a socket whose peer half-closed, so a short request and its EOF can land here.
+     */
+    private final ArrayDeque<ByteBuf> earlyFromSocket = new ArrayDeque<>();
     private final Runnable readNext = this::readNext;
     private TunnelStream stream;
     private Channel socket;
@@ -88,16 +95,18 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf buf && stream != null && !ended) {
+        if (!(msg instanceof ByteBuf buf) || ended) {
+            ReferenceCountUtil.release(msg);
+        } else if (started) {
             stream.write(buf);
         } else {
-            io.netty.util.ReferenceCountUtil.release(msg);
+            earlyFromSocket.add(buf);
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (stream != null && !ended && !inputFinished) {
+        if (started && !ended && !inputFinished) {
             stream.whenWritable(readNext);
         }
     }
@@ -106,7 +115,7 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputFinished = true;
-            if (stream != null) {
+            if (started) {
                 stream.finish();
             }
             closeIfDone();
@@ -140,7 +149,7 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
             if (ended) {
                 data.release();
             } else if (!socketActive) {
-                early.add(data);
+                earlyFromStream.add(data);
             } else {
                 writeToSocket(data);
             }
@@ -177,19 +186,32 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
         }
         started = true;
         ByteBuf data;
-        while ((data = early.poll()) != null) {
+        while ((data = earlyFromStream.poll()) != null) {
             writeToSocket(data);
         }
         if (peerFinished) {
             shutdownOutput();
         }
-        stream.whenWritable(readNext);
+        while ((data = earlyFromSocket.poll()) != null) {
+            stream.write(data);
+        }
+        if (inputFinished) {
+            stream.finish();
+        } else {
+            stream.whenWritable(readNext);
+        }
     }
 
+    /**
+     * Runs on the session's loop when the stream can take more; the read itself must be decided on the socket's
+     * loop, where the input's state is known: reading a socket whose input has ended fails in the epoll transport.
+     */
     private void readNext() {
-        if (!ended && !inputFinished) {
-            socket.read();
-        }
+        onHome(() -> {
+            if (!ended && !inputFinished && socket.isActive()) {
+                socket.read();
+            }
+        });
     }
 
     private void writeToSocket(ByteBuf data) {
@@ -225,7 +247,10 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
 
     private void releaseEarly() {
         ByteBuf data;
-        while ((data = early.poll()) != null) {
+        while ((data = earlyFromStream.poll()) != null) {
+            data.release();
+        }
+        while ((data = earlyFromSocket.poll()) != null) {
             data.release();
         }
     }

@@ -1,0 +1,23 @@
+package dev.portway.client;
+
+import dev.portway.protocol.control.TunnelResult;
+
+import java.util.List;
+
+/**
+ * What a running client reports about itself: the command line prints it, tests wait on it. Called on the
+ * client's event loop; implementations return quickly.
+ */
+public interface ClientEvents {
+    /** The server answered a registration; one status per configured tunnel. */
+    default void onRegistered(List<TunnelResult.Status> statuses) {
+    }
+
+    /** The server refused the token or the client id. */
+    default void onAuthRefused(String reason) {
+    }
+
+    /** The connection ended; the client retries after {@code retryMillis}, or not at all when negative. */
+    default void onDisconnected(String reason, long retryMillis) {
+    }
+}

@@ -1,0 +1,157 @@
+package dev.portway.client;
+
+import dev.portway.client.config.ClientConfig;
+import dev.portway.client.config.ClientConfigLoader;
+import dev.portway.client.config.TunnelConfig;
+import dev.portway.client.tls.ClientTls;
+import dev.portway.client.tls.ClientTlsContexts;
+import dev.portway.protocol.ProductVersion;
+import dev.portway.protocol.cli.LauncherArgs;
+import dev.portway.protocol.config.ConfigException;
+import dev.portway.protocol.control.TunnelResult;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.security.GeneralSecurityException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * {@code tunnel-client -c client.yaml}. Prints one line per tunnel once the server has answered. Exit codes: 0 after
+ * a clean stop, 1 when the client gives up, 2 for a usage or configuration error.
+ */
+public final class ClientMain {
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private ClientMain() {
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        String usage = LauncherArgs.usage("tunnel-client", "client.yaml; required");
+        LauncherArgs args;
+        try {
+            args = LauncherArgs.parse(argv);
+        } catch (IllegalArgumentException e) {
+            err.println("tunnel-client: " + e.getMessage());
+            err.print(usage);
+            return 2;
+        }
+        if (args.help()) {
+            out.print(usage);
+            return 0;
+        }
+        if (args.version()) {
+            out.println("tunnel-client " + ProductVersion.current());
+            return 0;
+        }
+        if (args.config() == null) {
+            err.println("tunnel-client: -c client.yaml is required");
+            err.print(usage);
+            return 2;
+        }
+        args.configureLogging();
+        ClientConfig config;
+        ClientTls tls;
+        try {
+            config = ClientConfigLoader.load(args.config());
+            tls = ClientTlsContexts.create(config.tls());
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return 2;
+        } catch (IOException | GeneralSecurityException e) {
+            err.println(args.config().getFileName() + ": tls: cannot set up TLS: " + e.getMessage());
+            return 2;
+        }
+        String clientId = config.clientId() != null ? config.clientId() : defaultClientId(config, args.config());
+        TunnelClient client = new TunnelClient(config, clientId, tls, new ConsoleEvents(config, out));
+        client.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> client.stop(SHUTDOWN_GRACE), "portway-shutdown"));
+        String reason = client.terminated().join();
+        if (!reason.equals("stopped")) {
+            err.println("tunnel-client: " + reason);
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * Stable across restarts of the same client on the same host, so a restarted client takes over the ports its
+     * previous run still holds on the server instead of finding them "in use".
+     */
+    static String defaultClientId(ClientConfig config, Path configFile) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown-host";
+        }
+        String seed = host + "\n" + configFile.toAbsolutePath().normalize() + "\n" + config.token();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+            return "c-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** Prints the tunnel table and connection changes for the person running the client. */
+    private static final class ConsoleEvents implements ClientEvents {
+        private final ClientConfig config;
+        private final PrintStream out;
+        private final Map<String, TunnelConfig> tunnels;
+
+        ConsoleEvents(ClientConfig config, PrintStream out) {
+            this.config = config;
+            this.out = out;
+            this.tunnels = config.tunnels().stream().collect(Collectors.toMap(TunnelConfig::name, Function.identity()));
+        }
+
+        @Override
+        public void onRegistered(List<TunnelResult.Status> statuses) {
+            int nameWidth = statuses.stream().mapToInt(s -> s.name().length()).max().orElse(4);
+            for (TunnelResult.Status status : statuses) {
+                TunnelConfig tunnel = tunnels.get(status.name());
+                String type = tunnel == null ? "?" : tunnel.type().wireName();
+                String target = tunnel == null ? "?" : tunnel.local().toString();
+                String name = String.format("%-" + nameWidth + "s", status.name());
+                if (status.accepted()) {
+                    out.printf("%s  %s  %s -> %s%n", name, type, publicAddress(status.publicAddress()), target);
+                } else {
+                    out.printf("%s  %s  refused: %s%n", name, type, status.reason());
+                }
+            }
+            out.flush();
+        }
+
+        @Override
+        public void onAuthRefused(String reason) {
+            out.println("server refused authentication: " + reason);
+            out.flush();
+        }
+
+        @Override
+        public void onDisconnected(String reason, long retryMillis) {
+            if (retryMillis >= 0) {
+                out.printf("disconnected: %s; reconnecting in %.1f s%n", reason, retryMillis / 1000.0);
+            }
+            out.flush();
+        }
+
+        private String publicAddress(String address) {
+            return address.startsWith(":") ? config.server().host() + address : address;
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.portway.client;
+
+import dev.portway.client.config.Backoff;
+import dev.portway.client.config.ClientConfig;
+import dev.portway.client.config.TunnelConfig;
+import dev.portway.client.proxy.LocalDialer;
+import dev.portway.client.tls.ClientTls;
+import dev.portway.protocol.ErrorCode;
+import dev.portway.protocol.ProductVersion;
+import dev.portway.protocol.control.Auth;
+import dev.portway.protocol.control.AuthResult;
+import dev.portway.protocol.control.ControlMessage;
+import dev.portway.protocol.control.GoAway;
+import dev.portway.protocol.control.TunnelRegister;
+import dev.portway.protocol.control.TunnelResult;
+import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.frame.FrameDecoder;
+import dev.portway.protocol.frame.FrameEncoder;
+import dev.portway.protocol.mux.Role;
+import dev.portway.protocol.mux.SessionListener;
+import dev.portway.protocol.mux.SessionSettings;
+import dev.portway.protocol.mux.StreamHandler;
+import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.protocol.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client's connector: keeps one TLS connection to the server, authenticates, registers the configured tunnels
+ * and dials a tunnel's local target for every stream the server opens. When the connection drops it reconnects
+ * with exponential backoff and full jitter, and registers again; a successful registration resets the backoff.
+ *
+ * <p>Threading: connection state changes on the current session's event loop; {@link #stop} may be called from
+ * any thread.
+ */
+public final class TunnelClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TunnelClient.class);
+    private static final FrameEncoder ENCODER = new FrameEncoder();
+
+    private final ClientConfig config;
+    private final String clientId;
+    private final ClientTls tls;
+    private final ClientEvents events;
+    private final Transport transport = Transport.detect();
+    private final EventLoopGroup group;
+    private final Backoff backoff;
+    private final LocalDialer dialer;
+    private final SessionSettings settings;
+    private final Map<String, TunnelConfig> tunnels = new LinkedHashMap<>();
+    private final CompletableFuture<String> terminated = new CompletableFuture<>();
+    private volatile TunnelSession current;
+    private volatile boolean stopping;
+    private int attempt;
+
+    public TunnelClient(ClientConfig config, String clientId, ClientTls tls, ClientEvents events) {
+        this.config = config;
+        this.clientId = clientId;
+        this.tls = tls;
+        this.events = events;
+        this.group = transport.newGroup(0, "portway-client");
+        this.backoff = new Backoff(config.reconnect(), new SecureRandom());
+        this.dialer = new LocalDialer(transport, config.dialTimeout());
+        this.settings = SessionSettings.defaults(ProductVersion.current())
+                .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
+        config.tunnels().forEach(t -> tunnels.put(t.name(), t));
+    }
+
+    public void start() {
+        log.info("starting Portway client version={} transport={} server={} clientId={}", ProductVersion.current(),
+                transport.name(), config.server(), clientId);
+        connect();
+    }
+
+    /** Completes, with the reason, when the client gives up for good (another client took over its id). */
+    public CompletableFuture<String> terminated() {
+        return terminated;
+    }
+
+    /** The server host as configured, for showing public addresses the server gives without a host. */
+    public String serverHost() {
+        return config.server().host();
+    }
+
+    /** Tells the server this client is leaving, lets open streams drain for up to {@code grace}, then closes. */
+    public void stop(Duration grace) {
+        stopping = true;
+        TunnelSession session = current;
+        if (session != null) {
+            session.goAway(ErrorCode.SHUTTING_DOWN, "client shutting down");
+            long deadline = System.nanoTime() + grace.toNanos();
+            while (System.nanoTime() < deadline && session.openStreams() > 0) {
+                sleepQuietly(50);
+            }
+            session.close(ErrorCode.SHUTTING_DOWN, "client stopped");
+            session.closeFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        terminated.complete("stopped");
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+
+    private void connect() {
+        if (stopping) {
+            return;
+        }
+        String host = config.server().host();
+        int port = config.server().port();
+        new Bootstrap()
+                .group(group)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.dialTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("tls", tls.newHandler(ch.alloc(), host, port))
+                                .addLast("frame-decoder", new FrameDecoder(settings.maxFramePayload()))
+                                .addLast("frame-encoder", ENCODER)
+                                .addLast("session", new TunnelSession(Role.CLIENT, settings, new ServerConnection()));
+                    }
+                })
+                .connect(host, port)
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        retry("cannot connect to " + config.server() + ": " + f.cause().getMessage());
+                    }
+                });
+    }
+
+    private void retry(String reason) {
+        if (stopping) {
+            return;
+        }
+        long delay = backoff.delay(attempt++).toMillis();
+        log.info("disconnected from server: {}; reconnecting in {} ms", reason, delay);
+        events.onDisconnected(reason, delay);
+        group.next().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private List<TunnelSpec> specs() {
+        return tunnels.values().stream()
+                .map(t -> new TunnelSpec(t.name(), t.type(), t.remotePort(), null))
+                .toList();
+    }
+
+    /** One connection to the server; a reconnect makes a new one. */
+    private final class ServerConnection implements SessionListener {
+        private String refusal;
+        private boolean replaced;
+
+        @Override
+        public void onReady(TunnelSession session) {
+            current = session;
+            session.label("server=" + config.server());
+            session.send(new Auth(config.token(), clientId));
+        }
+
+        @Override
+        public void onControl(TunnelSession session, ControlMessage message) {
+            if (message instanceof AuthResult result) {
+                if (result.ok()) {
+                    session.send(new TunnelRegister(specs()));
+                } else {
+                    refusal = "authentication refused: " + result.reason();
+                    log.warn("server refused authentication: {}", result.reason());
+                    events.onAuthRefused(result.reason());
+                }
+            } else if (message instanceof TunnelResult result) {
+                attempt = 0;
+                for (TunnelResult.Status status : result.results()) {
+                    if (status.accepted()) {
+                        log.info("[tunnel={}] open at {}", status.name(), status.publicAddress());
+                    } else {
+                        log.warn("[tunnel={}] refused by server: {}", status.name(), status.reason());
+                    }
+                }
+                events.onRegistered(result.results());
+            } else {
+                log.warn("ignoring {} from the server: not supported by this client", message.getClass().getSimpleName());
+            }
+        }
+
+        @Override
+        public StreamHandler onStreamOpened(TunnelSession session, TunnelStream stream) {
+            TunnelConfig tunnel = tunnels.get(stream.open().tunnel());
+            if (tunnel == null) {
+                log.warn("server opened a stream for unknown tunnel {}; refused", stream.open().tunnel());
+                return null;
+            }
+            return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop());
+        }
+
+        @Override
+        public void onGoAway(TunnelSession session, GoAway goAway) {
+            if (goAway.errorCode() == ErrorCode.SESSION_REPLACED) {
+                replaced = true;
+            }
+        }
+
+        @Override
+        public void onClosed(TunnelSession session, Throwable cause) {
+            if (current == session) {
+                current = null;
+            }
+            if (replaced) {
+                String reason = "another client with the same client id (" + clientId + ") took over this connection";
+                log.error(reason);
+                events.onDisconnected(reason, -1);
+                terminated.complete(reason);
+                return;
+            }
+            retry(refusal != null ? refusal : cause == null ? "connection closed" : describe(cause));
+        }
+    }
+
+    private static String describe(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : message;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

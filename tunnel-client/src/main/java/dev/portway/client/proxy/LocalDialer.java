@@ -1,0 +1,55 @@
+package dev.portway.client.proxy;
+
+import dev.portway.protocol.ErrorCode;
+import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.protocol.relay.StreamRelay;
+import dev.portway.protocol.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * Connects a stream the server opened to the tunnel's local target. The local socket lives on the session's event
+ * loop, so bytes cross between the two without changing threads. The target comes from client.yaml, never from
+ * the server.
+ */
+public final class LocalDialer {
+    private static final Logger log = LoggerFactory.getLogger(LocalDialer.class);
+
+    private final Transport transport;
+    private final Duration dialTimeout;
+
+    public LocalDialer(Transport transport, Duration dialTimeout) {
+        this.transport = transport;
+        this.dialTimeout = dialTimeout;
+    }
+
+    /** Starts dialing and returns the relay that receives the stream's bytes meanwhile. */
+    public StreamRelay dial(TunnelStream stream, String tunnel, HostPort target, EventLoop loop) {
+        String label = "tunnel=" + tunnel + " stream=" + stream.id() + " peer=" + stream.open().peer();
+        StreamRelay relay = new StreamRelay(loop, label);
+        relay.attachStream(stream);
+        new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dialTimeout.toMillis())
+                .handler(relay)
+                .connect(target.host(), target.port())
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        String reason = "local service " + target + " unavailable: " + f.cause();
+                        log.warn("[{}] {}", label, reason);
+                        stream.reset(ErrorCode.CONNECT_FAILED, reason);
+                    }
+                });
+        return relay;
+    }
+}

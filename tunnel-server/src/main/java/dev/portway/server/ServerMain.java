@@ -1,0 +1,70 @@
+package dev.portway.server;
+
+import dev.portway.protocol.ProductVersion;
+import dev.portway.protocol.cli.LauncherArgs;
+import dev.portway.protocol.config.ConfigException;
+import dev.portway.server.config.ServerConfig;
+import dev.portway.server.config.ServerConfigLoader;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+
+/**
+ * {@code tunnel-server [-c server.yaml]}. Exit codes: 0 after a clean stop, 1 when the server cannot start,
+ * 2 for a usage or configuration error.
+ */
+public final class ServerMain {
+    private ServerMain() {
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        LauncherArgs args;
+        try {
+            args = LauncherArgs.parse(argv);
+        } catch (IllegalArgumentException e) {
+            err.println("tunnel-server: " + e.getMessage());
+            err.print(LauncherArgs.usage("tunnel-server", "server.yaml; without it the defaults apply"));
+            return 2;
+        }
+        if (args.help()) {
+            out.print(LauncherArgs.usage("tunnel-server", "server.yaml; without it the defaults apply"));
+            return 0;
+        }
+        if (args.version()) {
+            out.println("tunnel-server " + ProductVersion.current());
+            return 0;
+        }
+        args.configureLogging();
+        ServerConfig config;
+        try {
+            config = args.config() == null ? ServerConfig.defaults() : ServerConfigLoader.load(args.config());
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        TunnelServer server = new TunnelServer(config);
+        InetSocketAddress address;
+        try {
+            address = server.start();
+        } catch (Exception e) {
+            err.println("tunnel-server: cannot start: " + e.getMessage());
+            server.close();
+            return 1;
+        }
+        out.println("Portway server " + ProductVersion.current() + " listening for clients on " + address.getHostString()
+                + ":" + address.getPort());
+        out.println("TLS certificate fingerprint: " + server.certificateFingerprint());
+        out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(config.shutdownGrace()), "portway-shutdown"));
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,299 @@
+package dev.portway.server.control;
+
+import dev.portway.protocol.ErrorCode;
+import dev.portway.protocol.control.Auth;
+import dev.portway.protocol.control.AuthResult;
+import dev.portway.protocol.control.ControlMessage;
+import dev.portway.protocol.control.TunnelRegister;
+import dev.portway.protocol.control.TunnelResult;
+import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.control.TunnelType;
+import dev.portway.protocol.control.TunnelUnregister;
+import dev.portway.protocol.mux.SessionListener;
+import dev.portway.protocol.mux.StreamHandler;
+import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.server.auth.Principal;
+import dev.portway.server.tcp.TcpTunnelListener;
+import dev.portway.server.tcp.TunnelRefusedException;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The server's side of one client connection: authentication, tunnel registration and the hand-over of tunnels
+ * when the same client reconnects before its old connection was seen to die.
+ *
+ * <p>Threading: protocol callbacks arrive on the session's event loop; authentication and binding complete on
+ * other threads and hop back. The tunnel table is concurrent because a successor session takes it over from its
+ * own event loop.
+ */
+public final class ClientSession implements SessionListener {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private enum State { AWAITING_AUTH, AUTHENTICATING, ACTIVE, CLOSED }
+
+    private final ControlContext context;
+    private final Map<String, TcpTunnelListener> tunnels = new ConcurrentHashMap<>();
+    private TunnelSession session;
+    private State state = State.AWAITING_AUTH;
+    private ScheduledFuture<?> handshakeTimer;
+    private String clientId;
+    private Principal principal;
+    private volatile boolean replaced;
+
+    ClientSession(ControlContext context) {
+        this.context = context;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public TunnelSession session() {
+        return session;
+    }
+
+    /** Names and ports of the tunnels this client holds right now. */
+    public Map<String, Integer> tunnelPorts() {
+        Map<String, Integer> ports = new java.util.TreeMap<>();
+        tunnels.forEach((name, listener) -> ports.put(name, listener.port()));
+        return ports;
+    }
+
+    // ---- session events ----
+
+    /**
+     * Closes the connection unless TLS, HELLO and AUTH have all completed within the handshake timeout, counted
+     * from the moment the connection was accepted.
+     */
+    void armHandshakeTimeout(Channel channel) {
+        long timeout = context.handshakeTimeout().toMillis();
+        handshakeTimer = channel.eventLoop().schedule(() -> {
+            if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
+                log.warn("[peer={}] handshake not completed within {} ms; closing", channel.remoteAddress(), timeout);
+                if (session == null) {
+                    channel.close();
+                } else {
+                    session.close(ErrorCode.TIMEOUT, "handshake not completed within " + timeout + " ms");
+                }
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onReady(TunnelSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void onControl(TunnelSession session, ControlMessage message) {
+        this.session = session;
+        if (message instanceof Auth auth) {
+            onAuth(auth);
+        } else if (message instanceof TunnelRegister register) {
+            whenActive(message, () -> onRegister(register.tunnels()));
+        } else if (message instanceof TunnelUnregister unregister) {
+            whenActive(message, () -> unregister.names().forEach(this::closeTunnel));
+        } else {
+            session.close(ErrorCode.PROTOCOL_ERROR, "a client may not send " + message.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public StreamHandler onStreamOpened(TunnelSession session, TunnelStream stream) {
+        // Streams are opened by the server only; a client that opens one is refused without harm.
+        return null;
+    }
+
+    @Override
+    public void onClosed(TunnelSession session, Throwable cause) {
+        state = State.CLOSED;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        if (clientId == null) {
+            return;
+        }
+        context.registry().unregister(this);
+        // A replaced session handed its tunnels over already; whatever is left here has no successor.
+        closeTunnels();
+        if (!replaced) {
+            log.info("[client={}] disconnected: {}", clientId, cause == null || cause.getMessage() == null
+                    ? "connection closed" : cause.getMessage());
+        }
+    }
+
+    // ---- authentication ----
+
+    private void onAuth(Auth auth) {
+        if (state != State.AWAITING_AUTH) {
+            session.close(ErrorCode.PROTOCOL_ERROR, "AUTH sent twice");
+            return;
+        }
+        if (auth.clientId() != null && !CLIENT_ID.matcher(auth.clientId()).matches()) {
+            refuse("clientId must be 1 to 128 characters of letters, digits and . _ : -");
+            return;
+        }
+        state = State.AUTHENTICATING;
+        InetAddress address = ((InetSocketAddress) session.remoteAddress()).getAddress();
+        context.authenticator().authenticate(auth.token()).whenComplete((principal, error) ->
+                session.channel().eventLoop().execute(() -> onAuthenticated(auth, address, principal, error)));
+    }
+
+    private void onAuthenticated(Auth auth, InetAddress address, Optional<Principal> found, Throwable error) {
+        if (state != State.AUTHENTICATING) {
+            return;
+        }
+        if (error != null) {
+            log.error("[peer={}] authentication failed unexpectedly", session.remoteAddress(), error);
+            refuse("authentication is unavailable; try again later");
+            return;
+        }
+        if (found.isEmpty()) {
+            Duration delay = context.throttle().recordFailure(address);
+            log.warn("[peer={}] authentication refused: invalid token {}", session.remoteAddress(),
+                    dev.portway.protocol.control.Tokens.redact(auth.token()));
+            session.channel().eventLoop().schedule(() -> refuse("invalid token"), delay.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        context.throttle().recordSuccess(address);
+        String requestedId = auth.clientId() != null ? auth.clientId() : UUID.randomUUID().toString();
+        ClientSession holder = context.registry().get(requestedId);
+        if (holder != null && !holder.principal.equals(found.get())) {
+            refuse("client id " + requestedId + " is in use by another user");
+            return;
+        }
+        principal = found.get();
+        clientId = requestedId;
+        session.label("client=" + clientId);
+        state = State.ACTIVE;
+        handshakeTimer.cancel(false);
+        ClientSession previous = context.registry().register(this);
+        if (previous != null) {
+            log.info("[client={}] reconnected from {}; took over the previous connection and its {} tunnel(s)",
+                    clientId, session.remoteAddress(), tunnels.size());
+            previous.session.close(ErrorCode.SESSION_REPLACED, "replaced by a newer connection of the same client");
+        } else {
+            log.info("[client={}] connected from {} user={}", clientId, session.remoteAddress(), principal.user());
+        }
+        session.send(AuthResult.accepted(clientId, UUID.randomUUID().toString()));
+    }
+
+    private void refuse(String reason) {
+        state = State.CLOSED;
+        session.send(AuthResult.refused(reason));
+        session.close(ErrorCode.AUTH_FAILED, reason);
+    }
+
+    /** Called under the registry's lock on the replaced session, from the successor's thread. */
+    void handOverTunnelsTo(ClientSession successor) {
+        replaced = true;
+        tunnels.forEach((name, listener) -> {
+            listener.owner(successor.session);
+            successor.tunnels.put(name, listener);
+        });
+        tunnels.clear();
+    }
+
+    // ---- tunnels ----
+
+    private void whenActive(ControlMessage message, Runnable action) {
+        if (state != State.ACTIVE) {
+            session.close(ErrorCode.PROTOCOL_ERROR, message.getClass().getSimpleName() + " before authentication");
+            return;
+        }
+        action.run();
+    }
+
+    private void onRegister(List<TunnelSpec> specs) {
+        Set<String> seen = new HashSet<>();
+        List<CompletableFuture<TunnelResult.Status>> results = new ArrayList<>();
+        for (TunnelSpec spec : specs) {
+            if (!seen.add(spec.name())) {
+                results.add(CompletableFuture.completedFuture(
+                        TunnelResult.Status.refused(spec.name(), "tunnel name listed twice")));
+                continue;
+            }
+            results.add(register(spec));
+        }
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
+            List<TunnelResult.Status> statuses = results.stream().map(CompletableFuture::join).toList();
+            session.send(new TunnelResult(statuses));
+        });
+    }
+
+    private CompletableFuture<TunnelResult.Status> register(TunnelSpec spec) {
+        if (spec.type() != TunnelType.TCP) {
+            return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(),
+                    "tunnel type " + spec.type().wireName() + " is not served here"));
+        }
+        if (spec.remotePort() < 0 || spec.remotePort() > 65535) {
+            return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(),
+                    "remotePort must be 0 to 65535, got " + spec.remotePort()));
+        }
+        TcpTunnelListener existing = tunnels.get(spec.name());
+        if (existing != null) {
+            if (spec.remotePort() == 0 || spec.remotePort() == existing.port()) {
+                existing.owner(session);
+                return CompletableFuture.completedFuture(accepted(existing));
+            }
+            closeTunnel(spec.name());
+        }
+        return context.tcpBinder().open(spec.name(), spec.remotePort(), session).handle((listener, error) -> {
+            if (error != null) {
+                String reason = error instanceof TunnelRefusedException ? error.getMessage() : "internal error";
+                log.warn("[client={} tunnel={}] refused: {}", clientId, spec.name(), reason);
+                return TunnelResult.Status.refused(spec.name(), reason);
+            }
+            if (state == State.CLOSED) {
+                listener.close();
+                return TunnelResult.Status.refused(spec.name(), "client disconnected");
+            }
+            tunnels.put(spec.name(), listener);
+            log.info("[client={} tunnel={}] tcp port {} open", clientId, spec.name(), listener.port());
+            return accepted(listener);
+        }).toCompletableFuture();
+    }
+
+    private TunnelResult.Status accepted(TcpTunnelListener listener) {
+        String host = context.publicHost() == null ? "" : context.publicHost();
+        return TunnelResult.Status.accepted(listener.name(), host + ":" + listener.port());
+    }
+
+    /** Closes every public port of this client; streams already open run on. */
+    public void closeTunnels() {
+        for (String name : new ArrayList<>(tunnels.keySet())) {
+            closeTunnel(name);
+        }
+    }
+
+    private void closeTunnel(String name) {
+        TcpTunnelListener listener = tunnels.remove(name);
+        if (listener != null) {
+            listener.close();
+            log.info("[client={} tunnel={}] tcp port {} closed", clientId, name, listener.port());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.portway.server.control;
+
+import dev.portway.protocol.ErrorCode;
+import dev.portway.protocol.mux.SessionSettings;
+import dev.portway.protocol.transport.Transport;
+import dev.portway.server.auth.AuthFailureThrottle;
+import dev.portway.server.auth.Authenticator;
+import dev.portway.server.config.ServerConfig;
+import dev.portway.server.tcp.TcpTunnelBinder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+
+/** The control listener and the client connections it accepted. */
+public final class ControlServer {
+    private final ServerBootstrap bootstrap;
+    private final ServerConfig config;
+    private final SessionRegistry registry;
+    private final ChannelGroup carriers = new DefaultChannelGroup("carriers", GlobalEventExecutor.INSTANCE);
+    private Channel listener;
+
+    public ControlServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Transport transport, SslContext sslContext,
+                         SessionSettings settings, SessionRegistry registry, Authenticator authenticator,
+                         AuthFailureThrottle throttle, TcpTunnelBinder tcpBinder, ServerConfig config) {
+        this.config = config;
+        this.registry = registry;
+        ControlContext context = new ControlContext(authenticator, throttle, registry, tcpBinder, config.publicHost(),
+                config.handshakeTimeout());
+        this.bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ControlChannelInitializer(sslContext, settings, context, carriers));
+    }
+
+    public InetSocketAddress bind() throws InterruptedException {
+        listener = bootstrap.bind(config.bind(), config.controlPort()).sync().channel();
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Stops accepting clients and closes every public tunnel port; connected clients stay until closed. */
+    public void stopAccepting() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        registry.all().forEach(ClientSession::closeTunnels);
+    }
+
+    public void closeAll() {
+        registry.all().forEach(s -> s.session().close(ErrorCode.SHUTTING_DOWN, "server stopped"));
+        carriers.close().awaitUninterruptibly();
+    }
+}

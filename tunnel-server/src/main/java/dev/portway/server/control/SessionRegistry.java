@@ -1,0 +1,40 @@
+package dev.portway.server.control;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The authenticated client sessions of this server, by client id. Hand-over of tunnels from a replaced session to
+ * its successor happens under this registry's lock, so a port is never owned by two sessions nor by none.
+ */
+public final class SessionRegistry {
+    private final Map<String, ClientSession> byClientId = new HashMap<>();
+
+    /** Registers {@code session}, returning the session it replaces, if any. */
+    synchronized ClientSession register(ClientSession session) {
+        ClientSession previous = byClientId.put(session.clientId(), session);
+        if (previous != null) {
+            previous.handOverTunnelsTo(session);
+        }
+        return previous;
+    }
+
+    /** Removes {@code session} unless a successor has replaced it already; returns whether it was removed. */
+    synchronized boolean unregister(ClientSession session) {
+        return byClientId.remove(session.clientId(), session);
+    }
+
+    synchronized ClientSession get(String clientId) {
+        return byClientId.get(clientId);
+    }
+
+    public synchronized List<ClientSession> all() {
+        return new ArrayList<>(byClientId.values());
+    }
+
+    public synchronized int size() {
+        return byClientId.size();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.portway.server.tcp;
+
+import dev.portway.protocol.config.PortRanges;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Which public ports tunnels hold. A port is reserved here before it is bound, so two clients racing for one
+ * port get a clear "already used by another tunnel" rather than an operating-system bind error. Thread-safe.
+ */
+public final class PortAllocator {
+    private final PortRanges allowed;
+    private final int[] candidates;
+    private final Set<Integer> reserved = ConcurrentHashMap.newKeySet();
+
+    public PortAllocator(PortRanges allowed) {
+        this.allowed = allowed;
+        this.candidates = allowed.ranges().stream()
+                .flatMapToInt(range -> IntStream.rangeClosed(range.from(), range.to()))
+                .toArray();
+    }
+
+    /** Reserves {@code port}; returns null on success, or the reason it cannot be had. */
+    public String reserve(int port) {
+        if (!allowed.contains(port)) {
+            return "port " + port + " is not allowed on this server (allowPorts: " + allowed + ")";
+        }
+        if (!reserved.add(port)) {
+            return "port " + port + " is already used by another tunnel";
+        }
+        return null;
+    }
+
+    /** Reserves some free allowed port, starting at a random place; -1 when every allowed port is taken. */
+    public int reserveAny() {
+        if (candidates.length == 0) {
+            return -1;
+        }
+        int start = ThreadLocalRandom.current().nextInt(candidates.length);
+        for (int i = 0; i < candidates.length; i++) {
+            int port = candidates[(start + i) % candidates.length];
+            if (reserved.add(port)) {
+                return port;
+            }
+        }
+        return -1;
+    }
+
+    public void release(int port) {
+        reserved.remove(port);
+    }
+}

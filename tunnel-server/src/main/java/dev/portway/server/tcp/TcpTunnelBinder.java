@@ -1,0 +1,71 @@
+package dev.portway.server.tcp;
+
+import dev.portway.protocol.mux.TunnelSession;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelFuture;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Opens public TCP ports for tunnels: reserves the port, binds it without blocking the caller's event loop, and
+ * when the server picks the port, moves on to another one if the operating system already has it in use.
+ */
+public final class TcpTunnelBinder {
+    private static final int PICK_ATTEMPTS = 16;
+
+    private final ServerBootstrap template;
+    private final String bindHost;
+    private final PortAllocator ports;
+
+    /** @param template a bootstrap with groups, channel type and child options set; it is cloned per port */
+    public TcpTunnelBinder(ServerBootstrap template, String bindHost, PortAllocator ports) {
+        this.template = template;
+        this.bindHost = bindHost;
+        this.ports = ports;
+    }
+
+    /** Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}. */
+    public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner) {
+        CompletableFuture<TcpTunnelListener> result = new CompletableFuture<>();
+        if (requestedPort == 0) {
+            tryPick(name, owner, result, PICK_ATTEMPTS);
+        } else {
+            String refusal = ports.reserve(requestedPort);
+            if (refusal != null) {
+                result.completeExceptionally(new TunnelRefusedException(refusal));
+            } else {
+                bind(name, requestedPort, owner, result, () -> result.completeExceptionally(
+                        new TunnelRefusedException("port " + requestedPort + " is in use on the server")));
+            }
+        }
+        return result;
+    }
+
+    private void tryPick(String name, TunnelSession owner, CompletableFuture<TcpTunnelListener> result, int attemptsLeft) {
+        int port = ports.reserveAny();
+        if (port < 0 || attemptsLeft == 0) {
+            if (port >= 0) {
+                ports.release(port);
+            }
+            result.completeExceptionally(new TunnelRefusedException("no free port left in allowPorts"));
+            return;
+        }
+        bind(name, port, owner, result, () -> tryPick(name, owner, result, attemptsLeft - 1));
+    }
+
+    private void bind(String name, int port, TunnelSession owner, CompletableFuture<TcpTunnelListener> result,
+                      Runnable onBindFailure) {
+        TcpTunnelListener listener = new TcpTunnelListener(name, port, ports, owner);
+        ChannelFuture bound = template.clone().childHandler(listener).bind(bindHost, port);
+        bound.addListener(f -> {
+            if (f.isSuccess()) {
+                listener.bound(bound.channel());
+                result.complete(listener);
+            } else {
+                ports.release(port);
+                onBindFailure.run();
+            }
+        });
+    }
+}

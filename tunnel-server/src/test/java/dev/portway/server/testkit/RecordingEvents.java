@@ -1,0 +1,54 @@
+package dev.portway.server.testkit;
+
+import dev.portway.client.ClientEvents;
+import dev.portway.protocol.control.TunnelResult;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Client events kept for a test to wait on. */
+public final class RecordingEvents implements ClientEvents {
+    private final BlockingQueue<List<TunnelResult.Status>> registrations = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> refusals = new LinkedBlockingQueue<>();
+    private final List<Long> retryDelays = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onRegistered(List<TunnelResult.Status> statuses) {
+        registrations.add(statuses);
+    }
+
+    @Override
+    public void onAuthRefused(String reason) {
+        refusals.add(reason);
+    }
+
+    @Override
+    public void onDisconnected(String reason, long retryMillis) {
+        retryDelays.add(retryMillis);
+    }
+
+    /** The next registration answer; fails the test when none comes within {@code timeout}. */
+    public List<TunnelResult.Status> nextRegistration(Duration timeout) throws InterruptedException {
+        List<TunnelResult.Status> statuses = registrations.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (statuses == null) {
+            throw new AssertionError("no tunnel registration within " + timeout);
+        }
+        return statuses;
+    }
+
+    public String nextRefusal(Duration timeout) throws InterruptedException {
+        String reason = refusals.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (reason == null) {
+            throw new AssertionError("no authentication refusal within " + timeout);
+        }
+        return reason;
+    }
+
+    public List<Long> retryDelays() {
+        return retryDelays;
+    }
+}

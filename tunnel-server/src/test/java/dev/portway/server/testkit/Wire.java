@@ -1,0 +1,76 @@
+package dev.portway.server.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+/** Client-side helpers for pushing bytes through a public port and checking what comes back. */
+public final class Wire {
+    private Wire() {
+    }
+
+    /** What went out and what came back: their SHA-256 and byte counts. */
+    public record Exchange(String sentSha256, long sent, String receivedSha256, long received) {
+    }
+
+    /**
+     * Sends {@code bytes} pseudo-random bytes (from {@code seed}) to the port in random-sized writes, half-closes,
+     * and reads until the far side closes. Against an echo service both digests must match.
+     */
+    public static Exchange echo(int port, long bytes, long seed) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(60_000);
+            CompletableFuture<String[]> writer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return write(socket, bytes, seed);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            MessageDigest received = sha256();
+            long count = 0;
+            byte[] buffer = new byte[64 * 1024];
+            InputStream in = socket.getInputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                received.update(buffer, 0, n);
+                count += n;
+            }
+            String sent = writer.join()[0];
+            return new Exchange(sent, bytes, HexFormat.of().formatHex(received.digest()), count);
+        }
+    }
+
+    private static String[] write(Socket socket, long bytes, long seed) throws IOException {
+        Random random = new Random(seed);
+        MessageDigest digest = sha256();
+        OutputStream out = socket.getOutputStream();
+        byte[] chunk = new byte[128 * 1024];
+        long left = bytes;
+        while (left > 0) {
+            int n = (int) Math.min(left, 1 + random.nextInt(chunk.length));
+            random.nextBytes(chunk);
+            out.write(chunk, 0, n);
+            digest.update(chunk, 0, n);
+            left -= n;
+        }
+        out.flush();
+        socket.shutdownOutput();
+        return new String[] {HexFormat.of().formatHex(digest.digest())};
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
