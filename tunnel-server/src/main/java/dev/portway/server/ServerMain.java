@@ -55,7 +55,7 @@ public final class ServerMain {
             server.close();
             return 1;
         }
-        out.println("Portway server " + ProductVersion.current() + " listening for clients on " + address.getHostString()
+        out.println("Portway server " + ProductVersion.current() + " listening for clients on " + config.bind()
                 + ":" + address.getPort());
         out.println("TLS certificate fingerprint: " + server.certificateFingerprint());
         out.flush();
