@@ -43,11 +43,14 @@ final class SqlErrors {
         return new StorageException("Database error " + state + ": " + e.getMessage(), e);
     }
 
+    /** Batches wrap the server's error in a BatchUpdateException, hence the walk along the chain. */
     private static String constraint(SQLException e) {
-        if (e instanceof PSQLException psql) {
-            ServerErrorMessage message = psql.getServerErrorMessage();
-            if (message != null && message.getConstraint() != null) {
-                return message.getConstraint();
+        for (SQLException current = e; current != null; current = current.getNextException()) {
+            if (current instanceof PSQLException psql) {
+                ServerErrorMessage message = psql.getServerErrorMessage();
+                if (message != null && message.getConstraint() != null) {
+                    return message.getConstraint();
+                }
             }
         }
         return "unknown";
