@@ -48,9 +48,8 @@ public final class Jdbc {
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(connection, e);
                     throw e;
-                } finally {
-                    connection.setAutoCommit(true);
                 }
+                // No need to restore auto-commit: HikariCP resets it when the connection goes back to the pool.
                 for (ChangeEvent event : tx.published()) {
                     changes.dispatch(event);
                 }
