@@ -70,20 +70,27 @@ public final class Database implements AutoCloseable {
             pool = new HikariDataSource(poolConfig(config, url, user, password));
             Migrations.apply(pool);
             ExecutorService executor = StorageExecutor.create(config.maxPoolSize());
-            log.info("Database ready: {} (pool of {})", embedded != null ? "embedded PostgreSQL" : url,
+            log.info("Database ready: {} (pool of {})", embedded != null ? "embedded PostgreSQL" : withoutQuery(url),
                     config.maxPoolSize());
             return new Database(pool, executor, embedded, url, user, password);
         } catch (HikariPool.PoolInitializationException e) {
             closeAll(pool, embedded);
-            throw new StorageUnavailableException("Cannot connect to the database at " + url + ": "
+            throw new StorageUnavailableException("Cannot connect to the database at " + withoutQuery(url) + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         } catch (RuntimeException e) {
             closeAll(pool, embedded);
             if (e instanceof StorageException) {
                 throw e;
             }
-            throw new StorageException("Cannot prepare the database at " + url + ": " + e.getMessage(), e);
+            throw new StorageException("Cannot prepare the database at " + withoutQuery(url) + ": " + e.getMessage(),
+                    e);
         }
+    }
+
+    /** A JDBC URL may carry {@code ?password=...}; only the part before the query is ever logged. */
+    static String withoutQuery(String url) {
+        int query = url == null ? -1 : url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query) + "?...";
     }
 
     private static HikariConfig poolConfig(DatabaseConfig config, String url, String user, String password) {
