@@ -8,6 +8,7 @@ import dev.portway.storage.db.DatabaseConfig;
 import dev.portway.storage.testing.TestDatabases;
 import dev.portway.storage.tokens.IssuedToken;
 import dev.portway.storage.tokens.Principal;
+import dev.portway.storage.tokens.SecretTokens;
 import dev.portway.storage.tunnels.Tunnel;
 import dev.portway.storage.tunnels.TunnelDraft;
 import dev.portway.storage.users.User;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -97,6 +100,28 @@ class CacheInvalidationTest {
         result(nodeB.clientTokens().revoke(token.row().id()));
 
         until(() -> result(nodeA.tokenCache().authenticate(token.token())).isEmpty(), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theListenerReconnectsAfterItsConnectionIsKilledAndDropsWhatItMayHaveMissed() throws Exception {
+        User user = result(nodeA.users().create("reconnect"));
+        IssuedToken token = result(nodeA.clientTokens().issue(user.id()));
+        assertThat(result(nodeA.tokenCache().authenticate(token.token()))).isPresent();
+        List<ChangeEvent> heardByA = new CopyOnWriteArrayList<>();
+        databaseA.changes().subscribe(heardByA::add);
+
+        try (Connection c = databaseB.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE application_name = 'portway-listener' AND datname = current_database()");
+        }
+
+        until(() -> heardByA.contains(ChangeEvent.EVERYTHING), Duration.ofSeconds(15));
+        assertThat(nodeA.tokenCache().estimatedSize()).isZero();
+        assertThat(result(nodeA.tokenCache().authenticate(token.token()))).isPresent();
+        result(nodeB.clientTokens().revoke(token.row().id()));
+        until(() -> heardByA.contains(ChangeEvent.token(SecretTokens.hashHex(token.token()))),
+                Duration.ofSeconds(10));
+        assertThat(result(nodeA.tokenCache().authenticate(token.token()))).isEmpty();
     }
 
     @Test
