@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Files.createDirectories(dir);
             lockChannel = FileChannel.open(dir.resolve("postgres.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
-            FileLock lock = lockChannel.tryLock();
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // held by this very JVM
+            }
             if (lock == null) {
                 throw new StorageException("Another process uses the embedded PostgreSQL in " + dir);
             }

@@ -1,5 +1,6 @@
 package dev.portway.storage.db;
 
+import dev.portway.storage.StorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The embedded default: first start from nothing, schema migrated, data kept across a restart. */
 @Timeout(180)
@@ -50,6 +52,9 @@ class EmbeddedDatabaseTest {
                 assertThat(postmasterUid).isNotZero();
             }
             assertThat(query(db, "SELECT 1")).containsExactly("1");
+            assertThatThrownBy(() -> Database.start(DatabaseConfig.embedded(), dataDir))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("Another process uses the embedded PostgreSQL");
         }
     }
 
