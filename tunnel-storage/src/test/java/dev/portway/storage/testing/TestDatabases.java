@@ -12,7 +12,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * One real PostgreSQL (the production embedded server) shared by the test classes of this JVM; each class gets a
@@ -30,12 +32,24 @@ public final class TestDatabases {
             try {
                 Path dir = Files.createTempDirectory("portway-storage-tests-");
                 server = EmbeddedPostgresServer.start(dir);
-                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "test-postgres-stop"));
+                EmbeddedPostgresServer started = server;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    started.close();
+                    deleteRecursively(dir);
+                }, "test-postgres-stop"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return server;
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort: it is a temp directory
+        }
     }
 
     /** A new, empty database on the shared server; the schema is applied by {@code Database.start}. */
