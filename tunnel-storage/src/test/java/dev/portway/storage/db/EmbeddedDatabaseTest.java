@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +17,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The embedded default: first start from nothing, schema migrated, data kept across a restart. */
 @Timeout(180)
@@ -56,6 +58,20 @@ class EmbeddedDatabaseTest {
                     .isInstanceOf(StorageException.class)
                     .hasMessageContaining("Another process uses the embedded PostgreSQL");
         }
+    }
+
+    @Test
+    void asRootADirectoryAboveTheDataDirectoryThatPostgresCannotEnterIsReportedNotChanged() throws Exception {
+        assumeTrue(PostgresAccount.runningAsRoot(), "only root switches users");
+        Path closed = Files.createDirectory(dataDir.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
+
+        assertThatThrownBy(() -> Database.start(DatabaseConfig.embedded(), closed.resolve("data")))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("cannot enter " + closed)
+                .hasMessageContaining("chmod o+x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(closed))).isEqualTo("rwx------");
     }
 
     private static List<String> appliedMigrations(Database db) throws SQLException {
