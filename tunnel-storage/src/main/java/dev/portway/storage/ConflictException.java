@@ -1,0 +1,15 @@
+package dev.portway.storage;
+
+/** A write collided with a uniqueness rule. {@link #field()} names the field in the API's terms, e.g. {@code remotePort}. */
+public class ConflictException extends StorageException {
+    private final String field;
+
+    public ConflictException(String field, Throwable cause) {
+        super(field + " is already taken", cause);
+        this.field = field;
+    }
+
+    public String field() {
+        return field;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.portway.storage.apikeys;
+
+import dev.portway.storage.NotFoundException;
+import dev.portway.storage.db.Jdbc;
+import dev.portway.storage.db.Rows;
+import dev.portway.storage.tokens.SecretTokens;
+import dev.portway.storage.users.UserStatus;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Operator API keys, stored as SHA-256 like client tokens. Not cached: the admin API is not a hot path, and an
+ * uncached look-up means a revoked key stops working at once on every node.
+ */
+public final class ApiKeyRepository {
+    private static final String COLUMNS = "id, user_id, prefix, role, created, revoked";
+
+    private final Jdbc jdbc;
+
+    public ApiKeyRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public CompletableFuture<IssuedApiKey> issue(long ownerId, ApiKeyRole role) {
+        return jdbc.query(c -> insert(c, ownerId, role));
+    }
+
+    /** For callers that issue a key inside a larger transaction (bootstrap). */
+    public static IssuedApiKey insert(Connection c, long ownerId, ApiKeyRole role) throws SQLException {
+        String key = SecretTokens.generate(SecretTokens.API_KEY_PREFIX);
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO api_keys (user_id, hash, prefix, role) VALUES (?, ?, ?, ?) RETURNING " + COLUMNS)) {
+            s.setLong(1, ownerId);
+            s.setBytes(2, SecretTokens.hash(key));
+            s.setString(3, SecretTokens.displayPrefix(key));
+            s.setString(4, role.dbName());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new IssuedApiKey(key, read(rs));
+            }
+        }
+    }
+
+    /** The operator of a valid (not revoked) key. */
+    public CompletableFuture<Optional<ApiKeyPrincipal>> authenticate(String key) {
+        byte[] hash = SecretTokens.hash(key);
+        return jdbc.query(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT k.id, k.role, u.id AS user_id, u.name, u.status FROM api_keys k"
+                            + " JOIN users u ON u.id = k.user_id WHERE k.hash = ? AND k.revoked IS NULL")) {
+                s.setBytes(1, hash);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new ApiKeyPrincipal(rs.getLong("id"), rs.getLong("user_id"),
+                            rs.getString("name"), UserStatus.fromDb(rs.getString("status")),
+                            ApiKeyRole.fromDb(rs.getString("role"))));
+                }
+            }
+        });
+    }
+
+    public CompletableFuture<List<ApiKey>> listByOwner(long ownerId) {
+        return jdbc.query(c -> {
+            List<ApiKey> keys = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM api_keys WHERE user_id = ? ORDER BY id")) {
+                s.setLong(1, ownerId);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(read(rs));
+                    }
+                }
+            }
+            return keys;
+        });
+    }
+
+    public CompletableFuture<ApiKey> revoke(long keyId) {
+        return jdbc.query(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE api_keys SET revoked = coalesce(revoked, now()) WHERE id = ? RETURNING " + COLUMNS)) {
+                s.setLong(1, keyId);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new NotFoundException("API key " + keyId);
+                    }
+                    return read(rs);
+                }
+            }
+        });
+    }
+
+    private static ApiKey read(ResultSet rs) throws SQLException {
+        return new ApiKey(rs.getLong("id"), rs.getLong("user_id"), rs.getString("prefix"),
+                ApiKeyRole.fromDb(rs.getString("role")), Rows.instant(rs, "created"), Rows.instant(rs, "revoked"));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.portway.storage.change;
+
+/** What a change event invalidates; the wire name is the prefix of a NOTIFY payload. */
+public enum ChangeKind {
+    /** A client token changed (revoked); key: the token's SHA-256 in hex. */
+    TOKEN("token"),
+    /** A user changed (status, name, deletion); key: user id. Every cached principal of that user is stale. */
+    USER("user"),
+    /** A tunnel was created, changed or deleted; key: tunnel id. */
+    TUNNEL("tunnel"),
+    /** Anything may be stale, e.g. after the listener missed notifications while reconnecting; key: "*". */
+    ALL("all");
+
+    private final String wireName;
+
+    ChangeKind(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    static ChangeKind fromWireName(String name) {
+        for (ChangeKind kind : values()) {
+            if (kind.wireName.equals(name)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+}

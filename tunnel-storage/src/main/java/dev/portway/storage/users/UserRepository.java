@@ -1,0 +1,144 @@
+package dev.portway.storage.users;
+
+import dev.portway.storage.NotFoundException;
+import dev.portway.storage.change.ChangeEvent;
+import dev.portway.storage.db.Jdbc;
+import dev.portway.storage.db.Rows;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Users. Every change publishes {@link ChangeEvent#user}, which drops the cached principals of that user on every
+ * node. A duplicate name fails with {@link dev.portway.storage.ConflictException} on field {@code name}.
+ */
+public final class UserRepository {
+    private static final String COLUMNS = "id, name, status, created";
+
+    private final Jdbc jdbc;
+
+    public UserRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public CompletableFuture<User> create(String name) {
+        return jdbc.query(c -> insert(c, name, UserStatus.ACTIVE));
+    }
+
+    /** For callers that create a user inside a larger transaction (bootstrap). */
+    public static User insert(Connection c, String name, UserStatus status) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO users (name, status) VALUES (?, ?) RETURNING " + COLUMNS)) {
+            s.setString(1, name);
+            s.setString(2, status.dbName());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return read(rs);
+            }
+        }
+    }
+
+    public CompletableFuture<Optional<User>> findById(long id) {
+        return jdbc.query(c -> one(c, "SELECT " + COLUMNS + " FROM users WHERE id = ?", id));
+    }
+
+    public CompletableFuture<Optional<User>> findByName(String name) {
+        return jdbc.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE name = ?")) {
+                s.setString(1, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    public CompletableFuture<List<User>> list() {
+        return jdbc.query(c -> {
+            List<User> users = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users ORDER BY id");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    users.add(read(rs));
+                }
+            }
+            return users;
+        });
+    }
+
+    public CompletableFuture<Long> count() {
+        return jdbc.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM users");
+                 ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** @throws NotFoundException (in the future) when no such user exists */
+    public CompletableFuture<User> setStatus(long id, UserStatus status) {
+        return jdbc.transaction(tx -> {
+            User user;
+            try (PreparedStatement s = tx.connection().prepareStatement(
+                    "UPDATE users SET status = ? WHERE id = ? RETURNING " + COLUMNS)) {
+                s.setString(1, status.dbName());
+                s.setLong(2, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new NotFoundException("user " + id);
+                    }
+                    user = read(rs);
+                }
+            }
+            tx.publish(ChangeEvent.user(id));
+            return user;
+        });
+    }
+
+    /** Deletes the user with its tokens, keys, tunnels and sessions; returns whether it existed. */
+    public CompletableFuture<Boolean> delete(long id) {
+        return jdbc.transaction(tx -> {
+            List<Long> tunnelIds = new ArrayList<>();
+            try (PreparedStatement s = tx.connection().prepareStatement("SELECT id FROM tunnels WHERE user_id = ?")) {
+                s.setLong(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        tunnelIds.add(rs.getLong(1));
+                    }
+                }
+            }
+            try (PreparedStatement s = tx.connection().prepareStatement("DELETE FROM users WHERE id = ?")) {
+                s.setLong(1, id);
+                if (s.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            tx.publish(ChangeEvent.user(id));
+            for (long tunnelId : tunnelIds) {
+                tx.publish(ChangeEvent.tunnel(tunnelId));
+            }
+            return true;
+        });
+    }
+
+    private static Optional<User> one(Connection c, String sql, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    static User read(ResultSet rs) throws SQLException {
+        return new User(rs.getLong("id"), rs.getString("name"), UserStatus.fromDb(rs.getString("status")),
+                Rows.instant(rs, "created"));
+    }
+}
