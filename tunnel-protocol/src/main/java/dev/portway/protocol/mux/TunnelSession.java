@@ -376,6 +376,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
             stream.reset(ErrorCode.REFUSED_STREAM, "refused");
         } else {
             stream.handler(handler);
+            grantExtraInitialWindow(id);
         }
     }
 
@@ -487,7 +488,20 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         stream.handler(handler);
         localOpenedStreams++;
         writer.writeUrgent(new Frame(FrameType.OPEN, 0, id, JsonCodec.encode(alloc(), open)));
+        grantExtraInitialWindow(id);
         return stream;
+    }
+
+    /**
+     * The peer starts every stream with the protocol's initial credit; a larger configured window is granted
+     * at once, or the sender would stop at the protocol's credit while this side waits for half its own window
+     * before returning any.
+     */
+    private void grantExtraInitialWindow(int id) {
+        int extra = settings.initialWindow() - SessionSettings.DEFAULT_INITIAL_WINDOW;
+        if (extra > 0) {
+            writer.writeUrgent(new Frame(FrameType.WINDOW_UPDATE, 0, id, alloc().buffer(4).writeInt(extra)));
+        }
     }
 
     private MuxStream newStream(int id, OpenStream open) {

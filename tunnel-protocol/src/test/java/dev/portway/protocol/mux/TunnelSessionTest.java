@@ -310,6 +310,35 @@ class TunnelSessionTest {
         pair.finish();
     }
 
+    @Test
+    void aLargerConfiguredInitialWindowIsGrantedAtOnce() {
+        SessionSettings large = SessionSettings.defaults("t").withWindows(1024 * 1024, 8 * 1024 * 1024, 64L << 20);
+        MuxPair pair = new MuxPair(large, large);
+        pair.serverListener.acceptor = stream -> new RecordingHandler(false);
+        TunnelStream clientSide = pair.open(pair.client, "bulk", new RecordingHandler(true));
+        clientSide.write(Unpooled.wrappedBuffer(new byte[4 * 1024 * 1024]));
+        pair.pump();
+        RecordingHandler atServer = pair.serverListener.handlers.get(clientSide.id());
+        assertThat(atServer.heldBytes()).isEqualTo(1024 * 1024);
+
+        int delivered = 0;
+        while (delivered < 4 * 1024 * 1024) {
+            int consumed = atServer.consumeAll();
+            assertThat(consumed).as("progress after %d bytes", delivered).isPositive();
+            delivered += consumed;
+            pair.pump();
+        }
+        assertThat(pair.serverChannel.isOpen()).isTrue();
+        pair.finish();
+    }
+
+    @Test
+    void initialWindowBelowTheProtocolsIsRejected() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                SessionSettings.defaults("t").withWindows(128 * 1024, 8 * 1024 * 1024, 64L << 20))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initialWindow");
+    }
+
     private static byte[] randomBytes(long seed, int length) {
         byte[] bytes = new byte[length];
         new Random(seed).nextBytes(bytes);
