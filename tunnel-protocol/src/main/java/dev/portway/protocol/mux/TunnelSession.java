@@ -230,7 +230,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable() && writer.drain()) {
             for (MuxStream stream : new ArrayList<>(streams.values())) {
-                stream.runWritableTask();
+                safely(stream, stream::runWritableTask);
             }
         }
         ctx.fireChannelWritabilityChanged();
@@ -400,7 +400,8 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         }
         MuxStream stream = streams.get(frame.streamId());
         if (stream != null) {
-            stream.onWindowUpdate(increment);
+            // Credit runs the stream's writable task, which is application code.
+            safely(stream, () -> stream.onWindowUpdate(increment));
         } else if (!wasUsed(frame.streamId())) {
             throw ProtocolException.connectionError(ErrorCode.PROTOCOL_ERROR,
                     "WINDOW_UPDATE for stream %d, which was never opened", frame.streamId());

@@ -339,6 +339,33 @@ class TunnelSessionTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initialWindow");
     }
 
+    @Test
+    void aWritableTaskThatThrowsResetsOnlyItsStream() {
+        MuxPair pair = new MuxPair();
+        pair.serverListener.acceptor = stream -> new RecordingHandler(false);
+        RecordingHandler brokenHandler = new RecordingHandler(true);
+        TunnelStream broken = pair.open(pair.client, "broken", brokenHandler);
+        RecordingHandler healthyAtServer = new RecordingHandler(true);
+        pair.serverListener.acceptor = stream -> healthyAtServer;
+        TunnelStream healthy = pair.open(pair.client, "healthy", new RecordingHandler(true));
+
+        broken.write(Unpooled.wrappedBuffer(new byte[WINDOW + 1]));
+        pair.pump();
+        broken.whenWritable(() -> {
+            throw new IllegalStateException("bug in a source");
+        });
+        pair.serverListener.handlers.get(broken.id()).consumeAll();
+        pair.pump();
+
+        assertThat(pair.clientChannel.isOpen()).isTrue();
+        assertThat(broken.closeFuture().cause()).isInstanceOfSatisfying(StreamResetException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR));
+        healthy.write(Unpooled.wrappedBuffer(new byte[] {7}));
+        pair.pump();
+        assertThat(healthyAtServer.received()).containsExactly(7);
+        pair.finish();
+    }
+
     private static byte[] randomBytes(long seed, int length) {
         byte[] bytes = new byte[length];
         new Random(seed).nextBytes(bytes);
