@@ -21,7 +21,7 @@ class FrameCodecTest {
     /** One frame of every type, with payload sizes on both sides of the encoder's copy threshold. */
     private static List<byte[]> sampleFrames() {
         Random random = new Random(7);
-        byte[] bigData = new byte[20_000];
+        byte[] bigData = new byte[3_000];
         random.nextBytes(bigData);
         List<byte[]> frames = new ArrayList<>();
         for (FrameType type : FrameType.values()) {
