@@ -16,7 +16,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
@@ -185,6 +187,9 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         this.budget = new WindowBudget(settings.connectionWindowBudget());
         this.closeFuture = ctx.executor().newPromise();
         ctx.channel().config().setWriteBufferWaterMark(CARRIER_WATER_MARK);
+        // Half-closure keeps the carrier writable after the peer's FIN, so a frame the FIN cut short can still be
+        // answered with GOAWAY; a clean end of input then ends the session (userEventTriggered).
+        ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         if (ctx.channel().isActive()) {
             start();
         }
@@ -253,6 +258,16 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         } finally {
             closeFuture.trySuccess(null);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        // FrameDecoder turns an end of input inside a frame into a protocol error before this event gets here.
+        if (evt instanceof ChannelInputShutdownEvent && !closing) {
+            ctx.flush();
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
