@@ -366,6 +366,34 @@ class TunnelSessionTest {
         pair.finish();
     }
 
+    @Test
+    void aSourceWritingSmallChunksFromItsWritableTaskDoesNotRecurse() {
+        SessionSettings large = SessionSettings.defaults("t").withWindows(8 * 1024 * 1024, 8 * 1024 * 1024, 64L << 20);
+        MuxPair pair = new MuxPair(large, large);
+        TunnelStream stream = pair.open(pair.client, "small-writes", new RecordingHandler(true));
+        int[] written = {0};
+        int[] maxDepth = {0};
+        int[] depth = {0};
+        Runnable source = new Runnable() {
+            @Override
+            public void run() {
+                depth[0]++;
+                maxDepth[0] = Math.max(maxDepth[0], depth[0]);
+                stream.write(Unpooled.wrappedBuffer(new byte[64]));
+                written[0] += 64;
+                if (written[0] < 256 * 1024) {
+                    stream.whenWritable(this);
+                }
+                depth[0]--;
+            }
+        };
+        stream.whenWritable(source);
+        pair.pump();
+        assertThat(pair.serverListener.handlers.get(stream.id()).received()).hasSize(256 * 1024);
+        assertThat(maxDepth[0]).as("writable tasks run one after another, not nested").isEqualTo(1);
+        pair.finish();
+    }
+
     private static byte[] randomBytes(long seed, int length) {
         byte[] bytes = new byte[length];
         new Random(seed).nextBytes(bytes);
