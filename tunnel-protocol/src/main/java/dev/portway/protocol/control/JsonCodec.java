@@ -23,7 +23,8 @@ public final class JsonCodec {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // Not FAIL_ON_NULL_FOR_PRIMITIVES: for records it also rejects an absent optional int such as
+            // Hello.maxFramePayload, whose absence must mean the default. Required fields are checked by name.
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
@@ -47,8 +48,9 @@ public final class JsonCodec {
      * control message of a type this version does not know.
      */
     public static <T> T decode(ByteBuf payload, Class<T> type) {
+        T value;
         try (ByteBufInputStream in = new ByteBufInputStream(payload.duplicate())) {
-            return MAPPER.readValue((java.io.InputStream) in, type);
+            value = MAPPER.readValue((java.io.InputStream) in, type);
         } catch (JsonMappingException e) {
             throw ProtocolException.connectionError(ErrorCode.PROTOCOL_ERROR, "malformed %s: %s%s",
                     type.getSimpleName(), e.getOriginalMessage(), fieldPath(e));
@@ -59,6 +61,11 @@ public final class JsonCodec {
             throw ProtocolException.connectionError(ErrorCode.PROTOCOL_ERROR, "unreadable %s: %s",
                     type.getSimpleName(), e.getMessage());
         }
+        // A JSON null is no OPEN or GOAWAY payload; only control messages use null, for a type not known here.
+        if (value == null && type != ControlMessage.class) {
+            throw ProtocolException.connectionError(ErrorCode.PROTOCOL_ERROR, "malformed %s: null", type.getSimpleName());
+        }
+        return value;
     }
 
     private static String fieldPath(JsonMappingException e) {

@@ -29,6 +29,7 @@ final class MuxStream implements TunnelStream {
     private StreamHandler handler;
     private long sendCredit;
     private Runnable writableTask;
+    private boolean runningWritableTask;
     private boolean finishRequested;
     private boolean finSent;
     private boolean remoteFinished;
@@ -203,12 +204,24 @@ final class MuxStream implements TunnelStream {
         }
     }
 
-    /** The session re-checks every stream when the carrier's writability changes. */
+    /**
+     * The session re-checks every stream when the carrier's writability changes. A task that writes and asks
+     * again (the usual source loop) is run by the loop below, not nested inside itself: with megabytes of credit
+     * and small writes, nesting overflowed the stack.
+     */
     void runWritableTask() {
-        Runnable task = writableTask;
-        if (task != null && isWritable()) {
-            writableTask = null;
-            task.run();
+        if (runningWritableTask) {
+            return;
+        }
+        runningWritableTask = true;
+        try {
+            Runnable task;
+            while ((task = writableTask) != null && isWritable()) {
+                writableTask = null;
+                task.run();
+            }
+        } finally {
+            runningWritableTask = false;
         }
     }
 

@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param maxFramePayload largest payload this side decodes; also the largest DATA payload the peer may send
  * @param maxConcurrentStreams streams the peer may have open towards this side at once
- * @param initialWindow credit every stream starts with, in each direction
+ * @param initialWindow receive window every stream starts with: the protocol's 256 KiB, which both peers assume,
+ *        or more, which this side grants the peer with a WINDOW_UPDATE as the stream opens
  * @param maxWindow the most one stream's receive window grows to
  * @param connectionWindowBudget growth stops once the windows of all streams on the connection add up to this
  * @param pingInterval how often a keep-alive PING is sent
@@ -38,6 +39,9 @@ public record SessionSettings(
         require(maxFramePayload >= 1024 && maxFramePayload <= 16 * 1024 * 1024, "maxFramePayload", maxFramePayload);
         require(maxConcurrentStreams >= 1, "maxConcurrentStreams", maxConcurrentStreams);
         require(initialWindow >= maxFramePayload, "initialWindow (at least maxFramePayload)", initialWindow);
+        // Every peer starts a stream with the protocol's credit; a smaller window could not take what it sends.
+        require(initialWindow >= DEFAULT_INITIAL_WINDOW, "initialWindow (at least " + DEFAULT_INITIAL_WINDOW + ")",
+                initialWindow);
         require(maxWindow >= initialWindow, "maxWindow (at least initialWindow)", maxWindow);
         require(connectionWindowBudget >= maxWindow, "connectionWindowBudget (at least maxWindow)", connectionWindowBudget);
         require(!pingInterval.isNegative() && !pingInterval.isZero(), "pingInterval", pingInterval);

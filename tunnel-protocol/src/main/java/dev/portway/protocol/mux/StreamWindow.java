@@ -37,9 +37,11 @@ final class StreamWindow {
         if (bytes > available) {
             return false;
         }
+        // Starvation counts only when the consumer had kept up when it was reported: a sender also starves
+        // behind a slow consumer, and growing that window would only buffer more for a reader that cannot keep up.
+        this.senderStarved |= senderStarved && unconsumed <= window / 4;
         available -= bytes;
         unconsumed += bytes;
-        this.senderStarved |= senderStarved;
         return true;
     }
 

@@ -16,7 +16,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
@@ -185,6 +187,9 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         this.budget = new WindowBudget(settings.connectionWindowBudget());
         this.closeFuture = ctx.executor().newPromise();
         ctx.channel().config().setWriteBufferWaterMark(CARRIER_WATER_MARK);
+        // Half-closure keeps the carrier writable after the peer's FIN, so a frame the FIN cut short can still be
+        // answered with GOAWAY; a clean end of input then ends the session (userEventTriggered).
+        ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         if (ctx.channel().isActive()) {
             start();
         }
@@ -230,7 +235,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable() && writer.drain()) {
             for (MuxStream stream : new ArrayList<>(streams.values())) {
-                stream.runWritableTask();
+                safely(stream, stream::runWritableTask);
             }
         }
         ctx.fireChannelWritabilityChanged();
@@ -253,6 +258,16 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         } finally {
             closeFuture.trySuccess(null);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        // FrameDecoder turns an end of input inside a frame into a protocol error before this event gets here.
+        if (evt instanceof ChannelInputShutdownEvent && !closing) {
+            ctx.flush();
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -376,6 +391,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
             stream.reset(ErrorCode.REFUSED_STREAM, "refused");
         } else {
             stream.handler(handler);
+            grantExtraInitialWindow(id);
         }
     }
 
@@ -399,7 +415,8 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         }
         MuxStream stream = streams.get(frame.streamId());
         if (stream != null) {
-            stream.onWindowUpdate(increment);
+            // Credit runs the stream's writable task, which is application code.
+            safely(stream, () -> stream.onWindowUpdate(increment));
         } else if (!wasUsed(frame.streamId())) {
             throw ProtocolException.connectionError(ErrorCode.PROTOCOL_ERROR,
                     "WINDOW_UPDATE for stream %d, which was never opened", frame.streamId());
@@ -487,7 +504,20 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         stream.handler(handler);
         localOpenedStreams++;
         writer.writeUrgent(new Frame(FrameType.OPEN, 0, id, JsonCodec.encode(alloc(), open)));
+        grantExtraInitialWindow(id);
         return stream;
+    }
+
+    /**
+     * The peer starts every stream with the protocol's initial credit; a larger configured window is granted
+     * at once, or the sender would stop at the protocol's credit while this side waits for half its own window
+     * before returning any.
+     */
+    private void grantExtraInitialWindow(int id) {
+        int extra = settings.initialWindow() - SessionSettings.DEFAULT_INITIAL_WINDOW;
+        if (extra > 0) {
+            writer.writeUrgent(new Frame(FrameType.WINDOW_UPDATE, 0, id, alloc().buffer(4).writeInt(extra)));
+        }
     }
 
     private MuxStream newStream(int id, OpenStream open) {

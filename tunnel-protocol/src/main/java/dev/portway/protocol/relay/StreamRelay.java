@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -80,6 +81,9 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
     public void handlerAdded(ChannelHandlerContext ctx) {
         socket = ctx.channel();
         socket.config().setAutoRead(false);
+        // Without it the transport closes the socket at the peer's FIN, and the stream is reset instead of
+        // finished: a client that half-closes after its request would never see the answer.
+        socket.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         if (socket.isActive()) {
             socketActive = true;
             maybeStart();
