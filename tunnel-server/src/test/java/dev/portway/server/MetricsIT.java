@@ -3,6 +3,11 @@ package dev.portway.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portway.client.TunnelClient;
+import dev.portway.client.config.ClientConfig;
+import dev.portway.client.config.ClientMetricsConfig;
+import dev.portway.client.metrics.ClientMetricsEndpoint;
+import dev.portway.client.tls.ClientTlsContexts;
+import dev.portway.monitor.micrometer.PrometheusMetrics;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.server.config.AdminConfig;
 import dev.portway.server.testkit.EchoServer;
@@ -94,6 +99,36 @@ class MetricsIT {
 
         Scrape scrape = Scrape.until(admin, s -> Double.valueOf(0).equals(s.value("portway_clients_connected")));
         assertThat(scrape.text()).doesNotContain("portway_tunnel_up{", "portway_client_rtt_seconds{");
+    }
+
+    @Test
+    void clientServesItsOwnMetrics() throws Exception {
+        startServer();
+        ClientConfig config = fixture.clientConfig(fixture.controlAddress().getPort(), TunnelFixture.TOKEN,
+                List.of(tcp("echo", echo.port(), 0)), Duration.ofMillis(250)).withMetrics(new ClientMetricsConfig(0));
+        try (PrometheusMetrics prometheus = new PrometheusMetrics();
+             ClientMetricsEndpoint endpoint = ClientMetricsEndpoint.start(config.metrics(), prometheus)) {
+            RecordingEvents events = new RecordingEvents();
+            TunnelClient client = new TunnelClient(config, "c1", ClientTlsContexts.create(config.tls()), events,
+                    prometheus.recorder());
+            try {
+                client.start();
+                TunnelResult.Status status = events.nextRegistration(WAIT).get(0);
+                assertThat(Wire.echo(port(status), 5000, 4).received()).isEqualTo(5000);
+
+                Scrape scrape = Scrape.until(endpoint.address(),
+                        s -> Double.valueOf(5000).equals(s.value("portway_tunnel_bytes_total{direction=\"out\",tunnel=\"echo\",user=\"\"}"))
+                                && s.value("portway_client_rtt_seconds{client=\"c1\"}") != null
+                                && !s.value("portway_client_rtt_seconds{client=\"c1\"}").isNaN());
+                assertThat(scrape.value("portway_tunnel_bytes_total{direction=\"in\",tunnel=\"echo\",user=\"\"}"))
+                        .isEqualTo(5000);
+                assertThat(scrape.value("portway_clients_connected")).isEqualTo(1);
+                assertThat(scrape.value("portway_client_reconnects_total")).isNotNull();
+                assertThat(Scrape.get(endpoint.address(), "/other").statusCode()).isEqualTo(404);
+            } finally {
+                client.close();
+            }
+        }
     }
 
     @Test
