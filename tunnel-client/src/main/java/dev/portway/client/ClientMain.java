@@ -2,7 +2,11 @@ package dev.portway.client;
 
 import dev.portway.client.config.ClientConfig;
 import dev.portway.client.config.ClientConfigLoader;
+import dev.portway.client.config.ClientMetricsConfig;
 import dev.portway.client.config.TunnelConfig;
+import dev.portway.client.metrics.ClientMetricsEndpoint;
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.micrometer.PrometheusMetrics;
 import dev.portway.client.tls.ClientTls;
 import dev.portway.client.tls.ClientTlsContexts;
 import dev.portway.protocol.ProductVersion;
@@ -76,10 +80,29 @@ public final class ClientMain {
             return 2;
         }
         String clientId = config.clientId() != null ? config.clientId() : defaultClientId(config, args.config());
-        TunnelClient client = new TunnelClient(config, clientId, tls, new ConsoleEvents(config, out));
+        PrometheusMetrics prometheus = null;
+        ClientMetricsEndpoint endpoint = null;
+        if (config.metrics() != null) {
+            prometheus = new PrometheusMetrics();
+            try {
+                endpoint = ClientMetricsEndpoint.start(config.metrics(), prometheus);
+            } catch (IOException e) {
+                err.println("tunnel-client: cannot serve metrics on " + ClientMetricsConfig.BIND + ":"
+                        + config.metrics().port() + ": " + e.getMessage());
+                prometheus.close();
+                return 1;
+            }
+            out.println("Metrics: http://" + ClientMetricsConfig.BIND + ":" + endpoint.address().getPort() + "/metrics");
+        }
+        TunnelClient client = new TunnelClient(config, clientId, tls, new ConsoleEvents(config, out),
+                prometheus == null ? TunnelMetrics.NOOP : prometheus.recorder());
         client.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> client.stop(SHUTDOWN_GRACE), "portway-shutdown"));
         String reason = client.terminated().join();
+        if (endpoint != null) {
+            endpoint.close();
+            prometheus.close();
+        }
         if (!reason.equals("stopped")) {
             err.println("tunnel-client: " + reason);
             return 1;

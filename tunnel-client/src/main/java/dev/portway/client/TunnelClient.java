@@ -5,6 +5,8 @@ import dev.portway.client.config.ClientConfig;
 import dev.portway.client.config.TunnelConfig;
 import dev.portway.client.proxy.LocalDialer;
 import dev.portway.client.tls.ClientTls;
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.TunnelTraffic;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.ProductVersion;
 import dev.portway.protocol.control.Auth;
@@ -61,13 +63,22 @@ public final class TunnelClient implements AutoCloseable {
     private final LocalDialer dialer;
     private final SessionSettings settings;
     private final Map<String, TunnelConfig> tunnels = new LinkedHashMap<>();
+    private final TunnelMetrics metrics;
+    /** Per tunnel; the client has no user of its own, so the user label is empty. */
+    private final Map<String, TunnelTraffic> traffic = new LinkedHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
     private volatile TunnelSession current;
     private volatile boolean stopping;
     private int attempt;
 
     public TunnelClient(ClientConfig config, String clientId, ClientTls tls, ClientEvents events) {
+        this(config, clientId, tls, events, TunnelMetrics.NOOP);
+    }
+
+    public TunnelClient(ClientConfig config, String clientId, ClientTls tls, ClientEvents events,
+                        TunnelMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.clientId = clientId;
         this.tls = tls;
         this.events = events;
@@ -76,12 +87,19 @@ public final class TunnelClient implements AutoCloseable {
         this.dialer = new LocalDialer(transport, config.dialTimeout());
         this.settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
-        config.tunnels().forEach(t -> tunnels.put(t.name(), t));
+        config.tunnels().forEach(t -> {
+            tunnels.put(t.name(), t);
+            traffic.put(t.name(), metrics.traffic(t.name(), ""));
+        });
     }
 
     public void start() {
         log.info("starting Portway client version={} transport={} server={} clientId={}", ProductVersion.current(),
                 transport.name(), config.server(), clientId);
+        if (metrics != TunnelMetrics.NOOP) {
+            long interval = config.keepAliveInterval().toNanos();
+            group.next().scheduleAtFixedRate(this::sampleRtt, interval, interval, TimeUnit.NANOSECONDS);
+        }
         connect();
     }
 
@@ -146,10 +164,18 @@ public final class TunnelClient implements AutoCloseable {
                 });
     }
 
+    private void sampleRtt() {
+        TunnelSession session = current;
+        if (session != null && session.rttNanos() >= 0) {
+            metrics.controlRtt(clientId, session.rttNanos());
+        }
+    }
+
     private void retry(String reason) {
         if (stopping) {
             return;
         }
+        metrics.reconnect();
         long delay = backoff.delay(attempt++).toMillis();
         log.info("disconnected from server: {}; reconnecting in {} ms", reason, delay);
         events.onDisconnected(reason, delay);
@@ -166,6 +192,7 @@ public final class TunnelClient implements AutoCloseable {
     private final class ServerConnection implements SessionListener {
         private String refusal;
         private boolean replaced;
+        private boolean authenticated;
 
         @Override
         public void onReady(TunnelSession session) {
@@ -178,6 +205,8 @@ public final class TunnelClient implements AutoCloseable {
         public void onControl(TunnelSession session, ControlMessage message) {
             if (message instanceof AuthResult result) {
                 if (result.ok()) {
+                    authenticated = true;
+                    metrics.clientConnected(clientId);
                     session.send(new TunnelRegister(specs()));
                 } else {
                     refusal = "authentication refused: " + result.reason();
@@ -206,7 +235,8 @@ public final class TunnelClient implements AutoCloseable {
                 log.warn("server opened a stream for unknown tunnel {}; refused", stream.open().tunnel());
                 return null;
             }
-            return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop());
+            return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop(),
+                    traffic.get(tunnel.name()));
         }
 
         @Override
@@ -220,6 +250,9 @@ public final class TunnelClient implements AutoCloseable {
         public void onClosed(TunnelSession session, Throwable cause) {
             if (current == session) {
                 current = null;
+            }
+            if (authenticated) {
+                metrics.clientDisconnected(clientId);
             }
             if (replaced) {
                 String reason = "another client with the same client id (" + clientId + ") took over this connection";

@@ -58,6 +58,10 @@ public final class ServerMain {
         out.println("Portway server " + ProductVersion.current() + " listening for clients on " + config.bind()
                 + ":" + address.getPort());
         out.println("TLS certificate fingerprint: " + server.certificateFingerprint());
+        if (server.adminAddress() != null) {
+            out.println("Metrics: http://" + hostForUrl(config.admin().bind()) + ":" + server.adminAddress().getPort()
+                    + "/metrics");
+        }
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(config.shutdownGrace()), "portway-shutdown"));
         try {
@@ -66,5 +70,9 @@ public final class ServerMain {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static String hostForUrl(String host) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 }

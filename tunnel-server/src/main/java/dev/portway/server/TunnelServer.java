@@ -1,13 +1,19 @@
 package dev.portway.server;
 
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.micrometer.PrometheusMetrics;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.ProductVersion;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
+import dev.portway.server.admin.AdminRouter;
+import dev.portway.server.admin.AdminServer;
+import dev.portway.server.admin.MonitoringRoutes;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.StaticTokenAuthenticator;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ControlServer;
+import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionRegistry;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TcpTunnelBinder;
@@ -27,7 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One Portway server: the control listener clients connect to, and the public listeners of their tunnels.
+ * One Portway server: the control listener clients connect to, the public listeners of their tunnels, and the
+ * operator's admin listener ({@code /metrics}, {@code /healthz}) unless {@code admin.enabled} is false.
  * {@link #start()} binds; {@link #stop(Duration)} stops accepting, tells every client it is going away and lets
  * open streams drain for up to the grace period.
  */
@@ -40,11 +47,18 @@ public final class TunnelServer implements AutoCloseable {
     private final EventLoopGroup workerGroup = transport.newGroup(0, "portway-io");
     private final SessionRegistry registry = new SessionRegistry();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Null when the admin listener is disabled: then nothing could read the meters, and none are kept. */
+    private final PrometheusMetrics prometheus;
+    private final TunnelMetrics metrics;
     private ServerCertificate certificate;
     private ControlServer control;
+    private AdminServer admin;
+    private InetSocketAddress adminAddress;
 
     public TunnelServer(ServerConfig config) {
         this.config = config;
+        this.prometheus = config.admin().enabled() ? new PrometheusMetrics() : null;
+        this.metrics = prometheus != null ? prometheus.recorder() : TunnelMetrics.NOOP;
     }
 
     /** Binds the control port; returns the address it listens on (useful when the configured port is 0). */
@@ -65,14 +79,34 @@ public final class TunnelServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true);
-        TcpTunnelBinder binder = new TcpTunnelBinder(publicTemplate, config.bind(), new PortAllocator(config.allowPorts()));
+        TcpTunnelBinder binder = new TcpTunnelBinder(publicTemplate, config.bind(), new PortAllocator(config.allowPorts()),
+                metrics);
         SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
-                settings, registry, authenticator, new AuthFailureThrottle(), binder, config);
+                settings, registry, authenticator, new AuthFailureThrottle(), binder, config, metrics);
+        if (prometheus != null) {
+            admin = new AdminServer(config.admin(), transport, bossGroup,
+                    MonitoringRoutes.addTo(new AdminRouter(), prometheus));
+            adminAddress = admin.bind();
+            long interval = config.keepAliveInterval().toNanos();
+            workerGroup.next().scheduleAtFixedRate(new RttSampler(registry, metrics), interval, interval,
+                    TimeUnit.NANOSECONDS);
+            log.info("admin listener bound address={} paths=/metrics,/healthz", adminAddress);
+        }
         InetSocketAddress address = control.bind();
         log.info("control listener bound address={}", address);
         return address;
+    }
+
+    /** Where {@code /metrics} is served; null when the admin listener is disabled or not started. */
+    public InetSocketAddress adminAddress() {
+        return adminAddress;
+    }
+
+    /** What this server records into; {@link TunnelMetrics#NOOP} when the admin listener is disabled. */
+    public TunnelMetrics metrics() {
+        return metrics;
     }
 
     public String certificateFingerprint() {
@@ -97,8 +131,14 @@ public final class TunnelServer implements AutoCloseable {
             }
             control.closeAll();
         }
+        if (admin != null) {
+            admin.close();
+        }
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (prometheus != null) {
+            prometheus.close();
+        }
         log.info("server stopped");
     }
 

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param dialTimeout TCP connect plus TLS handshake
  * @param keepAliveInterval how often a PING is sent on the control stream
  * @param keepAliveMissed intervals without an answer after which the connection is considered dead
+ * @param metrics the client's own metrics endpoint; null: none, and no meters are kept
  */
 public record ClientConfig(
         HostPort server,
@@ -29,7 +30,8 @@ public record ClientConfig(
         ReconnectConfig reconnect,
         Duration dialTimeout,
         Duration keepAliveInterval,
-        int keepAliveMissed) {
+        int keepAliveMissed,
+        ClientMetricsConfig metrics) {
 
     public static final int DEFAULT_SERVER_PORT = 7000;
     public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(10);
@@ -52,7 +54,12 @@ public record ClientConfig(
     /** A config with every optional setting at its default; handy for tests and embedding. */
     public static ClientConfig of(HostPort server, String token, ClientTlsConfig tls, List<TunnelConfig> tunnels) {
         return new ClientConfig(server, token, null, tls, tunnels, ReconnectConfig.DEFAULTS, DEFAULT_DIAL_TIMEOUT,
-                DEFAULT_KEEP_ALIVE_INTERVAL, DEFAULT_KEEP_ALIVE_MISSED);
+                DEFAULT_KEEP_ALIVE_INTERVAL, DEFAULT_KEEP_ALIVE_MISSED, null);
+    }
+
+    public ClientConfig withMetrics(ClientMetricsConfig newMetrics) {
+        return new ClientConfig(server, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
+                keepAliveMissed, newMetrics);
     }
 
     /** Keeps the token out of logs and exception messages that print the whole config. */
@@ -61,6 +68,6 @@ public record ClientConfig(
         return "ClientConfig[server=" + server + ", token=" + dev.portway.protocol.control.Tokens.redact(token)
                 + ", clientId=" + clientId + ", tls=" + tls + ", tunnels=" + tunnels + ", reconnect=" + reconnect
                 + ", dialTimeout=" + dialTimeout + ", keepAliveInterval=" + keepAliveInterval
-                + ", keepAliveMissed=" + keepAliveMissed + "]";
+                + ", keepAliveMissed=" + keepAliveMissed + ", metrics=" + metrics + "]";
     }
 }

@@ -34,6 +34,7 @@ import java.util.Set;
  * dialTimeout: 10s
  * keepAliveInterval: 10s
  * keepAliveMissed: 3
+ * metrics: {port: 9101}       # optional: GET /metrics on 127.0.0.1:9101
  * </pre>
  */
 public final class ClientConfigLoader {
@@ -62,7 +63,7 @@ public final class ClientConfigLoader {
     /** Returns null when the reader has collected problems; the caller throws them. */
     static ClientConfig read(ConfigReader reader) {
         ConfigObject root = reader.root("server", "token", "clientId", "tls", "tunnels", "reconnect", "dialTimeout",
-                "keepAliveInterval", "keepAliveMissed");
+                "keepAliveInterval", "keepAliveMissed", "metrics");
 
         HostPort server = root.hostPort("server", true, ClientConfig.DEFAULT_SERVER_PORT);
         String token = root.secret("token", true, 1);
@@ -75,12 +76,27 @@ public final class ClientConfigLoader {
         Duration keepAliveInterval = root.duration("keepAliveInterval", ClientConfig.DEFAULT_KEEP_ALIVE_INTERVAL,
                 MIN_DURATION, MAX_TIMEOUT);
         int keepAliveMissed = root.integer("keepAliveMissed", ClientConfig.DEFAULT_KEEP_ALIVE_MISSED, 1, 100);
+        ClientMetricsConfig metrics = readMetrics(root);
 
         if (reader.hasProblems()) {
             return null;
         }
         return new ClientConfig(server, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
-                keepAliveMissed);
+                keepAliveMissed, metrics);
+    }
+
+    private static ClientMetricsConfig readMetrics(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("metrics", "port");
+        if (section.isEmpty()) {
+            return null;
+        }
+        ConfigObject metrics = section.get();
+        if (!metrics.has("port")) {
+            metrics.invalid("port", "expected a port between 0 and 65535");
+            return null;
+        }
+        int port = metrics.integer("port", 0, 0, 65535);
+        return new ClientMetricsConfig(port);
     }
 
     private static String readClientId(ConfigObject root) {

@@ -1,11 +1,15 @@
 package dev.portway.client.proxy;
 
+import dev.portway.monitor.TunnelTraffic;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.protocol.relay.ByteCountingHandler;
 import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.protocol.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
@@ -16,7 +20,8 @@ import java.time.Duration;
 /**
  * Connects a stream the server opened to the tunnel's local target. The local socket lives on the session's event
  * loop, so bytes cross between the two without changing threads. The target comes from client.yaml, never from
- * the server.
+ * the server. Pipeline of a local connection: a byte counter (bytes written to the local service count as
+ * {@code in}, bytes read from it as {@code out}, as on the server), then the relay.
  */
 public final class LocalDialer {
     private static final Logger log = LoggerFactory.getLogger(LocalDialer.class);
@@ -30,7 +35,7 @@ public final class LocalDialer {
     }
 
     /** Starts dialing and returns the relay that receives the stream's bytes meanwhile. */
-    public StreamRelay dial(TunnelStream stream, String tunnel, HostPort target, EventLoop loop) {
+    public StreamRelay dial(TunnelStream stream, String tunnel, HostPort target, EventLoop loop, TunnelTraffic traffic) {
         String label = "tunnel=" + tunnel + " stream=" + stream.id() + " peer=" + stream.open().peer();
         StreamRelay relay = new StreamRelay(loop, label);
         relay.attachStream(stream);
@@ -41,7 +46,12 @@ public final class LocalDialer {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dialTimeout.toMillis())
-                .handler(relay)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new ByteCountingHandler(traffic::bytesOut, traffic::bytesIn), relay);
+                    }
+                })
                 .connect(target.host(), target.port())
                 .addListener(f -> {
                     if (!f.isSuccess()) {

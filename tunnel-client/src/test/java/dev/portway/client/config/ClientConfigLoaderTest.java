@@ -80,6 +80,8 @@ class ClientConfigLoaderTest {
                 dialTimeout: 5s
                 keepAliveInterval: 15
                 keepAliveMissed: 4
+                metrics:
+                  port: 9101
                 """);
         assertThat(c.server()).isEqualTo(new HostPort("tunnel.example.com", 7443));
         assertThat(c.token()).isEqualTo("secret-token-value");
@@ -94,6 +96,7 @@ class ClientConfigLoaderTest {
         assertThat(c.dialTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.keepAliveInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.keepAliveMissed()).isEqualTo(4);
+        assertThat(c.metrics()).isEqualTo(new ClientMetricsConfig(9101));
         assertThat(c.toString()).doesNotContain("secret-token-value");
     }
 
@@ -118,6 +121,16 @@ class ClientConfigLoaderTest {
         assertThat(c.dialTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.keepAliveInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.keepAliveMissed()).isEqualTo(3);
+        assertThat(c.metrics()).isNull();
+    }
+
+    @Test
+    void metricsNeedsAPortInRange() throws Exception {
+        assertThat(problems(minimal(ONE_TUNNEL + "metrics: {}\n"))).containsExactly(
+                "client.yaml: metrics.port: expected a port between 0 and 65535, got nothing");
+        assertThat(problems(minimal(ONE_TUNNEL + "metrics: {port: 70000, bind: 0.0.0.0}\n"))).containsExactlyInAnyOrder(
+                "client.yaml: metrics.bind: unknown field; expected one of port",
+                "client.yaml: metrics.port: expected an integer between 0 and 65535, got 70000");
     }
 
     @Test
@@ -154,7 +167,7 @@ class ClientConfigLoaderTest {
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
-                        + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed");
+                        + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics");
     }
 
     @Test

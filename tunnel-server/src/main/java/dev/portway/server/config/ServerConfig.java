@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param keepAliveMissed intervals without an answer after which a client is considered gone
  * @param shutdownGrace how long open streams may drain on shutdown
  * @param publicHost host name shown to clients for their tunnels; null means the client shows the host it dialed
+ * @param admin the operator's HTTP listener (metrics, health); null means {@link AdminConfig#DEFAULTS}
  */
 public record ServerConfig(
         String bind,
@@ -34,7 +35,8 @@ public record ServerConfig(
         Duration keepAliveInterval,
         int keepAliveMissed,
         Duration shutdownGrace,
-        String publicHost) {
+        String publicHost,
+        AdminConfig admin) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final int DEFAULT_CONTROL_PORT = 7000;
@@ -51,6 +53,7 @@ public record ServerConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         tls = tls == null ? ServerTlsConfig.NONE : tls;
         auth = auth == null ? AuthConfig.NONE : auth;
+        admin = admin == null ? AdminConfig.DEFAULTS : admin;
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -66,21 +69,26 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_BIND, DEFAULT_CONTROL_PORT, DEFAULT_ALLOW_PORTS, DEFAULT_DATA_DIR,
                 ServerTlsConfig.NONE, AuthConfig.NONE, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_KEEP_ALIVE_INTERVAL,
-                DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null);
+                DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null, AdminConfig.DEFAULTS);
     }
 
     public ServerConfig withControlPort(int port) {
         return new ServerConfig(bind, port, allowPorts, dataDir, tls, auth, handshakeTimeout, keepAliveInterval,
-                keepAliveMissed, shutdownGrace, publicHost);
+                keepAliveMissed, shutdownGrace, publicHost, admin);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(bind, controlPort, allowPorts, dir, tls, auth, handshakeTimeout, keepAliveInterval,
-                keepAliveMissed, shutdownGrace, publicHost);
+                keepAliveMissed, shutdownGrace, publicHost, admin);
     }
 
     public ServerConfig withAuth(AuthConfig newAuth) {
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, newAuth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin);
+    }
+
+    public ServerConfig withAdmin(AdminConfig newAdmin) {
+        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, newAdmin);
     }
 }

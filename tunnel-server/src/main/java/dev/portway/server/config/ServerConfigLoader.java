@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * keepAliveMissed: 3
  * shutdownGrace: 10s
  * publicHost: tunnel.example.com
+ * admin: {enabled: true, bind: 127.0.0.1, port: 7500}   # GET /metrics, GET /healthz
  * </pre>
  */
 public final class ServerConfigLoader {
@@ -50,13 +51,9 @@ public final class ServerConfigLoader {
     /** Returns null when the reader has collected problems; the caller throws them. */
     static ServerConfig read(ConfigReader reader) {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
-                "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost");
+                "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin");
 
-        String bind = root.has("bind") ? root.string("bind") : ServerConfig.DEFAULT_BIND;
-        if (bind != null && !NetUtil.isValidIpV4Address(bind) && !NetUtil.isValidIpV6Address(bind)
-                && !HOST_NAME.matcher(bind).matches()) {
-            root.invalid("bind", "expected an IP address or host name without a port");
-        }
+        String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
         PortRanges allowPorts = root.portRanges("allowPorts", ServerConfig.DEFAULT_ALLOW_PORTS);
         Path dataDir = root.has("dataDir") ? root.path("dataDir") : reader.baseDir().resolve(ServerConfig.DEFAULT_DATA_DIR);
@@ -74,12 +71,34 @@ public final class ServerConfigLoader {
                 && !NetUtil.isValidIpV4Address(publicHost) && !NetUtil.isValidIpV6Address(publicHost)) {
             root.invalid("publicHost", "expected a host name or IP address without a port");
         }
+        AdminConfig admin = readAdmin(root);
 
         if (reader.hasProblems()) {
             return null;
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin);
+    }
+
+    private static String readBind(ConfigObject section, String defaultValue) {
+        String bind = section.has("bind") ? section.string("bind") : defaultValue;
+        if (bind != null && !NetUtil.isValidIpV4Address(bind) && !NetUtil.isValidIpV6Address(bind)
+                && !HOST_NAME.matcher(bind).matches()) {
+            section.invalid("bind", "expected an IP address or host name without a port");
+        }
+        return bind;
+    }
+
+    private static AdminConfig readAdmin(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("admin", "enabled", "bind", "port");
+        if (section.isEmpty()) {
+            return AdminConfig.DEFAULTS;
+        }
+        ConfigObject admin = section.get();
+        boolean enabled = admin.bool("enabled", true);
+        String bind = readBind(admin, AdminConfig.DEFAULT_BIND);
+        int port = admin.integer("port", AdminConfig.DEFAULT_PORT, 0, 65535);
+        return bind == null ? AdminConfig.DEFAULTS : new AdminConfig(enabled, bind, port);
     }
 
     private static ServerTlsConfig readTls(ConfigObject root) {

@@ -1,5 +1,6 @@
 package dev.portway.server.control;
 
+import dev.portway.monitor.AuthFailureReason;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.control.Auth;
 import dev.portway.protocol.control.AuthResult;
@@ -58,6 +59,8 @@ public final class ClientSession implements SessionListener {
     private String clientId;
     private Principal principal;
     private volatile boolean replaced;
+    /** An invalid token was counted and its refusal is held back by the throttle; not a handshake timeout too. */
+    private boolean refusalPending;
 
     ClientSession(ControlContext context) {
         this.context = context;
@@ -92,6 +95,9 @@ public final class ClientSession implements SessionListener {
         long timeout = context.handshakeTimeout().toMillis();
         handshakeTimer = channel.eventLoop().schedule(() -> {
             if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
+                if (!refusalPending) {
+                    context.metrics().authFailure(AuthFailureReason.HANDSHAKE_TIMEOUT);
+                }
                 log.warn("[peer={}] handshake not completed within {} ms; closing", channel.remoteAddress(), timeout);
                 if (session == null) {
                     channel.close();
@@ -136,9 +142,12 @@ public final class ClientSession implements SessionListener {
         if (clientId == null) {
             return;
         }
-        context.registry().unregister(this);
+        boolean last = context.registry().unregister(this);
         // A replaced session handed its tunnels over already; whatever is left here has no successor.
         closeTunnels();
+        if (last) {
+            context.metrics().clientDisconnected(clientId);
+        }
         if (!replaced) {
             log.info("[client={}] disconnected: {}", clientId, cause == null || cause.getMessage() == null
                     ? "connection closed" : cause.getMessage());
@@ -153,7 +162,8 @@ public final class ClientSession implements SessionListener {
             return;
         }
         if (auth.clientId() != null && !CLIENT_ID.matcher(auth.clientId()).matches()) {
-            refuse("clientId must be 1 to 128 characters of letters, digits and . _ : -");
+            refuse("clientId must be 1 to 128 characters of letters, digits and . _ : -",
+                    AuthFailureReason.MALFORMED);
             return;
         }
         state = State.AUTHENTICATING;
@@ -168,21 +178,24 @@ public final class ClientSession implements SessionListener {
         }
         if (error != null) {
             log.error("[peer={}] authentication failed unexpectedly", session.remoteAddress(), error);
-            refuse("authentication is unavailable; try again later");
+            refuse("authentication is unavailable; try again later", AuthFailureReason.UNAVAILABLE);
             return;
         }
         if (found.isEmpty()) {
+            context.metrics().authFailure(AuthFailureReason.INVALID_TOKEN);
+            refusalPending = true;
             Duration delay = context.throttle().recordFailure(address);
             log.warn("[peer={}] authentication refused: invalid token {}", session.remoteAddress(),
                     dev.portway.protocol.control.Tokens.redact(auth.token()));
-            session.channel().eventLoop().schedule(() -> refuse("invalid token"), delay.toMillis(), TimeUnit.MILLISECONDS);
+            session.channel().eventLoop().schedule(() -> refuse("invalid token", null), delay.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
         context.throttle().recordSuccess(address);
         String requestedId = auth.clientId() != null ? auth.clientId() : UUID.randomUUID().toString();
         ClientSession holder = context.registry().get(requestedId);
         if (holder != null && !holder.principal.equals(found.get())) {
-            refuse("client id " + requestedId + " is in use by another user");
+            refuse("client id " + requestedId + " is in use by another user",
+                    AuthFailureReason.CLIENT_ID_IN_USE);
             return;
         }
         principal = found.get();
@@ -191,7 +204,9 @@ public final class ClientSession implements SessionListener {
         state = State.ACTIVE;
         handshakeTimer.cancel(false);
         ClientSession previous = context.registry().register(this);
+        context.metrics().clientConnected(clientId);
         if (previous != null) {
+            context.metrics().reconnect();
             log.info("[client={}] reconnected from {}; took over the previous connection and its {} tunnel(s)",
                     clientId, session.remoteAddress(), tunnels.size());
             previous.session.close(ErrorCode.SESSION_REPLACED, "replaced by a newer connection of the same client");
@@ -201,7 +216,11 @@ public final class ClientSession implements SessionListener {
         session.send(AuthResult.accepted(clientId, UUID.randomUUID().toString()));
     }
 
-    private void refuse(String reason) {
+    /** @param failure counted as an auth failure unless null (counted already, when the refusal is delayed) */
+    private void refuse(String reason, AuthFailureReason failure) {
+        if (failure != null) {
+            context.metrics().authFailure(failure);
+        }
         state = State.CLOSED;
         session.send(AuthResult.refused(reason));
         session.close(ErrorCode.AUTH_FAILED, reason);
@@ -261,7 +280,7 @@ public final class ClientSession implements SessionListener {
             }
             closeTunnel(spec.name());
         }
-        return context.tcpBinder().open(spec.name(), spec.remotePort(), session).handle((listener, error) -> {
+        return context.tcpBinder().open(spec.name(), spec.remotePort(), session, principal.user()).handle((listener, error) -> {
             if (error != null) {
                 String reason = error instanceof TunnelRefusedException ? error.getMessage() : "internal error";
                 log.warn("[client={} tunnel={}] refused: {}", clientId, spec.name(), reason);
@@ -272,6 +291,7 @@ public final class ClientSession implements SessionListener {
                 return TunnelResult.Status.refused(spec.name(), "client disconnected");
             }
             tunnels.put(spec.name(), listener);
+            context.metrics().tunnelOpened(listener.name(), principal.user(), TunnelType.TCP.wireName());
             log.info("[client={} tunnel={}] tcp port {} open", clientId, spec.name(), listener.port());
             return accepted(listener);
         }).toCompletableFuture();
@@ -293,6 +313,7 @@ public final class ClientSession implements SessionListener {
         TcpTunnelListener listener = tunnels.remove(name);
         if (listener != null) {
             listener.close();
+            context.metrics().tunnelClosed(name, principal.user(), TunnelType.TCP.wireName());
             log.info("[client={} tunnel={}] tcp port {} closed", clientId, name, listener.port());
         }
     }

@@ -1,5 +1,6 @@
 package dev.portway.server.control;
 
+import dev.portway.monitor.TunnelMetrics;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
 import dev.portway.server.tcp.TcpTunnelBinder;
@@ -13,5 +14,6 @@ record ControlContext(
         SessionRegistry registry,
         TcpTunnelBinder tcpBinder,
         String publicHost,
-        Duration handshakeTimeout) {
+        Duration handshakeTimeout,
+        TunnelMetrics metrics) {
 }

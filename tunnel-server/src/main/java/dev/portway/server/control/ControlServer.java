@@ -1,5 +1,6 @@
 package dev.portway.server.control;
 
+import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
@@ -28,11 +29,12 @@ public final class ControlServer {
 
     public ControlServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Transport transport, SslContext sslContext,
                          SessionSettings settings, SessionRegistry registry, Authenticator authenticator,
-                         AuthFailureThrottle throttle, TcpTunnelBinder tcpBinder, ServerConfig config) {
+                         AuthFailureThrottle throttle, TcpTunnelBinder tcpBinder, ServerConfig config,
+                         TunnelMetrics metrics) {
         this.config = config;
         this.registry = registry;
         ControlContext context = new ControlContext(authenticator, throttle, registry, tcpBinder, config.publicHost(),
-                config.handshakeTimeout());
+                config.handshakeTimeout(), metrics);
         this.bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())

@@ -1,5 +1,6 @@
 package dev.portway.server.tcp;
 
+import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.mux.TunnelSession;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
@@ -17,32 +18,36 @@ public final class TcpTunnelBinder {
     private final ServerBootstrap template;
     private final String bindHost;
     private final PortAllocator ports;
+    private final TunnelMetrics metrics;
 
     /** @param template a bootstrap with groups, channel type and child options set; it is cloned per port */
-    public TcpTunnelBinder(ServerBootstrap template, String bindHost, PortAllocator ports) {
+    public TcpTunnelBinder(ServerBootstrap template, String bindHost, PortAllocator ports, TunnelMetrics metrics) {
         this.template = template;
         this.bindHost = bindHost;
         this.ports = ports;
+        this.metrics = metrics;
     }
 
     /** Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}. */
-    public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner) {
+    public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner, String user) {
         CompletableFuture<TcpTunnelListener> result = new CompletableFuture<>();
+        TcpTunnelListener.Meters meters = new TcpTunnelListener.Meters(metrics, metrics.traffic(name, user));
         if (requestedPort == 0) {
-            tryPick(name, owner, result, PICK_ATTEMPTS);
+            tryPick(name, owner, meters, result, PICK_ATTEMPTS);
         } else {
             String refusal = ports.reserve(requestedPort);
             if (refusal != null) {
                 result.completeExceptionally(new TunnelRefusedException(refusal));
             } else {
-                bind(name, requestedPort, owner, result, () -> result.completeExceptionally(
+                bind(name, requestedPort, owner, meters, result, () -> result.completeExceptionally(
                         new TunnelRefusedException("port " + requestedPort + " is in use on the server")));
             }
         }
         return result;
     }
 
-    private void tryPick(String name, TunnelSession owner, CompletableFuture<TcpTunnelListener> result, int attemptsLeft) {
+    private void tryPick(String name, TunnelSession owner, TcpTunnelListener.Meters meters,
+                         CompletableFuture<TcpTunnelListener> result, int attemptsLeft) {
         int port = ports.reserveAny();
         if (port < 0 || attemptsLeft == 0) {
             if (port >= 0) {
@@ -51,12 +56,12 @@ public final class TcpTunnelBinder {
             result.completeExceptionally(new TunnelRefusedException("no free port left in allowPorts"));
             return;
         }
-        bind(name, port, owner, result, () -> tryPick(name, owner, result, attemptsLeft - 1));
+        bind(name, port, owner, meters, result, () -> tryPick(name, owner, meters, result, attemptsLeft - 1));
     }
 
-    private void bind(String name, int port, TunnelSession owner, CompletableFuture<TcpTunnelListener> result,
-                      Runnable onBindFailure) {
-        TcpTunnelListener listener = new TcpTunnelListener(name, port, ports, owner);
+    private void bind(String name, int port, TunnelSession owner, TcpTunnelListener.Meters meters,
+                      CompletableFuture<TcpTunnelListener> result, Runnable onBindFailure) {
+        TcpTunnelListener listener = new TcpTunnelListener(name, port, ports, owner, meters);
         ChannelFuture bound = template.clone().childHandler(listener).bind(bindHost, port);
         bound.addListener(f -> {
             if (f.isSuccess()) {

@@ -1,8 +1,13 @@
 package dev.portway.server.tcp;
 
+import dev.portway.monitor.PublicConnectionRefusal;
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.TunnelTraffic;
 import dev.portway.protocol.control.OpenStream;
+import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.protocol.relay.ByteCountingHandler;
 import dev.portway.protocol.relay.StreamRelay;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -16,22 +21,36 @@ import org.slf4j.LoggerFactory;
  * The owner can change while the port stays bound: when a client reconnects and takes over its old session, its
  * listeners pass to the new session and the public port never closes.
  *
+ * <p>Pipeline of an accepted connection, in order: {@link #TRAFFIC} (counts bytes for the tunnel's meters, read
+ * bytes as {@code in}, written bytes as {@code out}), {@link #RELAY}.
+ *
  * <p>Threading: the owner is read on accepting event loops and replaced on another thread, hence volatile.
  */
 public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(TcpTunnelListener.class);
+    public static final String TRAFFIC = "traffic";
+    public static final String RELAY = "relay";
+    private static final String TYPE = TunnelType.TCP.wireName();
+
+    /** The server's recorder and this tunnel's byte counters, looked up once per tunnel. */
+    record Meters(TunnelMetrics metrics, TunnelTraffic traffic) {
+    }
 
     private final String name;
     private final int port;
     private final PortAllocator ports;
+    private final TunnelMetrics metrics;
+    private final ByteCountingHandler traffic;
     private volatile TunnelSession owner;
     private volatile Channel serverChannel;
 
-    TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner) {
+    TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner, Meters meters) {
         this.name = name;
         this.port = port;
         this.ports = ports;
         this.owner = owner;
+        this.metrics = meters.metrics();
+        this.traffic = new ByteCountingHandler(meters.traffic()::bytesIn, meters.traffic()::bytesOut);
     }
 
     public String name() {
@@ -64,16 +83,21 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         TunnelSession session = owner;
         if (session == null || !session.channel().isActive()) {
+            metrics.publicConnectionRefused(PublicConnectionRefusal.CLIENT_OFFLINE);
             ch.close();
             return;
         }
         String peer = ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
         StreamRelay relay = new StreamRelay(ch.eventLoop(), session.label() + " tunnel=" + name + " peer=" + peer);
-        ch.pipeline().addLast(relay);
+        ch.pipeline().addLast(TRAFFIC, traffic).addLast(RELAY, relay);
         session.openStream(new OpenStream(name, peer), relay).addListener((Future<TunnelStream> f) -> {
             if (f.isSuccess()) {
                 relay.attachStream(f.getNow());
+                metrics.publicConnectionAccepted();
+                metrics.streamOpened(TYPE);
+                ch.closeFuture().addListener(closed -> metrics.streamClosed(TYPE));
             } else {
+                metrics.publicConnectionRefused(PublicConnectionRefusal.STREAM_FAILED);
                 log.debug("[{} tunnel={}] cannot open a stream for {}: {}", session.label(), name, peer,
                         f.cause().getMessage());
                 ch.close();

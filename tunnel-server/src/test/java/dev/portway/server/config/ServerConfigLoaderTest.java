@@ -47,6 +47,7 @@ class ServerConfigLoaderTest {
         assertThat(c.keepAliveMissed()).isEqualTo(3);
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.publicHost()).isNull();
+        assertThat(c.admin()).isEqualTo(new AdminConfig(true, "127.0.0.1", 7500));
     }
 
     @Test
@@ -77,12 +78,16 @@ class ServerConfigLoaderTest {
                 keepAliveMissed: 5
                 shutdownGrace: 0
                 publicHost: tunnel.example.com
+                admin:
+                  bind: 0.0.0.0
+                  port: 9100
                 """));
         Path abs = dir.toAbsolutePath();
         assertThat(c).isEqualTo(new ServerConfig("127.0.0.1", 0, PortRanges.parse("2000-3000,5353"),
                 Path.of("/var/lib/portway"), new ServerTlsConfig(abs.resolve("server.crt"), abs.resolve("server.key")),
                 new AuthConfig(List.of("0123456789abcdef", "another-long-enough-token")), Duration.ofSeconds(5),
-                Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com"));
+                Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com",
+                new AdminConfig(true, "0.0.0.0", 9100)));
         assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
     }
 
@@ -122,7 +127,7 @@ class ServerConfigLoaderTest {
     void unknownKeyIsRejected() throws Exception {
         assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
                 "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
-                        + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost",
+                        + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin",
                 "server.yaml: tls.ca: unknown field; expected one of cert, key");
     }
 
@@ -144,6 +149,29 @@ class ServerConfigLoaderTest {
                 "server.yaml: keepAliveMissed: expected an integer between 1 and 100, got \"many\"",
                 "server.yaml: shutdownGrace: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, got \"1d\"",
                 "server.yaml: publicHost: expected a host name or IP address without a port, got \"https://tunnel.example.com\"");
+    }
+
+    @Test
+    void adminCanBeDisabledOrPutOnAnEphemeralPort() throws Exception {
+        assertThat(ServerConfigLoader.load(write("admin: {enabled: false}\n")).admin())
+                .isEqualTo(new AdminConfig(false, "127.0.0.1", 7500));
+        assertThat(ServerConfigLoader.load(write("admin: {port: 0}\n")).admin())
+                .isEqualTo(AdminConfig.ephemeral("127.0.0.1"));
+    }
+
+    @Test
+    void adminProblemsNameTheirField() throws Exception {
+        assertThat(problems("""
+                admin:
+                  enabled: sometimes
+                  bind: "127.0.0.1:7500"
+                  port: 70000
+                  path: /metrics
+                """)).containsExactlyInAnyOrder(
+                "server.yaml: admin.path: unknown field; expected one of enabled, bind, port",
+                "server.yaml: admin.enabled: expected true or false, got \"sometimes\"",
+                "server.yaml: admin.bind: expected an IP address or host name without a port, got \"127.0.0.1:7500\"",
+                "server.yaml: admin.port: expected an integer between 0 and 65535, got 70000");
     }
 
     @Test

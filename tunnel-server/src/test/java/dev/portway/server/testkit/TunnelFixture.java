@@ -11,6 +11,7 @@ import dev.portway.protocol.config.PortRanges;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.TunnelServer;
+import dev.portway.server.config.AdminConfig;
 import dev.portway.server.config.AuthConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerTlsConfig;
@@ -50,7 +51,8 @@ public final class TunnelFixture implements AutoCloseable {
                                      Duration handshakeTimeout) {
         return new ServerConfig("127.0.0.1", controlPort, PortRanges.parse("1025-65535"), dataDir,
                 new ServerTlsConfig(null, null), new AuthConfig(List.of(TOKEN)), handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, Duration.ofSeconds(2), "127.0.0.1");
+                keepAliveInterval, keepAliveMissed, Duration.ofSeconds(2), "127.0.0.1",
+                AdminConfig.ephemeral("127.0.0.1"));
     }
 
     public TunnelServer startServer() throws Exception {
@@ -84,7 +86,7 @@ public final class TunnelFixture implements AutoCloseable {
         return new ClientConfig(new HostPort("127.0.0.1", serverPort), token, null,
                 new ClientTlsConfig(fingerprintHex(), null, false, null), tunnels,
                 new ReconnectConfig(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, true),
-                Duration.ofSeconds(5), keepAliveInterval, 3);
+                Duration.ofSeconds(5), keepAliveInterval, 3, null);
     }
 
     public TunnelClient startClient(ClientConfig config, String clientId, RecordingEvents events) throws Exception {

@@ -1,0 +1,18 @@
+package dev.portway.monitor;
+
+/** Why a client was not let in. */
+public enum AuthFailureReason {
+    INVALID_TOKEN,
+    /** The client id belongs to a connected client of another user. */
+    CLIENT_ID_IN_USE,
+    /** A malformed AUTH, such as a client id with forbidden characters. */
+    MALFORMED,
+    /** TLS, HELLO and AUTH did not complete within the handshake timeout. */
+    HANDSHAKE_TIMEOUT,
+    /** The authenticator itself failed. */
+    UNAVAILABLE;
+
+    public String label() {
+        return LabelValue.of(this);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.portway.monitor;
+
+/** Why a public connection to a tunnel was closed without reaching its client. */
+public enum PublicConnectionRefusal {
+    /** The tunnel's client is gone (its port is kept while a reconnect may take it over). */
+    CLIENT_OFFLINE,
+    /** The client's session refused or failed to open the stream. */
+    STREAM_FAILED,
+    /** A connection or rate limit of the tunnel's plan. */
+    LIMIT;
+
+    public String label() {
+        return LabelValue.of(this);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.portway.monitor;
+
+/**
+ * What the server and the client tell their meters, in their own words and without any metrics-library type, so
+ * the code that moves bytes never depends on how the numbers are kept.
+ *
+ * <p>Labels stay bounded: tunnel names, user names and client ids are set by the operator (and a client id exists
+ * only while its client is connected); reasons are enums. Peer addresses and request paths never become labels.
+ *
+ * <p>Threading: every method may be called from any thread. Methods on the per-connection path are cheap; the
+ * per-byte path goes through a {@link TunnelTraffic} handle looked up once per connection.
+ */
+public interface TunnelMetrics {
+    /** Records nothing; for tests and for a server whose metrics endpoint is disabled. */
+    TunnelMetrics NOOP = NoopTunnelMetrics.INSTANCE;
+
+    /** A client authenticated (on the server) or this client's connection is up (on the client). */
+    void clientConnected(String clientId);
+
+    /** The counterpart of {@link #clientConnected}; forgets the client's RTT as well. */
+    void clientDisconnected(String clientId);
+
+    /**
+     * On the server: a client reconnected and took over its previous, not yet dead, connection. On the client: the
+     * client is dialing the server again after losing it.
+     */
+    void reconnect();
+
+    /** The latest PING round trip of a connected client's control connection; ignored for an unknown client. */
+    void controlRtt(String clientId, long nanos);
+
+    /** A tunnel's public listener opened (or, for HTTP tunnels later, its route was added). */
+    void tunnelOpened(String tunnel, String user, String tunnelType);
+
+    void tunnelClosed(String tunnel, String user, String tunnelType);
+
+    /** @param tunnelType the tunnel type's wire name ({@code tcp}, {@code http}, ...): a small fixed set */
+    void streamOpened(String tunnelType);
+
+    void streamClosed(String tunnelType);
+
+    /** The byte counters of one tunnel and user; look it up once per connection, then count on the handle. */
+    TunnelTraffic traffic(String tunnel, String user);
+
+    /** Bytes from the public peer towards the local service. Prefer {@link #traffic} on a per-chunk path. */
+    default void bytesIn(String tunnel, String user, long bytes) {
+        traffic(tunnel, user).bytesIn(bytes);
+    }
+
+    /** Bytes from the local service towards the public peer. Prefer {@link #traffic} on a per-chunk path. */
+    default void bytesOut(String tunnel, String user, long bytes) {
+        traffic(tunnel, user).bytesOut(bytes);
+    }
+
+    /** A public connection was accepted and carried to its client as a stream. */
+    void publicConnectionAccepted();
+
+    void publicConnectionRefused(PublicConnectionRefusal reason);
+
+    void authFailure(AuthFailureReason reason);
+
+    void quotaEvent(QuotaEvent kind);
+
+    /**
+     * One request through an HTTP tunnel, from the request's first byte to the response's last.
+     *
+     * @param method any request method; ones outside the standard set are recorded as {@code OTHER}
+     * @param status the response status; recorded by class ({@code 2xx}, ...)
+     */
+    void httpRequest(String tunnel, String method, int status, long nanos);
+}

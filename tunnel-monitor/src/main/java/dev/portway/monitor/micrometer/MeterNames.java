@@ -1,0 +1,36 @@
+package dev.portway.monitor.micrometer;
+
+/**
+ * Micrometer names of Portway's meters. The Prometheus registry turns dots into underscores and adds the unit and
+ * {@code _total} suffixes: {@code portway.tunnel.bytes} is scraped as {@code portway_tunnel_bytes_total}.
+ */
+public final class MeterNames {
+    /** Gauge: connected clients. Prometheus: {@code portway_clients_connected}. */
+    public static final String CLIENTS_CONNECTED = "portway.clients.connected";
+    /** Counter. Prometheus: {@code portway_client_reconnects_total}. */
+    public static final String CLIENT_RECONNECTS = "portway.client.reconnects";
+    /** Gauge per client. Prometheus: {@code portway_client_rtt_seconds{client}}. */
+    public static final String CLIENT_RTT = "portway.client.rtt";
+    /** Gauge per tunnel. Prometheus: {@code portway_tunnel_up{tunnel,user,type}}. */
+    public static final String TUNNEL_UP = "portway.tunnel.up";
+    /** Gauge. Prometheus: {@code portway_streams_open{type}}. */
+    public static final String STREAMS_OPEN = "portway.streams.open";
+    /** Counter. Prometheus: {@code portway_streams_total{type}}. */
+    public static final String STREAMS = "portway.streams";
+    /** Counter. Prometheus: {@code portway_tunnel_bytes_total{tunnel,user,direction}}. */
+    public static final String TUNNEL_BYTES = "portway.tunnel.bytes";
+    /** Counter. Prometheus: {@code portway_public_connections_total{result,reason}}. */
+    public static final String PUBLIC_CONNECTIONS = "portway.public.connections";
+    /** Counter. Prometheus: {@code portway_auth_failures_total{reason}}. */
+    public static final String AUTH_FAILURES = "portway.auth.failures";
+    /** Counter. Prometheus: {@code portway_quota_events_total{kind}}. */
+    public static final String QUOTA_EVENTS = "portway.quota.events";
+    /** Timer with buckets. Prometheus: {@code portway_http_requests_seconds{tunnel,status_class,method}}. */
+    public static final String HTTP_REQUESTS = "portway.http.requests";
+    /** Gauges. Prometheus: {@code portway_netty_allocator_used_direct_memory_bytes} and {@code ..._heap_...}. */
+    public static final String NETTY_USED_DIRECT_MEMORY = "portway.netty.allocator.used.direct.memory";
+    public static final String NETTY_USED_HEAP_MEMORY = "portway.netty.allocator.used.heap.memory";
+
+    private MeterNames() {
+    }
+}

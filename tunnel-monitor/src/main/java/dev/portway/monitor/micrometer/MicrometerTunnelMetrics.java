@@ -1,0 +1,283 @@
+package dev.portway.monitor.micrometer;
+
+import dev.portway.monitor.AuthFailureReason;
+import dev.portway.monitor.PublicConnectionRefusal;
+import dev.portway.monitor.QuotaEvent;
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.TunnelTraffic;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link TunnelMetrics} on a Micrometer registry. Every meter a hot path touches is created once and kept in a map
+ * keyed by its labels, so recording is a map read at most, never a registry look-up. Meters whose labels are
+ * enums exist from the start, at zero, so that rates and alerts see a series before the first event.
+ *
+ * <p>Names are Micrometer's dotted names; the Prometheus registry renders them as {@link MeterNames} lists.
+ */
+public final class MicrometerTunnelMetrics implements TunnelMetrics {
+    /** Latency buckets of HTTP requests through tunnels: 1 ms to 10 s, 1-2.5-5 per decade. */
+    static final Duration[] HTTP_BUCKETS = {
+            Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10)};
+    private static final Set<String> HTTP_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE");
+
+    private final MeterRegistry registry;
+    /** Connected clients and their latest control RTT (NaN until the first sample). */
+    private final Map<String, ClientMeters> clients = new ConcurrentHashMap<>();
+    private final Counter reconnects;
+    private final Map<String, TypeMeters> byType = new ConcurrentHashMap<>();
+    private final Map<TunnelKey, OpenTunnel> openTunnels = new ConcurrentHashMap<>();
+    private final Map<TrafficKey, TunnelTraffic> traffic = new ConcurrentHashMap<>();
+    private final Counter publicAccepted;
+    private final Map<PublicConnectionRefusal, Counter> publicRefused = new EnumMap<>(PublicConnectionRefusal.class);
+    private final Map<AuthFailureReason, Counter> authFailures = new EnumMap<>(AuthFailureReason.class);
+    private final Map<QuotaEvent, Counter> quotaEvents = new EnumMap<>(QuotaEvent.class);
+    private final Map<HttpKey, Timer> httpTimers = new ConcurrentHashMap<>();
+
+    public MicrometerTunnelMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder(MeterNames.CLIENTS_CONNECTED, clients, Map::size)
+                .description("Clients connected right now")
+                .register(registry);
+        reconnects = Counter.builder(MeterNames.CLIENT_RECONNECTS)
+                .description("Server: connections that took over an older one of the same client; "
+                        + "client: reconnect attempts")
+                .register(registry);
+        publicAccepted = publicConnections("accepted", "none");
+        for (PublicConnectionRefusal reason : PublicConnectionRefusal.values()) {
+            publicRefused.put(reason, publicConnections("refused", reason.label()));
+        }
+        for (AuthFailureReason reason : AuthFailureReason.values()) {
+            authFailures.put(reason, Counter.builder(MeterNames.AUTH_FAILURES)
+                    .description("Clients refused at authentication, by reason")
+                    .tag("reason", reason.label())
+                    .register(registry));
+        }
+        for (QuotaEvent kind : QuotaEvent.values()) {
+            quotaEvents.put(kind, Counter.builder(MeterNames.QUOTA_EVENTS)
+                    .description("Plan limits approached or hit, by kind")
+                    .tag("kind", kind.label())
+                    .register(registry));
+        }
+    }
+
+    private Counter publicConnections(String result, String reason) {
+        return Counter.builder(MeterNames.PUBLIC_CONNECTIONS)
+                .description("Public connections to tunnels, by result and refusal reason")
+                .tags("result", result, "reason", reason)
+                .register(registry);
+    }
+
+    // ---- clients ----
+
+    @Override
+    public void clientConnected(String clientId) {
+        clients.computeIfAbsent(clientId, this::newClient);
+    }
+
+    private ClientMeters newClient(String clientId) {
+        AtomicLong rttNanos = new AtomicLong(-1);
+        Gauge rtt = Gauge.builder(MeterNames.CLIENT_RTT, rttNanos,
+                        n -> n.get() < 0 ? Double.NaN : n.get() / (double) TimeUnit.SECONDS.toNanos(1))
+                .description("Latest round trip of a PING on the client's control connection")
+                .baseUnit("seconds")
+                .tag("client", clientId)
+                .register(registry);
+        return new ClientMeters(rttNanos, rtt);
+    }
+
+    @Override
+    public void clientDisconnected(String clientId) {
+        ClientMeters gone = clients.remove(clientId);
+        if (gone != null) {
+            registry.remove(gone.rtt());
+        }
+    }
+
+    @Override
+    public void reconnect() {
+        reconnects.increment();
+    }
+
+    @Override
+    public void controlRtt(String clientId, long nanos) {
+        ClientMeters client = clients.get(clientId);
+        if (client != null) {
+            client.rttNanos().set(nanos);
+        }
+    }
+
+    // ---- tunnels and streams ----
+
+    @Override
+    public void tunnelOpened(String tunnel, String user, String tunnelType) {
+        openTunnels.compute(new TunnelKey(tunnel, user, tunnelType), (key, open) -> {
+            OpenTunnel t = open != null ? open : newOpenTunnel(key);
+            t.count().incrementAndGet();
+            return t;
+        });
+    }
+
+    private OpenTunnel newOpenTunnel(TunnelKey key) {
+        AtomicInteger count = new AtomicInteger();
+        Gauge gauge = Gauge.builder(MeterNames.TUNNEL_UP, count, AtomicInteger::get)
+                .description("Open public listeners (or routes) of a tunnel; absent once the last one closed")
+                .tags("tunnel", key.tunnel(), "user", key.user(), "type", key.type())
+                .register(registry);
+        return new OpenTunnel(count, gauge);
+    }
+
+    @Override
+    public void tunnelClosed(String tunnel, String user, String tunnelType) {
+        openTunnels.computeIfPresent(new TunnelKey(tunnel, user, tunnelType), (key, open) -> {
+            if (open.count().decrementAndGet() > 0) {
+                return open;
+            }
+            registry.remove(open.gauge());
+            return null;
+        });
+    }
+
+    @Override
+    public void streamOpened(String tunnelType) {
+        TypeMeters meters = type(tunnelType);
+        meters.open().incrementAndGet();
+        meters.total().increment();
+    }
+
+    @Override
+    public void streamClosed(String tunnelType) {
+        type(tunnelType).open().decrementAndGet();
+    }
+
+    private TypeMeters type(String tunnelType) {
+        TypeMeters meters = byType.get(tunnelType);
+        return meters != null ? meters : byType.computeIfAbsent(tunnelType, this::newTypeMeters);
+    }
+
+    private TypeMeters newTypeMeters(String tunnelType) {
+        AtomicInteger open = new AtomicInteger();
+        Gauge.builder(MeterNames.STREAMS_OPEN, open, AtomicInteger::get)
+                .description("Streams (public connections carried to a client) open right now")
+                .tag("type", tunnelType)
+                .register(registry);
+        Counter total = Counter.builder(MeterNames.STREAMS)
+                .description("Streams opened")
+                .tag("type", tunnelType)
+                .register(registry);
+        return new TypeMeters(open, total);
+    }
+
+    @Override
+    public TunnelTraffic traffic(String tunnel, String user) {
+        TrafficKey key = new TrafficKey(tunnel, user);
+        TunnelTraffic counters = traffic.get(key);
+        return counters != null ? counters : traffic.computeIfAbsent(key, this::newTraffic);
+    }
+
+    private TunnelTraffic newTraffic(TrafficKey key) {
+        return new CounterTraffic(bytes(key, "in"), bytes(key, "out"));
+    }
+
+    private Counter bytes(TrafficKey key, String direction) {
+        return Counter.builder(MeterNames.TUNNEL_BYTES)
+                .description("Bytes through a tunnel; in: from the public peer to the local service, out: back")
+                .baseUnit("bytes")
+                .tags("tunnel", key.tunnel(), "user", key.user(), "direction", direction)
+                .register(registry);
+    }
+
+    // ---- refusals and events ----
+
+    @Override
+    public void publicConnectionAccepted() {
+        publicAccepted.increment();
+    }
+
+    @Override
+    public void publicConnectionRefused(PublicConnectionRefusal reason) {
+        publicRefused.get(reason).increment();
+    }
+
+    @Override
+    public void authFailure(AuthFailureReason reason) {
+        authFailures.get(reason).increment();
+    }
+
+    @Override
+    public void quotaEvent(QuotaEvent kind) {
+        quotaEvents.get(kind).increment();
+    }
+
+    @Override
+    public void httpRequest(String tunnel, String method, int status, long nanos) {
+        String m = method == null ? "OTHER" : method.toUpperCase(Locale.ROOT);
+        HttpKey key = new HttpKey(tunnel, statusClass(status), HTTP_METHODS.contains(m) ? m : "OTHER");
+        Timer timer = httpTimers.get(key);
+        if (timer == null) {
+            timer = httpTimers.computeIfAbsent(key, this::newHttpTimer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer newHttpTimer(HttpKey key) {
+        return Timer.builder(MeterNames.HTTP_REQUESTS)
+                .description("Requests through HTTP tunnels, first request byte to last response byte")
+                .tags(Tags.of("tunnel", key.tunnel(), "status_class", key.statusClass(), "method", key.method()))
+                .serviceLevelObjectives(HTTP_BUCKETS)
+                .minimumExpectedValue(HTTP_BUCKETS[0])
+                .maximumExpectedValue(HTTP_BUCKETS[HTTP_BUCKETS.length - 1])
+                .register(registry);
+    }
+
+    static String statusClass(int status) {
+        return status >= 100 && status < 600 ? (status / 100) + "xx" : "other";
+    }
+
+    private record ClientMeters(AtomicLong rttNanos, Gauge rtt) {
+    }
+
+    private record TypeMeters(AtomicInteger open, Counter total) {
+    }
+
+    private record TunnelKey(String tunnel, String user, String type) {
+    }
+
+    private record OpenTunnel(AtomicInteger count, Gauge gauge) {
+    }
+
+    private record TrafficKey(String tunnel, String user) {
+    }
+
+    private record HttpKey(String tunnel, String statusClass, String method) {
+    }
+
+    private record CounterTraffic(Counter in, Counter out) implements TunnelTraffic {
+        @Override
+        public void bytesIn(long bytes) {
+            in.increment(bytes);
+        }
+
+        @Override
+        public void bytesOut(long bytes) {
+            out.increment(bytes);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.portway.monitor.micrometer;
+
+import dev.portway.monitor.TunnelMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * The process's meters in a Prometheus registry: Portway's own ({@link #recorder()}), the JVM's (memory, GC,
+ * threads, classes, CPU, uptime) and Netty's allocators, rendered in the Prometheus text format by
+ * {@link #scrape(OutputStream)}. One per server or client process; close it to stop the GC listener.
+ */
+public final class PrometheusMetrics implements AutoCloseable {
+    /** The Prometheus text exposition format, version 0.0.4: what every Prometheus scraper accepts. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final MicrometerTunnelMetrics recorder;
+
+    public PrometheusMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new NettyAllocatorMetrics().bindTo(registry);
+        recorder = new MicrometerTunnelMetrics(registry);
+    }
+
+    public TunnelMetrics recorder() {
+        return recorder;
+    }
+
+    /** Writes every meter in the text format of {@link #CONTENT_TYPE}. CPU-bound, a few milliseconds. */
+    public void scrape(OutputStream out) throws IOException {
+        registry.scrape(out);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.portway.server.admin;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatches aggregated requests through the {@link AdminRouter}; unknown paths get 404, known paths with another
+ * method 405, a failing route 500, always as problem JSON.
+ *
+ * <p>Threading: the admin event loop. Reference counting: the request is released after the route returns (by
+ * {@link SimpleChannelInboundHandler}); the response is handed to the channel. Closing: after the response when
+ * the request was not keep-alive or could not be decoded.
+ */
+@ChannelHandler.Sharable
+final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(AdminHttpHandler.class);
+
+    private final AdminRouter router;
+
+    AdminHttpHandler(AdminRouter router) {
+        this.router = router;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            send(ctx, request, Problems.problem(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
+                    "the request could not be parsed"), false);
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        AdminRouter.Match match = router.match(request.method(), path);
+        FullHttpResponse response;
+        if (match instanceof AdminRouter.Match.Found found) {
+            response = run(ctx, request, found.route(), path);
+        } else if (match instanceof AdminRouter.Match.MethodNotAllowed notAllowed) {
+            response = Problems.problem(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    request.method() + " is not supported on " + path);
+            response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", notAllowed.allowed()));
+        } else {
+            response = Problems.problem(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "no resource at " + path);
+        }
+        send(ctx, request, response, HttpUtil.isKeepAlive(request));
+    }
+
+    private static FullHttpResponse run(ChannelHandlerContext ctx, FullHttpRequest request, AdminRoute route,
+                                        String path) {
+        try {
+            return route.handle(request, ctx.alloc());
+        } catch (Exception e) {
+            log.error("[admin] {} {} failed", request.method(), path, e);
+            return Problems.problem(ctx.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "the request failed");
+        }
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response,
+                             boolean keepAlive) {
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        HttpUtil.setKeepAlive(response, keepAlive);
+        response.setProtocolVersion(request.protocolVersion());
+        if (keepAlive) {
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("[admin peer={}] connection error: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}
