@@ -62,8 +62,10 @@ public final class Authenticator {
     }
 
     private static ApiException refusal(AdminRequest request, String key) {
-        log.warn("Unknown or revoked admin API key {}*** from {}", SecretTokens.displayPrefix(key),
-                request.remoteAddress());
+        // Only a pwk_ key's prefix is safe to log: anything else may be a password pasted into the wrong field.
+        String shown = key.startsWith(SecretTokens.API_KEY_PREFIX) ? SecretTokens.displayPrefix(key) + "***"
+                : "(not an API key)";
+        log.warn("Unknown or revoked admin API key {} from {}", shown, request.remoteAddress());
         return ApiException.unauthenticated("Unknown or revoked API key", true);
     }
 }

@@ -57,8 +57,9 @@ public final class Json {
         if (body.length == 0) {
             throw ApiException.malformed("A JSON object is required as the request body");
         }
+        T value;
         try {
-            return MAPPER.readValue(body, type);
+            value = MAPPER.readValue(body, type);
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.invalid(path(e), "unknown field; expected one of " + e.getKnownPropertyIds());
         } catch (MismatchedInputException e) {
@@ -74,6 +75,11 @@ public final class Json {
         } catch (IOException e) {
             throw ApiException.malformed("Cannot read the request body");
         }
+        if (value == null) {
+            // A body of just "null" is valid JSON that Jackson maps to no object at all.
+            throw ApiException.malformed("Expected a JSON object");
+        }
+        return value;
     }
 
     /** The JSON path of a failure, as a field name an operator recognises: {@code customDomains[1]}. */
