@@ -8,6 +8,7 @@ import dev.portway.storage.cache.TokenCache;
 import dev.portway.storage.cache.TunnelCache;
 import dev.portway.storage.change.ChangeListener;
 import dev.portway.storage.db.Database;
+import dev.portway.storage.db.Jdbc;
 import dev.portway.storage.sessions.SessionRepository;
 import dev.portway.storage.tokens.ClientTokenRepository;
 import dev.portway.storage.traffic.TrafficCounter;
@@ -16,6 +17,7 @@ import dev.portway.storage.tunnels.TunnelRepository;
 import dev.portway.storage.users.UserRepository;
 
 import java.nio.file.Path;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +42,7 @@ public final class Storage implements AutoCloseable {
     private final TrafficCounter trafficCounter;
     private final ChangeListener changeListener;
     private final Bootstrap bootstrap;
+    private final Jdbc jdbc;
 
     private Storage(Database database, StorageSettings settings) {
         this.users = new UserRepository(database.jdbc());
@@ -54,6 +57,7 @@ public final class Storage implements AutoCloseable {
         this.trafficCounter = new TrafficCounter(traffic, settings.trafficFlushInterval(), Clock.systemUTC());
         this.changeListener = new ChangeListener(database::openDedicatedConnection, database.changes());
         this.bootstrap = new Bootstrap(database.jdbc());
+        this.jdbc = database.jdbc();
     }
 
     /** Wires storage on an open database and starts the change listener and the traffic flushes. */
@@ -67,6 +71,19 @@ public final class Storage implements AutoCloseable {
     /** On a database without users: creates and returns the first admin credentials; see {@link Bootstrap}. */
     public CompletableFuture<Optional<InitialCredentials>> bootstrap(Path dataDir) {
         return bootstrap.run(dataDir);
+    }
+
+    /**
+     * A round trip to the database that touches no table, for readiness probes: completes when a pooled connection
+     * answers {@code SELECT 1}, fails with {@link StorageUnavailableException} when none does.
+     */
+    public CompletableFuture<Void> ping() {
+        return jdbc.query(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT 1");
+            }
+            return null;
+        });
     }
 
     public UserRepository users() {

@@ -68,6 +68,18 @@ public final class ClientTokenRepository {
         });
     }
 
+    /** One token, revoked or not: the admin API needs its owner before it lets anyone revoke it. */
+    public CompletableFuture<Optional<ClientToken>> findById(long tokenId) {
+        return jdbc.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM client_tokens WHERE id = ?")) {
+                s.setLong(1, tokenId);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     public CompletableFuture<List<ClientToken>> listByUser(long userId) {
         return jdbc.query(c -> {
             List<ClientToken> tokens = new ArrayList<>();

@@ -45,6 +45,22 @@ class ClientTokenTest {
     }
 
     @Test
+    void findByIdReturnsTheRowRevokedOrNotAndNothingForAnUnknownId() {
+        User user = result(storage.users().create("token-finder"));
+        IssuedToken issued = result(storage.clientTokens().issue(user.id()));
+
+        assertThat(result(storage.clientTokens().findById(issued.row().id()))).contains(issued.row());
+        ClientToken revoked = result(storage.clientTokens().revoke(issued.row().id()));
+        assertThat(result(storage.clientTokens().findById(issued.row().id()))).contains(revoked);
+        assertThat(result(storage.clientTokens().findById(-1))).isEmpty();
+    }
+
+    @Test
+    void pingAnswersWhileTheDatabaseIsUp() {
+        assertThat(result(storage.ping())).isNull();
+    }
+
+    @Test
     void issuingStoresTheHashAndPrefixButNeverThePlainToken() throws SQLException {
         User user = result(storage.users().create("token-owner"));
         IssuedToken issued = result(storage.clientTokens().issue(user.id()));

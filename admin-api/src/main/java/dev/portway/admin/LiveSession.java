@@ -1,0 +1,18 @@
+package dev.portway.admin;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A client connected to this server node, as the live server reports it.
+ *
+ * @param id      the server's id for the connection (what {@link LiveServerView#disconnect} takes)
+ * @param tokenId the client token it logged in with, so that revoking that token can end the session
+ * @param tunnels names of the tunnels it has registered
+ */
+public record LiveSession(String id, String clientId, long userId, long tokenId, String remoteAddress,
+                          Instant connectedAt, List<String> tunnels) {
+    public LiveSession {
+        tunnels = tunnels == null ? List.of() : List.copyOf(tunnels);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.portway.admin.tunnels;
+
+import java.util.List;
+
+/** Request bodies of the tunnel routes. */
+public final class TunnelRequests {
+    private TunnelRequests() {
+    }
+
+    /**
+     * @param ownerId     the user the tunnel belongs to; defaults to the caller's user, and a user key may name only
+     *                    its own
+     * @param type        {@code tcp} (the types this server version knows)
+     * @param remotePort  the public port, required for {@code tcp}
+     * @param localTarget {@code host:port} the client connects to; the client still refuses targets its own
+     *                    configuration does not allow
+     */
+    public record CreateTunnel(Long ownerId, String name, String type, Integer remotePort, String subdomain,
+                               List<String> customDomains, String localTarget, Boolean enabled) {
+    }
+
+    /** A partial update: an absent (or {@code null}) field keeps its value. The owner cannot change. */
+    public record UpdateTunnel(String name, String type, Integer remotePort, String subdomain,
+                               List<String> customDomains, String localTarget, Boolean enabled) {
+    }
+}

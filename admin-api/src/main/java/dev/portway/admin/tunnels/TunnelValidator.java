@@ -1,0 +1,96 @@
+package dev.portway.admin.tunnels;
+
+import dev.portway.admin.problem.ApiException;
+import dev.portway.protocol.control.TunnelType;
+import dev.portway.storage.tunnels.Tunnel;
+import dev.portway.storage.tunnels.TunnelDraft;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The rules for a tunnel, checked on the complete draft (after a partial update is merged), so that create and
+ * update cannot disagree. The first broken rule is reported, naming its field.
+ */
+final class TunnelValidator {
+    /** The same rule as tunnel names in client.yaml, so a pushed tunnel is one a client could have declared. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern HOST = Pattern.compile(
+            "(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
+    private static final Pattern TARGET_HOST = Pattern.compile("\\[[0-9a-fA-F:.]+]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252})");
+    static final int MAX_CUSTOM_DOMAINS = 32;
+
+    private TunnelValidator() {
+    }
+
+    static TunnelType type(String type) {
+        if (type == null) {
+            throw ApiException.invalid("type", "required");
+        }
+        return Arrays.stream(TunnelType.values()).filter(t -> t.wireName().equals(type)).findFirst()
+                .orElseThrow(() -> ApiException.invalid("type", "expected one of " + Arrays.stream(TunnelType.values())
+                        .map(TunnelType::wireName).collect(Collectors.joining(", "))));
+    }
+
+    /**
+     * Checks the fields and builds the draft; {@link TunnelDraft}'s own checks (and its lower-casing of domains) never
+     * see an invalid value.
+     */
+    static TunnelDraft draft(long ownerId, String name, String typeName, Integer port, String subdomain,
+                             List<String> customDomains, String localTarget, boolean enabled, Tunnel previous) {
+        if (name == null) {
+            throw ApiException.invalid("name", "required");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw ApiException.invalid("name", "expected 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
+        }
+        TunnelType type = type(typeName);
+        if (port == null && type == TunnelType.TCP) {
+            throw ApiException.invalid("remotePort", "required for a tcp tunnel");
+        }
+        if (port != null && (port < 1 || port > 65535)) {
+            throw ApiException.invalid("remotePort", "expected a port from 1 to 65535");
+        }
+        String label = subdomain == null ? null : subdomain.toLowerCase(Locale.ROOT);
+        if (label != null && !LABEL.matcher(label).matches()) {
+            throw ApiException.invalid("subdomain", "expected one DNS label: a-z, 0-9 and '-', up to 63 characters");
+        }
+        List<String> domains = customDomains == null ? List.of() : customDomains;
+        if (domains.size() > MAX_CUSTOM_DOMAINS) {
+            throw ApiException.invalid("customDomains", "at most " + MAX_CUSTOM_DOMAINS + " domains");
+        }
+        for (int i = 0; i < domains.size(); i++) {
+            String domain = domains.get(i);
+            if (domain == null || !HOST.matcher(domain.toLowerCase(Locale.ROOT)).matches()) {
+                throw ApiException.invalid("customDomains[" + i + "]", "expected a host name such as app.example.com");
+            }
+        }
+        localTarget(localTarget);
+        List<String> locations = previous == null ? List.of() : previous.locations();
+        String options = previous == null ? null : previous.optionsJson();
+        return new TunnelDraft(ownerId, name, type, port, label, domains, locations, localTarget, options, enabled);
+    }
+
+    private static void localTarget(String target) {
+        if (target == null) {
+            throw ApiException.invalid("localTarget", "required");
+        }
+        int colon = target.lastIndexOf(':');
+        boolean valid = colon > 0 && TARGET_HOST.matcher(target.substring(0, colon)).matches();
+        if (valid) {
+            try {
+                int port = Integer.parseInt(target.substring(colon + 1));
+                valid = port >= 1 && port <= 65535;
+            } catch (NumberFormatException e) {
+                valid = false;
+            }
+        }
+        if (!valid) {
+            throw ApiException.invalid("localTarget", "expected host:port, e.g. 127.0.0.1:8080 or [::1]:22");
+        }
+    }
+}

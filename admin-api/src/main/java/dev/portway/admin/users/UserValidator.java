@@ -1,0 +1,45 @@
+package dev.portway.admin.users;
+
+import dev.portway.admin.problem.ApiException;
+import dev.portway.storage.apikeys.ApiKeyRole;
+import dev.portway.storage.users.UserStatus;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The rules for user fields; the first broken rule is reported, naming its field. */
+final class UserValidator {
+    /** Readable in logs and audit rows, no spaces or quotes to escape. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private UserValidator() {
+    }
+
+    static String name(String name) {
+        if (name == null) {
+            throw ApiException.invalid("name", "required");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw ApiException.invalid("name", "expected 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-',"
+                    + " starting with a letter or digit");
+        }
+        return name;
+    }
+
+    static Optional<ApiKeyRole> apiKeyRole(String role) {
+        if (role == null) {
+            return Optional.empty();
+        }
+        return Optional.of(Arrays.stream(ApiKeyRole.values()).filter(r -> r.dbName().equals(role)).findFirst()
+                .orElseThrow(() -> ApiException.invalid("apiKeyRole", "expected one of admin, user")));
+    }
+
+    static UserStatus status(String status) {
+        if (status == null) {
+            throw ApiException.invalid("status", "required");
+        }
+        return Arrays.stream(UserStatus.values()).filter(s -> s.dbName().equals(status)).findFirst()
+                .orElseThrow(() -> ApiException.invalid("status", "expected one of active, suspended, disabled"));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.portway.admin.testing;
+
+import dev.portway.admin.LiveServerView;
+import dev.portway.admin.LiveSession;
+import dev.portway.admin.PushResult;
+import dev.portway.admin.TunnelPusher;
+import dev.portway.storage.tunnels.Tunnel;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** The server's side of the admin API, as a test controls it: sessions to list, listeners up or down, push answers. */
+public final class FakeLiveServer implements LiveServerView, TunnelPusher {
+    private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
+    public final List<String> disconnected = new CopyOnWriteArrayList<>();
+    public final List<Tunnel> pushed = new CopyOnWriteArrayList<>();
+    public volatile boolean listenersBound = true;
+    /** What the next pushes answer; {@code null} fails the push future. */
+    public volatile PushResult pushAnswer = PushResult.pushed();
+
+    public LiveSession connect(String id, long userId, long tokenId) {
+        LiveSession session = new LiveSession(id, "client-" + id, userId, tokenId, "198.51.100.7:40000",
+                Instant.parse("2025-01-01T10:00:00Z"), List.of("ssh"));
+        sessions.put(id, session);
+        return session;
+    }
+
+    @Override
+    public List<LiveSession> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    @Override
+    public boolean disconnect(String sessionId) {
+        boolean existed = sessions.remove(sessionId) != null;
+        if (existed) {
+            disconnected.add(sessionId);
+        }
+        return existed;
+    }
+
+    @Override
+    public boolean listenersBound() {
+        return listenersBound;
+    }
+
+    @Override
+    public CompletableFuture<PushResult> push(long userId, Tunnel tunnel) {
+        pushed.add(tunnel);
+        PushResult answer = pushAnswer;
+        return answer == null ? CompletableFuture.failedFuture(new IllegalStateException("client went away"))
+                : CompletableFuture.completedFuture(answer);
+    }
+}

@@ -1,0 +1,203 @@
+package dev.portway.admin.tunnels;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portway.admin.PushResult;
+import dev.portway.admin.testing.AdminApiFixture;
+import dev.portway.admin.testing.AdminApiFixture.Account;
+import dev.portway.admin.testing.AdminApiFixture.Reply;
+import dev.portway.storage.traffic.TrafficBatch;
+import dev.portway.storage.traffic.TrafficDelta;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.portway.admin.testing.Problems.assertProblem;
+import static dev.portway.storage.testing.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tunnel routes, their validation and conflicts, pushes, and the traffic series. */
+@Timeout(60)
+class TunnelRoutesTest {
+    private static final Instant NOW = Instant.parse("2025-03-10T14:25:00Z");
+    private static final AtomicInteger PORTS = new AtomicInteger(30000);
+
+    @TempDir
+    static Path dataDir;
+    static AdminApiFixture api;
+
+    @BeforeAll
+    static void start() {
+        api = new AdminApiFixture(dataDir, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    private static String tcp(String name, int port) {
+        return "{\"name\": \"" + name + "\", \"type\": \"tcp\", \"remotePort\": " + port
+                + ", \"localTarget\": \"127.0.0.1:22\"}";
+    }
+
+    @Test
+    void createPushesToTheOwnersClientAndSaysSo() {
+        Account jo = api.account("jo");
+        api.live.pushAnswer = PushResult.pushed();
+        int port = PORTS.incrementAndGet();
+
+        Reply created = api.call("POST", "/api/v1/tunnels", jo.key(), tcp("ssh", port));
+
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode tunnel = created.json().path("tunnel");
+        assertThat(tunnel.path("ownerId").asLong()).isEqualTo(jo.user().id());
+        assertThat(tunnel.path("name").asText()).isEqualTo("ssh");
+        assertThat(tunnel.path("remotePort").asInt()).isEqualTo(port);
+        assertThat(tunnel.path("enabled").asBoolean()).isTrue();
+        assertThat(created.header("Location")).isEqualTo("/api/v1/tunnels/" + tunnel.path("id").asLong());
+        assertThat(created.json().path("push").path("status").asText()).isEqualTo("pushed");
+        assertThat(api.live.pushed).anyMatch(t -> t.id() == tunnel.path("id").asLong() && t.ownerId() == jo.user().id());
+    }
+
+    @Test
+    void createWithoutAConnectedClientIsStoredAndReportedPending() {
+        api.live.pushAnswer = PushResult.pending("no client of this user is connected");
+        try {
+            Reply created = api.call("POST", "/api/v1/tunnels", api.adminKey, tcp("pending", PORTS.incrementAndGet()));
+            assertThat(created.status()).isEqualTo(201);
+            assertThat(created.json().path("push").path("status").asText()).isEqualTo("pending");
+            assertThat(created.json().path("push").path("reason").asText()).contains("no client");
+
+            api.live.pushAnswer = null;
+            Reply failed = api.call("POST", "/api/v1/tunnels", api.adminKey, tcp("failed", PORTS.incrementAndGet()));
+            assertThat(failed.status()).isEqualTo(201);
+            assertThat(failed.json().path("push").path("status").asText()).isEqualTo("pending");
+        } finally {
+            api.live.pushAnswer = PushResult.pushed();
+        }
+    }
+
+    @Test
+    void getListPatchAndDelete() {
+        Account kim = api.account("kim");
+        long id = api.call("POST", "/api/v1/tunnels", kim.key(), tcp("web", PORTS.incrementAndGet()))
+                .json().path("tunnel").path("id").asLong();
+
+        assertThat(api.get("/api/v1/tunnels/" + id, kim.key()).json().path("name").asText()).isEqualTo("web");
+        assertThat(api.get("/api/v1/tunnels", kim.key()).json().findValuesAsText("name")).containsExactly("web");
+        assertThat(api.get("/api/v1/tunnels", api.adminKey).json().findValuesAsText("name")).contains("web");
+
+        int newPort = PORTS.incrementAndGet();
+        Reply patched = api.call("PATCH", "/api/v1/tunnels/" + id, kim.key(),
+                "{\"remotePort\": " + newPort + ", \"enabled\": false, \"customDomains\": [\"Kim.Example.com\"]}");
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.json().path("remotePort").asInt()).isEqualTo(newPort);
+        assertThat(patched.json().path("enabled").asBoolean()).isFalse();
+        assertThat(patched.json().path("name").asText()).isEqualTo("web");
+        assertThat(patched.json().path("customDomains").get(0).asText()).isEqualTo("kim.example.com");
+
+        assertThat(api.call("DELETE", "/api/v1/tunnels/" + id, kim.key(), null).status()).isEqualTo(204);
+        assertProblem(api.get("/api/v1/tunnels/" + id, kim.key()), 404);
+        assertProblem(api.call("PATCH", "/api/v1/tunnels/" + id, kim.key(), "{\"enabled\": true}"), 404);
+        assertProblem(api.call("DELETE", "/api/v1/tunnels/" + id, kim.key(), null), 404);
+
+        assertThat(api.call("GET", "/api/v1/audit", Map.of("limit", "3"), api.adminKey, null).json()
+                .findValuesAsText("action")).containsExactly("tunnel.delete", "tunnel.update", "tunnel.create");
+    }
+
+    @Test
+    void takenNamePortOrDomainIs409NamingTheField() {
+        int port = PORTS.incrementAndGet();
+        api.call("POST", "/api/v1/tunnels", api.adminKey,
+                "{\"name\": \"taken\", \"type\": \"tcp\", \"remotePort\": " + port
+                        + ", \"localTarget\": \"127.0.0.1:80\", \"subdomain\": \"taken\","
+                        + " \"customDomains\": [\"taken.example.com\"]}");
+
+        assertProblem(api.call("POST", "/api/v1/tunnels", api.adminKey, tcp("taken", PORTS.incrementAndGet())),
+                409, "name");
+        assertProblem(api.call("POST", "/api/v1/tunnels", api.adminKey, tcp("other-port", port)), 409, "remotePort");
+        assertProblem(api.call("POST", "/api/v1/tunnels", api.adminKey,
+                "{\"name\": \"other-domain\", \"type\": \"tcp\", \"remotePort\": " + PORTS.incrementAndGet()
+                        + ", \"localTarget\": \"127.0.0.1:80\", \"customDomains\": [\"TAKEN.example.com\"]}"),
+                409, "customDomains");
+        assertProblem(api.call("POST", "/api/v1/tunnels", api.adminKey,
+                "{\"name\": \"other-sub\", \"type\": \"tcp\", \"remotePort\": " + PORTS.incrementAndGet()
+                        + ", \"localTarget\": \"127.0.0.1:80\", \"subdomain\": \"taken\"}"), 409, "subdomain");
+    }
+
+    @Test
+    void invalidFieldsAre422NamingTheField() {
+        String base = "\"type\": \"tcp\", \"localTarget\": \"127.0.0.1:22\"";
+        assertProblem(create("{\"name\": \"bad name\", \"remotePort\": 2000, " + base + "}"), 422, "name");
+        assertProblem(create("{\"remotePort\": 2000, " + base + "}"), 422, "name");
+        assertProblem(create("{\"name\": \"p\", \"remotePort\": 70000, " + base + "}"), 422, "remotePort");
+        assertProblem(create("{\"name\": \"p\", \"remotePort\": 0, " + base + "}"), 422, "remotePort");
+        assertProblem(create("{\"name\": \"p\", " + base + "}"), 422, "remotePort");
+        assertProblem(create("{\"name\": \"p\", \"remotePort\": \"2000\", " + base + "}"), 422, "remotePort");
+        assertProblem(create("{\"name\": \"p\", \"remotePort\": 20.5, " + base + "}"), 422, "remotePort");
+        assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"type\": \"ftp\","
+                + " \"localTarget\": \"127.0.0.1:22\"}"), 422, "type");
+        assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"type\": \"tcp\","
+                + " \"localTarget\": \"localhost\"}"), 422, "localTarget");
+        assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"subdomain\": \"a.b\", " + base + "}"),
+                422, "subdomain");
+        assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"customDomains\": [\"ok.example.com\","
+                + " \"not a host\"], " + base + "}"), 422, "customDomains[1]");
+        assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"enabled\": \"yes\", " + base + "}"),
+                422, "enabled");
+        assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"remote_port\": 2000, " + base + "}"),
+                422, "remote_port");
+        assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"ownerId\": 999999, " + base + "}"),
+                422, "ownerId");
+    }
+
+    private static Reply create(String body) {
+        return api.call("POST", "/api/v1/tunnels", api.adminKey, body);
+    }
+
+    @Test
+    void trafficIsAnHourlySeriesWithEmptyHoursAsZeros() {
+        Account lee = api.account("lee");
+        long id = api.call("POST", "/api/v1/tunnels", lee.key(), tcp("db", PORTS.incrementAndGet()))
+                .json().path("tunnel").path("id").asLong();
+        Instant thisHour = Instant.parse("2025-03-10T14:00:00Z");
+        Instant twoHoursAgo = Instant.parse("2025-03-10T12:00:00Z");
+        result(api.storage.traffic().apply(new TrafficBatch(UUID.randomUUID(), List.of(
+                new TrafficDelta(id, lee.user().id(), thisHour, 100, 200, 3),
+                new TrafficDelta(id, lee.user().id(), twoHoursAgo, 10, 20, 1),
+                new TrafficDelta(id, lee.user().id(), Instant.parse("2025-03-09T10:00:00Z"), 5, 5, 1)))));
+
+        Reply reply = api.call("GET", "/api/v1/tunnels/" + id + "/traffic", Map.of("hours", "3"), lee.key(), null);
+
+        assertThat(reply.status()).isEqualTo(200);
+        JsonNode series = reply.json();
+        assertThat(series.path("from").asText()).isEqualTo("2025-03-10T12:00:00Z");
+        assertThat(series.path("to").asText()).isEqualTo("2025-03-10T15:00:00Z");
+        assertThat(series.path("hours").findValuesAsText("hour"))
+                .containsExactly("2025-03-10T12:00:00Z", "2025-03-10T13:00:00Z", "2025-03-10T14:00:00Z");
+        assertThat(series.path("hours").findValuesAsText("bytesIn")).containsExactly("10", "0", "100");
+        assertThat(series.path("bytesOut").asLong()).isEqualTo(220);
+        assertThat(series.path("connections").asLong()).isEqualTo(4);
+
+        JsonNode day = api.get("/api/v1/tunnels/" + id + "/traffic", lee.key()).json();
+        assertThat(day.path("hours")).hasSize(24);
+        assertThat(day.path("bytesIn").asLong()).isEqualTo(110);
+
+        assertProblem(api.call("GET", "/api/v1/tunnels/" + id + "/traffic", Map.of("hours", "0"), lee.key(), null),
+                422, "hours");
+        assertProblem(api.call("GET", "/api/v1/tunnels/" + id + "/traffic", Map.of("hours", "x"), lee.key(), null),
+                422, "hours");
+        assertProblem(api.get("/api/v1/tunnels/999999/traffic", lee.key()), 404);
+    }
+}

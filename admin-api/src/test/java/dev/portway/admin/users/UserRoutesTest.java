@@ -1,0 +1,162 @@
+package dev.portway.admin.users;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portway.admin.testing.AdminApiFixture;
+import dev.portway.admin.testing.AdminApiFixture.Account;
+import dev.portway.admin.testing.AdminApiFixture.Reply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static dev.portway.admin.testing.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The user routes and the request-level errors they share with every route, on real PostgreSQL. */
+@Timeout(60)
+class UserRoutesTest {
+    @TempDir
+    static Path dataDir;
+    static AdminApiFixture api;
+
+    @BeforeAll
+    static void start() {
+        api = new AdminApiFixture(dataDir);
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    @Test
+    void adminCreatesUserWithAKeyShownOnceThatThenWorksAsAUserKey() {
+        Reply created = api.call("POST", "/api/v1/users", api.adminKey, "{\"name\": \"carol\", \"apiKeyRole\": \"user\"}");
+
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode body = created.json();
+        long id = body.path("user").path("id").asLong();
+        assertThat(created.header("Location")).isEqualTo("/api/v1/users/" + id);
+        assertThat(body.path("user").path("name").asText()).isEqualTo("carol");
+        assertThat(body.path("user").path("status").asText()).isEqualTo("active");
+        String key = body.path("apiKey").path("key").asText();
+        assertThat(key).startsWith("pwk_");
+        assertThat(body.path("apiKey").path("prefix").asText()).isEqualTo(key.substring(0, 8));
+
+        Reply own = api.get("/api/v1/users/" + id, key);
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.json().path("name").asText()).isEqualTo("carol");
+        Reply list = api.get("/api/v1/users", key);
+        assertThat(list.json()).hasSize(1);
+        assertThat(list.json().get(0).path("id").asLong()).isEqualTo(id);
+    }
+
+    @Test
+    void adminListsGetsSuspendsAndDeletesUsers() {
+        Account dave = api.account("dave");
+        api.live.connect("dave-1", dave.user().id(), 99);
+
+        assertThat(api.get("/api/v1/users", api.adminKey).json().findValuesAsText("name")).contains("root", "dave");
+        assertThat(api.get("/api/v1/users/" + dave.user().id(), api.adminKey).json().path("name").asText())
+                .isEqualTo("dave");
+
+        Reply suspended = api.call("PATCH", "/api/v1/users/" + dave.user().id(), api.adminKey,
+                "{\"status\": \"suspended\"}");
+        assertThat(suspended.status()).isEqualTo(200);
+        assertThat(suspended.json().path("status").asText()).isEqualTo("suspended");
+        assertThat(api.live.disconnected).contains("dave-1");
+        // A suspended user's key is refused, so no one acts under a paused account.
+        assertProblem(api.get("/api/v1/users/" + dave.user().id(), dave.key()), 403);
+
+        assertThat(api.call("DELETE", "/api/v1/users/" + dave.user().id(), api.adminKey, null).status())
+                .isEqualTo(204);
+        assertProblem(api.get("/api/v1/users/" + dave.user().id(), api.adminKey), 404);
+        assertProblem(api.call("DELETE", "/api/v1/users/" + dave.user().id(), api.adminKey, null), 404);
+        assertProblem(api.get("/api/v1/users/" + dave.user().id(), dave.key()), 401);
+    }
+
+    @Test
+    void duplicateNameIs409NamingTheField() {
+        api.call("POST", "/api/v1/users", api.adminKey, "{\"name\": \"erin\"}");
+        assertProblem(api.call("POST", "/api/v1/users", api.adminKey, "{\"name\": \"erin\"}"), 409, "name");
+    }
+
+    @Test
+    void invalidFieldsAre422NamingTheField() {
+        assertProblem(api.call("POST", "/api/v1/users", api.adminKey, "{\"name\": \"has space\"}"), 422, "name");
+        assertProblem(api.call("POST", "/api/v1/users", api.adminKey, "{}"), 422, "name");
+        assertProblem(api.call("POST", "/api/v1/users", api.adminKey, "{\"name\": 42}"), 422, "name");
+        assertProblem(api.call("POST", "/api/v1/users", api.adminKey, "{\"name\": \"x\", \"apiKeyRole\": \"root\"}"),
+                422, "apiKeyRole");
+        assertProblem(api.call("POST", "/api/v1/users", api.adminKey, "{\"nmae\": \"typo\"}"), 422, "nmae");
+        assertProblem(api.call("PATCH", "/api/v1/users/" + api.admin.id(), api.adminKey, "{\"status\": \"gone\"}"),
+                422, "status");
+    }
+
+    @Test
+    void malformedJsonIs400() {
+        assertProblem(api.call("POST", "/api/v1/users", api.adminKey, "{\"name\": "), 400);
+        assertProblem(api.call("POST", "/api/v1/users", api.adminKey, "[\"name\"]"), 400);
+        assertProblem(api.call("POST", "/api/v1/users", api.adminKey, ""), 400);
+        assertProblem(api.call("POST", "/api/v1/users", api.adminKey, "{\"name\": \"a\"} {}"), 400);
+    }
+
+    @Test
+    void bodyOverOneMebibyteIs413() {
+        byte[] body = new byte[1024 * 1024 + 1];
+        assertProblem(api.call("POST", "/api/v1/users", Map.of(), api.adminKey, body), 413);
+    }
+
+    @Test
+    void missingOrBadKeyIs401WithABearerChallenge() {
+        Reply none = api.get("/api/v1/users", null);
+        assertProblem(none, 401);
+        assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"portway-admin\"");
+
+        Reply wrong = api.get("/api/v1/users", "pwk_not-a-real-key");
+        assertProblem(wrong, 401);
+        assertThat(wrong.header("WWW-Authenticate")).contains("Bearer", "error=\"invalid_token\"");
+        assertProblem(api.get("/api/v1/users", "pwt_a-client-token"), 401);
+    }
+
+    @Test
+    void userKeyCannotCreateChangeOrDeleteUsers() {
+        Account frank = api.account("frank");
+        assertProblem(api.call("POST", "/api/v1/users", frank.key(), "{\"name\": \"mallory\"}"), 403);
+        assertProblem(api.call("PATCH", "/api/v1/users/" + frank.user().id(), frank.key(), "{\"status\": \"active\"}"),
+                403);
+        assertProblem(api.call("DELETE", "/api/v1/users/" + frank.user().id(), frank.key(), null), 403);
+        assertProblem(api.get("/api/v1/users/" + api.admin.id(), frank.key()), 403);
+    }
+
+    @Test
+    void unknownPathIs404AndWrongMethodIs405WithAllow() {
+        JsonNode noRoute = assertProblem(api.get("/api/v1/nothing", api.adminKey), 404);
+        assertThat(noRoute.path("type").asText()).isEqualTo("urn:portway:problem:no-route");
+        assertProblem(api.get("/api/v1/users/abc", api.adminKey), 404);
+
+        Reply wrongMethod = api.call("PUT", "/api/v1/users/1", api.adminKey, "{}");
+        assertProblem(wrongMethod, 405);
+        assertThat(wrongMethod.header("Allow")).isEqualTo("DELETE, GET, PATCH");
+    }
+
+    @Test
+    void everyChangeIsAudited() {
+        Reply created = api.call("POST", "/api/v1/users", api.adminKey, "{\"name\": \"grace\", \"apiKeyRole\": \"user\"}");
+        long id = created.json().path("user").path("id").asLong();
+        String key = created.json().path("apiKey").path("key").asText();
+
+        JsonNode entry = api.get("/api/v1/audit", api.adminKey).json().get(0);
+        assertThat(entry.path("action").asText()).isEqualTo("user.create");
+        assertThat(entry.path("target").asText()).isEqualTo("user:" + id);
+        assertThat(entry.path("actor").asText()).startsWith("root (api key ");
+        assertThat(entry.path("remoteAddress").asText()).isEqualTo(AdminApiFixture.REMOTE);
+        assertThat(entry.path("at").asText()).isNotEmpty();
+        assertThat(entry.path("detail").path("apiKey").path("prefix").asText()).isEqualTo(key.substring(0, 8));
+        assertThat(entry.toString()).doesNotContain(key);
+    }
+}
