@@ -588,7 +588,11 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
             closeWithGoAway(ErrorCode.KEEPALIVE_TIMEOUT, "no frame received for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms");
             return;
         }
-        writer.writeUrgent(new Frame(FrameType.PING, 0, 0, alloc().buffer(8).writeLong(System.nanoTime())));
+        // HELLO must be the first frame each way, so probing waits until both have been exchanged; the silence
+        // check above still bounds a peer that never says HELLO.
+        if (peerHello != null) {
+            writer.writeUrgent(new Frame(FrameType.PING, 0, 0, alloc().buffer(8).writeLong(System.nanoTime())));
+        }
     }
 
     private void protocolError(ProtocolException e) {
