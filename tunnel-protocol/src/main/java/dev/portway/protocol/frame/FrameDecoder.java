@@ -17,15 +17,10 @@ import java.util.List;
  * {@link ProtocolException} once, then discards all further input; the multiplexer answers with GOAWAY.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
-    private volatile int maxPayloadLength;
+    private final int maxPayloadLength;
     private boolean failed;
 
     public FrameDecoder(int maxPayloadLength) {
-        this.maxPayloadLength = maxPayloadLength;
-    }
-
-    /** Raised once settings are agreed, for instance after HELLO. */
-    public void maxPayloadLength(int maxPayloadLength) {
         this.maxPayloadLength = maxPayloadLength;
     }
 
