@@ -57,6 +57,7 @@ public final class TunnelClient implements AutoCloseable {
     private final ClientEvents events;
     private final Transport transport = Transport.detect();
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final Backoff backoff;
     private final LocalDialer dialer;
     private final SessionSettings settings;
@@ -67,11 +68,22 @@ public final class TunnelClient implements AutoCloseable {
     private int attempt;
 
     public TunnelClient(ClientConfig config, String clientId, ClientTls tls, ClientEvents events) {
+        this(config, clientId, tls, events, null);
+    }
+
+    /**
+     * A client that runs on {@code sharedGroup} instead of making its own event loop group, so that many clients
+     * fit in one process (the load harness runs a thousand). The group must be of {@link Transport#detect()}'s
+     * kind; {@link #stop} leaves it running: its owner shuts it down. Null means a group of the client's own.
+     */
+    public TunnelClient(ClientConfig config, String clientId, ClientTls tls, ClientEvents events,
+                        EventLoopGroup sharedGroup) {
         this.config = config;
         this.clientId = clientId;
         this.tls = tls;
         this.events = events;
-        this.group = transport.newGroup(0, "portway-client");
+        this.ownsGroup = sharedGroup == null;
+        this.group = ownsGroup ? transport.newGroup(0, "portway-client") : sharedGroup;
         this.backoff = new Backoff(config.reconnect(), new SecureRandom());
         this.dialer = new LocalDialer(transport, config.dialTimeout());
         this.settings = SessionSettings.defaults(ProductVersion.current())
@@ -108,7 +120,9 @@ public final class TunnelClient implements AutoCloseable {
             session.close(ErrorCode.SHUTTING_DOWN, "client stopped");
             session.closeFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         terminated.complete("stopped");
     }
 
