@@ -195,7 +195,7 @@ echo_port=""
 start_echo() {
   [ -n "$echo_port" ] && return 0
   echo_port=$(free_port)
-  load echo --port "$echo_port" > "$work/echo.out" 2> "$work/echo.log" &
+  "${load_cmd[@]}" echo --port "$echo_port" > "$work/echo.out" 2> "$work/echo.log" &
   pids+=($!)
   wait_port "$echo_port" 30
 }
@@ -363,10 +363,12 @@ case_latency() {
   local rtt relay_ctl relay_direct tunnel_port sink_tunnel sink_direct relay_pids p d
   for rtt in 0 30 100 200; do
     relay_ctl=$(free_port); relay_direct=$(free_port); tunnel_port=$(free_port)
+    # relay_ctl sits between tunnel-client and the server's control port; relay_direct between the load tool and
+    # its sink. Both have the same RTT and the same window (this machine's tcp_rmem max).
     sink_tunnel=$(free_port); sink_direct=$(free_port)
-    load relay --port "$relay_ctl" --target "127.0.0.1:$server_port" --rtt-ms "$rtt" > /dev/null 2>> "$work/relay.log" &
+    "${load_cmd[@]}" relay --port "$relay_ctl" --target "127.0.0.1:$server_port" --rtt-ms "$rtt" > /dev/null 2>> "$work/relay.log" &
     relay_pids=($!); pids+=($!)
-    load relay --port "$relay_direct" --target "127.0.0.1:$sink_direct" --rtt-ms "$rtt" > /dev/null 2>> "$work/relay.log" &
+    "${load_cmd[@]}" relay --port "$relay_direct" --target "127.0.0.1:$sink_direct" --rtt-ms "$rtt" > /dev/null 2>> "$work/relay.log" &
     relay_pids+=($!); pids+=($!)
     wait_port "$relay_ctl"; wait_port "$relay_direct"
     start_client "lat$rtt" "$sink_tunnel" "$tunnel_port" "127.0.0.1:$relay_ctl"
@@ -375,6 +377,16 @@ case_latency() {
     log "rtt $rtt direct: $d"; log "rtt $rtt portway: $p"
     if [ "$rtt" -eq 100 ]; then
       row "5 one stream through a delaying relay, RTT $rtt ms" "Mbit/s" "$(field "$p" mbit_s)" "direct via relay" "$(field "$d" mbit_s)" ">= 0.8"
+      # the same link, but with the window of a stock Linux (tcp_rmem max 6 MiB) instead of this machine's
+      local relay_6m sink_6m d6
+      relay_6m=$(free_port); sink_6m=$(free_port)
+      "${load_cmd[@]}" relay --port "$relay_6m" --target "127.0.0.1:$sink_6m" --rtt-ms "$rtt" --window-bytes 6291456 \
+        > /dev/null 2>> "$work/relay.log" &
+      relay_pids+=($!); pids+=($!)
+      wait_port "$relay_6m"
+      d6=$(timeout $(( secs + 40 )) java -jar "$load_jar" throughput --connect "127.0.0.1:$relay_6m" --sink-port "$sink_6m" --seconds "$secs" 2>> "$work/throughput.log" | grep '^RESULT' || echo RESULT)
+      log "rtt $rtt direct, 6 MiB window: $d6"
+      row "5 one stream through a delaying relay, RTT $rtt ms" "Mbit/s" "$(field "$p" mbit_s)" "direct via relay, 6 MiB window" "$(field "$d6" mbit_s)" ">= 0.8"
     else
       row "5 one stream through a delaying relay, RTT $rtt ms" "Mbit/s" "$(field "$p" mbit_s)" "direct via relay" "$(field "$d" mbit_s)"
     fi
@@ -429,6 +441,7 @@ YAML
   row_abs "$c" "server RSS idle, MiB (per client KiB)" \
     "$(mib "$out" server_rss_idle_kib) ($(field "$out" server_rss_per_client_kib))" ""
   row_abs "$c" "server CPU idle, % of one core (keep-alive 10 s)" "$(field "$out" server_idle_cpu_pct)" ""
+  row_abs "$c" "server restart: s from SIGTERM to accepting again" "$(field "$out" restart_down_s)" ""
   row_abs "$c" "after restart: back / all back s after accepting" "$(field "$out" back) / ${back:-n/a}" "<= 15 s: $v"
   row_abs "$c" "after restart: connect attempts, peak per s" "$(field "$out" connect_attempts), $(field "$out" peak_attempts_per_s)" ""
 }

@@ -15,9 +15,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP relay on 127.0.0.1 that holds every chunk for {@code rtt/2} in each direction before passing it on: a
- * long link between two loopback processes. It models latency only: no bandwidth cap, no loss. Data in flight
- * per direction is capped at {@link #MAX_IN_FLIGHT} bytes (reading stops above it), far above what a 200 ms
- * loopback link needs, so the relay itself is not the limit for either side of a comparison.
+ * long link between two loopback processes, for one TCP connection at a time.
+ *
+ * <p>A relay terminates TCP, so the sender's kernel sees the relay's immediate ACKs, not the link's. To keep the
+ * sender's view honest, the relay counts a chunk as in flight until a full round trip after it was read (the
+ * delay out plus the delay of its ACK back) and stops reading while {@code window} bytes are in flight: the ACK
+ * clock of a TCP connection whose window is {@code window}. The default is the kernel's largest receive buffer
+ * ({@code net.ipv4.tcp_rmem}, third field): what a direct TCP connection over a real link of that RTT would get
+ * at most. No bandwidth cap, no loss, no slow start.
  *
  * <p>Threading: both channels of a pair share one event loop, so each pair's state is confined to it and
  * scheduled writes keep their order (Netty runs tasks with equal deadlines in submission order).
@@ -26,17 +31,17 @@ import java.util.concurrent.TimeUnit;
  * no half-close.
  */
 final class DelayingRelay implements AutoCloseable {
-    static final long MAX_IN_FLIGHT = 256L * 1024 * 1024;
-
     private final EventLoopGroup group;
     private final Channel listener;
     private final InetSocketAddress target;
     private final long delayNanos;
+    private final long window;
 
-    DelayingRelay(int port, InetSocketAddress target, Duration roundTrip) throws InterruptedException {
+    DelayingRelay(int port, InetSocketAddress target, Duration roundTrip, long window) throws InterruptedException {
         this.group = Netty.group(2, "relay");
         this.target = target;
         this.delayNanos = roundTrip.toNanos() / 2;
+        this.window = window;
         this.listener = Netty.listen(group, port, Front::new);
     }
 
@@ -96,7 +101,7 @@ final class DelayingRelay implements AutoCloseable {
             } else {
                 self.eventLoop().schedule(() -> forward(buf, size), delayNanos, TimeUnit.NANOSECONDS);
             }
-            if (inFlight > MAX_IN_FLIGHT || !peer.self.isWritable()) {
+            if (inFlight >= window || !peer.self.isWritable()) {
                 self.config().setAutoRead(false);
             }
         }
@@ -104,17 +109,25 @@ final class DelayingRelay implements AutoCloseable {
         private void forward(ByteBuf buf, int size) {
             if (!peer.self.isActive()) {
                 buf.release();
-                inFlight -= size;
+                acked(size);
                 return;
             }
             peer.self.writeAndFlush(buf).addListener(f -> {
-                inFlight -= size;
-                maybeResume();
+                if (delayNanos == 0) {
+                    acked(size);
+                } else {
+                    self.eventLoop().schedule(() -> acked(size), delayNanos, TimeUnit.NANOSECONDS);
+                }
             });
         }
 
+        private void acked(int size) {
+            inFlight -= size;
+            maybeResume();
+        }
+
         void maybeResume() {
-            if (self.isActive() && inFlight <= MAX_IN_FLIGHT / 2 && peer.self.isWritable()) {
+            if (self.isActive() && inFlight < window && peer.self.isWritable()) {
                 self.config().setAutoRead(true);
             }
         }

@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * echo       --port P                                       echo server on 127.0.0.1:P until killed
- * relay      --port P --target H:P --rtt-ms N               delaying relay until killed
+ * relay      --port P --target H:P --rtt-ms N [--window-bytes B]   delaying relay until killed
  * hold       --target H:P --count N --pids name=pid,...     case 3
  * connrate   --target H:P --workers N --seconds S           case 4
  * throughput --connect H:P --sink-port P --seconds S        case 5
@@ -22,6 +22,16 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LoadMain {
     private LoadMain() {
+    }
+
+    /** Third field of {@code net.ipv4.tcp_rmem}: the most a TCP receive window grows to by autotuning. */
+    static long kernelMaxReceiveBuffer() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(Path.of("/proc/sys/net/ipv4/tcp_rmem")).get(0).trim().split("\\s+");
+            return Long.parseLong(f[2]);
+        } catch (Exception e) {
+            return 6L * 1024 * 1024;
+        }
     }
 
     public static void main(String[] argv) throws Exception {
@@ -44,7 +54,8 @@ public final class LoadMain {
             }
             case "relay" -> {
                 new DelayingRelay(args.integer("port"), args.address("target"),
-                        java.time.Duration.ofMillis(args.integer("rtt-ms")));
+                        java.time.Duration.ofMillis(args.integer("rtt-ms")),
+                        Long.parseLong(args.string("window-bytes", String.valueOf(kernelMaxReceiveBuffer()))));
                 System.out.println("READY relay 127.0.0.1:" + args.integer("port"));
                 System.out.flush();
                 new CountDownLatch(1).await();
