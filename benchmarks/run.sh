@@ -109,7 +109,10 @@ token="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 
 # ---------------------------------------------------------------- Portway
 server_pid=""; server_port=""; fingerprint=""
+# a fresh server for every case, so that no case inherits the heap, JIT state or buffers an earlier one left behind
 start_server() {
+  [ -n "$server_pid" ] && stop_pid "$server_pid"
+  rm -rf "$work/server-data" "$work/server.out"
   server_port=$(free_port)
   cat > "$work/server.yaml" <<YAML
 bind: 127.0.0.1
@@ -443,6 +446,7 @@ YAML
   row_abs "$c" "server CPU idle, % of one core (keep-alive 10 s)" "$(field "$out" server_idle_cpu_pct)" ""
   row_abs "$c" "server restart: s from SIGTERM to accepting again" "$(field "$out" restart_down_s)" ""
   row_abs "$c" "after restart: back / all back s after accepting" "$(field "$out" back) / ${back:-n/a}" "<= 15 s: $v"
+  row_abs "$c" "after restart: half / 90 % back s after accepting" "$(field "$out" back_p50_s) / $(field "$out" back_p90_s)" ""
   row_abs "$c" "after restart: connect attempts, peak per s" "$(field "$out" connect_attempts), $(field "$out" peak_attempts_per_s)" ""
 }
 
@@ -454,10 +458,10 @@ if [ -z "${BENCH_NO_BUILD:-}" ] || [ ! -f "$load_jar" ] || [ ! -f "$server_jar" 
   ./mvnw -B -q -DskipTests package
 fi
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-start_server
 for c in "${cases[@]}"; do
   log "case $c"
   t0=$SECONDS
+  [ "$c" = clients ] || start_server   # the clients case runs (and restarts) a server of its own
   "case_$c"
   log "case $c done in $(( SECONDS - t0 )) s"
 done
@@ -469,7 +473,7 @@ mkdir -p "$(dirname "$result")"
   echo
   echo "Command: \`benchmarks/run.sh ${cases[*]}\` (BENCH_SECONDS=$secs). Commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' + local changes')."
   echo "Machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)."
-  echo "All on loopback; Portway runs with TLS 1.3 between client and server, default settings, JVM defaults${PORTWAY_JAVA_OPTS:+ plus $PORTWAY_JAVA_OPTS}."
+  echo "All on loopback; Portway runs with TLS 1.3 between client and server, default settings, JVM defaults${PORTWAY_JAVA_OPTS:+ plus $PORTWAY_JAVA_OPTS}, a fresh server per case."
   echo "Ratio = Portway / baseline, both measured in this run. Higher is better for Mbit/s, req/s, connections/s; lower for latencies."
   echo
   echo "| case | metric | Portway | baseline | baseline figure | ratio | bar |"

@@ -104,19 +104,22 @@ final class ManyClients {
             Server again = startServer();
             long acceptingAt = again.listeningAt;
             int back = awaitAll(events, acceptingAt, acceptingAt + timeoutNanos);
-            long lastBack = 0;
-            for (Registrations r : events) {
-                lastBack = Math.max(lastBack, r.lastRegistered);
+            long[] backAt = new long[count];
+            for (int i = 0; i < count; i++) {
+                backAt[i] = events[i].lastRegistered - acceptingAt;
             }
+            java.util.Arrays.sort(backAt);
+            long lastBack = acceptingAt + backAt[count - 1];
             long attempts = attemptTimes.size();
             Map<Long, Integer> perSecond = new TreeMap<>();
             for (long t : attemptTimes) {
                 perSecond.merge((t - killAt) / 1_000_000_000L, 1, Integer::sum);
             }
             int peak = perSecond.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-            out.append(String.format(" restart_down_s=%.1f back=%d all_back_s=%.1f connect_attempts=%d"
-                            + " peak_attempts_per_s=%d", (acceptingAt - killAt) / 1e9, back,
-                    back == count ? (lastBack - acceptingAt) / 1e9 : Double.NaN, attempts, peak));
+            out.append(String.format(" restart_down_s=%.1f back=%d all_back_s=%.2f back_p50_s=%.2f back_p90_s=%.2f"
+                            + " connect_attempts=%d peak_attempts_per_s=%d", (acceptingAt - killAt) / 1e9, back,
+                    back == count ? (lastBack - acceptingAt) / 1e9 : Double.NaN, Percentiles.ms(backAt, 0.5) / 1e3,
+                    Percentiles.ms(backAt, 0.9) / 1e3, attempts, peak));
             server = again;
             return out.toString();
         } finally {
