@@ -153,7 +153,7 @@ YAML
 }
 
 # ---------------------------------------------------------------- ssh -R baseline
-sshd_port=""
+sshd_port=""; sshd_pid=""; ssh_pid=""
 start_sshd() {
   [ -n "$sshd_port" ] && return 0
   local d="$work/ssh"
@@ -180,7 +180,7 @@ GatewayPorts no
 LogLevel ERROR
 CONF
   /usr/sbin/sshd -D -e -f "$d/sshd_config" 2> "$work/sshd.log" &
-  pids+=($!)
+  sshd_pid=$!; pids+=($!)
   wait_port "$sshd_port" 15
 }
 
@@ -189,7 +189,7 @@ ssh_forward() { # remote_port target_port: ssh -R remote_port -> 127.0.0.1:targe
   ssh -N -p "$sshd_port" -i "$work/ssh/user_key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
     -o BatchMode=yes -o ExitOnForwardFailure=yes -o LogLevel=ERROR \
     -R "127.0.0.1:$1:127.0.0.1:$2" root@127.0.0.1 2>> "$work/ssh.log" &
-  pids+=($!)
+  ssh_pid=$!; pids+=($!)
   wait_port "$1" 15
 }
 
@@ -266,6 +266,29 @@ iperf() { # port streams -> Mbit/s received
   awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) } END { print v == "" ? "n/a" : v }' <<< "$out"
 }
 
+# CPU time (user + system, in clock ticks: 100 per second) of the given processes and all their descendants
+cpu_ticks() {
+  local p total=0 t
+  for p in "$@"; do
+    t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || echo 0)
+    total=$(( total + t ))
+    # shellcheck disable=SC2046
+    [ -n "$(pgrep -P "$p" || true)" ] && total=$(( total + $(cpu_ticks $(pgrep -P "$p")) ))
+  done
+  echo "$total"
+}
+
+# iperf through a path, plus the CPU seconds per GB received that the given relay processes spent
+iperf_cost() { # port streams pid... -> "Mbit/s cpu_s_per_GB"
+  local port="$1" n="$2"; shift 2
+  local t0 t1 mbit
+  t0=$(cpu_ticks "$@")
+  mbit=$(iperf "$port" "$n")
+  t1=$(cpu_ticks "$@")
+  awk -v m="$mbit" -v d="$(( t1 - t0 ))" -v s="$secs" \
+    'BEGIN { if (m == "n/a" || m + 0 == 0) print m, "n/a"; else printf "%s %.2f\n", m, (d / 100) / (m * s / 8000) }'
+}
+
 case_tcp() {
   local iperf_port tunnel_port ssh_port
   iperf_port=$(free_port); tunnel_port=$(free_port); ssh_port=$(free_port)
@@ -274,15 +297,19 @@ case_tcp() {
   wait_port "$iperf_port"
   start_client iperf "$iperf_port" "$tunnel_port"
   ssh_forward "$ssh_port" "$iperf_port"
-  local n d p s
+  local n d p s c
+  # warm-up, not recorded: JIT compilation would otherwise be billed to Portway's first run and its CPU figure
+  timeout 30 iperf3 -c 127.0.0.1 -p "$tunnel_port" -t 3 -P 2 > /dev/null 2>&1 || true
+  timeout 30 iperf3 -c 127.0.0.1 -p "$ssh_port" -t 3 -P 2 > /dev/null 2>&1 || true
   for n in 1 8; do
-    d=$(iperf "$iperf_port" "$n"); p=$(iperf "$tunnel_port" "$n"); s=$(iperf "$ssh_port" "$n")
-    if [ "$n" -eq 1 ]; then
-      row "1 TCP throughput, iperf3 1 stream" "Mbit/s" "$p" "ssh -R" "$s" ">= 2"
-    else
-      row "1 TCP throughput, iperf3 -P 8" "Mbit/s" "$p" "ssh -R" "$s"
-    fi
-    row "1 TCP throughput, iperf3 $( [ "$n" -eq 1 ] && echo '1 stream' || echo '-P 8')" "Mbit/s" "$p" "direct" "$d"
+    c="1 TCP throughput, iperf3 $( [ "$n" -eq 1 ] && echo '1 stream' || echo '-P 8'), $secs s"
+    d=$(iperf "$iperf_port" "$n")
+    read -r -a p <<< "$(iperf_cost "$tunnel_port" "$n" "$server_pid" "$client_pid")"
+    read -r -a s <<< "$(iperf_cost "$ssh_port" "$n" "$sshd_pid" "$ssh_pid")"
+    row "$c" "Mbit/s" "${p[0]}" "ssh -R" "${s[0]}" "$( [ "$n" -eq 1 ] && echo '>= 2')"
+    row "$c" "Mbit/s" "${p[0]}" "direct" "$d"
+    # the CPU both ends of the tunnel spend per GB: the figure neighbours on a shared machine cannot bend
+    row "$c" "relay CPU s per GB (server+client; sshd+ssh)" "${p[1]}" "ssh -R" "${s[1]}"
   done
 }
 
