@@ -95,7 +95,7 @@ public final class ClientMain {
             out.println("Metrics: http://" + ClientMetricsConfig.BIND + ":" + endpoint.address().getPort() + "/metrics");
         }
         TunnelClient client = new TunnelClient(config, clientId, tls, new ConsoleEvents(config, out),
-                prometheus == null ? TunnelMetrics.NOOP : prometheus.recorder());
+                prometheus == null ? TunnelMetrics.NOOP : prometheus.recorder(), null);
         client.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> client.stop(SHUTDOWN_GRACE), "portway-shutdown"));
         String reason = client.terminated().join();

@@ -59,6 +59,7 @@ public final class TunnelClient implements AutoCloseable {
     private final ClientEvents events;
     private final Transport transport = Transport.detect();
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final Backoff backoff;
     private final LocalDialer dialer;
     private final SessionSettings settings;
@@ -72,17 +73,23 @@ public final class TunnelClient implements AutoCloseable {
     private int attempt;
 
     public TunnelClient(ClientConfig config, String clientId, ClientTls tls, ClientEvents events) {
-        this(config, clientId, tls, events, TunnelMetrics.NOOP);
+        this(config, clientId, tls, events, TunnelMetrics.NOOP, null);
     }
 
+    /**
+     * @param sharedGroup an event loop group to run on instead of one of the client's own, so that many clients fit
+     *                    in one process (the load harness runs a thousand); it must be of {@link Transport#detect()}'s
+     *                    kind, and {@link #stop} leaves it running for its owner to shut down. Null: a group of its own.
+     */
     public TunnelClient(ClientConfig config, String clientId, ClientTls tls, ClientEvents events,
-                        TunnelMetrics metrics) {
+                        TunnelMetrics metrics, EventLoopGroup sharedGroup) {
         this.config = config;
         this.metrics = metrics;
         this.clientId = clientId;
         this.tls = tls;
         this.events = events;
-        this.group = transport.newGroup(0, "portway-client");
+        this.ownsGroup = sharedGroup == null;
+        this.group = ownsGroup ? transport.newGroup(0, "portway-client") : sharedGroup;
         this.backoff = new Backoff(config.reconnect(), new SecureRandom());
         this.dialer = new LocalDialer(transport, config.dialTimeout());
         this.settings = SessionSettings.defaults(ProductVersion.current())
@@ -126,7 +133,9 @@ public final class TunnelClient implements AutoCloseable {
             session.close(ErrorCode.SHUTTING_DOWN, "client stopped");
             session.closeFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         terminated.complete("stopped");
     }
 

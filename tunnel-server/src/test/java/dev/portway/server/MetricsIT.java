@@ -110,7 +110,7 @@ class MetricsIT {
              ClientMetricsEndpoint endpoint = ClientMetricsEndpoint.start(config.metrics(), prometheus)) {
             RecordingEvents events = new RecordingEvents();
             TunnelClient client = new TunnelClient(config, "c1", ClientTlsContexts.create(config.tls()), events,
-                    prometheus.recorder());
+                    prometheus.recorder(), null);
             try {
                 client.start();
                 TunnelResult.Status status = events.nextRegistration(WAIT).get(0);

@@ -1,0 +1,513 @@
+#!/usr/bin/env bash
+# Portway end-to-end benchmarks on loopback, each figure next to a baseline measured in the same run.
+#
+#   benchmarks/run.sh                 every case
+#   benchmarks/run.sh tcp http        a subset; cases: tcp http conns setup latency rate clients
+#
+# Installs what it needs from Debian's packages (iperf3, wrk, nginx-light, openssh-server/-client) when missing,
+# builds the jars, starts everything on 127.0.0.1, prints one table and writes it to benchmarks/results/latest.md.
+# Every process it starts is killed on exit. See benchmarks/README.md for what each case measures.
+#
+# Environment: BENCH_SECONDS (length of one timed run, default 10), BENCH_NO_BUILD=1 (use the jars as they are),
+# PORTWAY_JAVA_OPTS (extra JVM options for tunnel-server and tunnel-client).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+all_cases=(tcp http conns setup latency rate clients)
+secs="${BENCH_SECONDS:-10}"
+
+if [ "$#" -eq 0 ]; then cases=("${all_cases[@]}"); else cases=("$@"); fi
+for c in "${cases[@]}"; do
+  case " ${all_cases[*]} " in *" $c "*) ;; *) echo "unknown case '$c'; cases: ${all_cases[*]}" >&2; exit 2 ;; esac
+done
+
+work="$(mktemp -d /tmp/portway-bench.XXXXXX)"
+pids=()
+cleanup() {
+  local p
+  set +e
+  # pids the load tool started itself (the server of the clients case) are listed in pidfiles
+  for f in "$work"/*.pids; do [ -f "$f" ] && while read -r p; do pids+=("$p"); done < "$f"; done
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for _ in $(seq 1 50); do
+    local alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  if [ -n "${BENCH_KEEP_WORK:-}" ]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------- tools
+install_missing() {
+  local missing=() cmd pkg
+  for pair in iperf3:iperf3 wrk:wrk nginx:nginx-light /usr/sbin/sshd:openssh-server ssh:openssh-client \
+              ssh-keygen:openssh-client timeout:coreutils ss:iproute2; do
+    cmd="${pair%%:*}"; pkg="${pair#*:}"
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing from Debian: ${missing[*]}"
+    [ "$(id -u)" -eq 0 ] || die "need root to install ${missing[*]} (or install them first)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  command -v java >/dev/null 2>&1 || die "java (17+) is required"
+}
+
+# a port nothing listens on, below the ephemeral range so outgoing connections never take it meanwhile
+used_ports=" "
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + RANDOM % 12000 ))
+    case "$used_ports" in *" $p "*) continue ;; esac
+    if [ -z "$(ss -Htan "sport = :$p")" ]; then used_ports+="$p "; echo "$p"; return; fi
+  done
+  die "no free port found"
+}
+
+# waits for a listener without connecting to it (a probe connection would confuse iperf3's one-client server)
+wait_port() { # port [seconds]
+  local deadline=$(( SECONDS + ${2:-30} ))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    [ -n "$(ss -Hltn "sport = :$1")" ] && return 0
+    sleep 0.1
+  done
+  die "nothing listens on 127.0.0.1:$1 after ${2:-30} s"
+}
+
+wait_line() { # file regex seconds
+  local deadline=$(( SECONDS + $3 ))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    grep -qE "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+stop_pid() { # pid: TERM, then KILL after 5 s
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+server_jar="$root/tunnel-server/target/tunnel-server.jar"
+client_jar="$root/tunnel-client/target/tunnel-client.jar"
+load_jar="$root/benchmarks/target/portway-load.jar"
+load_cmd=(java -XX:+UseParallelGC -jar "$load_jar")
+token="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+
+# ---------------------------------------------------------------- Portway
+server_pid=""; server_port=""; fingerprint=""
+# a fresh server for every case, so that no case inherits the heap, JIT state or buffers an earlier one left behind
+start_server() {
+  [ -n "$server_pid" ] && stop_pid "$server_pid"
+  rm -rf "$work/server-data" "$work/server.out"
+  server_port=$(free_port)
+  cat > "$work/server.yaml" <<YAML
+bind: 127.0.0.1
+controlPort: $server_port
+dataDir: $work/server-data
+publicHost: 127.0.0.1
+auth:
+  tokens: ["$token"]
+YAML
+  # shellcheck disable=SC2086
+  java ${PORTWAY_JAVA_OPTS:-} -jar "$server_jar" -c "$work/server.yaml" --log-format text \
+    > "$work/server.out" 2> "$work/server.log" &
+  server_pid=$!; pids+=("$server_pid")
+  wait_line "$work/server.out" '^TLS certificate fingerprint: ' 60 || die "server did not start: $(cat "$work/server.log")"
+  fingerprint=$(sed -n 's/^TLS certificate fingerprint: //p' "$work/server.out")
+}
+
+client_pid=""
+start_client() { # name local_port remote_port [server host:port]
+  local name="$1" local_port="$2" remote_port="$3" via="${4:-127.0.0.1:$server_port}"
+  cat > "$work/client-$name.yaml" <<YAML
+server: $via
+token: "$token"
+tls:
+  fingerprint: "$fingerprint"
+tunnels:
+  - name: $name
+    type: tcp
+    local: 127.0.0.1:$local_port
+    remotePort: $remote_port
+YAML
+  # shellcheck disable=SC2086
+  java ${PORTWAY_JAVA_OPTS:-} -jar "$client_jar" -c "$work/client-$name.yaml" --log-format text \
+    > "$work/client-$name.out" 2> "$work/client-$name.log" &
+  client_pid=$!; pids+=("$client_pid")
+  wait_line "$work/client-$name.out" "^$name +tcp +127\.0\.0\.1:$remote_port " 60 \
+    || die "client $name did not register: $(cat "$work/client-$name.out" "$work/client-$name.log")"
+}
+
+# ---------------------------------------------------------------- ssh -R baseline
+sshd_port=""; sshd_pid=""; ssh_pid=""
+start_sshd() {
+  [ -n "$sshd_port" ] && return 0
+  local d="$work/ssh"
+  mkdir -p "$d" /run/sshd
+  chmod 700 "$d"
+  ssh-keygen -q -t ed25519 -N '' -f "$d/host_key"
+  ssh-keygen -q -t ed25519 -N '' -f "$d/user_key"
+  cp "$d/user_key.pub" "$d/authorized_keys"
+  sshd_port=$(free_port)
+  cat > "$d/sshd_config" <<CONF
+Port $sshd_port
+ListenAddress 127.0.0.1
+HostKey $d/host_key
+PidFile $d/sshd.pid
+AuthorizedKeysFile $d/authorized_keys
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+AllowTcpForwarding yes
+GatewayPorts no
+LogLevel ERROR
+CONF
+  /usr/sbin/sshd -D -e -f "$d/sshd_config" 2> "$work/sshd.log" &
+  sshd_pid=$!; pids+=($!)
+  wait_port "$sshd_port" 15
+}
+
+ssh_forward() { # remote_port target_port: ssh -R remote_port -> 127.0.0.1:target_port
+  start_sshd
+  ssh -N -p "$sshd_port" -i "$work/ssh/user_key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o BatchMode=yes -o ExitOnForwardFailure=yes -o LogLevel=ERROR \
+    -R "127.0.0.1:$1:127.0.0.1:$2" root@127.0.0.1 2>> "$work/ssh.log" &
+  ssh_pid=$!; pids+=($!)
+  wait_port "$1" 15
+}
+
+# ---------------------------------------------------------------- targets
+echo_port=""
+start_echo() {
+  [ -n "$echo_port" ] && return 0
+  echo_port=$(free_port)
+  "${load_cmd[@]}" echo --port "$echo_port" > "$work/echo.out" 2> "$work/echo.log" &
+  pids+=($!)
+  wait_port "$echo_port" 30
+}
+
+nginx_port=""
+start_nginx() {
+  [ -n "$nginx_port" ] && return 0
+  nginx_port=$(free_port)
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+user root;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { default_type text/plain; return 200 "hello from nginx\n"; }
+  }
+}
+CONF
+  nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2> "$work/nginx.log" &
+  pids+=($!)
+  wait_port "$nginx_port" 15
+}
+
+# ---------------------------------------------------------------- the table
+rows="$work/rows.md"
+: > "$rows"
+# row case metric portway baseline_name baseline higher|lower bar_op bar_value
+# ratio is Portway / baseline; the bar, when there is one, is checked on that ratio
+row() {
+  local case_="$1" metric="$2" ours="$3" base_name="$4" base="$5" bar="${6:-}"
+  local ratio verdict=""
+  ratio=$(awk -v a="$ours" -v b="$base" 'BEGIN { if (b+0 == 0 || a == "" || a == "n/a") print "n/a"; else printf "%.2f", a / b }')
+  if [ -n "$bar" ] && [ "$ratio" != "n/a" ]; then
+    local op="${bar%% *}" limit="${bar#* }"
+    if awk -v r="$ratio" -v l="$limit" -v o="$op" 'BEGIN { exit !((o == ">=" && r >= l) || (o == "<=" && r <= l)) }'; then
+      verdict="ratio $bar: met"; else verdict="ratio $bar: NOT met"; fi
+  elif [ -n "$bar" ]; then verdict="ratio $bar: no figure"; fi
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$case_" "$metric" "$ours" "$base_name" "$base" "$ratio" "$verdict" \
+    >> "$rows"
+  log "$case_ / $metric: portway=$ours $base_name=$base ratio=$ratio $verdict"
+}
+# a row whose bar is an absolute figure of Portway's, not a ratio
+row_abs() { # case metric value bar_text verdict
+  printf '| %s | %s | %s | — | — | — | %s |\n' "$1" "$2" "$3" "$4" >> "$rows"
+  log "$1 / $2: $3 $4"
+}
+field() { # "RESULT k=v ..." key
+  sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<< "$1"
+}
+mib() { # "RESULT k=v ..." key_in_kib -> MiB
+  awk -v k="$(field "$1" "$2")" 'BEGIN { if (k == "") print "n/a"; else printf "%.0f", k / 1024 }'
+}
+
+# ---------------------------------------------------------------- case 1: TCP throughput
+iperf() { # port streams -> Mbit/s received
+  local out
+  out=$(timeout $(( secs + 30 )) iperf3 -c 127.0.0.1 -p "$1" -t "$secs" -P "$2" -f m --connect-timeout 5000 2>&1) \
+    || { log "iperf3 to $1 failed: $out"; echo "n/a"; return; }
+  awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) } END { print v == "" ? "n/a" : v }' <<< "$out"
+}
+
+# CPU time (user + system, in clock ticks: 100 per second) of the given processes and all their descendants
+cpu_ticks() {
+  local p total=0 t
+  for p in "$@"; do
+    t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || echo 0)
+    total=$(( total + t ))
+    # shellcheck disable=SC2046
+    [ -n "$(pgrep -P "$p" || true)" ] && total=$(( total + $(cpu_ticks $(pgrep -P "$p")) ))
+  done
+  echo "$total"
+}
+
+# iperf through a path, plus the CPU seconds per GB received that the given relay processes spent
+iperf_cost() { # port streams pid... -> "Mbit/s cpu_s_per_GB"
+  local port="$1" n="$2"; shift 2
+  local t0 t1 mbit
+  t0=$(cpu_ticks "$@")
+  mbit=$(iperf "$port" "$n")
+  t1=$(cpu_ticks "$@")
+  awk -v m="$mbit" -v d="$(( t1 - t0 ))" -v s="$secs" \
+    'BEGIN { if (m == "n/a" || m + 0 == 0) print m, "n/a"; else printf "%s %.2f\n", m, (d / 100) / (m * s / 8000) }'
+}
+
+case_tcp() {
+  local iperf_port tunnel_port ssh_port
+  iperf_port=$(free_port); tunnel_port=$(free_port); ssh_port=$(free_port)
+  iperf3 -s -B 127.0.0.1 -p "$iperf_port" > "$work/iperf.log" 2>&1 &
+  pids+=($!)
+  wait_port "$iperf_port"
+  start_client iperf "$iperf_port" "$tunnel_port"
+  ssh_forward "$ssh_port" "$iperf_port"
+  local n d p s c
+  # warm-up, not recorded: JIT compilation would otherwise be billed to Portway's first run and its CPU figure
+  timeout 30 iperf3 -c 127.0.0.1 -p "$tunnel_port" -t 3 -P 2 > /dev/null 2>&1 || true
+  timeout 30 iperf3 -c 127.0.0.1 -p "$ssh_port" -t 3 -P 2 > /dev/null 2>&1 || true
+  for n in 1 8; do
+    c="1 TCP throughput, iperf3 $( [ "$n" -eq 1 ] && echo '1 stream' || echo '-P 8'), $secs s"
+    d=$(iperf "$iperf_port" "$n")
+    read -r -a p <<< "$(iperf_cost "$tunnel_port" "$n" "$server_pid" "$client_pid")"
+    read -r -a s <<< "$(iperf_cost "$ssh_port" "$n" "$sshd_pid" "$ssh_pid")"
+    row "$c" "Mbit/s" "${p[0]}" "ssh -R" "${s[0]}" "$( [ "$n" -eq 1 ] && echo '>= 2')"
+    row "$c" "Mbit/s" "${p[0]}" "direct" "$d"
+    # the CPU both ends of the tunnel spend per GB: the figure neighbours on a shared machine cannot bend
+    row "$c" "relay CPU s per GB (server+client; sshd+ssh)" "${p[1]}" "ssh -R" "${s[1]}"
+  done
+}
+
+# ---------------------------------------------------------------- case 2: HTTP with wrk
+wrk_run() { # port seconds -> "req_s p50_ms p99_ms"
+  local out
+  out=$(timeout $(( $2 + 30 )) wrk -t2 -c50 -d"${2}s" --latency "http://127.0.0.1:$1/" 2>&1) \
+    || { log "wrk to $1 failed: $out"; echo "n/a n/a n/a"; return; }
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /^Requests\/sec:/ { r = $2 }
+    $1 == "50%" { p50 = ms($2) }  $1 == "99%" { p99 = ms($2) }
+    /Non-2xx|Socket errors/ { print "wrk: " $0 > "/dev/stderr" }
+    END { printf "%s %.3f %.3f\n", r == "" ? "n/a" : r, p50, p99 }' <<< "$out"
+}
+
+case_http() {
+  start_nginx
+  local tunnel_port ssh_port
+  tunnel_port=$(free_port); ssh_port=$(free_port)
+  start_client web "$nginx_port" "$tunnel_port"
+  ssh_forward "$ssh_port" "$nginx_port"
+  local d p s
+  for port in "$nginx_port" "$tunnel_port" "$ssh_port"; do wrk_run "$port" 3 > /dev/null; done   # warm-up
+  read -r -a d <<< "$(wrk_run "$nginx_port" 15)"
+  read -r -a p <<< "$(wrk_run "$tunnel_port" 15)"
+  read -r -a s <<< "$(wrk_run "$ssh_port" 15)"
+  local c="2 HTTP via TCP tunnel to nginx, wrk 2 thr 50 conn 15 s"
+  row "$c" "req/s" "${p[0]}" "ssh -R" "${s[0]}" ">= 2"
+  row "$c" "req/s" "${p[0]}" "direct" "${d[0]}"
+  row "$c" "p50 ms" "${p[1]}" "direct" "${d[1]}"
+  row "$c" "p99 ms" "${p[2]}" "direct" "${d[2]}" "<= 3"
+  row "$c" "p99 ms" "${p[2]}" "ssh -R" "${s[2]}"
+}
+
+# ---------------------------------------------------------------- case 3: 10,000 held connections
+case_conns() {
+  start_echo
+  local tunnel_port out
+  tunnel_port=$(free_port)
+  start_client conns "$echo_port" "$tunnel_port"
+  out=$(timeout 300 java -jar "$load_jar" hold --target "127.0.0.1:$tunnel_port" --count "${BENCH_CONNS:-10000}" \
+          --pids "server=$server_pid,client=$client_pid" --timeout 240 2> "$work/hold.log" | grep '^RESULT') \
+    || { log "hold failed: $(tail -5 "$work/hold.log")"; out="RESULT"; }
+  log "$out"
+  local n ok s c v="NOT met"
+  n=$(field "$out" connections); ok=$(field "$out" echoes_ok)
+  s=$(field "$out" server_per_conn_kib); c=$(field "$out" client_per_conn_kib)
+  awk -v s="${s:-99999}" 'BEGIN { exit !(s < 10) }' && v="met"
+  local case_="3 ${BENCH_CONNS:-10000} held connections, one tunnel"
+  row_abs "$case_" "connections open / echoes correct" "${n:-0} / ${ok:-0}" \
+    "$( [ "${ok:-0}" = "${BENCH_CONNS:-10000}" ] && echo 'all correct' || echo 'NOT all correct')"
+  row_abs "$case_" "server RSS per connection, KiB" "${s:-n/a}" "< 10 KiB: $v"
+  row_abs "$case_" "client RSS per connection, KiB" "${c:-n/a}" ""
+  row_abs "$case_" "server RSS before / held / after echo, MiB" \
+    "$(mib "$out" server_rss_before_kib) / $(mib "$out" server_rss_held_kib) / $(mib "$out" server_rss_after_kib)" ""
+  row_abs "$case_" "client RSS before / held / after echo, MiB" \
+    "$(mib "$out" client_rss_before_kib) / $(mib "$out" client_rss_held_kib) / $(mib "$out" client_rss_after_kib)" ""
+  stop_pid "$client_pid"
+}
+
+# ---------------------------------------------------------------- case 4: connection setup rate
+case_setup() {
+  start_echo
+  local tunnel_port d p
+  tunnel_port=$(free_port)
+  start_client setup "$echo_port" "$tunnel_port"
+  timeout 30 java -jar "$load_jar" connrate --target "127.0.0.1:$tunnel_port" --workers 16 --seconds 2 > /dev/null 2>&1 || true
+  d=$(timeout $(( secs + 40 )) java -jar "$load_jar" connrate --target "127.0.0.1:$echo_port" --workers 16 --seconds "$secs" 2>> "$work/connrate.log" | grep '^RESULT' || echo RESULT)
+  p=$(timeout $(( secs + 40 )) java -jar "$load_jar" connrate --target "127.0.0.1:$tunnel_port" --workers 16 --seconds "$secs" 2>> "$work/connrate.log" | grep '^RESULT' || echo RESULT)
+  log "direct: $d"; log "portway: $p"
+  local c="4 connection setup: connect, 1 byte echo, close; 16 workers"
+  row "$c" "connections/s" "$(field "$p" per_s)" "direct" "$(field "$d" per_s)"
+  row "$c" "p99 ms per cycle" "$(field "$p" p99_ms)" "direct" "$(field "$d" p99_ms)"
+  row_abs "$c" "failed cycles (portway / direct)" "$(field "$p" failures) / $(field "$d" failures)" ""
+  stop_pid "$client_pid"
+}
+
+# ---------------------------------------------------------------- case 5: one stream over a long link
+case_latency() {
+  local rtt relay_ctl relay_direct tunnel_port sink_tunnel sink_direct relay_pids p d
+  for rtt in 0 30 100 200; do
+    relay_ctl=$(free_port); relay_direct=$(free_port); tunnel_port=$(free_port)
+    # relay_ctl sits between tunnel-client and the server's control port; relay_direct between the load tool and
+    # its sink. Both have the same RTT and the same window (this machine's tcp_rmem max).
+    sink_tunnel=$(free_port); sink_direct=$(free_port)
+    "${load_cmd[@]}" relay --port "$relay_ctl" --target "127.0.0.1:$server_port" --rtt-ms "$rtt" > /dev/null 2>> "$work/relay.log" &
+    relay_pids=($!); pids+=($!)
+    "${load_cmd[@]}" relay --port "$relay_direct" --target "127.0.0.1:$sink_direct" --rtt-ms "$rtt" > /dev/null 2>> "$work/relay.log" &
+    relay_pids+=($!); pids+=($!)
+    wait_port "$relay_ctl"; wait_port "$relay_direct"
+    start_client "lat$rtt" "$sink_tunnel" "$tunnel_port" "127.0.0.1:$relay_ctl"
+    d=$(timeout $(( secs + 40 )) java -jar "$load_jar" throughput --connect "127.0.0.1:$relay_direct" --sink-port "$sink_direct" --seconds "$secs" 2>> "$work/throughput.log" | grep '^RESULT' || echo RESULT)
+    p=$(timeout $(( secs + 40 )) java -jar "$load_jar" throughput --connect "127.0.0.1:$tunnel_port" --sink-port "$sink_tunnel" --seconds "$secs" 2>> "$work/throughput.log" | grep '^RESULT' || echo RESULT)
+    log "rtt $rtt direct: $d"; log "rtt $rtt portway: $p"
+    if [ "$rtt" -eq 100 ]; then
+      row "5 one stream through a delaying relay, RTT $rtt ms" "Mbit/s" "$(field "$p" mbit_s)" "direct via relay" "$(field "$d" mbit_s)" ">= 0.8"
+      # the same link, but with the window of a stock Linux (tcp_rmem max 6 MiB) instead of this machine's
+      local relay_6m sink_6m d6
+      relay_6m=$(free_port); sink_6m=$(free_port)
+      "${load_cmd[@]}" relay --port "$relay_6m" --target "127.0.0.1:$sink_6m" --rtt-ms "$rtt" --window-bytes 6291456 \
+        > /dev/null 2>> "$work/relay.log" &
+      relay_pids+=($!); pids+=($!)
+      wait_port "$relay_6m"
+      d6=$(timeout $(( secs + 40 )) java -jar "$load_jar" throughput --connect "127.0.0.1:$relay_6m" --sink-port "$sink_6m" --seconds "$secs" 2>> "$work/throughput.log" | grep '^RESULT' || echo RESULT)
+      log "rtt $rtt direct, 6 MiB window: $d6"
+      row "5 one stream through a delaying relay, RTT $rtt ms" "Mbit/s" "$(field "$p" mbit_s)" "direct via relay, 6 MiB window" "$(field "$d6" mbit_s)" ">= 0.8"
+    else
+      row "5 one stream through a delaying relay, RTT $rtt ms" "Mbit/s" "$(field "$p" mbit_s)" "direct via relay" "$(field "$d" mbit_s)"
+    fi
+    stop_pid "$client_pid"
+    for r in "${relay_pids[@]}"; do stop_pid "$r"; done
+  done
+}
+
+# ---------------------------------------------------------------- case 6: fixed-rate HTTP
+case_rate() {
+  start_nginx
+  local tunnel_port r d p
+  tunnel_port=$(free_port)
+  start_client rate "$nginx_port" "$tunnel_port"
+  for r in 1000 4000 8000; do
+    d=$(timeout $(( secs + 60 )) java -jar "$load_jar" rate --target "127.0.0.1:$nginx_port" --rate "$r" --connections 50 --warmup 2 --seconds "$secs" 2>> "$work/rate.log" | grep '^RESULT' || echo RESULT)
+    p=$(timeout $(( secs + 60 )) java -jar "$load_jar" rate --target "127.0.0.1:$tunnel_port" --rate "$r" --connections 50 --warmup 2 --seconds "$secs" 2>> "$work/rate.log" | grep '^RESULT' || echo RESULT)
+    log "rate $r direct: $d"; log "rate $r portway: $p"
+    local c="6 fixed-rate HTTP $r req/s, 50 conn, tunnel to nginx"
+    row "$c" "p50 ms" "$(field "$p" p50_ms)" "direct" "$(field "$d" p50_ms)"
+    row "$c" "p99 ms" "$(field "$p" p99_ms)" "direct" "$(field "$d" p99_ms)"
+    row_abs "$c" "achieved req/s, errors (portway; direct)" \
+      "$(field "$p" achieved_per_s), $(field "$p" errors); $(field "$d" achieved_per_s), $(field "$d" errors)" ""
+  done
+  stop_pid "$client_pid"
+}
+
+# ---------------------------------------------------------------- case 7: 1,000 clients
+case_clients() {
+  start_echo
+  local port out n="${BENCH_CLIENTS:-1000}"
+  port=$(free_port)
+  cat > "$work/clients-server.yaml" <<YAML
+bind: 127.0.0.1
+controlPort: $port
+dataDir: $work/clients-server-data
+publicHost: 127.0.0.1
+auth:
+  tokens: ["$token"]
+YAML
+  # shellcheck disable=SC2086
+  out=$(timeout 400 java -XX:+UseParallelGC -jar "$load_jar" clients --count "$n" --token "$token" --local-port "$echo_port" \
+          --server-log "$work/clients-server.log" --pid-file "$work/clients.pids" --idle-seconds 20 --timeout 120 \
+          -- java ${PORTWAY_JAVA_OPTS:-} -jar "$server_jar" -c "$work/clients-server.yaml" --log-format text \
+          2> "$work/clients.log" | grep '^RESULT') || { log "clients failed: $(tail -5 "$work/clients.log")"; out="RESULT"; }
+  log "$out"
+  local c="7 $n clients (one JVM, shared event loops), one TLS connection + one tunnel each"
+  local back v="NOT met"
+  back=$(field "$out" all_back_s)
+  awk -v b="${back:-nan}" 'BEGIN { exit !(b != "nan" && b + 0 <= 15) }' && v="met"
+  row_abs "$c" "registered / initial connect s" "$(field "$out" registered) / $(field "$out" initial_connect_s)" ""
+  row_abs "$c" "server RSS idle, MiB (per client KiB)" \
+    "$(mib "$out" server_rss_idle_kib) ($(field "$out" server_rss_per_client_kib))" ""
+  row_abs "$c" "server CPU idle, % of one core (keep-alive 10 s)" "$(field "$out" server_idle_cpu_pct)" ""
+  row_abs "$c" "server restart: s from SIGTERM to accepting again" "$(field "$out" restart_down_s)" ""
+  row_abs "$c" "after restart: back / all back s after accepting" "$(field "$out" back) / ${back:-n/a}" "<= 15 s: $v"
+  row_abs "$c" "after restart: half / 90 % back s after accepting" "$(field "$out" back_p50_s) / $(field "$out" back_p90_s)" ""
+  row_abs "$c" "after restart: connect attempts, peak per s" "$(field "$out" connect_attempts), $(field "$out" peak_attempts_per_s)" ""
+}
+
+# ---------------------------------------------------------------- run
+install_missing
+ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+if [ -z "${BENCH_NO_BUILD:-}" ] || [ ! -f "$load_jar" ] || [ ! -f "$server_jar" ] || [ ! -f "$client_jar" ]; then
+  log "building jars"
+  ./mvnw -B -q -DskipTests package
+fi
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+for c in "${cases[@]}"; do
+  log "case $c"
+  t0=$SECONDS
+  [ "$c" = clients ] || start_server   # the clients case runs (and restarts) a server of its own
+  "case_$c"
+  log "case $c done in $(( SECONDS - t0 )) s"
+done
+
+result="$root/benchmarks/results/latest.md"
+mkdir -p "$(dirname "$result")"
+{
+  echo "# Portway benchmarks, $started"
+  echo
+  echo "Command: \`benchmarks/run.sh ${cases[*]}\` (BENCH_SECONDS=$secs). Commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' + local changes')."
+  echo "Machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)."
+  echo "All on loopback; Portway runs with TLS 1.3 between client and server, default settings, JVM defaults${PORTWAY_JAVA_OPTS:+ plus $PORTWAY_JAVA_OPTS}, a fresh server per case."
+  echo "Ratio = Portway / baseline, both measured in this run. Higher is better for Mbit/s, req/s, connections/s; lower for latencies."
+  echo
+  echo "| case | metric | Portway | baseline | baseline figure | ratio | bar |"
+  echo "|---|---|---|---|---|---|---|"
+  cat "$rows"
+} > "$result"
+echo
+cat "$result"
+echo
+log "written to $result"
