@@ -15,10 +15,12 @@ import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionRegistry;
+import dev.portway.server.storage.ServerStorage;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TcpTunnelBinder;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.server.tls.ServerTlsContexts;
+import dev.portway.storage.bootstrap.InitialCredentials;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -29,12 +31,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One Portway server: the control listener clients connect to, the public listeners of their tunnels, and the
- * operator's admin listener ({@code /metrics}, {@code /healthz}) unless {@code admin.enabled} is false.
+ * operator's admin listener ({@code /metrics}, {@code /healthz}) unless {@code admin.enabled} is false, and unless
+ * {@code database.enabled} is false the database (embedded PostgreSQL by default) behind them.
  * {@link #start()} binds; {@link #stop(Duration)} stops accepting, tells every client it is going away and lets
  * open streams drain for up to the grace period.
  */
@@ -54,6 +58,8 @@ public final class TunnelServer implements AutoCloseable {
     private ControlServer control;
     private AdminServer admin;
     private InetSocketAddress adminAddress;
+    /** Null when {@code database.enabled} is false or before start. */
+    private ServerStorage storage;
 
     public TunnelServer(ServerConfig config) {
         this.config = config;
@@ -68,6 +74,12 @@ public final class TunnelServer implements AutoCloseable {
             log.debug("epoll unavailable: {}", Transport.epollUnavailabilityCause().toString());
         }
         certificate = ServerCertificate.fromConfig(config);
+        if (config.database().enabled()) {
+            // Before the control listener: the first client may already present a token only the database knows.
+            storage = ServerStorage.start(config.database(), config.dataDir());
+        } else {
+            log.info("database disabled (database.enabled: false): clients authenticate with auth.tokens only");
+        }
         StaticTokenAuthenticator authenticator = new StaticTokenAuthenticator(config.auth().tokens());
         if (authenticator.isEmpty()) {
             log.warn("no client tokens configured (auth.tokens): every client will be refused");
@@ -113,6 +125,16 @@ public final class TunnelServer implements AutoCloseable {
         return certificate.fingerprint();
     }
 
+    /** The credentials the first start on an empty database created, to be shown once; empty on later starts. */
+    public Optional<InitialCredentials> initialCredentials() {
+        return storage == null ? Optional.empty() : storage.initialCredentials();
+    }
+
+    /** The running storage; empty when the database is disabled. */
+    public Optional<ServerStorage> storage() {
+        return Optional.ofNullable(storage);
+    }
+
     public SessionRegistry sessions() {
         return registry;
     }
@@ -133,6 +155,10 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (storage != null) {
+            // After the sessions: their last traffic is flushed by this close.
+            storage.close();
         }
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
