@@ -10,6 +10,9 @@ import dev.portway.server.admin.AdminRouter;
 import dev.portway.server.admin.AdminServer;
 import dev.portway.server.admin.MonitoringRoutes;
 import dev.portway.server.auth.AuthFailureThrottle;
+import dev.portway.server.auth.Authenticator;
+import dev.portway.server.auth.ChainedAuthenticator;
+import dev.portway.server.auth.DatabaseTokenAuthenticator;
 import dev.portway.server.auth.StaticTokenAuthenticator;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ControlServer;
@@ -31,6 +34,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,10 +84,7 @@ public final class TunnelServer implements AutoCloseable {
         } else {
             log.info("database disabled (database.enabled: false): clients authenticate with auth.tokens only");
         }
-        StaticTokenAuthenticator authenticator = new StaticTokenAuthenticator(config.auth().tokens());
-        if (authenticator.isEmpty()) {
-            log.warn("no client tokens configured (auth.tokens): every client will be refused");
-        }
+        Authenticator authenticator = authenticator();
         ServerBootstrap publicTemplate = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())
@@ -109,6 +110,19 @@ public final class TunnelServer implements AutoCloseable {
         InetSocketAddress address = control.bind();
         log.info("control listener bound address={}", address);
         return address;
+    }
+
+    /** Static tokens first (memory, no database round trip), then the tokens stored in the database. */
+    private Authenticator authenticator() {
+        StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth().tokens());
+        if (storage == null) {
+            if (staticTokens.isEmpty()) {
+                log.warn("no client tokens configured (auth.tokens) and no database: every client will be refused");
+            }
+            return staticTokens;
+        }
+        return new ChainedAuthenticator(List.of(staticTokens,
+                new DatabaseTokenAuthenticator(storage.storage().tokenCache())));
     }
 
     /** Where {@code /metrics} is served; null when the admin listener is disabled or not started. */

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +53,9 @@ public final class ClientSession implements SessionListener {
     private enum State { AWAITING_AUTH, AUTHENTICATING, ACTIVE, CLOSED }
 
     private final ControlContext context;
+    /** The server's id for this connection: sent in AUTH_RESULT, listed and disconnected by the admin API. */
+    private final String sessionId = UUID.randomUUID().toString();
+    private final Instant connectedAt = Instant.now();
     private final Map<String, TcpTunnelListener> tunnels = new ConcurrentHashMap<>();
     private TunnelSession session;
     private State state = State.AWAITING_AUTH;
@@ -70,8 +74,25 @@ public final class ClientSession implements SessionListener {
         return clientId;
     }
 
+    /** Null until authenticated. */
     public Principal principal() {
         return principal;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    /** Sends GOAWAY with {@code reason} and closes the connection; its tunnels close with it. Any thread. */
+    public void disconnect(String reason) {
+        if (session != null) {
+            log.info("[client={}] disconnecting: {}", clientId, reason);
+            session.close(ErrorCode.CONNECTION_CLOSED, reason);
+        }
     }
 
     public TunnelSession session() {
@@ -193,7 +214,7 @@ public final class ClientSession implements SessionListener {
         context.throttle().recordSuccess(address);
         String requestedId = auth.clientId() != null ? auth.clientId() : UUID.randomUUID().toString();
         ClientSession holder = context.registry().get(requestedId);
-        if (holder != null && !holder.principal.equals(found.get())) {
+        if (holder != null && !holder.principal.sameUser(found.get())) {
             refuse("client id " + requestedId + " is in use by another user",
                     AuthFailureReason.CLIENT_ID_IN_USE);
             return;
@@ -211,9 +232,10 @@ public final class ClientSession implements SessionListener {
                     clientId, session.remoteAddress(), tunnels.size());
             previous.session.close(ErrorCode.SESSION_REPLACED, "replaced by a newer connection of the same client");
         } else {
-            log.info("[client={}] connected from {} user={}", clientId, session.remoteAddress(), principal.user());
+            log.info("[client={}] connected from {} user={} session={}", clientId, session.remoteAddress(),
+                    principal.user(), sessionId);
         }
-        session.send(AuthResult.accepted(clientId, UUID.randomUUID().toString()));
+        session.send(AuthResult.accepted(clientId, sessionId));
     }
 
     /** @param failure counted as an auth failure unless null (counted already, when the refusal is delayed) */
