@@ -6,9 +6,13 @@ import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.ProductVersion;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
+import dev.portway.admin.AdminApi;
+import dev.portway.server.admin.AdminApiRoute;
 import dev.portway.server.admin.AdminRouter;
 import dev.portway.server.admin.AdminServer;
 import dev.portway.server.admin.MonitoringRoutes;
+import dev.portway.server.admin.PendingTunnelPusher;
+import dev.portway.server.admin.RegistryLiveServerView;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
 import dev.portway.server.auth.ChainedAuthenticator;
@@ -99,17 +103,32 @@ public final class TunnelServer implements AutoCloseable {
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
                 settings, registry, authenticator, new AuthFailureThrottle(), binder, config, metrics);
         if (prometheus != null) {
-            admin = new AdminServer(config.admin(), transport, bossGroup,
-                    MonitoringRoutes.addTo(new AdminRouter(), prometheus));
+            admin = adminServer();
             adminAddress = admin.bind();
             long interval = config.keepAliveInterval().toNanos();
             workerGroup.next().scheduleAtFixedRate(new RttSampler(registry, metrics), interval, interval,
                     TimeUnit.NANOSECONDS);
-            log.info("admin listener bound address={} paths=/metrics,/healthz", adminAddress);
+            log.info("admin listener bound address={} paths=/metrics,/healthz{}", adminAddress,
+                    storage != null ? ",/readyz,/api/v1/" : "");
+        } else if (storage != null) {
+            log.warn("admin.enabled is false: the REST admin API is not served although the database is enabled");
         }
         InetSocketAddress address = control.bind();
         log.info("control listener bound address={}", address);
         return address;
+    }
+
+    /** {@code /metrics} and {@code /healthz} always; the REST API ({@code /api/v1/}, {@code /readyz}) with a database. */
+    private AdminServer adminServer() {
+        AdminRouter router = MonitoringRoutes.addTo(new AdminRouter(), prometheus);
+        if (storage == null) {
+            return new AdminServer(config.admin(), transport, bossGroup, router);
+        }
+        AdminApi api = new AdminApi(storage.storage(),
+                new RegistryLiveServerView(registry, () -> control != null && control.isBound()),
+                new PendingTunnelPusher());
+        router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
+        return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES);
     }
 
     /** Static tokens first (memory, no database round trip), then the tokens stored in the database. */
