@@ -3,7 +3,10 @@ package dev.portway.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portway.server.config.DatabaseSettings;
+import dev.portway.server.testkit.EchoServer;
+import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TunnelFixture;
+import dev.portway.server.testkit.Wire;
 import dev.portway.storage.bootstrap.Bootstrap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,11 +22,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The REST API on the admin listener of a server with its embedded PostgreSQL, next to /metrics and /healthz. */
+/**
+ * The issue end to end: a server with its embedded PostgreSQL, the operator working through the REST API with the key
+ * the first start wrote to {@code initial-credentials}, a real client logging in with a token issued through the API,
+ * real bytes through its tunnel, and a revocation that ends the client's session.
+ */
 class AdminApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -42,6 +50,41 @@ class AdminApiIT {
     @AfterEach
     void stop() throws IOException {
         fixture.close();
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void tokenIssuedThroughTheApiCarriesTrafficUntilItIsRevoked() throws Exception {
+        Reply user = call("POST", "/api/v1/users", adminKey, "{\"name\": \"alice\"}");
+        assertThat(user.status()).isEqualTo(201);
+        long userId = user.json().path("user").path("id").asLong();
+        Reply issued = call("POST", "/api/v1/users/" + userId + "/tokens", adminKey, null);
+        assertThat(issued.status()).isEqualTo(201);
+        String token = issued.json().path("token").asText();
+        long tokenId = issued.json().path("id").asLong();
+
+        try (EchoServer echo = new EchoServer()) {
+            RecordingEvents events = new RecordingEvents();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("echo", echo.port(), 0)), Duration.ofMillis(500)), "alice-laptop", events);
+            int port = TunnelFixture.port(events.nextRegistration(TunnelFixture.WAIT).get(0));
+            Wire.Exchange exchange = Wire.echo(port, 256 * 1024, 7);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+
+            JsonNode sessions = call("GET", "/api/v1/sessions", adminKey, null).json();
+            assertThat(sessions.isArray()).isTrue();
+            assertThat(sessions.get(0).path("clientId").asText()).isEqualTo("alice-laptop");
+            assertThat(sessions.get(0).path("tokenId").asLong()).isEqualTo(tokenId);
+
+            Reply revoked = call("DELETE", "/api/v1/tokens/" + tokenId, adminKey, null);
+            assertThat(revoked.status()).isEqualTo(200);
+            assertThat(revoked.json().path("disconnectedSessions")).hasSize(1);
+
+            // The session ends, and the client's reconnect with the revoked token is refused.
+            assertThat(events.nextRefusal(Duration.ofSeconds(10))).contains("invalid token");
+            assertThat(server.sessions().size()).isZero();
+            assertThat(call("GET", "/api/v1/sessions", adminKey, null).json()).isEmpty();
+        }
     }
 
     @Test
@@ -67,6 +110,26 @@ class AdminApiIT {
                 "{\"name\": \"web\", \"type\": \"tcp\", \"remotePort\": 20080, \"localTarget\": \"127.0.0.1:8080\"}");
         assertThat(tunnel.status()).isEqualTo(201);
         assertThat(tunnel.json().path("push").path("status").asText()).isEqualTo("pending");
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aTunnelKeepsServingWhenTheDatabaseStops() throws Exception {
+        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+        try (EchoServer echo = new EchoServer()) {
+            RecordingEvents events = new RecordingEvents();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("echo", echo.port(), 0)), Duration.ofMillis(500)), "c1", events);
+            int port = TunnelFixture.port(events.nextRegistration(TunnelFixture.WAIT).get(0));
+
+            server.storage().orElseThrow().database().embeddedServer().orElseThrow().close();
+
+            Wire.Exchange exchange = Wire.echo(port, 256 * 1024, 3);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+            assertThat(call("GET", "/healthz", null, null).status()).isEqualTo(200);
+            assertThat(call("GET", "/readyz", null, null).status()).isEqualTo(503);
+            assertThat(server.sessions().size()).isEqualTo(1);
+        }
     }
 
     private static String readCredential(Path file, String name) throws IOException {
