@@ -60,8 +60,11 @@ public final class ServerMain {
                 + ":" + address.getPort());
         out.println("TLS certificate fingerprint: " + server.certificateFingerprint());
         if (server.adminAddress() != null) {
-            out.println("Metrics: http://" + hostForUrl(config.admin().bind()) + ":" + server.adminAddress().getPort()
-                    + "/metrics");
+            String admin = "http://" + hostForUrl(config.admin().bind()) + ":" + server.adminAddress().getPort();
+            out.println("Metrics: " + admin + "/metrics");
+            if (server.storage().isPresent()) {
+                out.println("Admin API: " + admin + "/api/v1/ (OpenAPI at /api/v1/openapi.json)");
+            }
         }
         server.initialCredentials().ifPresent(credentials -> printOnce(out, credentials));
         out.flush();
