@@ -11,7 +11,7 @@ import dev.portway.server.admin.AdminApiRoute;
 import dev.portway.server.admin.AdminRouter;
 import dev.portway.server.admin.AdminServer;
 import dev.portway.server.admin.MonitoringRoutes;
-import dev.portway.server.admin.PendingTunnelPusher;
+import dev.portway.server.admin.SessionTunnelPusher;
 import dev.portway.server.admin.RegistryLiveServerView;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
@@ -126,7 +126,7 @@ public final class TunnelServer implements AutoCloseable {
         }
         AdminApi api = new AdminApi(storage.storage(),
                 new RegistryLiveServerView(registry, () -> control != null && control.isBound()),
-                new PendingTunnelPusher());
+                new SessionTunnelPusher(registry));
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
         return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES);
     }

@@ -2,6 +2,7 @@ package dev.portway.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portway.protocol.config.HostPort;
 import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.RecordingEvents;
@@ -110,6 +111,35 @@ class AdminApiIT {
                 "{\"name\": \"web\", \"type\": \"tcp\", \"remotePort\": 20080, \"localTarget\": \"127.0.0.1:8080\"}");
         assertThat(tunnel.status()).isEqualTo(201);
         assertThat(tunnel.json().path("push").path("status").asText()).isEqualTo("pending");
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aTunnelCreatedThroughTheApiIsPushedToTheConnectedClientWhenItsTargetIsAllowed() throws Exception {
+        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+        try (EchoServer echo = new EchoServer()) {
+            RecordingEvents events = new RecordingEvents();
+            String echoTarget = "127.0.0.1:" + echo.port();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
+                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "pushed-to", events);
+            events.nextRegistration(TunnelFixture.WAIT);
+
+            int port = TunnelFixture.freePort();
+            Reply pushed = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"pushed\", \"type\": \"tcp\", "
+                    + "\"remotePort\": " + port + ", \"localTarget\": \"" + echoTarget + "\"}");
+            assertThat(pushed.status()).isEqualTo(201);
+            assertThat(pushed.json().path("push").path("status").asText()).isEqualTo("pushed");
+            Wire.Exchange exchange = Wire.echo(port, 128 * 1024, 5);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+
+            // A target the client did not allow is never dialled: the client ignores the push, the API says pending.
+            Reply refused = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"sneaky\", \"type\": \"tcp\", "
+                    + "\"remotePort\": " + TunnelFixture.freePort() + ", \"localTarget\": \"127.0.0.1:22\"}");
+            assertThat(refused.status()).isEqualTo(201);
+            assertThat(refused.json().path("push").path("status").asText()).isEqualTo("pending");
+            assertThat(refused.json().path("push").path("reason").asText()).contains("allowTargets");
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.control.Auth;
 import dev.portway.protocol.control.AuthResult;
 import dev.portway.protocol.control.ControlMessage;
+import dev.portway.protocol.control.TunnelPush;
 import dev.portway.protocol.control.TunnelRegister;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelSpec;
@@ -57,6 +58,8 @@ public final class ClientSession implements SessionListener {
     private final String sessionId = UUID.randomUUID().toString();
     private final Instant connectedAt = Instant.now();
     private final Map<String, TcpTunnelListener> tunnels = new ConcurrentHashMap<>();
+    /** Pushed tunnels waiting for the client's registration, by name; completed with the registration's status. */
+    private final Map<String, CompletableFuture<TunnelResult.Status>> pushes = new ConcurrentHashMap<>();
     private TunnelSession session;
     private State state = State.AWAITING_AUTH;
     private ScheduledFuture<?> handshakeTimer;
@@ -85,6 +88,22 @@ public final class ClientSession implements SessionListener {
 
     public Instant connectedAt() {
         return connectedAt;
+    }
+
+    /**
+     * Offers the client a tunnel it did not ask for (created by an operator). Completes with the status of the
+     * client's registration of it; never, when the client declines (its allowTargets decide), so callers time out.
+     * Any thread.
+     */
+    public CompletableFuture<TunnelResult.Status> push(TunnelSpec spec) {
+        CompletableFuture<TunnelResult.Status> registered = new CompletableFuture<>();
+        CompletableFuture<TunnelResult.Status> previous = pushes.put(spec.name(), registered);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        registered.whenComplete((status, error) -> pushes.remove(spec.name(), registered));
+        session.send(new TunnelPush(TunnelPush.Action.ADD, spec));
+        return registered;
     }
 
     /** Sends GOAWAY with {@code reason} and closes the connection; its tunnels close with it. Any thread. */
@@ -163,6 +182,8 @@ public final class ClientSession implements SessionListener {
         if (clientId == null) {
             return;
         }
+        pushes.values().forEach(pushed -> pushed.completeExceptionally(
+                new IllegalStateException("the client disconnected")));
         boolean last = context.registry().unregister(this);
         // A replaced session handed its tunnels over already; whatever is left here has no successor.
         closeTunnels();
@@ -282,6 +303,12 @@ public final class ClientSession implements SessionListener {
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
             List<TunnelResult.Status> statuses = results.stream().map(CompletableFuture::join).toList();
             session.send(new TunnelResult(statuses));
+            for (TunnelResult.Status status : statuses) {
+                CompletableFuture<TunnelResult.Status> pushed = pushes.get(status.name());
+                if (pushed != null) {
+                    pushed.complete(status);
+                }
+            }
         });
     }
 

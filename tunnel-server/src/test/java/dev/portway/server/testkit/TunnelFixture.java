@@ -88,7 +88,7 @@ public final class TunnelFixture implements AutoCloseable {
         return new ClientConfig(new HostPort("127.0.0.1", serverPort), token, null,
                 new ClientTlsConfig(fingerprintHex(), null, false, null), tunnels,
                 new ReconnectConfig(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, true),
-                Duration.ofSeconds(5), keepAliveInterval, 3, null);
+                Duration.ofSeconds(5), keepAliveInterval, 3, null, List.of());
     }
 
     public TunnelClient startClient(ClientConfig config, String clientId, RecordingEvents events) throws Exception {
