@@ -9,13 +9,16 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.ProductVersion;
+import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.Auth;
 import dev.portway.protocol.control.AuthResult;
 import dev.portway.protocol.control.ControlMessage;
 import dev.portway.protocol.control.GoAway;
+import dev.portway.protocol.control.TunnelPush;
 import dev.portway.protocol.control.TunnelRegister;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.control.TunnelUnregister;
 import dev.portway.protocol.frame.FrameDecoder;
 import dev.portway.protocol.frame.FrameEncoder;
 import dev.portway.protocol.mux.Role;
@@ -191,7 +194,54 @@ public final class TunnelClient implements AutoCloseable {
         group.next().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A tunnel the operator created through the server's API. It is taken only when its local target is listed in
+     * {@code allowTargets}, and never replaces a tunnel of client.yaml; a refused push is logged and not answered
+     * (the server reports it as pending when no registration follows).
+     */
+    private void onPush(TunnelSession session, TunnelPush push) {
+        TunnelSpec spec = push.tunnel();
+        if (config.tunnels().stream().anyMatch(t -> t.name().equals(spec.name()))) {
+            log.warn("[tunnel={}] pushed by the server, but client.yaml defines a tunnel of that name; ignored",
+                    spec.name());
+            return;
+        }
+        if (push.action() == TunnelPush.Action.REMOVE) {
+            synchronized (tunnels) {
+                tunnels.remove(spec.name());
+            }
+            session.send(new TunnelUnregister(List.of(spec.name())));
+            log.info("[tunnel={}] removed by the server", spec.name());
+            return;
+        }
+        HostPort target;
+        try {
+            target = spec.local() == null ? null : HostPort.parse(spec.local());
+        } catch (IllegalArgumentException e) {
+            target = null;
+        }
+        if (target == null || !config.allowTargets().contains(target)) {
+            log.warn("[tunnel={}] pushed by the server for local target {}, which is not in allowTargets; ignored",
+                    spec.name(), spec.local());
+            return;
+        }
+        TunnelConfig tunnel = new TunnelConfig(spec.name(), spec.type(), target, spec.remotePort());
+        synchronized (tunnels) {
+            tunnels.put(tunnel.name(), tunnel);
+            traffic.computeIfAbsent(tunnel.name(), name -> metrics.traffic(name, ""));
+        }
+        log.info("[tunnel={}] pushed by the server: {} -> {}", tunnel.name(), tunnel.type().wireName(), target);
+        session.send(new TunnelRegister(List.of(new TunnelSpec(tunnel.name(), tunnel.type(), tunnel.remotePort(),
+                null))));
+    }
+
     private List<TunnelSpec> specs() {
+        synchronized (tunnels) {
+            return specsLocked();
+        }
+    }
+
+    private List<TunnelSpec> specsLocked() {
         return tunnels.values().stream()
                 .map(t -> new TunnelSpec(t.name(), t.type(), t.remotePort(), null))
                 .toList();
@@ -232,6 +282,8 @@ public final class TunnelClient implements AutoCloseable {
                     }
                 }
                 events.onRegistered(result.results());
+            } else if (message instanceof TunnelPush push) {
+                onPush(session, push);
             } else {
                 log.warn("ignoring {} from the server: not supported by this client", message.getClass().getSimpleName());
             }
@@ -239,13 +291,17 @@ public final class TunnelClient implements AutoCloseable {
 
         @Override
         public StreamHandler onStreamOpened(TunnelSession session, TunnelStream stream) {
-            TunnelConfig tunnel = tunnels.get(stream.open().tunnel());
+            TunnelConfig tunnel;
+            TunnelTraffic counted;
+            synchronized (tunnels) {
+                tunnel = tunnels.get(stream.open().tunnel());
+                counted = tunnel == null ? null : traffic.get(tunnel.name());
+            }
             if (tunnel == null) {
                 log.warn("server opened a stream for unknown tunnel {}; refused", stream.open().tunnel());
                 return null;
             }
-            return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop(),
-                    traffic.get(tunnel.name()));
+            return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop(), counted);
         }
 
         @Override

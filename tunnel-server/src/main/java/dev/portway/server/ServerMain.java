@@ -5,6 +5,7 @@ import dev.portway.protocol.cli.LauncherArgs;
 import dev.portway.protocol.config.ConfigException;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerConfigLoader;
+import dev.portway.storage.bootstrap.InitialCredentials;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -59,9 +60,13 @@ public final class ServerMain {
                 + ":" + address.getPort());
         out.println("TLS certificate fingerprint: " + server.certificateFingerprint());
         if (server.adminAddress() != null) {
-            out.println("Metrics: http://" + hostForUrl(config.admin().bind()) + ":" + server.adminAddress().getPort()
-                    + "/metrics");
+            String admin = "http://" + hostForUrl(config.admin().bind()) + ":" + server.adminAddress().getPort();
+            out.println("Metrics: " + admin + "/metrics");
+            if (server.storage().isPresent()) {
+                out.println("Admin API: " + admin + "/api/v1/ (OpenAPI at /api/v1/openapi.json)");
+            }
         }
+        server.initialCredentials().ifPresent(credentials -> printOnce(out, credentials));
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(config.shutdownGrace()), "portway-shutdown"));
         try {
@@ -70,6 +75,17 @@ public final class ServerMain {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * The only time these secrets exist in plain text besides the 0600 file: the database keeps hashes. Stdout, not
+     * the log, because logs are shipped and kept where secrets must not go.
+     */
+    private static void printOnce(PrintStream out, InitialCredentials credentials) {
+        out.println("First start: created the user '" + credentials.admin().name()
+                + "'. These credentials are shown once (also in " + credentials.file() + "):");
+        out.println("  admin API key: " + credentials.apiKey().key());
+        out.println("  client token:  " + credentials.clientToken().token());
     }
 
     private static String hostForUrl(String host) {

@@ -6,19 +6,28 @@ import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.ProductVersion;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
+import dev.portway.admin.AdminApi;
+import dev.portway.server.admin.AdminApiRoute;
 import dev.portway.server.admin.AdminRouter;
 import dev.portway.server.admin.AdminServer;
 import dev.portway.server.admin.MonitoringRoutes;
+import dev.portway.server.admin.SessionTunnelPusher;
+import dev.portway.server.admin.RegistryLiveServerView;
 import dev.portway.server.auth.AuthFailureThrottle;
+import dev.portway.server.auth.Authenticator;
+import dev.portway.server.auth.ChainedAuthenticator;
+import dev.portway.server.auth.DatabaseTokenAuthenticator;
 import dev.portway.server.auth.StaticTokenAuthenticator;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionRegistry;
+import dev.portway.server.storage.ServerStorage;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TcpTunnelBinder;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.server.tls.ServerTlsContexts;
+import dev.portway.storage.bootstrap.InitialCredentials;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -29,12 +38,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One Portway server: the control listener clients connect to, the public listeners of their tunnels, and the
- * operator's admin listener ({@code /metrics}, {@code /healthz}) unless {@code admin.enabled} is false.
+ * operator's admin listener ({@code /metrics}, {@code /healthz}) unless {@code admin.enabled} is false, and unless
+ * {@code database.enabled} is false the database (embedded PostgreSQL by default) behind them.
  * {@link #start()} binds; {@link #stop(Duration)} stops accepting, tells every client it is going away and lets
  * open streams drain for up to the grace period.
  */
@@ -54,6 +66,8 @@ public final class TunnelServer implements AutoCloseable {
     private ControlServer control;
     private AdminServer admin;
     private InetSocketAddress adminAddress;
+    /** Null when {@code database.enabled} is false or before start. */
+    private ServerStorage storage;
 
     public TunnelServer(ServerConfig config) {
         this.config = config;
@@ -68,10 +82,13 @@ public final class TunnelServer implements AutoCloseable {
             log.debug("epoll unavailable: {}", Transport.epollUnavailabilityCause().toString());
         }
         certificate = ServerCertificate.fromConfig(config);
-        StaticTokenAuthenticator authenticator = new StaticTokenAuthenticator(config.auth().tokens());
-        if (authenticator.isEmpty()) {
-            log.warn("no client tokens configured (auth.tokens): every client will be refused");
+        if (config.database().enabled()) {
+            // Before the control listener: the first client may already present a token only the database knows.
+            storage = ServerStorage.start(config.database(), config.dataDir());
+        } else {
+            log.info("database disabled (database.enabled: false): clients authenticate with auth.tokens only");
         }
+        Authenticator authenticator = authenticator();
         ServerBootstrap publicTemplate = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())
@@ -86,17 +103,45 @@ public final class TunnelServer implements AutoCloseable {
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
                 settings, registry, authenticator, new AuthFailureThrottle(), binder, config, metrics);
         if (prometheus != null) {
-            admin = new AdminServer(config.admin(), transport, bossGroup,
-                    MonitoringRoutes.addTo(new AdminRouter(), prometheus));
+            admin = adminServer();
             adminAddress = admin.bind();
             long interval = config.keepAliveInterval().toNanos();
             workerGroup.next().scheduleAtFixedRate(new RttSampler(registry, metrics), interval, interval,
                     TimeUnit.NANOSECONDS);
-            log.info("admin listener bound address={} paths=/metrics,/healthz", adminAddress);
+            log.info("admin listener bound address={} paths=/metrics,/healthz{}", adminAddress,
+                    storage != null ? ",/readyz,/api/v1/" : "");
+        } else if (storage != null) {
+            log.warn("admin.enabled is false: the REST admin API is not served although the database is enabled");
         }
         InetSocketAddress address = control.bind();
         log.info("control listener bound address={}", address);
         return address;
+    }
+
+    /** {@code /metrics} and {@code /healthz} always; the REST API ({@code /api/v1/}, {@code /readyz}) with a database. */
+    private AdminServer adminServer() {
+        AdminRouter router = MonitoringRoutes.addTo(new AdminRouter(), prometheus);
+        if (storage == null) {
+            return new AdminServer(config.admin(), transport, bossGroup, router);
+        }
+        AdminApi api = new AdminApi(storage.storage(),
+                new RegistryLiveServerView(registry, () -> control != null && control.isBound()),
+                new SessionTunnelPusher(registry));
+        router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
+        return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES);
+    }
+
+    /** Static tokens first (memory, no database round trip), then the tokens stored in the database. */
+    private Authenticator authenticator() {
+        StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth().tokens());
+        if (storage == null) {
+            if (staticTokens.isEmpty()) {
+                log.warn("no client tokens configured (auth.tokens) and no database: every client will be refused");
+            }
+            return staticTokens;
+        }
+        return new ChainedAuthenticator(List.of(staticTokens,
+                new DatabaseTokenAuthenticator(storage.storage().tokenCache())));
     }
 
     /** Where {@code /metrics} is served; null when the admin listener is disabled or not started. */
@@ -111,6 +156,16 @@ public final class TunnelServer implements AutoCloseable {
 
     public String certificateFingerprint() {
         return certificate.fingerprint();
+    }
+
+    /** The credentials the first start on an empty database created, to be shown once; empty on later starts. */
+    public Optional<InitialCredentials> initialCredentials() {
+        return storage == null ? Optional.empty() : storage.initialCredentials();
+    }
+
+    /** The running storage; empty when the database is disabled. */
+    public Optional<ServerStorage> storage() {
+        return Optional.ofNullable(storage);
     }
 
     public SessionRegistry sessions() {
@@ -133,6 +188,10 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (storage != null) {
+            // After the sessions: their last traffic is flushed by this close.
+            storage.close();
         }
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param keepAliveInterval how often a PING is sent on the control stream
  * @param keepAliveMissed intervals without an answer after which the connection is considered dead
  * @param metrics the client's own metrics endpoint; null: none, and no meters are kept
+ * @param allowTargets the only local targets a tunnel pushed by the server may reach; empty: every push is ignored,
+ *                     so an operator (or a compromised server) can never make this client dial anything it did not list
  */
 public record ClientConfig(
         HostPort server,
@@ -31,7 +33,8 @@ public record ClientConfig(
         Duration dialTimeout,
         Duration keepAliveInterval,
         int keepAliveMissed,
-        ClientMetricsConfig metrics) {
+        ClientMetricsConfig metrics,
+        List<HostPort> allowTargets) {
 
     public static final int DEFAULT_SERVER_PORT = 7000;
     public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(10);
@@ -43,6 +46,7 @@ public record ClientConfig(
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(tls, "tls");
         tunnels = List.copyOf(tunnels);
+        allowTargets = allowTargets == null ? List.of() : List.copyOf(allowTargets);
         reconnect = reconnect == null ? ReconnectConfig.DEFAULTS : reconnect;
         dialTimeout = dialTimeout == null ? DEFAULT_DIAL_TIMEOUT : dialTimeout;
         keepAliveInterval = keepAliveInterval == null ? DEFAULT_KEEP_ALIVE_INTERVAL : keepAliveInterval;
@@ -54,12 +58,17 @@ public record ClientConfig(
     /** A config with every optional setting at its default; handy for tests and embedding. */
     public static ClientConfig of(HostPort server, String token, ClientTlsConfig tls, List<TunnelConfig> tunnels) {
         return new ClientConfig(server, token, null, tls, tunnels, ReconnectConfig.DEFAULTS, DEFAULT_DIAL_TIMEOUT,
-                DEFAULT_KEEP_ALIVE_INTERVAL, DEFAULT_KEEP_ALIVE_MISSED, null);
+                DEFAULT_KEEP_ALIVE_INTERVAL, DEFAULT_KEEP_ALIVE_MISSED, null, List.of());
     }
 
     public ClientConfig withMetrics(ClientMetricsConfig newMetrics) {
         return new ClientConfig(server, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
-                keepAliveMissed, newMetrics);
+                keepAliveMissed, newMetrics, allowTargets);
+    }
+
+    public ClientConfig withAllowTargets(List<HostPort> targets) {
+        return new ClientConfig(server, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
+                keepAliveMissed, metrics, targets);
     }
 
     /** Keeps the token out of logs and exception messages that print the whole config. */
@@ -68,6 +77,6 @@ public record ClientConfig(
         return "ClientConfig[server=" + server + ", token=" + dev.portway.protocol.control.Tokens.redact(token)
                 + ", clientId=" + clientId + ", tls=" + tls + ", tunnels=" + tunnels + ", reconnect=" + reconnect
                 + ", dialTimeout=" + dialTimeout + ", keepAliveInterval=" + keepAliveInterval
-                + ", keepAliveMissed=" + keepAliveMissed + ", metrics=" + metrics + "]";
+                + ", keepAliveMissed=" + keepAliveMissed + ", metrics=" + metrics + ", allowTargets=" + allowTargets + "]";
     }
 }

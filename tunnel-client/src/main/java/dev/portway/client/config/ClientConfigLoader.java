@@ -35,6 +35,7 @@ import java.util.Set;
  * keepAliveInterval: 10s
  * keepAliveMissed: 3
  * metrics: {port: 9101}       # optional: GET /metrics on 127.0.0.1:9101
+ * allowTargets: [127.0.0.1:8080]   # optional: targets tunnels pushed by the server may reach
  * </pre>
  */
 public final class ClientConfigLoader {
@@ -63,7 +64,7 @@ public final class ClientConfigLoader {
     /** Returns null when the reader has collected problems; the caller throws them. */
     static ClientConfig read(ConfigReader reader) {
         ConfigObject root = reader.root("server", "token", "clientId", "tls", "tunnels", "reconnect", "dialTimeout",
-                "keepAliveInterval", "keepAliveMissed", "metrics");
+                "keepAliveInterval", "keepAliveMissed", "metrics", "allowTargets");
 
         HostPort server = root.hostPort("server", true, ClientConfig.DEFAULT_SERVER_PORT);
         String token = root.secret("token", true, 1);
@@ -77,12 +78,27 @@ public final class ClientConfigLoader {
                 MIN_DURATION, MAX_TIMEOUT);
         int keepAliveMissed = root.integer("keepAliveMissed", ClientConfig.DEFAULT_KEEP_ALIVE_MISSED, 1, 100);
         ClientMetricsConfig metrics = readMetrics(root);
+        List<HostPort> allowTargets = readAllowTargets(root);
 
         if (reader.hasProblems()) {
             return null;
         }
         return new ClientConfig(server, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
-                keepAliveMissed, metrics);
+                keepAliveMissed, metrics, allowTargets);
+    }
+
+    /** {@code allowTargets: ["127.0.0.1:8080", ...]}: exact host:port pairs, compared as written. */
+    private static List<HostPort> readAllowTargets(ConfigObject root) {
+        List<HostPort> targets = new ArrayList<>();
+        List<String> items = root.strings("allowTargets");
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                targets.add(HostPort.parse(items.get(i)));
+            } catch (IllegalArgumentException e) {
+                root.problem("allowTargets[" + i + "]", "expected host:port, got \"" + items.get(i) + "\"");
+            }
+        }
+        return targets;
     }
 
     private static ClientMetricsConfig readMetrics(ConfigObject root) {

@@ -55,6 +55,15 @@ class ClientConfigLoaderTest {
             """;
 
     @Test
+    void allowTargetsAreHostPortPairsAndEmptyByDefault() throws Exception {
+        assertThat(load(minimal(ONE_TUNNEL)).allowTargets()).isEmpty();
+        assertThat(load(minimal(ONE_TUNNEL) + "allowTargets: [\"127.0.0.1:8080\", \"db.lan:5432\"]\n").allowTargets())
+                .containsExactly(new HostPort("127.0.0.1", 8080), new HostPort("db.lan", 5432));
+        assertThat(problems(minimal(ONE_TUNNEL) + "allowTargets: [\"127.0.0.1:8080\", \"8080\"]\n"))
+                .containsExactly("client.yaml: allowTargets[1]: expected host:port, got \"8080\"");
+    }
+
+    @Test
     void fullFileReadsEveryField() throws Exception {
         Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
         ClientConfig c = load("""
@@ -167,7 +176,7 @@ class ClientConfigLoaderTest {
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
-                        + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics");
+                        + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets");
     }
 
     @Test

@@ -9,17 +9,23 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Dispatches aggregated requests through the {@link AdminRouter}; unknown paths get 404, known paths with another
  * method 405, a failing route 500, always as problem JSON.
  *
- * <p>Threading: the admin event loop. Reference counting: the request is released after the route returns (by
- * {@link SimpleChannelInboundHandler}); the response is handed to the channel. Closing: after the response when
- * the request was not keep-alive or could not be decoded.
+ * <p>Threading: the admin event loop; a delegated (asynchronous) route's response is written from whatever thread
+ * completes it, through {@code ctx.writeAndFlush}, which is thread-safe. Reference counting: the request is released
+ * after the route returns (by {@link SimpleChannelInboundHandler}); the response is handed to the channel, which
+ * releases it also when the connection closed meanwhile. Closing: after the response when the request was not
+ * keep-alive or could not be decoded. Responses to pipelined requests could leave in another order than the requests
+ * when an asynchronous route is involved; HTTP clients of an admin API do not pipeline.
  */
 @ChannelHandler.Sharable
 final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -40,6 +46,10 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         String path = new QueryStringDecoder(request.uri()).path();
         AdminRouter.Match match = router.match(request.method(), path);
+        if (match instanceof AdminRouter.Match.Delegated delegated) {
+            runLater(ctx, request, delegated.route(), path);
+            return;
+        }
         FullHttpResponse response;
         if (match instanceof AdminRouter.Match.Found found) {
             response = run(ctx, request, found.route(), path);
@@ -63,11 +73,37 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
     }
 
+    private static void runLater(ChannelHandlerContext ctx, FullHttpRequest request, AsyncAdminRoute route,
+                                 String path) {
+        // Taken now: the request is released when channelRead0 returns, long before the answer exists.
+        HttpVersion version = request.protocolVersion();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String method = request.method().name();
+        CompletableFuture<FullHttpResponse> answer;
+        try {
+            answer = route.handle(request, ctx.alloc(), ctx.channel().remoteAddress());
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((response, failure) -> {
+            if (failure != null) {
+                log.error("[admin] {} {} failed", method, path, failure);
+                response = Problems.problem(ctx.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "the request failed");
+            }
+            send(ctx, version, response, keepAlive);
+        });
+    }
+
     private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response,
+                             boolean keepAlive) {
+        send(ctx, request.protocolVersion(), response, keepAlive);
+    }
+
+    private static void send(ChannelHandlerContext ctx, HttpVersion version, FullHttpResponse response,
                              boolean keepAlive) {
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, keepAlive);
-        response.setProtocolVersion(request.protocolVersion());
+        response.setProtocolVersion(version);
         if (keepAlive) {
             ctx.writeAndFlush(response, ctx.voidPromise());
         } else {

@@ -5,9 +5,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 
 /**
- * One path of the admin listener. Runs on the admin event loop, which serves nothing else, but must still not
- * block: a route that needs storage returns after handing the work off (the REST API will need an asynchronous
- * variant of this interface then). The router sets Content-Length and keep-alive; the route owns nothing of the
+ * One path of the admin listener, answered at once. Runs on the admin event loop, which serves nothing else, but
+ * must still not block: a route that waits on storage is an {@link AsyncAdminRoute}. The router sets Content-Length and keep-alive; the route owns nothing of the
  * request beyond the call.
  */
 @FunctionalInterface

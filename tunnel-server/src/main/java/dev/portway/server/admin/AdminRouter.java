@@ -2,18 +2,32 @@ package dev.portway.server.admin;
 
 import io.netty.handler.codec.http.HttpMethod;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
- * Path and method to {@link AdminRoute}. Exact paths only for now; the REST API can add patterns here without
- * changing the listener. Built once before the listener starts, read-only after.
+ * Path and method to {@link AdminRoute}: exact paths first, then delegates that own a whole part of the path space
+ * (the REST API, which routes, answers 404 and 405 in its own format). Built once before the listener starts,
+ * read-only after.
  */
 public final class AdminRouter {
     private final Map<String, Map<HttpMethod, AdminRoute>> routes = new LinkedHashMap<>();
+    private final List<Delegate> delegates = new ArrayList<>();
+
+    private record Delegate(Predicate<String> paths, AsyncAdminRoute route) {
+    }
+
+    /** Every method on every path {@code paths} accepts, unless an exact route is registered for that path. */
+    public AdminRouter delegate(Predicate<String> paths, AsyncAdminRoute route) {
+        delegates.add(new Delegate(paths, route));
+        return this;
+    }
 
     public AdminRouter get(String path, AdminRoute route) {
         return add(HttpMethod.GET, path, route);
@@ -40,12 +54,17 @@ public final class AdminRouter {
 
         record MethodNotAllowed(Set<String> allowed) implements Match {
         }
+
+        record Delegated(AsyncAdminRoute route) implements Match {
+        }
     }
 
     public Match match(HttpMethod method, String path) {
         Map<HttpMethod, AdminRoute> byMethod = routes.get(path);
         if (byMethod == null) {
-            return new Match.NotFound();
+            return delegates.stream().filter(d -> d.paths().test(path)).findFirst()
+                    .<Match>map(d -> new Match.Delegated(d.route()))
+                    .orElseGet(Match.NotFound::new);
         }
         return Optional.ofNullable(byMethod.get(method))
                 .<Match>map(Match.Found::new)

@@ -29,7 +29,8 @@ public final class AdminServer implements AutoCloseable {
 
     private static final int MAX_INITIAL_LINE = 4096;
     private static final int MAX_HEADER_SIZE = 8192;
-    private static final int MAX_CONTENT = 64 * 1024;
+    /** Enough for any request to {@code /metrics} and {@code /healthz}, which carry no body. */
+    public static final int DEFAULT_MAX_BODY = 64 * 1024;
     private static final int IDLE_SECONDS = 60;
 
     private final AdminConfig config;
@@ -38,6 +39,12 @@ public final class AdminServer implements AutoCloseable {
     private Channel listener;
 
     public AdminServer(AdminConfig config, Transport transport, EventLoopGroup acceptGroup, AdminRouter router) {
+        this(config, transport, acceptGroup, router, DEFAULT_MAX_BODY);
+    }
+
+    /** @param maxBody larger request bodies are refused with 413 by the aggregator before they are buffered */
+    public AdminServer(AdminConfig config, Transport transport, EventLoopGroup acceptGroup, AdminRouter router,
+                       int maxBody) {
         this.config = config;
         this.group = transport.newGroup(1, "portway-admin");
         AdminHttpHandler handler = new AdminHttpHandler(router);
@@ -50,8 +57,8 @@ public final class AdminServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
-                                .addLast(HTTP_CODEC, new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CONTENT))
-                                .addLast(AGGREGATOR, new HttpObjectAggregator(MAX_CONTENT))
+                                .addLast(HTTP_CODEC, new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, DEFAULT_MAX_BODY))
+                                .addLast(AGGREGATOR, new HttpObjectAggregator(maxBody))
                                 .addLast(IDLE_TIMEOUT, new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(HANDLER, handler);
                     }

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class StaticTokenAuthenticator implements Authenticator {
     /** Static tokens carry no user name; their sessions belong to this one principal. */
-    public static final Principal STATIC_USER = new Principal("static");
+    public static final Principal STATIC_USER = new Principal("static", Principal.NOT_STORED, Principal.NOT_STORED);
 
     private final List<byte[]> digests;
 

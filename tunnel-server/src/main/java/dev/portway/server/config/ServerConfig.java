@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param shutdownGrace how long open streams may drain on shutdown
  * @param publicHost host name shown to clients for their tunnels; null means the client shows the host it dialed
  * @param admin the operator's HTTP listener (metrics, health); null means {@link AdminConfig#DEFAULTS}
+ * @param database users, tokens and the admin API; null means {@link DatabaseSettings#EMBEDDED}
  */
 public record ServerConfig(
         String bind,
@@ -36,7 +37,8 @@ public record ServerConfig(
         int keepAliveMissed,
         Duration shutdownGrace,
         String publicHost,
-        AdminConfig admin) {
+        AdminConfig admin,
+        DatabaseSettings database) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final int DEFAULT_CONTROL_PORT = 7000;
@@ -54,6 +56,7 @@ public record ServerConfig(
         tls = tls == null ? ServerTlsConfig.NONE : tls;
         auth = auth == null ? AuthConfig.NONE : auth;
         admin = admin == null ? AdminConfig.DEFAULTS : admin;
+        database = database == null ? DatabaseSettings.EMBEDDED : database;
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -69,26 +72,32 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_BIND, DEFAULT_CONTROL_PORT, DEFAULT_ALLOW_PORTS, DEFAULT_DATA_DIR,
                 ServerTlsConfig.NONE, AuthConfig.NONE, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_KEEP_ALIVE_INTERVAL,
-                DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null, AdminConfig.DEFAULTS);
+                DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null, AdminConfig.DEFAULTS,
+                DatabaseSettings.EMBEDDED);
     }
 
     public ServerConfig withControlPort(int port) {
         return new ServerConfig(bind, port, allowPorts, dataDir, tls, auth, handshakeTimeout, keepAliveInterval,
-                keepAliveMissed, shutdownGrace, publicHost, admin);
+                keepAliveMissed, shutdownGrace, publicHost, admin, database);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(bind, controlPort, allowPorts, dir, tls, auth, handshakeTimeout, keepAliveInterval,
-                keepAliveMissed, shutdownGrace, publicHost, admin);
+                keepAliveMissed, shutdownGrace, publicHost, admin, database);
     }
 
     public ServerConfig withAuth(AuthConfig newAuth) {
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, newAuth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database);
     }
 
     public ServerConfig withAdmin(AdminConfig newAdmin) {
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, newAdmin);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, newAdmin, database);
+    }
+
+    public ServerConfig withDatabase(DatabaseSettings newDatabase) {
+        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, newDatabase);
     }
 }

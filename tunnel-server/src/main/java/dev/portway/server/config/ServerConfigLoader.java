@@ -4,6 +4,7 @@ import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.PortRanges;
+import dev.portway.storage.db.DatabaseConfig;
 import io.netty.util.NetUtil;
 
 import java.nio.file.Path;
@@ -29,10 +30,19 @@ import java.util.regex.Pattern;
  * keepAliveMissed: 3
  * shutdownGrace: 10s
  * publicHost: tunnel.example.com
- * admin: {enabled: true, bind: 127.0.0.1, port: 7500}   # GET /metrics, GET /healthz
+ * admin: {enabled: true, bind: 127.0.0.1, port: 7500}   # GET /metrics, GET /healthz, the REST API
+ * database:                    # absent or without url: embedded PostgreSQL under dataDir
+ *   enabled: true              # false: auth.tokens only, no REST API
+ *   url: jdbc:postgresql://db:5432/portway
+ *   user: portway
+ *   password: ...              # never echoed in problems or logs
+ *   maxPoolSize: 10
  * </pre>
  */
 public final class ServerConfigLoader {
+    private static final String POSTGRES_URL_PREFIX = "jdbc:postgresql://";
+    /** PostgreSQL's own default max_connections is 100; a pool larger than that cannot be filled. */
+    private static final int MAX_POOL_SIZE = 100;
     private static final Duration MIN_DURATION = Duration.ofMillis(1);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
     private static final Pattern HOST_NAME =
@@ -51,7 +61,7 @@ public final class ServerConfigLoader {
     /** Returns null when the reader has collected problems; the caller throws them. */
     static ServerConfig read(ConfigReader reader) {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
-                "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin");
+                "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -72,12 +82,13 @@ public final class ServerConfigLoader {
             root.invalid("publicHost", "expected a host name or IP address without a port");
         }
         AdminConfig admin = readAdmin(root);
+        DatabaseSettings database = readDatabase(root);
 
         if (reader.hasProblems()) {
             return null;
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database);
     }
 
     private static String readBind(ConfigObject section, String defaultValue) {
@@ -99,6 +110,33 @@ public final class ServerConfigLoader {
         String bind = readBind(admin, AdminConfig.DEFAULT_BIND);
         int port = admin.integer("port", AdminConfig.DEFAULT_PORT, 0, 65535);
         return bind == null ? AdminConfig.DEFAULTS : new AdminConfig(enabled, bind, port);
+    }
+
+    private static DatabaseSettings readDatabase(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("database", "enabled", "url", "user", "password", "maxPoolSize");
+        if (section.isEmpty()) {
+            return DatabaseSettings.EMBEDDED;
+        }
+        ConfigObject database = section.get();
+        boolean enabled = database.bool("enabled", true);
+        String url = database.string("url");
+        if (url != null && !url.startsWith(POSTGRES_URL_PREFIX)) {
+            // Only the prefix is checked: the rest may carry credentials, which a problem message must not echo.
+            database.problem("url", "expected a JDBC URL starting with " + POSTGRES_URL_PREFIX);
+        }
+        String user = database.string("user");
+        String password = database.secret("password", false, 1);
+        if (url == null) {
+            // The embedded server generates its own credentials; silently ignoring these would hide a typo'd url.
+            if (database.has("user")) {
+                database.invalid("user", "expected nothing (database.url is not set, so the embedded PostgreSQL is used)");
+            }
+            if (database.has("password")) {
+                database.problem("password", "expected nothing (database.url is not set, so the embedded PostgreSQL is used)");
+            }
+        }
+        int maxPoolSize = database.integer("maxPoolSize", DatabaseConfig.DEFAULT_MAX_POOL_SIZE, 1, MAX_POOL_SIZE);
+        return new DatabaseSettings(enabled, new DatabaseConfig(url, user, password, maxPoolSize));
     }
 
     private static ServerTlsConfig readTls(ConfigObject root) {

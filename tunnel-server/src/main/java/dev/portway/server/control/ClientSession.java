@@ -5,6 +5,7 @@ import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.control.Auth;
 import dev.portway.protocol.control.AuthResult;
 import dev.portway.protocol.control.ControlMessage;
+import dev.portway.protocol.control.TunnelPush;
 import dev.portway.protocol.control.TunnelRegister;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelSpec;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +54,12 @@ public final class ClientSession implements SessionListener {
     private enum State { AWAITING_AUTH, AUTHENTICATING, ACTIVE, CLOSED }
 
     private final ControlContext context;
+    /** The server's id for this connection: sent in AUTH_RESULT, listed and disconnected by the admin API. */
+    private final String sessionId = UUID.randomUUID().toString();
+    private final Instant connectedAt = Instant.now();
     private final Map<String, TcpTunnelListener> tunnels = new ConcurrentHashMap<>();
+    /** Pushed tunnels waiting for the client's registration, by name; completed with the registration's status. */
+    private final Map<String, CompletableFuture<TunnelResult.Status>> pushes = new ConcurrentHashMap<>();
     private TunnelSession session;
     private State state = State.AWAITING_AUTH;
     private ScheduledFuture<?> handshakeTimer;
@@ -70,8 +77,41 @@ public final class ClientSession implements SessionListener {
         return clientId;
     }
 
+    /** Null until authenticated. */
     public Principal principal() {
         return principal;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    /**
+     * Offers the client a tunnel it did not ask for (created by an operator). Completes with the status of the
+     * client's registration of it; never, when the client declines (its allowTargets decide), so callers time out.
+     * Any thread.
+     */
+    public CompletableFuture<TunnelResult.Status> push(TunnelSpec spec) {
+        CompletableFuture<TunnelResult.Status> registered = new CompletableFuture<>();
+        CompletableFuture<TunnelResult.Status> previous = pushes.put(spec.name(), registered);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        registered.whenComplete((status, error) -> pushes.remove(spec.name(), registered));
+        session.send(new TunnelPush(TunnelPush.Action.ADD, spec));
+        return registered;
+    }
+
+    /** Sends GOAWAY with {@code reason} and closes the connection; its tunnels close with it. Any thread. */
+    public void disconnect(String reason) {
+        if (session != null) {
+            log.info("[client={}] disconnecting: {}", clientId, reason);
+            session.close(ErrorCode.CONNECTION_CLOSED, reason);
+        }
     }
 
     public TunnelSession session() {
@@ -142,6 +182,8 @@ public final class ClientSession implements SessionListener {
         if (clientId == null) {
             return;
         }
+        pushes.values().forEach(pushed -> pushed.completeExceptionally(
+                new IllegalStateException("the client disconnected")));
         boolean last = context.registry().unregister(this);
         // A replaced session handed its tunnels over already; whatever is left here has no successor.
         closeTunnels();
@@ -193,7 +235,7 @@ public final class ClientSession implements SessionListener {
         context.throttle().recordSuccess(address);
         String requestedId = auth.clientId() != null ? auth.clientId() : UUID.randomUUID().toString();
         ClientSession holder = context.registry().get(requestedId);
-        if (holder != null && !holder.principal.equals(found.get())) {
+        if (holder != null && !holder.principal.sameUser(found.get())) {
             refuse("client id " + requestedId + " is in use by another user",
                     AuthFailureReason.CLIENT_ID_IN_USE);
             return;
@@ -211,9 +253,10 @@ public final class ClientSession implements SessionListener {
                     clientId, session.remoteAddress(), tunnels.size());
             previous.session.close(ErrorCode.SESSION_REPLACED, "replaced by a newer connection of the same client");
         } else {
-            log.info("[client={}] connected from {} user={}", clientId, session.remoteAddress(), principal.user());
+            log.info("[client={}] connected from {} user={} session={}", clientId, session.remoteAddress(),
+                    principal.user(), sessionId);
         }
-        session.send(AuthResult.accepted(clientId, UUID.randomUUID().toString()));
+        session.send(AuthResult.accepted(clientId, sessionId));
     }
 
     /** @param failure counted as an auth failure unless null (counted already, when the refusal is delayed) */
@@ -260,6 +303,12 @@ public final class ClientSession implements SessionListener {
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
             List<TunnelResult.Status> statuses = results.stream().map(CompletableFuture::join).toList();
             session.send(new TunnelResult(statuses));
+            for (TunnelResult.Status status : statuses) {
+                CompletableFuture<TunnelResult.Status> pushed = pushes.get(status.name());
+                if (pushed != null) {
+                    pushed.complete(status);
+                }
+            }
         });
     }
 

@@ -25,7 +25,7 @@ public final class ControlServer {
     private final ServerConfig config;
     private final SessionRegistry registry;
     private final ChannelGroup carriers = new DefaultChannelGroup("carriers", GlobalEventExecutor.INSTANCE);
-    private Channel listener;
+    private volatile Channel listener;
 
     public ControlServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Transport transport, SslContext sslContext,
                          SessionSettings settings, SessionRegistry registry, Authenticator authenticator,
@@ -47,6 +47,12 @@ public final class ControlServer {
     public InetSocketAddress bind() throws InterruptedException {
         listener = bootstrap.bind(config.bind(), config.controlPort()).sync().channel();
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Whether the control listener is bound and accepting: part of the admin API's readiness. */
+    public boolean isBound() {
+        Channel bound = listener;
+        return bound != null && bound.isActive();
     }
 
     /** Stops accepting clients and closes every public tunnel port; connected clients stay until closed. */

@@ -2,6 +2,7 @@ package dev.portway.server.config;
 
 import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.config.PortRanges;
+import dev.portway.storage.db.DatabaseConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +49,55 @@ class ServerConfigLoaderTest {
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.publicHost()).isNull();
         assertThat(c.admin()).isEqualTo(new AdminConfig(true, "127.0.0.1", 7500));
+        assertThat(c.database().enabled()).isTrue();
+        assertThat(c.database().connection().isEmbedded()).isTrue();
+    }
+
+    @Test
+    void databaseSectionNamesAnExternalServer() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("""
+                database:
+                  url: jdbc:postgresql://db.internal:5432/portway
+                  user: portway
+                  password: s3cret-db-password
+                  maxPoolSize: 20
+                """));
+        assertThat(c.database()).isEqualTo(new DatabaseSettings(true, new DatabaseConfig(
+                "jdbc:postgresql://db.internal:5432/portway", "portway", "s3cret-db-password", 20)));
+        assertThat(c.database().toString()).doesNotContain("s3cret-db-password");
+    }
+
+    @Test
+    void databaseCanBeDisabled() throws Exception {
+        assertThat(ServerConfigLoader.load(write("database: {enabled: false}\n")).database().enabled()).isFalse();
+    }
+
+    @Test
+    void databaseProblemsNameTheFieldAndNeverEchoThePasswordOrUrl() throws Exception {
+        List<String> problems = problems("""
+                database:
+                  url: "mysql://db/portway?password=hunter2-hunter2"
+                  password: 12345
+                  maxPoolSize: 0
+                  pool: 3
+                """);
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("server.yaml: database.url: expected a JDBC URL"))
+                .anySatisfy(p -> assertThat(p).startsWith("server.yaml: database.password: expected a secret"))
+                .anySatisfy(p -> assertThat(p).startsWith("server.yaml: database.maxPoolSize:"))
+                .anySatisfy(p -> assertThat(p).contains("database.pool"));
+        assertThat(String.join("\n", problems)).doesNotContain("hunter2", "12345");
+    }
+
+    @Test
+    void credentialsWithoutAUrlAreReported() throws Exception {
+        List<String> problems = problems("""
+                database:
+                  user: portway
+                  password: a-password
+                """);
+        assertThat(problems).containsExactly(
+                "server.yaml: database.user: expected nothing (database.url is not set, so the embedded PostgreSQL is used), got \"portway\"",
+                "server.yaml: database.password: expected nothing (database.url is not set, so the embedded PostgreSQL is used)");
     }
 
     @Test
@@ -87,7 +137,7 @@ class ServerConfigLoaderTest {
                 Path.of("/var/lib/portway"), new ServerTlsConfig(abs.resolve("server.crt"), abs.resolve("server.key")),
                 new AuthConfig(List.of("0123456789abcdef", "another-long-enough-token")), Duration.ofSeconds(5),
                 Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com",
-                new AdminConfig(true, "0.0.0.0", 9100)));
+                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED));
         assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
     }
 
@@ -127,7 +177,7 @@ class ServerConfigLoaderTest {
     void unknownKeyIsRejected() throws Exception {
         assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
                 "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
-                        + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin",
+                        + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database",
                 "server.yaml: tls.ca: unknown field; expected one of cert, key");
     }
 

@@ -13,6 +13,7 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.TunnelServer;
 import dev.portway.server.config.AdminConfig;
 import dev.portway.server.config.AuthConfig;
+import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerTlsConfig;
 
@@ -47,12 +48,13 @@ public final class TunnelFixture implements AutoCloseable {
         return serverConfig(controlPort, keepAliveInterval, keepAliveMissed, Duration.ofSeconds(10));
     }
 
+    /** Without a database (static {@link #TOKEN} only), so that tests which do not need PostgreSQL do not pay for it. */
     public ServerConfig serverConfig(int controlPort, Duration keepAliveInterval, int keepAliveMissed,
                                      Duration handshakeTimeout) {
         return new ServerConfig("127.0.0.1", controlPort, PortRanges.parse("1025-65535"), dataDir,
                 new ServerTlsConfig(null, null), new AuthConfig(List.of(TOKEN)), handshakeTimeout,
                 keepAliveInterval, keepAliveMissed, Duration.ofSeconds(2), "127.0.0.1",
-                AdminConfig.ephemeral("127.0.0.1"));
+                AdminConfig.ephemeral("127.0.0.1"), DatabaseSettings.DISABLED);
     }
 
     public TunnelServer startServer() throws Exception {
@@ -86,7 +88,7 @@ public final class TunnelFixture implements AutoCloseable {
         return new ClientConfig(new HostPort("127.0.0.1", serverPort), token, null,
                 new ClientTlsConfig(fingerprintHex(), null, false, null), tunnels,
                 new ReconnectConfig(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, true),
-                Duration.ofSeconds(5), keepAliveInterval, 3, null);
+                Duration.ofSeconds(5), keepAliveInterval, 3, null, List.of());
     }
 
     public TunnelClient startClient(ClientConfig config, String clientId, RecordingEvents events) throws Exception {

@@ -110,7 +110,8 @@ class ServerCertificateTest {
         ServerConfig config = ServerConfig.defaults().withDataDir(dataDir);
         config = new ServerConfig(config.bind(), config.controlPort(), config.allowPorts(), config.dataDir(),
                 new ServerTlsConfig(cert, ecKey), config.auth(), config.handshakeTimeout(),
-                config.keepAliveInterval(), config.keepAliveMissed(), config.shutdownGrace(), config.publicHost(), config.admin());
+                config.keepAliveInterval(), config.keepAliveMissed(), config.shutdownGrace(), config.publicHost(), config.admin(),
+                config.database());
         assertThat(ServerCertificate.fromConfig(config).fingerprint()).isEqualTo(generated.fingerprint());
         assertThat(dataDir.resolve("tls")).doesNotExist();
     }

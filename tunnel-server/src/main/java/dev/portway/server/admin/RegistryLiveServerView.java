@@ -1,0 +1,64 @@
+package dev.portway.server.admin;
+
+import dev.portway.admin.LiveServerView;
+import dev.portway.admin.LiveSession;
+import dev.portway.server.auth.Principal;
+import dev.portway.server.control.ClientSession;
+import dev.portway.server.control.SessionRegistry;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The admin API's view of this node: the authenticated sessions of the {@link SessionRegistry}. Threading: any
+ * thread; the registry is synchronized and {@link ClientSession#disconnect} hops to the session's event loop.
+ */
+public final class RegistryLiveServerView implements LiveServerView {
+    static final String DISCONNECT_REASON = "disconnected by an operator";
+
+    private final SessionRegistry registry;
+    private final BooleanSupplier listenersBound;
+
+    public RegistryLiveServerView(SessionRegistry registry, BooleanSupplier listenersBound) {
+        this.registry = registry;
+        this.listenersBound = listenersBound;
+    }
+
+    @Override
+    public List<LiveSession> sessions() {
+        List<LiveSession> sessions = new ArrayList<>();
+        for (ClientSession session : registry.all()) {
+            Principal principal = session.principal();
+            sessions.add(new LiveSession(session.sessionId(), session.clientId(), principal.userId(),
+                    principal.tokenId(), address(session.session().remoteAddress()), session.connectedAt(),
+                    new ArrayList<>(session.tunnelPorts().keySet())));
+        }
+        return sessions;
+    }
+
+    @Override
+    public boolean disconnect(String sessionId) {
+        for (ClientSession session : registry.all()) {
+            if (session.sessionId().equals(sessionId)) {
+                session.disconnect(DISCONNECT_REASON);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean listenersBound() {
+        return listenersBound.getAsBoolean();
+    }
+
+    private static String address(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

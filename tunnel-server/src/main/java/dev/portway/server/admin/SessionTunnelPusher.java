@@ -1,0 +1,69 @@
+package dev.portway.server.admin;
+
+import dev.portway.admin.PushResult;
+import dev.portway.admin.TunnelPusher;
+import dev.portway.protocol.control.TunnelResult;
+import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.server.control.ClientSession;
+import dev.portway.server.control.SessionRegistry;
+import dev.portway.storage.tunnels.Tunnel;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends a tunnel created through the API to a connected client of its owner (TUNNEL_PUSH) and reports whether the
+ * client registered it. The client decides whether it may reach the target (its {@code allowTargets}); the server
+ * checks the port as for any registration. A client that declines does not answer, so the wait is bounded below the
+ * admin API's own 5 s limit.
+ *
+ * <p>Threading: any thread; the sessions hop to their event loops.
+ */
+public final class SessionTunnelPusher implements TunnelPusher {
+    static final Duration WAIT = Duration.ofSeconds(4);
+
+    private final SessionRegistry registry;
+
+    public SessionTunnelPusher(SessionRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public CompletableFuture<PushResult> push(long userId, Tunnel tunnel) {
+        if (tunnel.localTarget() == null) {
+            return pending("the tunnel has no localTarget, so no client can serve it");
+        }
+        if (tunnel.remotePort() == null) {
+            return pending("the tunnel has no remotePort");
+        }
+        ClientSession client = registry.all().stream()
+                .filter(session -> session.principal().userId() == userId)
+                .findFirst().orElse(null);
+        if (client == null) {
+            return pending("no client of this user is connected; it must list the tunnel in client.yaml or be "
+                    + "connected when the tunnel is created");
+        }
+        TunnelSpec spec = new TunnelSpec(tunnel.name(), tunnel.type(), tunnel.remotePort(), tunnel.localTarget());
+        return client.push(spec)
+                .orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((status, error) -> result(client, status, error));
+    }
+
+    private static PushResult result(ClientSession client, TunnelResult.Status status, Throwable error) {
+        if (error == null) {
+            return status.accepted() ? PushResult.pushed()
+                    : PushResult.pending("client " + client.clientId() + " could not register it: " + status.reason());
+        }
+        if (error instanceof TimeoutException || error.getCause() instanceof TimeoutException) {
+            return PushResult.pending("client " + client.clientId() + " did not register it within "
+                    + WAIT.toSeconds() + " s; its client.yaml must list the target in allowTargets");
+        }
+        return PushResult.pending("client " + client.clientId() + " disconnected before registering it");
+    }
+
+    private static CompletableFuture<PushResult> pending(String reason) {
+        return CompletableFuture.completedFuture(PushResult.pending(reason));
+    }
+}

@@ -1,0 +1,196 @@
+package dev.portway.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portway.protocol.config.HostPort;
+import dev.portway.server.config.DatabaseSettings;
+import dev.portway.server.testkit.EchoServer;
+import dev.portway.server.testkit.RecordingEvents;
+import dev.portway.server.testkit.TunnelFixture;
+import dev.portway.server.testkit.Wire;
+import dev.portway.storage.bootstrap.Bootstrap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The issue end to end: a server with its embedded PostgreSQL, the operator working through the REST API with the key
+ * the first start wrote to {@code initial-credentials}, a real client logging in with a token issued through the API,
+ * real bytes through its tunnel, and a revocation that ends the client's session.
+ */
+class AdminApiIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private TunnelFixture fixture;
+    private TunnelServer server;
+    private String adminKey;
+
+    @BeforeEach
+    void startServerWithDatabase() throws Exception {
+        fixture = new TunnelFixture();
+        server = fixture.startServer(fixture.serverConfig(0, Duration.ofMillis(500), 6)
+                .withDatabase(DatabaseSettings.EMBEDDED));
+        adminKey = readCredential(server.initialCredentials().orElseThrow().file(), "admin_api_key");
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        fixture.close();
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void tokenIssuedThroughTheApiCarriesTrafficUntilItIsRevoked() throws Exception {
+        Reply user = call("POST", "/api/v1/users", adminKey, "{\"name\": \"alice\"}");
+        assertThat(user.status()).isEqualTo(201);
+        long userId = user.json().path("user").path("id").asLong();
+        Reply issued = call("POST", "/api/v1/users/" + userId + "/tokens", adminKey, null);
+        assertThat(issued.status()).isEqualTo(201);
+        String token = issued.json().path("token").asText();
+        long tokenId = issued.json().path("id").asLong();
+
+        try (EchoServer echo = new EchoServer()) {
+            RecordingEvents events = new RecordingEvents();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("echo", echo.port(), 0)), Duration.ofMillis(500)), "alice-laptop", events);
+            int port = TunnelFixture.port(events.nextRegistration(TunnelFixture.WAIT).get(0));
+            Wire.Exchange exchange = Wire.echo(port, 256 * 1024, 7);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+
+            JsonNode sessions = call("GET", "/api/v1/sessions", adminKey, null).json();
+            assertThat(sessions.isArray()).isTrue();
+            assertThat(sessions.get(0).path("clientId").asText()).isEqualTo("alice-laptop");
+            assertThat(sessions.get(0).path("tokenId").asLong()).isEqualTo(tokenId);
+
+            Reply revoked = call("DELETE", "/api/v1/tokens/" + tokenId, adminKey, null);
+            assertThat(revoked.status()).isEqualTo(200);
+            assertThat(revoked.json().path("disconnectedSessions")).hasSize(1);
+
+            // The session ends, and the client's reconnect with the revoked token is refused.
+            assertThat(events.nextRefusal(Duration.ofSeconds(10))).contains("invalid token");
+            assertThat(server.sessions().size()).isZero();
+            assertThat(call("GET", "/api/v1/sessions", adminKey, null).json()).isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void monitoringStaysAndTheApiAnswersInItsOwnFormat() throws Exception {
+        assertThat(call("GET", "/healthz", null, null).status()).isEqualTo(200);
+        assertThat(call("GET", "/metrics", null, null).body()).contains("portway_clients_connected");
+        assertThat(call("GET", "/readyz", null, null).status()).isEqualTo(200);
+        assertThat(call("GET", "/api/v1/openapi.json", null, null).json().path("openapi").asText()).startsWith("3.");
+
+        Reply unauthorized = call("GET", "/api/v1/users", null, null);
+        assertThat(unauthorized.status()).isEqualTo(401);
+        assertThat(unauthorized.contentType()).isEqualTo("application/problem+json");
+        Reply noRoute = call("GET", "/api/v1/nothing-here", adminKey, null);
+        assertThat(noRoute.status()).isEqualTo(404);
+        assertThat(noRoute.json().path("type").asText()).isEqualTo("urn:portway:problem:no-route");
+        assertThat(call("GET", "/elsewhere", null, null).status()).isEqualTo(404);
+
+        Reply tooLarge = call("POST", "/api/v1/users", adminKey, "x".repeat(1024 * 1024 + 1));
+        assertThat(tooLarge.status()).isEqualTo(413);
+
+        Reply tunnel = call("POST", "/api/v1/tunnels", adminKey,
+                "{\"name\": \"web\", \"type\": \"tcp\", \"remotePort\": 20080, \"localTarget\": \"127.0.0.1:8080\"}");
+        assertThat(tunnel.status()).isEqualTo(201);
+        assertThat(tunnel.json().path("push").path("status").asText()).isEqualTo("pending");
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aTunnelCreatedThroughTheApiIsPushedToTheConnectedClientWhenItsTargetIsAllowed() throws Exception {
+        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+        try (EchoServer echo = new EchoServer()) {
+            RecordingEvents events = new RecordingEvents();
+            String echoTarget = "127.0.0.1:" + echo.port();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
+                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "pushed-to", events);
+            events.nextRegistration(TunnelFixture.WAIT);
+
+            int port = TunnelFixture.freePort();
+            Reply pushed = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"pushed\", \"type\": \"tcp\", "
+                    + "\"remotePort\": " + port + ", \"localTarget\": \"" + echoTarget + "\"}");
+            assertThat(pushed.status()).isEqualTo(201);
+            assertThat(pushed.json().path("push").path("status").asText()).isEqualTo("pushed");
+            Wire.Exchange exchange = Wire.echo(port, 128 * 1024, 5);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+
+            // A target the client did not allow is never dialled: the client ignores the push, the API says pending.
+            Reply refused = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"sneaky\", \"type\": \"tcp\", "
+                    + "\"remotePort\": " + TunnelFixture.freePort() + ", \"localTarget\": \"127.0.0.1:22\"}");
+            assertThat(refused.status()).isEqualTo(201);
+            assertThat(refused.json().path("push").path("status").asText()).isEqualTo("pending");
+            assertThat(refused.json().path("push").path("reason").asText()).contains("allowTargets");
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aTunnelKeepsServingWhenTheDatabaseStops() throws Exception {
+        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+        try (EchoServer echo = new EchoServer()) {
+            RecordingEvents events = new RecordingEvents();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("echo", echo.port(), 0)), Duration.ofMillis(500)), "c1", events);
+            int port = TunnelFixture.port(events.nextRegistration(TunnelFixture.WAIT).get(0));
+
+            server.storage().orElseThrow().database().embeddedServer().orElseThrow().close();
+
+            Wire.Exchange exchange = Wire.echo(port, 256 * 1024, 3);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+            assertThat(call("GET", "/healthz", null, null).status()).isEqualTo(200);
+            assertThat(call("GET", "/readyz", null, null).status()).isEqualTo(503);
+            assertThat(server.sessions().size()).isEqualTo(1);
+        }
+    }
+
+    private static String readCredential(Path file, String name) throws IOException {
+        assertThat(file.getFileName().toString()).isEqualTo(Bootstrap.FILE_NAME);
+        return Files.readAllLines(file).stream()
+                .filter(line -> line.startsWith(name + "="))
+                .map(line -> line.substring(name.length() + 1))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in " + file));
+    }
+
+    private record Reply(int status, String contentType, String body) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(body);
+        }
+    }
+
+    private Reply call(String method, String path, String key, String body) throws Exception {
+        InetSocketAddress admin = server.adminAddress();
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + admin.getPort() + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.headers().firstValue("content-type").orElse(""),
+                response.body());
+    }
+}
