@@ -76,10 +76,8 @@ final class ManyClients {
             Registrations[] events = new Registrations[count];
             long t0 = System.nanoTime();
             for (int i = 0; i < count; i++) {
-                ClientConfig config = new ClientConfig(new HostPort("127.0.0.1", server.port), token, null, tlsConfig,
-                        List.of(new TunnelConfig("t" + i, TunnelType.TCP, new HostPort("127.0.0.1", localPort), 0)),
-                        ReconnectConfig.DEFAULTS, Duration.ofSeconds(10), ClientConfig.DEFAULT_KEEP_ALIVE_INTERVAL,
-                        ClientConfig.DEFAULT_KEEP_ALIVE_MISSED, null);
+                ClientConfig config = ClientConfig.of(new HostPort("127.0.0.1", server.port), token, tlsConfig,
+                        List.of(new TunnelConfig("t" + i, TunnelType.TCP, new HostPort("127.0.0.1", localPort), 0)));
                 events[i] = new Registrations();
                 TunnelClient client = new TunnelClient(config, "bench-" + i, tls, events[i], TunnelMetrics.NOOP, group);
                 clients.add(client);
