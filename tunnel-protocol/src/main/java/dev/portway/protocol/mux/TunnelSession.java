@@ -12,6 +12,7 @@ import dev.portway.protocol.frame.FrameDecoder;
 import dev.portway.protocol.frame.FrameType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -74,6 +75,8 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     private int peerMaxConcurrentStreams = SessionSettings.DEFAULT_MAX_CONCURRENT_STREAMS;
     private Hello peerHello;
     private boolean goAwayReceived;
+    /** The code of the GOAWAY this side announced, so closing with the same code does not say it twice. */
+    private ErrorCode goAwaySent;
     private boolean closing;
     private Throwable closeCause;
     private long lastReadNanos;
@@ -136,6 +139,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     public void goAway(ErrorCode code, String reason) {
         runOnLoop(() -> {
             if (!closing) {
+                goAwaySent = code;
                 writer.writeUrgent(new Frame(FrameType.GOAWAY, 0, 0, JsonCodec.encode(alloc(), GoAway.of(code, reason))));
             }
         });
@@ -610,8 +614,9 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         writer.releaseAll();
-        Frame goAway = new Frame(FrameType.GOAWAY, 0, 0, JsonCodec.encode(alloc(), GoAway.of(code, reason)));
-        ctx.writeAndFlush(goAway).addListener(ChannelFutureListener.CLOSE);
+        Object last = code == goAwaySent ? Unpooled.EMPTY_BUFFER
+                : new Frame(FrameType.GOAWAY, 0, 0, JsonCodec.encode(alloc(), GoAway.of(code, reason)));
+        ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         ctx.executor().schedule(() -> ctx.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
