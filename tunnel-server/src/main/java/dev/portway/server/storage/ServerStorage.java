@@ -44,12 +44,8 @@ public final class ServerStorage implements AutoCloseable {
         Storage storage = null;
         try {
             storage = Storage.open(database, StorageSettings.DEFAULTS);
+            // Bootstrap logs what it created (prefixes only); ServerMain shows the secrets once on stdout.
             InitialCredentials created = join(storage.bootstrap(dataDir)).orElse(null);
-            if (created != null) {
-                log.info("first start: created user {} with API key {}*** and client token {}***; see {}",
-                        created.admin().name(), created.apiKey().row().prefix(), created.clientToken().row().prefix(),
-                        created.file());
-            }
             return new ServerStorage(database, storage, created);
         } catch (RuntimeException e) {
             if (storage != null) {
