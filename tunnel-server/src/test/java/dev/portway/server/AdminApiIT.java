@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -140,6 +141,60 @@ class AdminApiIT {
             assertThat(refused.json().path("push").path("status").asText()).isEqualTo("pending");
             assertThat(refused.json().path("push").path("reason").asText()).contains("allowTargets");
         }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void deletingAPushedTunnelClosesItsPortAndItsOpenConnections() throws Exception {
+        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+        try (EchoServer echo = new EchoServer()) {
+            RecordingEvents events = new RecordingEvents();
+            String echoTarget = "127.0.0.1:" + echo.port();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
+                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "deleted-from", events);
+            events.nextRegistration(TunnelFixture.WAIT);
+
+            int port = TunnelFixture.freePort();
+            Reply created = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"doomed\", \"type\": \"tcp\", "
+                    + "\"remotePort\": " + port + ", \"localTarget\": \"" + echoTarget + "\"}");
+            assertThat(created.json().path("push").path("status").asText()).isEqualTo("pushed");
+            long id = created.json().path("tunnel").path("id").asLong();
+
+            try (Socket open = new Socket("127.0.0.1", port)) {
+                open.setSoTimeout(10_000);
+                open.getOutputStream().write(new byte[] {1, 2, 3});
+                assertThat(open.getInputStream().readNBytes(3)).containsExactly(1, 2, 3);
+
+                assertThat(call("DELETE", "/api/v1/tunnels/" + id, adminKey, null).status()).isEqualTo(204);
+
+                assertThat(endOfStream(open)).isTrue();
+            }
+            assertThat(refusesWithin(port, Duration.ofSeconds(5))).isTrue();
+            // The client's own tunnel is untouched.
+            assertThat(server.sessions().all().get(0).tunnelPorts()).containsOnlyKeys("own");
+        }
+    }
+
+    /** Whether the server ended the connection: end of stream, or a reset. */
+    private static boolean endOfStream(Socket socket) {
+        try {
+            return socket.getInputStream().read() < 0;
+        } catch (IOException reset) {
+            return !(reset instanceof java.net.SocketTimeoutException);
+        }
+    }
+
+    private static boolean refusesWithin(int port, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                Thread.sleep(100);
+            } catch (IOException refused) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

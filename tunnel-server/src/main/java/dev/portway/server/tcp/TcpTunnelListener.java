@@ -11,8 +11,11 @@ import dev.portway.protocol.relay.ByteCountingHandler;
 import dev.portway.protocol.relay.StreamRelay;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,7 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(TcpTunnelListener.class);
     public static final String TRAFFIC = "traffic";
     public static final String RELAY = "relay";
+    public static final long NOT_STORED = 0;
     private static final String TYPE = TunnelType.TCP.wireName();
 
     /** The server's recorder and this tunnel's byte counters, looked up once per tunnel. */
@@ -41,8 +45,12 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
     private final PortAllocator ports;
     private final TunnelMetrics metrics;
     private final ByteCountingHandler traffic;
+    /** Accepted public connections still open, so that deleting the tunnel can end them too. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile TunnelSession owner;
     private volatile Channel serverChannel;
+    /** The tunnel's id in storage when it was pushed from there; {@link #NOT_STORED} for a client.yaml tunnel. */
+    private volatile long storedId = NOT_STORED;
 
     TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner, Meters meters) {
         this.name = name;
@@ -65,6 +73,14 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
         this.owner = owner;
     }
 
+    public long storedId() {
+        return storedId;
+    }
+
+    public void storedId(long storedId) {
+        this.storedId = storedId;
+    }
+
     void bound(Channel serverChannel) {
         this.serverChannel = serverChannel;
     }
@@ -79,6 +95,15 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
         return channel.close().addListener(f -> ports.release(port));
     }
 
+    /**
+     * Stops accepting and closes the open public connections as well, which resets their streams: for a tunnel that
+     * was deleted, where nothing should keep flowing.
+     */
+    public void closeWithConnections() {
+        close();
+        connections.close();
+    }
+
     @Override
     protected void initChannel(SocketChannel ch) {
         TunnelSession session = owner;
@@ -87,6 +112,7 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
             ch.close();
             return;
         }
+        connections.add(ch);
         String peer = ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
         StreamRelay relay = new StreamRelay(ch.eventLoop(), session.label() + " tunnel=" + name + " peer=" + peer);
         ch.pipeline().addLast(TRAFFIC, traffic).addLast(RELAY, relay);
