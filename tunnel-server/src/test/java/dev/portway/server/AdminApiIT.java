@@ -176,6 +176,42 @@ class AdminApiIT {
         }
     }
 
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aTunnelCreatedWhileNoClientIsConnectedOpensWhenItsClientConnects() throws Exception {
+        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+        try (EchoServer echo = new EchoServer()) {
+            String echoTarget = "127.0.0.1:" + echo.port();
+            int port = TunnelFixture.freePort();
+            Reply created = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"stored\", \"type\": \"tcp\", "
+                    + "\"remotePort\": " + port + ", \"localTarget\": \"" + echoTarget + "\"}");
+            assertThat(created.json().path("push").path("status").asText()).isEqualTo("pending");
+            call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"off\", \"type\": \"tcp\", \"enabled\": false, "
+                    + "\"remotePort\": " + TunnelFixture.freePort() + ", \"localTarget\": \"" + echoTarget + "\"}");
+
+            RecordingEvents events = new RecordingEvents();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
+                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "late", events);
+
+            awaitTunnel("stored", Duration.ofSeconds(10));
+            Wire.Exchange exchange = Wire.echo(port, 128 * 1024, 11);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+            assertThat(server.sessions().all().get(0).tunnelPorts()).containsOnlyKeys("own", "stored");
+        }
+    }
+
+    private void awaitTunnel(String name, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (server.sessions().all().stream().anyMatch(s -> s.tunnelPorts().containsKey(name))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("tunnel " + name + " did not open within " + limit);
+    }
+
     /** Whether the server ended the connection: end of stream, or a reset. */
     private static boolean endOfStream(Socket socket) {
         try {

@@ -32,18 +32,22 @@ public final class SessionTunnelPusher implements TunnelPusher {
 
     @Override
     public CompletableFuture<PushResult> push(long userId, Tunnel tunnel) {
+        ClientSession client = registry.all().stream()
+                .filter(session -> session.principal().userId() == userId)
+                .findFirst().orElse(null);
+        if (client == null) {
+            return pending("no client of this user is connected; it receives the tunnel when it connects");
+        }
+        return pushTo(client, tunnel);
+    }
+
+    /** Pushes {@code tunnel} to this one client, e.g. one that has just connected. */
+    public CompletableFuture<PushResult> pushTo(ClientSession client, Tunnel tunnel) {
         if (tunnel.localTarget() == null) {
             return pending("the tunnel has no localTarget, so no client can serve it");
         }
         if (tunnel.remotePort() == null) {
             return pending("the tunnel has no remotePort");
-        }
-        ClientSession client = registry.all().stream()
-                .filter(session -> session.principal().userId() == userId)
-                .findFirst().orElse(null);
-        if (client == null) {
-            return pending("no client of this user is connected; it must list the tunnel in client.yaml or be "
-                    + "connected when the tunnel is created");
         }
         TunnelSpec spec = new TunnelSpec(tunnel.name(), tunnel.type(), tunnel.remotePort(), tunnel.localTarget());
         return client.push(spec, tunnel.id())

@@ -37,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -68,6 +69,8 @@ public final class ClientSession implements SessionListener {
     private String clientId;
     private Principal principal;
     private volatile boolean replaced;
+    /** Set by the first answered TUNNEL_REGISTER, which may complete on a binder thread. */
+    private final AtomicBoolean registeredOnce = new AtomicBoolean();
     /** An invalid token was counted and its refusal is held back by the throttle; not a handshake timeout too. */
     private boolean refusalPending;
 
@@ -130,6 +133,11 @@ public final class ClientSession implements SessionListener {
             }
         }
         return false;
+    }
+
+    /** Whether this client holds the pushed tunnel stored as {@code storedId} right now. */
+    public boolean holdsPushed(long storedId) {
+        return tunnels.values().stream().anyMatch(listener -> listener.storedId() == storedId);
     }
 
     /** Sends GOAWAY with {@code reason} and closes the connection; its tunnels close with it. Any thread. */
@@ -283,6 +291,7 @@ public final class ClientSession implements SessionListener {
                     principal.user(), sessionId);
         }
         session.send(AuthResult.accepted(clientId, sessionId));
+        context.hooks().authenticated(this);
     }
 
     /** @param failure counted as an auth failure unless null (counted already, when the refusal is delayed) */
@@ -334,6 +343,9 @@ public final class ClientSession implements SessionListener {
                 if (pushed != null) {
                     pushed.complete(status);
                 }
+            }
+            if (state == State.ACTIVE && registeredOnce.compareAndSet(false, true)) {
+                context.hooks().registered(this);
             }
         });
     }
