@@ -178,7 +178,7 @@ class AdminApiIT {
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void aTunnelCreatedWhileNoClientIsConnectedOpensWhenItsClientConnects() throws Exception {
+    void aTunnelCreatedWhileNoClientIsConnectedOpensWhenItsClientConnectsAndCountsItsTraffic() throws Exception {
         String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
         try (EchoServer echo = new EchoServer()) {
             String echoTarget = "127.0.0.1:" + echo.port();
@@ -198,6 +198,18 @@ class AdminApiIT {
             Wire.Exchange exchange = Wire.echo(port, 128 * 1024, 11);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
             assertThat(server.sessions().all().get(0).tunnelPorts()).containsOnlyKeys("own", "stored");
+
+            // The stored tunnel's traffic reaches its hourly history; flushed now rather than on the 5 s schedule (twice:
+            // a scheduled flush in flight is joined, and it may have drained before the last bytes were counted).
+            for (int i = 0; i < 2; i++) {
+                assertThat(server.storage().orElseThrow().storage().trafficCounter().flush()
+                        .get(10, TimeUnit.SECONDS)).isTrue();
+            }
+            long id = created.json().path("tunnel").path("id").asLong();
+            JsonNode traffic = call("GET", "/api/v1/tunnels/" + id + "/traffic?hours=1", adminKey, null).json();
+            assertThat(traffic.path("bytesIn").asLong()).isGreaterThanOrEqualTo(128 * 1024);
+            assertThat(traffic.path("bytesOut").asLong()).isGreaterThanOrEqualTo(128 * 1024);
+            assertThat(traffic.path("connections").asLong()).isEqualTo(1);
         }
     }
 

@@ -368,7 +368,8 @@ public final class ClientSession implements SessionListener {
             }
             closeTunnel(spec.name());
         }
-        return context.tcpBinder().open(spec.name(), spec.remotePort(), session, principal.user()).handle((listener, error) -> {
+        return context.tcpBinder().open(spec.name(), spec.remotePort(), session, principal.user(),
+                principal.userId()).handle((listener, error) -> {
             if (error != null) {
                 String reason = error instanceof TunnelRefusedException ? error.getMessage() : "internal error";
                 log.warn("[client={} tunnel={}] refused: {}", clientId, spec.name(), reason);

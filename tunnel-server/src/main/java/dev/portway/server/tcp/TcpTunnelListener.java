@@ -9,6 +9,7 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.relay.ByteCountingHandler;
 import dev.portway.protocol.relay.StreamRelay;
+import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * listeners pass to the new session and the public port never closes.
  *
  * <p>Pipeline of an accepted connection, in order: {@link #TRAFFIC} (counts bytes for the tunnel's meters, read
- * bytes as {@code in}, written bytes as {@code out}), {@link #RELAY}.
+ * bytes as {@code in}, written bytes as {@code out}, and for a stored tunnel also into storage's hourly traffic),
+ * {@link #RELAY}.
  *
  * <p>Threading: the owner is read on accepting event loops and replaced on another thread, hence volatile.
  */
@@ -36,14 +38,19 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
     public static final long NOT_STORED = 0;
     private static final String TYPE = TunnelType.TCP.wireName();
 
-    /** The server's recorder and this tunnel's byte counters, looked up once per tunnel. */
-    record Meters(TunnelMetrics metrics, TunnelTraffic traffic) {
+    /**
+     * The server's recorder and this tunnel's byte counters, looked up once per tunnel; {@code history} is storage's
+     * traffic counter, null without a database, and {@code userId} the owner's id in storage.
+     */
+    record Meters(TunnelMetrics metrics, TunnelTraffic traffic, TrafficCounter history, long userId) {
     }
 
     private final String name;
     private final int port;
     private final PortAllocator ports;
     private final TunnelMetrics metrics;
+    private final TrafficCounter history;
+    private final long userId;
     private final ByteCountingHandler traffic;
     /** Accepted public connections still open, so that deleting the tunnel can end them too. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -58,7 +65,27 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
         this.ports = ports;
         this.owner = owner;
         this.metrics = meters.metrics();
-        this.traffic = new ByteCountingHandler(meters.traffic()::bytesIn, meters.traffic()::bytesOut);
+        this.history = meters.history();
+        this.userId = meters.userId();
+        TunnelTraffic live = meters.traffic();
+        // One counting hook feeds both the live meters and the stored history, so the two cannot disagree.
+        this.traffic = new ByteCountingHandler(
+                bytes -> {
+                    live.bytesIn(bytes);
+                    record(bytes, 0);
+                },
+                bytes -> {
+                    live.bytesOut(bytes);
+                    record(0, bytes);
+                });
+    }
+
+    /** A client.yaml tunnel has no row to count against; only pushed (stored) tunnels get a history. */
+    private void record(long in, long out) {
+        long id = storedId;
+        if (id != NOT_STORED && history != null) {
+            history.addBytes(id, userId, in, out);
+        }
     }
 
     public String name() {
@@ -120,6 +147,10 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
             if (f.isSuccess()) {
                 relay.attachStream(f.getNow());
                 metrics.publicConnectionAccepted();
+                long id = storedId;
+                if (id != NOT_STORED && history != null) {
+                    history.addConnection(id, userId);
+                }
                 metrics.streamOpened(TYPE);
                 ch.closeFuture().addListener(closed -> metrics.streamClosed(TYPE));
             } else {
