@@ -24,7 +24,7 @@ import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionHooks;
 import dev.portway.server.control.SessionRegistry;
 import dev.portway.server.storage.ServerStorage;
-import dev.portway.server.storage.StoredTunnelHooks;
+import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TcpTunnelBinder;
 import dev.portway.server.tls.ServerCertificate;
@@ -106,7 +106,7 @@ public final class TunnelServer implements AutoCloseable {
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
                 settings, registry, authenticator, new AuthFailureThrottle(), binder, config, metrics,
-                storage == null ? SessionHooks.NONE : new StoredTunnelHooks(storage.storage(), pusher));
+                storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher));
         if (prometheus != null) {
             admin = adminServer();
             adminAddress = admin.bind();

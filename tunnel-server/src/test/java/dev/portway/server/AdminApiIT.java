@@ -72,6 +72,7 @@ class AdminApiIT {
             int port = TunnelFixture.port(events.nextRegistration(TunnelFixture.WAIT).get(0));
             Wire.Exchange exchange = Wire.echo(port, 256 * 1024, 7);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+            assertThat(lastUsed(userId, tokenId, Duration.ofSeconds(5))).isNotEmpty();
 
             JsonNode sessions = call("GET", "/api/v1/sessions", adminKey, null).json();
             assertThat(sessions.isArray()).isTrue();
@@ -222,6 +223,21 @@ class AdminApiIT {
             Thread.sleep(50);
         }
         throw new AssertionError("tunnel " + name + " did not open within " + limit);
+    }
+
+    /** The token's {@code lastUsed} once set (the login records it without waiting), or "" after {@code limit}. */
+    private String lastUsed(long userId, long tokenId, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        do {
+            for (JsonNode token : call("GET", "/api/v1/users/" + userId + "/tokens", adminKey, null).json()) {
+                if (token.path("id").asLong() == tokenId && !token.path("lastUsed").isNull()
+                        && !token.path("lastUsed").asText().isEmpty()) {
+                    return token.path("lastUsed").asText();
+                }
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return "";
     }
 
     /** Whether the server ended the connection: end of stream, or a reset. */

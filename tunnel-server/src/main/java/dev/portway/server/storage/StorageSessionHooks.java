@@ -10,21 +10,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client sessions meet storage here: once a client of a stored user has registered its client.yaml tunnels, the
- * user's enabled stored tunnels are pushed to it, so a tunnel created while no client was connected still opens.
- * The client takes each only when its target is in {@code allowTargets}, as for any push.
+ * Client sessions meet storage here: a login with a database token is recorded on the token ({@code last_used}), and
+ * once a client of a stored user has registered its client.yaml tunnels, the user's enabled stored tunnels are pushed
+ * to it, so a tunnel created while no client was connected still opens. The client takes each only when its target
+ * is in {@code allowTargets}, as for any push.
  *
  * <p>Threading: never blocks; storage answers on its executor and the pushes hop to the session's event loop.
  */
-public final class StoredTunnelHooks implements SessionHooks {
-    private static final Logger log = LoggerFactory.getLogger(StoredTunnelHooks.class);
+public final class StorageSessionHooks implements SessionHooks {
+    private static final Logger log = LoggerFactory.getLogger(StorageSessionHooks.class);
 
     private final Storage storage;
     private final SessionTunnelPusher pusher;
 
-    public StoredTunnelHooks(Storage storage, SessionTunnelPusher pusher) {
+    public StorageSessionHooks(Storage storage, SessionTunnelPusher pusher) {
         this.storage = storage;
         this.pusher = pusher;
+    }
+
+    /** Best effort and not awaited: a login must not wait for, or fail with, this bookkeeping write. */
+    @Override
+    public void authenticated(ClientSession session) {
+        long tokenId = session.principal().tokenId();
+        if (tokenId == Principal.NOT_STORED) {
+            return;
+        }
+        storage.clientTokens().markUsed(tokenId).whenComplete((ignored, error) -> {
+            if (error != null) {
+                log.debug("[client={}] cannot record the use of token {}: {}", session.clientId(), tokenId,
+                        error.toString());
+            }
+        });
     }
 
     @Override
