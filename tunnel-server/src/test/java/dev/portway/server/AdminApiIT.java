@@ -214,6 +214,28 @@ class AdminApiIT {
         }
     }
 
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aStoredTunnelNamedLikeAClientYamlTunnelNeverTakesItOver() throws Exception {
+        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+        try (EchoServer echo = new EchoServer()) {
+            String echoTarget = "127.0.0.1:" + echo.port();
+            long id = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"own\", \"type\": \"tcp\", "
+                    + "\"remotePort\": " + TunnelFixture.freePort() + ", \"localTarget\": \"" + echoTarget + "\"}")
+                    .json().path("tunnel").path("id").asLong();
+            RecordingEvents events = new RecordingEvents();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
+                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "same-name", events);
+            int port = TunnelFixture.port(events.nextRegistration(TunnelFixture.WAIT).get(0));
+            Thread.sleep(1000); // the stored push is sent, and ignored by the client
+
+            assertThat(call("DELETE", "/api/v1/tunnels/" + id, adminKey, null).status()).isEqualTo(204);
+            Wire.Exchange exchange = Wire.echo(port, 64 * 1024, 13);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+        }
+    }
+
     private void awaitTunnel(String name, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {

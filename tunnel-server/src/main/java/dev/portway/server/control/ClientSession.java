@@ -101,11 +101,9 @@ public final class ClientSession implements SessionListener {
      * Any thread.
      */
     public CompletableFuture<TunnelResult.Status> push(TunnelSpec spec, long storedId) {
+        // Applied when the client registers the name in answer; a client.yaml tunnel of the same name is never
+        // registered again in this session (the client ignores such a push), so it is not mistaken for this one.
         storedIds.put(spec.name(), storedId);
-        TcpTunnelListener held = tunnels.get(spec.name());
-        if (held != null) {
-            held.storedId(storedId);
-        }
         CompletableFuture<TunnelResult.Status> registered = new CompletableFuture<>();
         CompletableFuture<TunnelResult.Status> previous = pushes.put(spec.name(), registered);
         if (previous != null) {
