@@ -21,8 +21,10 @@ import dev.portway.server.auth.StaticTokenAuthenticator;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
+import dev.portway.server.control.SessionHooks;
 import dev.portway.server.control.SessionRegistry;
 import dev.portway.server.storage.ServerStorage;
+import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TcpTunnelBinder;
 import dev.portway.server.tls.ServerCertificate;
@@ -58,6 +60,8 @@ public final class TunnelServer implements AutoCloseable {
     private final EventLoopGroup bossGroup = transport.newGroup(1, "portway-accept");
     private final EventLoopGroup workerGroup = transport.newGroup(0, "portway-io");
     private final SessionRegistry registry = new SessionRegistry();
+    /** Shared by the admin API (tunnels created or deleted) and the sessions (stored tunnels of a new client). */
+    private final SessionTunnelPusher pusher = new SessionTunnelPusher(registry);
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** Null when the admin listener is disabled: then nothing could read the meters, and none are kept. */
     private final PrometheusMetrics prometheus;
@@ -97,11 +101,12 @@ public final class TunnelServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true);
         TcpTunnelBinder binder = new TcpTunnelBinder(publicTemplate, config.bind(), new PortAllocator(config.allowPorts()),
-                metrics);
+                metrics, storage == null ? null : storage.storage().trafficCounter());
         SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
-                settings, registry, authenticator, new AuthFailureThrottle(), binder, config, metrics);
+                settings, registry, authenticator, new AuthFailureThrottle(), binder, config, metrics,
+                storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher));
         if (prometheus != null) {
             admin = adminServer();
             adminAddress = admin.bind();
@@ -126,7 +131,7 @@ public final class TunnelServer implements AutoCloseable {
         }
         AdminApi api = new AdminApi(storage.storage(),
                 new RegistryLiveServerView(registry, () -> control != null && control.isBound()),
-                new SessionTunnelPusher(registry));
+                pusher);
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
         return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES);
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,6 +72,7 @@ class AdminApiIT {
             int port = TunnelFixture.port(events.nextRegistration(TunnelFixture.WAIT).get(0));
             Wire.Exchange exchange = Wire.echo(port, 256 * 1024, 7);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+            assertThat(lastUsed(userId, tokenId, Duration.ofSeconds(5))).isNotEmpty();
 
             JsonNode sessions = call("GET", "/api/v1/sessions", adminKey, null).json();
             assertThat(sessions.isArray()).isTrue();
@@ -140,6 +142,145 @@ class AdminApiIT {
             assertThat(refused.json().path("push").path("status").asText()).isEqualTo("pending");
             assertThat(refused.json().path("push").path("reason").asText()).contains("allowTargets");
         }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void deletingAPushedTunnelClosesItsPortAndItsOpenConnections() throws Exception {
+        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+        try (EchoServer echo = new EchoServer()) {
+            RecordingEvents events = new RecordingEvents();
+            String echoTarget = "127.0.0.1:" + echo.port();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
+                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "deleted-from", events);
+            events.nextRegistration(TunnelFixture.WAIT);
+
+            int port = TunnelFixture.freePort();
+            Reply created = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"doomed\", \"type\": \"tcp\", "
+                    + "\"remotePort\": " + port + ", \"localTarget\": \"" + echoTarget + "\"}");
+            assertThat(created.json().path("push").path("status").asText()).isEqualTo("pushed");
+            long id = created.json().path("tunnel").path("id").asLong();
+
+            try (Socket open = new Socket("127.0.0.1", port)) {
+                open.setSoTimeout(10_000);
+                open.getOutputStream().write(new byte[] {1, 2, 3});
+                assertThat(open.getInputStream().readNBytes(3)).containsExactly(1, 2, 3);
+
+                assertThat(call("DELETE", "/api/v1/tunnels/" + id, adminKey, null).status()).isEqualTo(204);
+
+                assertThat(endOfStream(open)).isTrue();
+            }
+            assertThat(refusesWithin(port, Duration.ofSeconds(5))).isTrue();
+            // The client's own tunnel is untouched.
+            assertThat(server.sessions().all().get(0).tunnelPorts()).containsOnlyKeys("own");
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aTunnelCreatedWhileNoClientIsConnectedOpensWhenItsClientConnectsAndCountsItsTraffic() throws Exception {
+        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+        try (EchoServer echo = new EchoServer()) {
+            String echoTarget = "127.0.0.1:" + echo.port();
+            int port = TunnelFixture.freePort();
+            Reply created = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"stored\", \"type\": \"tcp\", "
+                    + "\"remotePort\": " + port + ", \"localTarget\": \"" + echoTarget + "\"}");
+            assertThat(created.json().path("push").path("status").asText()).isEqualTo("pending");
+            call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"off\", \"type\": \"tcp\", \"enabled\": false, "
+                    + "\"remotePort\": " + TunnelFixture.freePort() + ", \"localTarget\": \"" + echoTarget + "\"}");
+
+            RecordingEvents events = new RecordingEvents();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
+                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "late", events);
+
+            awaitTunnel("stored", Duration.ofSeconds(10));
+            Wire.Exchange exchange = Wire.echo(port, 128 * 1024, 11);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+            assertThat(server.sessions().all().get(0).tunnelPorts()).containsOnlyKeys("own", "stored");
+
+            // The stored tunnel's traffic reaches its hourly history; flushed now rather than on the 5 s schedule (twice:
+            // a scheduled flush in flight is joined, and it may have drained before the last bytes were counted).
+            for (int i = 0; i < 2; i++) {
+                assertThat(server.storage().orElseThrow().storage().trafficCounter().flush()
+                        .get(10, TimeUnit.SECONDS)).isTrue();
+            }
+            long id = created.json().path("tunnel").path("id").asLong();
+            JsonNode traffic = call("GET", "/api/v1/tunnels/" + id + "/traffic?hours=1", adminKey, null).json();
+            assertThat(traffic.path("bytesIn").asLong()).isGreaterThanOrEqualTo(128 * 1024);
+            assertThat(traffic.path("bytesOut").asLong()).isGreaterThanOrEqualTo(128 * 1024);
+            assertThat(traffic.path("connections").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aStoredTunnelNamedLikeAClientYamlTunnelNeverTakesItOver() throws Exception {
+        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+        try (EchoServer echo = new EchoServer()) {
+            String echoTarget = "127.0.0.1:" + echo.port();
+            long id = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"own\", \"type\": \"tcp\", "
+                    + "\"remotePort\": " + TunnelFixture.freePort() + ", \"localTarget\": \"" + echoTarget + "\"}")
+                    .json().path("tunnel").path("id").asLong();
+            RecordingEvents events = new RecordingEvents();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
+                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "same-name", events);
+            int port = TunnelFixture.port(events.nextRegistration(TunnelFixture.WAIT).get(0));
+            Thread.sleep(1000); // the stored push is sent, and ignored by the client
+
+            assertThat(call("DELETE", "/api/v1/tunnels/" + id, adminKey, null).status()).isEqualTo(204);
+            Wire.Exchange exchange = Wire.echo(port, 64 * 1024, 13);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+        }
+    }
+
+    private void awaitTunnel(String name, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (server.sessions().all().stream().anyMatch(s -> s.tunnelPorts().containsKey(name))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("tunnel " + name + " did not open within " + limit);
+    }
+
+    /** The token's {@code lastUsed} once set (the login records it without waiting), or "" after {@code limit}. */
+    private String lastUsed(long userId, long tokenId, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        do {
+            for (JsonNode token : call("GET", "/api/v1/users/" + userId + "/tokens", adminKey, null).json()) {
+                if (token.path("id").asLong() == tokenId && !token.path("lastUsed").isNull()
+                        && !token.path("lastUsed").asText().isEmpty()) {
+                    return token.path("lastUsed").asText();
+                }
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return "";
+    }
+
+    /** Whether the server ended the connection: end of stream, or a reset. */
+    private static boolean endOfStream(Socket socket) {
+        try {
+            return socket.getInputStream().read() < 0;
+        } catch (IOException reset) {
+            return !(reset instanceof java.net.SocketTimeoutException);
+        }
+    }
+
+    private static boolean refusesWithin(int port, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                Thread.sleep(100);
+            } catch (IOException refused) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

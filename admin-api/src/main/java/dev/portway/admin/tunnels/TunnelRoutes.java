@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -139,10 +141,27 @@ public final class TunnelRoutes {
                     or(request.localTarget(), current.localTarget()),
                     or(request.enabled(), current.enabled()),
                     current);
-            return storage.tunnels().update(id, draft);
-        }).thenCompose(updated -> auditor.record(call.operator(), "tunnel.update", target(id),
-                        auditDetail(updated, null))
-                .thenApply(ignored -> Json.response(200, TunnelView.of(updated))));
+            return storage.tunnels().update(id, draft)
+                    .thenCompose(updated -> reroute(current, updated).thenApply(push -> Map.entry(updated, push)));
+        }).thenCompose(changed -> auditor.record(call.operator(), "tunnel.update", target(id),
+                        auditDetail(changed.getKey(), changed.getValue().orElse(null)))
+                .thenApply(ignored -> Json.response(200, TunnelView.of(changed.getKey()))));
+    }
+
+    /**
+     * A client serves a tunnel by name, port and target, so a change to any of them (or disabling it) takes the old
+     * one back, and an enabled tunnel is pushed again as it is now. Other fields leave the running tunnel alone.
+     */
+    private CompletableFuture<Optional<PushResult>> reroute(Tunnel before, Tunnel after) {
+        boolean routingChanged = !before.name().equals(after.name()) || before.type() != after.type()
+                || !Objects.equals(before.remotePort(), after.remotePort())
+                || !Objects.equals(before.localTarget(), after.localTarget()) || before.enabled() != after.enabled();
+        if (!routingChanged) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return remove(before).thenCompose(ignored -> after.enabled()
+                ? push(after).thenApply(Optional::of)
+                : CompletableFuture.completedFuture(Optional.empty()));
     }
 
     private CompletableFuture<AdminResponse> delete(Call call) {
@@ -152,10 +171,27 @@ public final class TunnelRoutes {
                     if (!existed) {
                         throw ApiException.notFound("No tunnel " + id);
                     }
-                    return auditor.record(call.operator(), "tunnel.delete", target(id),
-                            Map.of("name", tunnel.name(), "ownerId", tunnel.ownerId()));
+                    return remove(tunnel).thenCompose(ignored -> auditor.record(call.operator(), "tunnel.delete",
+                            target(id), Map.of("name", tunnel.name(), "ownerId", tunnel.ownerId())));
                 }))
                 .thenApply(ignored -> AdminResponse.noContent());
+    }
+
+    /** Best effort like {@link #push}: the stored change stands even when the running tunnel cannot be closed. */
+    private CompletableFuture<Void> remove(Tunnel tunnel) {
+        CompletableFuture<Void> removed;
+        try {
+            removed = pusher.remove(tunnel.ownerId(), tunnel);
+        } catch (RuntimeException e) {
+            removed = CompletableFuture.failedFuture(e);
+        }
+        return removed.orTimeout(PUSH_TIMEOUT_SECONDS, TimeUnit.SECONDS).handle((ignored, failure) -> {
+            if (failure != null) {
+                log.warn("Closing tunnel {} of user {} on the server failed: {}", tunnel.id(), tunnel.ownerId(),
+                        failure.toString());
+            }
+            return null;
+        });
     }
 
     private static Map<String, Object> auditDetail(Tunnel tunnel, PushResult push) {

@@ -18,6 +18,7 @@ public final class FakeLiveServer implements LiveServerView, TunnelPusher {
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
     public final List<String> disconnected = new CopyOnWriteArrayList<>();
     public final List<Tunnel> pushed = new CopyOnWriteArrayList<>();
+    public final List<Tunnel> removed = new CopyOnWriteArrayList<>();
     public volatile boolean listenersBound = true;
     /** What the next pushes answer; {@code null} fails the push future. */
     public volatile PushResult pushAnswer = PushResult.pushed();
@@ -54,5 +55,11 @@ public final class FakeLiveServer implements LiveServerView, TunnelPusher {
         PushResult answer = pushAnswer;
         return answer == null ? CompletableFuture.failedFuture(new IllegalStateException("client went away"))
                 : CompletableFuture.completedFuture(answer);
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(long userId, Tunnel tunnel) {
+        removed.add(tunnel);
+        return CompletableFuture.completedFuture(null);
     }
 }

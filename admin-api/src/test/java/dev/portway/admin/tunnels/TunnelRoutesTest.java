@@ -106,8 +106,13 @@ class TunnelRoutesTest {
         assertThat(patched.json().path("enabled").asBoolean()).isFalse();
         assertThat(patched.json().path("name").asText()).isEqualTo("web");
         assertThat(patched.json().path("customDomains").get(0).asText()).isEqualTo("kim.example.com");
+        // A new port and disabling take the running tunnel back; a disabled tunnel is not pushed again.
+        assertThat(api.live.removed).anyMatch(t -> t.id() == id && t.remotePort() != newPort);
+        assertThat(api.live.pushed).noneMatch(t -> t.id() == id && t.remotePort() == newPort);
 
+        api.live.removed.clear();
         assertThat(api.call("DELETE", "/api/v1/tunnels/" + id, kim.key(), null).status()).isEqualTo(204);
+        assertThat(api.live.removed).singleElement().matches(t -> t.id() == id);
         assertProblem(api.get("/api/v1/tunnels/" + id, kim.key()), 404);
         assertProblem(api.call("PATCH", "/api/v1/tunnels/" + id, kim.key(), "{\"enabled\": true}"), 404);
         assertProblem(api.call("DELETE", "/api/v1/tunnels/" + id, kim.key(), null), 404);

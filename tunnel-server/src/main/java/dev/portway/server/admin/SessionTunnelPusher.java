@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Sends a tunnel created through the API to a connected client of its owner (TUNNEL_PUSH) and reports whether the
- * client registered it. The client decides whether it may reach the target (its {@code allowTargets}); the server
+ * client registered it; takes it back (TUNNEL_PUSH remove, and the public port closed here) when it is deleted. The client decides whether it may reach the target (its {@code allowTargets}); the server
  * checks the port as for any registration. A client that declines does not answer, so the wait is bounded below the
  * admin API's own 5 s limit.
  *
@@ -32,23 +32,36 @@ public final class SessionTunnelPusher implements TunnelPusher {
 
     @Override
     public CompletableFuture<PushResult> push(long userId, Tunnel tunnel) {
+        ClientSession client = registry.all().stream()
+                .filter(session -> session.principal().userId() == userId)
+                .findFirst().orElse(null);
+        if (client == null) {
+            return pending("no client of this user is connected; it receives the tunnel when it connects");
+        }
+        return pushTo(client, tunnel);
+    }
+
+    /** Pushes {@code tunnel} to this one client, e.g. one that has just connected. */
+    public CompletableFuture<PushResult> pushTo(ClientSession client, Tunnel tunnel) {
         if (tunnel.localTarget() == null) {
             return pending("the tunnel has no localTarget, so no client can serve it");
         }
         if (tunnel.remotePort() == null) {
             return pending("the tunnel has no remotePort");
         }
-        ClientSession client = registry.all().stream()
-                .filter(session -> session.principal().userId() == userId)
-                .findFirst().orElse(null);
-        if (client == null) {
-            return pending("no client of this user is connected; it must list the tunnel in client.yaml or be "
-                    + "connected when the tunnel is created");
-        }
         TunnelSpec spec = new TunnelSpec(tunnel.name(), tunnel.type(), tunnel.remotePort(), tunnel.localTarget());
-        return client.push(spec)
+        return client.push(spec, tunnel.id())
                 .orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((status, error) -> result(client, status, error));
+    }
+
+    /** Every client of the owner is asked: a tunnel may have been pushed to one that reconnected under another id. */
+    @Override
+    public CompletableFuture<Void> remove(long userId, Tunnel tunnel) {
+        registry.all().stream()
+                .filter(session -> session.principal().userId() == userId)
+                .forEach(session -> session.removePushed(tunnel.id()));
+        return CompletableFuture.completedFuture(null);
     }
 
     private static PushResult result(ClientSession client, TunnelResult.Status status, Throwable error) {

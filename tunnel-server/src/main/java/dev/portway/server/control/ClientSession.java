@@ -37,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -60,12 +61,16 @@ public final class ClientSession implements SessionListener {
     private final Map<String, TcpTunnelListener> tunnels = new ConcurrentHashMap<>();
     /** Pushed tunnels waiting for the client's registration, by name; completed with the registration's status. */
     private final Map<String, CompletableFuture<TunnelResult.Status>> pushes = new ConcurrentHashMap<>();
+    /** Storage ids of the tunnels pushed to this client, by name, given to their listeners when they register. */
+    private final Map<String, Long> storedIds = new ConcurrentHashMap<>();
     private TunnelSession session;
     private State state = State.AWAITING_AUTH;
     private ScheduledFuture<?> handshakeTimer;
     private String clientId;
     private Principal principal;
     private volatile boolean replaced;
+    /** Set by the first answered TUNNEL_REGISTER, which may complete on a binder thread. */
+    private final AtomicBoolean registeredOnce = new AtomicBoolean();
     /** An invalid token was counted and its refusal is held back by the throttle; not a handshake timeout too. */
     private boolean refusalPending;
 
@@ -95,7 +100,10 @@ public final class ClientSession implements SessionListener {
      * client's registration of it; never, when the client declines (its allowTargets decide), so callers time out.
      * Any thread.
      */
-    public CompletableFuture<TunnelResult.Status> push(TunnelSpec spec) {
+    public CompletableFuture<TunnelResult.Status> push(TunnelSpec spec, long storedId) {
+        // Applied when the client registers the name in answer; a client.yaml tunnel of the same name is never
+        // registered again in this session (the client ignores such a push), so it is not mistaken for this one.
+        storedIds.put(spec.name(), storedId);
         CompletableFuture<TunnelResult.Status> registered = new CompletableFuture<>();
         CompletableFuture<TunnelResult.Status> previous = pushes.put(spec.name(), registered);
         if (previous != null) {
@@ -104,6 +112,30 @@ public final class ClientSession implements SessionListener {
         registered.whenComplete((status, error) -> pushes.remove(spec.name(), registered));
         session.send(new TunnelPush(TunnelPush.Action.ADD, spec));
         return registered;
+    }
+
+    /**
+     * Takes back the pushed tunnel stored as {@code storedId}: closes its public port and open connections here and
+     * tells the client to drop it. Returns whether this client held it. Any thread.
+     */
+    public boolean removePushed(long storedId) {
+        storedIds.values().removeIf(id -> id == storedId);
+        for (Map.Entry<String, TcpTunnelListener> entry : tunnels.entrySet()) {
+            TcpTunnelListener listener = entry.getValue();
+            if (listener.storedId() == storedId && tunnels.remove(entry.getKey(), listener)) {
+                // The server closes first: a client that never answers must not keep the port open.
+                closed(entry.getKey(), listener, true);
+                session.send(new TunnelPush(TunnelPush.Action.REMOVE,
+                        new TunnelSpec(entry.getKey(), TunnelType.TCP, listener.port(), null)));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether this client holds the pushed tunnel stored as {@code storedId} right now. */
+    public boolean holdsPushed(long storedId) {
+        return tunnels.values().stream().anyMatch(listener -> listener.storedId() == storedId);
     }
 
     /** Sends GOAWAY with {@code reason} and closes the connection; its tunnels close with it. Any thread. */
@@ -257,6 +289,7 @@ public final class ClientSession implements SessionListener {
                     principal.user(), sessionId);
         }
         session.send(AuthResult.accepted(clientId, sessionId));
+        context.hooks().authenticated(this);
     }
 
     /** @param failure counted as an auth failure unless null (counted already, when the refusal is delayed) */
@@ -309,6 +342,9 @@ public final class ClientSession implements SessionListener {
                     pushed.complete(status);
                 }
             }
+            if (state == State.ACTIVE && registeredOnce.compareAndSet(false, true)) {
+                context.hooks().registered(this);
+            }
         });
     }
 
@@ -325,11 +361,13 @@ public final class ClientSession implements SessionListener {
         if (existing != null) {
             if (spec.remotePort() == 0 || spec.remotePort() == existing.port()) {
                 existing.owner(session);
+                existing.storedId(storedIds.getOrDefault(spec.name(), existing.storedId()));
                 return CompletableFuture.completedFuture(accepted(existing));
             }
             closeTunnel(spec.name());
         }
-        return context.tcpBinder().open(spec.name(), spec.remotePort(), session, principal.user()).handle((listener, error) -> {
+        return context.tcpBinder().open(spec.name(), spec.remotePort(), session, principal.user(),
+                principal.userId()).handle((listener, error) -> {
             if (error != null) {
                 String reason = error instanceof TunnelRefusedException ? error.getMessage() : "internal error";
                 log.warn("[client={} tunnel={}] refused: {}", clientId, spec.name(), reason);
@@ -339,6 +377,7 @@ public final class ClientSession implements SessionListener {
                 listener.close();
                 return TunnelResult.Status.refused(spec.name(), "client disconnected");
             }
+            listener.storedId(storedIds.getOrDefault(spec.name(), TcpTunnelListener.NOT_STORED));
             tunnels.put(spec.name(), listener);
             context.metrics().tunnelOpened(listener.name(), principal.user(), TunnelType.TCP.wireName());
             log.info("[client={} tunnel={}] tcp port {} open", clientId, spec.name(), listener.port());
@@ -361,9 +400,18 @@ public final class ClientSession implements SessionListener {
     private void closeTunnel(String name) {
         TcpTunnelListener listener = tunnels.remove(name);
         if (listener != null) {
-            listener.close();
-            context.metrics().tunnelClosed(name, principal.user(), TunnelType.TCP.wireName());
-            log.info("[client={} tunnel={}] tcp port {} closed", clientId, name, listener.port());
+            closed(name, listener, false);
         }
+    }
+
+    private void closed(String name, TcpTunnelListener listener, boolean withConnections) {
+        if (withConnections) {
+            listener.closeWithConnections();
+        } else {
+            listener.close();
+        }
+        context.metrics().tunnelClosed(name, principal.user(), TunnelType.TCP.wireName());
+        log.info("[client={} tunnel={}] tcp port {} closed{}", clientId, name, listener.port(),
+                withConnections ? " with its connections (removed by the server)" : "");
     }
 }

@@ -15,5 +15,6 @@ record ControlContext(
         TcpTunnelBinder tcpBinder,
         String publicHost,
         Duration handshakeTimeout,
-        TunnelMetrics metrics) {
+        TunnelMetrics metrics,
+        SessionHooks hooks) {
 }

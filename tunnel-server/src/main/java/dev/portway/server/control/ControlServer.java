@@ -30,11 +30,11 @@ public final class ControlServer {
     public ControlServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Transport transport, SslContext sslContext,
                          SessionSettings settings, SessionRegistry registry, Authenticator authenticator,
                          AuthFailureThrottle throttle, TcpTunnelBinder tcpBinder, ServerConfig config,
-                         TunnelMetrics metrics) {
+                         TunnelMetrics metrics, SessionHooks hooks) {
         this.config = config;
         this.registry = registry;
         ControlContext context = new ControlContext(authenticator, throttle, registry, tcpBinder, config.publicHost(),
-                config.handshakeTimeout(), metrics);
+                config.handshakeTimeout(), metrics, hooks);
         this.bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())

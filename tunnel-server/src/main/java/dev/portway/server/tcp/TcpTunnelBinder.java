@@ -2,6 +2,7 @@ package dev.portway.server.tcp;
 
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
 
@@ -19,19 +20,31 @@ public final class TcpTunnelBinder {
     private final String bindHost;
     private final PortAllocator ports;
     private final TunnelMetrics metrics;
+    private final TrafficCounter history;
 
-    /** @param template a bootstrap with groups, channel type and child options set; it is cloned per port */
-    public TcpTunnelBinder(ServerBootstrap template, String bindHost, PortAllocator ports, TunnelMetrics metrics) {
+    /**
+     * @param template a bootstrap with groups, channel type and child options set; it is cloned per port
+     * @param history  storage's traffic counter for stored tunnels; null without a database
+     */
+    public TcpTunnelBinder(ServerBootstrap template, String bindHost, PortAllocator ports, TunnelMetrics metrics,
+                           TrafficCounter history) {
         this.template = template;
         this.bindHost = bindHost;
         this.ports = ports;
         this.metrics = metrics;
+        this.history = history;
     }
 
-    /** Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}. */
-    public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner, String user) {
+    /**
+     * Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}.
+     *
+     * @param userId the owner's id in storage, for the traffic history of stored tunnels
+     */
+    public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner, String user,
+                                                   long userId) {
         CompletableFuture<TcpTunnelListener> result = new CompletableFuture<>();
-        TcpTunnelListener.Meters meters = new TcpTunnelListener.Meters(metrics, metrics.traffic(name, user));
+        TcpTunnelListener.Meters meters = new TcpTunnelListener.Meters(metrics, metrics.traffic(name, user), history,
+                userId);
         if (requestedPort == 0) {
             tryPick(name, owner, meters, result, PICK_ATTEMPTS);
         } else {

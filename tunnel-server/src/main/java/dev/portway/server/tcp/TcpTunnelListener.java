@@ -9,10 +9,14 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.relay.ByteCountingHandler;
 import dev.portway.protocol.relay.StreamRelay;
+import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * listeners pass to the new session and the public port never closes.
  *
  * <p>Pipeline of an accepted connection, in order: {@link #TRAFFIC} (counts bytes for the tunnel's meters, read
- * bytes as {@code in}, written bytes as {@code out}), {@link #RELAY}.
+ * bytes as {@code in}, written bytes as {@code out}, and for a stored tunnel also into storage's hourly traffic),
+ * {@link #RELAY}.
  *
  * <p>Threading: the owner is read on accepting event loops and replaced on another thread, hence volatile.
  */
@@ -30,19 +35,29 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(TcpTunnelListener.class);
     public static final String TRAFFIC = "traffic";
     public static final String RELAY = "relay";
+    public static final long NOT_STORED = 0;
     private static final String TYPE = TunnelType.TCP.wireName();
 
-    /** The server's recorder and this tunnel's byte counters, looked up once per tunnel. */
-    record Meters(TunnelMetrics metrics, TunnelTraffic traffic) {
+    /**
+     * The server's recorder and this tunnel's byte counters, looked up once per tunnel; {@code history} is storage's
+     * traffic counter, null without a database, and {@code userId} the owner's id in storage.
+     */
+    record Meters(TunnelMetrics metrics, TunnelTraffic traffic, TrafficCounter history, long userId) {
     }
 
     private final String name;
     private final int port;
     private final PortAllocator ports;
     private final TunnelMetrics metrics;
+    private final TrafficCounter history;
+    private final long userId;
     private final ByteCountingHandler traffic;
+    /** Accepted public connections still open, so that deleting the tunnel can end them too. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile TunnelSession owner;
     private volatile Channel serverChannel;
+    /** The tunnel's id in storage when it was pushed from there; {@link #NOT_STORED} for a client.yaml tunnel. */
+    private volatile long storedId = NOT_STORED;
 
     TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner, Meters meters) {
         this.name = name;
@@ -50,7 +65,27 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
         this.ports = ports;
         this.owner = owner;
         this.metrics = meters.metrics();
-        this.traffic = new ByteCountingHandler(meters.traffic()::bytesIn, meters.traffic()::bytesOut);
+        this.history = meters.history();
+        this.userId = meters.userId();
+        TunnelTraffic live = meters.traffic();
+        // One counting hook feeds both the live meters and the stored history, so the two cannot disagree.
+        this.traffic = new ByteCountingHandler(
+                bytes -> {
+                    live.bytesIn(bytes);
+                    record(bytes, 0);
+                },
+                bytes -> {
+                    live.bytesOut(bytes);
+                    record(0, bytes);
+                });
+    }
+
+    /** A client.yaml tunnel has no row to count against; only pushed (stored) tunnels get a history. */
+    private void record(long in, long out) {
+        long id = storedId;
+        if (id != NOT_STORED && history != null) {
+            history.addBytes(id, userId, in, out);
+        }
     }
 
     public String name() {
@@ -63,6 +98,14 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
 
     public void owner(TunnelSession owner) {
         this.owner = owner;
+    }
+
+    public long storedId() {
+        return storedId;
+    }
+
+    public void storedId(long storedId) {
+        this.storedId = storedId;
     }
 
     void bound(Channel serverChannel) {
@@ -79,6 +122,15 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
         return channel.close().addListener(f -> ports.release(port));
     }
 
+    /**
+     * Stops accepting and closes the open public connections as well, which resets their streams: for a tunnel that
+     * was deleted, where nothing should keep flowing.
+     */
+    public void closeWithConnections() {
+        close();
+        connections.close();
+    }
+
     @Override
     protected void initChannel(SocketChannel ch) {
         TunnelSession session = owner;
@@ -87,6 +139,7 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
             ch.close();
             return;
         }
+        connections.add(ch);
         String peer = ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
         StreamRelay relay = new StreamRelay(ch.eventLoop(), session.label() + " tunnel=" + name + " peer=" + peer);
         ch.pipeline().addLast(TRAFFIC, traffic).addLast(RELAY, relay);
@@ -94,6 +147,10 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
             if (f.isSuccess()) {
                 relay.attachStream(f.getNow());
                 metrics.publicConnectionAccepted();
+                long id = storedId;
+                if (id != NOT_STORED && history != null) {
+                    history.addConnection(id, userId);
+                }
                 metrics.streamOpened(TYPE);
                 ch.closeFuture().addListener(closed -> metrics.streamClosed(TYPE));
             } else {
