@@ -64,7 +64,8 @@ public final class ClientSession implements SessionListener {
     /** Storage ids of the tunnels pushed to this client, by name, given to their listeners when they register. */
     private final Map<String, Long> storedIds = new ConcurrentHashMap<>();
     private TunnelSession session;
-    private State state = State.AWAITING_AUTH;
+    /** Written on the session loop, also read from binding threads when their results arrive. */
+    private volatile State state = State.AWAITING_AUTH;
     private ScheduledFuture<?> handshakeTimer;
     private String clientId;
     private Principal principal;
