@@ -24,6 +24,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Locale;
+import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -113,6 +117,31 @@ class AdminApiIT {
                 "{\"name\": \"web\", \"type\": \"tcp\", \"remotePort\": 20080, \"localTarget\": \"127.0.0.1:8080\"}");
         assertThat(tunnel.status()).isEqualTo(201);
         assertThat(tunnel.json().path("push").path("status").asText()).isEqualTo("pending");
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void everyDocumentedRouteIsServedOverTheAdminListener() throws Exception {
+        JsonNode paths = call("GET", "/api/v1/openapi.json", null, null).json().path("paths");
+        List<String> checked = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = it.next();
+            // Ids no resource has: the request must reach its handler, which answers for the id, not the router.
+            String concrete = path.getKey().replaceAll("\\{[^}]+}", "999999");
+            for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext(); ) {
+                String method = methods.next().toUpperCase(Locale.ROOT);
+                String body = method.equals("POST") || method.equals("PATCH") ? "{}" : null;
+                Reply reply = call(method, concrete, adminKey, body);
+                String what = method + " " + concrete + " -> " + reply.status() + " " + reply.body();
+                assertThat(reply.status()).as(what).isNotEqualTo(405).isLessThan(500);
+                if (reply.status() == 404) {
+                    assertThat(reply.json().path("type").asText()).as(what).isNotEqualTo("urn:portway:problem:no-route");
+                }
+                assertThat(reply.contentType()).as(what).containsAnyOf("application/json", "application/problem+json");
+                checked.add(method + " " + path.getKey());
+            }
+        }
+        assertThat(checked).hasSizeGreaterThanOrEqualTo(20);
     }
 
     @Test
