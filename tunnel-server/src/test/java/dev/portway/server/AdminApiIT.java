@@ -147,26 +147,21 @@ class AdminApiIT {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aTunnelCreatedThroughTheApiIsPushedToTheConnectedClientWhenItsTargetIsAllowed() throws Exception {
-        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
-        try (EchoServer echo = new EchoServer()) {
+                try (EchoServer echo = new EchoServer()) {
             RecordingEvents events = new RecordingEvents();
             String echoTarget = "127.0.0.1:" + echo.port();
-            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
-                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
-                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "pushed-to", events);
+            startClientAllowing(echo, "pushed-to", events);
             events.nextRegistration(TunnelFixture.WAIT);
 
             int port = TunnelFixture.freePort();
-            Reply pushed = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"pushed\", \"type\": \"tcp\", "
-                    + "\"remotePort\": " + port + ", \"localTarget\": \"" + echoTarget + "\"}");
+            Reply pushed = createTunnel("pushed", port, echoTarget);
             assertThat(pushed.status()).isEqualTo(201);
             assertThat(pushed.json().path("push").path("status").asText()).isEqualTo("pushed");
             Wire.Exchange exchange = Wire.echo(port, 128 * 1024, 5);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
 
             // A target the client did not allow is never dialled: the client ignores the push, the API says pending.
-            Reply refused = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"sneaky\", \"type\": \"tcp\", "
-                    + "\"remotePort\": " + TunnelFixture.freePort() + ", \"localTarget\": \"127.0.0.1:22\"}");
+            Reply refused = createTunnel("sneaky", TunnelFixture.freePort(), "127.0.0.1:22");
             assertThat(refused.status()).isEqualTo(201);
             assertThat(refused.json().path("push").path("status").asText()).isEqualTo("pending");
             assertThat(refused.json().path("push").path("reason").asText()).contains("allowTargets");
@@ -176,18 +171,14 @@ class AdminApiIT {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void deletingAPushedTunnelClosesItsPortAndItsOpenConnections() throws Exception {
-        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
-        try (EchoServer echo = new EchoServer()) {
+                try (EchoServer echo = new EchoServer()) {
             RecordingEvents events = new RecordingEvents();
             String echoTarget = "127.0.0.1:" + echo.port();
-            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
-                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
-                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "deleted-from", events);
+            startClientAllowing(echo, "deleted-from", events);
             events.nextRegistration(TunnelFixture.WAIT);
 
             int port = TunnelFixture.freePort();
-            Reply created = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"doomed\", \"type\": \"tcp\", "
-                    + "\"remotePort\": " + port + ", \"localTarget\": \"" + echoTarget + "\"}");
+            Reply created = createTunnel("doomed", port, echoTarget);
             assertThat(created.json().path("push").path("status").asText()).isEqualTo("pushed");
             long id = created.json().path("tunnel").path("id").asLong();
 
@@ -209,20 +200,16 @@ class AdminApiIT {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aTunnelCreatedWhileNoClientIsConnectedOpensWhenItsClientConnectsAndCountsItsTraffic() throws Exception {
-        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
-        try (EchoServer echo = new EchoServer()) {
+                try (EchoServer echo = new EchoServer()) {
             String echoTarget = "127.0.0.1:" + echo.port();
             int port = TunnelFixture.freePort();
-            Reply created = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"stored\", \"type\": \"tcp\", "
-                    + "\"remotePort\": " + port + ", \"localTarget\": \"" + echoTarget + "\"}");
+            Reply created = createTunnel("stored", port, echoTarget);
             assertThat(created.json().path("push").path("status").asText()).isEqualTo("pending");
             call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"off\", \"type\": \"tcp\", \"enabled\": false, "
                     + "\"remotePort\": " + TunnelFixture.freePort() + ", \"localTarget\": \"" + echoTarget + "\"}");
 
             RecordingEvents events = new RecordingEvents();
-            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
-                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
-                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "late", events);
+            startClientAllowing(echo, "late", events);
 
             awaitTunnel("stored", Duration.ofSeconds(10));
             Wire.Exchange exchange = Wire.echo(port, 128 * 1024, 11);
@@ -246,16 +233,12 @@ class AdminApiIT {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aStoredTunnelNamedLikeAClientYamlTunnelNeverTakesItOver() throws Exception {
-        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
-        try (EchoServer echo = new EchoServer()) {
+                try (EchoServer echo = new EchoServer()) {
             String echoTarget = "127.0.0.1:" + echo.port();
-            long id = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"own\", \"type\": \"tcp\", "
-                    + "\"remotePort\": " + TunnelFixture.freePort() + ", \"localTarget\": \"" + echoTarget + "\"}")
+            long id = createTunnel("own", TunnelFixture.freePort(), echoTarget)
                     .json().path("tunnel").path("id").asLong();
             RecordingEvents events = new RecordingEvents();
-            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
-                    List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
-                    .withAllowTargets(List.of(HostPort.parse(echoTarget))), "same-name", events);
+            startClientAllowing(echo, "same-name", events);
             int port = TunnelFixture.port(events.nextRegistration(TunnelFixture.WAIT).get(0));
             Thread.sleep(1000); // the stored push is sent, and ignored by the client
 
@@ -263,6 +246,19 @@ class AdminApiIT {
             Wire.Exchange exchange = Wire.echo(port, 64 * 1024, 13);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
         }
+    }
+
+    /** A client with the bootstrap token, its own tunnel "own" to {@code echo}, and {@code echo} in its allowTargets. */
+    private void startClientAllowing(EchoServer echo, String clientId, RecordingEvents events) throws Exception {
+        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+        fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
+                List.of(TunnelFixture.tcp("own", echo.port(), 0)), Duration.ofMillis(500))
+                .withAllowTargets(List.of(HostPort.parse("127.0.0.1:" + echo.port()))), clientId, events);
+    }
+
+    private Reply createTunnel(String name, int remotePort, String localTarget) throws Exception {
+        return call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"" + name + "\", \"type\": \"tcp\", "
+                + "\"remotePort\": " + remotePort + ", \"localTarget\": \"" + localTarget + "\"}");
     }
 
     private void awaitTunnel(String name, Duration limit) throws InterruptedException {
@@ -315,11 +311,9 @@ class AdminApiIT {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aTunnelKeepsServingWhenTheDatabaseStops() throws Exception {
-        String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
         try (EchoServer echo = new EchoServer()) {
             RecordingEvents events = new RecordingEvents();
-            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token,
-                    List.of(TunnelFixture.tcp("echo", echo.port(), 0)), Duration.ofMillis(500)), "c1", events);
+            startClientAllowing(echo, "c1", events);
             int port = TunnelFixture.port(events.nextRegistration(TunnelFixture.WAIT).get(0));
 
             server.storage().orElseThrow().database().embeddedServer().orElseThrow().close();
