@@ -1,7 +1,6 @@
 package dev.portway.protocol.mux;
 
 import dev.portway.protocol.ErrorCode;
-import dev.portway.protocol.control.ControlMessage;
 import dev.portway.protocol.control.GoAway;
 import dev.portway.protocol.control.JsonCodec;
 import dev.portway.protocol.frame.Frame;
@@ -46,21 +45,7 @@ class CarrierEndOfInputIT {
     /** Sends the frames, half-closes, and returns what the server wrote until it closed the connection. */
     private static List<Received> exchange(byte[]... frames) throws Exception {
         CompletableFuture<Throwable> closed = new CompletableFuture<>();
-        SessionListener listener = new SessionListener() {
-            @Override
-            public void onControl(TunnelSession session, ControlMessage message) {
-            }
-
-            @Override
-            public StreamHandler onStreamOpened(TunnelSession session, TunnelStream stream) {
-                return null;
-            }
-
-            @Override
-            public void onClosed(TunnelSession session, Throwable cause) {
-                closed.complete(cause);
-            }
-        };
+        SessionListener listener = new ClosingListener(closed);
         try (MuxLoopback loopback = MuxLoopback.listen(SessionSettings.defaults("it"), listener);
              Socket peer = new Socket(loopback.address().getAddress(), loopback.address().getPort())) {
             peer.setSoTimeout(10_000);

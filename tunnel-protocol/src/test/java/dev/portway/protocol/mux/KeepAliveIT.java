@@ -1,7 +1,6 @@
 package dev.portway.protocol.mux;
 
 import dev.portway.protocol.ErrorCode;
-import dev.portway.protocol.control.ControlMessage;
 import dev.portway.protocol.control.GoAway;
 import dev.portway.protocol.control.JsonCodec;
 import dev.portway.protocol.frame.Frame;
@@ -81,22 +80,6 @@ class KeepAliveIT {
             assertThat(clientClosed).isNotDone();
             assertThat(client.rttNanos()).isPositive().isLessThan(TimeUnit.SECONDS.toNanos(1));
             assertThat(server.rttNanos()).isPositive().isLessThan(TimeUnit.SECONDS.toNanos(1));
-        }
-    }
-
-    private record ClosingListener(CompletableFuture<Throwable> closed) implements SessionListener {
-        @Override
-        public void onControl(TunnelSession session, ControlMessage message) {
-        }
-
-        @Override
-        public StreamHandler onStreamOpened(TunnelSession session, TunnelStream stream) {
-            return null;
-        }
-
-        @Override
-        public void onClosed(TunnelSession session, Throwable cause) {
-            closed.complete(cause);
         }
     }
 }
