@@ -225,14 +225,14 @@ public final class TunnelClient implements AutoCloseable {
                     spec.name(), spec.local());
             return;
         }
-        TunnelConfig tunnel = new TunnelConfig(spec.name(), spec.type(), target, spec.remotePort());
+        TunnelConfig tunnel = new TunnelConfig(spec.name(), spec.type(), target, spec.remotePort(), spec.http(),
+                spec.group());
         synchronized (tunnels) {
             tunnels.put(tunnel.name(), tunnel);
             traffic.computeIfAbsent(tunnel.name(), name -> metrics.traffic(name, ""));
         }
         log.info("[tunnel={}] pushed by the server: {} -> {}", tunnel.name(), tunnel.type().wireName(), target);
-        session.send(new TunnelRegister(List.of(new TunnelSpec(tunnel.name(), tunnel.type(), tunnel.remotePort(),
-                null))));
+        session.send(new TunnelRegister(List.of(tunnel.spec())));
     }
 
     private List<TunnelSpec> specs() {
@@ -243,7 +243,7 @@ public final class TunnelClient implements AutoCloseable {
 
     private List<TunnelSpec> specsLocked() {
         return tunnels.values().stream()
-                .map(t -> new TunnelSpec(t.name(), t.type(), t.remotePort(), null))
+                .map(TunnelConfig::spec)
                 .toList();
     }
 

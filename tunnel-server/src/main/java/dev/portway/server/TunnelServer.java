@@ -4,6 +4,7 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.micrometer.PrometheusMetrics;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.ProductVersion;
+import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
 import dev.portway.admin.AdminApi;
@@ -41,6 +42,7 @@ import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -105,7 +107,7 @@ public final class TunnelServer implements AutoCloseable {
         SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
-                settings, registry, authenticator, new AuthFailureThrottle(), binder, config, metrics,
+                settings, registry, authenticator, new AuthFailureThrottle(), Map.of(TunnelType.TCP, binder), config, metrics,
                 storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher));
         if (prometheus != null) {
             admin = adminServer();

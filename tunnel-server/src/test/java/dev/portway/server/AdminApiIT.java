@@ -193,7 +193,7 @@ class AdminApiIT {
             }
             assertThat(refusesWithin(port, Duration.ofSeconds(5))).isTrue();
             // The client's own tunnel is untouched.
-            assertThat(server.sessions().all().get(0).tunnelPorts()).containsOnlyKeys("own");
+            assertThat(server.sessions().all().get(0).tunnelAddresses()).containsOnlyKeys("own");
         }
     }
 
@@ -214,7 +214,7 @@ class AdminApiIT {
             awaitTunnel("stored", Duration.ofSeconds(10));
             Wire.Exchange exchange = Wire.echo(port, 128 * 1024, 11);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
-            assertThat(server.sessions().all().get(0).tunnelPorts()).containsOnlyKeys("own", "stored");
+            assertThat(server.sessions().all().get(0).tunnelAddresses()).containsOnlyKeys("own", "stored");
 
             // The stored tunnel's traffic reaches its hourly history; flushed now rather than on the 5 s schedule (twice:
             // a scheduled flush in flight is joined, and it may have drained before the last bytes were counted).
@@ -264,7 +264,7 @@ class AdminApiIT {
     private void awaitTunnel(String name, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            if (server.sessions().all().stream().anyMatch(s -> s.tunnelPorts().containsKey(name))) {
+            if (server.sessions().all().stream().anyMatch(s -> s.tunnelAddresses().containsKey(name))) {
                 return;
             }
             Thread.sleep(50);

@@ -1,6 +1,9 @@
 package dev.portway.client.config;
 
 import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.control.GroupOptions;
+import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 
 import java.util.Objects;
@@ -11,8 +14,11 @@ import java.util.regex.Pattern;
  * {@code local}, which is the only address this tunnel ever dials.
  *
  * @param remotePort 0 lets the server pick a port from its allowed ranges
+ * @param http       host names, paths and rewriting of an http tunnel; null for other types
+ * @param group      the load-balancing group the tunnel joins; null when it serves alone
  */
-public record TunnelConfig(String name, TunnelType type, HostPort local, int remotePort) {
+public record TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
+                           GroupOptions group) {
 
     /** Names appear in logs, metrics tags and the wire protocol, so they are kept short and plain. */
     public static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
@@ -28,6 +34,15 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
         if (remotePort < 0 || remotePort > 65535) {
             throw new IllegalArgumentException("remotePort out of range: " + remotePort);
         }
+    }
+
+    public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort) {
+        this(name, type, local, remotePort, null, null);
+    }
+
+    /** The tunnel as the server is asked for it; the local target stays on this host. */
+    public TunnelSpec spec() {
+        return new TunnelSpec(name, type, remotePort, null, http, group);
     }
 
     public static TunnelConfig tcp(String name, HostPort local, int remotePort) {

@@ -4,13 +4,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * One tunnel as the client asks for it. {@code remotePort} 0 lets the server pick a free allowed port.
- * {@code local} is set only on tunnels the server pushes; the client checks it against its own allow-list.
+ * One tunnel as the client asks for it. {@code remotePort} 0 lets the server pick a free allowed port (tcp, udp);
+ * http tunnels leave it 0 and are reached through {@code http}'s host names instead. {@code local} is set only on
+ * tunnels the server pushes; the client checks it against its own allow-list.
+ *
+ * @param http  routing and rewriting for an http tunnel; null for other types
+ * @param group the load-balancing group this tunnel joins; null when it serves alone
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TunnelSpec(
         @JsonProperty(required = true) String name,
         @JsonProperty(required = true) TunnelType type,
         int remotePort,
-        String local) {
+        String local,
+        HttpOptions http,
+        GroupOptions group) {
+
+    public TunnelSpec(String name, TunnelType type, int remotePort, String local) {
+        this(name, type, remotePort, local, null, null);
+    }
 }

@@ -34,7 +34,7 @@ public final class RegistryLiveServerView implements LiveServerView {
             Principal principal = session.principal();
             sessions.add(new LiveSession(session.sessionId(), session.clientId(), principal.userId(),
                     principal.tokenId(), address(session.session().remoteAddress()), session.connectedAt(),
-                    new ArrayList<>(session.tunnelPorts().keySet())));
+                    new ArrayList<>(session.tunnelAddresses().keySet())));
         }
         return sessions;
     }

@@ -24,6 +24,10 @@ import java.util.Objects;
  * @param publicHost host name shown to clients for their tunnels; null means the client shows the host it dialed
  * @param admin the operator's HTTP listener (metrics, health); null means {@link AdminConfig#DEFAULTS}
  * @param database users, tokens and the admin API; null means {@link DatabaseSettings#EMBEDDED}
+ * @param http the public web listeners; null means {@link HttpConfig#DEFAULTS}
+ * @param udp UDP tunnels; null means {@link UdpConfig#DEFAULTS}
+ * @param proxyProtocol PROXY protocol on the public listeners; null means {@link ProxyProtocolConfig#NONE}
+ * @param alerts the server's own alerting; null means {@link AlertsConfig#NONE}
  */
 public record ServerConfig(
         String bind,
@@ -38,7 +42,11 @@ public record ServerConfig(
         Duration shutdownGrace,
         String publicHost,
         AdminConfig admin,
-        DatabaseSettings database) {
+        DatabaseSettings database,
+        HttpConfig http,
+        UdpConfig udp,
+        ProxyProtocolConfig proxyProtocol,
+        AlertsConfig alerts) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final int DEFAULT_CONTROL_PORT = 7000;
@@ -57,6 +65,10 @@ public record ServerConfig(
         auth = auth == null ? AuthConfig.NONE : auth;
         admin = admin == null ? AdminConfig.DEFAULTS : admin;
         database = database == null ? DatabaseSettings.EMBEDDED : database;
+        http = http == null ? HttpConfig.DEFAULTS : http;
+        udp = udp == null ? UdpConfig.DEFAULTS : udp;
+        proxyProtocol = proxyProtocol == null ? ProxyProtocolConfig.NONE : proxyProtocol;
+        alerts = alerts == null ? AlertsConfig.NONE : alerts;
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -73,31 +85,65 @@ public record ServerConfig(
         return new ServerConfig(DEFAULT_BIND, DEFAULT_CONTROL_PORT, DEFAULT_ALLOW_PORTS, DEFAULT_DATA_DIR,
                 ServerTlsConfig.NONE, AuthConfig.NONE, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_KEEP_ALIVE_INTERVAL,
                 DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null, AdminConfig.DEFAULTS,
-                DatabaseSettings.EMBEDDED);
+                DatabaseSettings.EMBEDDED, HttpConfig.DEFAULTS, UdpConfig.DEFAULTS, ProxyProtocolConfig.NONE,
+                AlertsConfig.NONE);
     }
 
     public ServerConfig withControlPort(int port) {
         return new ServerConfig(bind, port, allowPorts, dataDir, tls, auth, handshakeTimeout, keepAliveInterval,
-                keepAliveMissed, shutdownGrace, publicHost, admin, database);
+                keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol, alerts);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(bind, controlPort, allowPorts, dir, tls, auth, handshakeTimeout, keepAliveInterval,
-                keepAliveMissed, shutdownGrace, publicHost, admin, database);
+                keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol, alerts);
+    }
+
+    public ServerConfig withTls(ServerTlsConfig newTls) {
+        return new ServerConfig(bind, controlPort, allowPorts, dataDir, newTls, auth, handshakeTimeout,
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
+                proxyProtocol, alerts);
     }
 
     public ServerConfig withAuth(AuthConfig newAuth) {
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, newAuth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
+                proxyProtocol, alerts);
     }
 
     public ServerConfig withAdmin(AdminConfig newAdmin) {
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, newAdmin, database);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, newAdmin, database, http, udp,
+                proxyProtocol, alerts);
     }
 
     public ServerConfig withDatabase(DatabaseSettings newDatabase) {
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, newDatabase);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, newDatabase, http, udp,
+                proxyProtocol, alerts);
+    }
+
+    public ServerConfig withHttp(HttpConfig newHttp) {
+        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, newHttp, udp,
+                proxyProtocol, alerts);
+    }
+
+    public ServerConfig withUdp(UdpConfig newUdp) {
+        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, newUdp,
+                proxyProtocol, alerts);
+    }
+
+    public ServerConfig withProxyProtocol(ProxyProtocolConfig newProxyProtocol) {
+        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
+                newProxyProtocol, alerts);
+    }
+
+    public ServerConfig withAlerts(AlertsConfig newAlerts) {
+        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
+                proxyProtocol, newAlerts);
     }
 }

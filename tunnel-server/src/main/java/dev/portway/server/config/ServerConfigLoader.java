@@ -88,7 +88,7 @@ public final class ServerConfigLoader {
             return null;
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, null, null, null, null);
     }
 
     private static String readBind(ConfigObject section, String defaultValue) {

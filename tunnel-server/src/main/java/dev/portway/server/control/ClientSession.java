@@ -16,8 +16,9 @@ import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.server.auth.Principal;
-import dev.portway.server.tcp.TcpTunnelListener;
-import dev.portway.server.tcp.TunnelRefusedException;
+import dev.portway.server.tunnel.PublicTunnel;
+import dev.portway.server.tunnel.TunnelBinder;
+import dev.portway.server.tunnel.TunnelRefusedException;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -58,7 +59,7 @@ public final class ClientSession implements SessionListener {
     /** The server's id for this connection: sent in AUTH_RESULT, listed and disconnected by the admin API. */
     private final String sessionId = UUID.randomUUID().toString();
     private final Instant connectedAt = Instant.now();
-    private final Map<String, TcpTunnelListener> tunnels = new ConcurrentHashMap<>();
+    private final Map<String, PublicTunnel> tunnels = new ConcurrentHashMap<>();
     /** Pushed tunnels waiting for the client's registration, by name; completed with the registration's status. */
     private final Map<String, CompletableFuture<TunnelResult.Status>> pushes = new ConcurrentHashMap<>();
     /** Storage ids of the tunnels pushed to this client, by name, given to their listeners when they register. */
@@ -121,13 +122,13 @@ public final class ClientSession implements SessionListener {
      */
     public boolean removePushed(long storedId) {
         storedIds.values().removeIf(id -> id == storedId);
-        for (Map.Entry<String, TcpTunnelListener> entry : tunnels.entrySet()) {
-            TcpTunnelListener listener = entry.getValue();
-            if (listener.storedId() == storedId && tunnels.remove(entry.getKey(), listener)) {
+        for (Map.Entry<String, PublicTunnel> entry : tunnels.entrySet()) {
+            PublicTunnel tunnel = entry.getValue();
+            if (tunnel.storedId() == storedId && tunnels.remove(entry.getKey(), tunnel)) {
                 // The server closes first: a client that never answers must not keep the port open.
-                closed(entry.getKey(), listener, true);
+                closed(entry.getKey(), tunnel, true);
                 session.send(new TunnelPush(TunnelPush.Action.REMOVE,
-                        new TunnelSpec(entry.getKey(), TunnelType.TCP, listener.port(), null)));
+                        new TunnelSpec(entry.getKey(), tunnel.type(), 0, null)));
                 return true;
             }
         }
@@ -136,7 +137,7 @@ public final class ClientSession implements SessionListener {
 
     /** Whether this client holds the pushed tunnel stored as {@code storedId} right now. */
     public boolean holdsPushed(long storedId) {
-        return tunnels.values().stream().anyMatch(listener -> listener.storedId() == storedId);
+        return tunnels.values().stream().anyMatch(tunnel -> tunnel.storedId() == storedId);
     }
 
     /** Sends GOAWAY with {@code reason} and closes the connection; its tunnels close with it. Any thread. */
@@ -151,11 +152,11 @@ public final class ClientSession implements SessionListener {
         return session;
     }
 
-    /** Names and ports of the tunnels this client holds right now. */
-    public Map<String, Integer> tunnelPorts() {
-        Map<String, Integer> ports = new java.util.TreeMap<>();
-        tunnels.forEach((name, listener) -> ports.put(name, listener.port()));
-        return ports;
+    /** Names and public addresses of the tunnels this client holds right now. */
+    public Map<String, String> tunnelAddresses() {
+        Map<String, String> addresses = new java.util.TreeMap<>();
+        tunnels.forEach((name, tunnel) -> addresses.put(name, tunnel.publicAddress(context.publicHost())));
+        return addresses;
     }
 
     // ---- session events ----
@@ -306,9 +307,9 @@ public final class ClientSession implements SessionListener {
     /** Called under the registry's lock on the replaced session, from the successor's thread. */
     void handOverTunnelsTo(ClientSession successor) {
         replaced = true;
-        tunnels.forEach((name, listener) -> {
-            listener.owner(successor.session);
-            successor.tunnels.put(name, listener);
+        tunnels.forEach((name, tunnel) -> {
+            tunnel.owner(successor.session);
+            successor.tunnels.put(name, tunnel);
         });
         tunnels.clear();
     }
@@ -350,7 +351,8 @@ public final class ClientSession implements SessionListener {
     }
 
     private CompletableFuture<TunnelResult.Status> register(TunnelSpec spec) {
-        if (spec.type() != TunnelType.TCP) {
+        TunnelBinder binder = context.binders().get(spec.type());
+        if (binder == null) {
             return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(),
                     "tunnel type " + spec.type().wireName() + " is not served here"));
         }
@@ -358,37 +360,40 @@ public final class ClientSession implements SessionListener {
             return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(),
                     "remotePort must be 0 to 65535, got " + spec.remotePort()));
         }
-        TcpTunnelListener existing = tunnels.get(spec.name());
+        PublicTunnel existing = tunnels.get(spec.name());
         if (existing != null) {
-            if (spec.remotePort() == 0 || spec.remotePort() == existing.port()) {
+            if (existing.satisfies(spec)) {
                 existing.owner(session);
                 existing.storedId(storedIds.getOrDefault(spec.name(), existing.storedId()));
                 return CompletableFuture.completedFuture(accepted(existing));
             }
             closeTunnel(spec.name());
         }
-        return context.tcpBinder().open(spec.name(), spec.remotePort(), session, principal.user(),
-                principal.userId()).handle((listener, error) -> {
+        return binder.open(spec, session, principal).handle((tunnel, error) -> {
             if (error != null) {
-                String reason = error instanceof TunnelRefusedException ? error.getMessage() : "internal error";
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                String reason = cause instanceof TunnelRefusedException ? cause.getMessage() : "internal error";
+                if (!(cause instanceof TunnelRefusedException)) {
+                    log.error("[client={} tunnel={}] cannot open", clientId, spec.name(), cause);
+                }
                 log.warn("[client={} tunnel={}] refused: {}", clientId, spec.name(), reason);
                 return TunnelResult.Status.refused(spec.name(), reason);
             }
             if (state == State.CLOSED) {
-                listener.close();
+                tunnel.close();
                 return TunnelResult.Status.refused(spec.name(), "client disconnected");
             }
-            listener.storedId(storedIds.getOrDefault(spec.name(), TcpTunnelListener.NOT_STORED));
-            tunnels.put(spec.name(), listener);
-            context.metrics().tunnelOpened(listener.name(), principal.user(), TunnelType.TCP.wireName());
-            log.info("[client={} tunnel={}] tcp port {} open", clientId, spec.name(), listener.port());
-            return accepted(listener);
+            tunnel.storedId(storedIds.getOrDefault(spec.name(), PublicTunnel.NOT_STORED));
+            tunnels.put(spec.name(), tunnel);
+            context.metrics().tunnelOpened(tunnel.name(), principal.user(), tunnel.type().wireName());
+            log.info("[client={} tunnel={}] {} open at {}", clientId, spec.name(), tunnel.type().wireName(),
+                    tunnel.publicAddress(context.publicHost()));
+            return accepted(tunnel);
         }).toCompletableFuture();
     }
 
-    private TunnelResult.Status accepted(TcpTunnelListener listener) {
-        String host = context.publicHost() == null ? "" : context.publicHost();
-        return TunnelResult.Status.accepted(listener.name(), host + ":" + listener.port());
+    private TunnelResult.Status accepted(PublicTunnel tunnel) {
+        return TunnelResult.Status.accepted(tunnel.name(), tunnel.publicAddress(context.publicHost()));
     }
 
     /** Closes every public port of this client; streams already open run on. */
@@ -399,20 +404,21 @@ public final class ClientSession implements SessionListener {
     }
 
     private void closeTunnel(String name) {
-        TcpTunnelListener listener = tunnels.remove(name);
-        if (listener != null) {
-            closed(name, listener, false);
+        PublicTunnel tunnel = tunnels.remove(name);
+        if (tunnel != null) {
+            closed(name, tunnel, false);
         }
     }
 
-    private void closed(String name, TcpTunnelListener listener, boolean withConnections) {
+    private void closed(String name, PublicTunnel tunnel, boolean withConnections) {
         if (withConnections) {
-            listener.closeWithConnections();
+            tunnel.closeWithConnections();
         } else {
-            listener.close();
+            tunnel.close();
         }
-        context.metrics().tunnelClosed(name, principal.user(), TunnelType.TCP.wireName());
-        log.info("[client={} tunnel={}] tcp port {} closed{}", clientId, name, listener.port(),
+        context.metrics().tunnelClosed(name, principal.user(), tunnel.type().wireName());
+        log.info("[client={} tunnel={}] {} at {} closed{}", clientId, name, tunnel.type().wireName(),
+                tunnel.publicAddress(context.publicHost()),
                 withConnections ? " with its connections (removed by the server)" : "");
     }
 }

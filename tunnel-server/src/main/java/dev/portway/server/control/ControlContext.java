@@ -3,16 +3,18 @@ package dev.portway.server.control;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
-import dev.portway.server.tcp.TcpTunnelBinder;
+import dev.portway.protocol.control.TunnelType;
+import dev.portway.server.tunnel.TunnelBinder;
 
 import java.time.Duration;
+import java.util.Map;
 
 /** What every client session on this server shares. */
 record ControlContext(
         Authenticator authenticator,
         AuthFailureThrottle throttle,
         SessionRegistry registry,
-        TcpTunnelBinder tcpBinder,
+        Map<TunnelType, TunnelBinder> binders,
         String publicHost,
         Duration handshakeTimeout,
         TunnelMetrics metrics,

@@ -2,12 +2,13 @@ package dev.portway.server.control;
 
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.ErrorCode;
+import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
 import dev.portway.server.config.ServerConfig;
-import dev.portway.server.tcp.TcpTunnelBinder;
+import dev.portway.server.tunnel.TunnelBinder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -18,6 +19,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
+import java.util.Map;
 
 /** The control listener and the client connections it accepted. */
 public final class ControlServer {
@@ -29,11 +31,11 @@ public final class ControlServer {
 
     public ControlServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Transport transport, SslContext sslContext,
                          SessionSettings settings, SessionRegistry registry, Authenticator authenticator,
-                         AuthFailureThrottle throttle, TcpTunnelBinder tcpBinder, ServerConfig config,
+                         AuthFailureThrottle throttle, Map<TunnelType, TunnelBinder> binders, ServerConfig config,
                          TunnelMetrics metrics, SessionHooks hooks) {
         this.config = config;
         this.registry = registry;
-        ControlContext context = new ControlContext(authenticator, throttle, registry, tcpBinder, config.publicHost(),
+        ControlContext context = new ControlContext(authenticator, throttle, registry, Map.copyOf(binders), config.publicHost(),
                 config.handshakeTimeout(), metrics, hooks);
         this.bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)

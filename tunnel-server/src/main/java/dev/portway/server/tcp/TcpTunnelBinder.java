@@ -1,7 +1,12 @@
 package dev.portway.server.tcp;
 
 import dev.portway.monitor.TunnelMetrics;
+import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.auth.Principal;
+import dev.portway.server.tunnel.PublicTunnel;
+import dev.portway.server.tunnel.TunnelBinder;
+import dev.portway.server.tunnel.TunnelRefusedException;
 import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
@@ -13,7 +18,7 @@ import java.util.concurrent.CompletionStage;
  * Opens public TCP ports for tunnels: reserves the port, binds it without blocking the caller's event loop, and
  * when the server picks the port, moves on to another one if the operating system already has it in use.
  */
-public final class TcpTunnelBinder {
+public final class TcpTunnelBinder implements TunnelBinder {
     private static final int PICK_ATTEMPTS = 16;
 
     private final ServerBootstrap template;
@@ -33,6 +38,16 @@ public final class TcpTunnelBinder {
         this.ports = ports;
         this.metrics = metrics;
         this.history = history;
+    }
+
+    /**
+     * Binds the spec's {@code remotePort}, or a free allowed port when it is 0. Fails with
+     * {@link TunnelRefusedException}.
+     */
+    @Override
+    public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
+        return open(spec.name(), spec.remotePort(), owner, principal.user(), principal.userId())
+                .thenApply(listener -> listener);
     }
 
     /**

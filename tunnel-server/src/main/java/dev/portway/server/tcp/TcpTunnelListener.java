@@ -4,11 +4,13 @@ import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.protocol.control.OpenStream;
+import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.relay.ByteCountingHandler;
 import dev.portway.protocol.relay.StreamRelay;
+import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -31,11 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the owner is read on accepting event loops and replaced on another thread, hence volatile.
  */
-public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
+public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> implements PublicTunnel {
     private static final Logger log = LoggerFactory.getLogger(TcpTunnelListener.class);
     public static final String TRAFFIC = "traffic";
     public static final String RELAY = "relay";
-    public static final long NOT_STORED = 0;
     private static final String TYPE = TunnelType.TCP.wireName();
 
     /**
@@ -88,22 +89,41 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
         }
     }
 
+    @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public TunnelType type() {
+        return TunnelType.TCP;
     }
 
     public int port() {
         return port;
     }
 
+    @Override
+    public String publicAddress(String publicHost) {
+        return (publicHost == null ? "" : publicHost) + ":" + port;
+    }
+
+    @Override
+    public boolean satisfies(TunnelSpec spec) {
+        return spec.type() == TunnelType.TCP && (spec.remotePort() == 0 || spec.remotePort() == port);
+    }
+
+    @Override
     public void owner(TunnelSession owner) {
         this.owner = owner;
     }
 
+    @Override
     public long storedId() {
         return storedId;
     }
 
+    @Override
     public void storedId(long storedId) {
         this.storedId = storedId;
     }
@@ -113,19 +133,21 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> {
     }
 
     /** Stops accepting and gives the port back; streams already open run on until they end. */
-    public Future<Void> close() {
+    @Override
+    public void close() {
         Channel channel = serverChannel;
         if (channel == null) {
             ports.release(port);
-            return null;
+        } else {
+            channel.close().addListener(f -> ports.release(port));
         }
-        return channel.close().addListener(f -> ports.release(port));
     }
 
     /**
      * Stops accepting and closes the open public connections as well, which resets their streams: for a tunnel that
      * was deleted, where nothing should keep flowing.
      */
+    @Override
     public void closeWithConnections() {
         close();
         connections.close();

@@ -137,7 +137,7 @@ class ServerConfigLoaderTest {
                 Path.of("/var/lib/portway"), new ServerTlsConfig(abs.resolve("server.crt"), abs.resolve("server.key")),
                 new AuthConfig(List.of("0123456789abcdef", "another-long-enough-token")), Duration.ofSeconds(5),
                 Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com",
-                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED));
+                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null));
         assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
     }
 

@@ -14,6 +14,7 @@ import dev.portway.server.TunnelServer;
 import dev.portway.server.config.AdminConfig;
 import dev.portway.server.config.AuthConfig;
 import dev.portway.server.config.DatabaseSettings;
+import dev.portway.server.config.HttpConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerTlsConfig;
 
@@ -54,7 +55,7 @@ public final class TunnelFixture implements AutoCloseable {
         return new ServerConfig("127.0.0.1", controlPort, PortRanges.parse("1025-65535"), dataDir,
                 new ServerTlsConfig(null, null), new AuthConfig(List.of(TOKEN)), handshakeTimeout,
                 keepAliveInterval, keepAliveMissed, Duration.ofSeconds(2), "127.0.0.1",
-                AdminConfig.ephemeral("127.0.0.1"), DatabaseSettings.DISABLED);
+                AdminConfig.ephemeral("127.0.0.1"), DatabaseSettings.DISABLED, HttpConfig.DISABLED, null, null, null);
     }
 
     public TunnelServer startServer() throws Exception {

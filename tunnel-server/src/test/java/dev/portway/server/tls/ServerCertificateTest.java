@@ -108,10 +108,7 @@ class ServerCertificateTest {
         assertThat(ServerCertificate.load(cert, rsaKey).privateKey().getAlgorithm()).isEqualTo("RSA");
 
         ServerConfig config = ServerConfig.defaults().withDataDir(dataDir);
-        config = new ServerConfig(config.bind(), config.controlPort(), config.allowPorts(), config.dataDir(),
-                new ServerTlsConfig(cert, ecKey), config.auth(), config.handshakeTimeout(),
-                config.keepAliveInterval(), config.keepAliveMissed(), config.shutdownGrace(), config.publicHost(), config.admin(),
-                config.database());
+        config = config.withTls(new ServerTlsConfig(cert, ecKey));
         assertThat(ServerCertificate.fromConfig(config).fingerprint()).isEqualTo(generated.fingerprint());
         assertThat(dataDir.resolve("tls")).doesNotExist();
     }

@@ -1,4 +1,4 @@
-package dev.portway.server.tcp;
+package dev.portway.server.tunnel;
 
 /** A tunnel could not be set up; the message is the reason the client shows to its user. */
 public final class TunnelRefusedException extends Exception {

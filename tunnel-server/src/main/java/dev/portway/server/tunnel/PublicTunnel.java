@@ -1,0 +1,39 @@
+package dev.portway.server.tunnel;
+
+import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.control.TunnelType;
+import dev.portway.protocol.mux.TunnelSession;
+
+/**
+ * One registered tunnel's public side, whatever its type: a TCP or UDP port, or a set of HTTP routes. The client
+ * session that registered it holds it and hands it to a successor session on take-over.
+ *
+ * <p>Threading: every method may be called from any thread.
+ */
+public interface PublicTunnel {
+    /** A client.yaml tunnel has no row in storage; only pushed tunnels have a stored id. */
+    long NOT_STORED = 0;
+
+    String name();
+
+    TunnelType type();
+
+    /** What the client is told and shows its user: {@code host:port}, or a URL for an http tunnel. */
+    String publicAddress(String publicHost);
+
+    /** Moves new public connections to another session of the same client (take-over). */
+    void owner(TunnelSession owner);
+
+    long storedId();
+
+    void storedId(long storedId);
+
+    /** Whether registering {@code spec} again can keep this tunnel as it is (same port or routes). */
+    boolean satisfies(TunnelSpec spec);
+
+    /** Stops taking new public traffic and releases the port or routes; connections already open run on. */
+    void close();
+
+    /** Stops taking traffic and ends the open public connections too: for a tunnel the operator deleted. */
+    void closeWithConnections();
+}
