@@ -245,17 +245,17 @@ class ClientConfigLoaderTest {
         assertThat(problems(minimal("""
                 tunnels:
                   - {name: "bad name", type: tcp, local: 127.0.0.1:22}
-                  - {name: ssh, type: udp, local: 127.0.0.1:22, remotePort: 70000}
+                  - {name: ssh, type: ftp, local: 127.0.0.1:22, remotePort: 70000}
                   - {name: ssh, type: tcp, local: 127.0.0.1:23}
                   - {type: tcp, local: 127.0.0.1:24}
                   - {name: web}
                 """))).containsExactly(
                 "client.yaml: tunnels[0].name: expected 1 to 64 characters of a-z, A-Z, 0-9, _ and -, got \"bad name\"",
-                "client.yaml: tunnels[1].type: expected one of tcp, got \"udp\"",
+                "client.yaml: tunnels[1].type: expected one of tcp, http, udp, got \"ftp\"",
                 "client.yaml: tunnels[1].remotePort: expected an integer between 0 and 65535, got 70000",
                 "client.yaml: tunnels[2].name: expected a name not used by another tunnel, got \"ssh\"",
                 "client.yaml: tunnels[3].name: expected a non-empty string, got nothing",
-                "client.yaml: tunnels[4].type: expected one of tcp, got nothing",
+                "client.yaml: tunnels[4].type: expected one of tcp, http, udp, got nothing",
                 "client.yaml: tunnels[4].local: expected host:port, got nothing");
     }
 
