@@ -6,6 +6,7 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
+import dev.portway.server.tunnel.TunnelConnections;
 import dev.portway.server.tunnel.TunnelRefusedException;
 import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
@@ -58,7 +59,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
     public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner, String user,
                                                    long userId) {
         CompletableFuture<TcpTunnelListener> result = new CompletableFuture<>();
-        TcpTunnelListener.Meters meters = new TcpTunnelListener.Meters(metrics, metrics.traffic(name, user), history,
+        TunnelConnections.Meters meters = new TunnelConnections.Meters(metrics, metrics.traffic(name, user), history,
                 userId);
         if (requestedPort == 0) {
             tryPick(name, owner, meters, result, PICK_ATTEMPTS);
@@ -74,7 +75,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
         return result;
     }
 
-    private void tryPick(String name, TunnelSession owner, TcpTunnelListener.Meters meters,
+    private void tryPick(String name, TunnelSession owner, TunnelConnections.Meters meters,
                          CompletableFuture<TcpTunnelListener> result, int attemptsLeft) {
         int port = ports.reserveAny();
         if (port < 0 || attemptsLeft == 0) {
@@ -87,7 +88,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
         bind(name, port, owner, meters, result, () -> tryPick(name, owner, meters, result, attemptsLeft - 1));
     }
 
-    private void bind(String name, int port, TunnelSession owner, TcpTunnelListener.Meters meters,
+    private void bind(String name, int port, TunnelSession owner, TunnelConnections.Meters meters,
                       CompletableFuture<TcpTunnelListener> result, Runnable onBindFailure) {
         TcpTunnelListener listener = new TcpTunnelListener(name, port, ports, owner, meters);
         ChannelFuture bound = template.clone().childHandler(listener).bind(bindHost, port);

@@ -1,97 +1,39 @@
 package dev.portway.server.tcp;
 
-import dev.portway.monitor.PublicConnectionRefusal;
-import dev.portway.monitor.TunnelMetrics;
-import dev.portway.monitor.TunnelTraffic;
-import dev.portway.protocol.control.OpenStream;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
-import dev.portway.protocol.mux.TunnelStream;
-import dev.portway.protocol.relay.ByteCountingHandler;
-import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.server.tunnel.PublicTunnel;
-import dev.portway.storage.traffic.TrafficCounter;
+import dev.portway.server.tunnel.TunnelConnections;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One public TCP port of one tunnel. Each accepted connection becomes a stream on the owning client's session.
  * The owner can change while the port stays bound: when a client reconnects and takes over its old session, its
  * listeners pass to the new session and the public port never closes.
  *
- * <p>Pipeline of an accepted connection, in order: {@link #TRAFFIC} (counts bytes for the tunnel's meters, read
- * bytes as {@code in}, written bytes as {@code out}, and for a stored tunnel also into storage's hourly traffic),
- * {@link #RELAY}.
+ * <p>Each accepted connection is handed to {@link TunnelConnections#carry}, which builds its pipeline.
  *
- * <p>Threading: the owner is read on accepting event loops and replaced on another thread, hence volatile.
+ * <p>Threading: any thread; connections are set up on their own event loops.
  */
 public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> implements PublicTunnel {
-    private static final Logger log = LoggerFactory.getLogger(TcpTunnelListener.class);
-    public static final String TRAFFIC = "traffic";
-    public static final String RELAY = "relay";
-    private static final String TYPE = TunnelType.TCP.wireName();
-
-    /**
-     * The server's recorder and this tunnel's byte counters, looked up once per tunnel; {@code history} is storage's
-     * traffic counter, null without a database, and {@code userId} the owner's id in storage.
-     */
-    record Meters(TunnelMetrics metrics, TunnelTraffic traffic, TrafficCounter history, long userId) {
-    }
-
-    private final String name;
     private final int port;
     private final PortAllocator ports;
-    private final TunnelMetrics metrics;
-    private final TrafficCounter history;
-    private final long userId;
-    private final ByteCountingHandler traffic;
-    /** Accepted public connections still open, so that deleting the tunnel can end them too. */
-    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private volatile TunnelSession owner;
+    private final TunnelConnections connections;
     private volatile Channel serverChannel;
-    /** The tunnel's id in storage when it was pushed from there; {@link #NOT_STORED} for a client.yaml tunnel. */
-    private volatile long storedId = NOT_STORED;
 
-    TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner, Meters meters) {
-        this.name = name;
+    TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner,
+                      TunnelConnections.Meters meters) {
         this.port = port;
         this.ports = ports;
-        this.owner = owner;
-        this.metrics = meters.metrics();
-        this.history = meters.history();
-        this.userId = meters.userId();
-        TunnelTraffic live = meters.traffic();
-        // One counting hook feeds both the live meters and the stored history, so the two cannot disagree.
-        this.traffic = new ByteCountingHandler(
-                bytes -> {
-                    live.bytesIn(bytes);
-                    record(bytes, 0);
-                },
-                bytes -> {
-                    live.bytesOut(bytes);
-                    record(0, bytes);
-                });
-    }
-
-    /** A client.yaml tunnel has no row to count against; only pushed (stored) tunnels get a history. */
-    private void record(long in, long out) {
-        long id = storedId;
-        if (id != NOT_STORED && history != null) {
-            history.addBytes(id, userId, in, out);
-        }
+        this.connections = new TunnelConnections(name, TunnelType.TCP.wireName(), owner, meters);
     }
 
     @Override
     public String name() {
-        return name;
+        return connections.name();
     }
 
     @Override
@@ -115,17 +57,17 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
 
     @Override
     public void owner(TunnelSession owner) {
-        this.owner = owner;
+        connections.owner(owner);
     }
 
     @Override
     public long storedId() {
-        return storedId;
+        return connections.storedId();
     }
 
     @Override
     public void storedId(long storedId) {
-        this.storedId = storedId;
+        connections.storedId(storedId);
     }
 
     void bound(Channel serverChannel) {
@@ -150,37 +92,11 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
     @Override
     public void closeWithConnections() {
         close();
-        connections.close();
+        connections.closeAll();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        TunnelSession session = owner;
-        if (session == null || !session.channel().isActive()) {
-            metrics.publicConnectionRefused(PublicConnectionRefusal.CLIENT_OFFLINE);
-            ch.close();
-            return;
-        }
-        connections.add(ch);
-        String peer = ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
-        StreamRelay relay = new StreamRelay(ch.eventLoop(), session.label() + " tunnel=" + name + " peer=" + peer);
-        ch.pipeline().addLast(TRAFFIC, traffic).addLast(RELAY, relay);
-        session.openStream(new OpenStream(name, peer), relay).addListener((Future<TunnelStream> f) -> {
-            if (f.isSuccess()) {
-                relay.attachStream(f.getNow());
-                metrics.publicConnectionAccepted();
-                long id = storedId;
-                if (id != NOT_STORED && history != null) {
-                    history.addConnection(id, userId);
-                }
-                metrics.streamOpened(TYPE);
-                ch.closeFuture().addListener(closed -> metrics.streamClosed(TYPE));
-            } else {
-                metrics.publicConnectionRefused(PublicConnectionRefusal.STREAM_FAILED);
-                log.debug("[{} tunnel={}] cannot open a stream for {}: {}", session.label(), name, peer,
-                        f.cause().getMessage());
-                ch.close();
-            }
-        });
+        connections.carry(ch);
     }
 }
