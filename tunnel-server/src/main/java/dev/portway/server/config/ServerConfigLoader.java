@@ -4,13 +4,23 @@ import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.PortRanges;
+import dev.portway.server.https.CertificateChecks;
+import dev.portway.server.https.HostPatterns;
+import dev.portway.server.tls.ServerCertificate;
 import dev.portway.storage.db.DatabaseConfig;
 import io.netty.util.NetUtil;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +47,10 @@ import java.util.regex.Pattern;
  *   user: portway
  *   password: ...              # never echoed in problems or logs
  *   maxPoolSize: 10
+ * https:
+ *   port: 443                  # 0: no https listener
+ *   certificates:              # for tunnels with https: terminate; key must match cert, cert must cover domains
+ *     - {domains: [app.example.org, "*.example.org"], cert: example.crt, key: example.key}
  * </pre>
  */
 public final class ServerConfigLoader {
@@ -61,7 +75,7 @@ public final class ServerConfigLoader {
     /** Returns null when the reader has collected problems; the caller throws them. */
     static ServerConfig read(ConfigReader reader) {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
-                "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database");
+                "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database", "https");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -83,12 +97,13 @@ public final class ServerConfigLoader {
         }
         AdminConfig admin = readAdmin(root);
         DatabaseSettings database = readDatabase(root);
+        HttpConfig http = readHttps(root);
 
         if (reader.hasProblems()) {
             return null;
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, null, null, null, null);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, null, null, null);
     }
 
     private static String readBind(ConfigObject section, String defaultValue) {
@@ -167,5 +182,94 @@ public final class ServerConfigLoader {
         }
         List<String> tokens = section.get().secrets("tokens", AuthConfig.MIN_TOKEN_LENGTH);
         return new AuthConfig(tokens);
+    }
+
+    private static HttpConfig readHttps(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("https", "port", "certificates");
+        if (section.isEmpty()) {
+            return HttpConfig.DEFAULTS;
+        }
+        ConfigObject https = section.get();
+        int port = https.integer("port", HttpConfig.DEFAULT_HTTPS_PORT, 0, 65535);
+        List<HttpsCertificateConfig> certificates = new ArrayList<>();
+        Set<String> listed = new HashSet<>();
+        for (ConfigObject item : https.objects("certificates", "domains", "cert", "key")) {
+            HttpsCertificateConfig certificate = readCertificate(item, listed);
+            if (certificate != null) {
+                certificates.add(certificate);
+            }
+        }
+        return new HttpConfig(null, HttpConfig.DEFAULT_HTTP_PORT, port, certificates);
+    }
+
+    /**
+     * One {@code https.certificates[i]}: files that exist and parse, a key that belongs to the certificate, and
+     * domains the certificate covers, each listed by one certificate only. Null when anything is wrong.
+     */
+    private static HttpsCertificateConfig readCertificate(ConfigObject item, Set<String> listed) {
+        int problemsBefore = item.reader().problems().size();
+        List<String> domains = new ArrayList<>();
+        List<String> written = item.strings("domains");
+        if (written.isEmpty()) {
+            item.invalid("domains", "expected a list of at least one host name");
+        }
+        for (int i = 0; i < written.size(); i++) {
+            String domain = HostPatterns.normalize(written.get(i));
+            String at = item.childPath("domains") + "[" + i + "]";
+            String name = HostPatterns.isWildcard(domain) ? domain.substring(2) : domain;
+            if (!HOST_NAME.matcher(name).matches()) {
+                item.reader().problem(at, "expected a host name or *.domain", "\"" + written.get(i) + "\"");
+            } else if (!listed.add(domain)) {
+                item.reader().problem(at, "expected a domain no other certificate lists", "\"" + written.get(i) + "\"");
+            } else {
+                domains.add(domain);
+            }
+        }
+        Path certFile = required(item, "cert", "a PEM certificate file");
+        Path keyFile = required(item, "key", "a PEM private key file");
+        if (certFile == null || keyFile == null) {
+            return null;
+        }
+        List<X509Certificate> chain;
+        PrivateKey key;
+        try {
+            chain = ServerCertificate.readCertificates(certFile);
+        } catch (IOException | GeneralSecurityException e) {
+            item.problem("cert", "expected a PEM certificate file, got " + certFile + " (" + e.getMessage() + ")");
+            return null;
+        }
+        try {
+            key = ServerCertificate.readPrivateKey(keyFile);
+        } catch (IOException | GeneralSecurityException e) {
+            item.problem("key", "expected a PEM private key file, got " + keyFile + " (" + e.getMessage() + ")");
+            return null;
+        }
+        X509Certificate leaf = chain.get(0);
+        if (!CertificateChecks.keyMatches(leaf, key)) {
+            item.problem("key", "expected the private key of " + item.childPath("cert") + ", got " + keyFile
+                    + ", which does not match that certificate");
+        }
+        List<String> covered = CertificateChecks.dnsNames(leaf);
+        for (int i = 0; i < written.size(); i++) {
+            String domain = HostPatterns.normalize(written.get(i));
+            if (domains.contains(domain) && !CertificateChecks.covers(covered, domain)) {
+                item.reader().problem(item.childPath("domains") + "[" + i + "]",
+                        "expected a name the certificate in " + item.childPath("cert") + " covers ("
+                                + (covered.isEmpty() ? "it names no DNS names" : String.join(", ", covered)) + ")",
+                        "\"" + written.get(i) + "\"");
+            }
+        }
+        if (item.reader().problems().size() > problemsBefore) {
+            return null;
+        }
+        return new HttpsCertificateConfig(domains, certFile, keyFile);
+    }
+
+    private static Path required(ConfigObject item, String key, String what) {
+        if (!item.has(key)) {
+            item.invalid(key, "expected " + what);
+            return null;
+        }
+        return item.existingFile(key, what);
     }
 }

@@ -188,7 +188,8 @@ public final class ServerCertificate {
         }
     }
 
-    private static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
+    /** The PEM certificates in {@code file}, leaf first; fails when there is none. */
+    public static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
         List<X509Certificate> certs = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
@@ -204,7 +205,8 @@ public final class ServerCertificate {
         return certs;
     }
 
-    private static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
+    /** The first PEM private key in {@code file}; fails when there is none or it is encrypted. */
+    public static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) {

@@ -1,0 +1,39 @@
+package dev.portway.server.https;
+
+import java.util.Optional;
+
+/**
+ * Decides, from the SNI host name alone, what becomes of an https connection: the route of the tunnel serving that
+ * host, and for a terminated route the certificate covering it. A plain class, so that it is tested without a
+ * channel; {@link SniRouter} does the I/O.
+ *
+ * <p>Threading: thread-safe when the routes and the certificate source are.
+ */
+public final class SniDispatcher {
+    private final HttpsRoutes routes;
+    private final CertificateSource certificates;
+
+    public SniDispatcher(HttpsRoutes routes, CertificateSource certificates) {
+        this.routes = routes;
+        this.certificates = certificates;
+    }
+
+    /** @param sniHost the server name the client sent, or null when it sent none (or did not speak TLS) */
+    public SniDecision decide(String sniHost) {
+        if (sniHost == null) {
+            return new SniDecision.Refuse("no SNI host name");
+        }
+        String host = HostPatterns.normalize(sniHost);
+        Optional<HttpsRoute> route = routes.find(host);
+        if (route.isEmpty()) {
+            return new SniDecision.Refuse("no tunnel serves " + host);
+        }
+        if (route.get() instanceof HttpsRoute.Passthrough passthrough) {
+            return new SniDecision.Passthrough(passthrough.tunnel());
+        }
+        return certificates.contextFor(host)
+                .<SniDecision>map(SniDecision.Terminate::new)
+                .orElseGet(() -> new SniDecision.Refuse("no certificate covers " + host
+                        + " (https.certificates), and its tunnel does not ask for passthrough"));
+    }
+}

@@ -1,0 +1,134 @@
+package dev.portway.server.config;
+
+import dev.portway.protocol.config.ConfigException;
+import dev.portway.server.testkit.TestCa;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** server.yaml's {@code https} section: port and certificates, with every problem named by file and field. */
+class HttpsConfigLoaderTest {
+    private static TestCa ca;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void makeCa() throws Exception {
+        ca = TestCa.create("portway-test-ca");
+    }
+
+    private Path write(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("server.yaml"), yaml);
+    }
+
+    private List<String> problems(String yaml) throws IOException {
+        try {
+            ServerConfigLoader.load(write(yaml));
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected a ConfigException");
+    }
+
+    @Test
+    void withoutASectionHttpsListensOn443WithoutCertificates() throws Exception {
+        HttpConfig http = ServerConfigLoader.load(write("")).http();
+        assertThat(http.httpsPort()).isEqualTo(443);
+        assertThat(http.certificates()).isEmpty();
+    }
+
+    @Test
+    void certificatesAreReadWithTheirDomainsLowerCased() throws Exception {
+        ca.issue("app.example.test", "*.apps.example.test").written(dir, "app");
+        HttpConfig http = ServerConfigLoader.load(write("""
+                https:
+                  port: 8443
+                  certificates:
+                    - domains: [App.Example.Test, "*.apps.example.test"]
+                      cert: app.crt
+                      key: app.key
+                """)).http();
+        assertThat(http.httpsPort()).isEqualTo(8443);
+        assertThat(http.certificates()).containsExactly(new HttpsCertificateConfig(
+                List.of("app.example.test", "*.apps.example.test"), dir.resolve("app.crt"), dir.resolve("app.key")));
+    }
+
+    @Test
+    void aWildcardCertificateCoversOneLabelBelowIt() throws Exception {
+        ca.issue("*.example.test").written(dir, "wild");
+        assertThat(ServerConfigLoader.load(write("""
+                https: {certificates: [{domains: [a.example.test, "*.example.test"], cert: wild.crt, key: wild.key}]}
+                """)).http().certificates()).hasSize(1);
+        assertThat(problems("""
+                https: {certificates: [{domains: [b.a.example.test, example.test], cert: wild.crt, key: wild.key}]}
+                """)).containsExactly(
+                "server.yaml: https.certificates[0].domains[0]: expected a name the certificate in "
+                        + "https.certificates[0].cert covers (*.example.test), got \"b.a.example.test\"",
+                "server.yaml: https.certificates[0].domains[1]: expected a name the certificate in "
+                        + "https.certificates[0].cert covers (*.example.test), got \"example.test\"");
+    }
+
+    @Test
+    void aMissingFileIsNamedWithItsField() throws Exception {
+        ca.issue("app.example.test").written(dir, "app");
+        assertThat(problems("""
+                https:
+                  certificates:
+                    - {domains: [app.example.test], cert: missing.crt, key: app.key}
+                """)).containsExactly("server.yaml: https.certificates[0].cert: expected a PEM certificate file "
+                + "that exists, got \"" + dir.resolve("missing.crt") + "\"");
+    }
+
+    @Test
+    void aKeyThatDoesNotMatchTheCertificateIsRefused() throws Exception {
+        ca.issue("app.example.test").written(dir, "app");
+        ca.issue("other.example.test").written(dir, "other");
+        assertThat(problems("""
+                https:
+                  certificates:
+                    - {domains: [app.example.test], cert: app.crt, key: other.key}
+                """)).containsExactly("server.yaml: https.certificates[0].key: expected the private key of "
+                + "https.certificates[0].cert, got " + dir.resolve("other.key")
+                + ", which does not match that certificate");
+    }
+
+    @Test
+    void filesThatAreNotPemAreRefused() throws Exception {
+        Files.writeString(dir.resolve("junk.crt"), "not a certificate");
+        ca.issue("app.example.test").written(dir, "app");
+        assertThat(problems("""
+                https: {certificates: [{domains: [app.example.test], cert: junk.crt, key: app.key}]}
+                """)).singleElement().asString()
+                .startsWith("server.yaml: https.certificates[0].cert: expected a PEM certificate file");
+    }
+
+    @Test
+    void shapeProblemsAreAllReported() throws Exception {
+        ca.issue("app.example.test").written(dir, "app");
+        assertThat(problems("""
+                https:
+                  port: 70000
+                  listen: 443
+                  certificates:
+                    - {domains: [], cert: app.crt, key: app.key}
+                    - {domains: ["bad host"], cert: app.crt}
+                    - {domains: [app.example.test], cert: app.crt, key: app.key}
+                    - {domains: [APP.example.test], cert: app.crt, key: app.key}
+                """)).containsExactlyInAnyOrder(
+                "server.yaml: https.listen: unknown field; expected one of port, certificates",
+                "server.yaml: https.port: expected an integer between 0 and 65535, got 70000",
+                "server.yaml: https.certificates[0].domains: expected a list of at least one host name, got a list",
+                "server.yaml: https.certificates[1].domains[0]: expected a host name or *.domain, got \"bad host\"",
+                "server.yaml: https.certificates[1].key: expected a PEM private key file, got nothing",
+                "server.yaml: https.certificates[3].domains[0]: expected a domain no other certificate lists, "
+                        + "got \"APP.example.test\"");
+    }
+}
