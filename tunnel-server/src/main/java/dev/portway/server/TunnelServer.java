@@ -24,12 +24,18 @@ import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionHooks;
 import dev.portway.server.control.SessionRegistry;
+import dev.portway.server.http.ErrorPages;
+import dev.portway.server.http.HttpFrontend;
+import dev.portway.server.http.HttpListener;
+import dev.portway.server.http.HttpTunnelBinder;
+import dev.portway.server.http.HttpVhostRouter;
 import dev.portway.server.storage.ServerStorage;
 import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TcpTunnelBinder;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.server.tls.ServerTlsContexts;
+import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.storage.bootstrap.InitialCredentials;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
@@ -41,6 +47,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +78,10 @@ public final class TunnelServer implements AutoCloseable {
     private ServerCertificate certificate;
     private ControlServer control;
     private AdminServer admin;
+    /** Host and path routes of http tunnels, shared by the web listeners. */
+    private final HttpVhostRouter httpRouter = new HttpVhostRouter();
+    private HttpFrontend httpFrontend;
+    private HttpListener httpListener;
     private InetSocketAddress adminAddress;
     /** Null when {@code database.enabled} is false or before start. */
     private ServerStorage storage;
@@ -104,10 +115,21 @@ public final class TunnelServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true);
         TcpTunnelBinder binder = new TcpTunnelBinder(publicTemplate, config.bind(), new PortAllocator(config.allowPorts()),
                 metrics, storage == null ? null : storage.storage().trafficCounter());
+        Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
+        binders.put(TunnelType.TCP, binder);
+        if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
+            binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics));
+            httpFrontend = new HttpFrontend(config.http(), httpRouter, ErrorPages.load(config.http().errorPages()),
+                    metrics);
+        }
+        if (config.http().httpPort() != 0) {
+            httpListener = HttpListener.bind(publicTemplate, config.bind(), config.http().httpPort(), httpFrontend);
+            log.info("http listener bound address={} domain={}", httpListener.address(), config.http().domain());
+        }
         SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
-                settings, registry, authenticator, new AuthFailureThrottle(), Map.of(TunnelType.TCP, binder), config, metrics,
+                settings, registry, authenticator, new AuthFailureThrottle(), binders, config, metrics,
                 storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher));
         if (prometheus != null) {
             admin = adminServer();
@@ -179,10 +201,28 @@ public final class TunnelServer implements AutoCloseable {
         return registry;
     }
 
+    /** The http tunnels' routes: an HTTPS listener routes SNI names through the same table. */
+    public HttpVhostRouter httpRouter() {
+        return httpRouter;
+    }
+
+    /** Serves decrypted HTTPS connections like plain ones; null when neither web port is enabled. */
+    public HttpFrontend httpFrontend() {
+        return httpFrontend;
+    }
+
+    /** Where public plain HTTP is served; null when {@code http.port} is 0 or before start. */
+    public InetSocketAddress httpAddress() {
+        return httpListener == null ? null : httpListener.address();
+    }
+
     /** Graceful stop: no new connections, GOAWAY to every client, streams drain until none is left or grace ends. */
     public void stop(Duration grace) {
         if (!stopped.compareAndSet(false, true)) {
             return;
+        }
+        if (httpListener != null) {
+            httpListener.close();
         }
         if (control != null) {
             control.stopAccepting();

@@ -17,8 +17,10 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -47,6 +49,14 @@ import java.util.regex.Pattern;
  *   user: portway
  *   password: ...              # never echoed in problems or logs
  *   maxPoolSize: 10
+ * domain: tunnel.example.com  # http tunnels' subdomains are served under it
+ * http:
+ *   port: 80                   # 0: no plain HTTP listener
+ *   maxHeaderSize: 32768       # bytes; larger header blocks are answered 431
+ *   requestHeaderTimeout: 30s  # 408 when a request's headers take longer
+ *   idleTimeout: 60s           # keep-alive connections idle this long are closed
+ *   responseTimeout: 60s       # 504 when the local service takes longer to start its answer
+ *   errorPages: {404: 404.html, 502: 502.html}   # replace the built-in pages (400 401 404 408 431 502 504)
  * https:
  *   port: 443                  # 0: no https listener
  *   certificates:              # for tunnels with https: terminate; key must match cert, cert must cover domains
@@ -59,6 +69,9 @@ public final class ServerConfigLoader {
     private static final int MAX_POOL_SIZE = 100;
     private static final Duration MIN_DURATION = Duration.ofMillis(1);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+    private static final int MAX_HTTP_HEADER_SIZE = 1024 * 1024;
+    /** The answers the server gives itself on the public web ports, whose pages an operator may replace. */
+    private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "404", "408", "431", "502", "504");
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
@@ -75,7 +88,8 @@ public final class ServerConfigLoader {
     /** Returns null when the reader has collected problems; the caller throws them. */
     static ServerConfig read(ConfigReader reader) {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
-                "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database", "https");
+                "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database",
+                "domain", "http", "https");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -97,7 +111,7 @@ public final class ServerConfigLoader {
         }
         AdminConfig admin = readAdmin(root);
         DatabaseSettings database = readDatabase(root);
-        HttpConfig http = readHttps(root);
+        HttpConfig http = readHttps(root, readHttp(root));
 
         if (reader.hasProblems()) {
             return null;
@@ -125,6 +139,43 @@ public final class ServerConfigLoader {
         String bind = readBind(admin, AdminConfig.DEFAULT_BIND);
         int port = admin.integer("port", AdminConfig.DEFAULT_PORT, 0, 65535);
         return bind == null ? AdminConfig.DEFAULTS : new AdminConfig(enabled, bind, port);
+    }
+
+    private static HttpConfig readHttp(ConfigObject root) {
+        String domain = root.string("domain");
+        if (domain != null && !HOST_NAME.matcher(domain).matches()) {
+            root.invalid("domain", "expected a host name such as tunnel.example.com");
+            domain = null;
+        }
+        if (domain != null && domain.endsWith(".")) {
+            domain = domain.substring(0, domain.length() - 1);
+        }
+        domain = domain == null ? null : domain.toLowerCase(java.util.Locale.ROOT);
+        HttpConfig defaults = HttpConfig.DEFAULTS;
+        Optional<ConfigObject> section = root.object("http", "port", "maxHeaderSize", "requestHeaderTimeout",
+                "idleTimeout", "responseTimeout", "errorPages");
+        if (section.isEmpty()) {
+            return new HttpConfig(domain, defaults.httpPort(), defaults.httpsPort());
+        }
+        ConfigObject http = section.get();
+        int port = http.integer("port", defaults.httpPort(), 0, 65535);
+        int maxHeaderSize = http.integer("maxHeaderSize", defaults.maxHeaderSize(), 1024, MAX_HTTP_HEADER_SIZE);
+        Duration requestHeaderTimeout = http.duration("requestHeaderTimeout", defaults.requestHeaderTimeout(),
+                MIN_DURATION, MAX_TIMEOUT);
+        Duration idleTimeout = http.duration("idleTimeout", defaults.idleTimeout(), MIN_DURATION, MAX_TIMEOUT);
+        Duration responseTimeout = http.duration("responseTimeout", defaults.responseTimeout(), MIN_DURATION,
+                MAX_TIMEOUT);
+        Map<Integer, Path> errorPages = new HashMap<>();
+        http.object("errorPages", ERROR_PAGE_STATUSES.toArray(String[]::new)).ifPresent(pages -> {
+            for (String status : ERROR_PAGE_STATUSES) {
+                Path file = pages.existingFile(status, "an HTML file");
+                if (file != null) {
+                    errorPages.put(Integer.parseInt(status), file);
+                }
+            }
+        });
+        return new HttpConfig(domain, port, defaults.httpsPort(), maxHeaderSize, requestHeaderTimeout, idleTimeout,
+                responseTimeout, errorPages, defaults.certificates());
     }
 
     private static DatabaseSettings readDatabase(ConfigObject root) {
@@ -184,10 +235,11 @@ public final class ServerConfigLoader {
         return new AuthConfig(tokens);
     }
 
-    private static HttpConfig readHttps(ConfigObject root) {
+    /** The https listener's part of {@code http}, which holds what the other web settings say. */
+    private static HttpConfig readHttps(ConfigObject root, HttpConfig http) {
         Optional<ConfigObject> section = root.object("https", "port", "certificates");
         if (section.isEmpty()) {
-            return HttpConfig.DEFAULTS;
+            return http;
         }
         ConfigObject https = section.get();
         int port = https.integer("port", HttpConfig.DEFAULT_HTTPS_PORT, 0, 65535);
@@ -199,7 +251,7 @@ public final class ServerConfigLoader {
                 certificates.add(certificate);
             }
         }
-        return new HttpConfig(null, HttpConfig.DEFAULT_HTTP_PORT, port, certificates);
+        return http.withHttps(port, certificates);
     }
 
     /**
