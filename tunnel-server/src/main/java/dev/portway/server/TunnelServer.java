@@ -29,6 +29,9 @@ import dev.portway.server.http.HttpFrontend;
 import dev.portway.server.http.HttpListener;
 import dev.portway.server.http.HttpTunnelBinder;
 import dev.portway.server.http.HttpVhostRouter;
+import dev.portway.server.https.ConfiguredCertificates;
+import dev.portway.server.https.HttpsListener;
+import dev.portway.server.https.VhostHttpsRoutes;
 import dev.portway.server.storage.ServerStorage;
 import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
@@ -82,6 +85,7 @@ public final class TunnelServer implements AutoCloseable {
     private final HttpVhostRouter httpRouter = new HttpVhostRouter();
     private HttpFrontend httpFrontend;
     private HttpListener httpListener;
+    private HttpListener httpsListener;
     private InetSocketAddress adminAddress;
     /** Null when {@code database.enabled} is false or before start. */
     private ServerStorage storage;
@@ -125,6 +129,15 @@ public final class TunnelServer implements AutoCloseable {
         if (config.http().httpPort() != 0) {
             httpListener = HttpListener.bind(publicTemplate, config.bind(), config.http().httpPort(), httpFrontend);
             log.info("http listener bound address={} domain={}", httpListener.address(), config.http().domain());
+        }
+        if (config.http().httpsPort() != 0) {
+            ConfiguredCertificates certificates = ConfiguredCertificates.load(config.http().certificates());
+            HttpsListener https = new HttpsListener(new VhostHttpsRoutes(httpRouter), certificates,
+                    (channel, sniHost) -> httpFrontend.install(channel.pipeline(), true), config.handshakeTimeout());
+            httpsListener = HttpListener.bind(publicTemplate, config.bind(), config.http().httpsPort(), https,
+                    "https.port");
+            log.info("https listener bound address={} certificates={} domain(s)", httpsListener.address(),
+                    certificates.domains());
         }
         SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
@@ -216,6 +229,11 @@ public final class TunnelServer implements AutoCloseable {
         return httpListener == null ? null : httpListener.address();
     }
 
+    /** Where public HTTPS is served; null when {@code https.port} is 0 or before start. */
+    public InetSocketAddress httpsAddress() {
+        return httpsListener == null ? null : httpsListener.address();
+    }
+
     /** Graceful stop: no new connections, GOAWAY to every client, streams drain until none is left or grace ends. */
     public void stop(Duration grace) {
         if (!stopped.compareAndSet(false, true)) {
@@ -223,6 +241,9 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (httpListener != null) {
             httpListener.close();
+        }
+        if (httpsListener != null) {
+            httpsListener.close();
         }
         if (control != null) {
             control.stopAccepting();

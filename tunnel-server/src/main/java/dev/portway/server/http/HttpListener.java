@@ -2,12 +2,13 @@ package dev.portway.server.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 
-/** The public plain-HTTP port every http tunnel shares. */
+/** A public web port every http tunnel shares: plain HTTP, or HTTPS routed by SNI. */
 public final class HttpListener implements AutoCloseable {
     private final Channel channel;
 
@@ -23,12 +24,22 @@ public final class HttpListener implements AutoCloseable {
      */
     public static HttpListener bind(ServerBootstrap template, String bindHost, int port, HttpFrontend frontend)
             throws IOException, InterruptedException {
-        var bound = template.clone().childHandler(frontend.initializer()).bind(bindHost, port).await();
+        return bind(template, bindHost, port, frontend.initializer(), "http.port");
+    }
+
+    /**
+     * Binds {@code bindHost:port} with {@code childHandler} for accepted connections.
+     *
+     * @param setting the server.yaml field that sets the port, for the error message
+     */
+    public static HttpListener bind(ServerBootstrap template, String bindHost, int port, ChannelHandler childHandler,
+                                    String setting) throws IOException, InterruptedException {
+        var bound = template.clone().childHandler(childHandler).bind(bindHost, port).await();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
             String hint = port < 1024 && cause instanceof BindException
-                    ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE; or set http.port)" : "";
-            throw new IOException("cannot bind http.port " + bindHost + ":" + port + ": " + cause.getMessage() + hint,
+                    ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE; or set " + setting + ")" : "";
+            throw new IOException("cannot bind " + setting + " " + bindHost + ":" + port + ": " + cause.getMessage() + hint,
                     cause);
         }
         return new HttpListener(bound.channel());

@@ -6,6 +6,7 @@ import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.tunnel.PublicTunnel;
+import dev.portway.server.tunnel.TunnelConnections;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -31,11 +32,13 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private final TunnelTraffic traffic;
     /** Public connections whose current request goes to this tunnel, so that deleting it can end them. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** For {@code https: passthrough}: carries raw TLS connections from the https listener; null otherwise. */
+    private final TunnelConnections passthrough;
     private volatile TunnelSession owner;
     private volatile long storedId = NOT_STORED;
 
     HttpTunnel(String name, String user, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
-               String url, TunnelTraffic traffic, TunnelSession owner) {
+               String url, TunnelTraffic traffic, TunnelSession owner, TunnelConnections passthrough) {
         this.name = name;
         this.user = user;
         this.options = options;
@@ -45,6 +48,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         this.url = url;
         this.traffic = traffic;
         this.owner = owner;
+        this.passthrough = passthrough;
     }
 
     @Override
@@ -91,6 +95,14 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     @Override
     public void owner(TunnelSession owner) {
         this.owner = owner;
+        if (passthrough != null) {
+            passthrough.owner(owner);
+        }
+    }
+
+    /** The raw connections of an {@code https: passthrough} tunnel; null for a tunnel the server terminates. */
+    public TunnelConnections passthrough() {
+        return passthrough;
     }
 
     @Override
@@ -130,5 +142,8 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     public void closeWithConnections() {
         close();
         connections.close();
+        if (passthrough != null) {
+            passthrough.closeAll();
+        }
     }
 }

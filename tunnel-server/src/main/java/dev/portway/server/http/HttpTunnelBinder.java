@@ -1,6 +1,8 @@
 package dev.portway.server.http;
 
 import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.TunnelTraffic;
+import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.mux.TunnelSession;
@@ -8,6 +10,7 @@ import dev.portway.server.auth.Principal;
 import dev.portway.server.config.HttpConfig;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
+import dev.portway.server.tunnel.TunnelConnections;
 import dev.portway.server.tunnel.TunnelRefusedException;
 
 import java.util.ArrayList;
@@ -21,6 +24,8 @@ import java.util.regex.Pattern;
  * is bound per tunnel; the public web listeners serve every http tunnel.
  */
 public final class HttpTunnelBinder implements TunnelBinder {
+    public static final String HTTPS_TERMINATE = "terminate";
+    public static final String HTTPS_PASSTHROUGH = "passthrough";
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final int MAX_HOST_LENGTH = 253;
 
@@ -40,8 +45,13 @@ public final class HttpTunnelBinder implements TunnelBinder {
             HttpOptions options = spec.http() == null ? new HttpOptions(null, null, null, null, null, null, null, null)
                     : spec.http();
             List<HttpRoute> routes = routes(options);
+            boolean passthrough = passthrough(options);
+            TunnelTraffic traffic = metrics.traffic(spec.name(), principal.user());
             HttpTunnel tunnel = new HttpTunnel(spec.name(), principal.user(), options, routes, router,
-                    url(routes.get(0)), metrics.traffic(spec.name(), principal.user()), owner);
+                    url(routes.get(0), passthrough), traffic, owner, passthrough
+                    ? new TunnelConnections(spec.name(), TunnelType.HTTP.wireName(), owner,
+                            new TunnelConnections.Meters(metrics, traffic, null, principal.userId()))
+                    : null);
             String refusal = router.add(routes, tunnel);
             if (refusal != null) {
                 throw new TunnelRefusedException(refusal);
@@ -50,6 +60,28 @@ public final class HttpTunnelBinder implements TunnelBinder {
         } catch (TunnelRefusedException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Whether the tunnel's local service terminates TLS itself. Passthrough routes whole TLS connections by SNI before
+     * any path is known, so it cannot be combined with locations.
+     */
+    private boolean passthrough(HttpOptions options) throws TunnelRefusedException {
+        String https = options.https();
+        if (https == null || https.equals(HTTPS_TERMINATE)) {
+            return false;
+        }
+        if (!https.equals(HTTPS_PASSTHROUGH)) {
+            throw new TunnelRefusedException("https must be " + HTTPS_TERMINATE + " or " + HTTPS_PASSTHROUGH
+                    + ", got \"" + https + "\"");
+        }
+        if (config.httpsPort() == 0) {
+            throw new TunnelRefusedException("https: passthrough needs the server's https port, which is disabled");
+        }
+        if (!options.locations().isEmpty()) {
+            throw new TunnelRefusedException("https: passthrough routes by host name only; remove locations");
+        }
+        return true;
     }
 
     /** Every host times every location; hosts and locations are checked here, the one place that knows the rules. */
@@ -101,10 +133,13 @@ public final class HttpTunnelBinder implements TunnelBinder {
         return host;
     }
 
-    private String url(HttpRoute first) {
-        int port = config.httpPort();
-        String suffix = port == 80 || port == 0 ? "" : ":" + port;
+    /** An https URL for a passthrough tunnel, and for any tunnel when plain HTTP is disabled. */
+    private String url(HttpRoute first, boolean passthrough) {
+        boolean https = passthrough || config.httpPort() == 0;
+        int port = https ? config.httpsPort() : config.httpPort();
+        int defaultPort = https ? 443 : 80;
+        String suffix = port == defaultPort || port == 0 ? "" : ":" + port;
         String path = first.location().equals("/") ? "" : first.location();
-        return "http://" + first.host() + suffix + path;
+        return (https ? "https://" : "http://") + first.host() + suffix + path;
     }
 }
