@@ -5,6 +5,7 @@ import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.Durations;
 import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelType;
 
 import java.nio.file.Path;
@@ -30,6 +31,16 @@ import java.util.Set;
  *   serverName: tunnel.example.com
  * tunnels:
  *   - {name: ssh, type: tcp, local: 127.0.0.1:22, remotePort: 2222}
+ *   - name: web
+ *     type: http
+ *     local: 127.0.0.1:8080
+ *     subdomain: app                      # app.<server domain>
+ *     customDomains: [www.example.org, "*.example.net"]
+ *     locations: [/api]                   # path prefixes; none: every path
+ *     hostHeaderRewrite: localhost
+ *     requestHeaders: {set: {X-From: portway}, remove: [Cookie]}
+ *     responseHeaders: {set: {}, remove: [Server]}
+ *     basicAuth: {user: me, password: ...}
  * reconnect: {initial: 1s, max: 60s, factor: 2.0, jitter: true}
  * dialTimeout: 10s
  * keepAliveInterval: 10s
@@ -185,7 +196,9 @@ public final class ClientConfigLoader {
 
     private static List<TunnelConfig> readTunnels(ConfigObject root) {
         int problemsBefore = root.reader().problems().size();
-        List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort");
+        List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort", "subdomain",
+                "customDomains", "locations", "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth",
+                "https");
         if (items.isEmpty() && root.reader().problems().size() == problemsBefore) {
             root.invalid("tunnels", "expected a list of at least one tunnel");
         }
@@ -203,11 +216,52 @@ public final class ClientConfigLoader {
             TunnelType type = item.choice("type", true, TYPES);
             HostPort local = item.hostPort("local", true, -1);
             int remotePort = item.integer("remotePort", TunnelConfig.DEFAULT_REMOTE_PORT, 0, 65535);
+            HttpOptions http = readHttpOptions(item, type);
             if (name != null && type != null && local != null) {
-                tunnels.add(new TunnelConfig(name, type, local, remotePort));
+                tunnels.add(new TunnelConfig(name, type, local, remotePort, http, null));
             }
         }
         return tunnels;
+    }
+
+    private static final List<String> HTTP_KEYS = List.of("subdomain", "customDomains", "locations",
+            "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth", "https");
+
+    /** The http options of a tunnel item; null for other types, which must not carry them. */
+    private static HttpOptions readHttpOptions(ConfigObject item, TunnelType type) {
+        if (type != TunnelType.HTTP) {
+            for (String key : HTTP_KEYS) {
+                if (item.has(key)) {
+                    item.invalid(key, "expected nothing (only http tunnels have " + key + ")");
+                }
+            }
+            return null;
+        }
+        String subdomain = item.string("subdomain");
+        List<String> customDomains = item.strings("customDomains");
+        if (subdomain == null && customDomains.isEmpty()) {
+            item.invalid("subdomain", "expected a subdomain or customDomains for an http tunnel");
+        }
+        List<String> locations = item.strings("locations");
+        for (int i = 0; i < locations.size(); i++) {
+            if (!locations.get(i).startsWith("/")) {
+                item.problem("locations", "expected paths starting with /, got \"" + locations.get(i) + "\"");
+            }
+        }
+        HttpOptions.BasicAuth basicAuth = item.object("basicAuth", "user", "password").map(auth -> {
+            String user = auth.requiredString("user");
+            String password = auth.secret("password", true, 1);
+            return user == null || password == null ? null : new HttpOptions.BasicAuth(user, password);
+        }).orElse(null);
+        String https = item.choice("https", false, Map.of("terminate", "terminate", "passthrough", "passthrough"));
+        return new HttpOptions(subdomain, customDomains, locations, item.string("hostHeaderRewrite"),
+                readHeaderRules(item, "requestHeaders"), readHeaderRules(item, "responseHeaders"), basicAuth, https);
+    }
+
+    private static HttpOptions.HeaderRules readHeaderRules(ConfigObject item, String key) {
+        return item.object(key, "set", "remove")
+                .map(rules -> new HttpOptions.HeaderRules(rules.stringMap("set"), rules.strings("remove")))
+                .orElse(null);
     }
 
     private static ReconnectConfig readReconnect(ConfigObject root) {
