@@ -9,10 +9,12 @@ import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
 import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntFunction;
 
 /**
  * Opens public TCP ports for tunnels: reserves the port, binds it without blocking the caller's event loop, and
@@ -26,6 +28,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
     private final PortAllocator ports;
     private final TunnelMetrics metrics;
     private final TrafficCounter history;
+    private final StreamBridge bridge;
 
     /**
      * @param template a bootstrap with groups, channel type and child options set; it is cloned per port
@@ -38,6 +41,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
         this.ports = ports;
         this.metrics = metrics;
         this.history = history;
+        this.bridge = new StreamBridge(metrics);
     }
 
     /**
@@ -57,25 +61,48 @@ public final class TcpTunnelBinder implements TunnelBinder {
      */
     public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner, String user,
                                                    long userId) {
-        CompletableFuture<TcpTunnelListener> result = new CompletableFuture<>();
-        TcpTunnelListener.Meters meters = new TcpTunnelListener.Meters(metrics, metrics.traffic(name, user), history,
-                userId);
+        TunnelCounters counters = counters(name, user, userId);
+        return bindPort(requestedPort, port -> new TcpTunnelListener(name, port, ports, owner, counters, bridge));
+    }
+
+    /** The counters of one tunnel, for a public side that is not a listener of its own (a group member). */
+    public TunnelCounters counters(String name, String user, long userId) {
+        return new TunnelCounters(metrics.traffic(name, user), history, userId);
+    }
+
+    /** Carries accepted connections to streams, for acceptors bound through {@link #bindPort}. */
+    public StreamBridge bridge() {
+        return bridge;
+    }
+
+    /**
+     * Reserves and binds {@code requestedPort}, or a free allowed port when it is 0, with the acceptor
+     * {@code newAcceptor} makes for the port. Fails with {@link TunnelRefusedException}; on success the port stays
+     * reserved until {@link #release} gives it back.
+     */
+    public <A extends PortAcceptor> CompletionStage<A> bindPort(int requestedPort, IntFunction<A> newAcceptor) {
+        CompletableFuture<A> result = new CompletableFuture<>();
         if (requestedPort == 0) {
-            tryPick(name, owner, meters, result, PICK_ATTEMPTS);
+            tryPick(newAcceptor, result, PICK_ATTEMPTS);
         } else {
             String refusal = ports.reserve(requestedPort);
             if (refusal != null) {
                 result.completeExceptionally(new TunnelRefusedException(refusal));
             } else {
-                bind(name, requestedPort, owner, meters, result, () -> result.completeExceptionally(
+                bind(requestedPort, newAcceptor, result, () -> result.completeExceptionally(
                         new TunnelRefusedException("port " + requestedPort + " is in use on the server")));
             }
         }
         return result;
     }
 
-    private void tryPick(String name, TunnelSession owner, TcpTunnelListener.Meters meters,
-                         CompletableFuture<TcpTunnelListener> result, int attemptsLeft) {
+    /** Stops accepting on a port bound through {@link #bindPort} and gives it back. */
+    public void release(Channel serverChannel, int port) {
+        serverChannel.close().addListener(f -> ports.release(port));
+    }
+
+    private <A extends PortAcceptor> void tryPick(IntFunction<A> newAcceptor, CompletableFuture<A> result,
+                                                  int attemptsLeft) {
         int port = ports.reserveAny();
         if (port < 0 || attemptsLeft == 0) {
             if (port >= 0) {
@@ -84,17 +111,17 @@ public final class TcpTunnelBinder implements TunnelBinder {
             result.completeExceptionally(new TunnelRefusedException("no free port left in allowPorts"));
             return;
         }
-        bind(name, port, owner, meters, result, () -> tryPick(name, owner, meters, result, attemptsLeft - 1));
+        bind(port, newAcceptor, result, () -> tryPick(newAcceptor, result, attemptsLeft - 1));
     }
 
-    private void bind(String name, int port, TunnelSession owner, TcpTunnelListener.Meters meters,
-                      CompletableFuture<TcpTunnelListener> result, Runnable onBindFailure) {
-        TcpTunnelListener listener = new TcpTunnelListener(name, port, ports, owner, meters);
-        ChannelFuture bound = template.clone().childHandler(listener).bind(bindHost, port);
+    private <A extends PortAcceptor> void bind(int port, IntFunction<A> newAcceptor, CompletableFuture<A> result,
+                                               Runnable onBindFailure) {
+        A acceptor = newAcceptor.apply(port);
+        ChannelFuture bound = template.clone().childHandler(acceptor).bind(bindHost, port);
         bound.addListener(f -> {
             if (f.isSuccess()) {
-                listener.bound(bound.channel());
-                result.complete(listener);
+                acceptor.bound(bound.channel());
+                result.complete(acceptor);
             } else {
                 ports.release(port);
                 onBindFailure.run();
