@@ -27,6 +27,7 @@ import dev.portway.server.control.SessionRegistry;
 import dev.portway.server.storage.ServerStorage;
 import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
+import dev.portway.server.group.TcpGroups;
 import dev.portway.server.tcp.TcpTunnelBinder;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.server.tls.ServerTlsContexts;
@@ -107,7 +108,7 @@ public final class TunnelServer implements AutoCloseable {
         SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
-                settings, registry, authenticator, new AuthFailureThrottle(), Map.of(TunnelType.TCP, binder), config, metrics,
+                settings, registry, authenticator, new AuthFailureThrottle(), Map.of(TunnelType.TCP, new TcpGroups(binder)), config, metrics,
                 storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher));
         if (prometheus != null) {
             admin = adminServer();
