@@ -31,25 +31,39 @@ public final class MemberChooser<M> {
         return policy;
     }
 
-    /** {@code members} (a snapshot) rotated by one turn, and for least-connections sorted by load, stably. */
+    /**
+     * Round-robin: {@code members} (a snapshot) rotated by one turn. Least-connections: sorted by load, the members
+     * that share the lowest load taking that turn among themselves, so ties are spread evenly too.
+     */
     public List<M> order(List<M> members) {
         int size = members.size();
         if (size == 0) {
             return List.of();
         }
-        int start = Math.floorMod(turn.getAndIncrement(), size);
-        List<M> rotated = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            rotated.add(members.get((start + i) % size));
+        int turn = this.turn.getAndIncrement();
+        if (policy == LoadBalance.ROUND_ROBIN) {
+            return rotated(members, turn);
         }
-        if (policy == LoadBalance.LEAST_CONNECTIONS) {
-            int[] loads = rotated.stream().mapToInt(load).toArray();
-            List<Integer> positions = new ArrayList<>(size);
-            for (int i = 0; i < size; i++) {
-                positions.add(i);
-            }
-            positions.sort(Comparator.comparingInt(i -> loads[i]));
-            return positions.stream().map(rotated::get).toList();
+        int[] loads = members.stream().mapToInt(load).toArray();
+        List<Integer> byLoad = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            byLoad.add(i);
+        }
+        byLoad.sort(Comparator.comparingInt(i -> loads[i]));
+        int least = 1;
+        while (least < size && loads[byLoad.get(least)] == loads[byLoad.get(0)]) {
+            least++;
+        }
+        List<M> ordered = new ArrayList<>(rotated(byLoad.subList(0, least), turn).stream().map(members::get).toList());
+        byLoad.subList(least, size).forEach(i -> ordered.add(members.get(i)));
+        return ordered;
+    }
+
+    private static <T> List<T> rotated(List<T> items, int turn) {
+        int start = Math.floorMod(turn, items.size());
+        List<T> rotated = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            rotated.add(items.get((start + i) % items.size()));
         }
         return rotated;
     }
