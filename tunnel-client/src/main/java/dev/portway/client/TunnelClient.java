@@ -3,6 +3,8 @@ package dev.portway.client;
 import dev.portway.client.config.Backoff;
 import dev.portway.client.config.ClientConfig;
 import dev.portway.client.config.TunnelConfig;
+import dev.portway.client.health.HealthChecks;
+import dev.portway.client.health.HealthProbe;
 import dev.portway.client.proxy.LocalDialer;
 import dev.portway.client.tls.ClientTls;
 import dev.portway.monitor.TunnelMetrics;
@@ -41,7 +43,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,7 +75,15 @@ public final class TunnelClient implements AutoCloseable {
     /** Per tunnel; the client has no user of its own, so the user label is empty. */
     private final Map<String, TunnelTraffic> traffic = new LinkedHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
+    /** Tunnels whose health check failed: not registered until a check passes again. */
+    private final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
+    private final HealthChecks healthChecks;
     private volatile TunnelSession current;
+    /**
+     * The session that has authenticated, to which tunnels may be registered; guarded by {@code tunnels}, so that
+     * a registration and a health change are sent in the order they were decided.
+     */
+    private TunnelSession registering;
     private volatile boolean stopping;
     private int attempt;
 
@@ -101,6 +113,7 @@ public final class TunnelClient implements AutoCloseable {
             tunnels.put(t.name(), t);
             traffic.put(t.name(), metrics.traffic(t.name(), ""));
         });
+        this.healthChecks = new HealthChecks(config.tunnels(), new HealthProbe(transport), group, new HealthListener());
     }
 
     public void start() {
@@ -111,6 +124,7 @@ public final class TunnelClient implements AutoCloseable {
             group.next().scheduleAtFixedRate(this::sampleRtt, interval, interval, TimeUnit.NANOSECONDS);
         }
         connect();
+        healthChecks.start();
     }
 
     /** Completes, with the reason, when the client gives up for good (another client took over its id). */
@@ -126,6 +140,7 @@ public final class TunnelClient implements AutoCloseable {
     /** Tells the server this client is leaving, lets open streams drain for up to {@code grace}, then closes. */
     public void stop(Duration grace) {
         stopping = true;
+        healthChecks.stop();
         TunnelSession session = current;
         if (session != null) {
             session.goAway(ErrorCode.SHUTTING_DOWN, "client shutting down");
@@ -235,14 +250,9 @@ public final class TunnelClient implements AutoCloseable {
         session.send(new TunnelRegister(List.of(tunnel.spec())));
     }
 
-    private List<TunnelSpec> specs() {
-        synchronized (tunnels) {
-            return specsLocked();
-        }
-    }
-
     private List<TunnelSpec> specsLocked() {
         return tunnels.values().stream()
+                .filter(tunnel -> !unhealthy.contains(tunnel.name()))
                 .map(TunnelConfig::spec)
                 .toList();
     }
@@ -266,7 +276,10 @@ public final class TunnelClient implements AutoCloseable {
                 if (result.ok()) {
                     authenticated = true;
                     metrics.clientConnected(clientId);
-                    session.send(new TunnelRegister(specs()));
+                    synchronized (tunnels) {
+                        registering = session;
+                        session.send(new TunnelRegister(specsLocked()));
+                    }
                 } else {
                     refusal = "authentication refused: " + result.reason();
                     log.warn("server refused authentication: {}", result.reason());
@@ -316,6 +329,11 @@ public final class TunnelClient implements AutoCloseable {
             if (current == session) {
                 current = null;
             }
+            synchronized (tunnels) {
+                if (registering == session) {
+                    registering = null;
+                }
+            }
             if (authenticated) {
                 metrics.clientDisconnected(clientId);
             }
@@ -327,6 +345,38 @@ public final class TunnelClient implements AutoCloseable {
                 return;
             }
             retry(refusal != null ? refusal : cause == null ? "connection closed" : describe(cause));
+        }
+    }
+
+    /**
+     * Unregisters a tunnel whose local target failed its checks and registers it again when it recovers; while
+     * disconnected it only marks the tunnel, and the next registration leaves it out or takes it back.
+     */
+    private final class HealthListener implements HealthChecks.Listener {
+        @Override
+        public void down(TunnelConfig tunnel, int failures, String reason) {
+            log.warn("[tunnel={}] local target {} failed {} health check(s) in a row ({}); unregistering",
+                    tunnel.name(), tunnel.local(), failures, reason);
+            synchronized (tunnels) {
+                unhealthy.add(tunnel.name());
+                if (registering != null) {
+                    registering.send(new TunnelUnregister(List.of(tunnel.name())));
+                }
+            }
+            events.onHealthChanged(tunnel.name(), false);
+        }
+
+        @Override
+        public void up(TunnelConfig tunnel) {
+            log.info("[tunnel={}] local target {} passes its health check again; registering", tunnel.name(),
+                    tunnel.local());
+            synchronized (tunnels) {
+                unhealthy.remove(tunnel.name());
+                if (registering != null) {
+                    registering.send(new TunnelRegister(List.of(tunnel.spec())));
+                }
+            }
+            events.onHealthChanged(tunnel.name(), true);
         }
     }
 
