@@ -24,13 +24,14 @@ import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionHooks;
 import dev.portway.server.control.SessionRegistry;
+import dev.portway.server.group.TcpGroups;
 import dev.portway.server.storage.ServerStorage;
 import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
-import dev.portway.server.group.TcpGroups;
 import dev.portway.server.tcp.TcpTunnelBinder;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.server.tls.ServerTlsContexts;
+import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.storage.bootstrap.InitialCredentials;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
@@ -103,12 +104,15 @@ public final class TunnelServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true);
-        TcpTunnelBinder binder = new TcpTunnelBinder(publicTemplate, config.bind(), new PortAllocator(config.allowPorts()),
-                metrics, storage == null ? null : storage.storage().trafficCounter());
+        TcpTunnelBinder tcpPorts = new TcpTunnelBinder(publicTemplate, config.bind(),
+                new PortAllocator(config.allowPorts()), metrics,
+                storage == null ? null : storage.storage().trafficCounter());
+        // Plain TCP tunnels and load-balancing groups share the port allocator and the stream bridge.
+        TunnelBinder binder = new TcpGroups(tcpPorts);
         SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
-                settings, registry, authenticator, new AuthFailureThrottle(), Map.of(TunnelType.TCP, new TcpGroups(binder)), config, metrics,
+                settings, registry, authenticator, new AuthFailureThrottle(), Map.of(TunnelType.TCP, binder), config, metrics,
                 storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher));
         if (prometheus != null) {
             admin = adminServer();

@@ -174,8 +174,8 @@ class ClientConfigLoaderTest {
                 tunnels:
                   - {name: ssh, type: tcp, local: 127.0.0.1:22, remote_port: 22}
                 """))).containsExactly(
-                "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, group, "
-                        + "groupKey, loadBalance, healthCheck");
+                "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
+                        + "group, groupKey, loadBalance, healthCheck");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
                         + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets");
@@ -359,8 +359,8 @@ class ClientConfigLoaderTest {
                 "client.yaml: server: expected host or host:port, got \"tunnel.example.com:http\"",
                 "client.yaml: token: expected a secret of at least 1 characters, got a secret of 0 characters",
                 "client.yaml: tls.fingerprint: expected sha256: followed by 64 hex digits, got \"sha256:xyz\"",
-                "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, group, "
-                        + "groupKey, loadBalance, healthCheck",
+                "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
+                        + "group, groupKey, loadBalance, healthCheck",
                 "client.yaml: tunnels[0].local: expected host:port, got \"22\"",
                 "client.yaml: dialTimeout: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, "
                         + "got \"forever\"");
