@@ -8,6 +8,7 @@ import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.control.ClientSession;
+import dev.portway.server.testkit.FreezableRelay;
 import dev.portway.server.testkit.NamedHttpService;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TunnelFixture;
@@ -148,6 +149,23 @@ class LoadBalancingGroupIT {
     }
 
     @Test
+    void aMemberWhoseClientReconnectsIsTakenOverAndKeepsItsShare() throws Exception {
+        try (FreezableRelay relay = new FreezableRelay(fixture.controlAddress())) {
+            int port = port(join("a", relay.port(), Duration.ofMillis(500), "round-robin", 0, null).get(0));
+            assertThat(port(join("b", "round-robin", port, null).get(0))).isEqualTo(port);
+
+            relay.freezeExisting();
+            List<TunnelResult.Status> again = events.get("a").nextRegistration(WAIT);
+
+            assertThat(again.get(0).accepted()).as(again.toString()).isTrue();
+            assertThat(port(again.get(0))).isEqualTo(port);
+            Map<String, AtomicInteger> served = askConcurrently(port, 30, 3);
+            assertThat(served.get("a").get()).isEqualTo(15);
+            assertThat(served.get("b").get()).isEqualTo(15);
+        }
+    }
+
+    @Test
     void theGroupPortClosesWithItsLastMember() throws Exception {
         int port = startGroup("round-robin", null);
         for (String name : NAMES) {
@@ -213,13 +231,19 @@ class LoadBalancingGroupIT {
 
     private List<TunnelResult.Status> join(String client, String policy, int remotePort, HealthCheckConfig check)
             throws Exception {
+        return join(client, fixture.controlAddress().getPort(), Duration.ofSeconds(10), policy, remotePort, check);
+    }
+
+    /** Starts {@code client} with a member of group {@code web}, connecting to {@code serverPort} (maybe a relay). */
+    private List<TunnelResult.Status> join(String client, int serverPort, Duration keepAlive, String policy,
+                                           int remotePort, HealthCheckConfig check) throws Exception {
         RecordingEvents recording = new RecordingEvents();
         events.put(client, recording);
         TunnelConfig tunnel = new TunnelConfig("web", TunnelType.TCP,
                 new HostPort("127.0.0.1", services.get(client).port()), remotePort, null,
                 new GroupOptions("web", "group-secret", policy), check);
-        clients.put(client, fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(),
-                TunnelFixture.TOKEN, List.of(tunnel), Duration.ofSeconds(10)), client, recording));
+        clients.put(client, fixture.startClient(fixture.clientConfig(serverPort, TunnelFixture.TOKEN, List.of(tunnel),
+                keepAlive), client, recording));
         return recording.nextRegistration(WAIT);
     }
 
