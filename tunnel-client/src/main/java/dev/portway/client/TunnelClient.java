@@ -40,18 +40,19 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The client's connector: keeps one TLS connection to the server, authenticates, registers the configured tunnels
  * and dials a tunnel's local target for every stream the server opens. When the connection drops it reconnects
  * with exponential backoff and full jitter, and registers again; a successful registration resets the backoff.
+ * Tunnels with a {@code healthCheck} are unregistered while their local target fails its checks.
  *
  * <p>Threading: connection state changes on the current session's event loop; {@link #stop} may be called from
  * any thread.
@@ -75,8 +76,8 @@ public final class TunnelClient implements AutoCloseable {
     /** Per tunnel; the client has no user of its own, so the user label is empty. */
     private final Map<String, TunnelTraffic> traffic = new LinkedHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
-    /** Tunnels whose health check failed: not registered until a check passes again. */
-    private final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
+    /** Tunnels whose health check failed: not registered until a check passes again. Guarded by {@code tunnels}. */
+    private final Set<String> unhealthy = new HashSet<>();
     private final HealthChecks healthChecks;
     private volatile TunnelSession current;
     /**
