@@ -57,6 +57,9 @@ public final class LocalDialer {
                     if (!f.isSuccess()) {
                         String reason = "local service " + target + " unavailable: " + f.cause();
                         log.warn("[{}] {}", label, reason);
+                        // A socket that never connected never goes inactive, and a stream reset from this side
+                        // does not call its handler: the relay is told here, so the bytes it queued are released.
+                        relay.onReset(stream, ErrorCode.CONNECT_FAILED, reason);
                         stream.reset(ErrorCode.CONNECT_FAILED, reason);
                     }
                 });
