@@ -137,6 +137,17 @@ class LoadBalancingGroupIT {
     }
 
     @Test
+    void aMemberWhoseLocalServiceIsDownPassesItsConnectionsOnWithoutAHealthCheck() throws Exception {
+        int port = startGroup("round-robin", null);
+        services.get("b").stop();
+
+        Map<String, AtomicInteger> served = askConcurrently(port, 90, 3);
+
+        assertThat(served.get("b").get()).isZero();
+        assertThat(served.get("a").get() + served.get("c").get()).isEqualTo(90);
+    }
+
+    @Test
     void aKilledMemberLeavesTheGroupAndTheOthersServeEveryNewConnection() throws Exception {
         int port = startGroup("round-robin", null);
         assertThat(askConcurrently(port, 30, 3).get("c").get()).isEqualTo(10);

@@ -12,14 +12,12 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * One client's tunnel in a TCP load-balancing group: the public side its session holds. Closing it leaves the
  * group; the group's port closes with its last member. Take-over moves the member to the new session, as for a
  * plain tunnel.
  *
- * <p>Threading: any thread; the owner is volatile and the open-stream count atomic.
+ * <p>Threading: any thread; the owner is volatile and the connection group thread-safe.
  */
 final class GroupMember implements PublicTunnel, StreamBridge.Target {
     private final String name;
@@ -27,8 +25,10 @@ final class GroupMember implements PublicTunnel, StreamBridge.Target {
     private final TcpGroups groups;
     private final Principal principal;
     private final TunnelCounters counters;
-    private final AtomicInteger openStreams = new AtomicInteger();
-    /** Public connections this member carries, so that deleting the tunnel can end them too. */
+    /**
+     * Public connections this member carries: their number is its load, and deleting the tunnel ends them too. A
+     * closed connection leaves the group by itself.
+     */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile TunnelSession owner;
 
@@ -47,7 +47,7 @@ final class GroupMember implements PublicTunnel, StreamBridge.Target {
     }
 
     int openStreams() {
-        return openStreams.get();
+        return connections.size();
     }
 
     @Override
@@ -82,9 +82,12 @@ final class GroupMember implements PublicTunnel, StreamBridge.Target {
 
     @Override
     public void carrying(Channel connection) {
-        openStreams.incrementAndGet();
         connections.add(connection);
-        connection.closeFuture().addListener(closed -> openStreams.decrementAndGet());
+    }
+
+    @Override
+    public void released(Channel connection) {
+        connections.remove(connection);
     }
 
     @Override

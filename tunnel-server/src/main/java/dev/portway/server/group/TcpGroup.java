@@ -96,6 +96,6 @@ final class TcpGroup extends ChannelInitializer<SocketChannel> implements PortAc
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        bridge.connect(ch, "group=" + name, chooser.order(List.copyOf(members)).iterator());
+        bridge.connect(ch, "group=" + name, chooser.order(List.copyOf(members)));
     }
 }

@@ -2,11 +2,14 @@ package dev.portway.server.tcp;
 
 import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.TunnelMetrics;
+import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.control.OpenStream;
 import dev.portway.protocol.control.TunnelType;
+import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.relay.StreamRelay;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.Future;
@@ -14,22 +17,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Iterator;
+import java.util.List;
 
 /**
- * Carries one accepted public TCP connection to a new stream on the first of its candidate tunnels whose client
- * takes it: a plain tunnel is the only candidate of its connections, a load-balancing group lists its members in
- * the order its policy prefers them. A candidate whose client is offline or refuses the stream (it is going away)
- * is passed over for the next, so the public peer sees an error only when none is left.
+ * Carries one accepted public TCP connection to a new stream on the first of its candidate tunnels that takes it:
+ * a plain tunnel is the only candidate of its connections, a load-balancing group lists its members in the order
+ * its policy prefers them. A candidate is passed over for the next when its client is offline, refuses the stream
+ * (it is going away), or reports that it could not connect to its local service before answering anything; in
+ * that last case the bytes the peer sent so far are replayed to the next candidate ({@link ReplayBuffer}). The
+ * public peer sees an error only when no candidate is left.
  *
- * <p>Pipeline of an accepted connection, in order: {@link #TRAFFIC} (the chosen tunnel's byte counter, read bytes as
- * {@code in}, written bytes as {@code out}; inserted once a stream is open, before any byte is read), {@link #RELAY}.
+ * <p>Pipeline of an accepted connection, in order: {@link #REPLAY} (only with more than one candidate),
+ * {@link #TRAFFIC} (the chosen tunnel's byte counter, read bytes as {@code in}, written bytes as {@code out};
+ * inserted once a stream is open, before any byte is read), {@link #RELAY} (replaced by a fresh relay when the
+ * connection moves to another candidate).
  *
- * <p>Threading: {@link #connect} runs on the connection's event loop; stream results arrive on the chosen
- * session's loop and touch the pipeline only through the connection's loop. Closing: the connection is closed when
- * no candidate takes it; afterwards the relay closes it with its stream.
+ * <p>Threading: {@link #connect} runs on the connection's event loop; stream results and callbacks arrive on the
+ * chosen session's loop and touch the pipeline only through the connection's loop. Closing: the connection is
+ * closed when no candidate takes it; otherwise its relay closes it with its stream.
  */
 public final class StreamBridge {
     private static final Logger log = LoggerFactory.getLogger(StreamBridge.class);
+    public static final String REPLAY = "replay";
     public static final String TRAFFIC = "traffic";
     public static final String RELAY = "relay";
     private static final String TYPE = TunnelType.TCP.wireName();
@@ -44,8 +53,12 @@ public final class StreamBridge {
 
         TunnelCounters counters();
 
-        /** {@code connection} now runs on a stream of this tunnel, until it closes. */
+        /** {@code connection} now runs on a stream of this tunnel, until it closes or is {@link #released}. */
         default void carrying(Channel connection) {
+        }
+
+        /** {@code connection} moved on to another tunnel: this one's client could not reach its local service. */
+        default void released(Channel connection) {
         }
     }
 
@@ -55,50 +68,157 @@ public final class StreamBridge {
         this.metrics = metrics;
     }
 
-    /** @param label context for log lines, such as {@code client=c1 tunnel=ssh} */
-    public void connect(SocketChannel ch, String label, Iterator<? extends Target> candidates) {
-        String peer = ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
-        StreamRelay relay = new StreamRelay(ch.eventLoop(), label + " peer=" + peer);
-        ch.pipeline().addLast(RELAY, relay);
-        tryNext(ch, label, peer, relay, candidates, PublicConnectionRefusal.CLIENT_OFFLINE);
+    /**
+     * @param label      context for log lines, such as {@code client=c1 tunnel=ssh}
+     * @param candidates in the order to try them; a snapshot the caller does not change
+     */
+    public void connect(SocketChannel ch, String label, List<? extends Target> candidates) {
+        new Carriage(ch, label, candidates).start();
     }
 
-    /** @param refusal what to count when no candidate is left: offline unless one refused a stream */
-    private void tryNext(SocketChannel ch, String label, String peer, StreamRelay relay,
-                         Iterator<? extends Target> candidates, PublicConnectionRefusal refusal) {
-        Target target = null;
-        TunnelSession session = null;
-        while (candidates.hasNext() && session == null) {
-            target = candidates.next();
-            session = target.owner();
-            if (session != null && !session.channel().isActive()) {
-                session = null;
+    /** One public connection on its way to a stream. Its fields are confined to the connection's event loop. */
+    private final class Carriage {
+        private final SocketChannel ch;
+        private final String label;
+        private final String peer;
+        private final Iterator<? extends Target> next;
+        /** Null with a single candidate: there is nowhere to replay to. */
+        private final ReplayBuffer replay;
+        /** Whether the connection was counted as accepted; it is counted once, however often it moves. */
+        private boolean counted;
+
+        Carriage(SocketChannel ch, String label, List<? extends Target> candidates) {
+            this.ch = ch;
+            this.label = label;
+            this.peer = ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
+            this.next = candidates.iterator();
+            this.replay = candidates.size() > 1 ? new ReplayBuffer() : null;
+        }
+
+        void start() {
+            if (replay != null) {
+                ch.pipeline().addLast(REPLAY, replay);
             }
+            StreamRelay relay = newRelay();
+            ch.pipeline().addLast(RELAY, relay);
+            tryNext(relay, PublicConnectionRefusal.CLIENT_OFFLINE);
         }
-        if (session == null) {
-            metrics.publicConnectionRefused(refusal);
-            ch.close();
-            return;
+
+        private StreamRelay newRelay() {
+            return new StreamRelay(ch.eventLoop(), label + " peer=" + peer);
         }
-        Target chosen = target;
-        TunnelSession owner = session;
-        owner.openStream(new OpenStream(chosen.name(), peer), relay).addListener((Future<TunnelStream> f) -> {
-            if (f.isSuccess()) {
-                TunnelStream stream = f.getNow();
-                ch.eventLoop().execute(() -> {
-                    ch.pipeline().addBefore(RELAY, TRAFFIC, chosen.counters().handler());
-                    relay.attachStream(stream);
-                });
+
+        /** @param refusal what to count when no candidate is left: offline unless one refused a stream */
+        private void tryNext(StreamRelay relay, PublicConnectionRefusal refusal) {
+            Target target = null;
+            TunnelSession session = null;
+            while (next.hasNext() && session == null) {
+                target = next.next();
+                session = target.owner();
+                if (session != null && !session.channel().isActive()) {
+                    session = null;
+                }
+            }
+            if (session == null) {
+                if (!counted) {
+                    metrics.publicConnectionRefused(refusal);
+                }
+                ch.close();
+                return;
+            }
+            Target chosen = target;
+            TunnelSession owner = session;
+            StreamHandler handler = replay == null ? relay : new AnswerWatch(relay, chosen);
+            owner.openStream(new OpenStream(chosen.name(), peer), handler).addListener((Future<TunnelStream> f) -> {
+                if (f.isSuccess()) {
+                    TunnelStream stream = f.getNow();
+                    ch.eventLoop().execute(() -> {
+                        ch.pipeline().addBefore(RELAY, TRAFFIC, chosen.counters().handler());
+                        relay.attachStream(stream);
+                        opened(chosen);
+                    });
+                } else {
+                    log.debug("[{} tunnel={}] cannot open a stream for {}: {}", owner.label(), chosen.name(), peer,
+                            f.cause().getMessage());
+                    ch.eventLoop().execute(() -> tryNext(relay, PublicConnectionRefusal.STREAM_FAILED));
+                }
+            });
+        }
+
+        private void opened(Target chosen) {
+            chosen.carrying(ch);
+            if (!counted) {
+                counted = true;
                 metrics.publicConnectionAccepted();
                 chosen.counters().connectionOpened();
-                chosen.carrying(ch);
                 metrics.streamOpened(TYPE);
                 ch.closeFuture().addListener(closed -> metrics.streamClosed(TYPE));
-            } else {
-                log.debug("[{} tunnel={}] cannot open a stream for {}: {}", owner.label(), chosen.name(), peer,
-                        f.cause().getMessage());
-                tryNext(ch, label, peer, relay, candidates, PublicConnectionRefusal.STREAM_FAILED);
             }
-        });
+        }
+
+        /** The chosen client could not reach its local service and has answered nothing: move on if possible. */
+        private void moveOn(Target failed, String reason) {
+            failed.released(ch);
+            if (!ch.isActive()) {
+                return;
+            }
+            if (!replay.replayable() || !next.hasNext()) {
+                // As the relay would on the reset: the stream is gone, so its connection ends.
+                ch.close();
+                return;
+            }
+            log.debug("[{}] tunnel {} could not reach its local service ({}); trying the next", label, failed.name(),
+                    reason);
+            StreamRelay relay = newRelay();
+            if (ch.pipeline().get(TRAFFIC) != null) {
+                ch.pipeline().remove(TRAFFIC);
+            }
+            ch.pipeline().replace(RELAY, RELAY, relay);
+            replay.replay();
+            tryNext(relay, PublicConnectionRefusal.STREAM_FAILED);
+        }
+
+        /**
+         * Passes a stream's events to its relay, except a CONNECT_FAILED reset before any answer, which moves the
+         * connection on. Threading: the session's event loop, like every stream handler.
+         */
+        private final class AnswerWatch implements StreamHandler {
+            private final StreamRelay relay;
+            private final Target target;
+            private boolean answered;
+
+            AnswerWatch(StreamRelay relay, Target target) {
+                this.relay = relay;
+                this.target = target;
+            }
+
+            @Override
+            public void onData(TunnelStream stream, ByteBuf data) {
+                answered();
+                relay.onData(stream, data);
+            }
+
+            @Override
+            public void onFinish(TunnelStream stream) {
+                answered();
+                relay.onFinish(stream);
+            }
+
+            @Override
+            public void onReset(TunnelStream stream, ErrorCode code, String reason) {
+                if (!answered && code == ErrorCode.CONNECT_FAILED) {
+                    ch.eventLoop().execute(() -> moveOn(target, reason));
+                } else {
+                    relay.onReset(stream, code, reason);
+                }
+            }
+
+            private void answered() {
+                if (!answered) {
+                    answered = true;
+                    ch.eventLoop().execute(replay::stopRecording);
+                }
+            }
+        }
     }
 }

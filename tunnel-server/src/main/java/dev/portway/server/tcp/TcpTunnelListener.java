@@ -124,6 +124,6 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel>
         connections.add(ch);
         TunnelSession session = owner;
         String label = (session == null ? "" : session.label() + " ") + "tunnel=" + name;
-        bridge.connect(ch, label, List.of(this).iterator());
+        bridge.connect(ch, label, List.of(this));
     }
 }
