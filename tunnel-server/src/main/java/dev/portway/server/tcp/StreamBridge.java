@@ -27,14 +27,15 @@ import java.util.List;
  * that last case the bytes the peer sent so far are replayed to the next candidate ({@link ReplayBuffer}). The
  * public peer sees an error only when no candidate is left.
  *
- * <p>Pipeline of an accepted connection, in order: {@link #REPLAY} (only with more than one candidate),
- * {@link #TRAFFIC} (the chosen tunnel's byte counter, read bytes as {@code in}, written bytes as {@code out};
- * inserted once a stream is open, before any byte is read), {@link #RELAY} (replaced by a fresh relay when the
- * connection moves to another candidate).
+ * <p>Pipeline of an accepted connection, in order: {@link #TRAFFIC} (counts bytes for the tunnel that carries the
+ * connection, read bytes as {@code in}, written bytes as {@code out}; the tunnel's shared counter when it is the only
+ * candidate, else a {@link ConnectionTraffic} of the connection's own), {@link #REPLAY} (only with more than one
+ * candidate), {@link #RELAY} (replaced by a fresh relay when the connection moves to another candidate).
  *
- * <p>Threading: {@link #connect} runs on the connection's event loop; stream results and callbacks arrive on the
- * chosen session's loop and touch the pipeline only through the connection's loop. Closing: the connection is
- * closed when no candidate takes it; otherwise its relay closes it with its stream.
+ * <p>Threading: {@link #connect} runs on the connection's event loop, and so does every step after it: stream
+ * results and callbacks arrive on the chosen session's loop and are handed over. Each attempt is checked against
+ * the current one there, because a stream's reset can overtake the news that it opened. Closing: the connection
+ * is closed when no candidate takes it; otherwise its relay closes it with its stream.
  */
 public final class StreamBridge {
     private static final Logger log = LoggerFactory.getLogger(StreamBridge.class);
@@ -81,9 +82,15 @@ public final class StreamBridge {
         private final SocketChannel ch;
         private final String label;
         private final String peer;
+        private final List<? extends Target> candidates;
         private final Iterator<? extends Target> next;
         /** Null with a single candidate: there is nowhere to replay to. */
         private final ReplayBuffer replay;
+        /** Null with a single candidate, whose tunnel's shared counter serves. */
+        private final ConnectionTraffic traffic;
+        private StreamRelay relay;
+        /** The candidate being tried; an older attempt's late news is ignored. */
+        private Attempt current;
         /** Whether the connection was counted as accepted; it is counted once, however often it moves. */
         private boolean counted;
 
@@ -91,17 +98,20 @@ public final class StreamBridge {
             this.ch = ch;
             this.label = label;
             this.peer = ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
+            this.candidates = candidates;
             this.next = candidates.iterator();
             this.replay = candidates.size() > 1 ? new ReplayBuffer() : null;
+            this.traffic = candidates.size() == 1 ? null : new ConnectionTraffic();
         }
 
         void start() {
+            ch.pipeline().addLast(TRAFFIC, traffic != null ? traffic.handler() : candidates.get(0).counters().handler());
             if (replay != null) {
                 ch.pipeline().addLast(REPLAY, replay);
             }
-            StreamRelay relay = newRelay();
+            relay = newRelay();
             ch.pipeline().addLast(RELAY, relay);
-            tryNext(relay, PublicConnectionRefusal.CLIENT_OFFLINE);
+            tryNext(PublicConnectionRefusal.CLIENT_OFFLINE);
         }
 
         private StreamRelay newRelay() {
@@ -109,7 +119,7 @@ public final class StreamBridge {
         }
 
         /** @param refusal what to count when no candidate is left: offline unless one refused a stream */
-        private void tryNext(StreamRelay relay, PublicConnectionRefusal refusal) {
+        private void tryNext(PublicConnectionRefusal refusal) {
             Target target = null;
             TunnelSession session = null;
             while (next.hasNext() && session == null) {
@@ -126,39 +136,50 @@ public final class StreamBridge {
                 ch.close();
                 return;
             }
-            Target chosen = target;
+            Attempt attempt = new Attempt(target, relay);
+            current = attempt;
             TunnelSession owner = session;
-            StreamHandler handler = replay == null ? relay : new AnswerWatch(relay, chosen);
-            owner.openStream(new OpenStream(chosen.name(), peer), handler).addListener((Future<TunnelStream> f) -> {
-                if (f.isSuccess()) {
-                    TunnelStream stream = f.getNow();
+            StreamHandler handler = replay == null ? relay : new AnswerWatch(attempt);
+            owner.openStream(new OpenStream(target.name(), peer), handler).addListener((Future<TunnelStream> f) ->
                     ch.eventLoop().execute(() -> {
-                        ch.pipeline().addBefore(RELAY, TRAFFIC, chosen.counters().handler());
-                        relay.attachStream(stream);
-                        opened(chosen);
-                    });
-                } else {
-                    log.debug("[{} tunnel={}] cannot open a stream for {}: {}", owner.label(), chosen.name(), peer,
-                            f.cause().getMessage());
-                    ch.eventLoop().execute(() -> tryNext(relay, PublicConnectionRefusal.STREAM_FAILED));
-                }
-            });
+                        if (f.isSuccess()) {
+                            opened(attempt, f.getNow());
+                        } else if (attempt == current) {
+                            log.debug("[{} tunnel={}] cannot open a stream for {}: {}", owner.label(),
+                                    attempt.target.name(), peer, f.cause().getMessage());
+                            tryNext(PublicConnectionRefusal.STREAM_FAILED);
+                        }
+                    }));
         }
 
-        private void opened(Target chosen) {
-            chosen.carrying(ch);
+        private void opened(Attempt attempt, TunnelStream stream) {
+            if (attempt != current) {
+                // Its client already reported that it could not reach its service; the stream is gone.
+                return;
+            }
+            attempt.opened = true;
+            if (traffic != null) {
+                traffic.carriedBy(attempt.target.counters());
+            }
+            attempt.relay.attachStream(stream);
+            attempt.target.carrying(ch);
             if (!counted) {
                 counted = true;
                 metrics.publicConnectionAccepted();
-                chosen.counters().connectionOpened();
+                attempt.target.counters().connectionOpened();
                 metrics.streamOpened(TYPE);
                 ch.closeFuture().addListener(closed -> metrics.streamClosed(TYPE));
             }
         }
 
-        /** The chosen client could not reach its local service and has answered nothing: move on if possible. */
-        private void moveOn(Target failed, String reason) {
-            failed.released(ch);
+        /** The attempt's client could not reach its local service and has answered nothing: move on if possible. */
+        private void moveOn(Attempt attempt, String reason) {
+            if (attempt != current) {
+                return;
+            }
+            if (attempt.opened) {
+                attempt.target.released(ch);
+            }
             if (!ch.isActive()) {
                 return;
             }
@@ -167,15 +188,25 @@ public final class StreamBridge {
                 ch.close();
                 return;
             }
-            log.debug("[{}] tunnel {} could not reach its local service ({}); trying the next", label, failed.name(),
-                    reason);
-            StreamRelay relay = newRelay();
-            if (ch.pipeline().get(TRAFFIC) != null) {
-                ch.pipeline().remove(TRAFFIC);
-            }
+            log.debug("[{}] tunnel {} could not reach its local service ({}); trying the next", label,
+                    attempt.target.name(), reason);
+            relay = newRelay();
             ch.pipeline().replace(RELAY, RELAY, relay);
             replay.replay();
-            tryNext(relay, PublicConnectionRefusal.STREAM_FAILED);
+            tryNext(PublicConnectionRefusal.STREAM_FAILED);
+        }
+
+        /** One candidate being tried with one relay. */
+        private static final class Attempt {
+            private final Target target;
+            private final StreamRelay relay;
+            /** Set on the connection's loop when the stream opened and the relay was attached. */
+            private boolean opened;
+
+            Attempt(Target target, StreamRelay relay) {
+                this.target = target;
+                this.relay = relay;
+            }
         }
 
         /**
@@ -183,33 +214,31 @@ public final class StreamBridge {
          * connection on. Threading: the session's event loop, like every stream handler.
          */
         private final class AnswerWatch implements StreamHandler {
-            private final StreamRelay relay;
-            private final Target target;
+            private final Attempt attempt;
             private boolean answered;
 
-            AnswerWatch(StreamRelay relay, Target target) {
-                this.relay = relay;
-                this.target = target;
+            AnswerWatch(Attempt attempt) {
+                this.attempt = attempt;
             }
 
             @Override
             public void onData(TunnelStream stream, ByteBuf data) {
                 answered();
-                relay.onData(stream, data);
+                attempt.relay.onData(stream, data);
             }
 
             @Override
             public void onFinish(TunnelStream stream) {
                 answered();
-                relay.onFinish(stream);
+                attempt.relay.onFinish(stream);
             }
 
             @Override
             public void onReset(TunnelStream stream, ErrorCode code, String reason) {
                 if (!answered && code == ErrorCode.CONNECT_FAILED) {
-                    ch.eventLoop().execute(() -> moveOn(target, reason));
+                    ch.eventLoop().execute(() -> moveOn(attempt, reason));
                 } else {
-                    relay.onReset(stream, code, reason);
+                    attempt.relay.onReset(stream, code, reason);
                 }
             }
 

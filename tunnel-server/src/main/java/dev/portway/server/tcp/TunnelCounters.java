@@ -11,6 +11,7 @@ import dev.portway.storage.traffic.TrafficCounter;
  * disagree. Thread-safe: every connection of the tunnel shares one instance.
  */
 public final class TunnelCounters {
+    private final TunnelTraffic live;
     private final TrafficCounter history;
     private final long userId;
     private final ByteCountingHandler handler;
@@ -24,20 +25,25 @@ public final class TunnelCounters {
     TunnelCounters(TunnelTraffic live, TrafficCounter history, long userId) {
         this.history = history;
         this.userId = userId;
-        this.handler = new ByteCountingHandler(
-                bytes -> {
-                    live.bytesIn(bytes);
-                    record(bytes, 0);
-                },
-                bytes -> {
-                    live.bytesOut(bytes);
-                    record(0, bytes);
-                });
+        this.live = live;
+        this.handler = new ByteCountingHandler(this::bytesIn, this::bytesOut);
     }
 
     /** Shared by every public connection of the tunnel: read bytes count as {@code in}, written as {@code out}. */
     public ByteCountingHandler handler() {
         return handler;
+    }
+
+    /** Bytes read from a public connection. */
+    void bytesIn(long bytes) {
+        live.bytesIn(bytes);
+        record(bytes, 0);
+    }
+
+    /** Bytes written to a public connection. */
+    void bytesOut(long bytes) {
+        live.bytesOut(bytes);
+        record(0, bytes);
     }
 
     public long storedId() {
