@@ -24,12 +24,15 @@ import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionHooks;
 import dev.portway.server.control.SessionRegistry;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.storage.ServerStorage;
 import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TcpTunnelBinder;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.server.tls.ServerTlsContexts;
+import dev.portway.server.udp.UdpTunnelBinder;
 import dev.portway.storage.bootstrap.InitialCredentials;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
@@ -102,12 +105,16 @@ public final class TunnelServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true);
+        ProxyProtocolInbound proxyProtocol = new ProxyProtocolInbound(
+                TrustedProxies.of(config.proxyProtocol().trustedCidrs()), ProxyProtocolInbound.Refusal.CLOSE);
         TcpTunnelBinder binder = new TcpTunnelBinder(publicTemplate, config.bind(), new PortAllocator(config.allowPorts()),
-                metrics, storage == null ? null : storage.storage().trafficCounter());
+                metrics, storage == null ? null : storage.storage().trafficCounter(), proxyProtocol);
+        UdpTunnelBinder udpBinder = new UdpTunnelBinder(workerGroup, transport, config.bind(),
+                new PortAllocator(config.allowPorts()), config.udp(), metrics);
         SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
-                settings, registry, authenticator, new AuthFailureThrottle(), Map.of(TunnelType.TCP, binder), config, metrics,
+                settings, registry, authenticator, new AuthFailureThrottle(), Map.of(TunnelType.TCP, binder, TunnelType.UDP, udpBinder), config, metrics,
                 storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher));
         if (prometheus != null) {
             admin = adminServer();

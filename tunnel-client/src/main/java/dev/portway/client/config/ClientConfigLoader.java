@@ -30,6 +30,8 @@ import java.util.Set;
  *   serverName: tunnel.example.com
  * tunnels:
  *   - {name: ssh, type: tcp, local: 127.0.0.1:22, remotePort: 2222}
+ *   - {name: web, type: tcp, local: 127.0.0.1:8080, proxyProtocol: v2}   # or v1: PROXY header to the service
+ *   - {name: dns, type: udp, local: 127.0.0.1:53, remotePort: 5353}
  * reconnect: {initial: 1s, max: 60s, factor: 2.0, jitter: true}
  * dialTimeout: 10s
  * keepAliveInterval: 10s
@@ -44,10 +46,14 @@ public final class ClientConfigLoader {
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
     private static final int MAX_CLIENT_ID = 128;
     private static final Map<String, TunnelType> TYPES = new LinkedHashMap<>();
+    private static final Map<String, ProxyProtocolVersion> PROXY_PROTOCOLS = new LinkedHashMap<>();
 
     static {
         for (TunnelType t : TunnelType.values()) {
             TYPES.put(t.wireName(), t);
+        }
+        for (ProxyProtocolVersion v : ProxyProtocolVersion.values()) {
+            PROXY_PROTOCOLS.put(v.configName(), v);
         }
     }
 
@@ -185,7 +191,8 @@ public final class ClientConfigLoader {
 
     private static List<TunnelConfig> readTunnels(ConfigObject root) {
         int problemsBefore = root.reader().problems().size();
-        List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort");
+        List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort",
+                "proxyProtocol");
         if (items.isEmpty() && root.reader().problems().size() == problemsBefore) {
             root.invalid("tunnels", "expected a list of at least one tunnel");
         }
@@ -203,8 +210,12 @@ public final class ClientConfigLoader {
             TunnelType type = item.choice("type", true, TYPES);
             HostPort local = item.hostPort("local", true, -1);
             int remotePort = item.integer("remotePort", TunnelConfig.DEFAULT_REMOTE_PORT, 0, 65535);
+            ProxyProtocolVersion proxyProtocol = item.choice("proxyProtocol", false, PROXY_PROTOCOLS);
+            if (proxyProtocol != null && type == TunnelType.UDP) {
+                item.invalid("proxyProtocol", "expected nothing for a udp tunnel (PROXY headers go to stream tunnels)");
+            }
             if (name != null && type != null && local != null) {
-                tunnels.add(new TunnelConfig(name, type, local, remotePort));
+                tunnels.add(new TunnelConfig(name, type, local, remotePort).withProxyProtocol(proxyProtocol));
             }
         }
         return tunnels;

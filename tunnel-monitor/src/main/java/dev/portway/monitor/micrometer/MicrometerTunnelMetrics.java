@@ -5,6 +5,7 @@ import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.QuotaEvent;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
+import dev.portway.monitor.UdpDrop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,6 +51,8 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics {
     private final Map<AuthFailureReason, Counter> authFailures = new EnumMap<>(AuthFailureReason.class);
     private final Map<QuotaEvent, Counter> quotaEvents = new EnumMap<>(QuotaEvent.class);
     private final Map<HttpKey, Timer> httpTimers = new ConcurrentHashMap<>();
+    private final AtomicInteger udpFlows = new AtomicInteger();
+    private final Map<UdpDrop, Counter> udpDropped = new EnumMap<>(UdpDrop.class);
 
     public MicrometerTunnelMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -70,6 +73,15 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics {
                     .tag("reason", reason.label())
                     .register(registry));
         }
+        Gauge.builder(MeterNames.UDP_FLOWS, udpFlows, AtomicInteger::get)
+                .description("UDP flows (public peers of udp tunnels) open right now")
+                .register(registry);
+        for (UdpDrop reason : UdpDrop.values()) {
+            udpDropped.put(reason, Counter.builder(MeterNames.UDP_DATAGRAMS_DROPPED)
+                    .description("UDP datagrams dropped, by reason")
+                    .tag("reason", reason.label())
+                    .register(registry));
+        }
         for (QuotaEvent kind : QuotaEvent.values()) {
             quotaEvents.put(kind, Counter.builder(MeterNames.QUOTA_EVENTS)
                     .description("Plan limits approached or hit, by kind")
@@ -83,6 +95,23 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics {
                 .description("Public connections to tunnels, by result and refusal reason")
                 .tags("result", result, "reason", reason)
                 .register(registry);
+    }
+
+    // ---- udp ----
+
+    @Override
+    public void udpFlowOpened() {
+        udpFlows.incrementAndGet();
+    }
+
+    @Override
+    public void udpFlowClosed() {
+        udpFlows.decrementAndGet();
+    }
+
+    @Override
+    public void udpDatagramDropped(UdpDrop reason) {
+        udpDropped.get(reason).increment();
     }
 
     // ---- clients ----

@@ -4,6 +4,7 @@ import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.PortRanges;
+import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.storage.db.DatabaseConfig;
 import io.netty.util.NetUtil;
 
@@ -37,6 +38,9 @@ import java.util.regex.Pattern;
  *   user: portway
  *   password: ...              # never echoed in problems or logs
  *   maxPoolSize: 10
+ * udp: {idleTimeout: 60s, maxDatagram: 65507}   # flows idle this long are removed; larger datagrams dropped
+ * proxyProtocol:
+ *   trustedCidrs: [10.0.0.0/8]   # these must send a PROXY v1/v2 header on public listeners; others may not
  * </pre>
  */
 public final class ServerConfigLoader {
@@ -45,6 +49,7 @@ public final class ServerConfigLoader {
     private static final int MAX_POOL_SIZE = 100;
     private static final Duration MIN_DURATION = Duration.ofMillis(1);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration MAX_UDP_IDLE = Duration.ofHours(24);
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
@@ -61,7 +66,8 @@ public final class ServerConfigLoader {
     /** Returns null when the reader has collected problems; the caller throws them. */
     static ServerConfig read(ConfigReader reader) {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
-                "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database");
+                "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database",
+                "udp", "proxyProtocol");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -83,12 +89,15 @@ public final class ServerConfigLoader {
         }
         AdminConfig admin = readAdmin(root);
         DatabaseSettings database = readDatabase(root);
+        UdpConfig udp = readUdp(root);
+        ProxyProtocolConfig proxyProtocol = readProxyProtocol(root);
 
         if (reader.hasProblems()) {
             return null;
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, null, null, null, null);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, null, udp, proxyProtocol,
+                null);
     }
 
     private static String readBind(ConfigObject section, String defaultValue) {
@@ -137,6 +146,34 @@ public final class ServerConfigLoader {
         }
         int maxPoolSize = database.integer("maxPoolSize", DatabaseConfig.DEFAULT_MAX_POOL_SIZE, 1, MAX_POOL_SIZE);
         return new DatabaseSettings(enabled, new DatabaseConfig(url, user, password, maxPoolSize));
+    }
+
+    private static UdpConfig readUdp(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("udp", "idleTimeout", "maxDatagram");
+        if (section.isEmpty()) {
+            return UdpConfig.DEFAULTS;
+        }
+        ConfigObject udp = section.get();
+        Duration idleTimeout = udp.duration("idleTimeout", UdpConfig.DEFAULT_IDLE_TIMEOUT, MIN_DURATION, MAX_UDP_IDLE);
+        int maxDatagram = udp.integer("maxDatagram", UdpConfig.DEFAULT_MAX_DATAGRAM, 1, UdpConfig.DEFAULT_MAX_DATAGRAM);
+        return new UdpConfig(idleTimeout, maxDatagram);
+    }
+
+    private static ProxyProtocolConfig readProxyProtocol(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("proxyProtocol", "trustedCidrs");
+        if (section.isEmpty()) {
+            return ProxyProtocolConfig.NONE;
+        }
+        ConfigObject proxyProtocol = section.get();
+        List<String> cidrs = proxyProtocol.strings("trustedCidrs");
+        for (int i = 0; i < cidrs.size(); i++) {
+            try {
+                TrustedProxies.parse(cidrs.get(i));
+            } catch (IllegalArgumentException e) {
+                proxyProtocol.problem("trustedCidrs[" + i + "]", e.getMessage());
+            }
+        }
+        return new ProxyProtocolConfig(cidrs);
     }
 
     private static ServerTlsConfig readTls(ConfigObject root) {

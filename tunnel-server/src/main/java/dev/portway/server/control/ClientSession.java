@@ -19,6 +19,8 @@ import dev.portway.server.auth.Principal;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
+import dev.portway.server.udp.UdpFlows;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -205,6 +207,11 @@ public final class ClientSession implements SessionListener {
     public StreamHandler onStreamOpened(TunnelSession session, TunnelStream stream) {
         // Streams are opened by the server only; a client that opens one is refused without harm.
         return null;
+    }
+
+    @Override
+    public void onDatagram(TunnelSession session, int flowId, ByteBuf payload) {
+        UdpFlows.fromClient(session, flowId, payload);
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.tunnel.PortBinding;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
@@ -19,25 +21,26 @@ import java.util.concurrent.CompletionStage;
  * when the server picks the port, moves on to another one if the operating system already has it in use.
  */
 public final class TcpTunnelBinder implements TunnelBinder {
-    private static final int PICK_ATTEMPTS = 16;
-
     private final ServerBootstrap template;
     private final String bindHost;
     private final PortAllocator ports;
     private final TunnelMetrics metrics;
     private final TrafficCounter history;
+    private final ProxyProtocolInbound proxyProtocol;
 
     /**
      * @param template a bootstrap with groups, channel type and child options set; it is cloned per port
      * @param history  storage's traffic counter for stored tunnels; null without a database
+     * @param proxyProtocol whom to believe about a public connection's real peer
      */
     public TcpTunnelBinder(ServerBootstrap template, String bindHost, PortAllocator ports, TunnelMetrics metrics,
-                           TrafficCounter history) {
+                           TrafficCounter history, ProxyProtocolInbound proxyProtocol) {
         this.template = template;
         this.bindHost = bindHost;
         this.ports = ports;
         this.metrics = metrics;
         this.history = history;
+        this.proxyProtocol = proxyProtocol;
     }
 
     /**
@@ -57,48 +60,24 @@ public final class TcpTunnelBinder implements TunnelBinder {
      */
     public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner, String user,
                                                    long userId) {
-        CompletableFuture<TcpTunnelListener> result = new CompletableFuture<>();
         TcpTunnelListener.Meters meters = new TcpTunnelListener.Meters(metrics, metrics.traffic(name, user), history,
                 userId);
-        if (requestedPort == 0) {
-            tryPick(name, owner, meters, result, PICK_ATTEMPTS);
-        } else {
-            String refusal = ports.reserve(requestedPort);
-            if (refusal != null) {
-                result.completeExceptionally(new TunnelRefusedException(refusal));
-            } else {
-                bind(name, requestedPort, owner, meters, result, () -> result.completeExceptionally(
-                        new TunnelRefusedException("port " + requestedPort + " is in use on the server")));
-            }
-        }
-        return result;
+        return PortBinding.open(ports, requestedPort, port -> bind(name, port, owner, meters));
     }
 
-    private void tryPick(String name, TunnelSession owner, TcpTunnelListener.Meters meters,
-                         CompletableFuture<TcpTunnelListener> result, int attemptsLeft) {
-        int port = ports.reserveAny();
-        if (port < 0 || attemptsLeft == 0) {
-            if (port >= 0) {
-                ports.release(port);
-            }
-            result.completeExceptionally(new TunnelRefusedException("no free port left in allowPorts"));
-            return;
-        }
-        bind(name, port, owner, meters, result, () -> tryPick(name, owner, meters, result, attemptsLeft - 1));
-    }
-
-    private void bind(String name, int port, TunnelSession owner, TcpTunnelListener.Meters meters,
-                      CompletableFuture<TcpTunnelListener> result, Runnable onBindFailure) {
-        TcpTunnelListener listener = new TcpTunnelListener(name, port, ports, owner, meters);
+    private CompletionStage<TcpTunnelListener> bind(String name, int port, TunnelSession owner,
+                                                    TcpTunnelListener.Meters meters) {
+        CompletableFuture<TcpTunnelListener> result = new CompletableFuture<>();
+        TcpTunnelListener listener = new TcpTunnelListener(name, port, ports, owner, meters, proxyProtocol);
         ChannelFuture bound = template.clone().childHandler(listener).bind(bindHost, port);
         bound.addListener(f -> {
             if (f.isSuccess()) {
                 listener.bound(bound.channel());
                 result.complete(listener);
             } else {
-                ports.release(port);
-                onBindFailure.run();
+                result.completeExceptionally(f.cause());
             }
         });
+        return result;
     }
 }

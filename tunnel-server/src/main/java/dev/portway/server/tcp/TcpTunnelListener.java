@@ -10,6 +10,8 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.relay.ByteCountingHandler;
 import dev.portway.protocol.relay.StreamRelay;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.proxyprotocol.PublicEndpoints;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.channel.Channel;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The owner can change while the port stays bound: when a client reconnects and takes over its old session, its
  * listeners pass to the new session and the public port never closes.
  *
- * <p>Pipeline of an accepted connection, in order: {@link #TRAFFIC} (counts bytes for the tunnel's meters, read
+ * <p>Pipeline of an accepted connection, in order: the PROXY protocol handlers of {@link ProxyProtocolInbound}
+ * (until the header was read or ruled out; the stream opens once the real peer is known), {@link #TRAFFIC} (counts bytes for the tunnel's meters, read
  * bytes as {@code in}, written bytes as {@code out}, and for a stored tunnel also into storage's hourly traffic),
  * {@link #RELAY}.
  *
@@ -55,13 +58,16 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
     private final ByteCountingHandler traffic;
     /** Accepted public connections still open, so that deleting the tunnel can end them too. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ProxyProtocolInbound proxyProtocol;
     private volatile TunnelSession owner;
     private volatile Channel serverChannel;
     /** The tunnel's id in storage when it was pushed from there; {@link #NOT_STORED} for a client.yaml tunnel. */
     private volatile long storedId = NOT_STORED;
 
-    TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner, Meters meters) {
+    TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner, Meters meters,
+                      ProxyProtocolInbound proxyProtocol) {
         this.name = name;
+        this.proxyProtocol = proxyProtocol;
         this.port = port;
         this.ports = ports;
         this.owner = owner;
@@ -162,10 +168,19 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
             return;
         }
         connections.add(ch);
-        String peer = ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
+        ch.pipeline().addLast(TRAFFIC, traffic);
+        proxyProtocol.install(ch).addListener((Future<PublicEndpoints> resolved) -> {
+            if (resolved.isSuccess()) {
+                openStream(ch, session, resolved.getNow());
+            }
+        });
+    }
+
+    private void openStream(SocketChannel ch, TunnelSession session, PublicEndpoints endpoints) {
+        String peer = endpoints.peerText();
         StreamRelay relay = new StreamRelay(ch.eventLoop(), session.label() + " tunnel=" + name + " peer=" + peer);
-        ch.pipeline().addLast(TRAFFIC, traffic).addLast(RELAY, relay);
-        session.openStream(new OpenStream(name, peer), relay).addListener((Future<TunnelStream> f) -> {
+        ch.pipeline().addLast(RELAY, relay);
+        session.openStream(new OpenStream(name, peer, endpoints.targetText()), relay).addListener((Future<TunnelStream> f) -> {
             if (f.isSuccess()) {
                 relay.attachStream(f.getNow());
                 metrics.publicConnectionAccepted();
