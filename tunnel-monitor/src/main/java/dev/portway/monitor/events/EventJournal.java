@@ -2,9 +2,7 @@ package dev.portway.monitor.events;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
@@ -37,16 +35,15 @@ public final class EventJournal {
     }
 
     /** Receives events; called under the journal's lock, so it must only enqueue. */
-    @FunctionalInterface
     public interface Subscriber {
         void deliver(LiveEvent event);
-    }
 
-    /**
-     * What a new subscriber missed: the held events after its last id. {@code lost} is true when some of them are
-     * no longer held (its id is older than the backlog, or from before a restart of the server).
-     */
-    public record Replay(List<LiveEvent> events, boolean lost) {
+        /**
+         * Called before the replay when some events after the subscriber's last id are no longer held (its id is
+         * older than the backlog, or from before a restart of the server): the replay starts later than asked.
+         */
+        default void lost() {
+        }
     }
 
     public synchronized LiveEvent publish(EventPayload payload) {
@@ -62,25 +59,26 @@ public final class EventJournal {
     }
 
     /**
-     * Adds {@code subscriber} for every event after now and returns what it missed since {@code lastEventId}.
+     * Delivers to {@code subscriber} what it missed since {@code lastEventId} (the held events after it), then every
+     * event published from now on. Under one lock, so nothing is repeated or skipped between the two.
      *
      * @param lastEventId the last id the subscriber saw; negative when it saw none (nothing is replayed)
      */
-    public synchronized Replay subscribe(long lastEventId, Subscriber subscriber) {
-        subscribers.add(subscriber);
-        if (lastEventId < 0 || lastEventId == lastId) {
-            return new Replay(List.of(), false);
-        }
-        long oldestHeld = backlog.isEmpty() ? lastId + 1 : backlog.peekFirst().id();
-        boolean lost = lastEventId > lastId || lastEventId < oldestHeld - 1;
-        long after = lastEventId > lastId ? 0 : lastEventId;
-        List<LiveEvent> missed = new ArrayList<>();
-        for (LiveEvent event : backlog) {
-            if (event.id() > after) {
-                missed.add(event);
+    public synchronized void subscribe(long lastEventId, Subscriber subscriber) {
+        if (lastEventId >= 0 && lastEventId != lastId) {
+            long oldestHeld = backlog.isEmpty() ? lastId + 1 : backlog.peekFirst().id();
+            boolean fromAnotherRun = lastEventId > lastId;
+            if (fromAnotherRun || lastEventId < oldestHeld - 1) {
+                subscriber.lost();
+            }
+            long after = fromAnotherRun ? 0 : lastEventId;
+            for (LiveEvent event : backlog) {
+                if (event.id() > after) {
+                    subscriber.deliver(event);
+                }
             }
         }
-        return new Replay(missed, lost);
+        subscribers.add(subscriber);
     }
 
     public void unsubscribe(Subscriber subscriber) {

@@ -16,18 +16,32 @@ class EventJournalTest {
         return new EventPayload.Client(true, id, user, "s-" + id, "127.0.0.1:1");
     }
 
+    private static final class Recorder implements EventJournal.Subscriber {
+        final List<LiveEvent> events = new ArrayList<>();
+        boolean lost;
+
+        @Override
+        public void deliver(LiveEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void lost() {
+            lost = true;
+        }
+    }
+
     @Test
     void resumesAfterTheLastSeenIdWithoutRepeatsOrGaps() {
         EventJournal journal = new EventJournal(10, Clock.systemUTC());
         for (int i = 1; i <= 5; i++) {
             journal.publish(client("c" + i, "alice"));
         }
-        List<LiveEvent> live = new ArrayList<>();
-        EventJournal.Replay replay = journal.subscribe(3, live::add);
+        Recorder seen = new Recorder();
+        journal.subscribe(3, seen);
         journal.publish(client("c6", "alice"));
-        assertThat(replay.lost()).isFalse();
-        assertThat(replay.events()).extracting(LiveEvent::id).containsExactly(4L, 5L);
-        assertThat(live).extracting(LiveEvent::id).containsExactly(6L);
+        assertThat(seen.lost).isFalse();
+        assertThat(seen.events).extracting(LiveEvent::id).containsExactly(4L, 5L, 6L);
     }
 
     @Test
@@ -36,13 +50,22 @@ class EventJournalTest {
         for (int i = 1; i <= 8; i++) {
             journal.publish(client("c" + i, "alice"));
         }
-        EventJournal.Replay replay = journal.subscribe(2, e -> { });
-        assertThat(replay.lost()).isTrue();
-        assertThat(replay.events()).extracting(LiveEvent::id).containsExactly(6L, 7L, 8L);
+        Recorder old = new Recorder();
+        journal.subscribe(2, old);
+        assertThat(old.lost).isTrue();
+        assertThat(old.events).extracting(LiveEvent::id).containsExactly(6L, 7L, 8L);
         // An id from before a restart (larger than any held) is treated the same way.
-        assertThat(journal.subscribe(1000, e -> { }).lost()).isTrue();
-        assertThat(journal.subscribe(-1, e -> { }).events()).isEmpty();
-        assertThat(journal.subscribe(8, e -> { }).lost()).isFalse();
+        Recorder restarted = new Recorder();
+        journal.subscribe(1000, restarted);
+        assertThat(restarted.lost).isTrue();
+        assertThat(restarted.events).hasSize(3);
+        Recorder fresh = new Recorder();
+        journal.subscribe(-1, fresh);
+        assertThat(fresh.events).isEmpty();
+        Recorder current = new Recorder();
+        journal.subscribe(8, current);
+        assertThat(current.lost).isFalse();
+        assertThat(current.events).isEmpty();
     }
 
     @Test
@@ -62,8 +85,9 @@ class EventJournalTest {
             AtomicLong nanos = new AtomicLong();
             MeterReadings readings = metrics.readings();
             TrafficRateSampler sampler = new TrafficRateSampler(readings, journal, nanos::get);
-            List<LiveEvent> events = new ArrayList<>();
-            journal.subscribe(-1, events::add);
+            Recorder seen = new Recorder();
+            journal.subscribe(-1, seen);
+            List<LiveEvent> events = seen.events;
             metrics.recorder().bytesIn("web", "alice", 1000);
             sampler.run();
             assertThat(events).as("nothing to compare with yet").isEmpty();
