@@ -4,6 +4,7 @@ import dev.portway.admin.LiveServerView;
 import dev.portway.admin.http.AdminResponse;
 import dev.portway.admin.http.Call;
 import dev.portway.admin.http.Route;
+import dev.portway.monitor.events.EventJournal;
 
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class EventRoutes {
                 .summary("Live events as text/event-stream: client.connected, client.disconnected, tunnel.up,"
                         + " tunnel.down, and every 2 s a rates snapshot (bytes per second per tunnel). Each event has"
                         + " an id; reconnecting with Last-Event-ID resumes from a backlog of the last "
-                        + dev.portway.monitor.events.EventJournal.DEFAULT_CAPACITY + " events, preceded by an"
+                        + EventJournal.DEFAULT_CAPACITY + " events, preceded by an"
                         + " events.lost event when some are no longer held. A user key sees only its own.")
                 .handler(this::stream));
     }

@@ -1,6 +1,7 @@
 package dev.portway.admin.http;
 
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The answer to an {@link AdminRequest}. The transport adds Content-Length and writes the headers as given;
@@ -24,7 +25,7 @@ public record AdminResponse(int status, Map<String, String> headers, byte[] body
 
     /** A response whose body {@code stream} produces while the connection lasts. */
     public static AdminResponse streaming(int status, Map<String, String> headers, ResponseStream stream) {
-        return new AdminResponse(status, headers, new byte[0], java.util.Objects.requireNonNull(stream, "stream"));
+        return new AdminResponse(status, headers, new byte[0], Objects.requireNonNull(stream, "stream"));
     }
 
     public static AdminResponse noContent() {

@@ -1,5 +1,8 @@
 package dev.portway.monitor.alerts;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +33,8 @@ public final class AlertDelivery implements AutoCloseable {
     static final int MAX_PENDING = 1000;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int attempts;
     private final Duration initialBackoff;
@@ -54,8 +60,14 @@ public final class AlertDelivery implements AutoCloseable {
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).executor(retries).build();
     }
 
-    /** Sends {@code json} to {@code uri}; {@code target} names the receiver in logs. */
-    public void post(URI uri, String target, byte[] json) {
+    /** Sends {@code body} to {@code uri}; {@code target} names the receiver in logs. */
+    public void post(URI uri, String target, ObjectNode body) {
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings always serializes", e);
+        }
         if (pending.incrementAndGet() > MAX_PENDING) {
             pending.decrementAndGet();
             log.warn("[notifier={}] {} notifications are pending already; dropping this one", target, MAX_PENDING);
@@ -86,7 +98,7 @@ public final class AlertDelivery implements AutoCloseable {
             log.debug("[notifier={}] attempt {} failed ({}); retrying in {} ms", target, attempt, why, wait.toMillis());
             try {
                 retries.schedule(() -> attempt(request, target, attempt + 1), wait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
+            } catch (RejectedExecutionException closed) {
                 pending.decrementAndGet();
             }
         });

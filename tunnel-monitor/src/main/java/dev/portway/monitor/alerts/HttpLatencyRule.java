@@ -1,12 +1,13 @@
 package dev.portway.monitor.alerts;
 
-import dev.portway.monitor.MeterReadings;
 import dev.portway.monitor.MeterReadings.HttpTotals;
+import dev.portway.monitor.MeterReadings;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -52,7 +53,7 @@ public final class HttpLatencyRule implements AlertRule {
             }
             double p95 = quantile(QUANTILE, delta);
             if (p95 > limit) {
-                slow.add(new AlertCondition(Map.of("tunnel", tunnel), String.format(java.util.Locale.ROOT,
+                slow.add(new AlertCondition(Map.of("tunnel", tunnel), String.format(Locale.ROOT,
                         "HTTP tunnel %s: p95 latency %.3f s is above %.3f s", tunnel, p95, limit)));
             }
         });

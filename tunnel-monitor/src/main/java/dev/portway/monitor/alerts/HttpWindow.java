@@ -1,7 +1,7 @@
 package dev.portway.monitor.alerts;
 
-import dev.portway.monitor.MeterReadings;
 import dev.portway.monitor.MeterReadings.HttpTotals;
+import dev.portway.monitor.MeterReadings;
 
 import java.time.Duration;
 import java.time.Instant;

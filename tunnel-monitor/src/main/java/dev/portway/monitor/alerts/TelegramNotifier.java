@@ -1,9 +1,10 @@
 package dev.portway.monitor.alerts;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
+import java.util.Map;
 
 /**
  * Sends each notification as a message through the Telegram Bot API ({@code POST <baseUrl>/bot<token>/sendMessage}
@@ -12,7 +13,6 @@ import java.net.URI;
  */
 public final class TelegramNotifier implements Notifier {
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.telegram.org");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI sendMessage;
     private final String chatId;
@@ -27,21 +27,17 @@ public final class TelegramNotifier implements Notifier {
 
     @Override
     public void send(AlertNotification n) {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("chat_id", chatId);
         body.put("text", text(n));
-        try {
-            delivery.post(sendMessage, "telegram chat=" + chatId, JSON.writeValueAsBytes(body));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("a tree of strings always serializes", e);
-        }
+        delivery.post(sendMessage, "telegram chat=" + chatId, body);
     }
 
     static String text(AlertNotification n) {
         String mark = n.state() == AlertState.FIRING ? "FIRING" : "RESOLVED";
         StringBuilder text = new StringBuilder().append('[').append(mark).append("] ").append(n.alert()).append('\n')
                 .append(n.summary());
-        n.labels().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+        n.labels().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> text.append('\n').append(e.getKey()).append('=').append(e.getValue()));
         text.append("\nsince ").append(n.startsAt());
         if (n.endsAt() != null) {

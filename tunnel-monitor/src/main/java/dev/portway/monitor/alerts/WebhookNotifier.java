@@ -1,9 +1,10 @@
 package dev.portway.monitor.alerts;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
+import java.util.Map;
 
 /**
  * POSTs each notification as one JSON object:
@@ -11,7 +12,6 @@ import java.net.URI;
  * (times in ISO-8601 UTC; {@code endsAt} null while firing).
  */
 public final class WebhookNotifier implements Notifier {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI url;
     private final String target;
@@ -29,21 +29,17 @@ public final class WebhookNotifier implements Notifier {
         delivery.post(url, target, body(n));
     }
 
-    static byte[] body(AlertNotification n) {
-        ObjectNode body = JSON.createObjectNode();
+    static ObjectNode body(AlertNotification n) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("alert", n.alert());
         body.put("state", n.state().label());
         body.put("severity", n.severity());
         ObjectNode labels = body.putObject("labels");
-        n.labels().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+        n.labels().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> labels.put(e.getKey(), e.getValue()));
         body.put("summary", n.summary());
         body.put("startsAt", n.startsAt().toString());
         body.put("endsAt", n.endsAt() == null ? null : n.endsAt().toString());
-        try {
-            return JSON.writeValueAsBytes(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("a tree of strings always serializes", e);
-        }
+        return body;
     }
 }

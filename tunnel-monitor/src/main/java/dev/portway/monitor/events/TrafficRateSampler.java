@@ -1,9 +1,10 @@
 package dev.portway.monitor.events;
 
-import dev.portway.monitor.MeterReadings;
 import dev.portway.monitor.MeterReadings.TrafficTotal;
+import dev.portway.monitor.MeterReadings;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class TrafficRateSampler implements Runnable {
                 rates.add(new EventPayload.TunnelRate(key.tunnel(), key.user(), Math.max(0, in) / seconds,
                         Math.max(0, out) / seconds));
             });
-            rates.sort(java.util.Comparator.comparing(EventPayload.TunnelRate::user)
+            rates.sort(Comparator.comparing(EventPayload.TunnelRate::user)
                     .thenComparing(EventPayload.TunnelRate::tunnel));
             journal.publish(new EventPayload.Rates(Math.round(seconds * 1000), rates));
         }

@@ -1,7 +1,9 @@
 package dev.portway.monitor.alerts;
 
+import dev.portway.monitor.MeterReadings;
 import dev.portway.monitor.QuotaEvent;
 import dev.portway.monitor.micrometer.PrometheusMetrics;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -145,8 +147,8 @@ class AlertRulesTest {
         double[] bounds = {0.1, 1, 10};
         // 100 requests: 50 up to 0.1 s, 40 up to 1 s, 10 up to 10 s. p95 lies halfway through the last bucket.
         double p95 = HttpLatencyRule.quantile(0.95,
-                new dev.portway.monitor.MeterReadings.HttpTotals(bounds, new long[] {50, 90, 100}, 100, 0));
-        assertThat(p95).isCloseTo(5.5, org.assertj.core.data.Offset.offset(1e-9));
+                new MeterReadings.HttpTotals(bounds, new long[] {50, 90, 100}, 100, 0));
+        assertThat(p95).isCloseTo(5.5, Offset.offset(1e-9));
     }
 
     private static final class MovableClock extends Clock {
