@@ -52,7 +52,12 @@ public final class AlertEvaluator implements Runnable {
             log.info("[alert={}] resolved {}", notification.alert(), notification.labels());
         }
         for (Notifier notifier : notifiers) {
-            notifier.send(notification);
+            try {
+                notifier.send(notification);
+            } catch (RuntimeException e) {
+                // One broken receiver must not keep the others, or the next evaluation, from their turn.
+                log.error("[alert={}] notifier {} failed", notification.alert(), notifier.getClass().getSimpleName(), e);
+            }
         }
     }
 }
