@@ -230,6 +230,7 @@ public final class ClientSession implements SessionListener {
         closeTunnels();
         if (last) {
             context.metrics().clientDisconnected(clientId);
+            context.hooks().disconnected(this);
         }
         if (!replaced) {
             log.info("[client={}] disconnected: {}", clientId, cause == null || cause.getMessage() == null
@@ -393,6 +394,8 @@ public final class ClientSession implements SessionListener {
             tunnel.storedId(storedIds.getOrDefault(spec.name(), PublicTunnel.NOT_STORED));
             tunnels.put(spec.name(), tunnel);
             context.metrics().tunnelOpened(tunnel.name(), principal.user(), tunnel.type().wireName());
+            context.hooks().tunnelOpened(this, tunnel.name(), tunnel.type().wireName(),
+                    tunnel.publicAddress(context.publicHost()));
             log.info("[client={} tunnel={}] {} open at {}", clientId, spec.name(), tunnel.type().wireName(),
                     tunnel.publicAddress(context.publicHost()));
             return accepted(tunnel);
@@ -424,6 +427,7 @@ public final class ClientSession implements SessionListener {
             tunnel.close();
         }
         context.metrics().tunnelClosed(name, principal.user(), tunnel.type().wireName());
+        context.hooks().tunnelClosed(this, name, tunnel.type().wireName(), tunnel.publicAddress(context.publicHost()));
         log.info("[client={} tunnel={}] {} at {} closed{}", clientId, name, tunnel.type().wireName(),
                 tunnel.publicAddress(context.publicHost()),
                 withConnections ? " with its connections (removed by the server)" : "");

@@ -178,7 +178,7 @@ class ServerConfigLoaderTest {
         assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
                 "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
                         + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, "
-                        + "udp, proxyProtocol",
+                        + "udp, proxyProtocol, alerts",
                 "server.yaml: tls.ca: unknown field; expected one of cert, key");
     }
 
