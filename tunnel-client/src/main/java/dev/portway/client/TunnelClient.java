@@ -6,6 +6,7 @@ import dev.portway.client.config.TunnelConfig;
 import dev.portway.client.health.HealthChecks;
 import dev.portway.client.health.HealthProbe;
 import dev.portway.client.proxy.LocalDialer;
+import dev.portway.client.udp.LocalUdpFlows;
 import dev.portway.client.tls.ClientTls;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
@@ -15,11 +16,14 @@ import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.Auth;
 import dev.portway.protocol.control.AuthResult;
 import dev.portway.protocol.control.ControlMessage;
+import dev.portway.protocol.control.FlowClose;
+import dev.portway.protocol.control.FlowOpen;
 import dev.portway.protocol.control.GoAway;
 import dev.portway.protocol.control.TunnelPush;
 import dev.portway.protocol.control.TunnelRegister;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.control.TunnelUnregister;
 import dev.portway.protocol.frame.FrameDecoder;
 import dev.portway.protocol.frame.FrameEncoder;
@@ -31,6 +35,7 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -260,6 +265,7 @@ public final class TunnelClient implements AutoCloseable {
 
     /** One connection to the server; a reconnect makes a new one. */
     private final class ServerConnection implements SessionListener {
+        private LocalUdpFlows udp;
         private String refusal;
         private boolean replaced;
         private boolean authenticated;
@@ -267,6 +273,7 @@ public final class TunnelClient implements AutoCloseable {
         @Override
         public void onReady(TunnelSession session) {
             current = session;
+            udp = new LocalUdpFlows(session, transport, metrics);
             session.label("server=" + config.server());
             session.send(new Auth(config.token(), clientId));
         }
@@ -298,6 +305,10 @@ public final class TunnelClient implements AutoCloseable {
                 events.onRegistered(result.results());
             } else if (message instanceof TunnelPush push) {
                 onPush(session, push);
+            } else if (message instanceof FlowOpen open) {
+                onFlowOpen(open);
+            } else if (message instanceof FlowClose close) {
+                udp.close(close);
             } else {
                 log.warn("ignoring {} from the server: not supported by this client", message.getClass().getSimpleName());
             }
@@ -315,7 +326,27 @@ public final class TunnelClient implements AutoCloseable {
                 log.warn("server opened a stream for unknown tunnel {}; refused", stream.open().tunnel());
                 return null;
             }
-            return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop(), counted);
+            return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop(), counted,
+                    tunnel.proxyProtocol());
+        }
+
+        /** The local target comes from this client's own tunnel, never from the server's message. */
+        private void onFlowOpen(FlowOpen open) {
+            TunnelConfig tunnel;
+            synchronized (tunnels) {
+                tunnel = tunnels.get(open.tunnel());
+            }
+            if (tunnel == null || tunnel.type() != TunnelType.UDP) {
+                log.warn("server opened a UDP flow for {}, which is not a udp tunnel here; its datagrams are dropped",
+                        open.tunnel());
+                return;
+            }
+            udp.open(open, tunnel.local());
+        }
+
+        @Override
+        public void onDatagram(TunnelSession session, int flowId, ByteBuf payload) {
+            udp.datagram(flowId, payload);
         }
 
         @Override
@@ -327,6 +358,9 @@ public final class TunnelClient implements AutoCloseable {
 
         @Override
         public void onClosed(TunnelSession session, Throwable cause) {
+            if (udp != null) {
+                udp.closeAll();
+            }
             if (current == session) {
                 current = null;
             }

@@ -252,7 +252,7 @@ class LoadBalancingGroupIT {
         events.put(client, recording);
         TunnelConfig tunnel = new TunnelConfig("web", TunnelType.TCP,
                 new HostPort("127.0.0.1", services.get(client).port()), remotePort, null,
-                new GroupOptions("web", "group-secret", policy), check);
+                new GroupOptions("web", "group-secret", policy), check, null);
         clients.put(client, fixture.startClient(fixture.clientConfig(serverPort, TunnelFixture.TOKEN, List.of(tunnel),
                 keepAlive), client, recording));
         return recording.nextRegistration(WAIT);
@@ -260,7 +260,7 @@ class LoadBalancingGroupIT {
 
     private TunnelConfig member(String name, int remotePort, String policy, HealthCheckConfig check, String key) {
         return new TunnelConfig(name, TunnelType.TCP, new HostPort("127.0.0.1", services.get("a").port()),
-                remotePort, null, new GroupOptions("web", key, policy), check);
+                remotePort, null, new GroupOptions("web", key, policy), check, null);
     }
 
     private Map<String, String> tunnelsOf(String clientId) {

@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  *     groupKey: ${groupSecret}
  *     loadBalance: round-robin   # or least-connections
  *     healthCheck: {type: http, path: /health, intervalSeconds: 10, failures: 3, timeoutSeconds: 3}
+ *   - {name: app, type: tcp, local: 127.0.0.1:8081, proxyProtocol: v2}   # or v1: PROXY header to the service
+ *   - {name: dns, type: udp, local: 127.0.0.1:53, remotePort: 5353}
  * reconnect: {initial: 1s, max: 60s, factor: 2.0, jitter: true}
  * dialTimeout: 10s
  * keepAliveInterval: 10s
@@ -58,6 +60,7 @@ public final class ClientConfigLoader {
     private static final Map<String, String> LOAD_BALANCE = new LinkedHashMap<>();
     private static final Pattern GROUP = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
     private static final int MAX_HEALTH_SECONDS = 3600;
+    private static final Map<String, ProxyProtocolVersion> PROXY_PROTOCOLS = new LinkedHashMap<>();
 
     static {
         for (TunnelType t : TunnelType.values()) {
@@ -68,6 +71,9 @@ public final class ClientConfigLoader {
         }
         for (String policy : List.of("round-robin", "least-connections")) {
             LOAD_BALANCE.put(policy, policy);
+        }
+        for (ProxyProtocolVersion v : ProxyProtocolVersion.values()) {
+            PROXY_PROTOCOLS.put(v.configName(), v);
         }
     }
 
@@ -206,7 +212,7 @@ public final class ClientConfigLoader {
     private static List<TunnelConfig> readTunnels(ConfigObject root) {
         int problemsBefore = root.reader().problems().size();
         List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort", "group", "groupKey",
-                "loadBalance", "healthCheck");
+                "loadBalance", "healthCheck", "proxyProtocol");
         if (items.isEmpty() && root.reader().problems().size() == problemsBefore) {
             root.invalid("tunnels", "expected a list of at least one tunnel");
         }
@@ -227,8 +233,12 @@ public final class ClientConfigLoader {
             int problems = root.reader().problems().size();
             GroupOptions group = readGroup(item, type);
             HealthCheckConfig healthCheck = readHealthCheck(item, type);
+            ProxyProtocolVersion proxyProtocol = item.choice("proxyProtocol", false, PROXY_PROTOCOLS);
+            if (proxyProtocol != null && type == TunnelType.UDP) {
+                item.invalid("proxyProtocol", "expected nothing for a udp tunnel (PROXY headers go to stream tunnels)");
+            }
             if (name != null && type != null && local != null && root.reader().problems().size() == problems) {
-                tunnels.add(new TunnelConfig(name, type, local, remotePort, null, group, healthCheck));
+                tunnels.add(new TunnelConfig(name, type, local, remotePort, null, group, healthCheck, proxyProtocol));
             }
         }
         return tunnels;

@@ -175,7 +175,7 @@ class ClientConfigLoaderTest {
                   - {name: ssh, type: tcp, local: 127.0.0.1:22, remote_port: 22}
                 """))).containsExactly(
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
-                        + "group, groupKey, loadBalance, healthCheck");
+                        + "group, groupKey, loadBalance, healthCheck, proxyProtocol");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
                         + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets");
@@ -329,6 +329,18 @@ class ClientConfigLoaderTest {
     }
 
     @Test
+    void proxyProtocolIsV1OrV2OnStreamTunnelsOnly() throws Exception {
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: a, type: tcp, local: 127.0.0.1:22, proxyProtocol: v3}
+                  - {name: b, type: udp, local: 127.0.0.1:53, proxyProtocol: v2}
+                """))).containsExactly(
+                "client.yaml: tunnels[0].proxyProtocol: expected one of v1, v2, got \"v3\"",
+                "client.yaml: tunnels[1].proxyProtocol: expected nothing for a udp tunnel (PROXY headers go to stream "
+                        + "tunnels), got \"v2\"");
+    }
+
+    @Test
     void reconnectAndTimingsAreChecked() throws Exception {
         assertThat(problems(minimal(ONE_TUNNEL + """
                 reconnect: {initial: 5s, max: 1s, factor: 0.5, jitter: sometimes}
@@ -360,7 +372,7 @@ class ClientConfigLoaderTest {
                 "client.yaml: token: expected a secret of at least 1 characters, got a secret of 0 characters",
                 "client.yaml: tls.fingerprint: expected sha256: followed by 64 hex digits, got \"sha256:xyz\"",
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
-                        + "group, groupKey, loadBalance, healthCheck",
+                        + "group, groupKey, loadBalance, healthCheck, proxyProtocol",
                 "client.yaml: tunnels[0].local: expected host:port, got \"22\"",
                 "client.yaml: dialTimeout: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, "
                         + "got \"forever\"");

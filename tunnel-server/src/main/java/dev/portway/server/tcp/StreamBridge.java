@@ -9,6 +9,8 @@ import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.relay.StreamRelay;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.proxyprotocol.PublicEndpoints;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.SocketChannel;
@@ -27,7 +29,9 @@ import java.util.List;
  * that last case the bytes the peer sent so far are replayed to the next candidate ({@link ReplayBuffer}). The
  * public peer sees an error only when no candidate is left.
  *
- * <p>Pipeline of an accepted connection, in order: {@link #TRAFFIC} (counts bytes for the tunnel that carries the
+ * <p>Pipeline of an accepted connection, in order: the PROXY protocol handlers of {@link ProxyProtocolInbound}
+ * (until the header was read or ruled out; nothing below is added before the real peer is known), {@link #TRAFFIC}
+ * (counts bytes for the tunnel that carries the
  * connection, read bytes as {@code in}, written bytes as {@code out}; the tunnel's shared counter when it is the only
  * candidate, else a {@link ConnectionTraffic} of the connection's own), {@link #REPLAY} (only with more than one
  * candidate), {@link #RELAY} (replaced by a fresh relay when the connection moves to another candidate).
@@ -64,9 +68,12 @@ public final class StreamBridge {
     }
 
     private final TunnelMetrics metrics;
+    private final ProxyProtocolInbound proxyProtocol;
 
-    public StreamBridge(TunnelMetrics metrics) {
+    /** @param proxyProtocol whom to believe about a connection's real peer */
+    public StreamBridge(TunnelMetrics metrics, ProxyProtocolInbound proxyProtocol) {
         this.metrics = metrics;
+        this.proxyProtocol = proxyProtocol;
     }
 
     /**
@@ -74,7 +81,12 @@ public final class StreamBridge {
      * @param candidates in the order to try them; a snapshot the caller does not change
      */
     public void connect(SocketChannel ch, String label, List<? extends Target> candidates) {
-        new Carriage(ch, label, candidates).start();
+        // The stream opens once the real peer is known; bytes after a PROXY header wait for the handlers added here.
+        proxyProtocol.install(ch).addListener((Future<PublicEndpoints> resolved) -> {
+            if (resolved.isSuccess()) {
+                new Carriage(ch, label, candidates, resolved.getNow()).start();
+            }
+        });
     }
 
     /** One public connection on its way to a stream. Its fields are confined to the connection's event loop. */
@@ -82,6 +94,8 @@ public final class StreamBridge {
         private final SocketChannel ch;
         private final String label;
         private final String peer;
+        /** The public address the peer reached, as the PROXY header or the socket says; sent in OPEN. */
+        private final String target;
         private final List<? extends Target> candidates;
         private final Iterator<? extends Target> next;
         /** Null with a single candidate: there is nowhere to replay to. */
@@ -94,10 +108,11 @@ public final class StreamBridge {
         /** Whether the connection was counted as accepted; it is counted once, however often it moves. */
         private boolean counted;
 
-        Carriage(SocketChannel ch, String label, List<? extends Target> candidates) {
+        Carriage(SocketChannel ch, String label, List<? extends Target> candidates, PublicEndpoints endpoints) {
             this.ch = ch;
             this.label = label;
-            this.peer = ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
+            this.peer = endpoints.peerText();
+            this.target = endpoints.targetText();
             this.candidates = candidates;
             this.next = candidates.iterator();
             this.replay = candidates.size() > 1 ? new ReplayBuffer() : null;
@@ -140,7 +155,7 @@ public final class StreamBridge {
             current = attempt;
             TunnelSession owner = session;
             StreamHandler handler = replay == null ? relay : new AnswerWatch(attempt);
-            owner.openStream(new OpenStream(target.name(), peer), handler).addListener((Future<TunnelStream> f) ->
+            owner.openStream(new OpenStream(target.name(), peer, this.target), handler).addListener((Future<TunnelStream> f) ->
                     ch.eventLoop().execute(() -> {
                         if (f.isSuccess()) {
                             opened(attempt, f.getNow());

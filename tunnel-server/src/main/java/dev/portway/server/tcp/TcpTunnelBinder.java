@@ -4,6 +4,8 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.tunnel.PortBinding;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
@@ -21,8 +23,6 @@ import java.util.function.IntFunction;
  * when the server picks the port, moves on to another one if the operating system already has it in use.
  */
 public final class TcpTunnelBinder implements TunnelBinder {
-    private static final int PICK_ATTEMPTS = 16;
-
     private final ServerBootstrap template;
     private final String bindHost;
     private final PortAllocator ports;
@@ -33,15 +33,16 @@ public final class TcpTunnelBinder implements TunnelBinder {
     /**
      * @param template a bootstrap with groups, channel type and child options set; it is cloned per port
      * @param history  storage's traffic counter for stored tunnels; null without a database
+     * @param proxyProtocol whom to believe about a public connection's real peer
      */
     public TcpTunnelBinder(ServerBootstrap template, String bindHost, PortAllocator ports, TunnelMetrics metrics,
-                           TrafficCounter history) {
+                           TrafficCounter history, ProxyProtocolInbound proxyProtocol) {
         this.template = template;
         this.bindHost = bindHost;
         this.ports = ports;
         this.metrics = metrics;
         this.history = history;
-        this.bridge = new StreamBridge(metrics);
+        this.bridge = new StreamBridge(metrics, proxyProtocol);
     }
 
     /**
@@ -81,19 +82,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
      * reserved until {@link #release} gives it back.
      */
     public <A extends PortAcceptor> CompletionStage<A> bindPort(int requestedPort, IntFunction<A> newAcceptor) {
-        CompletableFuture<A> result = new CompletableFuture<>();
-        if (requestedPort == 0) {
-            tryPick(newAcceptor, result, PICK_ATTEMPTS);
-        } else {
-            String refusal = ports.reserve(requestedPort);
-            if (refusal != null) {
-                result.completeExceptionally(new TunnelRefusedException(refusal));
-            } else {
-                bind(requestedPort, newAcceptor, result, () -> result.completeExceptionally(
-                        new TunnelRefusedException("port " + requestedPort + " is in use on the server")));
-            }
-        }
-        return result;
+        return PortBinding.open(ports, requestedPort, port -> bind(port, newAcceptor));
     }
 
     /** Stops accepting on a port bound through {@link #bindPort} and gives it back. */
@@ -101,21 +90,8 @@ public final class TcpTunnelBinder implements TunnelBinder {
         serverChannel.close().addListener(f -> ports.release(port));
     }
 
-    private <A extends PortAcceptor> void tryPick(IntFunction<A> newAcceptor, CompletableFuture<A> result,
-                                                  int attemptsLeft) {
-        int port = ports.reserveAny();
-        if (port < 0 || attemptsLeft == 0) {
-            if (port >= 0) {
-                ports.release(port);
-            }
-            result.completeExceptionally(new TunnelRefusedException("no free port left in allowPorts"));
-            return;
-        }
-        bind(port, newAcceptor, result, () -> tryPick(newAcceptor, result, attemptsLeft - 1));
-    }
-
-    private <A extends PortAcceptor> void bind(int port, IntFunction<A> newAcceptor, CompletableFuture<A> result,
-                                               Runnable onBindFailure) {
+    private <A extends PortAcceptor> CompletionStage<A> bind(int port, IntFunction<A> newAcceptor) {
+        CompletableFuture<A> result = new CompletableFuture<>();
         A acceptor = newAcceptor.apply(port);
         ChannelFuture bound = template.clone().childHandler(acceptor).bind(bindHost, port);
         bound.addListener(f -> {
@@ -123,9 +99,9 @@ public final class TcpTunnelBinder implements TunnelBinder {
                 acceptor.bound(bound.channel());
                 result.complete(acceptor);
             } else {
-                ports.release(port);
-                onBindFailure.run();
+                result.completeExceptionally(f.cause());
             }
         });
+        return result;
     }
 }

@@ -177,7 +177,8 @@ class ServerConfigLoaderTest {
     void unknownKeyIsRejected() throws Exception {
         assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
                 "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
-                        + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database",
+                        + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, "
+                        + "udp, proxyProtocol, alerts",
                 "server.yaml: tls.ca: unknown field; expected one of cert, key");
     }
 
@@ -229,5 +230,39 @@ class ServerConfigLoaderTest {
         assertThat(problems("bind: 0.0.0.0\n  controlPort: 7000\n")).singleElement().asString()
                 .startsWith("server.yaml: line 2, column ")
                 .contains("invalid YAML: ");
+    }
+
+    @Test
+    void udpAndProxyProtocolSectionsAreRead() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("""
+                udp: {idleTimeout: 30s, maxDatagram: 1400}
+                proxyProtocol:
+                  trustedCidrs: [10.0.0.0/8, "fd00::/8", 192.0.2.1]
+                """));
+        assertThat(c.udp()).isEqualTo(new UdpConfig(Duration.ofSeconds(30), 1400));
+        assertThat(c.proxyProtocol().trustedCidrs()).containsExactly("10.0.0.0/8", "fd00::/8", "192.0.2.1");
+    }
+
+    @Test
+    void udpAndProxyProtocolDefaultWhenAbsent() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("controlPort: 7000\n"));
+        assertThat(c.udp()).isEqualTo(UdpConfig.DEFAULTS);
+        assertThat(c.proxyProtocol().trustedCidrs()).isEmpty();
+    }
+
+    @Test
+    void udpAndProxyProtocolProblemsNameTheirField() throws Exception {
+        List<String> problems = problems("""
+                udp: {idleTimeout: 0s, maxDatagram: 70000, idle: 5s}
+                proxyProtocol:
+                  trustedCidrs: [10.0.0.0/33, not-a-network]
+                """);
+        assertThat(problems).hasSize(5);
+        assertThat(problems).anyMatch(p -> p.startsWith("server.yaml: udp.idleTimeout: expected"));
+        assertThat(problems).anyMatch(p -> p.startsWith("server.yaml: udp.maxDatagram: expected"));
+        assertThat(problems).anyMatch(p -> p.startsWith("server.yaml: udp.idle: "));
+        assertThat(problems).contains(
+                "server.yaml: proxyProtocol.trustedCidrs[0]: expected a prefix length of 0 to 32 in \"10.0.0.0/33\"",
+                "server.yaml: proxyProtocol.trustedCidrs[1]: expected an IP network such as 10.0.0.0/8, got \"not-a-network\"");
     }
 }
