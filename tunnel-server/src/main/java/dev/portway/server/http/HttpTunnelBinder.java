@@ -10,6 +10,7 @@ import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,8 @@ import java.util.regex.Pattern;
 public final class HttpTunnelBinder implements TunnelBinder {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final int MAX_HOST_LENGTH = 253;
+    /** How long a disconnected client's routes wait for it (answering 502) before another tunnel may take them. */
+    static final Duration OFFLINE_GRACE = Duration.ofSeconds(60);
 
     private final HttpConfig config;
     private final HttpVhostRouter router;
@@ -41,7 +44,12 @@ public final class HttpTunnelBinder implements TunnelBinder {
                     : spec.http();
             List<HttpRoute> routes = routes(options);
             HttpTunnel tunnel = new HttpTunnel(spec.name(), principal.user(), options, routes, router,
-                    url(routes.get(0)), metrics.traffic(spec.name(), principal.user()), owner);
+                    url(routes.get(0)), metrics.traffic(spec.name(), principal.user()), owner, OFFLINE_GRACE);
+            for (HttpRoute route : routes) {
+                if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {
+                    held.release();
+                }
+            }
             String refusal = router.add(routes, tunnel);
             if (refusal != null) {
                 throw new TunnelRefusedException(refusal);

@@ -47,6 +47,16 @@ public final class HttpVhostRouter {
         return null;
     }
 
+    /** Who holds exactly {@code route}; null when nobody does. */
+    public RouteTarget holder(HttpRoute route) {
+        for (Entry entry : table.getOrDefault(route.host(), List.of())) {
+            if (entry.route().equals(route)) {
+                return entry.target();
+            }
+        }
+        return null;
+    }
+
     /** Removes the routes of {@code target}; routes another target holds stay. */
     public synchronized void remove(List<HttpRoute> routes, RouteTarget target) {
         Map<String, List<Entry>> next = new HashMap<>(table);
