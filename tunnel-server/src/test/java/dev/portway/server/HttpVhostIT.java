@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** HTTP virtual-host tunnels end to end: the real server and client on loopback, raw HTTP on the public port. */
 @Timeout(120)
@@ -367,6 +371,17 @@ class HttpVhostIT {
             assertThat(scrape.value("portway_streams_total{type=\"http\"}")).isEqualTo(1.0);
         } finally {
             access.detachAppender(lines);
+        }
+    }
+
+    @Test
+    void aTakenHttpPortFailsTheStartNamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             TunnelFixture other = new TunnelFixture()) {
+            ServerConfig config = other.serverConfig(0, Duration.ofSeconds(10), 3)
+                    .withHttp(new HttpConfig(DOMAIN, taken.getLocalPort(), 0));
+            assertThatThrownBy(() -> other.startServer(config)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("http.port 127.0.0.1:" + taken.getLocalPort());
         }
     }
 
