@@ -340,6 +340,7 @@ class HttpVhostIT {
             wire.send("hello");
             assertThat(wire.read(false).text()).isEqualTo(
                     "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824 5");
+            assertThat(wire.exchange(HttpWire.get(APP, "/after-continue")).text()).contains("uri: /after-continue");
         }
         try (HttpWire wire = wire()) {
             HttpWire.Response old = wire.exchange("GET / HTTP/1.0\r\nHost: " + APP + "\r\n\r\n");

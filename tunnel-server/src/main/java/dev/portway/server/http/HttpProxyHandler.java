@@ -4,6 +4,7 @@ import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.mux.TunnelSession;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -377,6 +378,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return response;
         }
         cancelResponseTimer();
+        // Whether or not the codec closed the interim answer with its own last content, this one is final.
+        e.interim = false;
         e.responseStarted = true;
         e.status = code;
         e.backendReusable = HttpUtil.isKeepAlive(response);
@@ -481,7 +484,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         dropBackend();
         if (upgraded) {
             closing = true;
-            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else if (exchange != null && exchange.forwarded) {
             if (!exchange.responseStarted) {
                 cancelResponseTimer();
