@@ -129,6 +129,29 @@ class HttpVhostIT {
     }
 
     @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        connectApp();
+        try (HttpWire wire = wire()) {
+            wire.send(HttpWire.get(APP, "/first") + HttpWire.get(APP, "/chunked") + HttpWire.get(APP, "/third"));
+            assertThat(wire.read(false).text()).contains("uri: /first");
+            assertThat(wire.read(false).text()).isEqualTo("alpha beta gamma");
+            assertThat(wire.read(false).text()).contains("uri: /third");
+        }
+    }
+
+    @Test
+    void aLocalServiceClosingItsConnectionLeavesThePublicOneOpen() throws Exception {
+        connectApp();
+        try (HttpWire wire = wire()) {
+            HttpWire.Response closing = wire.exchange(HttpWire.get(APP, "/close"));
+            assertThat(closing.text()).isEqualTo("closing");
+            assertThat(closing.header("Connection")).isNull();
+            assertThat(wire.exchange(HttpWire.get(APP, "/again")).text()).contains("uri: /again");
+        }
+        assertThat(one.connectionsAccepted()).isEqualTo(2);
+    }
+
+    @Test
     void headersAreRewrittenAndForwardingHeadersComeFromTheServer() throws Exception {
         HttpOptions options = new HttpOptions("app", null, null, "internal.local",
                 new HttpOptions.HeaderRules(Map.of("X-Tenant", "t1"), List.of("Cookie")),

@@ -69,6 +69,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private BackendStream backend;
     private Exchange exchange;
     private ScheduledFuture<?> responseTimer;
+    private boolean started;
     private boolean upgraded;
     private boolean closing;
 
@@ -118,16 +119,26 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             peer = peerIp + ":" + address.getPort();
         }
         if (ctx.channel().isActive()) {
-            metrics.publicConnectionAccepted();
-            ctx.read();
+            start();
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        metrics.publicConnectionAccepted();
-        ctx.read();
+        start();
         ctx.fireChannelActive();
+    }
+
+    /**
+     * An accepted socket is already active when its initializer adds this handler, and is then announced active
+     * once more; a handler added after a TLS handshake sees only the first. Either way this runs once.
+     */
+    private void start() {
+        if (!started) {
+            started = true;
+            metrics.publicConnectionAccepted();
+            ctx.read();
+        }
     }
 
     // ---- public side ----
@@ -303,7 +314,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     private BackendStream backendFor(HttpTunnel tunnel, TunnelSession session) {
-        if (backend != null && (backend.tunnel() != tunnel || backend.session() != session || backend.ended())) {
+        if (backend != null && (backend.tunnel() != tunnel || backend.session() != session || !backend.reusable())) {
             BackendStream previous = backend;
             dropBackend();
             previous.finish();
@@ -463,15 +474,21 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
     }
 
+    /** Goes on with pipelined requests already read, then reads on when they run out. */
     private void nextRequest() {
         clock.awaitRequest();
-        while (exchange == null && !queued.isEmpty() && !closing) {
+        while (!queued.isEmpty() && !closing) {
+            if (exchange != null && (exchange.requestDone || queued.peek() instanceof HttpRequest)) {
+                return;
+            }
             handle(queued.poll());
         }
-        if (exchange == null && queued.isEmpty()) {
+        if (closing) {
+            return;
+        }
+        if (exchange == null) {
             ctx.read();
-        } else if (exchange != null && exchange.forwarded && !exchange.requestDone && queued.isEmpty()
-                && backend != null) {
+        } else if (exchange.forwarded && !exchange.requestDone && backend != null) {
             backend.whenWritable(readNext);
         }
     }

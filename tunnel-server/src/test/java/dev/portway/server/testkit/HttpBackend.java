@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code /silent}: never answers;</li>
  * <li>{@code /upload}: answers {@code <sha256 hex> <bytes>} of the request body, hashed as it streams in;</li>
  * <li>{@code /download?bytes=N&seed=S}: streams {@link PatternStream}{@code (S, N)} with a Content-Length;</li>
+ * <li>{@code /close}: answers {@code closing} with {@code Connection: close} and closes;</li>
  * <li>{@code /chunked}: answers {@code alpha beta gamma} in three chunks;</li>
  * <li>anything else: a text page of {@code backend}, {@code method}, {@code uri} and every request header as
  * {@code name: value} lines (headers only for HEAD).</li>
@@ -119,6 +120,7 @@ public final class HttpBackend implements AutoCloseable {
             switch (query.path()) {
                 case "/silent" -> {
                 }
+                case "/close" -> send(ctx, text("closing"), false);
                 case "/upload" -> {
                     String body = HexFormat.of().formatHex(upload.digest()) + " " + uploaded;
                     upload = null;
