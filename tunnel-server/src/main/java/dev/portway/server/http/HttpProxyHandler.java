@@ -247,7 +247,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         boolean closeOnRefusal = !e.keepAlive || hasBody;
-        RouteTarget target = router.route(host, request.uri());
+        RouteTarget target = router.route(host, HttpVhostRouter.pathOf(request.uri()));
         HttpTunnel tunnel = target == null ? null : target.pick();
         if (tunnel == null) {
             ReferenceCountUtil.release(request);
