@@ -152,6 +152,17 @@ class HttpVhostIT {
     }
 
     @Test
+    void aPeerThatHalfClosesAfterItsRequestStillGetsTheAnswer() throws Exception {
+        connectApp();
+        try (HttpWire wire = wire()) {
+            wire.send(HttpWire.get(APP, "/last"));
+            wire.shutdownOutput();
+            assertThat(wire.read(false).text()).contains("uri: /last");
+            assertThat(wire.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void headersAreRewrittenAndForwardingHeadersComeFromTheServer() throws Exception {
         HttpOptions options = new HttpOptions("app", null, null, "internal.local",
                 new HttpOptions.HeaderRules(Map.of("X-Tenant", "t1"), List.of("Cookie")),

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -70,6 +71,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private Exchange exchange;
     private ScheduledFuture<?> responseTimer;
     private boolean started;
+    /** The peer half-closed: reading again would fail, and no request can follow the current one. */
+    private boolean inputEnded;
     private boolean upgraded;
     private boolean closing;
 
@@ -169,14 +172,22 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             if (backend != null) {
                 backend.whenWritable(readNext);
             }
-        } else if (exchange == null && queued.isEmpty()) {
+        } else if (exchange == null && queued.isEmpty() && !inputEnded) {
             ctx.read();
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == RequestClock.Expired.IDLE) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // The peer sent all it will send (half-close): answer what is in progress, then close.
+            inputEnded = true;
+            if (exchange == null && queued.isEmpty() && !upgraded) {
+                closing = true;
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(evt);
+        } else if (evt == RequestClock.Expired.IDLE) {
             closing = true;
             ctx.close();
         } else if (evt == RequestClock.Expired.HEADERS) {
@@ -336,7 +347,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     private void readNextOnLoop() {
         if (ctx.executor().inEventLoop()) {
-            if (!closing && ctx.channel().isActive()) {
+            if (!closing && !inputEnded && ctx.channel().isActive()) {
                 ctx.read();
             }
         } else {
@@ -486,7 +497,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (closing) {
             return;
         }
-        if (exchange == null) {
+        if (exchange == null && inputEnded) {
+            // The answer just written may still be unflushed: close behind it, not before it.
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (exchange == null) {
             ctx.read();
         } else if (exchange.forwarded && !exchange.requestDone && backend != null) {
             backend.whenWritable(readNext);

@@ -59,6 +59,11 @@ public final class HttpWire implements Closeable {
         return this;
     }
 
+    /** Half-closes: the server sees the end of this side's input, as after an HTTP/1.0 client's last request. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     public OutputStream output() {
         return out;
     }
