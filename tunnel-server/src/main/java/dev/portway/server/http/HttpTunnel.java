@@ -13,6 +13,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -138,11 +139,16 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     public synchronized void close() {
         TunnelSession session = owner;
         if (session != null && !session.channel().isActive() && offlineGraceNanos > 0 && expiry == null) {
-            offline = true;
-            expiry = session.channel().eventLoop().schedule(this::release, offlineGraceNanos, TimeUnit.NANOSECONDS);
-        } else {
-            release();
+            try {
+                expiry = session.channel().eventLoop().schedule(this::release, offlineGraceNanos,
+                        TimeUnit.NANOSECONDS);
+                offline = true;
+                return;
+            } catch (RejectedExecutionException e) {
+                // The server is stopping: nobody will come back for these routes.
+            }
         }
+        release();
     }
 
     @Override
