@@ -31,6 +31,11 @@ import dev.portway.server.group.TcpGroups;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.events.EventSessionHooks;
+import dev.portway.server.http.ErrorPages;
+import dev.portway.server.http.HttpFrontend;
+import dev.portway.server.http.HttpListener;
+import dev.portway.server.http.HttpTunnelBinder;
+import dev.portway.server.http.HttpVhostRouter;
 import dev.portway.server.storage.ServerStorage;
 import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
@@ -50,6 +55,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,6 +95,10 @@ public final class TunnelServer implements AutoCloseable {
     private ServerCertificate certificate;
     private ControlServer control;
     private AdminServer admin;
+    /** Host and path routes of http tunnels, shared by the web listeners. */
+    private final HttpVhostRouter httpRouter = new HttpVhostRouter();
+    private HttpFrontend httpFrontend;
+    private HttpListener httpListener;
     private InetSocketAddress adminAddress;
     /** Null when {@code database.enabled} is false or before start. */
     private ServerStorage storage;
@@ -120,8 +130,9 @@ public final class TunnelServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true);
-        ProxyProtocolInbound proxyProtocol = new ProxyProtocolInbound(
-                TrustedProxies.of(config.proxyProtocol().trustedCidrs()), ProxyProtocolInbound.Refusal.CLOSE);
+        TrustedProxies trustedProxies = TrustedProxies.of(config.proxyProtocol().trustedCidrs());
+        ProxyProtocolInbound proxyProtocol = new ProxyProtocolInbound(trustedProxies,
+                ProxyProtocolInbound.Refusal.CLOSE);
         TcpTunnelBinder tcpPorts = new TcpTunnelBinder(publicTemplate, config.bind(),
                 new PortAllocator(config.allowPorts()), metrics,
                 storage == null ? null : storage.storage().trafficCounter(), proxyProtocol);
@@ -129,6 +140,18 @@ public final class TunnelServer implements AutoCloseable {
         TunnelBinder binder = new TcpGroups(tcpPorts);
         UdpTunnelBinder udpBinder = new UdpTunnelBinder(workerGroup, transport, config.bind(),
                 new PortAllocator(config.allowPorts()), config.udp(), metrics);
+        Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
+        binders.put(TunnelType.TCP, binder);
+        binders.put(TunnelType.UDP, udpBinder);
+        if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
+            binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics));
+            httpFrontend = new HttpFrontend(config.http(), httpRouter, ErrorPages.load(config.http().errorPages()),
+                    metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400));
+        }
+        if (config.http().httpPort() != 0) {
+            httpListener = HttpListener.bind(publicTemplate, config.bind(), config.http().httpPort(), httpFrontend);
+            log.info("http listener bound address={} domain={}", httpListener.address(), config.http().domain());
+        }
         SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
         SessionHooks hooks = storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher);
@@ -136,8 +159,7 @@ public final class TunnelServer implements AutoCloseable {
             hooks = SessionHooks.both(hooks, new EventSessionHooks(events));
         }
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
-                settings, registry, authenticator, new AuthFailureThrottle(),
-                Map.of(TunnelType.TCP, binder, TunnelType.UDP, udpBinder), config, metrics, hooks);
+                settings, registry, authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks);
         if (prometheus != null) {
             admin = adminServer();
             adminAddress = admin.bind();
@@ -228,10 +250,28 @@ public final class TunnelServer implements AutoCloseable {
         return registry;
     }
 
+    /** The http tunnels' routes: an HTTPS listener routes SNI names through the same table. */
+    public HttpVhostRouter httpRouter() {
+        return httpRouter;
+    }
+
+    /** Serves decrypted HTTPS connections like plain ones; null when neither web port is enabled. */
+    public HttpFrontend httpFrontend() {
+        return httpFrontend;
+    }
+
+    /** Where public plain HTTP is served; null when {@code http.port} is 0 or before start. */
+    public InetSocketAddress httpAddress() {
+        return httpListener == null ? null : httpListener.address();
+    }
+
     /** Graceful stop: no new connections, GOAWAY to every client, streams drain until none is left or grace ends. */
     public void stop(Duration grace) {
         if (!stopped.compareAndSet(false, true)) {
             return;
+        }
+        if (httpListener != null) {
+            httpListener.close();
         }
         if (control != null) {
             control.stopAccepting();

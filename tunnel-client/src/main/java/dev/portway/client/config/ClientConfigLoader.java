@@ -6,6 +6,7 @@ import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.Durations;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.GroupOptions;
+import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelType;
 
 import java.nio.file.Path;
@@ -32,16 +33,26 @@ import java.util.regex.Pattern;
  *   serverName: tunnel.example.com
  * tunnels:
  *   - {name: ssh, type: tcp, local: 127.0.0.1:22, remotePort: 2222}
- *   - name: web               # a member of a load-balancing group, checked every 10 s
+ *   - name: pool              # a member of a load-balancing group, checked every 10 s
  *     type: tcp
  *     local: 127.0.0.1:8080
  *     remotePort: 8080
- *     group: web
+ *     group: pool
  *     groupKey: ${groupSecret}
  *     loadBalance: round-robin   # or least-connections
  *     healthCheck: {type: http, path: /health, intervalSeconds: 10, failures: 3, timeoutSeconds: 3}
  *   - {name: app, type: tcp, local: 127.0.0.1:8081, proxyProtocol: v2}   # or v1: PROXY header to the service
  *   - {name: dns, type: udp, local: 127.0.0.1:53, remotePort: 5353}
+ *   - name: web
+ *     type: http
+ *     local: 127.0.0.1:8080
+ *     subdomain: app                      # app.<server domain>
+ *     customDomains: [www.example.org, "*.example.net"]
+ *     locations: [/api]                   # path prefixes; none: every path
+ *     hostHeaderRewrite: localhost
+ *     requestHeaders: {set: {X-From: portway}, remove: [Cookie]}
+ *     responseHeaders: {set: {}, remove: [Server]}
+ *     basicAuth: {user: me, password: ...}
  * reconnect: {initial: 1s, max: 60s, factor: 2.0, jitter: true}
  * dialTimeout: 10s
  * keepAliveInterval: 10s
@@ -61,6 +72,8 @@ public final class ClientConfigLoader {
     private static final Pattern GROUP = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
     private static final int MAX_HEALTH_SECONDS = 3600;
     private static final Map<String, ProxyProtocolVersion> PROXY_PROTOCOLS = new LinkedHashMap<>();
+    private static final List<String> HTTP_KEYS = List.of("subdomain", "customDomains", "locations",
+            "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth", "https");
 
     static {
         for (TunnelType t : TunnelType.values()) {
@@ -211,8 +224,9 @@ public final class ClientConfigLoader {
 
     private static List<TunnelConfig> readTunnels(ConfigObject root) {
         int problemsBefore = root.reader().problems().size();
-        List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort", "group", "groupKey",
-                "loadBalance", "healthCheck", "proxyProtocol");
+        List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort", "subdomain",
+                "customDomains", "locations", "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth",
+                "https", "group", "groupKey", "loadBalance", "healthCheck", "proxyProtocol");
         if (items.isEmpty() && root.reader().problems().size() == problemsBefore) {
             root.invalid("tunnels", "expected a list of at least one tunnel");
         }
@@ -231,6 +245,7 @@ public final class ClientConfigLoader {
             HostPort local = item.hostPort("local", true, -1);
             int remotePort = item.integer("remotePort", TunnelConfig.DEFAULT_REMOTE_PORT, 0, 65535);
             int problems = root.reader().problems().size();
+            HttpOptions http = readHttpOptions(item, type);
             GroupOptions group = readGroup(item, type);
             HealthCheckConfig healthCheck = readHealthCheck(item, type);
             ProxyProtocolVersion proxyProtocol = item.choice("proxyProtocol", false, PROXY_PROTOCOLS);
@@ -238,7 +253,7 @@ public final class ClientConfigLoader {
                 item.invalid("proxyProtocol", "expected nothing for a udp tunnel (PROXY headers go to stream tunnels)");
             }
             if (name != null && type != null && local != null && root.reader().problems().size() == problems) {
-                tunnels.add(new TunnelConfig(name, type, local, remotePort, null, group, healthCheck, proxyProtocol));
+                tunnels.add(new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol));
             }
         }
         return tunnels;
@@ -300,6 +315,43 @@ public final class ClientConfigLoader {
         }
         return type == null ? null : new HealthCheckConfig(type, path, Duration.ofSeconds(interval), failures,
                 Duration.ofSeconds(timeout));
+    }
+
+    /** The http options of a tunnel item; null for other types, which must not carry them. */
+    private static HttpOptions readHttpOptions(ConfigObject item, TunnelType type) {
+        if (type != TunnelType.HTTP) {
+            for (String key : HTTP_KEYS) {
+                if (item.has(key)) {
+                    item.invalid(key, "expected nothing (only http tunnels have " + key + ")");
+                }
+            }
+            return null;
+        }
+        String subdomain = item.string("subdomain");
+        List<String> customDomains = item.strings("customDomains");
+        if (subdomain == null && customDomains.isEmpty()) {
+            item.invalid("subdomain", "expected a subdomain or customDomains for an http tunnel");
+        }
+        List<String> locations = item.strings("locations");
+        for (int i = 0; i < locations.size(); i++) {
+            if (!locations.get(i).startsWith("/")) {
+                item.problem("locations", "expected paths starting with /, got \"" + locations.get(i) + "\"");
+            }
+        }
+        HttpOptions.BasicAuth basicAuth = item.object("basicAuth", "user", "password").map(auth -> {
+            String user = auth.requiredString("user");
+            String password = auth.secret("password", true, 1);
+            return user == null || password == null ? null : new HttpOptions.BasicAuth(user, password);
+        }).orElse(null);
+        String https = item.choice("https", false, Map.of("terminate", "terminate", "passthrough", "passthrough"));
+        return new HttpOptions(subdomain, customDomains, locations, item.string("hostHeaderRewrite"),
+                readHeaderRules(item, "requestHeaders"), readHeaderRules(item, "responseHeaders"), basicAuth, https);
+    }
+
+    private static HttpOptions.HeaderRules readHeaderRules(ConfigObject item, String key) {
+        return item.object(key, "set", "remove")
+                .map(rules -> new HttpOptions.HeaderRules(rules.stringMap("set"), rules.strings("remove")))
+                .orElse(null);
     }
 
     private static ReconnectConfig readReconnect(ConfigObject root) {

@@ -4,6 +4,7 @@ import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.TunnelType;
+import dev.portway.protocol.control.HttpOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -175,7 +176,8 @@ class ClientConfigLoaderTest {
                   - {name: ssh, type: tcp, local: 127.0.0.1:22, remote_port: 22}
                 """))).containsExactly(
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
-                        + "group, groupKey, loadBalance, healthCheck, proxyProtocol");
+                        + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
+                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
                         + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets");
@@ -240,6 +242,47 @@ class ClientConfigLoaderTest {
                 "client.yaml: tunnels: expected a list of at least one tunnel, got nothing");
         assertThat(problems(minimal("tunnels: []\n"))).containsExactly(
                 "client.yaml: tunnels: expected a list of at least one tunnel, got a list");
+    }
+
+    @Test
+    void httpTunnelsCarryTheirRoutingAndRewriting() throws Exception {
+        ClientConfig c = load(minimal("""
+                tunnels:
+                  - name: web
+                    type: http
+                    local: 127.0.0.1:8080
+                    subdomain: app
+                    customDomains: [www.example.org, "*.example.net"]
+                    locations: [/api, /static]
+                    hostHeaderRewrite: localhost
+                    requestHeaders: {set: {X-From: portway}, remove: [Cookie]}
+                    responseHeaders: {remove: [Server]}
+                    basicAuth: {user: me, password: open-sesame}
+                """));
+        HttpOptions http = c.tunnels().get(0).http();
+        assertThat(http.subdomain()).isEqualTo("app");
+        assertThat(http.customDomains()).containsExactly("www.example.org", "*.example.net");
+        assertThat(http.locations()).containsExactly("/api", "/static");
+        assertThat(http.hostHeaderRewrite()).isEqualTo("localhost");
+        assertThat(http.requestHeaders().set()).containsEntry("X-From", "portway");
+        assertThat(http.requestHeaders().remove()).containsExactly("Cookie");
+        assertThat(http.responseHeaders().remove()).containsExactly("Server");
+        assertThat(http.basicAuth()).isEqualTo(new HttpOptions.BasicAuth("me", "open-sesame"));
+        assertThat(c.tunnels().get(0).spec().http()).isEqualTo(http);
+    }
+
+    @Test
+    void httpOptionsAreCheckedAndBelongToHttpTunnelsOnly() throws Exception {
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: web, type: http, local: 127.0.0.1:8080, locations: [api]}
+                  - {name: ssh, type: tcp, local: 127.0.0.1:22, subdomain: app}
+                  - {name: auth, type: http, local: 127.0.0.1:8080, subdomain: a, basicAuth: {user: me}}
+                """))).containsExactly(
+                "client.yaml: tunnels[0].subdomain: expected a subdomain or customDomains for an http tunnel, got nothing",
+                "client.yaml: tunnels[0].locations: expected paths starting with /, got \"api\"",
+                "client.yaml: tunnels[1].subdomain: expected nothing (only http tunnels have subdomain), got \"app\"",
+                "client.yaml: tunnels[2].basicAuth.password: expected a secret of at least 1 characters, got nothing");
     }
 
     @Test
@@ -372,7 +415,8 @@ class ClientConfigLoaderTest {
                 "client.yaml: token: expected a secret of at least 1 characters, got a secret of 0 characters",
                 "client.yaml: tls.fingerprint: expected sha256: followed by 64 hex digits, got \"sha256:xyz\"",
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
-                        + "group, groupKey, loadBalance, healthCheck, proxyProtocol",
+                        + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
+                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol",
                 "client.yaml: tunnels[0].local: expected host:port, got \"22\"",
                 "client.yaml: dialTimeout: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, "
                         + "got \"forever\"");

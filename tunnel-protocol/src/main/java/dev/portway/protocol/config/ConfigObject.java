@@ -340,6 +340,32 @@ public final class ConfigObject {
     }
 
     /**
+     * A mapping of free-form names to strings, such as HTTP headers to set; values that are not strings are
+     * reported and left out. Empty when absent.
+     */
+    public Map<String, String> stringMap(String key) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        JsonNode v = raw(key);
+        if (v == null) {
+            return out;
+        }
+        if (!v.isObject()) {
+            invalid(key, "expected a mapping");
+            return out;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> fields = v.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode item = field.getValue();
+            if (item.isTextual() || item.isNumber() || item.isBoolean()) {
+                out.put(field.getKey(), item.asText());
+            } else {
+                reader.problem(childPath(key) + "." + field.getKey(), "expected a string", ConfigReader.describe(item));
+            }
+        }
+        return out;
+    }
+
+    /**
      * A list of secrets, each at least {@code minLength} characters; problems name the item's position and
      * length, never its content. Items with problems are left out. Empty when absent.
      */

@@ -1,16 +1,33 @@
 package dev.portway.server.config;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
 /**
- * The public web listeners that serve http tunnels by host name.
+ * The public web listeners that serve http tunnels by host name, and the limits every public HTTP connection runs
+ * under.
  *
- * @param domain    tunnels' subdomains are served under it ({@code app} → {@code app.<domain>}); null: only custom
- *                  domains are served
- * @param httpPort  plain HTTP; 0 disables it
- * @param httpsPort HTTPS routed by SNI; 0 disables it
+ * @param domain               tunnels' subdomains are served under it ({@code app} → {@code app.<domain>}); null:
+ *                             only custom domains are served
+ * @param httpPort             plain HTTP; 0 disables it
+ * @param httpsPort            HTTPS routed by SNI; 0 disables it
+ * @param maxHeaderSize        largest request header block accepted; larger ones are answered 431
+ * @param requestHeaderTimeout from a request's first byte until its headers are complete; then 408 and close
+ * @param idleTimeout          a keep-alive connection with no request in progress is closed after this
+ * @param responseTimeout      from the end of a request until the local service's response begins; then 504
+ * @param errorPages           HTML files served instead of the built-in pages, by status code (404, 502, ...)
  */
-public record HttpConfig(String domain, int httpPort, int httpsPort) {
+public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHeaderSize,
+                         Duration requestHeaderTimeout, Duration idleTimeout, Duration responseTimeout,
+                         Map<Integer, Path> errorPages) {
     public static final int DEFAULT_HTTP_PORT = 80;
     public static final int DEFAULT_HTTPS_PORT = 443;
+    public static final int DEFAULT_MAX_HEADER_SIZE = 32 * 1024;
+    public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     public static final HttpConfig DEFAULTS = new HttpConfig(null, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT);
     /** No web listeners at all: for servers (and tests) that carry TCP and UDP only. */
     public static final HttpConfig DISABLED = new HttpConfig(null, 0, 0);
@@ -22,5 +39,29 @@ public record HttpConfig(String domain, int httpPort, int httpsPort) {
         if (httpsPort < 0 || httpsPort > 65535) {
             throw new IllegalArgumentException("https.port out of range: " + httpsPort);
         }
+        if (maxHeaderSize < 1024) {
+            throw new IllegalArgumentException("http.maxHeaderSize below 1024: " + maxHeaderSize);
+        }
+        Objects.requireNonNull(requestHeaderTimeout, "requestHeaderTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(responseTimeout, "responseTimeout");
+        errorPages = errorPages == null ? Map.of() : Map.copyOf(errorPages);
+    }
+
+    /** The listeners with every limit at its default. */
+    public HttpConfig(String domain, int httpPort, int httpsPort) {
+        this(domain, httpPort, httpsPort, DEFAULT_MAX_HEADER_SIZE, DEFAULT_REQUEST_HEADER_TIMEOUT,
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, Map.of());
+    }
+
+    public HttpConfig withLimits(int newMaxHeaderSize, Duration newRequestHeaderTimeout, Duration newIdleTimeout,
+                                 Duration newResponseTimeout) {
+        return new HttpConfig(domain, httpPort, httpsPort, newMaxHeaderSize, newRequestHeaderTimeout, newIdleTimeout,
+                newResponseTimeout, errorPages);
+    }
+
+    public HttpConfig withErrorPages(Map<Integer, Path> newErrorPages) {
+        return new HttpConfig(domain, httpPort, httpsPort, maxHeaderSize, requestHeaderTimeout, idleTimeout,
+                responseTimeout, newErrorPages);
     }
 }

@@ -13,7 +13,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -57,6 +59,14 @@ import java.util.regex.Pattern;
  *   webhooks: [{url: https://hooks.example.com/portway}]
  *   telegram: {token: ..., chatId: "-100123", baseUrl: https://api.telegram.org}   # token never echoed
  *   delivery: {attempts: 5, backoff: 1s}
+ * domain: tunnel.example.com  # http tunnels' subdomains are served under it
+ * http:
+ *   port: 80                   # 0: no plain HTTP listener
+ *   maxHeaderSize: 32768       # bytes; larger header blocks are answered 431
+ *   requestHeaderTimeout: 30s  # 408 when a request's headers take longer
+ *   idleTimeout: 60s           # keep-alive connections idle this long are closed
+ *   responseTimeout: 60s       # 504 when the local service takes longer to start its answer
+ *   errorPages: {404: 404.html, 502: 502.html}   # replace the built-in pages (400 401 404 408 431 502 504)
  * </pre>
  */
 public final class ServerConfigLoader {
@@ -66,6 +76,9 @@ public final class ServerConfigLoader {
     private static final Duration MIN_DURATION = Duration.ofMillis(1);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration MAX_UDP_IDLE = Duration.ofHours(24);
+    private static final int MAX_HTTP_HEADER_SIZE = 1024 * 1024;
+    /** The answers the server gives itself on the public web ports, whose pages an operator may replace. */
+    private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "404", "408", "431", "502", "504");
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
@@ -83,7 +96,7 @@ public final class ServerConfigLoader {
     static ServerConfig read(ConfigReader reader) {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
                 "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database",
-                "udp", "proxyProtocol", "alerts");
+                "domain", "http", "udp", "proxyProtocol", "alerts");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -108,12 +121,13 @@ public final class ServerConfigLoader {
         UdpConfig udp = readUdp(root);
         ProxyProtocolConfig proxyProtocol = readProxyProtocol(root);
         AlertsConfig alerts = readAlerts(root);
+        HttpConfig http = readHttp(root);
 
         if (reader.hasProblems()) {
             return null;
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, null, udp, proxyProtocol,
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol,
                 alerts);
     }
 
@@ -136,6 +150,43 @@ public final class ServerConfigLoader {
         String bind = readBind(admin, AdminConfig.DEFAULT_BIND);
         int port = admin.integer("port", AdminConfig.DEFAULT_PORT, 0, 65535);
         return bind == null ? AdminConfig.DEFAULTS : new AdminConfig(enabled, bind, port);
+    }
+
+    private static HttpConfig readHttp(ConfigObject root) {
+        String domain = root.string("domain");
+        if (domain != null && !HOST_NAME.matcher(domain).matches()) {
+            root.invalid("domain", "expected a host name such as tunnel.example.com");
+            domain = null;
+        }
+        if (domain != null && domain.endsWith(".")) {
+            domain = domain.substring(0, domain.length() - 1);
+        }
+        domain = domain == null ? null : domain.toLowerCase(java.util.Locale.ROOT);
+        HttpConfig defaults = HttpConfig.DEFAULTS;
+        Optional<ConfigObject> section = root.object("http", "port", "maxHeaderSize", "requestHeaderTimeout",
+                "idleTimeout", "responseTimeout", "errorPages");
+        if (section.isEmpty()) {
+            return new HttpConfig(domain, defaults.httpPort(), defaults.httpsPort());
+        }
+        ConfigObject http = section.get();
+        int port = http.integer("port", defaults.httpPort(), 0, 65535);
+        int maxHeaderSize = http.integer("maxHeaderSize", defaults.maxHeaderSize(), 1024, MAX_HTTP_HEADER_SIZE);
+        Duration requestHeaderTimeout = http.duration("requestHeaderTimeout", defaults.requestHeaderTimeout(),
+                MIN_DURATION, MAX_TIMEOUT);
+        Duration idleTimeout = http.duration("idleTimeout", defaults.idleTimeout(), MIN_DURATION, MAX_TIMEOUT);
+        Duration responseTimeout = http.duration("responseTimeout", defaults.responseTimeout(), MIN_DURATION,
+                MAX_TIMEOUT);
+        Map<Integer, Path> errorPages = new HashMap<>();
+        http.object("errorPages", ERROR_PAGE_STATUSES.toArray(String[]::new)).ifPresent(pages -> {
+            for (String status : ERROR_PAGE_STATUSES) {
+                Path file = pages.existingFile(status, "an HTML file");
+                if (file != null) {
+                    errorPages.put(Integer.parseInt(status), file);
+                }
+            }
+        });
+        return new HttpConfig(domain, port, defaults.httpsPort(), maxHeaderSize, requestHeaderTimeout, idleTimeout,
+                responseTimeout, errorPages);
     }
 
     private static DatabaseSettings readDatabase(ConfigObject root) {

@@ -1,0 +1,66 @@
+package dev.portway.server.http;
+
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.server.config.HttpConfig;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+
+/**
+ * Serves public HTTP on a connection: installs the handlers of {@link HttpPipeline} that parse requests, route
+ * them through the {@link HttpVhostRouter} and carry them to the tunnels' clients. The plain HTTP listener uses
+ * {@link #initializer()}; an HTTPS listener calls {@link #install} once TLS is decrypted, with {@code secure} true
+ * so that local services see {@code X-Forwarded-Proto: https}. The plain listener reads a PROXY header first when
+ * the peer is a trusted proxy ({@link ProxyProtocolInbound}); the address in it is the one X-Forwarded-For names.
+ *
+ * <p>Threading: shared by every public connection; immutable.
+ */
+public final class HttpFrontend {
+    private final HttpConfig config;
+    private final HttpVhostRouter router;
+    private final ErrorPages pages;
+    private final TunnelMetrics metrics;
+    private final ProxyProtocolInbound proxyProtocol;
+
+    /** @param proxyProtocol whom to believe about a plain HTTP connection's real peer */
+    public HttpFrontend(HttpConfig config, HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics,
+                        ProxyProtocolInbound proxyProtocol) {
+        this.config = config;
+        this.router = router;
+        this.pages = pages;
+        this.metrics = metrics;
+        this.proxyProtocol = proxyProtocol;
+    }
+
+    public HttpVhostRouter router() {
+        return router;
+    }
+
+    /**
+     * Adds the HTTP handlers at the end of {@code pipeline} and turns auto-read off: the proxy reads only as fast as
+     * the tunnel's stream takes bytes. Call on the channel's event loop, or before it is registered.
+     */
+    public void install(ChannelPipeline pipeline, boolean secure) {
+        pipeline.channel().config().setAutoRead(false);
+        RequestClock clock = new RequestClock(config.idleTimeout(), config.requestHeaderTimeout());
+        pipeline.addLast(HttpPipeline.CLOCK, clock)
+                .addLast(HttpPipeline.CODEC, new PublicHttpCodec(config.maxHeaderSize()))
+                .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, pages, metrics, config.responseTimeout(),
+                        secure ? "https" : "http", clock));
+    }
+
+    /** For a plain HTTP listener's accepted connections. */
+    public ChannelInitializer<Channel> initializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                proxyProtocol.install(ch).addListener(resolved -> {
+                    if (resolved.isSuccess()) {
+                        install(ch.pipeline(), false);
+                    }
+                });
+            }
+        };
+    }
+}

@@ -1,0 +1,17 @@
+package dev.portway.server.http;
+
+/**
+ * Names of the handlers {@link HttpFrontend} adds to a public connection, in pipeline order. An HTTPS listener puts
+ * its TLS handler before {@link #CLOCK}.
+ */
+public final class HttpPipeline {
+    /** {@link RequestClock}: sees raw bytes, so it knows when a request begins; idle and header timeouts. */
+    public static final String CLOCK = "http-clock";
+    /** {@link PublicHttpCodec}: bytes to HTTP messages, with the proxy's framing rules. */
+    public static final String CODEC = "http-codec";
+    /** {@link HttpProxyHandler}: routes each request and carries it over a stream to the tunnel's client. */
+    public static final String PROXY = "http-proxy";
+
+    private HttpPipeline() {
+    }
+}

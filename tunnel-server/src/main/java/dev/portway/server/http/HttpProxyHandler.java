@@ -1,0 +1,588 @@
+package dev.portway.server.http;
+
+import dev.portway.monitor.PublicConnectionRefusal;
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.protocol.mux.TunnelSession;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy of one public HTTP connection. Every request is routed on its own Host and path, so a keep-alive
+ * connection may move between tunnels; consecutive requests to the same tunnel share one {@link BackendStream}
+ * (and so one local connection). One request is in flight at a time: pipelined requests wait, decoded, until the
+ * answer before them is complete. An accepted {@code Upgrade} (WebSocket) turns the connection into a raw relay.
+ *
+ * <p>Flow control: auto-read is off. While a request body flows, the next read waits until the stream has credit
+ * (as {@code StreamRelay} does), so an upload is never buffered beyond the stream's window; response bytes are
+ * credited back to the stream only when the public socket has taken them.
+ *
+ * <p>Threading: the public channel's event loop; backend events hop there. Reference counting: releases every
+ * message it does not pass on, including pipelined ones still queued when the connection closes. Closing: a
+ * malformed request, a timeout, or an answer that cannot be framed for keep-alive closes this one connection after
+ * its answer is flushed.
+ */
+final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements BackendStream.Listener {
+    private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
+
+    private final HttpVhostRouter router;
+    private final ErrorPages pages;
+    private final TunnelMetrics metrics;
+    private final long responseTimeoutNanos;
+    private final String scheme;
+    private final RequestClock clock;
+    private final ArrayDeque<Object> queued = new ArrayDeque<>();
+    private final Runnable readNext = this::readNextOnLoop;
+    private ChannelHandlerContext ctx;
+    private String peerIp = "-";
+    private String peer = "-";
+    private BackendStream backend;
+    private Exchange exchange;
+    private ScheduledFuture<?> responseTimer;
+    private boolean started;
+    /** The peer half-closed: reading again would fail, and no request can follow the current one. */
+    private boolean inputEnded;
+    private boolean upgraded;
+    private boolean closing;
+
+    /** One request and its answer, for routing decisions, the access log and the metrics. */
+    private static final class Exchange {
+        final String method;
+        final String host;
+        final String path;
+        final long started = System.nanoTime();
+        boolean keepAlive;
+        boolean http10;
+        HttpTunnel tunnel;
+        /** Forwarded to a backend, as opposed to answered by the server itself. */
+        boolean forwarded;
+        boolean requestDone;
+        boolean responseStarted;
+        boolean interim;
+        boolean closeAfter;
+        boolean backendReusable = true;
+        boolean upgradeAccepted;
+        int status;
+        long bytes;
+
+        Exchange(String method, String host, String path) {
+            this.method = method;
+            this.host = host;
+            this.path = path;
+        }
+    }
+
+    HttpProxyHandler(HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics, Duration responseTimeout,
+                     String scheme, RequestClock clock) {
+        this.router = router;
+        this.pages = pages;
+        this.metrics = metrics;
+        this.responseTimeoutNanos = responseTimeout.toNanos();
+        this.scheme = scheme;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        SocketAddress remote = ProxyProtocolInbound.endpoints(ctx.channel()).peer();
+        if (remote instanceof InetSocketAddress address) {
+            peerIp = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+            peer = peerIp + ":" + address.getPort();
+        }
+        if (ctx.channel().isActive()) {
+            start();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        start();
+        ctx.fireChannelActive();
+    }
+
+    /**
+     * An accepted socket is already active when its initializer adds this handler, and is then announced active
+     * once more; a handler added after a TLS handshake sees only the first. Either way this runs once.
+     */
+    private void start() {
+        if (!started) {
+            started = true;
+            metrics.publicConnectionAccepted();
+            ctx.read();
+        }
+    }
+
+    // ---- public side ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (upgraded) {
+            if (msg instanceof ByteBuf data && backend != null) {
+                backend.sendRaw(data);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        } else if (closing) {
+            ReferenceCountUtil.release(msg);
+        } else if (!queued.isEmpty() || (exchange != null && (exchange.requestDone || msg instanceof HttpRequest))) {
+            queued.add(msg);
+        } else {
+            handle(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (closing) {
+            return;
+        }
+        if (upgraded || (exchange != null && exchange.forwarded && !exchange.requestDone)) {
+            if (backend != null) {
+                backend.whenWritable(readNext);
+            }
+        } else if (exchange == null && queued.isEmpty() && !inputEnded) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // The peer sent all it will send (half-close): answer what is in progress, then close.
+            inputEnded = true;
+            if (exchange == null && queued.isEmpty() && !upgraded) {
+                closing = true;
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(evt);
+        } else if (evt == RequestClock.Expired.IDLE) {
+            closing = true;
+            ctx.close();
+        } else if (evt == RequestClock.Expired.HEADERS) {
+            if (exchange == null && !closing) {
+                exchange = new Exchange("-", null, "-");
+                respond(HttpResponseStatus.REQUEST_TIMEOUT, true);
+            }
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        cancelResponseTimer();
+        Object msg;
+        while ((msg = queued.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+        if (backend != null) {
+            BackendStream b = backend;
+            dropBackend();
+            if (upgraded || exchange != null) {
+                b.reset();
+            } else {
+                b.finish();
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("[peer={}] public HTTP connection error: {}", peer, cause.toString());
+        closing = true;
+        ctx.close();
+    }
+
+    private void handle(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            startExchange(request);
+        } else if (msg instanceof HttpContent content) {
+            requestContent(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void startExchange(HttpRequest request) {
+        clock.headersReceived();
+        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+        String host = hosts.isEmpty() ? null : hosts.get(0);
+        Exchange e = new Exchange(request.method().name(), host, request.uri());
+        exchange = e;
+        e.keepAlive = HttpUtil.isKeepAlive(request);
+        e.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        boolean hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        DecoderResult decoded = request.decoderResult();
+        if (decoded.isFailure()) {
+            ReferenceCountUtil.release(request);
+            respond(statusFor(decoded.cause()), true);
+            return;
+        }
+        if (hosts.size() != 1 || host.isBlank()) {
+            ReferenceCountUtil.release(request);
+            respond(HttpResponseStatus.BAD_REQUEST, true);
+            return;
+        }
+        boolean closeOnRefusal = !e.keepAlive || hasBody;
+        RouteTarget target = router.route(host, HttpVhostRouter.pathOf(request.uri()));
+        HttpTunnel tunnel = target == null ? null : target.pick();
+        if (tunnel == null) {
+            ReferenceCountUtil.release(request);
+            respond(target == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
+            return;
+        }
+        e.tunnel = tunnel;
+        if (!tunnel.policy().authorized(request.headers())) {
+            ReferenceCountUtil.release(request);
+            FullHttpResponse challenge = pages.render(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, host);
+            challenge.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
+                    "Basic realm=\"" + tunnel.name() + "\", charset=\"UTF-8\"");
+            respond(challenge, closeOnRefusal);
+            return;
+        }
+        TunnelSession session = tunnel.owner();
+        if (session == null || !session.channel().isActive()) {
+            ReferenceCountUtil.release(request);
+            metrics.publicConnectionRefused(PublicConnectionRefusal.CLIENT_OFFLINE);
+            respond(HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
+            return;
+        }
+        tunnel.policy().rewriteRequest(request, peerIp, scheme);
+        e.forwarded = true;
+        backendFor(tunnel, session).send(request);
+        if (request instanceof LastHttpContent) {
+            requestDone();
+        }
+    }
+
+    private void requestContent(HttpContent content) {
+        if (exchange == null || !exchange.forwarded || exchange.requestDone || backend == null) {
+            // The rest of a request the server answered itself, or one whose backend is gone.
+            content.release();
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        backend.send(content);
+        if (last) {
+            requestDone();
+        }
+    }
+
+    private void requestDone() {
+        exchange.requestDone = true;
+        if (!exchange.responseStarted && responseTimer == null) {
+            Exchange waiting = exchange;
+            responseTimer = ctx.executor().schedule(() -> responseTimedOut(waiting), responseTimeoutNanos,
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void responseTimedOut(Exchange waiting) {
+        responseTimer = null;
+        if (exchange != waiting || waiting.responseStarted || closing) {
+            return;
+        }
+        if (backend != null) {
+            BackendStream b = backend;
+            dropBackend();
+            b.reset();
+        }
+        respond(HttpResponseStatus.GATEWAY_TIMEOUT, true);
+    }
+
+    private BackendStream backendFor(HttpTunnel tunnel, TunnelSession session) {
+        if (backend != null && (backend.tunnel() != tunnel || backend.session() != session || !backend.reusable())) {
+            BackendStream previous = backend;
+            dropBackend();
+            previous.finish();
+        }
+        if (backend == null) {
+            backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), this, metrics);
+            tunnel.track(ctx.channel());
+            backend.open(peer);
+        }
+        return backend;
+    }
+
+    private void dropBackend() {
+        if (backend != null) {
+            backend.tunnel().untrack(ctx.channel());
+            backend = null;
+        }
+    }
+
+    private void readNextOnLoop() {
+        if (ctx.executor().inEventLoop()) {
+            if (!closing && !inputEnded && ctx.channel().isActive()) {
+                ctx.read();
+            }
+        } else {
+            ctx.executor().execute(this::readNextOnLoop);
+        }
+    }
+
+    // ---- backend side ----
+
+    @Override
+    public void onResponse(BackendStream from, List<Object> messages, int rawBytes) {
+        if (from != backend || closing) {
+            messages.forEach(ReferenceCountUtil::release);
+            from.consumed(rawBytes);
+            return;
+        }
+        ChannelFuture last = null;
+        for (Object msg : messages) {
+            if (upgraded || exchange == null) {
+                if (upgraded && msg instanceof ByteBuf) {
+                    last = ctx.write(msg);
+                } else {
+                    // The local service said more than it was asked: nothing on the public side expects it.
+                    ReferenceCountUtil.release(msg);
+                }
+            } else if (msg instanceof HttpResponse response) {
+                last = ctx.write(responseHead(response));
+                if (msg instanceof HttpContent content) {
+                    last = responseContent(content, last);
+                }
+            } else if (msg instanceof HttpContent content) {
+                last = responseContent(content, last);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+        ctx.flush();
+        if (last == null) {
+            from.consumed(rawBytes);
+        } else {
+            last.addListener(f -> from.consumed(rawBytes));
+        }
+    }
+
+    private HttpResponse responseHead(HttpResponse response) {
+        Exchange e = exchange;
+        int code = response.status().code();
+        if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL && code != 101) {
+            e.interim = true;
+            return response;
+        }
+        cancelResponseTimer();
+        // Whether or not the codec closed the interim answer with its own last content, this one is final.
+        e.interim = false;
+        e.responseStarted = true;
+        e.status = code;
+        e.backendReusable = HttpUtil.isKeepAlive(response);
+        e.tunnel.policy().rewriteResponse(response);
+        if (code == 101) {
+            e.upgradeAccepted = true;
+            return response;
+        }
+        boolean bodyless = HttpMethod.HEAD.name().equals(e.method) || code == 204 || code == 304;
+        boolean delimitedByClose = !bodyless && !HttpUtil.isContentLengthSet(response)
+                && !HttpUtil.isTransferEncodingChunked(response);
+        e.closeAfter = !e.keepAlive || delimitedByClose;
+        if (e.closeAfter) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (e.http10) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        } else {
+            // The local connection's own fate is not the public connection's.
+            response.headers().remove(HttpHeaderNames.CONNECTION);
+        }
+        return response;
+    }
+
+    private ChannelFuture responseContent(HttpContent content, ChannelFuture headWrite) {
+        Exchange e = exchange;
+        boolean last = content instanceof LastHttpContent;
+        ChannelFuture written = headWrite;
+        if (!(content instanceof HttpResponse)) {
+            e.bytes += content.content().readableBytes();
+            written = ctx.write(content);
+        } else {
+            e.bytes += content.content().readableBytes();
+        }
+        if (last) {
+            if (e.interim) {
+                e.interim = false;
+            } else {
+                responseDone(written);
+            }
+        }
+        return written;
+    }
+
+    private void responseDone(ChannelFuture written) {
+        Exchange e = exchange;
+        exchange = null;
+        finished(e);
+        if (e.upgradeAccepted) {
+            upgrade();
+            return;
+        }
+        if (!e.backendReusable || !e.requestDone) {
+            BackendStream b = backend;
+            dropBackend();
+            if (b != null) {
+                if (e.requestDone) {
+                    b.finish();
+                } else {
+                    b.reset();
+                }
+            }
+        }
+        if (e.closeAfter || !e.requestDone) {
+            closing = true;
+            ctx.flush();
+            written.addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        nextRequest();
+    }
+
+    /** After a {@code 101}: no more HTTP on either side, bytes flow as they are. */
+    private void upgrade() {
+        upgraded = true;
+        ctx.flush();
+        // Removing the decoder hands on any bytes it already holds, which are the upgraded protocol's.
+        ctx.pipeline().remove(HttpPipeline.CLOCK);
+        ctx.pipeline().remove(HttpPipeline.CODEC);
+        if (backend != null) {
+            backend.whenWritable(readNext);
+        }
+    }
+
+    /** Goes on with pipelined requests already read, then reads on when they run out. */
+    private void nextRequest() {
+        clock.awaitRequest();
+        while (!queued.isEmpty() && !closing) {
+            if (exchange != null && (exchange.requestDone || queued.peek() instanceof HttpRequest)) {
+                return;
+            }
+            handle(queued.poll());
+        }
+        if (closing) {
+            return;
+        }
+        if (exchange == null && inputEnded) {
+            // The answer just written may still be unflushed: close behind it, not before it.
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (exchange == null) {
+            ctx.read();
+        } else if (exchange.forwarded && !exchange.requestDone && backend != null) {
+            backend.whenWritable(readNext);
+        }
+    }
+
+    @Override
+    public void onEnded(BackendStream from, boolean reset) {
+        if (from != backend) {
+            return;
+        }
+        dropBackend();
+        if (upgraded) {
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (exchange != null && exchange.forwarded) {
+            if (!exchange.responseStarted) {
+                cancelResponseTimer();
+                respond(HttpResponseStatus.BAD_GATEWAY, true);
+            } else {
+                // The answer was cut off: the public peer must see the connection end, not a short response.
+                closing = true;
+                ctx.close();
+            }
+        }
+    }
+
+    // ---- answers of the server's own ----
+
+    private void respond(HttpResponseStatus status, boolean close) {
+        respond(pages.render(ctx.alloc(), status, exchange.host), close);
+    }
+
+    private void respond(FullHttpResponse response, boolean close) {
+        Exchange e = exchange;
+        e.status = response.status().code();
+        e.bytes = response.content().readableBytes();
+        e.requestDone = true;
+        if (close) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (e.http10) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        ChannelFuture written = ctx.writeAndFlush(response);
+        exchange = null;
+        finished(e);
+        if (close) {
+            closing = true;
+            written.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            nextRequest();
+        }
+    }
+
+    private void finished(Exchange e) {
+        long nanos = System.nanoTime() - e.started;
+        if (e.tunnel != null) {
+            metrics.httpRequest(e.tunnel.name(), e.method, e.status, nanos);
+        }
+        AccessLog.record(peer, e.host, e.method, e.path, e.status, e.bytes, nanos,
+                e.tunnel == null ? null : e.tunnel.name());
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    private static HttpResponseStatus statusFor(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongFrameException) {
+            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        }
+        return HttpResponseStatus.BAD_REQUEST;
+    }
+}

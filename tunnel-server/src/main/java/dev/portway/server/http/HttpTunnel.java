@@ -1,0 +1,172 @@
+package dev.portway.server.http;
+
+import dev.portway.monitor.TunnelTraffic;
+import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.control.TunnelType;
+import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.tunnel.PublicTunnel;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One registered http tunnel: the routes it holds in the {@link HttpVhostRouter}, its header rules and the client
+ * session that carries its requests. As a {@link RouteTarget} it stands alone; a load-balancing group would hold
+ * several of these.
+ *
+ * <p>Threading: any thread; the owner is replaced on take-over while event loops read it, hence volatile.
+ */
+public final class HttpTunnel implements PublicTunnel, RouteTarget {
+    private final String name;
+    private final String user;
+    private final HttpOptions options;
+    private final List<HttpRoute> routes;
+    private final HttpVhostRouter router;
+    private final HeaderPolicy policy;
+    private final String url;
+    private final TunnelTraffic traffic;
+    /** Public connections whose current request goes to this tunnel, so that deleting it can end them. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final long offlineGraceNanos;
+    private volatile TunnelSession owner;
+    private volatile long storedId = NOT_STORED;
+    /** Set while the client is gone and its routes are kept for it, answering 502. */
+    private volatile boolean offline;
+    private ScheduledFuture<?> expiry;
+
+    HttpTunnel(String name, String user, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
+               String url, TunnelTraffic traffic, TunnelSession owner, Duration offlineGrace) {
+        this.name = name;
+        this.user = user;
+        this.options = options;
+        this.routes = List.copyOf(routes);
+        this.router = router;
+        this.policy = new HeaderPolicy(options);
+        this.url = url;
+        this.traffic = traffic;
+        this.owner = owner;
+        this.offlineGraceNanos = offlineGrace.toNanos();
+    }
+
+    @Override
+    public HttpTunnel pick() {
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    @Override
+    public TunnelType type() {
+        return TunnelType.HTTP;
+    }
+
+    /** The tunnel's options as registered, e.g. its {@code https} mode for an SNI router. */
+    public HttpOptions options() {
+        return options;
+    }
+
+    public List<HttpRoute> routes() {
+        return routes;
+    }
+
+    public HeaderPolicy policy() {
+        return policy;
+    }
+
+    public TunnelTraffic traffic() {
+        return traffic;
+    }
+
+    /** The session carrying this tunnel now; null or inactive while its client is offline. */
+    public TunnelSession owner() {
+        return owner;
+    }
+
+    @Override
+    public void owner(TunnelSession owner) {
+        this.owner = owner;
+    }
+
+    @Override
+    public String publicAddress(String publicHost) {
+        return url;
+    }
+
+    @Override
+    public long storedId() {
+        return storedId;
+    }
+
+    @Override
+    public void storedId(long storedId) {
+        this.storedId = storedId;
+    }
+
+    @Override
+    public boolean satisfies(TunnelSpec spec) {
+        return spec.type() == TunnelType.HTTP && options.equals(spec.http());
+    }
+
+    void track(Channel publicConnection) {
+        connections.add(publicConnection);
+    }
+
+    void untrack(Channel publicConnection) {
+        connections.remove(publicConnection);
+    }
+
+    /**
+     * Releases the routes, except when the client's connection is gone: then they stay reserved for the offline
+     * grace period, so that visitors see 502 (not 404) and nobody else takes the host names while the client
+     * reconnects; the same client's tunnel of the same name reclaims them through {@link #reclaimableBy}.
+     */
+    @Override
+    public synchronized void close() {
+        TunnelSession session = owner;
+        if (session != null && !session.channel().isActive() && offlineGraceNanos > 0 && expiry == null) {
+            try {
+                expiry = session.channel().eventLoop().schedule(this::release, offlineGraceNanos,
+                        TimeUnit.NANOSECONDS);
+                offline = true;
+                return;
+            } catch (RejectedExecutionException e) {
+                // The server is stopping: nobody will come back for these routes.
+            }
+        }
+        release();
+    }
+
+    @Override
+    public void closeWithConnections() {
+        release();
+        connections.close();
+    }
+
+    /** Whether a new registration of {@code user}'s tunnel {@code tunnelName} may take over this offline one. */
+    boolean reclaimableBy(String tunnelUser, String tunnelName) {
+        return offline && user.equals(tunnelUser) && name.equals(tunnelName);
+    }
+
+    /** Gives the routes back at once. */
+    synchronized void release() {
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        router.remove(routes, this);
+    }
+}

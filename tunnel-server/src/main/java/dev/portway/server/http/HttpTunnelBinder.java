@@ -1,0 +1,118 @@
+package dev.portway.server.http;
+
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.auth.Principal;
+import dev.portway.server.config.HttpConfig;
+import dev.portway.server.tunnel.PublicTunnel;
+import dev.portway.server.tunnel.TunnelBinder;
+import dev.portway.server.tunnel.TunnelRefusedException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+/**
+ * Opens http tunnels: checks their host names and locations, and claims their routes in the shared router. Nothing
+ * is bound per tunnel; the public web listeners serve every http tunnel.
+ */
+public final class HttpTunnelBinder implements TunnelBinder {
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final int MAX_HOST_LENGTH = 253;
+    /** How long a disconnected client's routes wait for it (answering 502) before another tunnel may take them. */
+    static final Duration OFFLINE_GRACE = Duration.ofSeconds(60);
+
+    private final HttpConfig config;
+    private final HttpVhostRouter router;
+    private final TunnelMetrics metrics;
+
+    public HttpTunnelBinder(HttpConfig config, HttpVhostRouter router, TunnelMetrics metrics) {
+        this.config = config;
+        this.router = router;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
+        try {
+            HttpOptions options = spec.http() == null ? new HttpOptions(null, null, null, null, null, null, null, null)
+                    : spec.http();
+            List<HttpRoute> routes = routes(options);
+            HttpTunnel tunnel = new HttpTunnel(spec.name(), principal.user(), options, routes, router,
+                    url(routes.get(0)), metrics.traffic(spec.name(), principal.user()), owner, OFFLINE_GRACE);
+            for (HttpRoute route : routes) {
+                if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {
+                    held.release();
+                }
+            }
+            String refusal = router.add(routes, tunnel);
+            if (refusal != null) {
+                throw new TunnelRefusedException(refusal);
+            }
+            return CompletableFuture.completedFuture(tunnel);
+        } catch (TunnelRefusedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Every host times every location; hosts and locations are checked here, the one place that knows the rules. */
+    List<HttpRoute> routes(HttpOptions options) throws TunnelRefusedException {
+        List<String> hosts = new ArrayList<>();
+        if (options.subdomain() != null) {
+            if (config.domain() == null) {
+                throw new TunnelRefusedException("subdomain needs a server domain, and this server has none; "
+                        + "use customDomains");
+            }
+            String label = options.subdomain().toLowerCase(java.util.Locale.ROOT);
+            if (!LABEL.matcher(label).matches()) {
+                throw new TunnelRefusedException("subdomain must be one DNS label (a-z, 0-9, -), got \""
+                        + options.subdomain() + "\"");
+            }
+            hosts.add(label + "." + config.domain());
+        }
+        for (String domain : options.customDomains()) {
+            hosts.add(checkedDomain(domain));
+        }
+        if (hosts.isEmpty()) {
+            throw new TunnelRefusedException("an http tunnel needs a subdomain or customDomains");
+        }
+        List<String> locations = options.locations().isEmpty() ? List.of("/") : options.locations();
+        List<HttpRoute> routes = new ArrayList<>();
+        for (String host : hosts) {
+            for (String location : locations) {
+                if (location == null || !location.startsWith("/") || location.chars().anyMatch(c -> c <= ' ')) {
+                    throw new TunnelRefusedException("locations must be paths starting with /, got \""
+                            + location + "\"");
+                }
+                routes.add(new HttpRoute(host, location));
+            }
+        }
+        return routes;
+    }
+
+    private static String checkedDomain(String domain) throws TunnelRefusedException {
+        String host = domain == null ? "" : domain.toLowerCase(java.util.Locale.ROOT);
+        String rest = host.startsWith("*.") ? host.substring(2) : host;
+        boolean valid = !rest.isEmpty() && host.length() <= MAX_HOST_LENGTH && rest.contains(".");
+        for (String label : rest.split("\\.", -1)) {
+            valid &= LABEL.matcher(label).matches();
+        }
+        if (!valid) {
+            throw new TunnelRefusedException("customDomains entries must be host names like www.example.org or "
+                    + "*.example.org, got \"" + domain + "\"");
+        }
+        return host;
+    }
+
+    private String url(HttpRoute first) {
+        int port = config.httpPort();
+        String suffix = port == 80 || port == 0 ? "" : ":" + port;
+        String path = first.location().equals("/") ? "" : first.location();
+        return "http://" + first.host() + suffix + path;
+    }
+}
