@@ -4,6 +4,7 @@ import dev.portway.admin.audit.AuditRoutes;
 import dev.portway.admin.audit.Auditor;
 import dev.portway.admin.auth.Authenticator;
 import dev.portway.admin.auth.Operator;
+import dev.portway.admin.events.EventRoutes;
 import dev.portway.admin.health.HealthRoutes;
 import dev.portway.admin.http.Access;
 import dev.portway.admin.http.AdminRequest;
@@ -66,6 +67,7 @@ public final class AdminApi {
         routes.addAll(new TrafficRoutes(storage, clock).routes());
         routes.addAll(new SessionRoutes(liveServer, auditor).routes());
         routes.addAll(new AuditRoutes(storage.audit()).routes());
+        routes.addAll(new EventRoutes(liveServer).routes());
         OpenApiRoutes openApi = new OpenApiRoutes(version());
         routes.addAll(openApi.routes());
         this.router = new Router(routes);

@@ -1,5 +1,7 @@
 package dev.portway.admin;
 
+import dev.portway.monitor.events.EventJournal;
+
 import java.util.List;
 
 /**
@@ -22,4 +24,7 @@ public interface LiveServerView {
 
     /** Whether the control listener and the public listeners are bound: part of readiness. */
     boolean listenersBound();
+
+    /** Client, tunnel and traffic-rate events of this node, with a short backlog, for {@code GET /api/v1/events}. */
+    EventJournal events();
 }

@@ -17,6 +17,10 @@ public interface ClientEvents {
     default void onAuthRefused(String reason) {
     }
 
+    /** A tunnel's health check took it down (unregistered) or brought it back (registered again). */
+    default void onHealthChanged(String tunnel, boolean healthy) {
+    }
+
     /** The connection ended; the client retries after {@code retryMillis}, or not at all when negative. */
     default void onDisconnected(String reason, long retryMillis) {
     }

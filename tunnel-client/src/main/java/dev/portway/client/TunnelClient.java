@@ -3,7 +3,10 @@ package dev.portway.client;
 import dev.portway.client.config.Backoff;
 import dev.portway.client.config.ClientConfig;
 import dev.portway.client.config.TunnelConfig;
+import dev.portway.client.health.HealthChecks;
+import dev.portway.client.health.HealthProbe;
 import dev.portway.client.proxy.LocalDialer;
+import dev.portway.client.udp.LocalUdpFlows;
 import dev.portway.client.tls.ClientTls;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
@@ -13,11 +16,14 @@ import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.Auth;
 import dev.portway.protocol.control.AuthResult;
 import dev.portway.protocol.control.ControlMessage;
+import dev.portway.protocol.control.FlowClose;
+import dev.portway.protocol.control.FlowOpen;
 import dev.portway.protocol.control.GoAway;
 import dev.portway.protocol.control.TunnelPush;
 import dev.portway.protocol.control.TunnelRegister;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.control.TunnelUnregister;
 import dev.portway.protocol.frame.FrameDecoder;
 import dev.portway.protocol.frame.FrameEncoder;
@@ -29,6 +35,7 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -38,9 +45,11 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -48,6 +57,7 @@ import java.util.concurrent.TimeUnit;
  * The client's connector: keeps one TLS connection to the server, authenticates, registers the configured tunnels
  * and dials a tunnel's local target for every stream the server opens. When the connection drops it reconnects
  * with exponential backoff and full jitter, and registers again; a successful registration resets the backoff.
+ * Tunnels with a {@code healthCheck} are unregistered while their local target fails its checks.
  *
  * <p>Threading: connection state changes on the current session's event loop; {@link #stop} may be called from
  * any thread.
@@ -71,7 +81,15 @@ public final class TunnelClient implements AutoCloseable {
     /** Per tunnel; the client has no user of its own, so the user label is empty. */
     private final Map<String, TunnelTraffic> traffic = new LinkedHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
+    /** Tunnels whose health check failed: not registered until a check passes again. Guarded by {@code tunnels}. */
+    private final Set<String> unhealthy = new HashSet<>();
+    private final HealthChecks healthChecks;
     private volatile TunnelSession current;
+    /**
+     * The session that has authenticated, to which tunnels may be registered; guarded by {@code tunnels}, so that
+     * a registration and a health change are sent in the order they were decided.
+     */
+    private TunnelSession registering;
     private volatile boolean stopping;
     private int attempt;
 
@@ -101,6 +119,7 @@ public final class TunnelClient implements AutoCloseable {
             tunnels.put(t.name(), t);
             traffic.put(t.name(), metrics.traffic(t.name(), ""));
         });
+        this.healthChecks = new HealthChecks(config.tunnels(), new HealthProbe(transport), group, new HealthListener());
     }
 
     public void start() {
@@ -111,6 +130,7 @@ public final class TunnelClient implements AutoCloseable {
             group.next().scheduleAtFixedRate(this::sampleRtt, interval, interval, TimeUnit.NANOSECONDS);
         }
         connect();
+        healthChecks.start();
     }
 
     /** Completes, with the reason, when the client gives up for good (another client took over its id). */
@@ -126,6 +146,7 @@ public final class TunnelClient implements AutoCloseable {
     /** Tells the server this client is leaving, lets open streams drain for up to {@code grace}, then closes. */
     public void stop(Duration grace) {
         stopping = true;
+        healthChecks.stop();
         TunnelSession session = current;
         if (session != null) {
             session.goAway(ErrorCode.SHUTTING_DOWN, "client shutting down");
@@ -235,20 +256,16 @@ public final class TunnelClient implements AutoCloseable {
         session.send(new TunnelRegister(List.of(tunnel.spec())));
     }
 
-    private List<TunnelSpec> specs() {
-        synchronized (tunnels) {
-            return specsLocked();
-        }
-    }
-
     private List<TunnelSpec> specsLocked() {
         return tunnels.values().stream()
+                .filter(tunnel -> !unhealthy.contains(tunnel.name()))
                 .map(TunnelConfig::spec)
                 .toList();
     }
 
     /** One connection to the server; a reconnect makes a new one. */
     private final class ServerConnection implements SessionListener {
+        private LocalUdpFlows udp;
         private String refusal;
         private boolean replaced;
         private boolean authenticated;
@@ -256,6 +273,7 @@ public final class TunnelClient implements AutoCloseable {
         @Override
         public void onReady(TunnelSession session) {
             current = session;
+            udp = new LocalUdpFlows(session, transport, metrics);
             session.label("server=" + config.server());
             session.send(new Auth(config.token(), clientId));
         }
@@ -266,7 +284,10 @@ public final class TunnelClient implements AutoCloseable {
                 if (result.ok()) {
                     authenticated = true;
                     metrics.clientConnected(clientId);
-                    session.send(new TunnelRegister(specs()));
+                    synchronized (tunnels) {
+                        registering = session;
+                        session.send(new TunnelRegister(specsLocked()));
+                    }
                 } else {
                     refusal = "authentication refused: " + result.reason();
                     log.warn("server refused authentication: {}", result.reason());
@@ -284,6 +305,10 @@ public final class TunnelClient implements AutoCloseable {
                 events.onRegistered(result.results());
             } else if (message instanceof TunnelPush push) {
                 onPush(session, push);
+            } else if (message instanceof FlowOpen open) {
+                onFlowOpen(open);
+            } else if (message instanceof FlowClose close) {
+                udp.close(close);
             } else {
                 log.warn("ignoring {} from the server: not supported by this client", message.getClass().getSimpleName());
             }
@@ -301,7 +326,27 @@ public final class TunnelClient implements AutoCloseable {
                 log.warn("server opened a stream for unknown tunnel {}; refused", stream.open().tunnel());
                 return null;
             }
-            return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop(), counted);
+            return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop(), counted,
+                    tunnel.proxyProtocol());
+        }
+
+        /** The local target comes from this client's own tunnel, never from the server's message. */
+        private void onFlowOpen(FlowOpen open) {
+            TunnelConfig tunnel;
+            synchronized (tunnels) {
+                tunnel = tunnels.get(open.tunnel());
+            }
+            if (tunnel == null || tunnel.type() != TunnelType.UDP) {
+                log.warn("server opened a UDP flow for {}, which is not a udp tunnel here; its datagrams are dropped",
+                        open.tunnel());
+                return;
+            }
+            udp.open(open, tunnel.local());
+        }
+
+        @Override
+        public void onDatagram(TunnelSession session, int flowId, ByteBuf payload) {
+            udp.datagram(flowId, payload);
         }
 
         @Override
@@ -313,8 +358,16 @@ public final class TunnelClient implements AutoCloseable {
 
         @Override
         public void onClosed(TunnelSession session, Throwable cause) {
+            if (udp != null) {
+                udp.closeAll();
+            }
             if (current == session) {
                 current = null;
+            }
+            synchronized (tunnels) {
+                if (registering == session) {
+                    registering = null;
+                }
             }
             if (authenticated) {
                 metrics.clientDisconnected(clientId);
@@ -327,6 +380,38 @@ public final class TunnelClient implements AutoCloseable {
                 return;
             }
             retry(refusal != null ? refusal : cause == null ? "connection closed" : describe(cause));
+        }
+    }
+
+    /**
+     * Unregisters a tunnel whose local target failed its checks and registers it again when it recovers; while
+     * disconnected it only marks the tunnel, and the next registration leaves it out or takes it back.
+     */
+    private final class HealthListener implements HealthChecks.Listener {
+        @Override
+        public void down(TunnelConfig tunnel, int failures, String reason) {
+            log.warn("[tunnel={}] local target {} failed {} health check(s) in a row ({}); unregistering",
+                    tunnel.name(), tunnel.local(), failures, reason);
+            synchronized (tunnels) {
+                unhealthy.add(tunnel.name());
+                if (registering != null) {
+                    registering.send(new TunnelUnregister(List.of(tunnel.name())));
+                }
+            }
+            events.onHealthChanged(tunnel.name(), false);
+        }
+
+        @Override
+        public void up(TunnelConfig tunnel) {
+            log.info("[tunnel={}] local target {} passes its health check again; registering", tunnel.name(),
+                    tunnel.local());
+            synchronized (tunnels) {
+                unhealthy.remove(tunnel.name());
+                if (registering != null) {
+                    registering.send(new TunnelRegister(List.of(tunnel.spec())));
+                }
+            }
+            events.onHealthChanged(tunnel.name(), true);
         }
     }
 

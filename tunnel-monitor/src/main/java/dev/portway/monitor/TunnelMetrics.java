@@ -68,4 +68,15 @@ public interface TunnelMetrics {
      * @param status the response status; recorded by class ({@code 2xx}, ...)
      */
     void httpRequest(String tunnel, String method, int status, long nanos);
+
+    /** A UDP flow (one public peer of one udp tunnel) was created. */
+    default void udpFlowOpened() {
+    }
+
+    /** The counterpart of {@link #udpFlowOpened}: the flow was idle too long or its tunnel or client went away. */
+    default void udpFlowClosed() {
+    }
+
+    default void udpDatagramDropped(UdpDrop reason) {
+    }
 }

@@ -1,6 +1,8 @@
 package dev.portway.server;
 
 import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.events.EventJournal;
+import dev.portway.monitor.events.TrafficRateSampler;
 import dev.portway.monitor.micrometer.PrometheusMetrics;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.ProductVersion;
@@ -14,6 +16,7 @@ import dev.portway.server.admin.AdminServer;
 import dev.portway.server.admin.MonitoringRoutes;
 import dev.portway.server.admin.SessionTunnelPusher;
 import dev.portway.server.admin.RegistryLiveServerView;
+import dev.portway.server.alerts.ServerAlerts;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
 import dev.portway.server.auth.ChainedAuthenticator;
@@ -24,6 +27,10 @@ import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionHooks;
 import dev.portway.server.control.SessionRegistry;
+import dev.portway.server.group.TcpGroups;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.proxyprotocol.TrustedProxies;
+import dev.portway.server.events.EventSessionHooks;
 import dev.portway.server.http.ErrorPages;
 import dev.portway.server.http.HttpFrontend;
 import dev.portway.server.http.HttpListener;
@@ -39,6 +46,7 @@ import dev.portway.server.tcp.TcpTunnelBinder;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.server.tls.ServerTlsContexts;
 import dev.portway.server.tunnel.TunnelBinder;
+import dev.portway.server.udp.UdpTunnelBinder;
 import dev.portway.storage.bootstrap.InitialCredentials;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
@@ -54,6 +62,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -66,6 +76,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TunnelServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TunnelServer.class);
+    /** How often the event stream gets a snapshot of per-tunnel byte rates. */
+    public static final Duration RATE_INTERVAL = Duration.ofSeconds(2);
 
     private final ServerConfig config;
     private final Transport transport = Transport.detect();
@@ -78,6 +90,11 @@ public final class TunnelServer implements AutoCloseable {
     /** Null when the admin listener is disabled: then nothing could read the meters, and none are kept. */
     private final PrometheusMetrics prometheus;
     private final TunnelMetrics metrics;
+    /** Client, tunnel and rate events for {@code GET /api/v1/events}; fed only while meters are kept. */
+    private final EventJournal events = new EventJournal();
+    /** Alert evaluation and rate snapshots: off the event loops, on one thread. Null without meters. */
+    private ScheduledExecutorService monitorThread;
+    private ServerAlerts alerts;
     private ServerCertificate certificate;
     private ControlServer control;
     private AdminServer admin;
@@ -117,14 +134,23 @@ public final class TunnelServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true);
-        TcpTunnelBinder binder = new TcpTunnelBinder(publicTemplate, config.bind(), new PortAllocator(config.allowPorts()),
-                metrics, storage == null ? null : storage.storage().trafficCounter());
+        TrustedProxies trustedProxies = TrustedProxies.of(config.proxyProtocol().trustedCidrs());
+        ProxyProtocolInbound proxyProtocol = new ProxyProtocolInbound(trustedProxies,
+                ProxyProtocolInbound.Refusal.CLOSE);
+        TcpTunnelBinder tcpPorts = new TcpTunnelBinder(publicTemplate, config.bind(),
+                new PortAllocator(config.allowPorts()), metrics,
+                storage == null ? null : storage.storage().trafficCounter(), proxyProtocol);
+        // Plain TCP tunnels and load-balancing groups share the port allocator and the stream bridge.
+        TunnelBinder binder = new TcpGroups(tcpPorts);
+        UdpTunnelBinder udpBinder = new UdpTunnelBinder(workerGroup, transport, config.bind(),
+                new PortAllocator(config.allowPorts()), config.udp(), metrics);
         Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
         binders.put(TunnelType.TCP, binder);
+        binders.put(TunnelType.UDP, udpBinder);
         if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
-            binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics));
+            binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge()));
             httpFrontend = new HttpFrontend(config.http(), httpRouter, ErrorPages.load(config.http().errorPages()),
-                    metrics);
+                    metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400));
         }
         if (config.http().httpPort() != 0) {
             httpListener = HttpListener.bind(publicTemplate, config.bind(), config.http().httpPort(), httpFrontend);
@@ -133,7 +159,8 @@ public final class TunnelServer implements AutoCloseable {
         if (config.http().httpsPort() != 0) {
             ConfiguredCertificates certificates = ConfiguredCertificates.load(config.http().certificates());
             HttpsListener https = new HttpsListener(new VhostHttpsRoutes(httpRouter), certificates,
-                    (channel, sniHost) -> httpFrontend.install(channel.pipeline(), true), config.handshakeTimeout());
+                    (channel, sniHost) -> httpFrontend.install(channel.pipeline(), true), config.handshakeTimeout(),
+                    proxyProtocol);
             httpsListener = HttpListener.bind(publicTemplate, config.bind(), config.http().httpsPort(), https,
                     "https.port");
             log.info("https listener bound address={} certificates={} domain(s)", httpsListener.address(),
@@ -141,9 +168,12 @@ public final class TunnelServer implements AutoCloseable {
         }
         SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
+        SessionHooks hooks = storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher);
+        if (prometheus != null) {
+            hooks = SessionHooks.both(hooks, new EventSessionHooks(events));
+        }
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
-                settings, registry, authenticator, new AuthFailureThrottle(), binders, config, metrics,
-                storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher));
+                settings, registry, authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks);
         if (prometheus != null) {
             admin = adminServer();
             adminAddress = admin.bind();
@@ -152,12 +182,32 @@ public final class TunnelServer implements AutoCloseable {
                     TimeUnit.NANOSECONDS);
             log.info("admin listener bound address={} paths=/metrics,/healthz{}", adminAddress,
                     storage != null ? ",/readyz,/api/v1/" : "");
-        } else if (storage != null) {
-            log.warn("admin.enabled is false: the REST admin API is not served although the database is enabled");
+            startMonitoring();
+        } else {
+            if (storage != null) {
+                log.warn("admin.enabled is false: the REST admin API is not served although the database is enabled");
+            }
+            if (!config.alerts().webhooks().isEmpty() || config.alerts().telegram() != null) {
+                log.warn("admin.enabled is false: no meters are kept, so alerts are not evaluated or sent");
+            }
         }
         InetSocketAddress address = control.bind();
         log.info("control listener bound address={}", address);
         return address;
+    }
+
+    /** Rate snapshots for the event stream every 2 s, and the server's own alerts unless {@code alerts.enabled} is false. */
+    private void startMonitoring() {
+        monitorThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "portway-monitor");
+            thread.setDaemon(true);
+            return thread;
+        });
+        monitorThread.scheduleAtFixedRate(new TrafficRateSampler(prometheus.readings(), events), 0,
+                RATE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        if (config.alerts().enabled()) {
+            alerts = ServerAlerts.start(config.alerts(), prometheus.readings(), monitorThread);
+        }
     }
 
     /** {@code /metrics} and {@code /healthz} always; the REST API ({@code /api/v1/}, {@code /readyz}) with a database. */
@@ -167,7 +217,7 @@ public final class TunnelServer implements AutoCloseable {
             return new AdminServer(config.admin(), transport, bossGroup, router);
         }
         AdminApi api = new AdminApi(storage.storage(),
-                new RegistryLiveServerView(registry, () -> control != null && control.isBound()),
+                new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events),
                 pusher);
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
         return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES);
@@ -253,6 +303,12 @@ public final class TunnelServer implements AutoCloseable {
                 sleepQuietly(50);
             }
             control.closeAll();
+        }
+        if (alerts != null) {
+            alerts.close();
+        }
+        if (monitorThread != null) {
+            monitorThread.shutdownNow();
         }
         if (admin != null) {
             admin.close();

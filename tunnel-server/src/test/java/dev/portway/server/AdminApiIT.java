@@ -6,6 +6,7 @@ import dev.portway.protocol.config.HostPort;
 import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.RecordingEvents;
+import dev.portway.server.testkit.SseClient;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
 import dev.portway.storage.bootstrap.Bootstrap;
@@ -130,6 +131,15 @@ class AdminApiIT {
             String concrete = path.getKey().replaceAll("\\{[^}]+}", "999999");
             for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext(); ) {
                 String method = methods.next().toUpperCase(Locale.ROOT);
+                if (concrete.equals("/api/v1/events")) {
+                    // A stream that never ends (EventStreamIT reads it): here only that it is served as one.
+                    try (SseClient events = SseClient.open(server.adminAddress(), concrete, adminKey, null)) {
+                        assertThat(events.status()).isEqualTo(200);
+                        assertThat(events.contentType()).startsWith("text/event-stream");
+                    }
+                    checked.add(method + " " + path.getKey());
+                    continue;
+                }
                 String body = method.equals("POST") || method.equals("PATCH") ? "{}" : null;
                 Reply reply = call(method, concrete, adminKey, body);
                 String what = method + " " + concrete + " -> " + reply.status() + " " + reply.body();

@@ -1,6 +1,7 @@
 package dev.portway.server;
 
 import dev.portway.admin.LiveSession;
+import dev.portway.monitor.events.EventJournal;
 import dev.portway.server.admin.RegistryLiveServerView;
 import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.testkit.EchoServer;
@@ -47,7 +48,7 @@ class DatabaseStartIT {
                 Wire.Exchange exchange = Wire.echo(port, 64 * 1024, 1);
                 assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
 
-                RegistryLiveServerView view = new RegistryLiveServerView(first.sessions(), () -> true);
+                RegistryLiveServerView view = new RegistryLiveServerView(first.sessions(), () -> true, new EventJournal());
                 LiveSession live = view.sessions().get(0);
                 assertThat(live.clientId()).isEqualTo("db-client");
                 assertThat(live.userId()).isEqualTo(credentials.admin().id());

@@ -4,6 +4,7 @@ import dev.portway.admin.LiveServerView;
 import dev.portway.admin.LiveSession;
 import dev.portway.admin.PushResult;
 import dev.portway.admin.TunnelPusher;
+import dev.portway.monitor.events.EventJournal;
 import dev.portway.storage.tunnels.Tunnel;
 
 import java.time.Instant;
@@ -20,6 +21,7 @@ public final class FakeLiveServer implements LiveServerView, TunnelPusher {
     public final List<Tunnel> pushed = new CopyOnWriteArrayList<>();
     public final List<Tunnel> removed = new CopyOnWriteArrayList<>();
     public volatile boolean listenersBound = true;
+    public final EventJournal events = new EventJournal();
     /** What the next pushes answer; {@code null} fails the push future. */
     public volatile PushResult pushAnswer = PushResult.pushed();
 
@@ -47,6 +49,11 @@ public final class FakeLiveServer implements LiveServerView, TunnelPusher {
     @Override
     public boolean listenersBound() {
         return listenersBound;
+    }
+
+    @Override
+    public EventJournal events() {
+        return events;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.Durations;
 import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelType;
 
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads and validates {@code client.yaml}: the one place where the client's file format is checked. Every problem
@@ -31,6 +33,16 @@ import java.util.Set;
  *   serverName: tunnel.example.com
  * tunnels:
  *   - {name: ssh, type: tcp, local: 127.0.0.1:22, remotePort: 2222}
+ *   - name: pool              # a member of a load-balancing group, checked every 10 s
+ *     type: tcp
+ *     local: 127.0.0.1:8080
+ *     remotePort: 8080
+ *     group: pool
+ *     groupKey: ${groupSecret}
+ *     loadBalance: round-robin   # or least-connections
+ *     healthCheck: {type: http, path: /health, intervalSeconds: 10, failures: 3, timeoutSeconds: 3}
+ *   - {name: app, type: tcp, local: 127.0.0.1:8081, proxyProtocol: v2}   # or v1: PROXY header to the service
+ *   - {name: dns, type: udp, local: 127.0.0.1:53, remotePort: 5353}
  *   - name: web
  *     type: http
  *     local: 127.0.0.1:8080
@@ -55,10 +67,26 @@ public final class ClientConfigLoader {
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
     private static final int MAX_CLIENT_ID = 128;
     private static final Map<String, TunnelType> TYPES = new LinkedHashMap<>();
+    private static final Map<String, HealthCheckConfig.Type> HEALTH_CHECK_TYPES = new LinkedHashMap<>();
+    private static final Map<String, String> LOAD_BALANCE = new LinkedHashMap<>();
+    private static final Pattern GROUP = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
+    private static final int MAX_HEALTH_SECONDS = 3600;
+    private static final Map<String, ProxyProtocolVersion> PROXY_PROTOCOLS = new LinkedHashMap<>();
+    private static final List<String> HTTP_KEYS = List.of("subdomain", "customDomains", "locations",
+            "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth", "https");
 
     static {
         for (TunnelType t : TunnelType.values()) {
             TYPES.put(t.wireName(), t);
+        }
+        for (HealthCheckConfig.Type t : HealthCheckConfig.Type.values()) {
+            HEALTH_CHECK_TYPES.put(t.wireName(), t);
+        }
+        for (String policy : List.of("round-robin", "least-connections")) {
+            LOAD_BALANCE.put(policy, policy);
+        }
+        for (ProxyProtocolVersion v : ProxyProtocolVersion.values()) {
+            PROXY_PROTOCOLS.put(v.configName(), v);
         }
     }
 
@@ -198,7 +226,7 @@ public final class ClientConfigLoader {
         int problemsBefore = root.reader().problems().size();
         List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort", "subdomain",
                 "customDomains", "locations", "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth",
-                "https");
+                "https", "group", "groupKey", "loadBalance", "healthCheck", "proxyProtocol");
         if (items.isEmpty() && root.reader().problems().size() == problemsBefore) {
             root.invalid("tunnels", "expected a list of at least one tunnel");
         }
@@ -216,16 +244,78 @@ public final class ClientConfigLoader {
             TunnelType type = item.choice("type", true, TYPES);
             HostPort local = item.hostPort("local", true, -1);
             int remotePort = item.integer("remotePort", TunnelConfig.DEFAULT_REMOTE_PORT, 0, 65535);
+            int problems = root.reader().problems().size();
             HttpOptions http = readHttpOptions(item, type);
-            if (name != null && type != null && local != null) {
-                tunnels.add(new TunnelConfig(name, type, local, remotePort, http, null));
+            GroupOptions group = readGroup(item, type);
+            HealthCheckConfig healthCheck = readHealthCheck(item, type);
+            ProxyProtocolVersion proxyProtocol = item.choice("proxyProtocol", false, PROXY_PROTOCOLS);
+            if (proxyProtocol != null && type == TunnelType.UDP) {
+                item.invalid("proxyProtocol", "expected nothing for a udp tunnel (PROXY headers go to stream tunnels)");
+            }
+            if (name != null && type != null && local != null && root.reader().problems().size() == problems) {
+                tunnels.add(new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol));
             }
         }
         return tunnels;
     }
 
-    private static final List<String> HTTP_KEYS = List.of("subdomain", "customDomains", "locations",
-            "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth", "https");
+    /** {@code group}, {@code groupKey} and {@code loadBalance}: all absent, or a group with its key. */
+    private static GroupOptions readGroup(ConfigObject item, TunnelType type) {
+        String group = item.string("group");
+        String key = item.secret("groupKey", group != null, 1);
+        String loadBalance = item.choice("loadBalance", false, LOAD_BALANCE);
+        if (group == null) {
+            for (String dependent : List.of("groupKey", "loadBalance")) {
+                if (item.has(dependent)) {
+                    item.problem(dependent, "only with group");
+                }
+            }
+            return null;
+        }
+        if (!GROUP.matcher(group).matches()) {
+            item.invalid("group", "expected 1 to 64 characters of a-z, A-Z, 0-9, ., _ and -");
+            return null;
+        }
+        if (type == TunnelType.UDP) {
+            item.problem("group", "expected only on tcp and http tunnels");
+            return null;
+        }
+        return key == null ? null : new GroupOptions(group, key, loadBalance);
+    }
+
+    /** {@code healthCheck: {type, path, intervalSeconds, failures, timeoutSeconds}}; null when absent. */
+    private static HealthCheckConfig readHealthCheck(ConfigObject item, TunnelType tunnelType) {
+        Optional<ConfigObject> section = item.object("healthCheck", "type", "path", "intervalSeconds", "failures",
+                "timeoutSeconds");
+        if (section.isEmpty()) {
+            return null;
+        }
+        if (tunnelType == TunnelType.UDP) {
+            item.problem("healthCheck", "expected only on tcp and http tunnels");
+            return null;
+        }
+        ConfigObject check = section.get();
+        HealthCheckConfig.Type type = check.choice("type", true, HEALTH_CHECK_TYPES);
+        String path = check.string("path");
+        if (path != null && (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c == 0x7f))) {
+            check.invalid("path", "expected a path starting with / and without spaces");
+            path = null;
+        }
+        if (path != null && type == HealthCheckConfig.Type.TCP) {
+            check.problem("path", "only with type: http");
+        }
+        int interval = check.integer("intervalSeconds", (int) HealthCheckConfig.DEFAULT_INTERVAL.toSeconds(), 1,
+                MAX_HEALTH_SECONDS);
+        int failures = check.integer("failures", HealthCheckConfig.DEFAULT_FAILURES, 1, 100);
+        int timeout = check.integer("timeoutSeconds", (int) HealthCheckConfig.DEFAULT_TIMEOUT.toSeconds(), 1,
+                MAX_HEALTH_SECONDS);
+        if (timeout > interval) {
+            check.invalid("timeoutSeconds", "expected at most intervalSeconds (" + interval + ")");
+            return null;
+        }
+        return type == null ? null : new HealthCheckConfig(type, path, Duration.ofSeconds(interval), failures,
+                Duration.ofSeconds(timeout));
+    }
 
     /** The http options of a tunnel item; null for other types, which must not carry them. */
     private static HttpOptions readHttpOptions(ConfigObject item, TunnelType type) {

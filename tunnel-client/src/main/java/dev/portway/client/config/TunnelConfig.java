@@ -16,9 +16,12 @@ import java.util.regex.Pattern;
  * @param remotePort 0 lets the server pick a port from its allowed ranges
  * @param http       host names, paths and rewriting of an http tunnel; null for other types
  * @param group      the load-balancing group the tunnel joins; null when it serves alone
+ * @param healthCheck how the client checks {@code local}; null: never checked, always registered
+ * @param proxyProtocol the PROXY header written to the local service before each relayed connection (tcp tunnels);
+ *                      null writes none
  */
 public record TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
-                           GroupOptions group) {
+                           GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol) {
 
     /** Names appear in logs, metrics tags and the wire protocol, so they are kept short and plain. */
     public static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
@@ -37,7 +40,16 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
     }
 
     public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort) {
-        this(name, type, local, remotePort, null, null);
+        this(name, type, local, remotePort, null, null, null, null);
+    }
+
+    public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
+                        GroupOptions group) {
+        this(name, type, local, remotePort, http, group, null, null);
+    }
+
+    public TunnelConfig withProxyProtocol(ProxyProtocolVersion version) {
+        return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, version);
     }
 
     /** The tunnel as the server is asked for it; the local target stays on this host. */

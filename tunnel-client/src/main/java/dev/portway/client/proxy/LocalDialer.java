@@ -1,5 +1,6 @@
 package dev.portway.client.proxy;
 
+import dev.portway.client.config.ProxyProtocolVersion;
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.config.HostPort;
@@ -12,6 +13,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,8 @@ import java.time.Duration;
  * Connects a stream the server opened to the tunnel's local target. The local socket lives on the session's event
  * loop, so bytes cross between the two without changing threads. The target comes from client.yaml, never from
  * the server. Pipeline of a local connection: a byte counter (bytes written to the local service count as
- * {@code in}, bytes read from it as {@code out}, as on the server), then the relay.
+ * {@code in}, bytes read from it as {@code out}, as on the server), then the relay; a tunnel with
+ * {@code proxyProtocol} adds Netty's PROXY header encoder in front and {@link ProxyHeaderWriter} before the relay.
  */
 public final class LocalDialer {
     private static final Logger log = LoggerFactory.getLogger(LocalDialer.class);
@@ -34,8 +37,13 @@ public final class LocalDialer {
         this.dialTimeout = dialTimeout;
     }
 
-    /** Starts dialing and returns the relay that receives the stream's bytes meanwhile. */
-    public StreamRelay dial(TunnelStream stream, String tunnel, HostPort target, EventLoop loop, TunnelTraffic traffic) {
+    /**
+     * Starts dialing and returns the relay that receives the stream's bytes meanwhile.
+     *
+     * @param proxyProtocol the PROXY header to write before the relayed bytes; null for none
+     */
+    public StreamRelay dial(TunnelStream stream, String tunnel, HostPort target, EventLoop loop, TunnelTraffic traffic,
+                            ProxyProtocolVersion proxyProtocol) {
         String label = "tunnel=" + tunnel + " stream=" + stream.id() + " peer=" + stream.open().peer();
         StreamRelay relay = new StreamRelay(loop, label);
         relay.attachStream(stream);
@@ -49,7 +57,18 @@ public final class LocalDialer {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new ByteCountingHandler(traffic::bytesOut, traffic::bytesIn), relay);
+                        ProxyHeaderWriter header = proxyProtocol == null ? null
+                                : ProxyHeaderWriter.forStream(proxyProtocol, stream.open());
+                        if (header != null) {
+                            // Ahead of the byte counter, which then sees a message rather than bytes: the header
+                            // is not the service's traffic.
+                            ch.pipeline().addLast(HAProxyMessageEncoder.INSTANCE);
+                        }
+                        ch.pipeline().addLast(new ByteCountingHandler(traffic::bytesOut, traffic::bytesIn));
+                        if (header != null) {
+                            ch.pipeline().addLast(header);
+                        }
+                        ch.pipeline().addLast(relay);
                     }
                 })
                 .connect(target.host(), target.port())
@@ -57,6 +76,9 @@ public final class LocalDialer {
                     if (!f.isSuccess()) {
                         String reason = "local service " + target + " unavailable: " + f.cause();
                         log.warn("[{}] {}", label, reason);
+                        // A socket that never connected never goes inactive, and a stream reset from this side
+                        // does not call its handler: the relay is told here, so the bytes it queued are released.
+                        relay.onReset(stream, ErrorCode.CONNECT_FAILED, reason);
                         stream.reset(ErrorCode.CONNECT_FAILED, reason);
                     }
                 });

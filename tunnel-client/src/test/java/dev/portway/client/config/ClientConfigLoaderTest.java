@@ -2,6 +2,7 @@ package dev.portway.client.config;
 
 import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.control.HttpOptions;
 import org.junit.jupiter.api.Test;
@@ -176,7 +177,7 @@ class ClientConfigLoaderTest {
                 """))).containsExactly(
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
-                        + "basicAuth, https");
+                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
                         + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets");
@@ -304,6 +305,85 @@ class ClientConfigLoaderTest {
     }
 
     @Test
+    void groupAndHealthCheckAreReadWithTheirDefaults() throws Exception {
+        ClientConfig c = load(minimal("""
+                tunnels:
+                  - name: web
+                    type: tcp
+                    local: 127.0.0.1:8080
+                    remotePort: 8080
+                    group: web-pool
+                    groupKey: pool-secret
+                    loadBalance: least-connections
+                    healthCheck: {type: http, path: /health, intervalSeconds: 5, failures: 2, timeoutSeconds: 1}
+                  - name: ssh
+                    type: tcp
+                    local: 127.0.0.1:22
+                    group: ssh-pool
+                    groupKey: other-secret
+                    healthCheck: {type: tcp}
+                """));
+        TunnelConfig web = c.tunnels().get(0);
+        assertThat(web.group()).isEqualTo(new GroupOptions("web-pool", "pool-secret", "least-connections"));
+        assertThat(web.healthCheck()).isEqualTo(new HealthCheckConfig(HealthCheckConfig.Type.HTTP, "/health",
+                Duration.ofSeconds(5), 2, Duration.ofSeconds(1)));
+        assertThat(web.spec().group()).isEqualTo(web.group());
+        TunnelConfig ssh = c.tunnels().get(1);
+        assertThat(ssh.group().loadBalance()).isNull();
+        assertThat(ssh.healthCheck()).isEqualTo(new HealthCheckConfig(HealthCheckConfig.Type.TCP, "/",
+                HealthCheckConfig.DEFAULT_INTERVAL, HealthCheckConfig.DEFAULT_FAILURES,
+                HealthCheckConfig.DEFAULT_TIMEOUT));
+        assertThat(load(minimal(ONE_TUNNEL)).tunnels().get(0).healthCheck()).isNull();
+    }
+
+    @Test
+    void groupAndHealthCheckFieldsAreChecked() throws Exception {
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: a, type: tcp, local: 127.0.0.1:1, group: web}
+                  - {name: b, type: tcp, local: 127.0.0.1:2, groupKey: k, loadBalance: random}
+                  - {name: c, type: tcp, local: 127.0.0.1:3, group: "two words", groupKey: k}
+                  - {name: d, type: udp, local: 127.0.0.1:4, group: dns, groupKey: k, healthCheck: {type: tcp}}
+                  - {name: e, type: tcp, local: 127.0.0.1:5, healthCheck: {type: ping, intervalSeconds: 0}}
+                  - {name: f, type: tcp, local: 127.0.0.1:6, healthCheck: {type: tcp, path: /x, every: 5}}
+                  - {name: g, type: tcp, local: 127.0.0.1:7, healthCheck: {type: http, path: x, failures: 0}}
+                  - {name: h, type: tcp, local: 127.0.0.1:8, healthCheck: {type: http, intervalSeconds: 2,
+                     timeoutSeconds: 3}}
+                  - {name: i, type: tcp, local: 127.0.0.1:9, healthCheck: true}
+                """))).containsExactly(
+                "client.yaml: tunnels[0].groupKey: expected a secret of at least 1 characters, got nothing",
+                "client.yaml: tunnels[1].loadBalance: expected one of round-robin, least-connections, got \"random\"",
+                "client.yaml: tunnels[1].groupKey: only with group",
+                "client.yaml: tunnels[1].loadBalance: only with group",
+                "client.yaml: tunnels[2].group: expected 1 to 64 characters of a-z, A-Z, 0-9, ., _ and -, "
+                        + "got \"two words\"",
+                "client.yaml: tunnels[3].group: expected only on tcp and http tunnels",
+                "client.yaml: tunnels[3].healthCheck: expected only on tcp and http tunnels",
+                "client.yaml: tunnels[4].healthCheck.type: expected one of tcp, http, got \"ping\"",
+                "client.yaml: tunnels[4].healthCheck.intervalSeconds: expected an integer between 1 and 3600, got 0",
+                "client.yaml: tunnels[5].healthCheck.every: unknown field; expected one of type, path, intervalSeconds, "
+                        + "failures, timeoutSeconds",
+                "client.yaml: tunnels[5].healthCheck.path: only with type: http",
+                "client.yaml: tunnels[6].healthCheck.path: expected a path starting with / and without spaces, "
+                        + "got \"x\"",
+                "client.yaml: tunnels[6].healthCheck.failures: expected an integer between 1 and 100, got 0",
+                "client.yaml: tunnels[7].healthCheck.timeoutSeconds: expected at most intervalSeconds (2), got 3",
+                "client.yaml: tunnels[8].healthCheck: expected a mapping, got true");
+    }
+
+    @Test
+    void proxyProtocolIsV1OrV2OnStreamTunnelsOnly() throws Exception {
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: a, type: tcp, local: 127.0.0.1:22, proxyProtocol: v3}
+                  - {name: b, type: udp, local: 127.0.0.1:53, proxyProtocol: v2}
+                """))).containsExactly(
+                "client.yaml: tunnels[0].proxyProtocol: expected one of v1, v2, got \"v3\"",
+                "client.yaml: tunnels[1].proxyProtocol: expected nothing for a udp tunnel (PROXY headers go to stream "
+                        + "tunnels), got \"v2\"");
+    }
+
+    @Test
     void reconnectAndTimingsAreChecked() throws Exception {
         assertThat(problems(minimal(ONE_TUNNEL + """
                 reconnect: {initial: 5s, max: 1s, factor: 0.5, jitter: sometimes}
@@ -336,7 +416,7 @@ class ClientConfigLoaderTest {
                 "client.yaml: tls.fingerprint: expected sha256: followed by 64 hex digits, got \"sha256:xyz\"",
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
-                        + "basicAuth, https",
+                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol",
                 "client.yaml: tunnels[0].local: expected host:port, got \"22\"",
                 "client.yaml: dialTimeout: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, "
                         + "got \"forever\"");

@@ -27,6 +27,10 @@ public final class MeterNames {
     public static final String QUOTA_EVENTS = "portway.quota.events";
     /** Timer with buckets. Prometheus: {@code portway_http_requests_seconds{tunnel,status_class,method}}. */
     public static final String HTTP_REQUESTS = "portway.http.requests";
+    /** Gauge. Prometheus: {@code portway_udp_flows}. */
+    public static final String UDP_FLOWS = "portway.udp.flows";
+    /** Counter. Prometheus: {@code portway_udp_datagrams_dropped_total{reason}}. */
+    public static final String UDP_DATAGRAMS_DROPPED = "portway.udp.datagrams.dropped";
     /** Gauges. Prometheus: {@code portway_netty_allocator_used_direct_memory_bytes} and {@code ..._heap_...}. */
     public static final String NETTY_USED_DIRECT_MEMORY = "portway.netty.allocator.used.direct.memory";
     public static final String NETTY_USED_HEAP_MEMORY = "portway.netty.allocator.used.heap.memory";

@@ -1,18 +1,26 @@
 package dev.portway.monitor.micrometer;
 
 import dev.portway.monitor.AuthFailureReason;
+import dev.portway.monitor.MeterReadings;
 import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.QuotaEvent;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
+import dev.portway.monitor.UdpDrop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * keyed by its labels, so recording is a map read at most, never a registry look-up. Meters whose labels are
  * enums exist from the start, at zero, so that rates and alerts see a series before the first event.
  *
- * <p>Names are Micrometer's dotted names; the Prometheus registry renders them as {@link MeterNames} lists.
+ * <p>Names are Micrometer's dotted names; the Prometheus registry renders them as {@link MeterNames} lists. The same
+ * meters are read back, without going through the registry, as {@link MeterReadings}.
  */
-public final class MicrometerTunnelMetrics implements TunnelMetrics {
+public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadings {
     /** Latency buckets of HTTP requests through tunnels: 1 ms to 10 s, 1-2.5-5 per decade. */
     static final Duration[] HTTP_BUCKETS = {
             Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
@@ -50,6 +59,8 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics {
     private final Map<AuthFailureReason, Counter> authFailures = new EnumMap<>(AuthFailureReason.class);
     private final Map<QuotaEvent, Counter> quotaEvents = new EnumMap<>(QuotaEvent.class);
     private final Map<HttpKey, Timer> httpTimers = new ConcurrentHashMap<>();
+    private final AtomicInteger udpFlows = new AtomicInteger();
+    private final Map<UdpDrop, Counter> udpDropped = new EnumMap<>(UdpDrop.class);
 
     public MicrometerTunnelMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -70,6 +81,15 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics {
                     .tag("reason", reason.label())
                     .register(registry));
         }
+        Gauge.builder(MeterNames.UDP_FLOWS, udpFlows, AtomicInteger::get)
+                .description("UDP flows (public peers of udp tunnels) open right now")
+                .register(registry);
+        for (UdpDrop reason : UdpDrop.values()) {
+            udpDropped.put(reason, Counter.builder(MeterNames.UDP_DATAGRAMS_DROPPED)
+                    .description("UDP datagrams dropped, by reason")
+                    .tag("reason", reason.label())
+                    .register(registry));
+        }
         for (QuotaEvent kind : QuotaEvent.values()) {
             quotaEvents.put(kind, Counter.builder(MeterNames.QUOTA_EVENTS)
                     .description("Plan limits approached or hit, by kind")
@@ -83,6 +103,23 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics {
                 .description("Public connections to tunnels, by result and refusal reason")
                 .tags("result", result, "reason", reason)
                 .register(registry);
+    }
+
+    // ---- udp ----
+
+    @Override
+    public void udpFlowOpened() {
+        udpFlows.incrementAndGet();
+    }
+
+    @Override
+    public void udpFlowClosed() {
+        udpFlows.decrementAndGet();
+    }
+
+    @Override
+    public void udpDatagramDropped(UdpDrop reason) {
+        udpDropped.get(reason).increment();
     }
 
     // ---- clients ----
@@ -249,6 +286,73 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics {
 
     static String statusClass(int status) {
         return status >= 100 && status < 600 ? (status / 100) + "xx" : "other";
+    }
+
+    // ---- readings ----
+
+    @Override
+    public Set<String> connectedClients() {
+        return Set.copyOf(clients.keySet());
+    }
+
+    @Override
+    public Set<UpTunnel> openTunnels() {
+        Set<UpTunnel> open = new HashSet<>();
+        openTunnels.keySet().forEach(key -> open.add(new UpTunnel(key.tunnel(), key.user(), key.type())));
+        return open;
+    }
+
+    @Override
+    public List<TrafficTotal> trafficTotals() {
+        List<TrafficTotal> totals = new ArrayList<>();
+        traffic.forEach((key, counters) -> {
+            CounterTraffic c = (CounterTraffic) counters;
+            totals.add(new TrafficTotal(key.tunnel(), key.user(), (long) c.in().count(), (long) c.out().count()));
+        });
+        return totals;
+    }
+
+    @Override
+    public Map<String, HttpTotals> httpTotals() {
+        double[] bounds = new double[HTTP_BUCKETS.length];
+        for (int i = 0; i < bounds.length; i++) {
+            bounds[i] = HTTP_BUCKETS[i].toNanos() / 1e9;
+        }
+        Map<String, long[]> buckets = new HashMap<>();
+        Map<String, long[]> counts = new HashMap<>();
+        httpTimers.forEach((key, timer) -> {
+            HistogramSnapshot snapshot = timer.takeSnapshot();
+            long[] cumulative = buckets.computeIfAbsent(key.tunnel(), t -> new long[bounds.length]);
+            for (CountAtBucket bucket : snapshot.histogramCounts()) {
+                int index = bucketIndex(bounds, bucket.bucket(TimeUnit.SECONDS));
+                if (index >= 0) {
+                    cumulative[index] += (long) bucket.count();
+                }
+            }
+            long[] count = counts.computeIfAbsent(key.tunnel(), t -> new long[2]);
+            count[0] += snapshot.count();
+            if (key.statusClass().equals("5xx")) {
+                count[1] += snapshot.count();
+            }
+        });
+        Map<String, HttpTotals> totals = new HashMap<>();
+        buckets.forEach((tunnel, cumulative) -> totals.put(tunnel,
+                new HttpTotals(bounds, cumulative, counts.get(tunnel)[0], counts.get(tunnel)[1])));
+        return totals;
+    }
+
+    private static int bucketIndex(double[] bounds, double seconds) {
+        for (int i = 0; i < bounds.length; i++) {
+            if (Math.abs(bounds[i] - seconds) < 1e-9) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public long quotaEvents(QuotaEvent kind) {
+        return (long) quotaEvents.get(kind).count();
     }
 
     private record ClientMeters(AtomicLong rttNanos, Gauge rtt) {

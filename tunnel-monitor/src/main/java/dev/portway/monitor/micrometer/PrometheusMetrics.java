@@ -1,5 +1,6 @@
 package dev.portway.monitor.micrometer;
 
+import dev.portway.monitor.MeterReadings;
 import dev.portway.monitor.TunnelMetrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -38,6 +39,11 @@ public final class PrometheusMetrics implements AutoCloseable {
     }
 
     public TunnelMetrics recorder() {
+        return recorder;
+    }
+
+    /** The same meters, read back for the server's own alerts and live events. */
+    public MeterReadings readings() {
         return recorder;
     }
 

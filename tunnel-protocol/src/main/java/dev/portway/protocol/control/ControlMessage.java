@@ -16,7 +16,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = TunnelUnregister.class, name = "tunnel_unregister"),
         @JsonSubTypes.Type(value = TunnelResult.class, name = "tunnel_result"),
         @JsonSubTypes.Type(value = TunnelPush.class, name = "tunnel_push"),
+        @JsonSubTypes.Type(value = FlowOpen.class, name = "flow_open"),
+        @JsonSubTypes.Type(value = FlowClose.class, name = "flow_close"),
 })
 public sealed interface ControlMessage
-        permits Hello, Auth, AuthResult, TunnelRegister, TunnelUnregister, TunnelResult, TunnelPush {
+        permits Hello, Auth, AuthResult, TunnelRegister, TunnelUnregister, TunnelResult, TunnelPush, FlowOpen,
+        FlowClose {
 }

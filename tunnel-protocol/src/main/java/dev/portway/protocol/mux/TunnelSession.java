@@ -163,14 +163,25 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         return promise;
     }
 
-    public void sendDatagram(int flowId, ByteBuf payload) {
-        runOnLoop(() -> {
-            if (closing || payload.readableBytes() > peerMaxFramePayload) {
-                payload.release();
-                return;
-            }
-            writer.writeOrdered(new Frame(FrameType.DATAGRAM, 0, flowId, payload));
-        });
+    /**
+     * Sends one UDP datagram of flow {@code flowId}, taking ownership of {@code payload}. Datagrams are never queued:
+     * one that finds the carrier not writable (or DATA already waiting), the session closing, or the payload above
+     * the peer's frame limit is dropped, as a congested network would drop it.
+     *
+     * @return false when the datagram was dropped; called off the event loop it hops there and returns true, and a
+     *         drop there goes uncounted, so callers that count drops call it on {@link #channel()}'s event loop
+     */
+    public boolean sendDatagram(int flowId, ByteBuf payload) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> sendDatagram(flowId, payload));
+            return true;
+        }
+        if (closing || payload.readableBytes() > peerMaxFramePayload || !writer.isWritable()) {
+            payload.release();
+            return false;
+        }
+        writer.writeOrdered(new Frame(FrameType.DATAGRAM, 0, flowId, payload));
+        return true;
     }
 
     /** Streams open right now; exact only on the event loop. */

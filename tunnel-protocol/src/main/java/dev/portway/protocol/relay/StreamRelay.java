@@ -90,6 +90,16 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
         }
     }
 
+    /**
+     * A socket that never connected (the local service refused) is torn down without ever being inactive: stream
+     * bytes that waited for it, such as an HTTP request sent at once, are released here.
+     */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        ended = true;
+        releaseEarly();
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         socketActive = true;

@@ -4,12 +4,15 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -35,6 +38,11 @@ public record Transport(
     /** Why epoll is not in use, or null when it is. */
     public static Throwable epollUnavailabilityCause() {
         return Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
+    }
+
+    /** The UDP socket of the same kind as the stream sockets, so it runs on the same event loop groups. */
+    public Class<? extends DatagramChannel> datagramChannel() {
+        return serverChannel == EpollServerSocketChannel.class ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 
     /** Threads 0 means Netty's default, twice the number of cores. */

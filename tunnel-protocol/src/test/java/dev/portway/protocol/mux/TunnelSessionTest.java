@@ -5,6 +5,7 @@ import dev.portway.protocol.control.Auth;
 import dev.portway.protocol.control.OpenStream;
 import dev.portway.protocol.frame.FrameType;
 import dev.portway.testkit.Wire;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
@@ -289,6 +290,22 @@ class TunnelSessionTest {
         List<SentFrame> afterwards = server.sent();
         assertThat(afterwards).extracting(SentFrame::type).containsExactly(FrameType.DATA, FrameType.DATA);
         assertThat(afterwards).extracting(f -> f.payload().length).containsExactly(65536, 100_000 - 65536);
+        assertFalse(server.channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void datagramsAreDroppedNotQueuedWhileTheCarrierIsNotWritable() {
+        DrivenSession server = DrivenSession.helloedServer();
+        server.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        server.channel.runPendingTasks();
+
+        ByteBuf dropped = Unpooled.wrappedBuffer(new byte[100]);
+        assertThat(server.session.sendDatagram(3, dropped)).isFalse();
+        assertThat(dropped.refCnt()).isZero();
+
+        server.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        assertThat(server.session.sendDatagram(3, Unpooled.wrappedBuffer(new byte[100]))).isTrue();
+        assertThat(server.sent()).extracting(SentFrame::type).containsExactly(FrameType.DATAGRAM);
         assertFalse(server.channel.finishAndReleaseAll());
     }
 

@@ -53,8 +53,9 @@ public final class AdminApiRoute implements AsyncAdminRoute {
     }
 
     private static FullHttpResponse toNetty(AdminResponse answer) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(answer.body()));
+        HttpResponseStatus status = HttpResponseStatus.valueOf(answer.status());
+        FullHttpResponse response = answer.stream() != null ? new StreamingResponse(status, answer.stream())
+                : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(answer.body()));
         answer.headers().forEach((name, value) -> response.headers().set(name, value));
         return response;
     }

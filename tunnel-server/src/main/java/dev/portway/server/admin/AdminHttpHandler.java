@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
  * after the route returns (by {@link SimpleChannelInboundHandler}); the response is handed to the channel, which
  * releases it also when the connection closed meanwhile. Closing: after the response when the request was not
  * keep-alive or could not be decoded. Responses to pipelined requests could leave in another order than the requests
- * when an asynchronous route is involved; HTTP clients of an admin API do not pipeline.
+ * when an asynchronous route is involved; HTTP clients of an admin API do not pipeline. A {@link StreamingResponse}
+ * (the event stream) is not written here but takes over the connection until it closes.
  */
 @ChannelHandler.Sharable
 final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -101,6 +102,10 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     private static void send(ChannelHandlerContext ctx, HttpVersion version, FullHttpResponse response,
                              boolean keepAlive) {
+        if (response instanceof StreamingResponse streaming) {
+            streaming.begin(ctx, version);
+            return;
+        }
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, keepAlive);
         response.setProtocolVersion(version);

@@ -2,6 +2,7 @@ package dev.portway.server.admin;
 
 import dev.portway.admin.LiveServerView;
 import dev.portway.admin.LiveSession;
+import dev.portway.monitor.events.EventJournal;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.SessionRegistry;
@@ -21,10 +22,12 @@ public final class RegistryLiveServerView implements LiveServerView {
 
     private final SessionRegistry registry;
     private final BooleanSupplier listenersBound;
+    private final EventJournal events;
 
-    public RegistryLiveServerView(SessionRegistry registry, BooleanSupplier listenersBound) {
+    public RegistryLiveServerView(SessionRegistry registry, BooleanSupplier listenersBound, EventJournal events) {
         this.registry = registry;
         this.listenersBound = listenersBound;
+        this.events = events;
     }
 
     @Override
@@ -53,6 +56,11 @@ public final class RegistryLiveServerView implements LiveServerView {
     @Override
     public boolean listenersBound() {
         return listenersBound.getAsBoolean();
+    }
+
+    @Override
+    public EventJournal events() {
+        return events;
     }
 
     private static String address(SocketAddress address) {

@@ -6,11 +6,14 @@ import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.PortRanges;
 import dev.portway.server.https.CertificateChecks;
 import dev.portway.server.https.HostPatterns;
+import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.storage.db.DatabaseConfig;
 import io.netty.util.NetUtil;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -49,6 +52,22 @@ import java.util.regex.Pattern;
  *   user: portway
  *   password: ...              # never echoed in problems or logs
  *   maxPoolSize: 10
+ * udp: {idleTimeout: 60s, maxDatagram: 65507}   # flows idle this long are removed; larger datagrams dropped
+ * proxyProtocol:
+ *   trustedCidrs: [10.0.0.0/8]   # these must send a PROXY v1/v2 header on public listeners; others may not
+ * alerts:                      # the rules of deploy/prometheus/alerts.yaml, evaluated by the server itself
+ *   enabled: true
+ *   interval: 15s
+ *   lookback: 1h               # offline / down: seen within this long, gone now
+ *   window: 5m                 # HTTP latency and error rate are measured over this
+ *   clientOffline: {enabled: true, for: 2m}
+ *   tunnelDown: {enabled: true, for: 2m}
+ *   httpLatency: {enabled: true, for: 2m, threshold: 1s}
+ *   httpErrorRate: {enabled: true, for: 1m, threshold: 0.05}
+ *   quotaNearlyUsed: {enabled: true, for: 0s}
+ *   webhooks: [{url: https://hooks.example.com/portway}]
+ *   telegram: {token: ..., chatId: "-100123", baseUrl: https://api.telegram.org}   # token never echoed
+ *   delivery: {attempts: 5, backoff: 1s}
  * domain: tunnel.example.com  # http tunnels' subdomains are served under it
  * http:
  *   port: 80                   # 0: no plain HTTP listener
@@ -69,6 +88,7 @@ public final class ServerConfigLoader {
     private static final int MAX_POOL_SIZE = 100;
     private static final Duration MIN_DURATION = Duration.ofMillis(1);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration MAX_UDP_IDLE = Duration.ofHours(24);
     private static final int MAX_HTTP_HEADER_SIZE = 1024 * 1024;
     /** The answers the server gives itself on the public web ports, whose pages an operator may replace. */
     private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "404", "408", "431", "502", "504");
@@ -89,7 +109,7 @@ public final class ServerConfigLoader {
     static ServerConfig read(ConfigReader reader) {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
                 "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database",
-                "domain", "http", "https");
+                "domain", "http", "https", "udp", "proxyProtocol", "alerts");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -111,13 +131,17 @@ public final class ServerConfigLoader {
         }
         AdminConfig admin = readAdmin(root);
         DatabaseSettings database = readDatabase(root);
+        UdpConfig udp = readUdp(root);
+        ProxyProtocolConfig proxyProtocol = readProxyProtocol(root);
+        AlertsConfig alerts = readAlerts(root);
         HttpConfig http = readHttps(root, readHttp(root));
 
         if (reader.hasProblems()) {
             return null;
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, null, null, null);
+                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol,
+                alerts);
     }
 
     private static String readBind(ConfigObject section, String defaultValue) {
@@ -203,6 +227,111 @@ public final class ServerConfigLoader {
         }
         int maxPoolSize = database.integer("maxPoolSize", DatabaseConfig.DEFAULT_MAX_POOL_SIZE, 1, MAX_POOL_SIZE);
         return new DatabaseSettings(enabled, new DatabaseConfig(url, user, password, maxPoolSize));
+    }
+
+    private static UdpConfig readUdp(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("udp", "idleTimeout", "maxDatagram");
+        if (section.isEmpty()) {
+            return UdpConfig.DEFAULTS;
+        }
+        ConfigObject udp = section.get();
+        Duration idleTimeout = udp.duration("idleTimeout", UdpConfig.DEFAULT_IDLE_TIMEOUT, MIN_DURATION, MAX_UDP_IDLE);
+        int maxDatagram = udp.integer("maxDatagram", UdpConfig.DEFAULT_MAX_DATAGRAM, 1, UdpConfig.DEFAULT_MAX_DATAGRAM);
+        return new UdpConfig(idleTimeout, maxDatagram);
+    }
+
+    private static ProxyProtocolConfig readProxyProtocol(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("proxyProtocol", "trustedCidrs");
+        if (section.isEmpty()) {
+            return ProxyProtocolConfig.NONE;
+        }
+        ConfigObject proxyProtocol = section.get();
+        List<String> cidrs = proxyProtocol.strings("trustedCidrs");
+        for (int i = 0; i < cidrs.size(); i++) {
+            try {
+                TrustedProxies.parse(cidrs.get(i));
+            } catch (IllegalArgumentException e) {
+                proxyProtocol.problem("trustedCidrs[" + i + "]", e.getMessage());
+            }
+        }
+        return new ProxyProtocolConfig(cidrs);
+    }
+
+    private static AlertsConfig readAlerts(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("alerts", "enabled", "interval", "lookback", "window",
+                "clientOffline", "tunnelDown", "httpLatency", "httpErrorRate", "quotaNearlyUsed", "webhooks", "telegram",
+                "delivery");
+        if (section.isEmpty()) {
+            return AlertsConfig.NONE;
+        }
+        ConfigObject alerts = section.get();
+        boolean enabled = alerts.bool("enabled", true);
+        Duration interval = alerts.duration("interval", AlertsConfig.DEFAULT_INTERVAL, Duration.ofMillis(100),
+                Duration.ofMinutes(10));
+        Duration lookback = alerts.duration("lookback", AlertsConfig.DEFAULT_LOOKBACK, Duration.ofSeconds(1),
+                Duration.ofDays(7));
+        Duration window = alerts.duration("window", AlertsConfig.DEFAULT_WINDOW, Duration.ofSeconds(1),
+                Duration.ofHours(24));
+        AlertsConfig.Rule clientOffline = readAlertRule(alerts.object("clientOffline", "enabled", "for"),
+                AlertsConfig.DEFAULT_CLIENT_OFFLINE);
+        AlertsConfig.Rule tunnelDown = readAlertRule(alerts.object("tunnelDown", "enabled", "for"),
+                AlertsConfig.DEFAULT_TUNNEL_DOWN);
+        AlertsConfig.Rule quotaNearlyUsed = readAlertRule(alerts.object("quotaNearlyUsed", "enabled", "for"),
+                AlertsConfig.DEFAULT_QUOTA_NEARLY_USED);
+        Optional<ConfigObject> latencySection = alerts.object("httpLatency", "enabled", "for", "threshold");
+        AlertsConfig.Rule httpLatency = readAlertRule(latencySection, AlertsConfig.DEFAULT_HTTP_LATENCY);
+        Duration latencyThreshold = latencySection.map(s -> s.duration("threshold",
+                AlertsConfig.DEFAULT_HTTP_LATENCY_THRESHOLD, MIN_DURATION, Duration.ofMinutes(10)))
+                .orElse(AlertsConfig.DEFAULT_HTTP_LATENCY_THRESHOLD);
+        Optional<ConfigObject> errorSection = alerts.object("httpErrorRate", "enabled", "for", "threshold");
+        AlertsConfig.Rule httpErrorRate = readAlertRule(errorSection, AlertsConfig.DEFAULT_HTTP_ERROR_RATE);
+        double errorThreshold = errorSection.map(s -> s.decimal("threshold",
+                AlertsConfig.DEFAULT_HTTP_ERROR_RATE_THRESHOLD, 0, 1))
+                .orElse(AlertsConfig.DEFAULT_HTTP_ERROR_RATE_THRESHOLD);
+        List<URI> webhooks = new ArrayList<>();
+        for (ConfigObject webhook : alerts.objects("webhooks", "url")) {
+            URI url = readHttpUrl(webhook, "url", true);
+            if (url != null) {
+                webhooks.add(url);
+            }
+        }
+        AlertsConfig.Telegram telegram = alerts.object("telegram", "token", "chatId", "baseUrl").map(t -> {
+            String token = t.secret("token", true, 1);
+            String chatId = t.requiredString("chatId");
+            URI baseUrl = readHttpUrl(t, "baseUrl", false);
+            return token == null || chatId == null ? null : new AlertsConfig.Telegram(token, chatId, baseUrl);
+        }).orElse(null);
+        Optional<ConfigObject> delivery = alerts.object("delivery", "attempts", "backoff");
+        int attempts = delivery.map(d -> d.integer("attempts", AlertsConfig.DEFAULT_ATTEMPTS, 1, 20))
+                .orElse(AlertsConfig.DEFAULT_ATTEMPTS);
+        Duration backoff = delivery.map(d -> d.duration("backoff", AlertsConfig.DEFAULT_BACKOFF, MIN_DURATION,
+                Duration.ofMinutes(5))).orElse(AlertsConfig.DEFAULT_BACKOFF);
+        return new AlertsConfig(enabled, interval, lookback, window, clientOffline, tunnelDown, httpLatency,
+                latencyThreshold, httpErrorRate, errorThreshold, quotaNearlyUsed, webhooks, telegram, attempts, backoff);
+    }
+
+    private static AlertsConfig.Rule readAlertRule(Optional<ConfigObject> section, AlertsConfig.Rule defaults) {
+        return section.map(rule -> new AlertsConfig.Rule(rule.bool("enabled", defaults.enabled()),
+                        rule.duration("for", defaults.holdFor(), Duration.ZERO, Duration.ofHours(24))))
+                .orElse(defaults);
+    }
+
+    /** Only the scheme is named in a problem: a webhook's path often carries its secret. */
+    private static URI readHttpUrl(ConfigObject section, String key, boolean required) {
+        String value = required ? section.requiredString(key) : section.string(key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        section.problem(key, "expected an http:// or https:// URL with a host");
+        return null;
     }
 
     private static ServerTlsConfig readTls(ConfigObject root) {

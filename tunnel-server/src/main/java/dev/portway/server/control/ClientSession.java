@@ -19,6 +19,8 @@ import dev.portway.server.auth.Principal;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
+import dev.portway.server.udp.UdpFlows;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -208,6 +210,11 @@ public final class ClientSession implements SessionListener {
     }
 
     @Override
+    public void onDatagram(TunnelSession session, int flowId, ByteBuf payload) {
+        UdpFlows.fromClient(session, flowId, payload);
+    }
+
+    @Override
     public void onClosed(TunnelSession session, Throwable cause) {
         state = State.CLOSED;
         if (handshakeTimer != null) {
@@ -223,6 +230,7 @@ public final class ClientSession implements SessionListener {
         closeTunnels();
         if (last) {
             context.metrics().clientDisconnected(clientId);
+            context.hooks().disconnected(this);
         }
         if (!replaced) {
             log.info("[client={}] disconnected: {}", clientId, cause == null || cause.getMessage() == null
@@ -386,6 +394,8 @@ public final class ClientSession implements SessionListener {
             tunnel.storedId(storedIds.getOrDefault(spec.name(), PublicTunnel.NOT_STORED));
             tunnels.put(spec.name(), tunnel);
             context.metrics().tunnelOpened(tunnel.name(), principal.user(), tunnel.type().wireName());
+            context.hooks().tunnelOpened(this, tunnel.name(), tunnel.type().wireName(),
+                    tunnel.publicAddress(context.publicHost()));
             log.info("[client={} tunnel={}] {} open at {}", clientId, spec.name(), tunnel.type().wireName(),
                     tunnel.publicAddress(context.publicHost()));
             return accepted(tunnel);
@@ -417,6 +427,7 @@ public final class ClientSession implements SessionListener {
             tunnel.close();
         }
         context.metrics().tunnelClosed(name, principal.user(), tunnel.type().wireName());
+        context.hooks().tunnelClosed(this, name, tunnel.type().wireName(), tunnel.publicAddress(context.publicHost()));
         log.info("[client={} tunnel={}] {} at {} closed{}", clientId, name, tunnel.type().wireName(),
                 tunnel.publicAddress(context.publicHost()),
                 withConnections ? " with its connections (removed by the server)" : "");

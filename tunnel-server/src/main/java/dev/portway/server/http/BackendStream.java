@@ -19,6 +19,7 @@ import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One stream to an http tunnel's client, which joins it to a connection to the local service: the server speaks
@@ -77,8 +78,9 @@ final class BackendStream implements StreamHandler {
         return session;
     }
 
-    boolean ended() {
-        return ended;
+    /** Whether another request may go over this stream: it neither ended nor began to close. */
+    boolean reusable() {
+        return !ended && !finishRequested && codec.isOpen();
     }
 
     /** Asks the tunnel's client for a stream; requests may be sent at once and wait until it opens. */
@@ -114,7 +116,7 @@ final class BackendStream implements StreamHandler {
 
     /** Encodes a request head or body part towards the local service. */
     void send(HttpObject message) {
-        if (ended) {
+        if (ended || !codec.isOpen()) {
             ReferenceCountUtil.release(message);
             return;
         }
@@ -189,8 +191,8 @@ final class BackendStream implements StreamHandler {
 
     @Override
     public void onData(TunnelStream from, ByteBuf data) {
-        onHome(() -> {
-            if (ended) {
+        Runnable deliver = () -> {
+            if (ended || !codec.isOpen()) {
                 data.release();
                 return;
             }
@@ -198,7 +200,17 @@ final class BackendStream implements StreamHandler {
             tunnel.traffic().bytesOut(bytes);
             codec.writeInbound(data);
             listener.onResponse(this, drainInbound(), bytes);
-        });
+        };
+        if (home.inEventLoop()) {
+            deliver.run();
+            return;
+        }
+        try {
+            home.execute(deliver);
+        } catch (RejectedExecutionException e) {
+            // The public connection's loop is shutting down with the server: nobody will read these bytes.
+            data.release();
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.portway.server.http;
 
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.server.config.HttpConfig;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -10,7 +11,8 @@ import io.netty.channel.ChannelPipeline;
  * Serves public HTTP on a connection: installs the handlers of {@link HttpPipeline} that parse requests, route
  * them through the {@link HttpVhostRouter} and carry them to the tunnels' clients. The plain HTTP listener uses
  * {@link #initializer()}; an HTTPS listener calls {@link #install} once TLS is decrypted, with {@code secure} true
- * so that local services see {@code X-Forwarded-Proto: https}.
+ * so that local services see {@code X-Forwarded-Proto: https}. The plain listener reads a PROXY header first when
+ * the peer is a trusted proxy ({@link ProxyProtocolInbound}); the address in it is the one X-Forwarded-For names.
  *
  * <p>Threading: shared by every public connection; immutable.
  */
@@ -19,12 +21,16 @@ public final class HttpFrontend {
     private final HttpVhostRouter router;
     private final ErrorPages pages;
     private final TunnelMetrics metrics;
+    private final ProxyProtocolInbound proxyProtocol;
 
-    public HttpFrontend(HttpConfig config, HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics) {
+    /** @param proxyProtocol whom to believe about a plain HTTP connection's real peer */
+    public HttpFrontend(HttpConfig config, HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics,
+                        ProxyProtocolInbound proxyProtocol) {
         this.config = config;
         this.router = router;
         this.pages = pages;
         this.metrics = metrics;
+        this.proxyProtocol = proxyProtocol;
     }
 
     public HttpVhostRouter router() {
@@ -49,7 +55,11 @@ public final class HttpFrontend {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                install(ch.pipeline(), false);
+                proxyProtocol.install(ch).addListener(resolved -> {
+                    if (resolved.isSuccess()) {
+                        install(ch.pipeline(), false);
+                    }
+                });
             }
         };
     }

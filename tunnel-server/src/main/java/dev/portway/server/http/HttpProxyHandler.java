@@ -2,12 +2,15 @@ package dev.portway.server.http;
 
 import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.TunnelMetrics;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.protocol.mux.TunnelSession;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -68,6 +71,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private BackendStream backend;
     private Exchange exchange;
     private ScheduledFuture<?> responseTimer;
+    private boolean started;
+    /** The peer half-closed: reading again would fail, and no request can follow the current one. */
+    private boolean inputEnded;
     private boolean upgraded;
     private boolean closing;
 
@@ -111,22 +117,32 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        SocketAddress remote = ctx.channel().remoteAddress();
+        SocketAddress remote = ProxyProtocolInbound.endpoints(ctx.channel()).peer();
         if (remote instanceof InetSocketAddress address) {
             peerIp = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
             peer = peerIp + ":" + address.getPort();
         }
         if (ctx.channel().isActive()) {
-            metrics.publicConnectionAccepted();
-            ctx.read();
+            start();
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        metrics.publicConnectionAccepted();
-        ctx.read();
+        start();
         ctx.fireChannelActive();
+    }
+
+    /**
+     * An accepted socket is already active when its initializer adds this handler, and is then announced active
+     * once more; a handler added after a TLS handshake sees only the first. Either way this runs once.
+     */
+    private void start() {
+        if (!started) {
+            started = true;
+            metrics.publicConnectionAccepted();
+            ctx.read();
+        }
     }
 
     // ---- public side ----
@@ -157,14 +173,22 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             if (backend != null) {
                 backend.whenWritable(readNext);
             }
-        } else if (exchange == null && queued.isEmpty()) {
+        } else if (exchange == null && queued.isEmpty() && !inputEnded) {
             ctx.read();
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == RequestClock.Expired.IDLE) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // The peer sent all it will send (half-close): answer what is in progress, then close.
+            inputEnded = true;
+            if (exchange == null && queued.isEmpty() && !upgraded) {
+                closing = true;
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(evt);
+        } else if (evt == RequestClock.Expired.IDLE) {
             closing = true;
             ctx.close();
         } else if (evt == RequestClock.Expired.HEADERS) {
@@ -235,7 +259,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         boolean closeOnRefusal = !e.keepAlive || hasBody;
-        RouteTarget target = router.route(host, request.uri());
+        RouteTarget target = router.route(host, HttpVhostRouter.pathOf(request.uri()));
         HttpTunnel tunnel = target == null ? null : target.pick();
         if (tunnel == null) {
             ReferenceCountUtil.release(request);
@@ -302,7 +326,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     private BackendStream backendFor(HttpTunnel tunnel, TunnelSession session) {
-        if (backend != null && (backend.tunnel() != tunnel || backend.session() != session || backend.ended())) {
+        if (backend != null && (backend.tunnel() != tunnel || backend.session() != session || !backend.reusable())) {
             BackendStream previous = backend;
             dropBackend();
             previous.finish();
@@ -324,7 +348,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     private void readNextOnLoop() {
         if (ctx.executor().inEventLoop()) {
-            if (!closing && ctx.channel().isActive()) {
+            if (!closing && !inputEnded && ctx.channel().isActive()) {
                 ctx.read();
             }
         } else {
@@ -377,6 +401,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return response;
         }
         cancelResponseTimer();
+        // Whether or not the codec closed the interim answer with its own last content, this one is final.
+        e.interim = false;
         e.responseStarted = true;
         e.status = code;
         e.backendReusable = HttpUtil.isKeepAlive(response);
@@ -460,15 +486,25 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
     }
 
+    /** Goes on with pipelined requests already read, then reads on when they run out. */
     private void nextRequest() {
         clock.awaitRequest();
-        while (exchange == null && !queued.isEmpty() && !closing) {
+        while (!queued.isEmpty() && !closing) {
+            if (exchange != null && (exchange.requestDone || queued.peek() instanceof HttpRequest)) {
+                return;
+            }
             handle(queued.poll());
         }
-        if (exchange == null && queued.isEmpty()) {
+        if (closing) {
+            return;
+        }
+        if (exchange == null && inputEnded) {
+            // The answer just written may still be unflushed: close behind it, not before it.
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (exchange == null) {
             ctx.read();
-        } else if (exchange != null && exchange.forwarded && !exchange.requestDone && queued.isEmpty()
-                && backend != null) {
+        } else if (exchange.forwarded && !exchange.requestDone && backend != null) {
             backend.whenWritable(readNext);
         }
     }
@@ -481,7 +517,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         dropBackend();
         if (upgraded) {
             closing = true;
-            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else if (exchange != null && exchange.forwarded) {
             if (!exchange.responseStarted) {
                 cancelResponseTimer();

@@ -12,7 +12,11 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One registered http tunnel: the routes it holds in the {@link HttpVhostRouter}, its header rules and the client
@@ -34,11 +38,16 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** For {@code https: passthrough}: carries raw TLS connections from the https listener; null otherwise. */
     private final TunnelConnections passthrough;
+    private final long offlineGraceNanos;
     private volatile TunnelSession owner;
     private volatile long storedId = NOT_STORED;
+    /** Set while the client is gone and its routes are kept for it, answering 502. */
+    private volatile boolean offline;
+    private ScheduledFuture<?> expiry;
 
     HttpTunnel(String name, String user, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
-               String url, TunnelTraffic traffic, TunnelSession owner, TunnelConnections passthrough) {
+               String url, TunnelTraffic traffic, TunnelSession owner, TunnelConnections passthrough,
+               Duration offlineGrace) {
         this.name = name;
         this.user = user;
         this.options = options;
@@ -49,6 +58,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         this.traffic = traffic;
         this.owner = owner;
         this.passthrough = passthrough;
+        this.offlineGraceNanos = offlineGrace.toNanos();
     }
 
     @Override
@@ -133,17 +143,46 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         connections.remove(publicConnection);
     }
 
+    /**
+     * Releases the routes, except when the client's connection is gone: then they stay reserved for the offline
+     * grace period, so that visitors see 502 (not 404) and nobody else takes the host names while the client
+     * reconnects; the same client's tunnel of the same name reclaims them through {@link #reclaimableBy}.
+     */
     @Override
-    public void close() {
-        router.remove(routes, this);
+    public synchronized void close() {
+        TunnelSession session = owner;
+        if (session != null && !session.channel().isActive() && offlineGraceNanos > 0 && expiry == null) {
+            try {
+                expiry = session.channel().eventLoop().schedule(this::release, offlineGraceNanos,
+                        TimeUnit.NANOSECONDS);
+                offline = true;
+                return;
+            } catch (RejectedExecutionException e) {
+                // The server is stopping: nobody will come back for these routes.
+            }
+        }
+        release();
     }
 
     @Override
     public void closeWithConnections() {
-        close();
+        release();
         connections.close();
         if (passthrough != null) {
             passthrough.closeAll();
         }
+    }
+
+    /** Whether a new registration of {@code user}'s tunnel {@code tunnelName} may take over this offline one. */
+    boolean reclaimableBy(String tunnelUser, String tunnelName) {
+        return offline && user.equals(tunnelUser) && name.equals(tunnelName);
+    }
+
+    /** Gives the routes back at once. */
+    synchronized void release() {
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        router.remove(routes, this);
     }
 }

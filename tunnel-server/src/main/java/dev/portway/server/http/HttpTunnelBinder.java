@@ -10,9 +10,12 @@ import dev.portway.server.auth.Principal;
 import dev.portway.server.config.HttpConfig;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
+import dev.portway.server.tcp.StreamBridge;
+import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.TunnelConnections;
 import dev.portway.server.tunnel.TunnelRefusedException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,15 +31,20 @@ public final class HttpTunnelBinder implements TunnelBinder {
     public static final String HTTPS_PASSTHROUGH = "passthrough";
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final int MAX_HOST_LENGTH = 253;
+    /** How long a disconnected client's routes wait for it (answering 502) before another tunnel may take them. */
+    static final Duration OFFLINE_GRACE = Duration.ofSeconds(60);
 
     private final HttpConfig config;
     private final HttpVhostRouter router;
     private final TunnelMetrics metrics;
+    private final StreamBridge bridge;
 
-    public HttpTunnelBinder(HttpConfig config, HttpVhostRouter router, TunnelMetrics metrics) {
+    /** @param bridge carries the raw connections of {@code https: passthrough} tunnels to streams */
+    public HttpTunnelBinder(HttpConfig config, HttpVhostRouter router, TunnelMetrics metrics, StreamBridge bridge) {
         this.config = config;
         this.router = router;
         this.metrics = metrics;
+        this.bridge = bridge;
     }
 
     @Override
@@ -49,9 +57,14 @@ public final class HttpTunnelBinder implements TunnelBinder {
             TunnelTraffic traffic = metrics.traffic(spec.name(), principal.user());
             HttpTunnel tunnel = new HttpTunnel(spec.name(), principal.user(), options, routes, router,
                     url(routes.get(0), passthrough), traffic, owner, passthrough
-                    ? new TunnelConnections(spec.name(), TunnelType.HTTP.wireName(), owner,
-                            new TunnelConnections.Meters(metrics, traffic, null, principal.userId()))
-                    : null);
+                    ? new TunnelConnections(spec.name(), owner, new TunnelCounters(traffic, null, principal.userId()),
+                            bridge)
+                    : null, OFFLINE_GRACE);
+            for (HttpRoute route : routes) {
+                if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {
+                    held.release();
+                }
+            }
             String refusal = router.add(routes, tunnel);
             if (refusal != null) {
                 throw new TunnelRefusedException(refusal);

@@ -47,6 +47,16 @@ public final class HttpVhostRouter {
         return null;
     }
 
+    /** Who holds exactly {@code route}; null when nobody does. */
+    public RouteTarget holder(HttpRoute route) {
+        for (Entry entry : table.getOrDefault(route.host(), List.of())) {
+            if (entry.route().equals(route)) {
+                return entry.target();
+            }
+        }
+        return null;
+    }
+
     /** Removes the routes of {@code target}; routes another target holds stay. */
     public synchronized void remove(List<HttpRoute> routes, RouteTarget target) {
         Map<String, List<Entry>> next = new HashMap<>(table);
@@ -103,6 +113,19 @@ public final class HttpVhostRouter {
         }
         RouteTarget root = longestMatch(entries, "/");
         return root != null ? root : entries.get(0).target();
+    }
+
+    /**
+     * The path of a request target for routing: an absolute-form target ({@code http://host/path}, which a client
+     * may send to a proxy) is reduced to its path; other forms are returned as they are.
+     */
+    public static String pathOf(String requestTarget) {
+        int schemeEnd = requestTarget.indexOf("://");
+        if (schemeEnd <= 0 || requestTarget.startsWith("/")) {
+            return requestTarget;
+        }
+        int pathStart = requestTarget.indexOf('/', schemeEnd + 3);
+        return pathStart < 0 ? "/" : requestTarget.substring(pathStart);
     }
 
     private static RouteTarget longestMatch(List<Entry> entries, String path) {

@@ -1,5 +1,6 @@
 package dev.portway.server.https;
 
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 
@@ -16,17 +17,30 @@ public final class HttpsListener extends ChannelInitializer<SocketChannel> {
     private final SniDispatcher dispatcher;
     private final DecryptedHttp http;
     private final long helloTimeoutMillis;
+    private final ProxyProtocolInbound proxyProtocol;
 
-    /** @param helloTimeout how long a connection may take to send its ClientHello */
+    /**
+     * @param helloTimeout  how long a connection may take to send its ClientHello
+     * @param proxyProtocol whom to believe about a connection's real peer; its PROXY header precedes the TLS bytes
+     */
     public HttpsListener(HttpsRoutes routes, CertificateSource certificates, DecryptedHttp http,
-                         Duration helloTimeout) {
+                         Duration helloTimeout, ProxyProtocolInbound proxyProtocol) {
         this.dispatcher = new SniDispatcher(routes, certificates);
         this.http = http;
         this.helloTimeoutMillis = helloTimeout.toMillis();
+        this.proxyProtocol = proxyProtocol;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast(SniRouter.NAME, new SniRouter(dispatcher, http, helloTimeoutMillis));
+        proxyProtocol.install(ch).addListener(resolved -> {
+            if (resolved.isSuccess()) {
+                ch.pipeline().addLast(SniRouter.NAME, new SniRouter(dispatcher, http, helloTimeoutMillis));
+                if (ch.isActive()) {
+                    // After a PROXY header the connection is active already: SniRouter's own first read has passed.
+                    ch.read();
+                }
+            }
+        });
     }
 }

@@ -2,6 +2,7 @@ package dev.portway.server.https;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * {@link SniDispatcher} what the SNI host name leads to, and rewires the pipeline accordingly before it removes
  * itself, which hands the bytes it has read (the whole ClientHello, and anything after it) to what follows:
  * <ul>
- *   <li>passthrough: the tunnel's {@link dev.portway.server.tunnel.TunnelConnections#carry} relay, so the client's
+ *   <li>passthrough: the tunnel's {@link dev.portway.server.tunnel.TunnelConnections#carry} stream, so the client's
  *       local service receives the TLS stream exactly as sent;</li>
  *   <li>terminate: a TLS handler named {@link #TLS} with the host's certificate, then {@link DecryptedHttp};</li>
  *   <li>no SNI, no tunnel for the name, no certificate, or not TLS at all: a fatal {@code unrecognized_name} alert,
@@ -59,7 +60,7 @@ final class SniRouter extends AbstractSniHandler<SniDecision> {
         }
         SniDecision decision = future.getNow();
         if (decision instanceof SniDecision.Passthrough passthrough) {
-            passthrough.tunnel().carry(ctx.channel());
+            passthrough.tunnel().carry((SocketChannel) ctx.channel());
             ctx.pipeline().remove(this);
         } else if (decision instanceof SniDecision.Terminate terminate) {
             // The HTTP handlers go in first: the TLS handler may decrypt bytes as soon as it receives the hello.

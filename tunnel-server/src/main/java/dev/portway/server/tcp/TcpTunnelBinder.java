@@ -4,41 +4,45 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.tunnel.PortBinding;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
-import dev.portway.server.tunnel.TunnelConnections;
 import dev.portway.server.tunnel.TunnelRefusedException;
 import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntFunction;
 
 /**
  * Opens public TCP ports for tunnels: reserves the port, binds it without blocking the caller's event loop, and
  * when the server picks the port, moves on to another one if the operating system already has it in use.
  */
 public final class TcpTunnelBinder implements TunnelBinder {
-    private static final int PICK_ATTEMPTS = 16;
-
     private final ServerBootstrap template;
     private final String bindHost;
     private final PortAllocator ports;
     private final TunnelMetrics metrics;
     private final TrafficCounter history;
+    private final StreamBridge bridge;
 
     /**
      * @param template a bootstrap with groups, channel type and child options set; it is cloned per port
      * @param history  storage's traffic counter for stored tunnels; null without a database
+     * @param proxyProtocol whom to believe about a public connection's real peer
      */
     public TcpTunnelBinder(ServerBootstrap template, String bindHost, PortAllocator ports, TunnelMetrics metrics,
-                           TrafficCounter history) {
+                           TrafficCounter history, ProxyProtocolInbound proxyProtocol) {
         this.template = template;
         this.bindHost = bindHost;
         this.ports = ports;
         this.metrics = metrics;
         this.history = history;
+        this.bridge = new StreamBridge(metrics, proxyProtocol);
     }
 
     /**
@@ -58,48 +62,46 @@ public final class TcpTunnelBinder implements TunnelBinder {
      */
     public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner, String user,
                                                    long userId) {
-        CompletableFuture<TcpTunnelListener> result = new CompletableFuture<>();
-        TunnelConnections.Meters meters = new TunnelConnections.Meters(metrics, metrics.traffic(name, user), history,
-                userId);
-        if (requestedPort == 0) {
-            tryPick(name, owner, meters, result, PICK_ATTEMPTS);
-        } else {
-            String refusal = ports.reserve(requestedPort);
-            if (refusal != null) {
-                result.completeExceptionally(new TunnelRefusedException(refusal));
-            } else {
-                bind(name, requestedPort, owner, meters, result, () -> result.completeExceptionally(
-                        new TunnelRefusedException("port " + requestedPort + " is in use on the server")));
-            }
-        }
-        return result;
+        TunnelCounters counters = counters(name, user, userId);
+        return bindPort(requestedPort, port -> new TcpTunnelListener(name, port, ports, owner, counters, bridge));
     }
 
-    private void tryPick(String name, TunnelSession owner, TunnelConnections.Meters meters,
-                         CompletableFuture<TcpTunnelListener> result, int attemptsLeft) {
-        int port = ports.reserveAny();
-        if (port < 0 || attemptsLeft == 0) {
-            if (port >= 0) {
-                ports.release(port);
-            }
-            result.completeExceptionally(new TunnelRefusedException("no free port left in allowPorts"));
-            return;
-        }
-        bind(name, port, owner, meters, result, () -> tryPick(name, owner, meters, result, attemptsLeft - 1));
+    /** The counters of one tunnel, for a public side that is not a listener of its own (a group member). */
+    public TunnelCounters counters(String name, String user, long userId) {
+        return new TunnelCounters(metrics.traffic(name, user), history, userId);
     }
 
-    private void bind(String name, int port, TunnelSession owner, TunnelConnections.Meters meters,
-                      CompletableFuture<TcpTunnelListener> result, Runnable onBindFailure) {
-        TcpTunnelListener listener = new TcpTunnelListener(name, port, ports, owner, meters);
-        ChannelFuture bound = template.clone().childHandler(listener).bind(bindHost, port);
+    /** Carries accepted connections to streams, for acceptors bound through {@link #bindPort}. */
+    public StreamBridge bridge() {
+        return bridge;
+    }
+
+    /**
+     * Reserves and binds {@code requestedPort}, or a free allowed port when it is 0, with the acceptor
+     * {@code newAcceptor} makes for the port. Fails with {@link TunnelRefusedException}; on success the port stays
+     * reserved until {@link #release} gives it back.
+     */
+    public <A extends PortAcceptor> CompletionStage<A> bindPort(int requestedPort, IntFunction<A> newAcceptor) {
+        return PortBinding.open(ports, requestedPort, port -> bind(port, newAcceptor));
+    }
+
+    /** Stops accepting on a port bound through {@link #bindPort} and gives it back. */
+    public void release(Channel serverChannel, int port) {
+        serverChannel.close().addListener(f -> ports.release(port));
+    }
+
+    private <A extends PortAcceptor> CompletionStage<A> bind(int port, IntFunction<A> newAcceptor) {
+        CompletableFuture<A> result = new CompletableFuture<>();
+        A acceptor = newAcceptor.apply(port);
+        ChannelFuture bound = template.clone().childHandler(acceptor).bind(bindHost, port);
         bound.addListener(f -> {
             if (f.isSuccess()) {
-                listener.bound(bound.channel());
-                result.complete(listener);
+                acceptor.bound(bound.channel());
+                result.complete(acceptor);
             } else {
-                ports.release(port);
-                onBindFailure.run();
+                result.completeExceptionally(f.cause());
             }
         });
+        return result;
     }
 }

@@ -4,36 +4,48 @@ import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.tunnel.PublicTunnel;
-import dev.portway.server.tunnel.TunnelConnections;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.util.List;
 
 /**
- * One public TCP port of one tunnel. Each accepted connection becomes a stream on the owning client's session.
- * The owner can change while the port stays bound: when a client reconnects and takes over its old session, its
- * listeners pass to the new session and the public port never closes.
+ * One public TCP port of one tunnel. Each accepted connection becomes a stream on the owning client's session,
+ * through {@link StreamBridge} (which documents the connection's pipeline). The owner can change while the port
+ * stays bound: when a client reconnects and takes over its old session, its listeners pass to the new session and
+ * the public port never closes.
  *
- * <p>Each accepted connection is handed to {@link TunnelConnections#carry}, which builds its pipeline.
- *
- * <p>Threading: any thread; connections are set up on their own event loops.
+ * <p>Threading: the owner is read on accepting event loops and replaced on another thread, hence volatile.
  */
-public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> implements PublicTunnel {
+public final class TcpTunnelListener extends ChannelInitializer<SocketChannel>
+        implements PublicTunnel, PortAcceptor, StreamBridge.Target {
+    private final String name;
     private final int port;
     private final PortAllocator ports;
-    private final TunnelConnections connections;
+    private final TunnelCounters counters;
+    private final StreamBridge bridge;
+    /** Accepted public connections still open, so that deleting the tunnel can end them too. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile TunnelSession owner;
     private volatile Channel serverChannel;
 
-    TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner,
-                      TunnelConnections.Meters meters) {
+    TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner, TunnelCounters counters,
+                      StreamBridge bridge) {
+        this.name = name;
         this.port = port;
         this.ports = ports;
-        this.connections = new TunnelConnections(name, TunnelType.TCP.wireName(), owner, meters);
+        this.owner = owner;
+        this.counters = counters;
+        this.bridge = bridge;
     }
 
     @Override
     public String name() {
-        return connections.name();
+        return name;
     }
 
     @Override
@@ -50,30 +62,42 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
         return (publicHost == null ? "" : publicHost) + ":" + port;
     }
 
+    /** A spec that joins a group needs the group's port instead, so it never keeps a plain listener. */
     @Override
     public boolean satisfies(TunnelSpec spec) {
-        return spec.type() == TunnelType.TCP && (spec.remotePort() == 0 || spec.remotePort() == port);
+        return spec.type() == TunnelType.TCP && spec.group() == null
+                && (spec.remotePort() == 0 || spec.remotePort() == port);
     }
 
     @Override
     public void owner(TunnelSession owner) {
-        connections.owner(owner);
+        this.owner = owner;
+    }
+
+    @Override
+    public TunnelSession owner() {
+        return owner;
+    }
+
+    @Override
+    public TunnelCounters counters() {
+        return counters;
     }
 
     @Override
     public long storedId() {
-        return connections.storedId();
+        return counters.storedId();
     }
 
     @Override
     public void storedId(long storedId) {
-        connections.storedId(storedId);
+        counters.storedId(storedId);
     }
 
-    void bound(Channel serverChannel) {
+    @Override
+    public void bound(Channel serverChannel) {
         this.serverChannel = serverChannel;
     }
-
     /** Stops accepting and gives the port back; streams already open run on until they end. */
     @Override
     public void close() {
@@ -92,11 +116,14 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
     @Override
     public void closeWithConnections() {
         close();
-        connections.closeAll();
+        connections.close();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        connections.carry(ch);
+        connections.add(ch);
+        TunnelSession session = owner;
+        String label = (session == null ? "" : session.label() + " ") + "tunnel=" + name;
+        bridge.connect(ch, label, List.of(this));
     }
 }

@@ -178,7 +178,7 @@ class ServerConfigLoaderTest {
         assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
                 "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
                         + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, "
-                        + "domain, http, https",
+                        + "domain, http, https, udp, proxyProtocol, alerts",
                 "server.yaml: tls.ca: unknown field; expected one of cert, key");
     }
 
@@ -226,9 +226,92 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void httpSectionSetsTheWebListenerAndItsLimits() throws Exception {
+        Files.writeString(dir.resolve("404.html"), "<h1>gone</h1>");
+        ServerConfig c = ServerConfigLoader.load(write("""
+                domain: Tunnel.Example.com.
+                http:
+                  port: 8080
+                  maxHeaderSize: 16384
+                  requestHeaderTimeout: 5s
+                  idleTimeout: 2m
+                  responseTimeout: 90s
+                  errorPages: {404: 404.html}
+                """));
+        HttpConfig http = c.http();
+        assertThat(http.domain()).isEqualTo("tunnel.example.com");
+        assertThat(http.httpPort()).isEqualTo(8080);
+        assertThat(http.httpsPort()).isEqualTo(HttpConfig.DEFAULT_HTTPS_PORT);
+        assertThat(http.maxHeaderSize()).isEqualTo(16384);
+        assertThat(http.requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(http.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(http.responseTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(http.errorPages()).containsOnlyKeys(404);
+
+        HttpConfig defaults = ServerConfigLoader.load(write("domain: tunnel.example.com\n")).http();
+        assertThat(defaults.httpPort()).isEqualTo(80);
+        assertThat(defaults.maxHeaderSize()).isEqualTo(32 * 1024);
+        assertThat(defaults.requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void httpProblemsNameTheirField() throws Exception {
+        assertThat(problems("""
+                domain: "not a host"
+                http:
+                  port: 80000
+                  maxHeaderSize: 10
+                  errorPages: {404: missing.html, 500: x.html}
+                  tls: true
+                """)).contains(
+                "server.yaml: domain: expected a host name such as tunnel.example.com, got \"not a host\"",
+                "server.yaml: http.port: expected an integer between 0 and 65535, got 80000",
+                "server.yaml: http.maxHeaderSize: expected an integer between 1024 and 1048576, got 10",
+                "server.yaml: http.tls: unknown field; expected one of port, maxHeaderSize, requestHeaderTimeout, "
+                        + "idleTimeout, responseTimeout, errorPages",
+                "server.yaml: http.errorPages.500: unknown field; expected one of 400, 401, 404, 408, 431, 502, 504");
+        assertThat(problems("http: {errorPages: {404: missing.html}}\n")).singleElement().asString()
+                .startsWith("server.yaml: http.errorPages.404: expected an HTML file that exists");
+    }
+
+    @Test
     void yamlSyntaxErrorHasLineAndColumn() throws Exception {
         assertThat(problems("bind: 0.0.0.0\n  controlPort: 7000\n")).singleElement().asString()
                 .startsWith("server.yaml: line 2, column ")
                 .contains("invalid YAML: ");
+    }
+
+    @Test
+    void udpAndProxyProtocolSectionsAreRead() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("""
+                udp: {idleTimeout: 30s, maxDatagram: 1400}
+                proxyProtocol:
+                  trustedCidrs: [10.0.0.0/8, "fd00::/8", 192.0.2.1]
+                """));
+        assertThat(c.udp()).isEqualTo(new UdpConfig(Duration.ofSeconds(30), 1400));
+        assertThat(c.proxyProtocol().trustedCidrs()).containsExactly("10.0.0.0/8", "fd00::/8", "192.0.2.1");
+    }
+
+    @Test
+    void udpAndProxyProtocolDefaultWhenAbsent() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("controlPort: 7000\n"));
+        assertThat(c.udp()).isEqualTo(UdpConfig.DEFAULTS);
+        assertThat(c.proxyProtocol().trustedCidrs()).isEmpty();
+    }
+
+    @Test
+    void udpAndProxyProtocolProblemsNameTheirField() throws Exception {
+        List<String> problems = problems("""
+                udp: {idleTimeout: 0s, maxDatagram: 70000, idle: 5s}
+                proxyProtocol:
+                  trustedCidrs: [10.0.0.0/33, not-a-network]
+                """);
+        assertThat(problems).hasSize(5);
+        assertThat(problems).anyMatch(p -> p.startsWith("server.yaml: udp.idleTimeout: expected"));
+        assertThat(problems).anyMatch(p -> p.startsWith("server.yaml: udp.maxDatagram: expected"));
+        assertThat(problems).anyMatch(p -> p.startsWith("server.yaml: udp.idle: "));
+        assertThat(problems).contains(
+                "server.yaml: proxyProtocol.trustedCidrs[0]: expected a prefix length of 0 to 32 in \"10.0.0.0/33\"",
+                "server.yaml: proxyProtocol.trustedCidrs[1]: expected an IP network such as 10.0.0.0/8, got \"not-a-network\"");
     }
 }

@@ -1,6 +1,7 @@
 package dev.portway.server.https;
 
 import dev.portway.monitor.TunnelMetrics;
+import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.TunnelConnections;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -13,8 +14,8 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SniDispatcherTest {
-    private static final TunnelConnections SECURE = new TunnelConnections("secure", "http", null,
-            new TunnelConnections.Meters(TunnelMetrics.NOOP, TunnelMetrics.NOOP.traffic("secure", "u"), null, 0));
+    private static final TunnelConnections SECURE = new TunnelConnections("secure", null,
+            new TunnelCounters(TunnelMetrics.NOOP.traffic("secure", "u"), null, 0), null);
 
     private final SslContext appContext = context();
     private final Map<String, HttpsRoute> routes = Map.of(

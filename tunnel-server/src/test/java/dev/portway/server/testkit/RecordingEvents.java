@@ -15,6 +15,7 @@ public final class RecordingEvents implements ClientEvents {
     private final BlockingQueue<List<TunnelResult.Status>> registrations = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> refusals = new LinkedBlockingQueue<>();
     private final List<Long> retryDelays = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<Boolean> healthChanges = new LinkedBlockingQueue<>();
 
     @Override
     public void onRegistered(List<TunnelResult.Status> statuses) {
@@ -24,6 +25,11 @@ public final class RecordingEvents implements ClientEvents {
     @Override
     public void onAuthRefused(String reason) {
         refusals.add(reason);
+    }
+
+    @Override
+    public void onHealthChanged(String tunnel, boolean healthy) {
+        healthChanges.add(healthy);
     }
 
     @Override
@@ -46,6 +52,15 @@ public final class RecordingEvents implements ClientEvents {
             throw new AssertionError("no authentication refusal within " + timeout);
         }
         return reason;
+    }
+
+    /** Whether the next health change brought a tunnel back (true) or took it down (false). */
+    public boolean nextHealthChange(Duration timeout) throws InterruptedException {
+        Boolean healthy = healthChanges.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (healthy == null) {
+            throw new AssertionError("no health change within " + timeout);
+        }
+        return healthy;
     }
 
     public List<Long> retryDelays() {

@@ -1,0 +1,98 @@
+package dev.portway.client.udp;
+
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.UdpDrop;
+import dev.portway.protocol.ErrorCode;
+import dev.portway.protocol.ProtocolException;
+import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.control.FlowClose;
+import dev.portway.protocol.control.FlowOpen;
+import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.protocol.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+
+/**
+ * The client's side of one session's UDP flows: FLOW_OPEN opens a local socket per flow, DATAGRAM frames go out on
+ * it, its replies come back as DATAGRAM frames of the same flow, FLOW_CLOSE and the session's end close it. The
+ * server decides when a flow is idle; the client keeps no timer of its own.
+ *
+ * <p>Threading: the session's event loop only (control messages and datagrams arrive there, and the local sockets
+ * are registered there). Reference counting: takes ownership of every datagram handed in.
+ */
+public final class LocalUdpFlows {
+    /** The largest UDP payload over IPv4; the local service may answer with any size up to it. */
+    private static final int MAX_DATAGRAM = 65_507;
+
+    private final TunnelSession session;
+    private final Transport transport;
+    private final TunnelMetrics metrics;
+    private final IntObjectMap<LocalUdpFlow> flows = new IntObjectHashMap<>();
+
+    public LocalUdpFlows(TunnelSession session, Transport transport, TunnelMetrics metrics) {
+        this.session = session;
+        this.transport = transport;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Opens the flow's local socket towards {@code target}, which the caller took from its own tunnel configuration.
+     *
+     * @throws ProtocolException when the id is already live: the server broke the protocol
+     */
+    public void open(FlowOpen open, HostPort target) {
+        if (flows.containsKey(open.flow())) {
+            throw ProtocolException.connectionError(ErrorCode.PROTOCOL_ERROR, "FLOW_OPEN for live flow %d", open.flow());
+        }
+        String label = session.label() + " tunnel=" + open.tunnel() + " flow=" + open.flow() + " peer=" + open.peer();
+        LocalUdpFlow flow = new LocalUdpFlow(open.flow(), session, metrics, label);
+        flows.put(open.flow(), flow);
+        metrics.udpFlowOpened();
+        ChannelFuture connect = new Bootstrap()
+                .group(session.channel().eventLoop())
+                .channel(transport.datagramChannel())
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .handler(flow)
+                .connect(target.host(), target.port());
+        flow.connecting(connect.channel());
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                flow.connected();
+            } else {
+                flow.connectFailed(f.cause());
+            }
+        });
+    }
+
+    public void close(FlowClose close) {
+        LocalUdpFlow flow = flows.remove(close.flow());
+        if (flow != null) {
+            flow.close();
+            metrics.udpFlowClosed();
+        }
+    }
+
+    /** A DATAGRAM frame; one for a flow that is not open (closed meanwhile, or declined) is dropped. */
+    public void datagram(int flowId, ByteBuf payload) {
+        LocalUdpFlow flow = flows.get(flowId);
+        if (flow == null) {
+            payload.release();
+            metrics.udpDatagramDropped(UdpDrop.NO_FLOW);
+        } else {
+            flow.toLocal(payload);
+        }
+    }
+
+    public void closeAll() {
+        flows.values().forEach(flow -> {
+            flow.close();
+            metrics.udpFlowClosed();
+        });
+        flows.clear();
+    }
+}

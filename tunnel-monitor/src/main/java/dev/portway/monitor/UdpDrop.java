@@ -1,0 +1,15 @@
+package dev.portway.monitor;
+
+/** Why a UDP datagram was dropped; datagrams are never split or queued without bound. */
+public enum UdpDrop {
+    /** Larger than {@code udp.maxDatagram}. */
+    OVERSIZE,
+    /** The tunnel connection or the public socket could not take it right now. */
+    CONGESTED,
+    /** The tunnel's client is gone, or the session's flow limit is reached. */
+    NO_FLOW;
+
+    public String label() {
+        return LabelValue.of(this);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.portway.server.group;
+
+import dev.portway.protocol.control.GroupOptions;
+import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.server.auth.Principal;
+import dev.portway.server.tcp.PortAcceptor;
+import dev.portway.server.tcp.StreamBridge;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One public TCP port shared by the members of a load-balancing group. Each accepted connection goes to the member
+ * its {@link MemberChooser} prefers, or to the next when that member's client cannot take it, through
+ * {@link StreamBridge} (which documents the connection's pipeline).
+ *
+ * <p>Threading: members are added and removed under {@link TcpGroups}' lock and read, as a snapshot, on accepting
+ * event loops.
+ */
+final class TcpGroup extends ChannelInitializer<SocketChannel> implements PortAcceptor {
+    private final String name;
+    private final byte[] key;
+    private final Principal owner;
+    private final int port;
+    private final StreamBridge bridge;
+    private final MemberChooser<GroupMember> chooser;
+    private final List<GroupMember> members = new CopyOnWriteArrayList<>();
+    private volatile Channel serverChannel;
+    /** Set under {@link TcpGroups}' lock when the last member left; a late joiner must start a new group. */
+    private boolean closed;
+
+    TcpGroup(GroupOptions options, LoadBalance policy, Principal owner, int port, StreamBridge bridge) {
+        this.name = options.name();
+        this.key = options.key().getBytes(StandardCharsets.UTF_8);
+        this.owner = owner;
+        this.port = port;
+        this.bridge = bridge;
+        this.chooser = new MemberChooser<>(policy, GroupMember::openStreams);
+    }
+
+    String name() {
+        return name;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Channel serverChannel() {
+        return serverChannel;
+    }
+
+    List<GroupMember> members() {
+        return members;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+
+    /**
+     * Why {@code spec} of {@code principal} may not join this group, or null when it may. The owner is checked
+     * first, so that another user learns nothing about the key.
+     */
+    String refusal(TunnelSpec spec, Principal principal) {
+        GroupOptions options = spec.group();
+        if (!owner.sameUser(principal)) {
+            return "group " + name + " belongs to another user";
+        }
+        if (!MessageDigest.isEqual(key, options.key().getBytes(StandardCharsets.UTF_8))) {
+            return "group " + name + ": wrong groupKey";
+        }
+        if (spec.remotePort() != 0 && spec.remotePort() != port) {
+            return "group " + name + " shares port " + port + ", not " + spec.remotePort();
+        }
+        LoadBalance asked = LoadBalance.parse(options.loadBalance()).orElse(null);
+        if (options.loadBalance() != null && asked != chooser.policy()) {
+            return "group " + name + " balances " + chooser.policy().wireName() + ", not " + options.loadBalance();
+        }
+        return null;
+    }
+
+    @Override
+    public void bound(Channel serverChannel) {
+        this.serverChannel = serverChannel;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        bridge.connect(ch, "group=" + name, chooser.order(List.copyOf(members)));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.portway.server.proxyprotocol;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Who a public connection is from and what it was addressed to: the socket's own addresses, or behind a trusted
+ * proxy the ones its PROXY header gave.
+ *
+ * @param peer   the public client
+ * @param target the public address it connected to
+ */
+public record PublicEndpoints(InetSocketAddress peer, InetSocketAddress target) {
+    /** {@code ip:port}, as OPEN frames carry addresses; an IPv6 address in brackets, so the port stays apart. */
+    public static String format(InetSocketAddress address) {
+        String ip = address.getAddress().getHostAddress();
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
+    }
+
+    public String peerText() {
+        return format(peer);
+    }
+
+    public String targetText() {
+        return format(target);
+    }
+}

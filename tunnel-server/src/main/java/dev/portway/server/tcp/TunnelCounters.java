@@ -1,0 +1,72 @@
+package dev.portway.server.tcp;
+
+import dev.portway.monitor.TunnelTraffic;
+import dev.portway.protocol.relay.ByteCountingHandler;
+import dev.portway.server.tunnel.PublicTunnel;
+import dev.portway.storage.traffic.TrafficCounter;
+
+/**
+ * What one tunnel counts of its public connections: bytes into the live meters, and for a tunnel pushed from
+ * storage also bytes and connections into storage's hourly history. One counting hook feeds both, so the two cannot
+ * disagree. Thread-safe: every connection of the tunnel shares one instance.
+ */
+public final class TunnelCounters {
+    private final TunnelTraffic live;
+    private final TrafficCounter history;
+    private final long userId;
+    private final ByteCountingHandler handler;
+    /** The tunnel's id in storage when it was pushed from there; {@link PublicTunnel#NOT_STORED} otherwise. */
+    private volatile long storedId = PublicTunnel.NOT_STORED;
+
+    /**
+     * @param history storage's traffic counter, null without a database
+     * @param userId  the owner's id in storage
+     */
+    public TunnelCounters(TunnelTraffic live, TrafficCounter history, long userId) {
+        this.history = history;
+        this.userId = userId;
+        this.live = live;
+        this.handler = new ByteCountingHandler(this::bytesIn, this::bytesOut);
+    }
+
+    /** Shared by every public connection of the tunnel: read bytes count as {@code in}, written as {@code out}. */
+    public ByteCountingHandler handler() {
+        return handler;
+    }
+
+    /** Bytes read from a public connection. */
+    void bytesIn(long bytes) {
+        live.bytesIn(bytes);
+        record(bytes, 0);
+    }
+
+    /** Bytes written to a public connection. */
+    void bytesOut(long bytes) {
+        live.bytesOut(bytes);
+        record(0, bytes);
+    }
+
+    public long storedId() {
+        return storedId;
+    }
+
+    public void storedId(long storedId) {
+        this.storedId = storedId;
+    }
+
+    /** A public connection reached the client. */
+    void connectionOpened() {
+        long id = storedId;
+        if (id != PublicTunnel.NOT_STORED && history != null) {
+            history.addConnection(id, userId);
+        }
+    }
+
+    /** A client.yaml tunnel has no row to count against; only pushed (stored) tunnels get a history. */
+    private void record(long in, long out) {
+        long id = storedId;
+        if (id != PublicTunnel.NOT_STORED && history != null) {
+            history.addBytes(id, userId, in, out);
+        }
+    }
+}

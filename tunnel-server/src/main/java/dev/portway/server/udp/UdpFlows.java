@@ -1,0 +1,159 @@
+package dev.portway.server.udp;
+
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.UdpDrop;
+import dev.portway.protocol.control.FlowClose;
+import dev.portway.protocol.control.FlowOpen;
+import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.config.UdpConfig;
+import dev.portway.server.proxyprotocol.PublicEndpoints;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The UDP flows of one client session, joining the udp tunnels' public sockets to the session's DATAGRAM frames.
+ * A datagram from a new public peer opens a flow: FLOW_OPEN goes to the client first (control frames overtake
+ * queued datagrams), then the datagram. A flow without a datagram either way for {@code udp.idleTimeout} is
+ * removed with FLOW_CLOSE; all of them go when the session closes.
+ *
+ * <p>Threading: all state on the session's event loop; {@link #fromPublic} and {@link #closeTunnel} hop there.
+ * Reference counting: takes ownership of every datagram handed in and releases what it drops.
+ */
+public final class UdpFlows {
+    private static final Logger log = LoggerFactory.getLogger(UdpFlows.class);
+    private static final AttributeKey<UdpFlows> KEY = AttributeKey.valueOf("portway.udpFlows");
+    /** Bounds the memory a flood of spoofed source addresses can take from one session. */
+    static final int MAX_FLOWS_PER_SESSION = 65_536;
+
+    private final TunnelSession session;
+    private final EventLoop loop;
+    private final UdpConfig config;
+    private final TunnelMetrics metrics;
+    private final FlowTable<UdpTunnel> flows = new FlowTable<>(MAX_FLOWS_PER_SESSION);
+    private ScheduledFuture<?> sweeper;
+    private boolean closed;
+
+    private UdpFlows(TunnelSession session, UdpConfig config, TunnelMetrics metrics) {
+        this.session = session;
+        this.loop = session.channel().eventLoop();
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** The session's flows, created on first use. Any thread. */
+    static UdpFlows of(TunnelSession session, UdpConfig config, TunnelMetrics metrics) {
+        Attribute<UdpFlows> attribute = session.channel().attr(KEY);
+        UdpFlows flows = attribute.get();
+        if (flows == null) {
+            UdpFlows created = new UdpFlows(session, config, metrics);
+            flows = attribute.setIfAbsent(created);
+            if (flows == null) {
+                flows = created;
+                created.loop.execute(created::start);
+            }
+        }
+        return flows;
+    }
+
+    /** Hands a DATAGRAM frame from the client to its flow's public peer; drops it for a flow that has ended. */
+    public static void fromClient(TunnelSession session, int flowId, ByteBuf payload) {
+        UdpFlows flows = session.channel().attr(KEY).get();
+        if (flows == null) {
+            payload.release();
+        } else {
+            flows.fromClient(flowId, payload);
+        }
+    }
+
+    /** How many flows the session has open; exact only on its event loop. */
+    public static int count(TunnelSession session) {
+        UdpFlows flows = session.channel().attr(KEY).get();
+        return flows == null ? 0 : flows.flows.size();
+    }
+
+    private void start() {
+        long period = Math.max(config.idleTimeout().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10));
+        sweeper = loop.scheduleAtFixedRate(this::expireIdle, period, period, TimeUnit.NANOSECONDS);
+        session.closeFuture().addListener(f -> loop.execute(this::closeAll));
+    }
+
+    void fromPublic(UdpTunnel tunnel, InetSocketAddress peer, ByteBuf payload) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> fromPublic(tunnel, peer, payload));
+            return;
+        }
+        if (closed) {
+            drop(payload, UdpDrop.NO_FLOW);
+            return;
+        }
+        long now = System.nanoTime();
+        FlowTable.Flow<UdpTunnel> flow = flows.find(tunnel, peer);
+        if (flow == null) {
+            flow = flows.open(tunnel, peer, now);
+            if (flow == null) {
+                drop(payload, UdpDrop.NO_FLOW);
+                return;
+            }
+            metrics.udpFlowOpened();
+            session.send(new FlowOpen(flow.id, tunnel.name(), PublicEndpoints.format(peer)));
+            log.debug("[{} tunnel={} flow={}] opened for {}", session.label(), tunnel.name(), flow.id, peer);
+        }
+        flow.lastActiveNanos = now;
+        if (!session.sendDatagram(flow.id, payload)) {
+            metrics.udpDatagramDropped(UdpDrop.CONGESTED);
+        }
+    }
+
+    private void fromClient(int flowId, ByteBuf payload) {
+        FlowTable.Flow<UdpTunnel> flow = flows.get(flowId);
+        if (flow == null) {
+            // In flight when the flow was closed here; the client learns of the close from FLOW_CLOSE.
+            drop(payload, UdpDrop.NO_FLOW);
+            return;
+        }
+        if (payload.readableBytes() > config.maxDatagram()) {
+            drop(payload, UdpDrop.OVERSIZE);
+            return;
+        }
+        flow.lastActiveNanos = System.nanoTime();
+        flow.tunnel.toPeer(flow.peer, payload);
+    }
+
+    void closeTunnel(UdpTunnel tunnel) {
+        loop.execute(() -> closed(flows.removeTunnel(tunnel), "tunnel closed"));
+    }
+
+    private void expireIdle() {
+        closed(flows.expire(System.nanoTime(), config.idleTimeout().toNanos()), "idle");
+    }
+
+    private void closed(List<FlowTable.Flow<UdpTunnel>> gone, String why) {
+        for (FlowTable.Flow<UdpTunnel> flow : gone) {
+            metrics.udpFlowClosed();
+            session.send(new FlowClose(flow.id));
+            log.debug("[{} tunnel={} flow={}] closed: {}", session.label(), flow.tunnel.name(), flow.id, why);
+        }
+    }
+
+    private void closeAll() {
+        closed = true;
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
+        flows.clear().forEach(flow -> metrics.udpFlowClosed());
+    }
+
+    private void drop(ByteBuf payload, UdpDrop reason) {
+        payload.release();
+        metrics.udpDatagramDropped(reason);
+    }
+}

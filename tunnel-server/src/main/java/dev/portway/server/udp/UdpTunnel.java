@@ -1,0 +1,162 @@
+package dev.portway.server.udp;
+
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.UdpDrop;
+import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.control.TunnelType;
+import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.config.UdpConfig;
+import dev.portway.server.tcp.PortAllocator;
+import dev.portway.server.tunnel.PublicTunnel;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+
+/**
+ * One public UDP port of one udp tunnel, and the handler of its socket. Every datagram goes to the owning client
+ * session's {@link UdpFlows}, which keys it by its sender; replies come back through {@link #toPeer}. On take-over
+ * the port stays bound and new datagrams go to the new session, whose flows start afresh.
+ *
+ * <p>Threading: the socket's event loop for reads; {@link #toPeer} from the session's loop; the owner is volatile.
+ * Reference counting: a datagram's bytes pass to {@link UdpFlows}, copied into a buffer of their own size first.
+ * Closing: {@link #close} closes the socket and ends the tunnel's flows.
+ */
+public final class UdpTunnel extends ChannelInboundHandlerAdapter implements PublicTunnel {
+    private static final Logger log = LoggerFactory.getLogger(UdpTunnel.class);
+
+    private final String name;
+    private final int port;
+    private final PortAllocator ports;
+    private final UdpConfig config;
+    private final TunnelMetrics metrics;
+    private volatile TunnelSession owner;
+    private volatile Channel socket;
+    private volatile long storedId = NOT_STORED;
+
+    UdpTunnel(String name, int port, PortAllocator ports, TunnelSession owner, UdpConfig config, TunnelMetrics metrics) {
+        this.name = name;
+        this.port = port;
+        this.ports = ports;
+        this.owner = owner;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    void bound(Channel socket) {
+        this.socket = socket;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public TunnelType type() {
+        return TunnelType.UDP;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public String publicAddress(String publicHost) {
+        return (publicHost == null ? "" : publicHost) + ":" + port;
+    }
+
+    @Override
+    public void owner(TunnelSession owner) {
+        this.owner = owner;
+    }
+
+    @Override
+    public long storedId() {
+        return storedId;
+    }
+
+    @Override
+    public void storedId(long storedId) {
+        this.storedId = storedId;
+    }
+
+    @Override
+    public boolean satisfies(TunnelSpec spec) {
+        return spec.type() == TunnelType.UDP && (spec.remotePort() == 0 || spec.remotePort() == port);
+    }
+
+    @Override
+    public void close() {
+        Channel channel = socket;
+        if (channel == null) {
+            ports.release(port);
+        } else {
+            channel.close().addListener(f -> ports.release(port));
+        }
+        TunnelSession session = owner;
+        if (session != null) {
+            UdpFlows.of(session, config, metrics).closeTunnel(this);
+        }
+    }
+
+    /** A datagram tunnel has no connections of its own; its flows end with it. */
+    @Override
+    public void closeWithConnections() {
+        close();
+    }
+
+    // ---- the public socket ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket packet)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            ByteBuf content = packet.content();
+            // The receive buffer is one byte larger than the limit, so a longer datagram shows as truncated here.
+            if (content.readableBytes() > config.maxDatagram()) {
+                metrics.udpDatagramDropped(UdpDrop.OVERSIZE);
+                log.debug("[tunnel={}] dropped a datagram of more than {} bytes from {}", name, config.maxDatagram(),
+                        packet.sender());
+                return;
+            }
+            TunnelSession session = owner;
+            if (session == null || !session.channel().isActive()) {
+                metrics.udpDatagramDropped(UdpDrop.NO_FLOW);
+                return;
+            }
+            // The receive buffer is sized for the largest datagram; holding it for a small one while it waits for
+            // the carrier would let a flood of tiny datagrams take far more memory than the carrier's limits count.
+            ByteBuf copy = ctx.alloc().buffer(content.readableBytes()).writeBytes(content);
+            UdpFlows.of(session, config, metrics).fromPublic(this, packet.sender(), copy);
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // An ICMP port-unreachable from a peer that went away surfaces here; the socket itself is fine.
+        log.debug("[tunnel={}] public socket error: {}", name, cause.toString());
+    }
+
+    /** Sends a reply to {@code peer}, or drops it when the socket's send buffer is full. Any thread. */
+    void toPeer(InetSocketAddress peer, ByteBuf payload) {
+        Channel channel = socket;
+        if (channel == null || !channel.isActive() || !channel.isWritable()) {
+            payload.release();
+            metrics.udpDatagramDropped(UdpDrop.CONGESTED);
+            return;
+        }
+        channel.writeAndFlush(new DatagramPacket(payload, peer), channel.voidPromise());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.portway.server.udp;
+
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.protocol.transport.Transport;
+import dev.portway.server.auth.Principal;
+import dev.portway.server.config.UdpConfig;
+import dev.portway.server.tcp.PortAllocator;
+import dev.portway.server.tunnel.PortBinding;
+import dev.portway.server.tunnel.PublicTunnel;
+import dev.portway.server.tunnel.TunnelBinder;
+import dev.portway.server.tunnel.TunnelRefusedException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Opens public UDP ports for udp tunnels. UDP ports are a namespace of their own: this binder has its own
+ * {@link PortAllocator} over the same {@code allowPorts}, so a udp tunnel may hold the number a tcp tunnel holds.
+ */
+public final class UdpTunnelBinder implements TunnelBinder {
+    private final Bootstrap template;
+    private final String bindHost;
+    private final PortAllocator ports;
+    private final UdpConfig config;
+    private final TunnelMetrics metrics;
+
+    public UdpTunnelBinder(EventLoopGroup group, Transport transport, String bindHost, PortAllocator ports,
+                           UdpConfig config, TunnelMetrics metrics) {
+        this.template = new Bootstrap()
+                .group(group)
+                .channel(transport.datagramChannel())
+                // One byte above the limit, so that a larger datagram arrives truncated and is recognised.
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxDatagram() + 1));
+        this.bindHost = bindHost;
+        this.ports = ports;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** Binds the spec's {@code remotePort}, or a free allowed port when it is 0; fails with {@link TunnelRefusedException}. */
+    @Override
+    public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
+        return PortBinding.open(ports, spec.remotePort(), port -> bind(spec.name(), port, owner));
+    }
+
+    private CompletionStage<PublicTunnel> bind(String name, int port, TunnelSession owner) {
+        CompletableFuture<PublicTunnel> result = new CompletableFuture<>();
+        UdpTunnel tunnel = new UdpTunnel(name, port, ports, owner, config, metrics);
+        ChannelFuture bound = template.clone().handler(tunnel).bind(bindHost, port);
+        bound.addListener(f -> {
+            if (f.isSuccess()) {
+                tunnel.bound(bound.channel());
+                result.complete(tunnel);
+            } else {
+                result.completeExceptionally(f.cause());
+            }
+        });
+        return result;
+    }
+}

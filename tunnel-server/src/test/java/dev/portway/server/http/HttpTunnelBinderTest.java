@@ -1,0 +1,47 @@
+package dev.portway.server.http;
+
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.protocol.control.HttpOptions;
+import dev.portway.server.config.HttpConfig;
+import dev.portway.server.tunnel.TunnelRefusedException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HttpTunnelBinderTest {
+    private final HttpTunnelBinder withDomain = new HttpTunnelBinder(new HttpConfig("tunnel.test", 80, 0),
+            new HttpVhostRouter(), TunnelMetrics.NOOP, null);
+
+    private static HttpOptions options(String subdomain, List<String> domains, List<String> locations) {
+        return new HttpOptions(subdomain, domains, locations, null, null, null, null, null);
+    }
+
+    @Test
+    void everyHostIsServedAtEveryLocation() throws Exception {
+        assertThat(withDomain.routes(options("App", List.of("*.Example.org"), List.of("/api", "/static"))))
+                .containsExactly(new HttpRoute("app.tunnel.test", "/api"), new HttpRoute("app.tunnel.test", "/static"),
+                        new HttpRoute("*.example.org", "/api"), new HttpRoute("*.example.org", "/static"));
+        assertThat(withDomain.routes(options("app", null, null))).containsExactly(new HttpRoute("app.tunnel.test", "/"));
+    }
+
+    @Test
+    void badNamesAndPathsAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> withDomain.routes(options("a.b", null, null)))
+                .isInstanceOf(TunnelRefusedException.class).hasMessageContaining("one DNS label");
+        assertThatThrownBy(() -> withDomain.routes(options(null, List.of("*.*.example.org"), null)))
+                .hasMessageContaining("customDomains");
+        assertThatThrownBy(() -> withDomain.routes(options(null, List.of("localhost"), null)))
+                .hasMessageContaining("customDomains");
+        assertThatThrownBy(() -> withDomain.routes(options("app", null, List.of("api"))))
+                .hasMessageContaining("locations");
+        assertThatThrownBy(() -> withDomain.routes(options(null, null, null)))
+                .hasMessageContaining("subdomain or customDomains");
+        HttpTunnelBinder noDomain = new HttpTunnelBinder(new HttpConfig(null, 80, 0), new HttpVhostRouter(),
+                TunnelMetrics.NOOP, null);
+        assertThatThrownBy(() -> noDomain.routes(options("app", null, null)))
+                .hasMessageContaining("needs a server domain");
+    }
+}

@@ -1,0 +1,71 @@
+package dev.portway.server.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RequestClockTest {
+    private final List<Object> events = new ArrayList<>();
+    private final RequestClock clock = new RequestClock(Duration.ofSeconds(60), Duration.ofSeconds(30));
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    RequestClockTest() {
+        channel.freezeTime();
+        channel.pipeline().addLast(clock, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                events.add(evt);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg);
+            }
+        });
+    }
+
+    private void advance(int seconds) {
+        channel.advanceTimeBy(seconds, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+    }
+
+    @Test
+    void aSilentConnectionRunsOutOfIdleTime() {
+        advance(59);
+        assertThat(events).isEmpty();
+        advance(1);
+        assertThat(events).containsExactly(RequestClock.Expired.IDLE);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void theFirstByteStartsTheHeaderClockAndCompleteHeadersStopIt() {
+        advance(50);
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'G'}));
+        advance(29);
+        assertThat(events).isEmpty();
+        advance(1);
+        assertThat(events).containsExactly(RequestClock.Expired.HEADERS);
+
+        events.clear();
+        clock.awaitRequest();
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'G'}));
+        clock.headersReceived();
+        advance(600);
+        assertThat(events).isEmpty();
+        clock.awaitRequest();
+        advance(60);
+        assertThat(events).containsExactly(RequestClock.Expired.IDLE);
+        assertThat(channel.finish()).isFalse();
+    }
+}
