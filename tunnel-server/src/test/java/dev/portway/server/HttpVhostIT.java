@@ -396,6 +396,11 @@ class HttpVhostIT {
                 assertThat(wire.exchange(HttpWire.get(APP, "/hello?x=1")).status()).isEqualTo(200);
                 assertThat(wire.exchange(HttpWire.get("nobody.test", "/")).status()).isEqualTo(404);
             }
+            // A line is written once its answer has gone out, so the test can read the answer first.
+            long deadline = System.nanoTime() + TunnelFixture.WAIT.toNanos();
+            while (lines.list.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
                     .anySatisfy(line -> assertThat(line).startsWith("127.0.0.1:")
                             .contains(APP + " \"GET /hello?x=1\" 200 ").endsWith(" app"))

@@ -3,8 +3,14 @@ package dev.portway.server;
 import dev.portway.client.config.ProxyProtocolVersion;
 import dev.portway.client.config.TunnelConfig;
 import dev.portway.protocol.control.TunnelResult;
+import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.TunnelType;
+import dev.portway.server.config.HttpConfig;
 import dev.portway.server.config.ProxyProtocolConfig;
 import dev.portway.server.config.ServerConfig;
+import dev.portway.server.testkit.HttpBackend;
+import dev.portway.server.testkit.HttpWire;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.RecordingService;
 import dev.portway.server.testkit.TunnelFixture;
@@ -69,6 +75,39 @@ class ProxyProtocolIT {
         TunnelResult.Status status = fixture.connect("c1", new RecordingEvents(), tunnel).get(0);
         assertThat(status.accepted()).as(status.reason()).isTrue();
         return port(status);
+    }
+
+    /** Starts the server with a public HTTP port trusting {@code cidr}, and an http tunnel to a backend. */
+    private int startHttp(String cidr, HttpBackend backend) throws Exception {
+        int httpPort = TunnelFixture.freePort();
+        ServerConfig config = fixture.serverConfig(0, Duration.ofSeconds(10), 3)
+                .withProxyProtocol(new ProxyProtocolConfig(List.of(cidr)))
+                .withHttp(new HttpConfig("tunnel.test", httpPort, 0));
+        fixture.startServer(config);
+        TunnelConfig tunnel = new TunnelConfig("web", TunnelType.HTTP, new HostPort("127.0.0.1", backend.port()), 0,
+                new HttpOptions("app", null, null, null, null, null, null, null), null);
+        TunnelResult.Status status = fixture.connect("c1", new RecordingEvents(), tunnel).get(0);
+        assertThat(status.accepted()).as(status.reason()).isTrue();
+        return httpPort;
+    }
+
+    @Test
+    void theHttpListenerForwardsThePeerOfATrustedHeaderAndAnswers400ToAnyoneElse() throws Exception {
+        String request = "PROXY TCP4 203.0.113.7 198.51.100.2 40000 80\r\n" + HttpWire.get("app.tunnel.test", "/");
+        try (HttpBackend backend = new HttpBackend("one")) {
+            int trustedPort = startHttp(LOOPBACK_TRUSTED, backend);
+            try (HttpWire wire = new HttpWire(trustedPort)) {
+                HttpWire.Response response = wire.exchange(request);
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.text()).contains("X-Forwarded-For: 203.0.113.7", "X-Real-IP: 203.0.113.7");
+            }
+            fixture.close();
+            fixture = new TunnelFixture();
+            int untrustedPort = startHttp(LOOPBACK_UNTRUSTED, backend);
+            try (HttpWire wire = new HttpWire(untrustedPort)) {
+                assertThat(wire.exchange(request).status()).isEqualTo(400);
+            }
+        }
     }
 
     @Test
