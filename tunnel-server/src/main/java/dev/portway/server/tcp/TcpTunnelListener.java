@@ -10,6 +10,7 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.relay.ByteCountingHandler;
 import dev.portway.protocol.relay.StreamRelay;
+import dev.portway.protocol.transport.LoopAffinity;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.channel.Channel;
@@ -162,6 +163,17 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
             return;
         }
         connections.add(ch);
+        // Relaying on the carrier's own thread turns every chunk, credit and read request into a plain call.
+        LoopAffinity.moveTo(ch, session.channel().eventLoop()).addListener(moved -> {
+            if (moved.isSuccess()) {
+                relay(ch, session);
+            } else {
+                ch.close();
+            }
+        });
+    }
+
+    private void relay(SocketChannel ch, TunnelSession session) {
         String peer = ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
         StreamRelay relay = new StreamRelay(ch.eventLoop(), session.label() + " tunnel=" + name + " peer=" + peer);
         ch.pipeline().addLast(TRAFFIC, traffic).addLast(RELAY, relay);
