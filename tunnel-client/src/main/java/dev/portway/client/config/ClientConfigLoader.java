@@ -30,7 +30,7 @@ import java.util.Set;
  *   serverName: tunnel.example.com
  * tunnels:
  *   - {name: ssh, type: tcp, local: 127.0.0.1:22, remotePort: 2222}
- * reconnect: {initial: 1s, max: 60s, factor: 2.0, jitter: true}
+ * reconnect: {initial: 1s, max: 8s, factor: 2.0, jitter: true}
  * dialTimeout: 10s
  * keepAliveInterval: 10s
  * keepAliveMissed: 3
