@@ -500,7 +500,13 @@ started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 for c in "${cases[@]}"; do
   log "case $c"
   t0=$SECONDS
-  [ "$c" = clients ] || start_server   # the clients case runs (and restarts) a server of its own
+  if [ "$c" = clients ]; then
+    # it runs (and restarts) a server of its own, which needs the ports (admin API) the previous case's server holds
+    [ -n "$server_pid" ] && stop_pid "$server_pid"
+    server_pid=""
+  else
+    start_server
+  fi
   "case_$c"
   log "case $c done in $(( SECONDS - t0 )) s"
 done
