@@ -8,7 +8,8 @@
 # builds the jars, starts everything on 127.0.0.1, prints one table and writes it to benchmarks/results/latest.md.
 # Every process it starts is killed on exit. See benchmarks/README.md for what each case measures.
 #
-# Environment: BENCH_SECONDS (length of one timed run, default 10), BENCH_NO_BUILD=1 (use the jars as they are),
+# Environment: BENCH_SECONDS (length of one timed run, default 10), BENCH_WARMUP (untimed JIT warm-up of the tcp
+# case, default 15), BENCH_NO_BUILD=1 (use the jars as they are),
 # PORTWAY_JAVA_OPTS (extra JVM options for tunnel-server and tunnel-client).
 set -euo pipefail
 
@@ -16,6 +17,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 all_cases=(tcp http conns setup latency rate clients)
 secs="${BENCH_SECONDS:-10}"
+warm="${BENCH_WARMUP:-15}"
 
 if [ "$#" -eq 0 ]; then cases=("${all_cases[@]}"); else cases=("$@"); fi
 for c in "${cases[@]}"; do
@@ -23,6 +25,8 @@ for c in "${cases[@]}"; do
 done
 
 work="$(mktemp -d /tmp/portway-bench.XXXXXX)"
+# the server's embedded PostgreSQL runs as an unprivileged user that must be able to reach its data directory
+chmod 711 "$work"
 pids=()
 cleanup() {
   local p
@@ -298,9 +302,12 @@ case_tcp() {
   start_client iperf "$iperf_port" "$tunnel_port"
   ssh_forward "$ssh_port" "$iperf_port"
   local n d p s c
-  # warm-up, not recorded: JIT compilation would otherwise be billed to Portway's first run and its CPU figure
-  timeout 30 iperf3 -c 127.0.0.1 -p "$tunnel_port" -t 3 -P 2 > /dev/null 2>&1 || true
-  timeout 30 iperf3 -c 127.0.0.1 -p "$ssh_port" -t 3 -P 2 > /dev/null 2>&1 || true
+  # warm-up, not recorded: JIT compilation would otherwise be billed to Portway's first run and its CPU figure.
+  # Profiling showed the C2 compiler still busy for about 15 s after the first bytes: 3 s left a quarter of the
+  # relay's CPU in the timed run going to the compiler.
+  timeout $(( warm + 30 )) iperf3 -c 127.0.0.1 -p "$tunnel_port" -t "$warm" > /dev/null 2>&1 || true
+  timeout 30 iperf3 -c 127.0.0.1 -p "$tunnel_port" -t 3 -P 8 > /dev/null 2>&1 || true
+  timeout $(( warm + 30 )) iperf3 -c 127.0.0.1 -p "$ssh_port" -t "$warm" > /dev/null 2>&1 || true
   for n in 1 8; do
     c="1 TCP throughput, iperf3 $( [ "$n" -eq 1 ] && echo '1 stream' || echo '-P 8'), $secs s"
     d=$(iperf "$iperf_port" "$n")
@@ -402,6 +409,11 @@ case_latency() {
     relay_pids+=($!); pids+=($!)
     wait_port "$relay_ctl"; wait_port "$relay_direct"
     start_client "lat$rtt" "$sink_tunnel" "$tunnel_port" "127.0.0.1:$relay_ctl"
+    # warm-up of both paths, not recorded: each RTT starts a fresh tunnel-client and relays, all cold JVMs
+    for path in "$relay_direct:$sink_direct" "$tunnel_port:$sink_tunnel"; do
+      timeout 60 java -jar "$load_jar" throughput --connect "127.0.0.1:${path%%:*}" --sink-port "${path#*:}" \
+        --seconds 5 > /dev/null 2>> "$work/throughput.log" || true
+    done
     d=$(timeout $(( secs + 40 )) java -jar "$load_jar" throughput --connect "127.0.0.1:$relay_direct" --sink-port "$sink_direct" --seconds "$secs" 2>> "$work/throughput.log" | grep '^RESULT' || echo RESULT)
     p=$(timeout $(( secs + 40 )) java -jar "$load_jar" throughput --connect "127.0.0.1:$tunnel_port" --sink-port "$sink_tunnel" --seconds "$secs" 2>> "$work/throughput.log" | grep '^RESULT' || echo RESULT)
     log "rtt $rtt direct: $d"; log "rtt $rtt portway: $p"
@@ -488,7 +500,13 @@ started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 for c in "${cases[@]}"; do
   log "case $c"
   t0=$SECONDS
-  [ "$c" = clients ] || start_server   # the clients case runs (and restarts) a server of its own
+  if [ "$c" = clients ]; then
+    # it runs (and restarts) a server of its own, which needs the ports (admin API) the previous case's server holds
+    [ -n "$server_pid" ] && stop_pid "$server_pid"
+    server_pid=""
+  else
+    start_server
+  fi
   "case_$c"
   log "case $c done in $(( SECONDS - t0 )) s"
 done
@@ -498,7 +516,7 @@ mkdir -p "$(dirname "$result")"
 {
   echo "# Portway benchmarks, $started"
   echo
-  echo "Command: \`benchmarks/run.sh ${cases[*]}\` (BENCH_SECONDS=$secs). Commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' + local changes')."
+  echo "Command: \`benchmarks/run.sh ${cases[*]}\` (BENCH_SECONDS=$secs, BENCH_WARMUP=$warm). Commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' + local changes')."
   echo "Machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)."
   echo "All on loopback; Portway runs with TLS 1.3 between client and server, default settings, JVM defaults${PORTWAY_JAVA_OPTS:+ plus $PORTWAY_JAVA_OPTS}, a fresh server per case."
   echo "Ratio = Portway / baseline, both measured in this run. Higher is better for Mbit/s, req/s, connections/s; lower for latencies."

@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
  *     requestHeaders: {set: {X-From: portway}, remove: [Cookie]}
  *     responseHeaders: {set: {}, remove: [Server]}
  *     basicAuth: {user: me, password: ...}
- * reconnect: {initial: 1s, max: 60s, factor: 2.0, jitter: true}
+ * reconnect: {initial: 1s, max: 8s, factor: 2.0, jitter: true}
  * dialTimeout: 10s
  * keepAliveInterval: 10s
  * keepAliveMissed: 3

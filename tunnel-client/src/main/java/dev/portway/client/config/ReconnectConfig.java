@@ -10,8 +10,14 @@ import java.util.Objects;
  */
 public record ReconnectConfig(Duration initial, Duration max, double factor, boolean jitter) {
 
+    /**
+     * {@code max} bounds how long a client waits after the server is back: at that moment its next attempt is up
+     * to one ceiling away. With 60 s, a server that took 4.5 s to restart left the last of 1,000 clients out for
+     * 15 s after it accepted again, and the longer the restart the longer the tail; 8 s keeps the tail under
+     * 8 s whatever the restart took, for about one refused attempt per client every 4 s while the server is down.
+     */
     public static final ReconnectConfig DEFAULTS =
-            new ReconnectConfig(Duration.ofSeconds(1), Duration.ofSeconds(60), 2.0, true);
+            new ReconnectConfig(Duration.ofSeconds(1), Duration.ofSeconds(8), 2.0, true);
 
     public ReconnectConfig {
         Objects.requireNonNull(initial, "initial");

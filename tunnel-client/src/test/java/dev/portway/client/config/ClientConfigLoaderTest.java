@@ -128,7 +128,7 @@ class ClientConfigLoaderTest {
         assertThat(c.tls().serverName()).isNull();
         assertThat(c.tunnels().get(0).remotePort()).isZero();
         assertThat(c.reconnect()).isEqualTo(ReconnectConfig.DEFAULTS);
-        assertThat(c.reconnect()).isEqualTo(new ReconnectConfig(Duration.ofSeconds(1), Duration.ofSeconds(60), 2.0, true));
+        assertThat(c.reconnect()).isEqualTo(new ReconnectConfig(Duration.ofSeconds(1), Duration.ofSeconds(8), 2.0, true));
         assertThat(c.dialTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.keepAliveInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.keepAliveMissed()).isEqualTo(3);

@@ -30,8 +30,14 @@ public record SessionSettings(
     public static final int DEFAULT_MAX_FRAME_PAYLOAD = 64 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 16_384;
     public static final int DEFAULT_INITIAL_WINDOW = 256 * 1024;
-    public static final int DEFAULT_MAX_WINDOW = 8 * 1024 * 1024;
-    public static final long DEFAULT_CONNECTION_WINDOW_BUDGET = 64L * 1024 * 1024;
+    /**
+     * Twice the largest receive buffer Linux lets a TCP connection grow to on hosts tuned for long links (32 MiB),
+     * so a stream's window is never what limits it where a plain TCP connection would not be: the window must cover
+     * the bytes on the link plus those waiting in the socket buffers at both ends. See docs/protocol.md.
+     */
+    public static final int DEFAULT_MAX_WINDOW = 64 * 1024 * 1024;
+    /** Room for two streams at the largest window, or many smaller ones. */
+    public static final long DEFAULT_CONNECTION_WINDOW_BUDGET = 128L * 1024 * 1024;
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_MISSED_PINGS = 3;
 

@@ -10,6 +10,7 @@ import dev.portway.protocol.control.OpenStream;
 import dev.portway.protocol.frame.Frame;
 import dev.portway.protocol.frame.FrameDecoder;
 import dev.portway.protocol.frame.FrameType;
+import dev.portway.protocol.transport.ReadBuffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -202,6 +203,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         this.budget = new WindowBudget(settings.connectionWindowBudget());
         this.closeFuture = ctx.executor().newPromise();
         ctx.channel().config().setWriteBufferWaterMark(CARRIER_WATER_MARK);
+        ctx.channel().config().setRecvByteBufAllocator(ReadBuffers.bulk());
         // Half-closure keeps the carrier writable after the peer's FIN, so a frame the FIN cut short can still be
         // answered with GOAWAY; a clean end of input then ends the session (userEventTriggered).
         ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);

@@ -3,6 +3,7 @@ package dev.portway.protocol.relay;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.protocol.transport.ReadBuffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -81,6 +82,7 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
     public void handlerAdded(ChannelHandlerContext ctx) {
         socket = ctx.channel();
         socket.config().setAutoRead(false);
+        socket.config().setRecvByteBufAllocator(ReadBuffers.bulk());
         // Without it the transport closes the socket at the peer's FIN, and the stream is reset instead of
         // finished: a client that half-closes after its request would never see the answer.
         socket.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);

@@ -55,4 +55,46 @@ class StreamWindowTest {
         window.release();
         assertThat(budget.committed()).isZero();
     }
+
+    @Test
+    void defaultWindowDoublesUpToItsMaximumAndNoFurther() {
+        WindowBudget budget = new WindowBudget(SessionSettings.DEFAULT_CONNECTION_WINDOW_BUDGET);
+        StreamWindow window = new StreamWindow(SessionSettings.DEFAULT_INITIAL_WINDOW,
+                SessionSettings.DEFAULT_MAX_WINDOW, budget);
+        int expected = SessionSettings.DEFAULT_INITIAL_WINDOW;
+        // Each round the sender spends all its credit and reports it ran dry; the consumer drains it at once.
+        for (int round = 0; round < 12; round++) {
+            int credit = window.available();
+            assertThat(window.onData(credit, true)).isTrue();
+            window.onConsumed(credit);
+            expected = Math.min(2 * expected, SessionSettings.DEFAULT_MAX_WINDOW);
+            assertThat(window.window()).as("round %d", round).isEqualTo(expected);
+        }
+        assertThat(window.window()).isEqualTo(64 * 1024 * KIB);
+        assertThat(budget.committed()).isEqualTo(64L * 1024 * KIB);
+        window.release();
+        assertThat(budget.committed()).isZero();
+    }
+
+    @Test
+    void defaultBudgetLetsTwoStreamsReachTheMaximumButNotAThird() {
+        WindowBudget budget = new WindowBudget(SessionSettings.DEFAULT_CONNECTION_WINDOW_BUDGET);
+        StreamWindow[] windows = new StreamWindow[3];
+        for (int i = 0; i < windows.length; i++) {
+            windows[i] = new StreamWindow(SessionSettings.DEFAULT_INITIAL_WINDOW, SessionSettings.DEFAULT_MAX_WINDOW,
+                    budget);
+        }
+        for (int round = 0; round < 12; round++) {
+            for (StreamWindow window : windows) {
+                int credit = window.available();
+                window.onData(credit, true);
+                window.onConsumed(credit);
+            }
+        }
+        assertThat(budget.committed()).isEqualTo(SessionSettings.DEFAULT_CONNECTION_WINDOW_BUDGET);
+        assertThat(windows[0].window() + (long) windows[1].window() + windows[2].window())
+                .isEqualTo(SessionSettings.DEFAULT_CONNECTION_WINDOW_BUDGET);
+        assertThat(windows).allSatisfy(w -> assertThat(w.window()).isLessThanOrEqualTo(SessionSettings.DEFAULT_MAX_WINDOW));
+        assertThat(windows).anySatisfy(w -> assertThat(w.window()).isLessThan(SessionSettings.DEFAULT_MAX_WINDOW));
+    }
 }
