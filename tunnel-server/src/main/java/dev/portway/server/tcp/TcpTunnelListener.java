@@ -3,11 +3,9 @@ package dev.portway.server.tcp;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
-import dev.portway.protocol.transport.LoopAffinity;
 import dev.portway.server.tunnel.PublicTunnel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -126,14 +124,6 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel>
         connections.add(ch);
         TunnelSession session = owner;
         String label = (session == null ? "" : session.label() + " ") + "tunnel=" + name;
-        // Relaying on the carrier's own thread turns every chunk, credit and read request into a plain call.
-        EventLoop carrierLoop = session == null ? ch.eventLoop() : session.channel().eventLoop();
-        LoopAffinity.moveTo(ch, carrierLoop).addListener(moved -> {
-            if (moved.isSuccess()) {
-                bridge.connect(ch, label, List.of(this));
-            } else {
-                ch.close();
-            }
-        });
+        bridge.connect(ch, label, List.of(this));
     }
 }
