@@ -64,7 +64,7 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel>
     @Override
     public boolean satisfies(TunnelSpec spec) {
         return spec.type() == TunnelType.TCP && spec.group() == null
-                && (spec.remotePort() == 0 || spec.remotePort() == port.port());
+                && port.serves(spec.remotePort());
     }
 
     @Override

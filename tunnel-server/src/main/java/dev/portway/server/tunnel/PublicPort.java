@@ -24,6 +24,11 @@ public final class PublicPort {
         return port;
     }
 
+    /** Whether a tunnel asking for {@code requestedPort} (0: any port) can keep this one. */
+    public boolean serves(int requestedPort) {
+        return requestedPort == 0 || requestedPort == port;
+    }
+
     public void bound(Channel socket) {
         this.socket = socket;
     }

@@ -87,7 +87,7 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
 
     @Override
     public boolean satisfies(TunnelSpec spec) {
-        return spec.type() == TunnelType.UDP && (spec.remotePort() == 0 || spec.remotePort() == port.port());
+        return spec.type() == TunnelType.UDP && port.serves(spec.remotePort());
     }
 
     @Override

@@ -39,4 +39,13 @@ class PublicPortTest {
         assertThat(port.address("tunnel.example")).isEqualTo("tunnel.example:4000");
         assertThat(port.address(null)).isEqualTo(":4000");
     }
+
+    @Test
+    void aTunnelKeepsThePortWhenItAsksForItOrForAnyPort() {
+        PublicPort port = new PublicPort(4000, ports);
+
+        assertThat(port.serves(0)).isTrue();
+        assertThat(port.serves(4000)).isTrue();
+        assertThat(port.serves(4001)).isFalse();
+    }
 }
