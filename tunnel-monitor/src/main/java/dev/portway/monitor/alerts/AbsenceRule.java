@@ -19,11 +19,9 @@ import java.util.function.Function;
  *
  * @param <K> what is present or not (a client id, a tunnel)
  */
-public final class AbsenceRule<K> implements AlertRule {
+public final class AbsenceRule<K> extends NamedAlertRule {
     static final int MAX_TRACKED = 10_000;
 
-    private final String name;
-    private final Duration holdFor;
     private final Duration lookback;
     private final Function<MeterReadings, Set<K>> present;
     private final Function<K, Map<String, String>> labels;
@@ -32,8 +30,7 @@ public final class AbsenceRule<K> implements AlertRule {
 
     private AbsenceRule(String name, Duration holdFor, Duration lookback, Function<MeterReadings, Set<K>> present,
                         Function<K, Map<String, String>> labels, Function<K, String> summary) {
-        this.name = name;
-        this.holdFor = holdFor;
+        super(name, "warning", holdFor);
         this.lookback = lookback;
         this.present = present;
         this.labels = labels;
@@ -51,21 +48,6 @@ public final class AbsenceRule<K> implements AlertRule {
         return new AbsenceRule<>("PortwayTunnelDown", holdFor, lookback, MeterReadings::openTunnels,
                 t -> Map.of("tunnel", t.tunnel(), "user", t.user(), "type", t.type()),
                 t -> "Portway " + t.type() + " tunnel " + t.tunnel() + " of " + t.user() + " is down");
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String severity() {
-        return "warning";
-    }
-
-    @Override
-    public Duration holdFor() {
-        return holdFor;
     }
 
     @Override

@@ -1,63 +1,35 @@
 package dev.portway.monitor.alerts;
 
 import dev.portway.monitor.MeterReadings.HttpTotals;
-import dev.portway.monitor.MeterReadings;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code PortwayHttpLatencyHigh}: the 95th percentile latency of an HTTP tunnel's requests within the window is above
  * the threshold. The quantile is estimated from the histogram buckets the way Prometheus's
  * {@code histogram_quantile} does, so both agree on the same data.
  */
-public final class HttpLatencyRule implements AlertRule {
+public final class HttpLatencyRule extends HttpTunnelRule {
     static final double QUANTILE = 0.95;
 
     private final Duration threshold;
-    private final Duration holdFor;
-    private final HttpWindow window;
 
     public HttpLatencyRule(Duration threshold, Duration window, Duration holdFor) {
+        super("PortwayHttpLatencyHigh", window, holdFor);
         this.threshold = threshold;
-        this.holdFor = holdFor;
-        this.window = new HttpWindow(window);
     }
 
     @Override
-    public String name() {
-        return "PortwayHttpLatencyHigh";
-    }
-
-    @Override
-    public String severity() {
-        return "warning";
-    }
-
-    @Override
-    public Duration holdFor() {
-        return holdFor;
-    }
-
-    @Override
-    public List<AlertCondition> evaluate(MeterReadings readings, Instant now) {
+    Optional<String> problem(String tunnel, HttpTotals delta) {
         double limit = threshold.toNanos() / 1e9;
-        List<AlertCondition> slow = new ArrayList<>();
-        window.deltas(readings, now).forEach((tunnel, delta) -> {
-            if (delta.count() == 0) {
-                return;
-            }
-            double p95 = quantile(QUANTILE, delta);
-            if (p95 > limit) {
-                slow.add(new AlertCondition(Map.of("tunnel", tunnel), String.format(Locale.ROOT,
-                        "HTTP tunnel %s: p95 latency %.3f s is above %.3f s", tunnel, p95, limit)));
-            }
-        });
-        return slow;
+        double p95 = quantile(QUANTILE, delta);
+        if (p95 <= limit) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "HTTP tunnel %s: p95 latency %.3f s is above %.3f s",
+                tunnel, p95, limit));
     }
 
     /** Linear interpolation within the bucket that holds the rank; the highest finite bound beyond it. */

@@ -9,28 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code PortwayQuotaNearlyUsed}: a traffic-nearly-used warning was recorded within the window. */
-public final class QuotaNearlyUsedRule implements AlertRule {
-    private final Duration holdFor;
+public final class QuotaNearlyUsedRule extends NamedAlertRule {
     private final SampleWindow<Long> samples;
 
     public QuotaNearlyUsedRule(Duration window, Duration holdFor) {
-        this.holdFor = holdFor;
+        super("PortwayQuotaNearlyUsed", "info", holdFor);
         this.samples = new SampleWindow<>(window);
-    }
-
-    @Override
-    public String name() {
-        return "PortwayQuotaNearlyUsed";
-    }
-
-    @Override
-    public String severity() {
-        return "info";
-    }
-
-    @Override
-    public Duration holdFor() {
-        return holdFor;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.portway.protocol.config.PortRanges;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything {@code server.yaml} says, validated by {@link ServerConfigLoader}; {@link #defaults()} is the server
@@ -90,60 +91,96 @@ public record ServerConfig(
     }
 
     public ServerConfig withControlPort(int port) {
-        return new ServerConfig(bind, port, allowPorts, dataDir, tls, auth, handshakeTimeout, keepAliveInterval,
-                keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol, alerts);
+        return copy(c -> c.controlPort = port);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(bind, controlPort, allowPorts, dir, tls, auth, handshakeTimeout, keepAliveInterval,
-                keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol, alerts);
+        return copy(c -> c.dataDir = dir);
     }
 
     public ServerConfig withTls(ServerTlsConfig newTls) {
-        return new ServerConfig(bind, controlPort, allowPorts, dataDir, newTls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
-                proxyProtocol, alerts);
+        return copy(c -> c.tls = newTls);
     }
 
     public ServerConfig withAuth(AuthConfig newAuth) {
-        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, newAuth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
-                proxyProtocol, alerts);
+        return copy(c -> c.auth = newAuth);
     }
 
     public ServerConfig withAdmin(AdminConfig newAdmin) {
-        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, newAdmin, database, http, udp,
-                proxyProtocol, alerts);
+        return copy(c -> c.admin = newAdmin);
     }
 
     public ServerConfig withDatabase(DatabaseSettings newDatabase) {
-        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, newDatabase, http, udp,
-                proxyProtocol, alerts);
+        return copy(c -> c.database = newDatabase);
     }
 
     public ServerConfig withHttp(HttpConfig newHttp) {
-        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, newHttp, udp,
-                proxyProtocol, alerts);
+        return copy(c -> c.http = newHttp);
     }
 
     public ServerConfig withUdp(UdpConfig newUdp) {
-        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, newUdp,
-                proxyProtocol, alerts);
+        return copy(c -> c.udp = newUdp);
     }
 
     public ServerConfig withProxyProtocol(ProxyProtocolConfig newProxyProtocol) {
-        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
-                newProxyProtocol, alerts);
+        return copy(c -> c.proxyProtocol = newProxyProtocol);
     }
 
     public ServerConfig withAlerts(AlertsConfig newAlerts) {
-        return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
-                keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
-                proxyProtocol, newAlerts);
+        return copy(c -> c.alerts = newAlerts);
+    }
+
+    /** The one place that calls the canonical constructor for a copy, so it still validates and fills defaults. */
+    private ServerConfig copy(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** This record's components as mutable fields, changed by one {@code withX} method before {@link #build()}. */
+    private static final class Copy {
+        private String bind;
+        private int controlPort;
+        private PortRanges allowPorts;
+        private Path dataDir;
+        private ServerTlsConfig tls;
+        private AuthConfig auth;
+        private Duration handshakeTimeout;
+        private Duration keepAliveInterval;
+        private int keepAliveMissed;
+        private Duration shutdownGrace;
+        private String publicHost;
+        private AdminConfig admin;
+        private DatabaseSettings database;
+        private HttpConfig http;
+        private UdpConfig udp;
+        private ProxyProtocolConfig proxyProtocol;
+        private AlertsConfig alerts;
+
+        private Copy(ServerConfig from) {
+            bind = from.bind;
+            controlPort = from.controlPort;
+            allowPorts = from.allowPorts;
+            dataDir = from.dataDir;
+            tls = from.tls;
+            auth = from.auth;
+            handshakeTimeout = from.handshakeTimeout;
+            keepAliveInterval = from.keepAliveInterval;
+            keepAliveMissed = from.keepAliveMissed;
+            shutdownGrace = from.shutdownGrace;
+            publicHost = from.publicHost;
+            admin = from.admin;
+            database = from.database;
+            http = from.http;
+            udp = from.udp;
+            proxyProtocol = from.proxyProtocol;
+            alerts = from.alerts;
+        }
+
+        private ServerConfig build() {
+            return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
+                    keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
+                    proxyProtocol, alerts);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.portway.server.tcp;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.tunnel.PublicPort;
 import dev.portway.server.tunnel.PublicTunnel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -24,20 +25,17 @@ import java.util.List;
 public final class TcpTunnelListener extends ChannelInitializer<SocketChannel>
         implements PublicTunnel, PortAcceptor, StreamBridge.Target {
     private final String name;
-    private final int port;
-    private final PortAllocator ports;
+    private final PublicPort port;
     private final TunnelCounters counters;
     private final StreamBridge bridge;
     /** Accepted public connections still open, so that deleting the tunnel can end them too. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile TunnelSession owner;
-    private volatile Channel serverChannel;
 
     TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner, TunnelCounters counters,
                       StreamBridge bridge) {
         this.name = name;
-        this.port = port;
-        this.ports = ports;
+        this.port = new PublicPort(port, ports);
         this.owner = owner;
         this.counters = counters;
         this.bridge = bridge;
@@ -54,19 +52,19 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel>
     }
 
     public int port() {
-        return port;
+        return port.port();
     }
 
     @Override
     public String publicAddress(String publicHost) {
-        return (publicHost == null ? "" : publicHost) + ":" + port;
+        return port.address(publicHost);
     }
 
     /** A spec that joins a group needs the group's port instead, so it never keeps a plain listener. */
     @Override
     public boolean satisfies(TunnelSpec spec) {
         return spec.type() == TunnelType.TCP && spec.group() == null
-                && (spec.remotePort() == 0 || spec.remotePort() == port);
+                && port.serves(spec.remotePort());
     }
 
     @Override
@@ -96,17 +94,12 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel>
 
     @Override
     public void bound(Channel serverChannel) {
-        this.serverChannel = serverChannel;
+        port.bound(serverChannel);
     }
     /** Stops accepting and gives the port back; streams already open run on until they end. */
     @Override
     public void close() {
-        Channel channel = serverChannel;
-        if (channel == null) {
-            ports.release(port);
-        } else {
-            channel.close().addListener(f -> ports.release(port));
-        }
+        port.close();
     }
 
     /**

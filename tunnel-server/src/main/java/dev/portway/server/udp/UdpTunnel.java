@@ -7,6 +7,7 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.config.UdpConfig;
 import dev.portway.server.tcp.PortAllocator;
+import dev.portway.server.tunnel.PublicPort;
 import dev.portway.server.tunnel.PublicTunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -32,25 +33,22 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
     private static final Logger log = LoggerFactory.getLogger(UdpTunnel.class);
 
     private final String name;
-    private final int port;
-    private final PortAllocator ports;
+    private final PublicPort port;
     private final UdpConfig config;
     private final TunnelMetrics metrics;
     private volatile TunnelSession owner;
-    private volatile Channel socket;
     private volatile long storedId = NOT_STORED;
 
     UdpTunnel(String name, int port, PortAllocator ports, TunnelSession owner, UdpConfig config, TunnelMetrics metrics) {
         this.name = name;
-        this.port = port;
-        this.ports = ports;
+        this.port = new PublicPort(port, ports);
         this.owner = owner;
         this.config = config;
         this.metrics = metrics;
     }
 
     void bound(Channel socket) {
-        this.socket = socket;
+        port.bound(socket);
     }
 
     @Override
@@ -64,12 +62,12 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
     }
 
     public int port() {
-        return port;
+        return port.port();
     }
 
     @Override
     public String publicAddress(String publicHost) {
-        return (publicHost == null ? "" : publicHost) + ":" + port;
+        return port.address(publicHost);
     }
 
     @Override
@@ -89,17 +87,12 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
 
     @Override
     public boolean satisfies(TunnelSpec spec) {
-        return spec.type() == TunnelType.UDP && (spec.remotePort() == 0 || spec.remotePort() == port);
+        return spec.type() == TunnelType.UDP && port.serves(spec.remotePort());
     }
 
     @Override
     public void close() {
-        Channel channel = socket;
-        if (channel == null) {
-            ports.release(port);
-        } else {
-            channel.close().addListener(f -> ports.release(port));
-        }
+        port.close();
         TunnelSession session = owner;
         if (session != null) {
             UdpFlows.of(session, config, metrics).closeTunnel(this);
@@ -151,7 +144,7 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
 
     /** Sends a reply to {@code peer}, or drops it when the socket's send buffer is full. Any thread. */
     void toPeer(InetSocketAddress peer, ByteBuf payload) {
-        Channel channel = socket;
+        Channel channel = port.socket();
         if (channel == null || !channel.isActive() || !channel.isWritable()) {
             payload.release();
             metrics.udpDatagramDropped(UdpDrop.CONGESTED);
