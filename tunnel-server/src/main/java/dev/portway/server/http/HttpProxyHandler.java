@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The proxy of one public HTTP connection. Every request is routed on its own Host and path, so a keep-alive
- * connection may move between tunnels; consecutive requests to the same tunnel share one {@link BackendStream}
+ * connection may move between tunnels (a load-balancing group keeps it on its current member while that member is
+ * online); consecutive requests to the same tunnel share one {@link BackendStream}
  * (and so one local connection). One request is in flight at a time: pipelined requests wait, decoded, until the
  * answer before them is complete. An accepted {@code Upgrade} (WebSocket) turns the connection into a raw relay.
  *
@@ -260,7 +261,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         boolean closeOnRefusal = !e.keepAlive || hasBody;
         RouteTarget target = router.route(host, HttpVhostRouter.pathOf(request.uri()));
-        HttpTunnel tunnel = target == null ? null : target.pick();
+        HttpTunnel tunnel = target == null ? null : target.pick(backend == null ? null : backend.tunnel());
         if (tunnel == null) {
             ReferenceCountUtil.release(request);
             respond(target == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
