@@ -94,6 +94,16 @@ final class HttpGroup implements RouteTarget {
         return current != null && members.contains(current) && online(current) ? current : pick();
     }
 
+    @Override
+    public HttpTunnel pickInstead(List<HttpTunnel> refused) {
+        for (HttpTunnel member : chooser.order(List.copyOf(members))) {
+            if (!refused.contains(member) && online(member)) {
+                return member;
+            }
+        }
+        return null;
+    }
+
     private static boolean online(HttpTunnel member) {
         TunnelSession owner = member.owner();
         return owner != null && owner.channel().isActive();

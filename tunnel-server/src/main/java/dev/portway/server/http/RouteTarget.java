@@ -1,5 +1,7 @@
 package dev.portway.server.http;
 
+import java.util.List;
+
 /**
  * What a route of the {@link HttpVhostRouter} leads to: one http tunnel, or a load-balancing group whose members
  * share the route. Each public request asks again, so a group can spread requests over its members.
@@ -16,5 +18,10 @@ public interface RouteTarget {
      */
     default HttpTunnel pick(HttpTunnel current) {
         return pick();
+    }
+
+    /** A tunnel other than those in {@code refused}, whose sessions refused the request's stream; null if none. */
+    default HttpTunnel pickInstead(List<HttpTunnel> refused) {
+        return null;
     }
 }
