@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The proxy of one public HTTP connection. Every request is routed on its own Host and path, so a keep-alive
  * connection may move between tunnels (a load-balancing group keeps it on its current member while that member is
- * online, and sends a request without a body that a member's session refused to another member); consecutive
+ * online, and sends a request without a body that a member did not serve to another member); consecutive
  * requests to the same tunnel share one {@link BackendStream}
  * (and so one local connection). One request is in flight at a time: pipelined requests wait, decoded, until the
  * answer before them is complete. An accepted {@code Upgrade} (WebSocket) turns the connection into a raw relay.
@@ -93,7 +93,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         RouteTarget target;
         /** For a request without a body to a group: its head as received, to send again to another member. */
         HttpRequest replay;
-        /** Members whose sessions refused this request's stream. */
+        /** Members that did not serve this request ({@link BackendStream#refused}). */
         List<HttpTunnel> refusedBy;
         /** Forwarded to a backend, as opposed to answered by the server itself. */
         boolean forwarded;
@@ -329,8 +329,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (session == null || !session.channel().isActive()) {
             return false;
         }
-        log.debug("[peer={} tunnel={}] not served by {}; sending it to {}", peer, next.name(), refusedBy.owner(),
-                next.owner());
+        log.debug("[peer={} tunnel={}] a group member did not serve the request; sending it to {}", peer, next.name(),
+                session.label());
         e.tunnel = next;
         forward(next, session, headOf(e.replay));
         if (e.requestDone) {

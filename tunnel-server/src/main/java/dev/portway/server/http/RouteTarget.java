@@ -20,7 +20,7 @@ public interface RouteTarget {
         return pick();
     }
 
-    /** A tunnel other than those in {@code refused}, whose sessions refused the request's stream; null if none. */
+    /** A tunnel other than those in {@code refused}, which did not serve the current request; null if none. */
     default HttpTunnel pickInstead(List<HttpTunnel> refused) {
         return null;
     }
