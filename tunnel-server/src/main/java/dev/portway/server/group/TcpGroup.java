@@ -1,6 +1,5 @@
 package dev.portway.server.group;
 
-import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.tcp.PortAcceptor;
@@ -9,8 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -23,9 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * event loops.
  */
 final class TcpGroup extends ChannelInitializer<SocketChannel> implements PortAcceptor {
-    private final String name;
-    private final byte[] key;
-    private final Principal owner;
+    private final GroupTerms terms;
     private final int port;
     private final StreamBridge bridge;
     private final MemberChooser<GroupMember> chooser;
@@ -34,17 +29,15 @@ final class TcpGroup extends ChannelInitializer<SocketChannel> implements PortAc
     /** Set under {@link TcpGroups}' lock when the last member left; a late joiner must start a new group. */
     private boolean closed;
 
-    TcpGroup(GroupOptions options, LoadBalance policy, Principal owner, int port, StreamBridge bridge) {
-        this.name = options.name();
-        this.key = options.key().getBytes(StandardCharsets.UTF_8);
-        this.owner = owner;
+    TcpGroup(GroupTerms terms, int port, StreamBridge bridge) {
+        this.terms = terms;
         this.port = port;
         this.bridge = bridge;
-        this.chooser = new MemberChooser<>(policy, GroupMember::openStreams);
+        this.chooser = new MemberChooser<>(terms.policy(), GroupMember::openStreams);
     }
 
     String name() {
-        return name;
+        return terms.name();
     }
 
     int port() {
@@ -67,26 +60,13 @@ final class TcpGroup extends ChannelInitializer<SocketChannel> implements PortAc
         closed = true;
     }
 
-    /**
-     * Why {@code spec} of {@code principal} may not join this group, or null when it may. The owner is checked
-     * first, so that another user learns nothing about the key.
-     */
+    /** Why {@code spec} of {@code principal} may not join this group, or null when it may. */
     String refusal(TunnelSpec spec, Principal principal) {
-        GroupOptions options = spec.group();
-        if (!owner.sameUser(principal)) {
-            return "group " + name + " belongs to another user";
+        String refusal = terms.refusal(spec.group(), principal);
+        if (refusal == null && spec.remotePort() != 0 && spec.remotePort() != port) {
+            return "group " + terms.name() + " shares port " + port + ", not " + spec.remotePort();
         }
-        if (!MessageDigest.isEqual(key, options.key().getBytes(StandardCharsets.UTF_8))) {
-            return "group " + name + ": wrong groupKey";
-        }
-        if (spec.remotePort() != 0 && spec.remotePort() != port) {
-            return "group " + name + " shares port " + port + ", not " + spec.remotePort();
-        }
-        LoadBalance asked = LoadBalance.parse(options.loadBalance()).orElse(null);
-        if (options.loadBalance() != null && asked != chooser.policy()) {
-            return "group " + name + " balances " + chooser.policy().wireName() + ", not " + options.loadBalance();
-        }
-        return null;
+        return refusal;
     }
 
     @Override
@@ -96,6 +76,6 @@ final class TcpGroup extends ChannelInitializer<SocketChannel> implements PortAc
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        bridge.connect(ch, "group=" + name, chooser.order(List.copyOf(members)));
+        bridge.connect(ch, "group=" + terms.name(), chooser.order(List.copyOf(members)));
     }
 }

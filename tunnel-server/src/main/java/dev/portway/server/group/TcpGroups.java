@@ -13,10 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 
 /**
  * Opens TCP tunnels, plain or in load-balancing groups. A tunnel without a group gets a port of its own from
@@ -29,7 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class TcpGroups implements TunnelBinder {
     private static final Logger log = LoggerFactory.getLogger(TcpGroups.class);
-    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
 
     private final TcpTunnelBinder ports;
     /** Groups by name; a future while the first member's port is being bound. Guarded by {@code this}. */
@@ -45,7 +42,7 @@ public final class TcpGroups implements TunnelBinder {
         if (options == null) {
             return ports.open(spec, owner, principal);
         }
-        String invalid = invalid(options);
+        String invalid = GroupTerms.invalid(options);
         if (invalid != null) {
             return CompletableFuture.failedFuture(new TunnelRefusedException(invalid));
         }
@@ -65,25 +62,10 @@ public final class TcpGroups implements TunnelBinder {
         return group.thenCompose(joined -> join(joined, spec, owner, principal));
     }
 
-    private static String invalid(GroupOptions options) {
-        if (options.name() == null || !NAME.matcher(options.name()).matches()) {
-            return "group must be 1 to 64 characters of a-z, A-Z, 0-9, ., _ and -";
-        }
-        if (options.key() == null || options.key().isEmpty()) {
-            return "group " + options.name() + ": groupKey is required";
-        }
-        if (LoadBalance.parse(options.loadBalance()).isEmpty()) {
-            return "group " + options.name() + ": loadBalance must be round-robin or least-connections, got "
-                    + options.loadBalance();
-        }
-        return null;
-    }
-
     private void bind(TunnelSpec spec, Principal principal, CompletableFuture<TcpGroup> group) {
         GroupOptions options = spec.group();
-        Optional<LoadBalance> policy = LoadBalance.parse(options.loadBalance());
-        ports.bindPort(spec.remotePort(), port -> new TcpGroup(options, policy.orElseThrow(), principal, port,
-                ports.bridge())).whenComplete((bound, error) -> {
+        GroupTerms terms = GroupTerms.of(options, principal);
+        ports.bindPort(spec.remotePort(), port -> new TcpGroup(terms, port, ports.bridge())).whenComplete((bound, error) -> {
                     if (error != null) {
                         synchronized (this) {
                             groups.remove(options.name(), group);

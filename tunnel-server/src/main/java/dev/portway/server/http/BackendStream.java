@@ -59,6 +59,9 @@ final class BackendStream implements StreamHandler {
     private Runnable writableTask;
     private boolean finishRequested;
     private boolean ended;
+    /** Nothing of the request was served: the stream was refused, or its client could not reach its service. */
+    private boolean refused;
+    private boolean answered;
 
     BackendStream(HttpTunnel tunnel, TunnelSession session, EventLoop home, Listener listener, TunnelMetrics metrics) {
         this.tunnel = tunnel;
@@ -78,16 +81,30 @@ final class BackendStream implements StreamHandler {
         return session;
     }
 
+    /**
+     * Whether the stream ended with the request unserved: the session or the client refused the stream (it is going
+     * away), or the client could not connect to its local service, before any answer. The request may be sent
+     * elsewhere.
+     */
+    boolean refused() {
+        return refused;
+    }
+
     /** Whether another request may go over this stream: it neither ended nor began to close. */
     boolean reusable() {
         return !ended && !finishRequested && codec.isOpen();
     }
 
-    /** Asks the tunnel's client for a stream; requests may be sent at once and wait until it opens. */
+    /**
+     * Asks the tunnel's client for a stream; requests may be sent at once and wait until it opens. The outcome is
+     * always handled in a later task, never inside this call, so that a refusal reaches the listener only after its
+     * caller has sent the request.
+     */
     void open(String peer) {
         session.openStream(new OpenStream(tunnel.name(), peer), this).addListener((Future<TunnelStream> f) ->
-                onHome(() -> {
+                home.execute(() -> {
                     if (!f.isSuccess()) {
+                        refused = true;
                         end(true);
                         return;
                     }
@@ -197,6 +214,7 @@ final class BackendStream implements StreamHandler {
                 return;
             }
             int bytes = data.readableBytes();
+            answered = true;
             tunnel.traffic().bytesOut(bytes);
             codec.writeInbound(data);
             listener.onResponse(this, drainInbound(), bytes);
@@ -233,7 +251,10 @@ final class BackendStream implements StreamHandler {
 
     @Override
     public void onReset(TunnelStream from, ErrorCode code, String reason) {
-        onHome(() -> end(true));
+        onHome(() -> {
+            refused = !answered && (code == ErrorCode.REFUSED_STREAM || code == ErrorCode.CONNECT_FAILED);
+            end(true);
+        });
     }
 
     private List<Object> drainInbound() {

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -36,12 +37,15 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The proxy of one public HTTP connection. Every request is routed on its own Host and path, so a keep-alive
- * connection may move between tunnels; consecutive requests to the same tunnel share one {@link BackendStream}
+ * connection may move between tunnels (a load-balancing group keeps it on its current member while that member is
+ * online, and sends a request without a body that a member did not serve to another member); consecutive
+ * requests to the same tunnel share one {@link BackendStream}
  * (and so one local connection). One request is in flight at a time: pipelined requests wait, decoded, until the
  * answer before them is complete. An accepted {@code Upgrade} (WebSocket) turns the connection into a raw relay.
  *
@@ -86,6 +90,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         boolean keepAlive;
         boolean http10;
         HttpTunnel tunnel;
+        RouteTarget target;
+        /** For a request without a body to a group: its head as received, to send again to another member. */
+        HttpRequest replay;
+        /** Members that did not serve this request ({@link BackendStream#refused}). */
+        List<HttpTunnel> refusedBy;
         /** Forwarded to a backend, as opposed to answered by the server itself. */
         boolean forwarded;
         boolean requestDone;
@@ -260,13 +269,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         boolean closeOnRefusal = !e.keepAlive || hasBody;
         RouteTarget target = router.route(host, HttpVhostRouter.pathOf(request.uri()));
-        HttpTunnel tunnel = target == null ? null : target.pick();
+        HttpTunnel tunnel = target == null ? null : target.pick(backend == null ? null : backend.tunnel());
         if (tunnel == null) {
             ReferenceCountUtil.release(request);
             respond(target == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
             return;
         }
         e.tunnel = tunnel;
+        e.target = target;
         if (!tunnel.policy().authorized(request.headers())) {
             ReferenceCountUtil.release(request);
             FullHttpResponse challenge = pages.render(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, host);
@@ -282,12 +292,51 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respond(HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
             return;
         }
-        tunnel.policy().rewriteRequest(request, peerIp, scheme);
+        if (!hasBody && target instanceof HttpGroup) {
+            e.replay = headOf(request);
+        }
         e.forwarded = true;
-        backendFor(tunnel, session).send(request);
+        forward(tunnel, session, request);
         if (request instanceof LastHttpContent) {
             requestDone();
         }
+    }
+
+    private void forward(HttpTunnel tunnel, TunnelSession session, HttpRequest request) {
+        tunnel.policy().rewriteRequest(request, peerIp, scheme);
+        backendFor(tunnel, session).send(request);
+    }
+
+    private static HttpRequest headOf(HttpRequest request) {
+        return new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                request.headers().copy());
+    }
+
+    /**
+     * Sends the current request, which {@code refusedBy} did not serve ({@link BackendStream#refused}), to another
+     * member of its group; false when it cannot be sent again (it has a body, or no member is left).
+     */
+    private boolean sendElsewhere(Exchange e, HttpTunnel refusedBy) {
+        if (e.replay == null) {
+            return false;
+        }
+        if (e.refusedBy == null) {
+            e.refusedBy = new ArrayList<>(2);
+        }
+        e.refusedBy.add(refusedBy);
+        HttpTunnel next = e.target.pickInstead(e.refusedBy);
+        TunnelSession session = next == null ? null : next.owner();
+        if (session == null || !session.channel().isActive()) {
+            return false;
+        }
+        log.debug("[peer={} tunnel={}] a group member did not serve the request; sending it to {}", peer, next.name(),
+                session.label());
+        e.tunnel = next;
+        forward(next, session, headOf(e.replay));
+        if (e.requestDone) {
+            backend.send(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        return true;
     }
 
     private void requestContent(HttpContent content) {
@@ -519,6 +568,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else if (exchange != null && exchange.forwarded) {
+            if (!exchange.responseStarted && from.refused() && sendElsewhere(exchange, from.tunnel())) {
+                return;
+            }
             if (!exchange.responseStarted) {
                 cancelResponseTimer();
                 respond(HttpResponseStatus.BAD_GATEWAY, true);

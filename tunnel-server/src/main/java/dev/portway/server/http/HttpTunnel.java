@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One registered http tunnel: the routes it holds in the {@link HttpVhostRouter}, its header rules and the client
- * session that carries its requests. As a {@link RouteTarget} it stands alone; a load-balancing group would hold
- * several of these.
+ * session that carries its requests. As a {@link RouteTarget} it stands alone; a member of a load-balancing group
+ * is reached through its {@link HttpGroup}, which holds the routes instead.
  *
  * <p>Threading: any thread; the owner is replaced on take-over while event loops read it, hence volatile.
  */
@@ -39,6 +39,8 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     /** For {@code https: passthrough}: carries raw TLS connections from the https listener; null otherwise. */
     private final TunnelConnections passthrough;
     private final long offlineGraceNanos;
+    /** The group this tunnel is a member of, or null when it holds its routes itself. */
+    private final HttpGroup group;
     private volatile TunnelSession owner;
     private volatile long storedId = NOT_STORED;
     /** Set while the client is gone and its routes are kept for it, answering 502. */
@@ -47,7 +49,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
 
     HttpTunnel(String name, String user, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
                String url, TunnelTraffic traffic, TunnelSession owner, TunnelConnections passthrough,
-               Duration offlineGrace) {
+               Duration offlineGrace, HttpGroup group) {
         this.name = name;
         this.user = user;
         this.options = options;
@@ -59,6 +61,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         this.owner = owner;
         this.passthrough = passthrough;
         this.offlineGraceNanos = offlineGrace.toNanos();
+        this.group = group;
     }
 
     @Override
@@ -132,7 +135,8 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
 
     @Override
     public boolean satisfies(TunnelSpec spec) {
-        return spec.type() == TunnelType.HTTP && options.equals(spec.http());
+        return spec.type() == TunnelType.HTTP && options.equals(spec.http())
+                && (group == null ? spec.group() == null : group.admitsAgain(spec));
     }
 
     void track(Channel publicConnection) {
@@ -143,15 +147,22 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         connections.remove(publicConnection);
     }
 
+    /** Public connections whose requests go to this tunnel now: its load in a least-connections group. */
+    int openConnections() {
+        return connections.size();
+    }
+
     /**
      * Releases the routes, except when the client's connection is gone: then they stay reserved for the offline
      * grace period, so that visitors see 502 (not 404) and nobody else takes the host names while the client
-     * reconnects; the same client's tunnel of the same name reclaims them through {@link #reclaimableBy}.
+     * reconnects; the same client's tunnel of the same name reclaims them through {@link #reclaimableBy}. A group
+     * member leaves its group at once: the other members serve its routes.
      */
     @Override
     public synchronized void close() {
         TunnelSession session = owner;
-        if (session != null && !session.channel().isActive() && offlineGraceNanos > 0 && expiry == null) {
+        if (group == null && session != null && !session.channel().isActive() && offlineGraceNanos > 0
+                && expiry == null) {
             try {
                 expiry = session.channel().eventLoop().schedule(this::release, offlineGraceNanos,
                         TimeUnit.NANOSECONDS);
@@ -178,11 +189,15 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         return offline && user.equals(tunnelUser) && name.equals(tunnelName);
     }
 
-    /** Gives the routes back at once. */
+    /** Gives the routes back at once, or leaves the group. */
     synchronized void release() {
         if (expiry != null) {
             expiry.cancel(false);
         }
-        router.remove(routes, this);
+        if (group != null) {
+            group.leave(this);
+        } else {
+            router.remove(routes, this);
+        }
     }
 }

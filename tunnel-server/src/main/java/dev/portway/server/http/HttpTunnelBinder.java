@@ -20,11 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Opens http tunnels: checks their host names and locations, and claims their routes in the shared router. Nothing
- * is bound per tunnel; the public web listeners serve every http tunnel.
+ * Opens http tunnels: checks their host names and locations, and claims their routes in the shared router, for the
+ * tunnel alone or, when it names a load-balancing group, through {@link HttpGroups}. Nothing is bound per tunnel;
+ * the public web listeners serve every http tunnel.
  */
 public final class HttpTunnelBinder implements TunnelBinder {
     public static final String HTTPS_TERMINATE = "terminate";
@@ -38,6 +40,7 @@ public final class HttpTunnelBinder implements TunnelBinder {
     private final HttpVhostRouter router;
     private final TunnelMetrics metrics;
     private final StreamBridge bridge;
+    private final HttpGroups groups;
 
     /** @param bridge carries the raw connections of {@code https: passthrough} tunnels to streams */
     public HttpTunnelBinder(HttpConfig config, HttpVhostRouter router, TunnelMetrics metrics, StreamBridge bridge) {
@@ -45,6 +48,7 @@ public final class HttpTunnelBinder implements TunnelBinder {
         this.router = router;
         this.metrics = metrics;
         this.bridge = bridge;
+        this.groups = new HttpGroups(router);
     }
 
     @Override
@@ -55,16 +59,20 @@ public final class HttpTunnelBinder implements TunnelBinder {
             List<HttpRoute> routes = routes(options);
             boolean passthrough = passthrough(options);
             TunnelTraffic traffic = metrics.traffic(spec.name(), principal.user());
-            HttpTunnel tunnel = new HttpTunnel(spec.name(), principal.user(), options, routes, router,
-                    url(routes.get(0), passthrough), traffic, owner, passthrough
+            Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal.user(), options,
+                    routes, router, url(routes.get(0), passthrough), traffic, owner, passthrough
                     ? new TunnelConnections(spec.name(), owner, new TunnelCounters(traffic, null, principal.userId()),
                             bridge)
-                    : null, OFFLINE_GRACE);
+                    : null, OFFLINE_GRACE, group);
             for (HttpRoute route : routes) {
                 if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {
                     held.release();
                 }
             }
+            if (spec.group() != null) {
+                return CompletableFuture.completedFuture(groups.join(spec, principal, routes, options, tunnelIn));
+            }
+            HttpTunnel tunnel = tunnelIn.apply(null);
             String refusal = router.add(routes, tunnel);
             if (refusal != null) {
                 throw new TunnelRefusedException(refusal);
