@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FixedRateHttp {
     private final InetSocketAddress target;
+    private final String host;
     private final int rate;
     private final int connections;
     private final long warmupNanos;
@@ -46,8 +47,11 @@ final class FixedRateHttp {
     private long start;
     private long scheduled;
 
-    FixedRateHttp(InetSocketAddress target, int rate, int connections, long warmupNanos, long durationNanos) {
+    /** {@code host} is the {@code Host} header every request carries: a vhost name routes through an http tunnel. */
+    FixedRateHttp(InetSocketAddress target, String host, int rate, int connections, long warmupNanos,
+                  long durationNanos) {
         this.target = target;
+        this.host = host;
         this.rate = rate;
         this.connections = connections;
         this.warmupNanos = warmupNanos;
@@ -142,7 +146,7 @@ final class FixedRateHttp {
             sent++;
             inFlight++;
             DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
-            request.headers().set(HttpHeaderNames.HOST, target.getHostString());
+            request.headers().set(HttpHeaderNames.HOST, host);
             channel.writeAndFlush(request);
         }
 

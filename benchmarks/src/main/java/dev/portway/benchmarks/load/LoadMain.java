@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * hold       --target H:P --count N --pids name=pid,...     case 3
  * connrate   --target H:P --workers N --seconds S           case 4
  * throughput --connect H:P --sink-port P --seconds S        case 5
- * rate       --target H:P --rate R --connections C --seconds S --warmup S   case 6
+ * rate       --target H:P [--host NAME] --rate R --connections C --seconds S --warmup S   case 6
  * clients    --count N --token T --local-port P --server-log F --pid-file F --idle-seconds S -- server command...  case 7
  * </pre>
  */
@@ -77,7 +77,8 @@ public final class LoadMain {
                     args.seconds("seconds", 10).toNanos());
             case "throughput" -> result = Throughput.run(args.address("connect"), args.integer("sink-port"),
                     args.seconds("seconds", 10).toNanos());
-            case "rate" -> result = new FixedRateHttp(args.address("target"), args.integer("rate"),
+            case "rate" -> result = new FixedRateHttp(args.address("target"),
+                    args.string("host", args.address("target").getHostString()), args.integer("rate"),
                     args.integer("connections", 50), args.seconds("warmup", 2).toNanos(),
                     args.seconds("seconds", 10).toNanos()).run();
             case "clients" -> {
