@@ -61,8 +61,8 @@ public final class HttpTunnelBinder implements TunnelBinder {
             TunnelTraffic traffic = metrics.traffic(spec.name(), principal.user());
             Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal.user(), options,
                     routes, router, url(routes.get(0), passthrough), traffic, owner, passthrough
-                    ? new TunnelConnections(spec.name(), owner, new TunnelCounters(traffic, null, principal.userId()),
-                            bridge)
+                    ? new TunnelConnections(spec.name(), TunnelType.HTTP, owner,
+                            new TunnelCounters(traffic, null, principal.userId()), bridge)
                     : null, OFFLINE_GRACE, group);
             for (HttpRoute route : routes) {
                 if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {

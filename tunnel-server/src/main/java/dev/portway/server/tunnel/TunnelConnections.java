@@ -13,22 +13,26 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.List;
 
 /**
- * The raw public connections of an {@code https: passthrough} tunnel: each becomes a stream to the owning client
- * through the same {@link StreamBridge} that carries TCP ports' connections. The owner changes on take-over.
+ * The raw public connections of one tunnel, a TCP port's or an {@code https: passthrough} host's: each becomes a
+ * stream to the owning client through the {@link StreamBridge}. The owner changes on take-over.
  *
- * <p>Threading: {@link #carry} runs on the connection's event loop; the owner is replaced from other threads, hence
- * volatile. Closing: {@link #closeAll} ends every connection still open.
+ * <p>Threading: {@link #accept} and {@link #carry} run on the connection's event loop; the owner is replaced from
+ * other threads, hence volatile. Closing: {@link #closeAll} ends every connection still open.
  */
 public final class TunnelConnections implements StreamBridge.Target {
     private final String name;
+    private final String streamType;
     private final TunnelCounters counters;
     private final StreamBridge bridge;
     /** Connections still open, so that deleting the tunnel can end them too. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile TunnelSession owner;
 
-    public TunnelConnections(String name, TunnelSession owner, TunnelCounters counters, StreamBridge bridge) {
+    /** @param streamType what its streams are counted as: {@code tcp}, or {@code http} for HTTPS passthrough */
+    public TunnelConnections(String name, TunnelType streamType, TunnelSession owner, TunnelCounters counters,
+                             StreamBridge bridge) {
         this.name = name;
+        this.streamType = streamType.wireName();
         this.owner = owner;
         this.counters = counters;
         this.bridge = bridge;
@@ -55,18 +59,27 @@ public final class TunnelConnections implements StreamBridge.Target {
 
     @Override
     public String streamType() {
-        return TunnelType.HTTP.wireName();
+        return streamType;
+    }
+
+    /** Carries a freshly accepted {@code ch} to a stream of the owner, reading a PROXY header first if one is due. */
+    public void accept(SocketChannel ch) {
+        connections.add(ch);
+        bridge.connect(ch, label(), List.of(this));
     }
 
     /**
-     * Carries {@code ch} to a stream of the owner; bytes already read (the ClientHello) may follow once this returns.
-     * On {@code ch}'s event loop.
+     * Carries {@code ch}, whose real peer is known already, to a stream of the owner; bytes already read (the
+     * ClientHello) may follow once this returns. On {@code ch}'s event loop.
      */
     public void carry(SocketChannel ch) {
         connections.add(ch);
+        bridge.carry(ch, label(), List.of(this), ProxyProtocolInbound.endpoints(ch));
+    }
+
+    private String label() {
         TunnelSession session = owner;
-        String label = (session == null ? "" : session.label() + " ") + "tunnel=" + name;
-        bridge.carry(ch, label, List.of(this), ProxyProtocolInbound.endpoints(ch));
+        return (session == null ? "" : session.label() + " ") + "tunnel=" + name;
     }
 
     /** Closes every connection still open, which resets their streams. */

@@ -1,6 +1,7 @@
 package dev.portway.server.https;
 
 import dev.portway.monitor.TunnelMetrics;
+import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.TunnelConnections;
 import io.netty.handler.ssl.SslContext;
@@ -14,7 +15,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SniDispatcherTest {
-    private static final TunnelConnections SECURE = new TunnelConnections("secure", null,
+    private static final TunnelConnections SECURE = new TunnelConnections("secure", TunnelType.HTTP, null,
             new TunnelCounters(TunnelMetrics.NOOP.traffic("secure", "u"), null, 0), null);
 
     private final SslContext appContext = context();
