@@ -127,17 +127,18 @@ public final class TunnelServer implements AutoCloseable {
             log.info("database disabled (database.enabled: false): clients authenticate with auth.tokens only");
         }
         Authenticator authenticator = authenticator();
-        ServerBootstrap publicTemplate = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
+        // Without groups: TCP ports pick their child loop per tunnel; the web listeners use the worker group.
+        ServerBootstrap publicOptions = new ServerBootstrap()
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true);
+        ServerBootstrap publicTemplate = publicOptions.clone().group(bossGroup, workerGroup);
         TrustedProxies trustedProxies = TrustedProxies.of(config.proxyProtocol().trustedCidrs());
         ProxyProtocolInbound proxyProtocol = new ProxyProtocolInbound(trustedProxies,
                 ProxyProtocolInbound.Refusal.CLOSE);
-        TcpTunnelBinder tcpPorts = new TcpTunnelBinder(publicTemplate, config.bind(),
+        TcpTunnelBinder tcpPorts = new TcpTunnelBinder(publicOptions, bossGroup, workerGroup, config.bind(),
                 new PortAllocator(config.allowPorts()), metrics,
                 storage == null ? null : storage.storage().trafficCounter(), proxyProtocol);
         // Plain TCP tunnels and load-balancing groups share the port allocator and the stream bridge.

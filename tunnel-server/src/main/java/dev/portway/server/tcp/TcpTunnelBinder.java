@@ -13,6 +13,7 @@ import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoopGroup;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +25,8 @@ import java.util.function.IntFunction;
  */
 public final class TcpTunnelBinder implements TunnelBinder {
     private final ServerBootstrap template;
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
     private final String bindHost;
     private final PortAllocator ports;
     private final TunnelMetrics metrics;
@@ -31,13 +34,18 @@ public final class TcpTunnelBinder implements TunnelBinder {
     private final StreamBridge bridge;
 
     /**
-     * @param template a bootstrap with groups, channel type and child options set; it is cloned per port
+     * @param template  a bootstrap with channel type and child options set but no groups; it is cloned per port
+     * @param acceptors the group that accepts on public ports
+     * @param workers   where connections of ports without a preferred loop run
      * @param history  storage's traffic counter for stored tunnels; null without a database
      * @param proxyProtocol whom to believe about a public connection's real peer
      */
-    public TcpTunnelBinder(ServerBootstrap template, String bindHost, PortAllocator ports, TunnelMetrics metrics,
-                           TrafficCounter history, ProxyProtocolInbound proxyProtocol) {
+    public TcpTunnelBinder(ServerBootstrap template, EventLoopGroup acceptors, EventLoopGroup workers, String bindHost,
+                           PortAllocator ports, TunnelMetrics metrics, TrafficCounter history,
+                           ProxyProtocolInbound proxyProtocol) {
         this.template = template;
+        this.acceptors = acceptors;
+        this.workers = workers;
         this.bindHost = bindHost;
         this.ports = ports;
         this.metrics = metrics;
@@ -63,7 +71,10 @@ public final class TcpTunnelBinder implements TunnelBinder {
     public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner, String user,
                                                    long userId) {
         TunnelCounters counters = counters(name, user, userId);
-        return bindPort(requestedPort, port -> new TcpTunnelListener(name, port, ports, owner, counters, bridge));
+        // Accepted on the owner's carrier loop, a connection's bytes, credit and reads pass between the socket and
+        // the stream by plain calls instead of tasks and wake-ups on two threads.
+        return bindPort(requestedPort, owner.channel().eventLoop(),
+                port -> new TcpTunnelListener(name, port, ports, owner, counters, bridge));
     }
 
     /** The counters of one tunnel, for a public side that is not a listener of its own (a group member). */
@@ -82,7 +93,13 @@ public final class TcpTunnelBinder implements TunnelBinder {
      * reserved until {@link #release} gives it back.
      */
     public <A extends PortAcceptor> CompletionStage<A> bindPort(int requestedPort, IntFunction<A> newAcceptor) {
-        return PortBinding.open(ports, requestedPort, port -> bind(port, newAcceptor));
+        return bindPort(requestedPort, workers, newAcceptor);
+    }
+
+    /** As {@link #bindPort(int, IntFunction)}, with accepted connections registered on {@code connectionLoops}. */
+    private <A extends PortAcceptor> CompletionStage<A> bindPort(int requestedPort, EventLoopGroup connectionLoops,
+                                                                 IntFunction<A> newAcceptor) {
+        return PortBinding.open(ports, requestedPort, port -> bind(port, connectionLoops, newAcceptor));
     }
 
     /** Stops accepting on a port bound through {@link #bindPort} and gives it back. */
@@ -90,10 +107,12 @@ public final class TcpTunnelBinder implements TunnelBinder {
         serverChannel.close().addListener(f -> ports.release(port));
     }
 
-    private <A extends PortAcceptor> CompletionStage<A> bind(int port, IntFunction<A> newAcceptor) {
+    private <A extends PortAcceptor> CompletionStage<A> bind(int port, EventLoopGroup connectionLoops,
+                                                             IntFunction<A> newAcceptor) {
         CompletableFuture<A> result = new CompletableFuture<>();
         A acceptor = newAcceptor.apply(port);
-        ChannelFuture bound = template.clone().childHandler(acceptor).bind(bindHost, port);
+        ChannelFuture bound = template.clone().group(acceptors, connectionLoops).childHandler(acceptor)
+                .bind(bindHost, port);
         bound.addListener(f -> {
             if (f.isSuccess()) {
                 acceptor.bound(bound.channel());
