@@ -3,34 +3,17 @@ package dev.portway.admin.sessions;
 import dev.portway.admin.testing.AdminApiFixture;
 import dev.portway.admin.testing.AdminApiFixture.Account;
 import dev.portway.admin.testing.AdminApiFixture.Reply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.portway.admin.testing.SharedAdminApi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import static dev.portway.admin.testing.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(60)
-class SessionRoutesTest {
-    @TempDir
-    static Path dataDir;
-    static AdminApiFixture api;
-
-    @BeforeAll
-    static void start() {
-        api = new AdminApiFixture(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
-
+class SessionRoutesTest extends SharedAdminApi {
     @Test
     void listShowsLiveSessionsAndAUserKeyOnlyItsOwn() {
         Account max = api.account("max");

@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.portway.admin.testing.AdminApiFixture;
 import dev.portway.admin.testing.AdminApiFixture.Account;
 import dev.portway.admin.testing.AdminApiFixture.Reply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.portway.admin.testing.SharedAdminApi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import static dev.portway.admin.testing.Problems.assertProblem;
@@ -18,21 +15,7 @@ import static dev.portway.storage.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(60)
-class TokenRoutesTest {
-    @TempDir
-    static Path dataDir;
-    static AdminApiFixture api;
-
-    @BeforeAll
-    static void start() {
-        api = new AdminApiFixture(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
-
+class TokenRoutesTest extends SharedAdminApi {
     @Test
     void issuedTokenIsShownOnceListedByPrefixAndAuthenticatesClients() {
         Account henry = api.account("henry");

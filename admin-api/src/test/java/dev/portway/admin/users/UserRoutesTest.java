@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.portway.admin.testing.AdminApiFixture;
 import dev.portway.admin.testing.AdminApiFixture.Account;
 import dev.portway.admin.testing.AdminApiFixture.Reply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.portway.admin.testing.SharedAdminApi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,21 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The user routes and the request-level errors they share with every route, on real PostgreSQL. */
 @Timeout(60)
-class UserRoutesTest {
-    @TempDir
-    static Path dataDir;
-    static AdminApiFixture api;
-
-    @BeforeAll
-    static void start() {
-        api = new AdminApiFixture(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
-
+class UserRoutesTest extends SharedAdminApi {
     @Test
     void adminCreatesUserWithAKeyShownOnceThatThenWorksAsAUserKey() {
         Reply created = api.call("POST", "/api/v1/users", api.adminKey, "{\"name\": \"carol\", \"apiKeyRole\": \"user\"}");
