@@ -81,12 +81,7 @@ final class HttpGroup implements RouteTarget {
 
     @Override
     public HttpTunnel pick() {
-        for (HttpTunnel member : chooser.order(List.copyOf(members))) {
-            if (online(member)) {
-                return member;
-            }
-        }
-        return null;
+        return pickInstead(List.of());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.portway.server.http;
 import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.proxyprotocol.PublicEndpoints;
 import dev.portway.protocol.mux.TunnelSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -33,7 +34,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -126,11 +126,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        SocketAddress remote = ProxyProtocolInbound.endpoints(ctx.channel()).peer();
-        if (remote instanceof InetSocketAddress address) {
-            peerIp = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
-            peer = peerIp + ":" + address.getPort();
-        }
+        // The same form as TCP and UDP tunnels send in OPEN: an IPv6 address in brackets.
+        PublicEndpoints endpoints = ProxyProtocolInbound.endpoints(ctx.channel());
+        peerIp = endpoints.peer().getAddress().getHostAddress();
+        peer = endpoints.peerText();
         if (ctx.channel().isActive()) {
             start();
         }

@@ -17,10 +17,6 @@ public record HttpRoute(String host, String location) {
         }
     }
 
-    public boolean wildcard() {
-        return host.startsWith("*.");
-    }
-
     /**
      * A Host header or SNI name as routes are keyed: lower case, without a port and without a trailing dot; null
      * when {@code host} is null or empty.

@@ -1,5 +1,7 @@
 package dev.portway.server.http;
 
+import dev.portway.server.https.HostPatterns;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -89,7 +91,7 @@ public final class HttpVhostRouter {
         if (exact != null) {
             return exact;
         }
-        String wildcard = wildcardKey(key);
+        String wildcard = HostPatterns.wildcardFor(key);
         return wildcard == null ? null : longestMatch(current.get(wildcard), path);
     }
 
@@ -105,7 +107,7 @@ public final class HttpVhostRouter {
         Map<String, List<Entry>> current = table;
         List<Entry> entries = current.get(key);
         if (entries == null) {
-            String wildcard = wildcardKey(key);
+            String wildcard = HostPatterns.wildcardFor(key);
             entries = wildcard == null ? null : current.get(wildcard);
         }
         if (entries == null) {
@@ -139,10 +141,5 @@ public final class HttpVhostRouter {
             }
         }
         return null;
-    }
-
-    private static String wildcardKey(String host) {
-        int dot = host.indexOf('.');
-        return dot <= 0 || dot == host.length() - 1 ? null : "*" + host.substring(dot);
     }
 }

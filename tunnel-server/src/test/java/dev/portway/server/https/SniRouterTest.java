@@ -82,8 +82,11 @@ class SniRouterTest {
     }
 
     @Test
-    void bytesThatAreNotTlsGetTheSameAlert() {
-        EmbeddedChannel ch = router(host -> Optional.of(HttpsRoute.TERMINATE), CertificateSource.NONE);
+    void bytesThatAreNotTlsGetTheSameAlert() throws Exception {
+        // Every host routes and has a certificate, so only the failed ClientHello parse can produce the alert.
+        SelfSignedCertificate cert = new SelfSignedCertificate("app.example.test");
+        SslContext context = SslContextBuilder.forServer(cert.key(), cert.cert()).build();
+        EmbeddedChannel ch = router(host -> Optional.of(HttpsRoute.TERMINATE), host -> Optional.of(context));
         ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: app.example.test\r\n\r\n",
                 StandardCharsets.US_ASCII));
 
