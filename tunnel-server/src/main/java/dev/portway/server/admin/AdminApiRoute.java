@@ -1,5 +1,7 @@
 package dev.portway.server.admin;
 
+import dev.portway.server.proxyprotocol.PublicEndpoints;
+
 import dev.portway.admin.AdminApi;
 import dev.portway.admin.http.AdminRequest;
 import dev.portway.admin.http.AdminResponse;
@@ -13,7 +15,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +49,7 @@ public final class AdminApiRoute implements AsyncAdminRoute {
         request.headers().forEach(h -> headers.computeIfAbsent(h.getKey(), n -> new ArrayList<>()).add(h.getValue()));
         byte[] body = ByteBufUtil.getBytes(request.content());
         AdminRequest adminRequest = new AdminRequest(request.method().name(), uri.path(), query, headers, body,
-                address(remote));
+                PublicEndpoints.text(remote));
         return api.handle(adminRequest).thenApply(AdminApiRoute::toNetty);
     }
 
@@ -58,12 +59,5 @@ public final class AdminApiRoute implements AsyncAdminRoute {
                 : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(answer.body()));
         answer.headers().forEach((name, value) -> response.headers().set(name, value));
         return response;
-    }
-
-    private static String address(SocketAddress remote) {
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
-        }
-        return String.valueOf(remote);
     }
 }

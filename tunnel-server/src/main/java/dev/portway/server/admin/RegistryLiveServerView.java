@@ -1,5 +1,7 @@
 package dev.portway.server.admin;
 
+import dev.portway.server.proxyprotocol.PublicEndpoints;
+
 import dev.portway.admin.LiveServerView;
 import dev.portway.admin.LiveSession;
 import dev.portway.monitor.events.EventJournal;
@@ -7,7 +9,6 @@ import dev.portway.server.auth.Principal;
 import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.SessionRegistry;
 
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class RegistryLiveServerView implements LiveServerView {
         for (ClientSession session : registry.all()) {
             Principal principal = session.principal();
             sessions.add(new LiveSession(session.sessionId(), session.clientId(), principal.userId(),
-                    principal.tokenId(), address(session.session().remoteAddress()), session.connectedAt(),
+                    principal.tokenId(), PublicEndpoints.text(session.session().remoteAddress()), session.connectedAt(),
                     new ArrayList<>(session.tunnelAddresses().keySet())));
         }
         return sessions;
@@ -61,12 +62,5 @@ public final class RegistryLiveServerView implements LiveServerView {
     @Override
     public EventJournal events() {
         return events;
-    }
-
-    private static String address(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
     }
 }

@@ -1,11 +1,12 @@
 package dev.portway.server.events;
 
+import dev.portway.server.proxyprotocol.PublicEndpoints;
+
 import dev.portway.monitor.events.EventJournal;
 import dev.portway.monitor.events.EventPayload;
 import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.SessionHooks;
 
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
@@ -43,13 +44,6 @@ public final class EventSessionHooks implements SessionHooks {
 
     private static EventPayload client(ClientSession session, boolean connected) {
         return new EventPayload.Client(connected, session.clientId(), session.principal().user(), session.sessionId(),
-                address(session.session().remoteAddress()));
-    }
-
-    private static String address(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
+                PublicEndpoints.text(session.session().remoteAddress()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.portway.server.proxyprotocol;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * Who a public connection is from and what it was addressed to: the socket's own addresses, or behind a trusted
@@ -14,6 +15,12 @@ public record PublicEndpoints(InetSocketAddress peer, InetSocketAddress target) 
     public static String format(InetSocketAddress address) {
         String ip = address.getAddress().getHostAddress();
         return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
+    }
+
+    /** As {@link #format}, for any socket address: an unresolved or non-IP one as it prints itself. */
+    public static String text(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null ? format(inet)
+                : String.valueOf(address);
     }
 
     public String peerText() {
