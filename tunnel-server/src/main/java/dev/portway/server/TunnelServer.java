@@ -143,7 +143,7 @@ public final class TunnelServer implements AutoCloseable {
                 storage == null ? null : storage.storage().trafficCounter(), proxyProtocol);
         // Plain TCP tunnels and load-balancing groups share the port allocator and the stream bridge.
         TunnelBinder binder = new TcpGroups(tcpPorts);
-        UdpTunnelBinder udpBinder = new UdpTunnelBinder(workerGroup, transport, config.bind(),
+        UdpTunnelBinder udpBinder = new UdpTunnelBinder(transport, config.bind(),
                 new PortAllocator(config.allowPorts()), config.udp(), metrics);
         Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
         binders.put(TunnelType.TCP, binder);

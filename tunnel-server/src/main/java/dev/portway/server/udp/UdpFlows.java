@@ -74,12 +74,6 @@ public final class UdpFlows {
         }
     }
 
-    /** How many flows the session has open; exact only on its event loop. */
-    public static int count(TunnelSession session) {
-        UdpFlows flows = session.channel().attr(KEY).get();
-        return flows == null ? 0 : flows.flows.size();
-    }
-
     private void start() {
         long period = Math.max(config.idleTimeout().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10));
         sweeper = loop.scheduleAtFixedRate(this::expireIdle, period, period, TimeUnit.NANOSECONDS);

@@ -14,7 +14,6 @@ import dev.portway.server.tunnel.TunnelRefusedException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 
 import java.util.concurrent.CompletableFuture;
@@ -31,10 +30,9 @@ public final class UdpTunnelBinder implements TunnelBinder {
     private final UdpConfig config;
     private final TunnelMetrics metrics;
 
-    public UdpTunnelBinder(EventLoopGroup group, Transport transport, String bindHost, PortAllocator ports,
-                           UdpConfig config, TunnelMetrics metrics) {
+    public UdpTunnelBinder(Transport transport, String bindHost, PortAllocator ports, UdpConfig config,
+                           TunnelMetrics metrics) {
         this.template = new Bootstrap()
-                .group(group)
                 .channel(transport.datagramChannel())
                 // One byte above the limit, so that a larger datagram arrives truncated and is recognised.
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxDatagram() + 1));
@@ -53,7 +51,8 @@ public final class UdpTunnelBinder implements TunnelBinder {
     private CompletionStage<PublicTunnel> bind(String name, int port, TunnelSession owner) {
         CompletableFuture<PublicTunnel> result = new CompletableFuture<>();
         UdpTunnel tunnel = new UdpTunnel(name, port, ports, owner, config, metrics);
-        ChannelFuture bound = template.clone().handler(tunnel).bind(bindHost, port);
+        // On the owner's carrier loop, where the flows live: datagrams pass between socket and session by plain calls.
+        ChannelFuture bound = template.clone().group(owner.channel().eventLoop()).handler(tunnel).bind(bindHost, port);
         bound.addListener(f -> {
             if (f.isSuccess()) {
                 tunnel.bound(bound.channel());
