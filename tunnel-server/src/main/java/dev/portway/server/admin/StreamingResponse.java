@@ -44,8 +44,9 @@ final class StreamingResponse extends DefaultFullHttpResponse {
             head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
             channel.writeAndFlush(head);
-            channel.closeFuture().addListener(f -> stream.stop());
             stream.start(chunk -> send(channel, chunk));
+            // After start: a connection that closed already stops the stream at once instead of leaving a subscriber.
+            channel.closeFuture().addListener(f -> stream.stop());
         });
     }
 
