@@ -1,6 +1,5 @@
 package dev.portway.admin.sessions;
 
-import dev.portway.admin.testing.AdminApiFixture;
 import dev.portway.admin.testing.AdminApiFixture.Account;
 import dev.portway.admin.testing.AdminApiFixture.Reply;
 import dev.portway.admin.testing.SharedAdminApi;

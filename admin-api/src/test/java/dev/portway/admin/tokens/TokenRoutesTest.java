@@ -1,7 +1,6 @@
 package dev.portway.admin.tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portway.admin.testing.AdminApiFixture;
 import dev.portway.admin.testing.AdminApiFixture.Account;
 import dev.portway.admin.testing.AdminApiFixture.Reply;
 import dev.portway.admin.testing.SharedAdminApi;

@@ -8,7 +8,6 @@ import dev.portway.admin.testing.SharedAdminApi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import static dev.portway.admin.testing.Problems.assertProblem;

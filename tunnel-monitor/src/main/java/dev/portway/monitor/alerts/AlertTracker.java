@@ -66,11 +66,6 @@ final class AlertTracker {
         return out;
     }
 
-    /** Instances firing now, for a clean shutdown's view and for tests. */
-    int firing() {
-        return (int) instances.values().stream().filter(i -> i.firing).count();
-    }
-
     private AlertNotification notification(Map<String, String> labels, Instance instance, AlertState state,
                                            Instant endsAt) {
         return new AlertNotification(rule.name(), state, rule.severity(), labels, instance.summary, instance.since,

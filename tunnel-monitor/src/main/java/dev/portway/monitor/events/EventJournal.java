@@ -84,8 +84,4 @@ public final class EventJournal {
     public void unsubscribe(Subscriber subscriber) {
         subscribers.remove(subscriber);
     }
-
-    public int subscribers() {
-        return subscribers.size();
-    }
 }

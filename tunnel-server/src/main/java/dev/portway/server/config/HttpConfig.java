@@ -64,11 +64,6 @@ public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHead
                 newResponseTimeout, errorPages, certificates);
     }
 
-    public HttpConfig withErrorPages(Map<Integer, Path> newErrorPages) {
-        return new HttpConfig(domain, httpPort, httpsPort, maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, newErrorPages, certificates);
-    }
-
     public HttpConfig withHttps(int newHttpsPort, List<HttpsCertificateConfig> newCertificates) {
         return new HttpConfig(domain, httpPort, newHttpsPort, maxHeaderSize, requestHeaderTimeout, idleTimeout,
                 responseTimeout, errorPages, newCertificates);

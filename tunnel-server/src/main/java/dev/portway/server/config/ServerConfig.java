@@ -90,20 +90,12 @@ public record ServerConfig(
                 AlertsConfig.NONE);
     }
 
-    public ServerConfig withControlPort(int port) {
-        return copy(c -> c.controlPort = port);
-    }
-
     public ServerConfig withDataDir(Path dir) {
         return copy(c -> c.dataDir = dir);
     }
 
     public ServerConfig withTls(ServerTlsConfig newTls) {
         return copy(c -> c.tls = newTls);
-    }
-
-    public ServerConfig withAuth(AuthConfig newAuth) {
-        return copy(c -> c.auth = newAuth);
     }
 
     public ServerConfig withAdmin(AdminConfig newAdmin) {

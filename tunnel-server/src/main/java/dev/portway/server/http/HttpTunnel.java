@@ -83,11 +83,6 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         return TunnelType.HTTP;
     }
 
-    /** The tunnel's options as registered, e.g. its {@code https} mode for an SNI router. */
-    public HttpOptions options() {
-        return options;
-    }
-
     public List<HttpRoute> routes() {
         return routes;
     }
