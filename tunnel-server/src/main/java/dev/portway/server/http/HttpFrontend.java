@@ -43,11 +43,12 @@ public final class HttpFrontend {
      */
     public void install(ChannelPipeline pipeline, boolean secure) {
         pipeline.channel().config().setAutoRead(false);
-        RequestClock clock = new RequestClock(config.idleTimeout(), config.requestHeaderTimeout());
+        RequestClock clock = new RequestClock(config.idleTimeout(), config.requestHeaderTimeout(),
+                config.responseTimeout());
         pipeline.addLast(HttpPipeline.CLOCK, clock)
                 .addLast(HttpPipeline.CODEC, new PublicHttpCodec(config.maxHeaderSize()))
-                .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, pages, metrics, config.responseTimeout(),
-                        secure ? "https" : "http", clock));
+                .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, pages, metrics, secure ? "https" : "http",
+                        clock));
     }
 
     /** For a plain HTTP listener's accepted connections. */

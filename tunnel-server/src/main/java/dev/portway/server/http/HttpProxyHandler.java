@@ -30,16 +30,13 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The proxy of one public HTTP connection. Every request is routed on its own Host and path, so a keep-alive
@@ -64,7 +61,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final HttpVhostRouter router;
     private final ErrorPages pages;
     private final TunnelMetrics metrics;
-    private final long responseTimeoutNanos;
     private final String scheme;
     private final RequestClock clock;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
@@ -74,7 +70,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private String peer = "-";
     private BackendStream backend;
     private Exchange exchange;
-    private ScheduledFuture<?> responseTimer;
     private boolean started;
     /** The peer half-closed: reading again would fail, and no request can follow the current one. */
     private boolean inputEnded;
@@ -113,12 +108,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
     }
 
-    HttpProxyHandler(HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics, Duration responseTimeout,
-                     String scheme, RequestClock clock) {
+    HttpProxyHandler(HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics, String scheme,
+                     RequestClock clock) {
         this.router = router;
         this.pages = pages;
         this.metrics = metrics;
-        this.responseTimeoutNanos = responseTimeout.toNanos();
         this.scheme = scheme;
         this.clock = clock;
     }
@@ -204,6 +198,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 exchange = new Exchange("-", null, "-");
                 respond(HttpResponseStatus.REQUEST_TIMEOUT, true);
             }
+        } else if (evt == RequestClock.Expired.RESPONSE) {
+            responseTimedOut();
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -212,7 +208,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        cancelResponseTimer();
         Object msg;
         while ((msg = queued.poll()) != null) {
             ReferenceCountUtil.release(msg);
@@ -353,16 +348,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     private void requestDone() {
         exchange.requestDone = true;
-        if (!exchange.responseStarted && responseTimer == null) {
-            Exchange waiting = exchange;
-            responseTimer = ctx.executor().schedule(() -> responseTimedOut(waiting), responseTimeoutNanos,
-                    TimeUnit.NANOSECONDS);
+        if (!exchange.responseStarted) {
+            clock.requestSent();
         }
     }
 
-    private void responseTimedOut(Exchange waiting) {
-        responseTimer = null;
-        if (exchange != waiting || waiting.responseStarted || closing) {
+    private void responseTimedOut() {
+        if (exchange == null || exchange.responseStarted || closing) {
             return;
         }
         if (backend != null) {
@@ -448,7 +440,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             e.interim = true;
             return response;
         }
-        cancelResponseTimer();
+        clock.responseStarted();
         // Whether or not the codec closed the interim answer with its own last content, this one is final.
         e.interim = false;
         e.responseStarted = true;
@@ -571,7 +563,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 return;
             }
             if (!exchange.responseStarted) {
-                cancelResponseTimer();
                 respond(HttpResponseStatus.BAD_GATEWAY, true);
             } else {
                 // The answer was cut off: the public peer must see the connection end, not a short response.
@@ -615,13 +606,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         AccessLog.record(peer, e.host, e.method, e.path, e.status, e.bytes, nanos,
                 e.tunnel == null ? null : e.tunnel.name());
-    }
-
-    private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
-        }
     }
 
     private static HttpResponseStatus statusFor(Throwable cause) {

@@ -9,78 +9,118 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The two clocks of a public HTTP connection between requests. Waiting for a request, the connection may stay
- * silent for {@code idleTimeout}; once a request's first byte arrived, its headers must be complete within
- * {@code headerTimeout}. Sits before the codec, because only raw bytes tell when a request begins. On expiry it
- * fires {@link Expired} for the proxy handler, which answers and closes.
+ * The clocks of a public HTTP connection. Waiting for a request, the connection may stay silent for
+ * {@code idleTimeout}; once a request's first byte arrived, its headers must be complete within
+ * {@code headerTimeout}; once a request went out whole, its answer must begin within {@code responseTimeout}. Sits
+ * before the codec, because only raw bytes tell when a request begins. On expiry it fires {@link Expired} for the
+ * proxy handler, which answers and closes.
+ *
+ * <p>Every request moves the clock several times, so moving it must cost no timer: the one deadline in force is a
+ * field, and a single timer per connection checks it. The timer never waits longer than the shortest of the three
+ * timeouts, so a deadline set later is never earlier than the timer's next check; when it finds the deadline moved
+ * on, it waits again for what is left.
  *
  * <p>Threading: the channel's event loop. Reference counting: passes every message on untouched. Closing: never
  * closes the channel itself.
  */
 final class RequestClock extends ChannelDuplexHandler {
     /** Which clock ran out. */
-    enum Expired { IDLE, HEADERS }
-
-    private enum State { AWAITING_REQUEST, READING_HEADERS, BUSY }
+    enum Expired { IDLE, HEADERS, RESPONSE }
 
     private final long idleNanos;
     private final long headerNanos;
+    private final long responseNanos;
+    private final long longestWait;
+    private final Runnable check = this::check;
     private ChannelHandlerContext ctx;
-    private State state = State.AWAITING_REQUEST;
+    /** The clock that runs now, or null while none does (headers read, request body or answer flowing). */
+    private Expired running;
+    private boolean awaitingRequest;
+    private long deadline;
     private ScheduledFuture<?> timer;
 
-    RequestClock(Duration idleTimeout, Duration headerTimeout) {
+    RequestClock(Duration idleTimeout, Duration headerTimeout, Duration responseTimeout) {
         this.idleNanos = idleTimeout.toNanos();
         this.headerNanos = headerTimeout.toNanos();
+        this.responseNanos = responseTimeout.toNanos();
+        this.longestWait = Math.min(idleNanos, Math.min(headerNanos, responseNanos));
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        arm(idleNanos, Expired.IDLE);
+        awaitRequest();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (state == State.AWAITING_REQUEST && msg instanceof ByteBuf buf && buf.isReadable()) {
-            state = State.READING_HEADERS;
-            arm(headerNanos, Expired.HEADERS);
+        if (awaitingRequest && msg instanceof ByteBuf buf && buf.isReadable()) {
+            awaitingRequest = false;
+            start(Expired.HEADERS, headerNanos);
         }
         ctx.fireChannelRead(msg);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        stopTimer();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
+        stopTimer();
     }
 
-    /** A request's headers are complete: no clock runs until the exchange ends. */
+    /** A request's headers are complete: no clock runs while its body goes out. */
     void headersReceived() {
-        state = State.BUSY;
-        cancel();
+        awaitingRequest = false;
+        running = null;
+    }
+
+    /** The request went out whole: its answer must begin within the response timeout. */
+    void requestSent() {
+        start(Expired.RESPONSE, responseNanos);
+    }
+
+    /** The answer began: no clock runs while it flows. */
+    void responseStarted() {
+        if (running == Expired.RESPONSE) {
+            running = null;
+        }
     }
 
     /** The exchange ended and the connection stays open for the next request. */
     void awaitRequest() {
-        state = State.AWAITING_REQUEST;
-        arm(idleNanos, Expired.IDLE);
+        awaitingRequest = true;
+        start(Expired.IDLE, idleNanos);
     }
 
-    private void arm(long nanos, Expired kind) {
-        cancel();
-        timer = ctx.executor().schedule(() -> {
-            timer = null;
-            ctx.fireUserEventTriggered(kind);
-        }, nanos, TimeUnit.NANOSECONDS);
+    private void start(Expired kind, long nanos) {
+        running = kind;
+        deadline = ctx.executor().ticker().nanoTime() + nanos;
+        if (timer == null) {
+            timer = ctx.executor().schedule(check, longestWait, TimeUnit.NANOSECONDS);
+        }
     }
 
-    private void cancel() {
+    private void check() {
+        timer = null;
+        if (running == null) {
+            return;
+        }
+        long left = deadline - ctx.executor().ticker().nanoTime();
+        if (left > 0) {
+            timer = ctx.executor().schedule(check, Math.min(left, longestWait), TimeUnit.NANOSECONDS);
+            return;
+        }
+        Expired expired = running;
+        running = null;
+        ctx.fireUserEventTriggered(expired);
+    }
+
+    private void stopTimer() {
+        running = null;
         if (timer != null) {
             timer.cancel(false);
             timer = null;

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RequestClockTest {
     private final List<Object> events = new ArrayList<>();
-    private final RequestClock clock = new RequestClock(Duration.ofSeconds(60), Duration.ofSeconds(30));
+    private final RequestClock clock = new RequestClock(Duration.ofSeconds(60), Duration.ofSeconds(30),
+            Duration.ofSeconds(45));
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
     RequestClockTest() {
@@ -65,6 +66,51 @@ class RequestClockTest {
         assertThat(events).isEmpty();
         clock.awaitRequest();
         advance(60);
+        assertThat(events).containsExactly(RequestClock.Expired.IDLE);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aSentRequestMustBeAnsweredWithinTheResponseTimeout() {
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'G'}));
+        clock.headersReceived();
+        advance(20);
+        clock.requestSent();
+        advance(44);
+        assertThat(events).isEmpty();
+        advance(1);
+        assertThat(events).containsExactly(RequestClock.Expired.RESPONSE);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void anAnswerThatBeginsStopsTheResponseClock() {
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'G'}));
+        clock.headersReceived();
+        clock.requestSent();
+        advance(10);
+        clock.responseStarted();
+        advance(600);
+        assertThat(events).isEmpty();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aBusyKeepAliveConnectionMovesTheClockWithoutExpiring() {
+        // Requests every 10 s for 10 minutes: each exchange sets new deadlines, and none of the old ones fires.
+        for (int i = 0; i < 60; i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'G'}));
+            clock.headersReceived();
+            clock.requestSent();
+            clock.responseStarted();
+            clock.awaitRequest();
+            advance(10);
+        }
+        assertThat(events).isEmpty();
+        // The last request ended 10 s ago.
+        advance(49);
+        assertThat(events).isEmpty();
+        advance(1);
         assertThat(events).containsExactly(RequestClock.Expired.IDLE);
         assertThat(channel.finish()).isFalse();
     }
