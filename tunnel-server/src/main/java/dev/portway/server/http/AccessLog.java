@@ -34,14 +34,26 @@ public final class AccessLog {
         if (value == null) {
             return "-";
         }
-        StringBuilder out = new StringBuilder(value.length());
-        for (char c : value.toCharArray()) {
-            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+        int first = 0;
+        while (first < value.length() && !needsEscape(value.charAt(first))) {
+            first++;
+        }
+        if (first == value.length()) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length() + 8).append(value, 0, first);
+        for (int i = first; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (needsEscape(c)) {
                 out.append(String.format("\\x%02x", (int) c));
             } else {
                 out.append(c);
             }
         }
         return out.toString();
+    }
+
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == 0x7f || c == '"' || c == '\\';
     }
 }
