@@ -36,6 +36,7 @@ import dev.portway.server.http.HttpFrontend;
 import dev.portway.server.http.HttpListener;
 import dev.portway.server.http.HttpTunnelBinder;
 import dev.portway.server.http.HttpVhostRouter;
+import dev.portway.server.http.ServedLoopGroup;
 import dev.portway.server.https.ConfiguredCertificates;
 import dev.portway.server.https.HttpsListener;
 import dev.portway.server.https.VhostHttpsRoutes;
@@ -127,14 +128,15 @@ public final class TunnelServer implements AutoCloseable {
             log.info("database disabled (database.enabled: false): clients authenticate with auth.tokens only");
         }
         Authenticator authenticator = authenticator();
-        // Without groups: TCP ports pick their child loop per tunnel; the web listeners use the worker group.
+        // Without groups: TCP ports pick their child loop per tunnel; the web listeners steer theirs (ServedLoopGroup).
         ServerBootstrap publicOptions = new ServerBootstrap()
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true);
-        ServerBootstrap publicTemplate = publicOptions.clone().group(bossGroup, workerGroup);
+        ServedLoopGroup webLoops = new ServedLoopGroup(workerGroup);
+        ServerBootstrap webTemplate = publicOptions.clone().group(bossGroup, webLoops);
         TrustedProxies trustedProxies = TrustedProxies.of(config.proxyProtocol().trustedCidrs());
         ProxyProtocolInbound proxyProtocol = new ProxyProtocolInbound(trustedProxies,
                 ProxyProtocolInbound.Refusal.CLOSE);
@@ -149,12 +151,13 @@ public final class TunnelServer implements AutoCloseable {
         binders.put(TunnelType.TCP, binder);
         binders.put(TunnelType.UDP, udpBinder);
         if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
-            binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge()));
+            binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
+                    webLoops));
             httpFrontend = new HttpFrontend(config.http(), httpRouter, ErrorPages.load(config.http().errorPages()),
-                    metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400));
+                    metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops);
         }
         if (config.http().httpPort() != 0) {
-            httpListener = HttpListener.bind(publicTemplate, config.bind(), config.http().httpPort(), httpFrontend);
+            httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(), httpFrontend);
             log.info("http listener bound address={} domain={}", httpListener.address(), config.http().domain());
         }
         if (config.http().httpsPort() != 0) {
@@ -162,7 +165,7 @@ public final class TunnelServer implements AutoCloseable {
             HttpsListener https = new HttpsListener(new VhostHttpsRoutes(httpRouter), certificates,
                     (channel, sniHost) -> httpFrontend.install(channel.pipeline(), true), config.handshakeTimeout(),
                     proxyProtocol);
-            httpsListener = HttpListener.bind(publicTemplate, config.bind(), config.http().httpsPort(), https,
+            httpsListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpsPort(), https,
                     "https.port");
             log.info("https listener bound address={} certificates={} domain(s)", httpsListener.address(),
                     certificates.domains());

@@ -22,15 +22,20 @@ public final class HttpFrontend {
     private final ErrorPages pages;
     private final TunnelMetrics metrics;
     private final ProxyProtocolInbound proxyProtocol;
+    private final ServedLoopGroup webLoops;
 
-    /** @param proxyProtocol whom to believe about a plain HTTP connection's real peer */
+    /**
+     * @param proxyProtocol whom to believe about a plain HTTP connection's real peer
+     * @param webLoops      the loops the web listeners register connections on, told which carrier serves requests
+     */
     public HttpFrontend(HttpConfig config, HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics,
-                        ProxyProtocolInbound proxyProtocol) {
+                        ProxyProtocolInbound proxyProtocol, ServedLoopGroup webLoops) {
         this.config = config;
         this.router = router;
         this.pages = pages;
         this.metrics = metrics;
         this.proxyProtocol = proxyProtocol;
+        this.webLoops = webLoops;
     }
 
     public HttpVhostRouter router() {
@@ -48,7 +53,7 @@ public final class HttpFrontend {
         pipeline.addLast(HttpPipeline.CLOCK, clock)
                 .addLast(HttpPipeline.CODEC, new PublicHttpCodec(config.maxHeaderSize()))
                 .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, pages, metrics, secure ? "https" : "http",
-                        clock));
+                        clock, webLoops));
     }
 
     /** For a plain HTTP listener's accepted connections. */

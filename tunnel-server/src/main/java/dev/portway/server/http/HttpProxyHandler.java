@@ -63,6 +63,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final TunnelMetrics metrics;
     private final String scheme;
     private final RequestClock clock;
+    private final ServedLoopGroup webLoops;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private final Runnable readNext = this::readNextOnLoop;
     private ChannelHandlerContext ctx;
@@ -109,12 +110,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     HttpProxyHandler(HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics, String scheme,
-                     RequestClock clock) {
+                     RequestClock clock, ServedLoopGroup webLoops) {
         this.router = router;
         this.pages = pages;
         this.metrics = metrics;
         this.scheme = scheme;
         this.clock = clock;
+        this.webLoops = webLoops;
     }
 
     @Override
@@ -372,6 +374,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             previous.finish();
         }
         if (backend == null) {
+            webLoops.served(session.channel().eventLoop());
             backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), this, metrics);
             tunnel.track(ctx.channel());
             backend.open(peer);

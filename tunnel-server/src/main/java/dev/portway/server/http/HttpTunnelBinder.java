@@ -41,13 +41,19 @@ public final class HttpTunnelBinder implements TunnelBinder {
     private final TunnelMetrics metrics;
     private final StreamBridge bridge;
     private final HttpGroups groups;
+    private final ServedLoopGroup webLoops;
 
-    /** @param bridge carries the raw connections of {@code https: passthrough} tunnels to streams */
-    public HttpTunnelBinder(HttpConfig config, HttpVhostRouter router, TunnelMetrics metrics, StreamBridge bridge) {
+    /**
+     * @param bridge   carries the raw connections of {@code https: passthrough} tunnels to streams
+     * @param webLoops the web listeners' loops, told where each new tunnel's carrier runs
+     */
+    public HttpTunnelBinder(HttpConfig config, HttpVhostRouter router, TunnelMetrics metrics, StreamBridge bridge,
+                            ServedLoopGroup webLoops) {
         this.config = config;
         this.router = router;
         this.metrics = metrics;
         this.bridge = bridge;
+        this.webLoops = webLoops;
         this.groups = new HttpGroups(router);
     }
 
@@ -69,15 +75,19 @@ public final class HttpTunnelBinder implements TunnelBinder {
                     held.release();
                 }
             }
+            PublicTunnel opened;
             if (spec.group() != null) {
-                return CompletableFuture.completedFuture(groups.join(spec, principal, routes, options, tunnelIn));
+                opened = groups.join(spec, principal, routes, options, tunnelIn);
+            } else {
+                HttpTunnel tunnel = tunnelIn.apply(null);
+                String refusal = router.add(routes, tunnel);
+                if (refusal != null) {
+                    throw new TunnelRefusedException(refusal);
+                }
+                opened = tunnel;
             }
-            HttpTunnel tunnel = tunnelIn.apply(null);
-            String refusal = router.add(routes, tunnel);
-            if (refusal != null) {
-                throw new TunnelRefusedException(refusal);
-            }
-            return CompletableFuture.completedFuture(tunnel);
+            webLoops.served(owner.channel().eventLoop());
+            return CompletableFuture.completedFuture(opened);
         } catch (TunnelRefusedException e) {
             return CompletableFuture.failedFuture(e);
         }

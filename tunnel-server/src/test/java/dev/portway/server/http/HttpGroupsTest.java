@@ -35,7 +35,7 @@ class HttpGroupsTest {
 
     private final HttpVhostRouter router = new HttpVhostRouter();
     private final HttpTunnelBinder binder = new HttpTunnelBinder(new HttpConfig("tunnel.test", 80, 0), router,
-            TunnelMetrics.NOOP, null);
+            TunnelMetrics.NOOP, null, new ServedLoopGroup(null));
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach

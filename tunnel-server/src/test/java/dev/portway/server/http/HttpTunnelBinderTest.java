@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HttpTunnelBinderTest {
     private final HttpTunnelBinder withDomain = new HttpTunnelBinder(new HttpConfig("tunnel.test", 80, 0),
-            new HttpVhostRouter(), TunnelMetrics.NOOP, null);
+            new HttpVhostRouter(), TunnelMetrics.NOOP, null, new ServedLoopGroup(null));
 
     private static HttpOptions options(String subdomain, List<String> domains, List<String> locations) {
         return new HttpOptions(subdomain, domains, locations, null, null, null, null, null);
@@ -40,7 +40,7 @@ class HttpTunnelBinderTest {
         assertThatThrownBy(() -> withDomain.routes(options(null, null, null)))
                 .hasMessageContaining("subdomain or customDomains");
         HttpTunnelBinder noDomain = new HttpTunnelBinder(new HttpConfig(null, 80, 0), new HttpVhostRouter(),
-                TunnelMetrics.NOOP, null);
+                TunnelMetrics.NOOP, null, new ServedLoopGroup(null));
         assertThatThrownBy(() -> noDomain.routes(options("app", null, null)))
                 .hasMessageContaining("needs a server domain");
     }
