@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * One stream to an http tunnel's client, which joins it to a connection to the local service: the server speaks
@@ -45,13 +46,15 @@ final class BackendStream implements StreamHandler {
     private static final String TYPE = TunnelType.HTTP.wireName();
     /**
      * Consumed bytes are handed to the stream in batches of at least this many, each hand-over being a task on the
-     * session's loop. Withholding credit cannot stall the stream: what is withheld is always less than this, half
-     * of the smallest window a session allows ({@code initialWindow} is at least the default). A sender out of
-     * credit has a whole window received and not credited back, of which the stream returns all but less than half
-     * a window on its own ({@code StreamWindow}); so bytes we withhold plus bytes still being written to the public
-     * peer exceed this batch, and once those writes complete the batch is full and handed over.
+     * session's loop: small answers then cost one such task per dozens of requests, while a large delivery is
+     * handed over at once. Withholding credit cannot stall the stream: a sender out of credit has a whole window
+     * received and not credited back, of which the stream keeps back less than half a window on its own
+     * ({@code StreamWindow}) and we less than this batch, far below the other half (the smallest window a session
+     * allows is the default); so bytes are still being written to the public peer, and once those writes complete
+     * the batch is full and handed over. It is kept small beside a quarter window, which is how little a window may
+     * hold unconsumed when its sender runs dry for the window to grow.
      */
-    static final int CREDIT_BATCH = SessionSettings.DEFAULT_INITIAL_WINDOW / 4;
+    static final int CREDIT_BATCH = SessionSettings.DEFAULT_INITIAL_WINDOW / 16;
 
     /** Events of one backend stream, on the home event loop. */
     interface Listener {
@@ -83,6 +86,7 @@ final class BackendStream implements StreamHandler {
     private final RequestEncoder encoder;
     private final ResponseFramer framer;
     private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
+    private final Consumer<ByteBuf> appendPending = this::append;
     private TunnelStream stream;
     private Runnable writableTask;
     /** Request bytes encoded and not yet written to the stream. */
@@ -192,7 +196,7 @@ final class BackendStream implements StreamHandler {
         if (message instanceof HttpRequest request) {
             framer.requestSent(request.method());
         }
-        encoder.encode(message, this::append);
+        encoder.encode(message, appendPending);
         if (message instanceof LastHttpContent) {
             flush();
         }
