@@ -344,23 +344,50 @@ final class ResponseFramer {
         List<String> fields = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
         boolean duplicated = fields.size() > 1;
         for (String field : fields) {
-            duplicated |= field.indexOf(',') >= 0;
-            for (String part : field.split(",", -1)) {
-                String digits = part.trim();
-                if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            int from = 0;
+            while (from <= field.length()) {
+                int comma = field.indexOf(',', from);
+                int to = comma < 0 ? field.length() : comma;
+                duplicated |= comma >= 0;
+                long value = digits(field, from, to);
+                if (value < 0) {
                     throw new MalformedResponseException("invalid Content-Length: " + field);
                 }
-                long value = Long.parseLong(digits);
                 if (length >= 0 && value != length) {
                     throw new MalformedResponseException("differing Content-Length values: " + field);
                 }
                 length = value;
+                from = to + 1;
             }
         }
         if (duplicated) {
             headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
         }
         return length;
+    }
+
+    /** The decimal number in {@code text[from, to)} between optional whitespace; -1 when it is not one. */
+    private static long digits(String text, int from, int to) {
+        int start = from;
+        int end = to;
+        while (start < end && (text.charAt(start) == ' ' || text.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        if (start == end || end - start > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /**
