@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  * keeps its stream while its requests go to the same tunnel, and the local connection behind it is reused.
  *
  * <p>Requests are written by a {@link RequestEncoder}; a head and what arrives with it (the end of a request without
- * a body, say) go to the stream as one buffer when the request ends or the proxy calls {@link #flush}. Responses
+ * a body, say) go to the stream as one buffer when the request ends or the proxy waits for the stream to take more
+ * ({@link #whenWritable}). Responses
  * are not decoded: a {@link ResponseFramer} parses each head and frames the body, whose bytes pass on as they came.
  * After a {@code 101} answer bytes flow as they are both ways, and {@link #sendRaw} bypasses the encoder.
  *
