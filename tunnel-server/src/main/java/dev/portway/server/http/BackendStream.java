@@ -4,45 +4,75 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.control.OpenStream;
 import dev.portway.protocol.control.TunnelType;
+import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.EventLoop;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * One stream to an http tunnel's client, which joins it to a connection to the local service: the server speaks
  * HTTP/1.1 over it as a client would, so the tunnel's client only relays bytes. A public keep-alive connection
  * keeps its stream while its requests go to the same tunnel, and the local connection behind it is reused.
  *
- * <p>Messages are encoded and responses decoded by Netty's client codec in an {@link EmbeddedChannel}, used on the
- * public connection's event loop only; it also pairs responses with HEAD requests. After a {@code 101} answer the
- * codec passes raw bytes, and {@link #sendRaw} bypasses it.
+ * <p>Requests are written by a {@link RequestEncoder}; a head and what arrives with it (the end of a request without
+ * a body, say) go to the stream as one buffer when the request ends or the proxy waits for the stream to take more
+ * ({@link #whenWritable}). Responses
+ * are not decoded: a {@link ResponseFramer} parses each head and frames the body, whose bytes pass on as they came.
+ * After a {@code 101} answer bytes flow as they are both ways, and {@link #sendRaw} bypasses the encoder.
  *
  * <p>Threading: everything runs on {@code home}, the public connection's event loop; stream callbacks hop there.
- * Reference counting: takes ownership of every message passed to {@code send*}; decoded responses are handed to
- * the {@link Listener}, which owns them, and the stream's bytes are credited back only through {@link #consumed}.
- * Closing: {@link #finish()} ends the request direction and lets the local service close; {@link #reset()} aborts.
+ * Reference counting: takes ownership of every message passed to {@code send*}; response heads and body slices are
+ * handed to the {@link Listener}, which owns them, and the stream's bytes are credited back only through
+ * {@link #consumed}. Closing: {@link #finish()} ends the request direction and lets the local service close;
+ * {@link #reset()} aborts; a response that cannot be framed resets the stream.
  */
 final class BackendStream implements StreamHandler {
-    private static final int MAX_RESPONSE_HEADER_SIZE = 64 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(BackendStream.class);
     private static final String TYPE = TunnelType.HTTP.wireName();
+    /**
+     * Consumed bytes are handed to the stream in batches of at least this many, each hand-over being a task on the
+     * session's loop: small answers then cost one such task per dozens of requests, while a large delivery is
+     * handed over at once. Withholding credit cannot stall the stream: a sender out of credit has a whole window
+     * received and not credited back, of which the stream keeps back less than half a window on its own
+     * ({@code StreamWindow}) and we less than this batch, far below the other half (the smallest window a session
+     * allows is the default); so bytes are still being written to the public peer, and once those writes complete
+     * the batch is full and handed over. It is kept small beside a quarter window, which is how little a window may
+     * hold unconsumed when its sender runs dry for the window to grow.
+     */
+    static final int CREDIT_BATCH = SessionSettings.DEFAULT_INITIAL_WINDOW / 16;
 
     /** Events of one backend stream, on the home event loop. */
     interface Listener {
-        /** Decoded response objects (HttpObject, or raw ByteBuf after an upgrade) from {@code rawBytes} of data. */
-        void onResponse(BackendStream backend, List<Object> messages, int rawBytes);
+        /** A response head ({@link ResponseFramer.Listener#onHead}). */
+        void onResponseHead(BackendStream backend, HttpResponse head, ResponseFramer.Body body);
+
+        /** Response body bytes as they came, or raw bytes after an upgrade; {@code payload} of them are content. */
+        void onResponseBody(BackendStream backend, ByteBuf bytes, int payload);
+
+        /** The current response is complete. */
+        void onResponseEnd(BackendStream backend);
+
+        /**
+         * All events from {@code rawBytes} of stream data were delivered: pass them on, and report them
+         * {@link #consumed} once the public peer has taken them.
+         */
+        void onDelivered(BackendStream backend, int rawBytes);
 
         /** The stream ended: the local service closed ({@code reset} false) or it was aborted or never opened. */
         void onEnded(BackendStream backend, boolean reset);
@@ -53,24 +83,47 @@ final class BackendStream implements StreamHandler {
     private final EventLoop home;
     private final Listener listener;
     private final TunnelMetrics metrics;
-    private final EmbeddedChannel codec;
+    private final ByteBufAllocator alloc;
+    private final RequestEncoder encoder;
+    private final ResponseFramer framer;
     private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
+    private final Consumer<ByteBuf> appendPending = this::append;
     private TunnelStream stream;
     private Runnable writableTask;
+    /** Request bytes encoded and not yet written to the stream. */
+    private ByteBuf pending;
+    private int withheldCredit;
     private boolean finishRequested;
     private boolean ended;
     /** Nothing of the request was served: the stream was refused, or its client could not reach its service. */
     private boolean refused;
     private boolean answered;
 
-    BackendStream(HttpTunnel tunnel, TunnelSession session, EventLoop home, Listener listener, TunnelMetrics metrics) {
+    BackendStream(HttpTunnel tunnel, TunnelSession session, EventLoop home, ByteBufAllocator alloc, Listener listener,
+                  TunnelMetrics metrics) {
         this.tunnel = tunnel;
         this.session = session;
         this.home = home;
         this.listener = listener;
         this.metrics = metrics;
-        this.codec = new EmbeddedChannel(new HttpClientCodec(
-                new HttpDecoderConfig().setMaxHeaderSize(MAX_RESPONSE_HEADER_SIZE), false, false));
+        this.alloc = alloc;
+        this.encoder = new RequestEncoder(alloc);
+        this.framer = new ResponseFramer(alloc, new ResponseFramer.Listener() {
+            @Override
+            public void onHead(HttpResponse head, ResponseFramer.Body body) {
+                listener.onResponseHead(BackendStream.this, head, body);
+            }
+
+            @Override
+            public void onBody(ByteBuf bytes, int payload) {
+                listener.onResponseBody(BackendStream.this, bytes, payload);
+            }
+
+            @Override
+            public void onEnd() {
+                listener.onResponseEnd(BackendStream.this);
+            }
+        });
     }
 
     HttpTunnel tunnel() {
@@ -92,7 +145,7 @@ final class BackendStream implements StreamHandler {
 
     /** Whether another request may go over this stream: it neither ended nor began to close. */
     boolean reusable() {
-        return !ended && !finishRequested && codec.isOpen();
+        return !ended && !finishRequested;
     }
 
     /**
@@ -118,7 +171,7 @@ final class BackendStream implements StreamHandler {
                     stream = opened;
                     ByteBuf data;
                     while ((data = early.poll()) != null) {
-                        write(data);
+                        stream.write(data);
                     }
                     if (finishRequested) {
                         stream.finish();
@@ -131,16 +184,31 @@ final class BackendStream implements StreamHandler {
                 }));
     }
 
-    /** Encodes a request head or body part towards the local service. */
+    /**
+     * Encodes a request head or body part towards the local service. The end of a request is written at once; other
+     * parts wait for it, or for {@link #whenWritable}, which a proxy calls before it reads more of a request, so that
+     * a head and the body part that came with it make one write.
+     */
     void send(HttpObject message) {
-        if (ended || !codec.isOpen()) {
+        if (ended) {
             ReferenceCountUtil.release(message);
             return;
         }
-        codec.writeOutbound(message);
-        ByteBuf encoded;
-        while ((encoded = codec.readOutbound()) != null) {
-            write(encoded);
+        if (message instanceof HttpRequest request) {
+            framer.requestSent(request.method());
+        }
+        encoder.encode(message, appendPending);
+        if (message instanceof LastHttpContent) {
+            flush();
+        }
+    }
+
+    /** Writes what {@link #send} has encoded so far. */
+    private void flush() {
+        if (pending != null) {
+            ByteBuf data = pending;
+            pending = null;
+            write(data);
         }
     }
 
@@ -149,6 +217,7 @@ final class BackendStream implements StreamHandler {
         if (ended) {
             data.release();
         } else {
+            flush();
             write(data);
         }
     }
@@ -158,6 +227,7 @@ final class BackendStream implements StreamHandler {
         if (ended) {
             return;
         }
+        flush();
         if (stream == null) {
             writableTask = task;
         } else {
@@ -167,8 +237,10 @@ final class BackendStream implements StreamHandler {
 
     /** The listener has passed {@code bytes} of response data on to the public peer. */
     void consumed(int bytes) {
-        if (stream != null && bytes > 0) {
-            stream.consumed(bytes);
+        withheldCredit += bytes;
+        if (stream != null && withheldCredit >= CREDIT_BATCH) {
+            stream.consumed(withheldCredit);
+            withheldCredit = 0;
         }
     }
 
@@ -177,6 +249,7 @@ final class BackendStream implements StreamHandler {
         if (ended || finishRequested) {
             return;
         }
+        flush();
         finishRequested = true;
         if (stream != null) {
             stream.finish();
@@ -195,6 +268,17 @@ final class BackendStream implements StreamHandler {
         release();
     }
 
+    private void append(ByteBuf data) {
+        if (pending == null) {
+            pending = data;
+            return;
+        }
+        if (!(pending instanceof CompositeByteBuf)) {
+            pending = alloc.compositeBuffer().addComponent(true, pending);
+        }
+        ((CompositeByteBuf) pending).addComponent(true, data);
+    }
+
     private void write(ByteBuf data) {
         tunnel.traffic().bytesIn(data.readableBytes());
         if (stream == null) {
@@ -209,15 +293,23 @@ final class BackendStream implements StreamHandler {
     @Override
     public void onData(TunnelStream from, ByteBuf data) {
         Runnable deliver = () -> {
-            if (ended || !codec.isOpen()) {
+            if (ended) {
                 data.release();
                 return;
             }
             int bytes = data.readableBytes();
             answered = true;
             tunnel.traffic().bytesOut(bytes);
-            codec.writeInbound(data);
-            listener.onResponse(this, drainInbound(), bytes);
+            try {
+                framer.feed(data);
+            } catch (ResponseFramer.MalformedResponseException e) {
+                log.debug("[tunnel={}] local service sent a malformed response: {}", tunnel.name(), e.getMessage());
+                if (stream != null) {
+                    stream.reset(ErrorCode.PROTOCOL_ERROR, "malformed HTTP response");
+                }
+                end(true);
+            }
+            listener.onDelivered(this, bytes);
         };
         if (home.inEventLoop()) {
             deliver.run();
@@ -237,13 +329,9 @@ final class BackendStream implements StreamHandler {
             if (ended) {
                 return;
             }
-            // A response delimited by the end of the connection is complete only now: closing the codec's channel
-            // lets the decoder emit its last content.
-            codec.close();
-            List<Object> last = drainInbound();
-            if (!last.isEmpty()) {
-                listener.onResponse(this, last, 0);
-            }
+            // A response delimited by the end of the connection is complete only now.
+            framer.inputEnded();
+            listener.onDelivered(this, 0);
             finish();
             end(false);
         });
@@ -255,15 +343,6 @@ final class BackendStream implements StreamHandler {
             refused = !answered && (code == ErrorCode.REFUSED_STREAM || code == ErrorCode.CONNECT_FAILED);
             end(true);
         });
-    }
-
-    private List<Object> drainInbound() {
-        List<Object> messages = new ArrayList<>(2);
-        Object message;
-        while ((message = codec.readInbound()) != null) {
-            messages.add(message);
-        }
-        return messages;
     }
 
     private void end(boolean reset) {
@@ -280,8 +359,12 @@ final class BackendStream implements StreamHandler {
         while ((data = early.poll()) != null) {
             data.release();
         }
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
         writableTask = null;
-        codec.finishAndReleaseAll();
+        framer.close();
     }
 
     private void onHome(Runnable task) {

@@ -57,6 +57,7 @@ import java.util.List;
  */
 final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements BackendStream.Listener {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
+    private static final int RESPONSE_HEAD_SIZE_HINT = 512;
 
     private final HttpVhostRouter router;
     private final ErrorPages pages;
@@ -71,6 +72,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private String peer = "-";
     private BackendStream backend;
     private Exchange exchange;
+    /** The last write of the backend delivery in progress ({@link #onDelivered}). */
+    private ChannelFuture lastWrite;
     private boolean started;
     /** The peer half-closed: reading again would fail, and no request can follow the current one. */
     private boolean inputEnded;
@@ -95,7 +98,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         boolean forwarded;
         boolean requestDone;
         boolean responseStarted;
-        boolean interim;
         boolean closeAfter;
         boolean backendReusable = true;
         boolean upgradeAccepted;
@@ -375,7 +377,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         if (backend == null) {
             webLoops.served(session.channel().eventLoop());
-            backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), this, metrics);
+            backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), ctx.alloc(), this, metrics);
             tunnel.track(ctx.channel());
             backend.open(peer);
         }
@@ -402,62 +404,66 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     // ---- backend side ----
 
     @Override
-    public void onResponse(BackendStream from, List<Object> messages, int rawBytes) {
-        if (from != backend || closing) {
-            messages.forEach(ReferenceCountUtil::release);
-            from.consumed(rawBytes);
+    public void onResponseHead(BackendStream from, HttpResponse head, ResponseFramer.Body body) {
+        if (from != backend || closing || upgraded || exchange == null) {
+            // The local service said more than it was asked: nothing on the public side expects it.
             return;
         }
-        ChannelFuture last = null;
-        for (Object msg : messages) {
-            if (upgraded || exchange == null) {
-                if (upgraded && msg instanceof ByteBuf) {
-                    last = ctx.write(msg);
-                } else {
-                    // The local service said more than it was asked: nothing on the public side expects it.
-                    ReferenceCountUtil.release(msg);
-                }
-            } else if (msg instanceof HttpResponse response) {
-                last = ctx.write(responseHead(response));
-                if (msg instanceof HttpContent content) {
-                    last = responseContent(content, last);
-                }
-            } else if (msg instanceof HttpContent content) {
-                last = responseContent(content, last);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-        ctx.flush();
-        if (last == null) {
-            from.consumed(rawBytes);
+        responseHead(head, body);
+        ByteBuf bytes = ctx.alloc().buffer(RESPONSE_HEAD_SIZE_HINT);
+        MessageHeads.writeResponseHead(bytes, head);
+        // Bytes, which the public codec passes through: the answer was framed already.
+        lastWrite = ctx.write(bytes);
+    }
+
+    @Override
+    public void onResponseBody(BackendStream from, ByteBuf bytes, int payload) {
+        if (upgraded && from == backend) {
+            lastWrite = ctx.write(bytes);
+        } else if (from != backend || closing || exchange == null || !exchange.responseStarted) {
+            bytes.release();
         } else {
-            last.addListener(f -> from.consumed(rawBytes));
+            exchange.bytes += payload;
+            lastWrite = ctx.write(bytes);
         }
     }
 
-    private HttpResponse responseHead(HttpResponse response) {
+    @Override
+    public void onResponseEnd(BackendStream from) {
+        if (from != backend || closing || upgraded || exchange == null || !exchange.responseStarted) {
+            return;
+        }
+        responseDone(lastWrite != null ? lastWrite : ctx.write(Unpooled.EMPTY_BUFFER));
+    }
+
+    @Override
+    public void onDelivered(BackendStream from, int rawBytes) {
+        ChannelFuture written = lastWrite;
+        lastWrite = null;
+        if (written == null) {
+            from.consumed(rawBytes);
+        } else {
+            ctx.flush();
+            written.addListener(f -> from.consumed(rawBytes));
+        }
+    }
+
+    private void responseHead(HttpResponse response, ResponseFramer.Body body) {
         Exchange e = exchange;
         int code = response.status().code();
         if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL && code != 101) {
-            e.interim = true;
-            return response;
+            return;
         }
         clock.responseStarted();
-        // Whether or not the codec closed the interim answer with its own last content, this one is final.
-        e.interim = false;
         e.responseStarted = true;
         e.status = code;
         e.backendReusable = HttpUtil.isKeepAlive(response);
         e.tunnel.policy().rewriteResponse(response);
         if (code == 101) {
             e.upgradeAccepted = true;
-            return response;
+            return;
         }
-        boolean bodyless = HttpMethod.HEAD.name().equals(e.method) || code == 204 || code == 304;
-        boolean delimitedByClose = !bodyless && !HttpUtil.isContentLengthSet(response)
-                && !HttpUtil.isTransferEncodingChunked(response);
-        e.closeAfter = !e.keepAlive || delimitedByClose;
+        e.closeAfter = !e.keepAlive || body == ResponseFramer.Body.UNTIL_CLOSE;
         if (e.closeAfter) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (e.http10) {
@@ -466,27 +472,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             // The local connection's own fate is not the public connection's.
             response.headers().remove(HttpHeaderNames.CONNECTION);
         }
-        return response;
-    }
-
-    private ChannelFuture responseContent(HttpContent content, ChannelFuture headWrite) {
-        Exchange e = exchange;
-        boolean last = content instanceof LastHttpContent;
-        ChannelFuture written = headWrite;
-        if (!(content instanceof HttpResponse)) {
-            e.bytes += content.content().readableBytes();
-            written = ctx.write(content);
-        } else {
-            e.bytes += content.content().readableBytes();
-        }
-        if (last) {
-            if (e.interim) {
-                e.interim = false;
-            } else {
-                responseDone(written);
-            }
-        }
-        return written;
     }
 
     private void responseDone(ChannelFuture written) {
@@ -583,6 +568,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     private void respond(FullHttpResponse response, boolean close) {
         Exchange e = exchange;
+        if (HttpMethod.HEAD.name().equals(e.method)) {
+            // Its Content-Length stays: it is what a GET would have been answered with.
+            response.content().clear();
+        }
         e.status = response.status().code();
         e.bytes = response.content().readableBytes();
         e.requestDone = true;

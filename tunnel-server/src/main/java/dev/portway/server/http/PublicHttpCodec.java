@@ -1,20 +1,12 @@
 package dev.portway.server.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpStatusClass;
-
-import java.util.ArrayDeque;
-import java.util.List;
-import java.util.Queue;
 
 /**
  * HTTP/1.x on a public connection: Netty's server codec with the framing rules a proxy must enforce. Netty accepts
@@ -23,15 +15,13 @@ import java.util.Queue;
  * (request smuggling). Such a request comes out as a failed {@link HttpRequest} ({@code decoderResult()}), as do
  * differing Content-Lengths, too long headers and a malformed start line.
  *
- * <p>Like {@code HttpServerCodec} it remembers each request's method so that the answer to a HEAD request is
- * encoded without a body.
+ * <p>Answers relayed from local services arrive as bytes, framed already ({@link ResponseFramer}), and pass the
+ * encoder untouched; it encodes only the server's own answers, whose body the proxy leaves out for a HEAD request.
  *
  * <p>Threading: one instance per channel, used on its event loop only. Reference counting: as Netty's codecs.
  */
 final class PublicHttpCodec extends CombinedChannelDuplexHandler<HttpRequestDecoder, HttpResponseEncoder> {
     static final String AMBIGUOUS_FRAMING = "both Content-Length and Transfer-Encoding";
-
-    private final Queue<HttpMethod> methods = new ArrayDeque<>();
 
     PublicHttpCodec(int maxHeaderSize) {
         HttpDecoderConfig config = new HttpDecoderConfig()
@@ -41,20 +31,9 @@ final class PublicHttpCodec extends CombinedChannelDuplexHandler<HttpRequestDeco
         init(new RequestDecoder(config), new ResponseEncoder());
     }
 
-    private final class RequestDecoder extends HttpRequestDecoder {
+    private static final class RequestDecoder extends HttpRequestDecoder {
         RequestDecoder(HttpDecoderConfig config) {
             super(config);
-        }
-
-        @Override
-        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
-            int before = out.size();
-            super.decode(ctx, buffer, out);
-            for (int i = before; i < out.size(); i++) {
-                if (out.get(i) instanceof HttpRequest request) {
-                    methods.add(request.method());
-                }
-            }
         }
 
         @Override
@@ -63,15 +42,10 @@ final class PublicHttpCodec extends CombinedChannelDuplexHandler<HttpRequestDeco
         }
     }
 
-    private final class ResponseEncoder extends HttpResponseEncoder {
+    private static final class ResponseEncoder extends HttpResponseEncoder {
         @Override
-        protected boolean isContentAlwaysEmpty(HttpResponse response) {
-            HttpMethod method = null;
-            // An interim answer (100 Continue) is followed by the request's real answer, which takes the method.
-            if (response.status().codeClass() != HttpStatusClass.INFORMATIONAL || response.status().code() == 101) {
-                method = methods.poll();
-            }
-            return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(response);
+        public boolean acceptOutboundMessage(Object msg) throws Exception {
+            return !(msg instanceof ByteBuf) && super.acceptOutboundMessage(msg);
         }
     }
 }

@@ -1,0 +1,240 @@
+package dev.portway.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ResponseFramerTest {
+    private static final String CHUNKED = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5;name=\"va;lue\"\r\nhello\r\n6 \r\n world\r\n0;last\r\nX-Checksum: 42\r\nX-More: yes\r\n\r\n";
+
+    /** What the framer reported, consecutive body pieces joined: the same however the input was split. */
+    private static final class Transcript implements ResponseFramer.Listener {
+        final List<String> events = new ArrayList<>();
+        private StringBuilder body;
+        private int payload;
+
+        @Override
+        public void onHead(HttpResponse head, ResponseFramer.Body kind) {
+            closeBody();
+            events.add("head " + head.protocolVersion() + " " + head.status() + " " + kind + " " + head.headers().names());
+        }
+
+        @Override
+        public void onBody(ByteBuf bytes, int payloadBytes) {
+            try {
+                if (body == null) {
+                    body = new StringBuilder();
+                    payload = 0;
+                }
+                body.append(bytes.toString(StandardCharsets.ISO_8859_1));
+                payload += payloadBytes;
+            } finally {
+                bytes.release();
+            }
+        }
+
+        @Override
+        public void onEnd() {
+            closeBody();
+            events.add("end");
+        }
+
+        List<String> done() {
+            closeBody();
+            return events;
+        }
+
+        private void closeBody() {
+            if (body != null) {
+                events.add("body(" + payload + ") " + body);
+                body = null;
+            }
+        }
+    }
+
+    /** Frames {@code wire} cut at {@code cuts}; the requests sent before it were {@code methods}. */
+    private static List<String> frame(String wire, List<HttpMethod> methods, boolean closeAtEnd, int... cuts)
+            throws ResponseFramer.MalformedResponseException {
+        Transcript transcript = new Transcript();
+        ResponseFramer framer = new ResponseFramer(UnpooledByteBufAllocator.DEFAULT, transcript);
+        methods.forEach(framer::requestSent);
+        byte[] bytes = wire.getBytes(StandardCharsets.ISO_8859_1);
+        int from = 0;
+        try {
+            for (int cut : cuts) {
+                framer.feed(UnpooledByteBufAllocator.DEFAULT.buffer().writeBytes(bytes, from, cut - from));
+                from = cut;
+            }
+            framer.feed(UnpooledByteBufAllocator.DEFAULT.buffer().writeBytes(bytes, from, bytes.length - from));
+            if (closeAtEnd) {
+                framer.inputEnded();
+            }
+        } finally {
+            framer.close();
+        }
+        return transcript.done();
+    }
+
+    /** Frames {@code wire} whole, cut once at every byte, and a byte at a time: all give {@code expected}. */
+    private static void assertFrames(String wire, List<HttpMethod> methods, boolean closeAtEnd, String... expected)
+            throws ResponseFramer.MalformedResponseException {
+        assertThat(frame(wire, methods, closeAtEnd)).containsExactly(expected);
+        for (int cut = 1; cut < wire.length(); cut++) {
+            assertThat(frame(wire, methods, closeAtEnd, cut)).as("cut at %d", cut).containsExactly(expected);
+        }
+        int[] everyByte = new int[wire.length() - 1];
+        for (int i = 0; i < everyByte.length; i++) {
+            everyByte[i] = i + 1;
+        }
+        assertThat(frame(wire, methods, closeAtEnd, everyByte)).as("a byte at a time").containsExactly(expected);
+    }
+
+    private static void assertMalformed(String wire, String message) {
+        assertThatThrownBy(() -> frame(wire, List.of(HttpMethod.GET), false))
+                .isInstanceOf(ResponseFramer.MalformedResponseException.class).hasMessageContaining(message);
+        for (int cut = 1; cut < Math.min(wire.length(), 200); cut++) {
+            int at = cut;
+            assertThatThrownBy(() -> frame(wire, List.of(HttpMethod.GET), false, at))
+                    .isInstanceOf(ResponseFramer.MalformedResponseException.class).hasMessageContaining(message);
+        }
+    }
+
+    @Test
+    void contentLengthBodiesAreCountedAndTheNextResponseFollows() throws Exception {
+        assertFrames("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A:  padded \r\n\r\nhello"
+                        + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                List.of(HttpMethod.GET, HttpMethod.GET), false,
+                "head HTTP/1.1 200 OK LENGTH [Content-Length, X-A]", "body(5) hello", "end",
+                "head HTTP/1.1 200 OK LENGTH [Content-Length]", "end");
+    }
+
+    @Test
+    void chunkedBodiesPassUnchangedWithExtensionsAndTrailers() throws Exception {
+        String body = CHUNKED.substring(CHUNKED.indexOf("\r\n\r\n") + 4);
+        assertFrames(CHUNKED + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                List.of(HttpMethod.GET, HttpMethod.GET), false,
+                "head HTTP/1.1 200 OK CHUNKED [Transfer-Encoding]", "body(11) " + body, "end",
+                "head HTTP/1.1 200 OK LENGTH [Content-Length]", "body(2) ok", "end");
+    }
+
+    @Test
+    void transferEncodingWinsOverContentLengthWhichIsDropped() throws Exception {
+        assertFrames("HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+                List.of(HttpMethod.GET), false,
+                "head HTTP/1.1 200 OK CHUNKED [Transfer-Encoding]", "body(0) 0\r\n\r\n", "end");
+    }
+
+    @Test
+    void answersToHeadAnd204And304HaveNoBody() throws Exception {
+        assertFrames("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+                        + "HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\n"
+                        + "HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx",
+                List.of(HttpMethod.HEAD, HttpMethod.GET, HttpMethod.GET, HttpMethod.GET), false,
+                "head HTTP/1.1 200 OK NONE [Content-Length]", "end",
+                "head HTTP/1.1 204 No Content NONE [Content-Length]", "end",
+                "head HTTP/1.1 304 Not Modified NONE [Transfer-Encoding]", "end",
+                "head HTTP/1.1 200 OK LENGTH [Content-Length]", "body(1) x", "end");
+    }
+
+    @Test
+    void interimAnswersPrecedeTheRealOneWithoutEndingIt() throws Exception {
+        assertFrames("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+                        + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                List.of(HttpMethod.POST), false,
+                "head HTTP/1.1 100 Continue NONE []", "head HTTP/1.1 103 Early Hints NONE [Link]",
+                "head HTTP/1.1 200 OK LENGTH [Content-Length]", "body(2) ok", "end");
+    }
+
+    @Test
+    void afterSwitchingProtocolsEveryByteIsRaw() throws Exception {
+        assertFrames("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                        + "\u0081\u0005HTTP/1.1 200 OK\r\n\r\n",
+                List.of(HttpMethod.GET), true,
+                "head HTTP/1.1 101 Switching Protocols UPGRADED [Upgrade, Connection]", "end",
+                "body(21) \u0081\u0005HTTP/1.1 200 OK\r\n\r\n");
+    }
+
+    @Test
+    void aBodyWithoutLengthEndsWhenTheServiceCloses() throws Exception {
+        assertFrames("\r\nHTTP/1.0 200\r\nServer: old\r\n\r\nuntil the end\r\n\r\n", List.of(HttpMethod.GET), true,
+                "head HTTP/1.0 200  UNTIL_CLOSE [Server]", "body(17) until the end\r\n\r\n", "end");
+        assertThat(frame("HTTP/1.1 200 OK\r\n\r\nno end yet", List.of(HttpMethod.GET), false))
+                .containsExactly("head HTTP/1.1 200 OK UNTIL_CLOSE []", "body(10) no end yet");
+    }
+
+    @Test
+    void aResponseCutShortNeverEnds() throws Exception {
+        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort", List.of(HttpMethod.GET), true))
+                .containsExactly("head HTTP/1.1 200 OK LENGTH [Content-Length]", "body(5) short");
+        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n", List.of(HttpMethod.GET), true)).isEmpty();
+    }
+
+    @Test
+    void garbageIsRefused() {
+        assertMalformed("SSH-2.0-OpenSSH_9.6\r\n\r\n", "not an HTTP/1.x status line: SSH-2.0-OpenSSH_9.6");
+        assertMalformed("HTTP/2 200\r\n\r\n", "not an HTTP/1.x status line");
+        assertMalformed("HTTP/1.1 2x0 OK\r\n\r\n", "not an HTTP/1.x status line");
+        assertMalformed("HTTP/1.1 099 Low\r\n\r\n", "status code 99 out of range");
+        assertMalformed("HTTP/1.1 200 OK\r\nNo colon here\r\n\r\n", "malformed header line: No colon here");
+        assertMalformed("HTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\n\r\n", "malformed header line");
+        assertMalformed("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", "differing Content-Length");
+        assertMalformed("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "invalid Content-Length");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "malformed chunk size line");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n", "not followed by CRLF");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1234567890abcdef0\r\n", "too large");
+    }
+
+    @Test
+    void equalDuplicateLengthsAreOne() throws Exception {
+        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\nContent-Length: 2\r\n\r\nok",
+                List.of(HttpMethod.GET), false))
+                .containsExactly("head HTTP/1.1 200 OK LENGTH [content-length]", "body(2) ok", "end");
+    }
+
+    @Test
+    void aHeadAboveTheLimitIsRefusedWhetherOrNotItEnds() {
+        String big = "HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(ResponseFramer.MAX_HEAD_SIZE) + "\r\n";
+        assertThatThrownBy(() -> frame(big, List.of(HttpMethod.GET), false))
+                .isInstanceOf(ResponseFramer.MalformedResponseException.class).hasMessageContaining("above");
+        assertThatThrownBy(() -> frame(big + "\r\n", List.of(HttpMethod.GET), false, 100, 40_000))
+                .isInstanceOf(ResponseFramer.MalformedResponseException.class).hasMessageContaining("above");
+    }
+
+    @Test
+    void theListenerMayStopFramingFromACallback() throws Exception {
+        List<String> seen = new ArrayList<>();
+        ResponseFramer[] framer = new ResponseFramer[1];
+        framer[0] = new ResponseFramer(UnpooledByteBufAllocator.DEFAULT, new ResponseFramer.Listener() {
+            @Override
+            public void onHead(HttpResponse head, ResponseFramer.Body body) {
+                seen.add("head");
+                framer[0].close();
+            }
+
+            @Override
+            public void onBody(ByteBuf bytes, int payload) {
+                bytes.release();
+                seen.add("body");
+            }
+
+            @Override
+            public void onEnd() {
+                seen.add("end");
+            }
+        });
+        framer[0].feed(UnpooledByteBufAllocator.DEFAULT.buffer().writeBytes(
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(seen).containsExactly("head");
+    }
+}
