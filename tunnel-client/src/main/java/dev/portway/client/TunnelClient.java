@@ -143,17 +143,19 @@ public final class TunnelClient implements AutoCloseable {
         return config.server().host();
     }
 
-    /** Tells the server this client is leaving, lets open streams drain for up to {@code grace}, then closes. */
+    /**
+     * Tells the server this client is leaving, lets open streams drain for up to {@code grace} (until the server has
+     * acknowledged and the last stream ended), then closes.
+     */
     public void stop(Duration grace) {
         stopping = true;
         healthChecks.stop();
         TunnelSession session = current;
         if (session != null) {
-            session.goAway(ErrorCode.SHUTTING_DOWN, "client shutting down");
-            long deadline = System.nanoTime() + grace.toNanos();
-            while (System.nanoTime() < deadline && session.openStreams() > 0) {
-                sleepQuietly(50);
-            }
+            // Not merely until no stream is open: the server may have an OPEN in flight, which must be refused
+            // (so that it is tried elsewhere) before the carrier closes.
+            session.goAway(ErrorCode.SHUTTING_DOWN, "client shutting down")
+                    .awaitUninterruptibly(grace.toMillis(), TimeUnit.MILLISECONDS);
             session.close(ErrorCode.SHUTTING_DOWN, "client stopped");
             session.closeFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
@@ -422,13 +424,5 @@ public final class TunnelClient implements AutoCloseable {
         }
         String message = root.getMessage();
         return message == null ? root.getClass().getSimpleName() : message;
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
