@@ -19,6 +19,7 @@ import dev.portway.protocol.control.ControlMessage;
 import dev.portway.protocol.control.FlowClose;
 import dev.portway.protocol.control.FlowOpen;
 import dev.portway.protocol.control.GoAway;
+import dev.portway.protocol.control.Hello;
 import dev.portway.protocol.control.TunnelPush;
 import dev.portway.protocol.control.TunnelRegister;
 import dev.portway.protocol.control.TunnelResult;
@@ -143,17 +144,19 @@ public final class TunnelClient implements AutoCloseable {
         return config.server().host();
     }
 
-    /** Tells the server this client is leaving, lets open streams drain for up to {@code grace}, then closes. */
+    /**
+     * Tells the server this client is leaving, lets open streams drain for up to {@code grace} (until the server has
+     * acknowledged and the last stream ended), then closes.
+     */
     public void stop(Duration grace) {
         stopping = true;
         healthChecks.stop();
         TunnelSession session = current;
         if (session != null) {
-            session.goAway(ErrorCode.SHUTTING_DOWN, "client shutting down");
-            long deadline = System.nanoTime() + grace.toNanos();
-            while (System.nanoTime() < deadline && session.openStreams() > 0) {
-                sleepQuietly(50);
-            }
+            // Not merely until no stream is open: the server may have an OPEN in flight, which must be refused
+            // (so that it is tried elsewhere) before the carrier closes.
+            session.goAway(ErrorCode.SHUTTING_DOWN, "client shutting down")
+                    .awaitUninterruptibly(grace.toMillis(), TimeUnit.MILLISECONDS);
             session.close(ErrorCode.SHUTTING_DOWN, "client stopped");
             session.closeFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
@@ -217,14 +220,16 @@ public final class TunnelClient implements AutoCloseable {
 
     /**
      * A tunnel the operator created through the server's API. It is taken only when its local target is listed in
-     * {@code allowTargets}, and never replaces a tunnel of client.yaml; a refused push is logged and not answered
-     * (the server reports it as pending when no registration follows).
+     * {@code allowTargets}, and never replaces a tunnel of client.yaml; a refused push is logged and declined at
+     * once with the reason (a server without {@link Hello#PUSH_DECLINE} gets no answer and reports it as pending
+     * when no registration follows).
      */
     private void onPush(TunnelSession session, TunnelPush push) {
         TunnelSpec spec = push.tunnel();
         if (config.tunnels().stream().anyMatch(t -> t.name().equals(spec.name()))) {
-            log.warn("[tunnel={}] pushed by the server, but client.yaml defines a tunnel of that name; ignored",
-                    spec.name());
+            if (push.action() == TunnelPush.Action.ADD) {
+                decline(session, spec.name(), "client.yaml defines a tunnel of that name");
+            }
             return;
         }
         if (push.action() == TunnelPush.Action.REMOVE) {
@@ -242,8 +247,7 @@ public final class TunnelClient implements AutoCloseable {
             target = null;
         }
         if (target == null || !config.allowTargets().contains(target)) {
-            log.warn("[tunnel={}] pushed by the server for local target {}, which is not in allowTargets; ignored",
-                    spec.name(), spec.local());
+            decline(session, spec.name(), "local target " + spec.local() + " is not in this client's allowTargets");
             return;
         }
         TunnelConfig tunnel = new TunnelConfig(spec.name(), spec.type(), target, spec.remotePort(), spec.http(),
@@ -254,6 +258,13 @@ public final class TunnelClient implements AutoCloseable {
         }
         log.info("[tunnel={}] pushed by the server: {} -> {}", tunnel.name(), tunnel.type().wireName(), target);
         session.send(new TunnelRegister(List.of(tunnel.spec())));
+    }
+
+    private static void decline(TunnelSession session, String name, String reason) {
+        log.warn("[tunnel={}] pushed by the server, declined: {}", name, reason);
+        if (session.peerHello().capabilities().contains(Hello.PUSH_DECLINE)) {
+            session.send(new TunnelResult(List.of(TunnelResult.Status.refused(name, reason))));
+        }
     }
 
     private List<TunnelSpec> specsLocked() {
@@ -422,13 +433,5 @@ public final class TunnelClient implements AutoCloseable {
         }
         String message = root.getMessage();
         return message == null ? root.getClass().getSimpleName() : message;
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -170,11 +170,13 @@ class AdminApiIT {
             Wire.Exchange exchange = Wire.echo(port, 128 * 1024, 5);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
 
-            // A target the client did not allow is never dialled: the client ignores the push, the API says pending.
+            // A target the client did not allow is never dialled: the client declines the push at once with its
+            // reason, which the API passes on (a silent client would get the server's timeout text instead).
             Reply refused = createTunnel("sneaky", TunnelFixture.freePort(), "127.0.0.1:22");
             assertThat(refused.status()).isEqualTo(201);
             assertThat(refused.json().path("push").path("status").asText()).isEqualTo("pending");
-            assertThat(refused.json().path("push").path("reason").asText()).contains("allowTargets");
+            assertThat(refused.json().path("push").path("reason").asText()).isEqualTo("client pushed-to could not "
+                    + "register it: local target 127.0.0.1:22 is not in this client's allowTargets");
         }
     }
 
@@ -250,7 +252,7 @@ class AdminApiIT {
             RecordingEvents events = new RecordingEvents();
             startClientAllowing(echo, "same-name", events);
             int port = TunnelFixture.port(events.nextRegistration(TunnelFixture.WAIT).get(0));
-            Thread.sleep(1000); // the stored push is sent, and ignored by the client
+            Thread.sleep(1000); // the stored push is sent, and declined by the client
 
             assertThat(call("DELETE", "/api/v1/tunnels/" + id, adminKey, null).status()).isEqualTo(204);
             Wire.Exchange exchange = Wire.echo(port, 64 * 1024, 13);

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Probes, without a key. {@code /healthz}: the process answers. {@code /readyz}: it can do its job, i.e. the database
  * answers a trivial query and the server's listeners are bound. Both answer with a small JSON object (also on 503,
- * so that a probe log shows which part is down), not a problem document.
+ * so that a probe log shows which part is down), not a problem document. The server's log says when the database
+ * goes down or comes back ({@link DatabaseStateLog}), not on every probe.
  */
 public final class HealthRoutes {
     /** A probe that waits longer than its own timeout learns nothing; answer "down" before kubelet gives up. */
@@ -24,6 +25,7 @@ public final class HealthRoutes {
 
     private final Storage storage;
     private final LiveServerView liveServer;
+    private final DatabaseStateLog databaseLog = new DatabaseStateLog(DATABASE_CHECK_SECONDS);
 
     public HealthRoutes(Storage storage, LiveServerView liveServer) {
         this.storage = storage;
@@ -60,7 +62,10 @@ public final class HealthRoutes {
             ping = CompletableFuture.failedFuture(e);
         }
         return ping.orTimeout(DATABASE_CHECK_SECONDS, TimeUnit.SECONDS)
-                .handle((ignored, failure) -> failure == null)
+                .handle((ignored, failure) -> {
+                    databaseLog.observed(failure);
+                    return failure == null;
+                })
                 .thenApply(databaseUp -> {
                     boolean bound = liveServer.listenersBound();
                     boolean ready = databaseUp && bound;

@@ -49,7 +49,8 @@ import java.util.concurrent.TimeUnit;
  * hop there. Reference counting: releases every inbound frame except DATA and DATAGRAM payloads, whose ownership
  * passes to the stream handler or listener. Closing: a protocol error is logged once with the peer address,
  * answered with GOAWAY and the carrier closed; when the carrier closes, every open stream is reset once with the
- * cause and then {@link SessionListener#onClosed} runs once.
+ * cause and then {@link SessionListener#onClosed} runs once. A graceful GOAWAY from the peer is answered with one of
+ * this side's own, after which no stream opens either way ({@link #goAway} says when closing loses nothing).
  */
 public final class TunnelSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(TunnelSession.class);
@@ -67,6 +68,8 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     private FrameWriter writer;
     private WindowBudget budget;
     private Promise<Void> closeFuture;
+    /** Completes when this side has said GOAWAY, the peer has stopped opening streams and none is left open. */
+    private Promise<Void> drained;
     private ScheduledFuture<?> keepAlive;
     private int nextLocalStreamId;
     private int highestPeerStreamId;
@@ -136,14 +139,36 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** Tells the peer this side is leaving; streams already open keep running until they end or the carrier closes. */
-    public void goAway(ErrorCode code, String reason) {
+    /**
+     * Tells the peer this side is leaving: from now on neither side opens a stream, and an OPEN already on its way
+     * here is refused, so its opener can try elsewhere. Streams already open keep running.
+     *
+     * @return completes when closing the carrier loses nothing: the peer has answered with its own GOAWAY (every
+     *         OPEN it sent before that has arrived and been refused) and the last stream has ended; or when the
+     *         carrier has closed. A peer that does not announce {@link Hello#GOAWAY_ACK} never answers, so for it
+     *         the last stream's end is enough, as before. See docs/protocol.md, "Going away".
+     */
+    public Future<Void> goAway(ErrorCode code, String reason) {
         runOnLoop(() -> {
-            if (!closing) {
-                goAwaySent = code;
-                writer.writeUrgent(new Frame(FrameType.GOAWAY, 0, 0, JsonCodec.encode(alloc(), GoAway.of(code, reason))));
+            if (!closing && goAwaySent == null) {
+                sendGoAway(code, reason);
             }
+            checkDrained();
         });
+        return drained;
+    }
+
+    private void sendGoAway(ErrorCode code, String reason) {
+        goAwaySent = code;
+        writer.writeUrgent(new Frame(FrameType.GOAWAY, 0, 0, JsonCodec.encode(alloc(), GoAway.of(code, reason))));
+    }
+
+    /** Completes {@link #drained} once nothing can be lost by closing; on the event loop. */
+    private void checkDrained() {
+        boolean peerDone = goAwayReceived || peerHello == null || !peerHello.capabilities().contains(Hello.GOAWAY_ACK);
+        if (goAwaySent != null && peerDone && streams.isEmpty()) {
+            drained.trySuccess(null);
+        }
     }
 
     /** Sends GOAWAY and closes the carrier once it has been written (or after a short grace period). */
@@ -202,6 +227,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         this.writer = new FrameWriter(ctx);
         this.budget = new WindowBudget(settings.connectionWindowBudget());
         this.closeFuture = ctx.executor().newPromise();
+        this.drained = ctx.executor().newPromise();
         ctx.channel().config().setWriteBufferWaterMark(CARRIER_WATER_MARK);
         ctx.channel().config().setRecvByteBufAllocator(ReadBuffers.bulk());
         // Half-closure keeps the carrier writable after the peer's FIN, so a frame the FIN cut short can still be
@@ -273,6 +299,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         try {
             listener.onClosed(this, cause);
         } finally {
+            drained.trySuccess(null);
             closeFuture.trySuccess(null);
         }
     }
@@ -367,7 +394,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     }
 
     private void sendHello() {
-        Hello hello = new Hello(SessionSettings.PROTOCOL_VERSION, settings.softwareVersion(), List.of(),
+        Hello hello = new Hello(SessionSettings.PROTOCOL_VERSION, settings.softwareVersion(), Hello.CAPABILITIES,
                 settings.maxFramePayload(), settings.maxConcurrentStreams());
         writer.writeUrgent(new Frame(FrameType.CONTROL, 0, 0, JsonCodec.encode(alloc(), hello)));
     }
@@ -387,7 +414,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         }
         highestPeerStreamId = id;
         OpenStream open = JsonCodec.decode(frame.content(), OpenStream.class);
-        if (goAwayReceived || closing) {
+        if (goAwayReceived || goAwaySent != null || closing) {
             refuse(id, "session is closing");
             return;
         }
@@ -471,7 +498,14 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         GoAway goAway = JsonCodec.decode(payload, GoAway.class);
         goAwayReceived = true;
         if (goAway.errorCode() == ErrorCode.NO_ERROR || goAway.errorCode() == ErrorCode.SHUTTING_DOWN) {
-            log.info("[{}peer={}] peer is going away: {}", labelPrefix(), remoteAddress(), goAway.reason());
+            if (goAwaySent != null) {
+                log.debug("[{}peer={}] peer acknowledged GOAWAY: {}", labelPrefix(), remoteAddress(), goAway.reason());
+            } else {
+                log.info("[{}peer={}] peer is going away: {}", labelPrefix(), remoteAddress(), goAway.reason());
+                // Frames keep their order, so once this answer arrives every OPEN sent before it has been seen.
+                sendGoAway(ErrorCode.NO_ERROR, "acknowledged");
+            }
+            checkDrained();
         } else {
             log.warn("[{}peer={}] peer closed the connection: {} {}", labelPrefix(), remoteAddress(),
                     goAway.errorCode(), goAway.reason());
@@ -550,6 +584,9 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
                 localOpenedStreams--;
             } else {
                 peerOpenedStreams--;
+            }
+            if (goAwaySent != null) {
+                checkDrained();
             }
         }
     }

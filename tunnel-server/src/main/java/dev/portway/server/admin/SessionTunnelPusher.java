@@ -16,8 +16,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Sends a tunnel created through the API to a connected client of its owner (TUNNEL_PUSH) and reports whether the
  * client registered it; takes it back (TUNNEL_PUSH remove, and the public port closed here) when it is deleted. The client decides whether it may reach the target (its {@code allowTargets}); the server
- * checks the port as for any registration. A client that declines does not answer, so the wait is bounded below the
- * admin API's own 5 s limit.
+ * checks the port as for any registration. A client that declines answers at once with its reason; one from before
+ * that answer existed stays silent, so the wait is bounded below the admin API's own 5 s limit.
  *
  * <p>Threading: any thread; the sessions hop to their event loops.
  */

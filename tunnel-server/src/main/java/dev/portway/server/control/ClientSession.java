@@ -101,7 +101,8 @@ public final class ClientSession implements SessionListener {
 
     /**
      * Offers the client a tunnel it did not ask for (created by an operator). Completes with the status of the
-     * client's registration of it; never, when the client declines (its allowTargets decide), so callers time out.
+     * client's registration of it, or with the refusal and reason the client answers when it declines (its
+     * allowTargets decide); never, when an older client declines without answering, so callers time out.
      * Any thread.
      */
     public CompletableFuture<TunnelResult.Status> push(TunnelSpec spec, long storedId) {
@@ -198,6 +199,8 @@ public final class ClientSession implements SessionListener {
             whenActive(message, () -> onRegister(register.tunnels()));
         } else if (message instanceof TunnelUnregister unregister) {
             whenActive(message, () -> unregister.names().forEach(this::closeTunnel));
+        } else if (message instanceof TunnelResult declined) {
+            whenActive(message, () -> onDeclined(declined.results()));
         } else {
             session.close(ErrorCode.PROTOCOL_ERROR, "a client may not send " + message.getClass().getSimpleName());
         }
@@ -356,6 +359,21 @@ public final class ClientSession implements SessionListener {
                 context.hooks().registered(this);
             }
         });
+    }
+
+    /**
+     * A client's answer to pushes it declined. A refusal completes the push waiting under its name; anything else
+     * (an accepted status: a client accepts by registering; a push no longer waited for) changes nothing.
+     */
+    private void onDeclined(List<TunnelResult.Status> statuses) {
+        for (TunnelResult.Status status : statuses) {
+            CompletableFuture<TunnelResult.Status> pushed = pushes.get(status.name());
+            if (!status.accepted() && pushed != null) {
+                // The name stays the client's own (client.yaml) or nobody's: not the stored tunnel's.
+                storedIds.remove(status.name());
+                pushed.complete(status);
+            }
+        }
     }
 
     private CompletableFuture<TunnelResult.Status> register(TunnelSpec spec) {

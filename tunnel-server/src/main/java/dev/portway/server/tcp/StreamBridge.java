@@ -25,8 +25,9 @@ import java.util.List;
  * Carries one accepted public TCP connection to a new stream on the first of its candidate tunnels that takes it:
  * a plain tunnel is the only candidate of its connections, a load-balancing group lists its members in the order
  * its policy prefers them. A candidate is passed over for the next when its client is offline, refuses the stream
- * (it is going away), or reports that it could not connect to its local service before answering anything; in
- * that last case the bytes the peer sent so far are replayed to the next candidate ({@link ReplayBuffer}). The
+ * (it is going away: at once, or with RST REFUSED_STREAM when its GOAWAY crossed the OPEN), or reports that it could
+ * not connect to its local service before answering anything; in the last two cases the bytes the peer sent so far
+ * are replayed to the next candidate ({@link ReplayBuffer}). The
  * public peer sees an error only when no candidate is left.
  *
  * <p>Pipeline of an accepted connection, in order: the PROXY protocol handlers of {@link ProxyProtocolInbound}
@@ -66,7 +67,7 @@ public final class StreamBridge {
         default void carrying(Channel connection) {
         }
 
-        /** {@code connection} moved on to another tunnel: this one's client could not reach its local service. */
+        /** {@code connection} moved on to another tunnel: its client refused it or could not reach its service. */
         default void released(Channel connection) {
         }
     }
@@ -181,7 +182,7 @@ public final class StreamBridge {
 
         private void opened(Attempt attempt, TunnelStream stream) {
             if (attempt != current) {
-                // Its client already reported that it could not reach its service; the stream is gone.
+                // Its client already refused the stream or could not reach its service; the stream is gone.
                 return;
             }
             attempt.opened = true;
@@ -200,7 +201,10 @@ public final class StreamBridge {
             }
         }
 
-        /** The attempt's client could not reach its local service and has answered nothing: move on if possible. */
+        /**
+         * The attempt's client refused the stream or could not reach its local service, and has answered nothing:
+         * move on if possible.
+         */
         private void moveOn(Attempt attempt, String reason) {
             if (attempt != current) {
                 return;
@@ -216,7 +220,7 @@ public final class StreamBridge {
                 ch.close();
                 return;
             }
-            log.debug("[{}] tunnel {} could not reach its local service ({}); trying the next", label,
+            log.debug("[{}] tunnel {} did not take the connection ({}); trying the next", label,
                     attempt.target.name(), reason);
             relay = newRelay();
             ch.pipeline().replace(RELAY, RELAY, relay);
@@ -238,8 +242,8 @@ public final class StreamBridge {
         }
 
         /**
-         * Passes a stream's events to its relay, except a CONNECT_FAILED reset before any answer, which moves the
-         * connection on. Threading: the session's event loop, like every stream handler.
+         * Passes a stream's events to its relay, except a CONNECT_FAILED or REFUSED_STREAM reset before any answer,
+         * which moves the connection on. Threading: the session's event loop, like every stream handler.
          */
         private final class AnswerWatch implements StreamHandler {
             private final Attempt attempt;
@@ -263,7 +267,8 @@ public final class StreamBridge {
 
             @Override
             public void onReset(TunnelStream stream, ErrorCode code, String reason) {
-                if (!answered && code == ErrorCode.CONNECT_FAILED) {
+                // Both mean the client did nothing with the stream: it is going away, or its service is down.
+                if (!answered && (code == ErrorCode.CONNECT_FAILED || code == ErrorCode.REFUSED_STREAM)) {
                     ch.eventLoop().execute(() -> moveOn(attempt, reason));
                 } else {
                     attempt.relay.onReset(stream, code, reason);
