@@ -179,7 +179,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             if (backend != null) {
                 backend.whenWritable(readNext);
             }
-        } else if (exchange == null && queued.isEmpty() && !inputEnded) {
+        } else if ((exchange == null || exchange.requestDone) && queued.isEmpty() && !inputEnded) {
+            // Reading on while an answer is awaited keeps the socket's read interest set: clearing it here and
+            // setting it again after the answer would cost two epoll_ctl calls per request. A request that arrives
+            // meanwhile (pipelining) waits in queued, and reading stops while anything does.
             ctx.read();
         }
     }

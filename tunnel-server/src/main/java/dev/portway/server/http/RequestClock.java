@@ -36,6 +36,10 @@ final class RequestClock extends ChannelDuplexHandler {
     /** The clock that runs now, or null while none does (headers read, request body or answer flowing). */
     private Expired running;
     private boolean awaitingRequest;
+    /** The current request went out whole, so bytes read now belong to the next one. */
+    private boolean requestComplete;
+    /** Bytes of the next request arrived while the current one was being answered. */
+    private boolean nextRequestBegun;
     private long deadline;
     private ScheduledFuture<?> timer;
 
@@ -54,9 +58,13 @@ final class RequestClock extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (awaitingRequest && msg instanceof ByteBuf buf && buf.isReadable()) {
-            awaitingRequest = false;
-            start(Expired.HEADERS, headerNanos);
+        if (msg instanceof ByteBuf buf && buf.isReadable()) {
+            if (awaitingRequest) {
+                awaitingRequest = false;
+                start(Expired.HEADERS, headerNanos);
+            } else if (requestComplete) {
+                nextRequestBegun = true;
+            }
         }
         ctx.fireChannelRead(msg);
     }
@@ -75,11 +83,14 @@ final class RequestClock extends ChannelDuplexHandler {
     /** A request's headers are complete: no clock runs while its body goes out. */
     void headersReceived() {
         awaitingRequest = false;
+        requestComplete = false;
+        nextRequestBegun = false;
         running = null;
     }
 
     /** The request went out whole: its answer must begin within the response timeout. */
     void requestSent() {
+        requestComplete = true;
         start(Expired.RESPONSE, responseNanos);
     }
 
@@ -90,10 +101,20 @@ final class RequestClock extends ChannelDuplexHandler {
         }
     }
 
-    /** The exchange ended and the connection stays open for the next request. */
+    /**
+     * The exchange ended and the connection stays open for the next request; if that request began to arrive
+     * meanwhile, its headers are on the clock from now.
+     */
     void awaitRequest() {
-        awaitingRequest = true;
-        start(Expired.IDLE, idleNanos);
+        requestComplete = false;
+        if (nextRequestBegun) {
+            nextRequestBegun = false;
+            awaitingRequest = false;
+            start(Expired.HEADERS, headerNanos);
+        } else {
+            awaitingRequest = true;
+            start(Expired.IDLE, idleNanos);
+        }
     }
 
     private void start(Expired kind, long nanos) {

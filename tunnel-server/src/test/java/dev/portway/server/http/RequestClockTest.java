@@ -114,4 +114,20 @@ class RequestClockTest {
         assertThat(events).containsExactly(RequestClock.Expired.IDLE);
         assertThat(channel.finish()).isFalse();
     }
+
+    @Test
+    void bytesOfTheNextRequestDuringAnAnswerPutItsHeadersOnTheClockWhenTheAnswerEnds() {
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'G'}));
+        clock.headersReceived();
+        clock.requestSent();
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'G'}));
+        advance(10);
+        clock.responseStarted();
+        clock.awaitRequest();
+        advance(29);
+        assertThat(events).isEmpty();
+        advance(1);
+        assertThat(events).containsExactly(RequestClock.Expired.HEADERS);
+        assertThat(channel.finish()).isFalse();
+    }
 }
