@@ -9,7 +9,7 @@
 # Every process it starts is killed on exit. See benchmarks/README.md for what each case measures.
 #
 # Environment: BENCH_SECONDS (length of one timed run, default 10), BENCH_WARMUP (untimed JIT warm-up of the tcp
-# case, default 15), BENCH_NO_BUILD=1 (use the jars as they are),
+# and http cases, default 15), BENCH_NO_BUILD=1 (use the jars as they are),
 # PORTWAY_JAVA_OPTS (extra JVM options for tunnel-server and tunnel-client).
 set -euo pipefail
 
@@ -366,9 +366,10 @@ case_http() {
   start_client webtcp "$nginx_port" "$tcp_port"; tcp_client=$client_pid
   ssh_forward "$ssh_port" "$nginx_port"
   local d p t s
-  # warm-up, not recorded
-  wrk_run "$nginx_port" 3 > /dev/null; wrk_run "$http_port" 3 "$host" > /dev/null
-  wrk_run "$tcp_port" 3 > /dev/null; wrk_run "$ssh_port" 3 > /dev/null
+  # warm-up, not recorded: Portway's paths for BENCH_WARMUP seconds, so that the JIT has compiled them before the
+  # timed run (as in the tcp case); nginx and sshd are native and need only their connections set up
+  wrk_run "$nginx_port" 3 > /dev/null; wrk_run "$http_port" "$warm" "$host" > /dev/null
+  wrk_run "$tcp_port" "$warm" > /dev/null; wrk_run "$ssh_port" 3 > /dev/null
   read -r -a d <<< "$(wrk_run "$nginx_port" 15)"
   read -r -a p <<< "$(wrk_run "$http_port" 15 "$host")"
   read -r -a t <<< "$(wrk_run "$tcp_port" 15)"
