@@ -28,12 +28,16 @@ import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -356,6 +360,63 @@ class HttpVhostIT {
                     assertThat(client.receive(20)).isEqualTo("echo message " + i);
                 }
             }
+        }
+    }
+
+    @Test
+    void bytesSentBeforeThe101ReachTheUpgradedServiceAfterIt() throws Exception {
+        // A local service that answers an Upgrade only after a pause, then echoes whatever it reads.
+        try (ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (Socket local = service.accept()) {
+                    InputStream in = local.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        int b = in.read();
+                        if (b < 0) {
+                            return;
+                        }
+                        head.append((char) b);
+                    }
+                    Thread.sleep(300);
+                    OutputStream out = local.getOutputStream();
+                    out.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    byte[] buf = new byte[64];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            connect(http("raw", service.getLocalPort(), routes("raw", null, null)));
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), httpPort)) {
+                socket.setSoTimeout(20_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("GET / HTTP/1.1\r\nHost: raw." + DOMAIN + "\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(100);
+                // Sent while the service has not answered yet: not HTTP (though it ends a line, as a frame of the
+                // new protocol may), and it must reach the service as it is.
+                out.write("early\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    head.append((char) in.read());
+                }
+                assertThat(head.toString()).startsWith("HTTP/1.1 101 ");
+                out.write("late".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                byte[] echoed = in.readNBytes("early\r\nlate".length());
+                assertThat(new String(echoed, StandardCharsets.US_ASCII)).isEqualTo("early\r\nlate");
+            }
+            served.get(20, TimeUnit.SECONDS);
         }
     }
 

@@ -33,7 +33,6 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +100,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         boolean closeAfter;
         boolean backendReusable = true;
         boolean upgradeAccepted;
+        /** The request asks to leave HTTP (Upgrade, CONNECT): what the peer sends next may not be HTTP. */
+        boolean mayLeaveHttp;
         int status;
         long bytes;
 
@@ -179,10 +180,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             if (backend != null) {
                 backend.whenWritable(readNext);
             }
-        } else if ((exchange == null || exchange.requestDone) && queued.isEmpty() && !inputEnded) {
+        } else if ((exchange == null || (exchange.requestDone && !exchange.mayLeaveHttp)) && queued.isEmpty()
+                && !inputEnded) {
             // Reading on while an answer is awaited keeps the socket's read interest set: clearing it here and
             // setting it again after the answer would cost two epoll_ctl calls per request. A request that arrives
-            // meanwhile (pipelining) waits in queued, and reading stops while anything does.
+            // meanwhile (pipelining) waits in queued, and reading stops while anything does. Not after an Upgrade
+            // request: bytes sent before its 101 belong to the new protocol and must not meet the HTTP decoder.
             ctx.read();
         }
     }
@@ -192,7 +195,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (evt instanceof ChannelInputShutdownEvent) {
             // The peer sent all it will send (half-close): answer what is in progress, then close.
             inputEnded = true;
-            if (exchange == null && queued.isEmpty() && !upgraded) {
+            if (upgraded) {
+                // A raw relay passes the half-close on: the local service reads end of input, and its own close
+                // ends the stream and then this connection.
+                if (backend != null) {
+                    backend.finish();
+                }
+            } else if (exchange == null && queued.isEmpty()) {
                 closing = true;
                 ctx.close();
             }
@@ -268,6 +277,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respond(HttpResponseStatus.BAD_REQUEST, true);
             return;
         }
+        e.mayLeaveHttp = request.headers().contains(HttpHeaderNames.UPGRADE)
+                || HttpMethod.CONNECT.equals(request.method());
         boolean closeOnRefusal = !e.keepAlive || hasBody;
         RouteTarget target = router.route(host, HttpVhostRouter.pathOf(request.uri()));
         HttpTunnel tunnel = target == null ? null : target.pick(backend == null ? null : backend.tunnel());
@@ -344,6 +355,18 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (exchange == null || !exchange.forwarded || exchange.requestDone || backend == null) {
             // The rest of a request the server answered itself, or one whose backend is gone.
             content.release();
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            // A body cut short (the peer half-closed mid-chunk) or malformed: the local service must not take what
+            // arrived for a whole request.
+            log.debug("[peer={}] request body failed: {}", peer, content.decoderResult().cause().toString());
+            content.release();
+            BackendStream b = backend;
+            dropBackend();
+            b.reset();
+            closing = true;
+            ctx.close();
             return;
         }
         boolean last = content instanceof LastHttpContent;
