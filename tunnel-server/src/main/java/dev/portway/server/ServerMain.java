@@ -1,11 +1,13 @@
 package dev.portway.server;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.portway.protocol.ProductVersion;
 import dev.portway.protocol.cli.LauncherArgs;
 import dev.portway.protocol.config.ConfigException;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerConfigLoader;
 import dev.portway.storage.bootstrap.InitialCredentials;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -68,7 +70,13 @@ public final class ServerMain {
         }
         server.initialCredentials().ifPresent(credentials -> printOnce(out, credentials));
         out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(config.shutdownGrace()), "portway-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(config.shutdownGrace());
+            // Stopping logback writes what its appenders still hold: the access log's last batch and file buffers.
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+                logging.stop();
+            }
+        }, "portway-shutdown"));
         try {
             Thread.currentThread().join();
         } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,7 +62,8 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
         }
         queue = new ArrayBlockingQueue<>(queueSize);
         super.start();
-        Thread thread = new Thread(this::writeLoop, "portway-" + getName().toLowerCase() + "-writer");
+        String name = getName() == null ? "batching" : getName().toLowerCase(Locale.ROOT);
+        Thread thread = new Thread(this::writeLoop, "portway-" + name + "-writer");
         thread.setDaemon(true);
         writer = thread;
         thread.start();
@@ -107,6 +109,8 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
         List<ILoggingEvent> batch = new ArrayList<>();
         while (writer != null) {
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(maxDelayMillis));
+            // An interrupt would make every later park return at once; only stop() ends this loop.
+            Thread.interrupted();
             writeQueued(batch);
         }
         writeQueued(batch);
