@@ -165,7 +165,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
 
     /** Completes {@link #drained} once nothing can be lost by closing; on the event loop. */
     private void checkDrained() {
-        boolean peerDone = goAwayReceived || peerHello == null || !peerHello.capabilities().contains(Hello.GOAWAY_ACK);
+        boolean peerDone = goAwayReceived || peerHello == null || !peerAcknowledgesGoAway();
         if (goAwaySent != null && peerDone && streams.isEmpty()) {
             drained.trySuccess(null);
         }
@@ -349,6 +349,11 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
             case DATAGRAM -> listener.onDatagram(this, frame.streamId(), frame.content().retain());
             case GOAWAY -> onGoAway(frame.content());
         }
+    }
+
+    /** Whether the peer answers a graceful GOAWAY with its own ({@link Hello#GOAWAY_ACK}). */
+    private boolean peerAcknowledgesGoAway() {
+        return peerHello != null && peerHello.capabilities().contains(Hello.GOAWAY_ACK);
     }
 
     private boolean isHello(Frame frame) {
@@ -538,9 +543,9 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     // ---- streams ----
 
     private MuxStream openOnLoop(OpenStream open, StreamHandler handler) throws StreamResetException {
-        if (closing || goAwayReceived || peerHello == null) {
-            throw new StreamResetException(ErrorCode.REFUSED_STREAM, closing || goAwayReceived
-                    ? "session is closing" : "session is not ready");
+        boolean ending = closing || goAwayReceived || goAwaySent != null;
+        if (ending || peerHello == null) {
+            throw new StreamResetException(ErrorCode.REFUSED_STREAM, ending ? "session is closing" : "session is not ready");
         }
         if (localOpenedStreams >= peerMaxConcurrentStreams) {
             throw new StreamResetException(ErrorCode.REFUSED_STREAM,

@@ -72,6 +72,18 @@ class GoAwayTest {
     }
 
     @Test
+    void theSideGoingAwayOpensNoStreamEvenBeforeTheAnswer() {
+        MuxPair pair = new MuxPair();
+        pair.client.goAway(ErrorCode.SHUTTING_DOWN, "client shutting down");
+        Future<TunnelStream> refused = pair.client.openStream(new OpenStream("late", null), new RecordingHandler(true));
+        pair.pump();
+        assertThat(refused.cause()).isInstanceOfSatisfying(StreamResetException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.REFUSED_STREAM));
+        assertThat(pair.server.openStreams()).isZero();
+        pair.finish();
+    }
+
+    @Test
     void theReceiverAnswersOnceAndThenNeitherSideOpensAStream() {
         MuxPair pair = new MuxPair();
         pair.client.goAway(ErrorCode.SHUTTING_DOWN, "client shutting down");
