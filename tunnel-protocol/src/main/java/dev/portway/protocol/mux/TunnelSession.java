@@ -545,7 +545,8 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     private MuxStream openOnLoop(OpenStream open, StreamHandler handler) throws StreamResetException {
         boolean ending = closing || goAwayReceived || goAwaySent != null;
         if (ending || peerHello == null) {
-            throw new StreamResetException(ErrorCode.REFUSED_STREAM, ending ? "session is closing" : "session is not ready");
+            throw new StreamResetException(ErrorCode.REFUSED_STREAM,
+                    ending ? "session is closing" : "session is not ready");
         }
         if (localOpenedStreams >= peerMaxConcurrentStreams) {
             throw new StreamResetException(ErrorCode.REFUSED_STREAM,

@@ -30,7 +30,8 @@ final class RequestClock extends ChannelDuplexHandler {
     private final long idleNanos;
     private final long headerNanos;
     private final long responseNanos;
-    private final long longestWait;
+    /** The longest the timer waits between checks (see the class comment). */
+    private final long shortestTimeout;
     private final Runnable check = this::check;
     private ChannelHandlerContext ctx;
     /** The clock that runs now, or null while none does (headers read, request body or answer flowing). */
@@ -47,7 +48,7 @@ final class RequestClock extends ChannelDuplexHandler {
         this.idleNanos = idleTimeout.toNanos();
         this.headerNanos = headerTimeout.toNanos();
         this.responseNanos = responseTimeout.toNanos();
-        this.longestWait = Math.min(idleNanos, Math.min(headerNanos, responseNanos));
+        this.shortestTimeout = Math.min(idleNanos, Math.min(headerNanos, responseNanos));
     }
 
     @Override
@@ -121,7 +122,7 @@ final class RequestClock extends ChannelDuplexHandler {
         running = kind;
         deadline = ctx.executor().ticker().nanoTime() + nanos;
         if (timer == null) {
-            timer = ctx.executor().schedule(check, longestWait, TimeUnit.NANOSECONDS);
+            timer = ctx.executor().schedule(check, shortestTimeout, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -132,7 +133,7 @@ final class RequestClock extends ChannelDuplexHandler {
         }
         long left = deadline - ctx.executor().ticker().nanoTime();
         if (left > 0) {
-            timer = ctx.executor().schedule(check, Math.min(left, longestWait), TimeUnit.NANOSECONDS);
+            timer = ctx.executor().schedule(check, Math.min(left, shortestTimeout), TimeUnit.NANOSECONDS);
             return;
         }
         Expired expired = running;
