@@ -13,7 +13,8 @@ import java.util.concurrent.TimeoutException;
  * down, one INFO line when it answers again; nothing while the state stays. The first probe that finds it up logs
  * nothing, as start-up already said so.
  *
- * <p>Threading: any thread; probes may complete concurrently, and only the one that changes the state logs.
+ * <p>Threading: any thread; probes may complete concurrently, and only the one that changes the state logs, in
+ * order.
  */
 final class DatabaseStateLog {
     private static final Logger log = LoggerFactory.getLogger(DatabaseStateLog.class);
@@ -34,13 +35,11 @@ final class DatabaseStateLog {
      * @param failure why the database did not answer, or null when it did
      * @return whether the state changed (and a line was logged, except for the first "up")
      */
-    boolean observed(Throwable failure) {
+    synchronized boolean observed(Throwable failure) {
+        // Logging under the lock keeps the lines in the order of the changes; changes are rare.
         State now = failure == null ? State.UP : State.DOWN;
-        State before;
-        synchronized (this) {
-            before = state;
-            state = now;
-        }
+        State before = state;
+        state = now;
         if (before == now) {
             return false;
         }
