@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Which header rules of an http tunnel can be applied safely. The server writes heads byte for byte and frames
@@ -41,13 +42,14 @@ public final class HeaderRuleCheck {
     private HeaderRuleCheck() {
     }
 
-    /** Every rule that cannot be applied, in order (set, then remove); empty when all can. */
+    /** Every rule that cannot be applied (set by name, then remove in order); empty when all can. */
     public static List<Problem> problems(HttpOptions.HeaderRules rules, Direction direction) {
         List<Problem> problems = new ArrayList<>();
         if (rules == null) {
             return problems;
         }
-        for (Map.Entry<String, String> entry : rules.set().entrySet()) {
+        // Sorted: the record's map has no order, and the same file should always be reported the same way.
+        for (Map.Entry<String, String> entry : new TreeMap<>(rules.set()).entrySet()) {
             String field = "set." + entry.getKey();
             String nameProblem = nameProblem(entry.getKey(), direction);
             if (nameProblem != null) {
