@@ -35,6 +35,8 @@ import java.util.List;
  */
 final class ResponseFramer {
     static final int MAX_HEAD_SIZE = 64 * 1024;
+    /** The first buffer of a partial head; it doubles as needed, so a head arriving a byte at a time costs O(n). */
+    private static final int INITIAL_HEAD_BUFFER = 1024;
     /** Chunk sizes beyond 15 hex digits would overflow a long; no sane body comes near. */
     private static final int MAX_CHUNK_SIZE_DIGITS = 15;
     private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
@@ -72,9 +74,6 @@ final class ResponseFramer {
 
     private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_SIZE_BWS, CHUNK_EXTENSION, CHUNK_DATA, CHUNK_DATA_END,
         TRAILER, UNTIL_CLOSE, UPGRADED, CLOSED }
-
-    /** The first buffer of a partial head; it doubles as needed, so a head arriving a byte at a time costs O(n). */
-    private static final int INITIAL_HEAD_BUFFER = 1024;
 
     private final ByteBufAllocator alloc;
     private final Listener listener;
@@ -343,7 +342,8 @@ final class ResponseFramer {
             body = Body.NONE;
         } else if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
             // Transfer-Encoding wins over Content-Length (RFC 9112 section 6.3), which must then not be passed on. In
-            // HTTP/1.0 it makes the framing faulty (section 6.1): the body runs to the close, as it does for the peer.
+            // HTTP/1.0 it makes the framing faulty (section 6.1): the body runs to the close, and so does the public
+            // connection, whatever the peer makes of the chunks.
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             body = response.protocolVersion() != HttpVersion.HTTP_1_0
                     && chunkedLast(headers.getAll(HttpHeaderNames.TRANSFER_ENCODING)) ? Body.CHUNKED : Body.UNTIL_CLOSE;
