@@ -115,6 +115,31 @@ class HttpVhostIT {
     }
 
     @Test
+    void headerRulesThatSplitHeadsOrTouchFramingAreRefusedWithTheirReason() throws Exception {
+        List<TunnelResult.Status> statuses = fixture.connect("c1", new RecordingEvents(),
+                http("split", one.port(), new HttpOptions("split", null, null, null, null,
+                        new HttpOptions.HeaderRules(Map.of("X-A", "a\r\nSet-Cookie: s=1"), null), null, null)),
+                http("length", one.port(), new HttpOptions("length", null, null, null, null,
+                        new HttpOptions.HeaderRules(Map.of("Content-Length", "0"), null), null, null)),
+                http("app", one.port(), new HttpOptions("app", null, null, null, null,
+                        new HttpOptions.HeaderRules(Map.of("X-Served-By", "portway"), null), null, null)));
+
+        assertThat(statuses.get(0).accepted()).isFalse();
+        assertThat(statuses.get(0).reason()).startsWith("responseHeaders.set.X-A: expected a value without control");
+        assertThat(statuses.get(1).accepted()).isFalse();
+        assertThat(statuses.get(1).reason()).contains("responseHeaders.set.Content-Length")
+                .contains("framing and connection headers");
+        assertThat(statuses.get(2).accepted()).as(statuses.get(2).reason()).isTrue();
+        try (HttpWire wire = wire()) {
+            HttpWire.Response response = wire.exchange(HttpWire.get(APP, "/"));
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.header("X-Served-By")).isEqualTo("portway");
+            assertThat(response.text()).contains("backend: one");
+            assertThat(wire.exchange(HttpWire.get("split." + DOMAIN, "/")).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void pathLocationsAndHostSwitchesOnOneKeepAliveConnection() throws Exception {
         connect(http("site", one.port(), routes(null, List.of("shop.test"), null)),
                 http("api", two.port(), routes(null, List.of("shop.test"), List.of("/api"))),

@@ -6,6 +6,7 @@ import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.Durations;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.GroupOptions;
+import dev.portway.protocol.control.HeaderRuleCheck;
 import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelType;
 
@@ -344,14 +345,26 @@ public final class ClientConfigLoader {
             return user == null || password == null ? null : new HttpOptions.BasicAuth(user, password);
         }).orElse(null);
         String https = item.choice("https", false, Map.of("terminate", "terminate", "passthrough", "passthrough"));
-        return new HttpOptions(subdomain, customDomains, locations, item.string("hostHeaderRewrite"),
-                readHeaderRules(item, "requestHeaders"), readHeaderRules(item, "responseHeaders"), basicAuth, https);
+        String hostHeaderRewrite = item.string("hostHeaderRewrite");
+        String hostProblem = hostHeaderRewrite == null ? null : HeaderRuleCheck.valueProblem(hostHeaderRewrite);
+        if (hostProblem != null) {
+            item.problem("hostHeaderRewrite", hostProblem);
+        }
+        return new HttpOptions(subdomain, customDomains, locations, hostHeaderRewrite,
+                readHeaderRules(item, "requestHeaders", HeaderRuleCheck.Direction.REQUEST),
+                readHeaderRules(item, "responseHeaders", HeaderRuleCheck.Direction.RESPONSE), basicAuth, https);
     }
 
-    private static HttpOptions.HeaderRules readHeaderRules(ConfigObject item, String key) {
-        return item.object(key, "set", "remove")
-                .map(rules -> new HttpOptions.HeaderRules(rules.stringMap("set"), rules.strings("remove")))
-                .orElse(null);
+    /** Rules the server would refuse are reported here already, by the same check. */
+    private static HttpOptions.HeaderRules readHeaderRules(ConfigObject item, String key,
+                                                           HeaderRuleCheck.Direction direction) {
+        return item.object(key, "set", "remove").map(rules -> {
+            HttpOptions.HeaderRules read = new HttpOptions.HeaderRules(rules.stringMap("set"), rules.strings("remove"));
+            for (HeaderRuleCheck.Problem problem : HeaderRuleCheck.problems(read, direction)) {
+                rules.problem(problem.field(), problem.message());
+            }
+            return read;
+        }).orElse(null);
     }
 
     private static ReconnectConfig readReconnect(ConfigObject root) {

@@ -286,6 +286,31 @@ class ClientConfigLoaderTest {
     }
 
     @Test
+    void headerRulesTheServerWouldRefuseAreReportedEarly() throws Exception {
+        assertThat(problems(minimal("""
+                tunnels:
+                  - name: web
+                    type: http
+                    local: 127.0.0.1:8080
+                    subdomain: app
+                    hostHeaderRewrite: "local\\nhost"
+                    requestHeaders: {set: {Host: example.org}, remove: [X-Ok, Transfer-Encoding]}
+                    responseHeaders: {set: {X-A: "a\\r\\nContent-Length: 0", "Bad Name": x}}
+                """))).containsExactly(
+                "client.yaml: tunnels[0].hostHeaderRewrite: expected a value without control characters (CR, LF, NUL, "
+                        + "...), got \"local\\nhost\"",
+                "client.yaml: tunnels[0].requestHeaders.set.Host: expected a header other than Host (use "
+                        + "hostHeaderRewrite) and X-Forwarded-For/-Proto/-Host, X-Real-IP (set by the server), got \"Host\"",
+                "client.yaml: tunnels[0].requestHeaders.remove[1]: expected a header other than the framing and "
+                        + "connection headers (Content-Length, Transfer-Encoding, Connection, Upgrade, Trailer, "
+                        + "Keep-Alive, TE), which the server sets, got \"Transfer-Encoding\"",
+                "client.yaml: tunnels[0].responseHeaders.set.Bad Name: expected a header name made of letters, digits "
+                        + "and !#$%&'*+-.^_`|~, got \"Bad Name\"",
+                "client.yaml: tunnels[0].responseHeaders.set.X-A: expected a value without control characters (CR, LF, "
+                        + "NUL, ...), got \"a\\r\\nContent-Length: 0\"");
+    }
+
+    @Test
     void tunnelFieldsAreChecked() throws Exception {
         assertThat(problems(minimal("""
                 tunnels:

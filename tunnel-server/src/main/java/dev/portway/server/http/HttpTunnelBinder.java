@@ -2,6 +2,7 @@ package dev.portway.server.http;
 
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
+import dev.portway.protocol.control.HeaderRuleCheck;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelSpec;
@@ -62,6 +63,7 @@ public final class HttpTunnelBinder implements TunnelBinder {
         try {
             HttpOptions options = spec.http() == null ? new HttpOptions(null, null, null, null, null, null, null, null)
                     : spec.http();
+            checkHeaderRules(options);
             List<HttpRoute> routes = routes(options);
             boolean passthrough = passthrough(options);
             TunnelTraffic traffic = metrics.traffic(spec.name(), principal.user());
@@ -113,6 +115,30 @@ public final class HttpTunnelBinder implements TunnelBinder {
             throw new TunnelRefusedException("https: passthrough routes by host name only; remove locations");
         }
         return true;
+    }
+
+    /**
+     * Refuses header rules that would break a head or a message's framing: heads are written byte for byte and
+     * bodies framed before the rules run, and a client can be modified to send anything.
+     */
+    static void checkHeaderRules(HttpOptions options) throws TunnelRefusedException {
+        if (options.hostHeaderRewrite() != null) {
+            String problem = HeaderRuleCheck.valueProblem(options.hostHeaderRewrite());
+            if (problem != null) {
+                throw new TunnelRefusedException("hostHeaderRewrite: " + problem);
+            }
+        }
+        refuseFirst("requestHeaders", HeaderRuleCheck.problems(options.requestHeaders(),
+                HeaderRuleCheck.Direction.REQUEST));
+        refuseFirst("responseHeaders", HeaderRuleCheck.problems(options.responseHeaders(),
+                HeaderRuleCheck.Direction.RESPONSE));
+    }
+
+    private static void refuseFirst(String key, List<HeaderRuleCheck.Problem> problems)
+            throws TunnelRefusedException {
+        if (!problems.isEmpty()) {
+            throw new TunnelRefusedException(key + "." + problems.get(0));
+        }
     }
 
     /** Every host times every location; hosts and locations are checked here, the one place that knows the rules. */

@@ -22,17 +22,21 @@ import java.util.List;
  * bytes that came instead of being decoded and encoded again. Only a head (status line and headers, at most
  * {@link #MAX_HEAD_SIZE}) is parsed; a body is framed as RFC 9112 section 6.3 says: none for a HEAD request, 1xx,
  * 204 and 304; chunked (chunk-size lines, extensions and trailers walked, not changed); Content-Length counted;
- * otherwise until the local service closes. An interim answer (1xx) is followed by the request's real answer, and
+ * otherwise until the local service closes. As the bytes pass on verbatim, anything a client might read differently is
+ * refused: a bare CR, control characters in the status line and field values, junk on chunk-size lines, malformed
+ * trailer lines. An interim answer (1xx) is followed by the request's real answer, and
  * after {@code 101 Switching Protocols} every byte is the upgraded protocol's.
  *
  * <p>A plain class, so that its framing is tested on bytes split anywhere, without a channel.
  *
  * <p>Threading: not thread-safe; one instance per backend stream. Reference counting: {@link #feed} takes ownership
  * of its buffer; body bytes reach the listener as retained slices, which the listener owns; a head split across
- * deliveries is kept until it is complete, and {@link #close} releases it.
+ * deliveries is gathered in one growing buffer until it is complete, and {@link #close} releases it.
  */
 final class ResponseFramer {
     static final int MAX_HEAD_SIZE = 64 * 1024;
+    /** The first buffer of a partial head; it doubles as needed, so a head arriving a byte at a time costs O(n). */
+    private static final int INITIAL_HEAD_BUFFER = 1024;
     /** Chunk sizes beyond 15 hex digits would overflow a long; no sane body comes near. */
     private static final int MAX_CHUNK_SIZE_DIGITS = 15;
     private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
@@ -68,23 +72,26 @@ final class ResponseFramer {
         }
     }
 
-    private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_EXTENSION, CHUNK_DATA, CHUNK_DATA_END, TRAILER, UNTIL_CLOSE,
-        UPGRADED, CLOSED }
+    private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_SIZE_BWS, CHUNK_EXTENSION, CHUNK_DATA, CHUNK_DATA_END,
+        TRAILER, UNTIL_CLOSE, UPGRADED, CLOSED }
 
     private final ByteBufAllocator alloc;
     private final Listener listener;
     /** Whether each request sent and not yet answered was a HEAD request. */
     private final ArrayDeque<Boolean> headRequests = new ArrayDeque<>(2);
     private State state = State.HEAD;
-    /** Part of a head, waiting for the rest. */
+    /** Part of a head, waiting for the rest, in a buffer of the framer's own. */
     private ByteBuf cumulation;
     /** Bytes of the head in {@link #cumulation} already searched for its end, and where the last line began. */
     private int headScanned;
     private int headLineStart;
     private long remaining;
     private int chunkSizeDigits;
+    /** A CR was read in chunk framing; the next byte must be LF. */
     private boolean chunkCr;
     private int trailerLineLength;
+    /** The current trailer line's colon was read. */
+    private boolean trailerValue;
     private int payload;
 
     ResponseFramer(ByteBufAllocator alloc, Listener listener) {
@@ -106,26 +113,44 @@ final class ResponseFramer {
             data.release();
             return;
         }
-        ByteBuf in = data;
-        if (cumulation != null) {
-            in = alloc.buffer(cumulation.readableBytes() + data.readableBytes());
-            in.writeBytes(cumulation).writeBytes(data);
-            cumulation.release();
-            cumulation = null;
-            data.release();
-        }
+        boolean owned = cumulation != null;
+        ByteBuf in = owned ? cumulate(data) : data;
+        cumulation = null;
         try {
             while (in.isReadable() && state != State.CLOSED && step(in)) {
                 // each step consumes bytes or stops for more
             }
             if (state == State.HEAD && in.isReadable()) {
-                cumulation = in.retain();
+                cumulation = owned ? in.retain()
+                        : alloc.buffer(Math.max(INITIAL_HEAD_BUFFER, in.readableBytes())).writeBytes(in);
             }
         } catch (MalformedResponseException e) {
             close();
             throw e;
         } finally {
             in.release();
+        }
+    }
+
+    /**
+     * Appends {@code data} to the partial head and releases it. The head's buffer is written into only while nothing
+     * else holds it: body slices cut from it earlier would see their bytes move, so then the head is copied.
+     */
+    private ByteBuf cumulate(ByteBuf data) {
+        ByteBuf head = cumulation;
+        try {
+            if (head.refCnt() > 1) {
+                ByteBuf copy = alloc.buffer(Math.max(INITIAL_HEAD_BUFFER, head.readableBytes() + data.readableBytes()));
+                copy.writeBytes(head);
+                cumulation = copy;
+                head.release();
+                head = copy;
+            } else {
+                head.discardSomeReadBytes();
+            }
+            return head.writeBytes(data);
+        } finally {
+            data.release();
         }
     }
 
@@ -232,6 +257,11 @@ final class ResponseFramer {
     }
 
     private static HttpResponse parseHead(byte[] bytes) throws MalformedResponseException {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == CR && (i + 1 == bytes.length || bytes[i + 1] != LF)) {
+                throw new MalformedResponseException("CR not followed by LF in the response head");
+            }
+        }
         int lineEnd = lineEnd(bytes, 0);
         int statusEnd = trimEnd(bytes, 0, lineEnd);
         // "HTTP/1.1 200" at least; the reason phrase may be empty or missing.
@@ -246,6 +276,7 @@ final class ResponseFramer {
             throw new MalformedResponseException("status code " + code + " out of range");
         }
         int reasonStart = Math.min(13, statusEnd);
+        checkText(bytes, reasonStart, statusEnd, "status line");
         HttpResponseStatus status = HttpResponseStatus.valueOf(code);
         if (!regionEquals(bytes, reasonStart, statusEnd, status.reasonPhrase())) {
             status = new HttpResponseStatus(code,
@@ -283,6 +314,7 @@ final class ResponseFramer {
         while (value < end && (bytes[value] == ' ' || bytes[value] == '\t')) {
             value++;
         }
+        checkText(bytes, value, end, "header value");
         headers.add(new AsciiString(bytes, start, colon - start, false),
                 new AsciiString(bytes, value, end - value, false));
     }
@@ -309,9 +341,12 @@ final class ResponseFramer {
         if (Boolean.TRUE.equals(head) || code == 204 || code == 304) {
             body = Body.NONE;
         } else if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            // Transfer-Encoding wins over Content-Length (RFC 9112 section 6.3), which must then not be passed on.
+            // Transfer-Encoding wins over Content-Length (RFC 9112 section 6.3), which must then not be passed on. In
+            // HTTP/1.0 it makes the framing faulty (section 6.1): the body runs to the close, and so does the public
+            // connection, whatever the peer makes of the chunks.
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-            body = chunkedLast(headers.getAll(HttpHeaderNames.TRANSFER_ENCODING)) ? Body.CHUNKED : Body.UNTIL_CLOSE;
+            body = response.protocolVersion() != HttpVersion.HTTP_1_0
+                    && chunkedLast(headers.getAll(HttpHeaderNames.TRANSFER_ENCODING)) ? Body.CHUNKED : Body.UNTIL_CLOSE;
         } else if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             remaining = contentLength(headers);
             body = Body.LENGTH;
@@ -401,9 +436,16 @@ final class ResponseFramer {
         payload = 0;
         boolean ended = false;
         while (i < limit && !ended) {
+            byte b = in.getByte(i);
+            if (chunkCr) {
+                if (b != LF) {
+                    throw new MalformedResponseException("CR not followed by LF in chunk framing");
+                }
+                chunkCr = false;
+            }
             switch (state) {
                 case CHUNK_SIZE -> {
-                    byte b = in.getByte(i++);
+                    i++;
                     int digit = Character.digit(b, 16);
                     if (digit >= 0) {
                         if (++chunkSizeDigits > MAX_CHUNK_SIZE_DIGITS) {
@@ -412,20 +454,23 @@ final class ResponseFramer {
                         remaining = remaining * 16 + digit;
                     } else if (chunkSizeDigits == 0) {
                         throw new MalformedResponseException("malformed chunk size line");
-                    } else if (b == LF) {
-                        chunkSizeEnd();
                     } else {
-                        // Extensions (";name=value"), whitespace and the CR: skipped up to the line's end.
-                        state = State.CHUNK_EXTENSION;
+                        state = State.CHUNK_SIZE_BWS;
+                        chunkSizeLineEnd(b);
                     }
                 }
+                case CHUNK_SIZE_BWS -> {
+                    i++;
+                    chunkSizeLineEnd(b);
+                }
                 case CHUNK_EXTENSION -> {
-                    int lf = in.indexOf(i, limit, LF);
-                    if (lf < 0) {
-                        i = limit;
-                    } else {
-                        i = lf + 1;
+                    i++;
+                    if (b == CR) {
+                        chunkCr = true;
+                    } else if (b == LF) {
                         chunkSizeEnd();
+                    } else if (control(b)) {
+                        throw new MalformedResponseException("control character in a chunk extension");
                     }
                 }
                 case CHUNK_DATA -> {
@@ -435,12 +480,11 @@ final class ResponseFramer {
                     remaining -= take;
                     if (remaining == 0) {
                         state = State.CHUNK_DATA_END;
-                        chunkCr = false;
                     }
                 }
                 case CHUNK_DATA_END -> {
-                    byte b = in.getByte(i++);
-                    if (b == CR && !chunkCr) {
+                    i++;
+                    if (b == CR) {
                         chunkCr = true;
                     } else if (b == LF) {
                         state = State.CHUNK_SIZE;
@@ -450,15 +494,8 @@ final class ResponseFramer {
                     }
                 }
                 case TRAILER -> {
-                    byte b = in.getByte(i++);
-                    if (b == LF) {
-                        if (trailerLineLength == 0) {
-                            ended = true;
-                        }
-                        trailerLineLength = 0;
-                    } else if (b != CR) {
-                        trailerLineLength++;
-                    }
+                    i++;
+                    ended = trailer(b);
                 }
                 default -> throw new IllegalStateException(state.name());
             }
@@ -469,10 +506,55 @@ final class ResponseFramer {
         }
     }
 
+    /**
+     * After a chunk size's digits: optional whitespace (RFC 9112 section 7.1.1 BWS), then an extension or the line's
+     * end. Anything else, such as {@code 5x}, is read differently by different clients.
+     */
+    private void chunkSizeLineEnd(byte b) throws MalformedResponseException {
+        if (b == ' ' || b == '\t') {
+            return;
+        }
+        if (b == ';') {
+            state = State.CHUNK_EXTENSION;
+        } else if (b == CR) {
+            chunkCr = true;
+        } else if (b == LF) {
+            chunkSizeEnd();
+        } else {
+            throw new MalformedResponseException("malformed chunk size line");
+        }
+    }
+
+    /** One byte of the trailer section: field lines as in a head, then an empty line; true at its end. */
+    private boolean trailer(byte b) throws MalformedResponseException {
+        if (b == CR) {
+            chunkCr = true;
+            return false;
+        }
+        if (b == LF) {
+            if (trailerLineLength == 0) {
+                return true;
+            }
+            if (!trailerValue) {
+                throw new MalformedResponseException("malformed trailer line");
+            }
+            trailerLineLength = 0;
+            trailerValue = false;
+            return false;
+        }
+        if (trailerValue ? control(b) : b == ':' ? trailerLineLength == 0 : !tokenChar(b)) {
+            throw new MalformedResponseException("malformed trailer line");
+        }
+        trailerValue |= b == ':';
+        trailerLineLength++;
+        return false;
+    }
+
     private void chunkSizeEnd() {
         if (remaining == 0) {
             state = State.TRAILER;
             trailerLineLength = 0;
+            trailerValue = false;
         } else {
             state = State.CHUNK_DATA;
         }
@@ -496,6 +578,20 @@ final class ResponseFramer {
             end--;
         }
         return end;
+    }
+
+    /** Refuses control characters other than HTAB, which clients read differently (RFC 9110 section 5.5). */
+    private static void checkText(byte[] bytes, int start, int end, String what) throws MalformedResponseException {
+        for (int i = start; i < end; i++) {
+            if (control(bytes[i])) {
+                throw new MalformedResponseException("control character 0x" + Integer.toHexString(bytes[i])
+                        + " in a " + what + ": " + printable(bytes, start, end));
+            }
+        }
+    }
+
+    private static boolean control(byte b) {
+        return (b >= 0 && b < 0x20 && b != '\t') || b == 0x7f;
     }
 
     private static boolean startsWith(byte[] bytes, String prefix) {

@@ -7,6 +7,7 @@ import dev.portway.server.tunnel.TunnelRefusedException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,5 +44,26 @@ class HttpTunnelBinderTest {
                 TunnelMetrics.NOOP, null, new ServedLoopGroup(null));
         assertThatThrownBy(() -> noDomain.routes(options("app", null, null)))
                 .hasMessageContaining("needs a server domain");
+    }
+
+    @Test
+    void headerRulesThatBreakHeadsOrFramingAreRefusedWithTheReason() throws Exception {
+        HttpOptions.HeaderRules splitting = new HttpOptions.HeaderRules(Map.of("X-A", "a\r\nContent-Length: 0"), null);
+        assertThatThrownBy(() -> HttpTunnelBinder.checkHeaderRules(
+                new HttpOptions("app", null, null, null, null, splitting, null, null)))
+                .isInstanceOf(TunnelRefusedException.class)
+                .hasMessage("responseHeaders.set.X-A: expected a value without control characters (CR, LF, NUL, ...), "
+                        + "got \"a\\r\\nContent-Length: 0\"");
+        HttpOptions.HeaderRules framing = new HttpOptions.HeaderRules(null, List.of("Transfer-Encoding"));
+        assertThatThrownBy(() -> HttpTunnelBinder.checkHeaderRules(
+                new HttpOptions("app", null, null, null, framing, null, null, null)))
+                .isInstanceOf(TunnelRefusedException.class)
+                .hasMessageStartingWith("requestHeaders.remove[0]: expected a header other than the framing");
+        assertThatThrownBy(() -> HttpTunnelBinder.checkHeaderRules(
+                new HttpOptions("app", null, null, "local\nX: 1", null, null, null, null)))
+                .isInstanceOf(TunnelRefusedException.class).hasMessageStartingWith("hostHeaderRewrite: expected");
+        HttpTunnelBinder.checkHeaderRules(new HttpOptions("app", null, null, "localhost:8080",
+                new HttpOptions.HeaderRules(Map.of("X-From", "portway"), List.of("Cookie")),
+                new HttpOptions.HeaderRules(null, List.of("Server")), null, null));
     }
 }

@@ -1,6 +1,9 @@
 package dev.portway.server.http;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
@@ -193,6 +196,128 @@ class ResponseFramerTest {
         assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "malformed chunk size line");
         assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n", "not followed by CRLF");
         assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1234567890abcdef0\r\n", "too large");
+    }
+
+    @Test
+    void whatClientsReadDifferentlyIsRefused() {
+        assertMalformed("HTTP/1.1 200 OK\r\nX-A: 1\rContent-Length: 0\r\n\r\n", "CR not followed by LF");
+        assertMalformed("HTTP/1.1 200 OK\rX\r\n\r\n", "CR not followed by LF");
+        assertMalformed("HTTP/1.1 200 OK\r\nX-A: a\u0000b\r\n\r\n", "control character 0x0 in a header value");
+        assertMalformed("HTTP/1.1 200 OK\r\nX-A: a\u007fb\r\n\r\n", "control character 0x7f");
+        assertMalformed("HTTP/1.1 200 O\u0001K\r\n\r\n", "control character 0x1 in a status line");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5x\r\nhello\r\n0\r\n\r\n",
+                "malformed chunk size line");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n",
+                "malformed chunk size line");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\rhello\r\n0\r\n\r\n",
+                "CR not followed by LF");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;a\u0000\r\nhello\r\n0\r\n\r\n",
+                "control character in a chunk extension");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\r\n0\r\n\r\n",
+                "CR not followed by LF");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nno colon\r\n\r\n",
+                "malformed trailer line");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n: empty\r\n\r\n",
+                "malformed trailer line");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: 1\r\n folded\r\n\r\n",
+                "malformed trailer line");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: a\u000bb\r\n\r\n",
+                "malformed trailer line");
+        assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: a\rb\r\n\r\n",
+                "CR not followed by LF");
+    }
+
+    @Test
+    void tabsBareLineFeedsAndLatinTextStillPass() throws Exception {
+        assertFrames("HTTP/1.1 200 Ok\tfine\nX-A: a\tb \u00e9\n\nTransfer-Encoding: chunked\n",
+                List.of(HttpMethod.GET), true,
+                "head HTTP/1.1 200 Ok\tfine UNTIL_CLOSE [X-A]", "body(27) Transfer-Encoding: chunked\n", "end");
+        assertFrames("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n2\t;x=\"\t\"\nok\n0\nX-T:\t1\n\n",
+                List.of(HttpMethod.GET), false,
+                "head HTTP/1.1 200 OK CHUNKED [Transfer-Encoding]", "body(2) 2\t;x=\"\t\"\nok\n0\nX-T:\t1\n\n", "end");
+    }
+
+    @Test
+    void chunkedInHttp10RunsToTheClose() throws Exception {
+        assertFrames("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
+                        + "2\r\nok\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
+                List.of(HttpMethod.GET, HttpMethod.GET), true,
+                "head HTTP/1.0 200 OK UNTIL_CLOSE [Transfer-Encoding]",
+                "body(31) 2\r\nok\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", "end");
+    }
+
+    @Test
+    void aHeadArrivingAByteAtATimeGrowsOneBuffer() throws Exception {
+        int[] allocations = new int[1];
+        ByteBufAllocator counting = new AbstractByteBufAllocator(false) {
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                allocations[0]++;
+                return Unpooled.buffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                return newHeapBuffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            public boolean isDirectBufferPooled() {
+                return false;
+            }
+        };
+        Transcript transcript = new Transcript();
+        ResponseFramer framer = new ResponseFramer(counting, transcript);
+        framer.requestSent(HttpMethod.GET);
+        byte[] wire = ("HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(20_000) + "\r\nContent-Length: 2\r\n\r\nok")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        try {
+            for (byte b : wire) {
+                framer.feed(UnpooledByteBufAllocator.DEFAULT.buffer(1).writeByte(b));
+            }
+        } finally {
+            framer.close();
+        }
+        assertThat(transcript.done()).containsExactly("head HTTP/1.1 200 OK LENGTH [X-Big, Content-Length]",
+                "body(2) ok", "end");
+        // One buffer for the partial head, grown in place: not one per delivery.
+        assertThat(allocations[0]).isEqualTo(1);
+    }
+
+    @Test
+    void aPartialHeadAfterABodyIsKeptWhileTheBodyIsStillHeld() throws Exception {
+        List<ByteBuf> held = new ArrayList<>();
+        List<String> heads = new ArrayList<>();
+        ResponseFramer framer = new ResponseFramer(UnpooledByteBufAllocator.DEFAULT, new ResponseFramer.Listener() {
+            @Override
+            public void onHead(HttpResponse head, ResponseFramer.Body body) {
+                heads.add(head.status().toString());
+            }
+
+            @Override
+            public void onBody(ByteBuf bytes, int payload) {
+                held.add(bytes);
+            }
+
+            @Override
+            public void onEnd() {
+            }
+        });
+        framer.requestSent(HttpMethod.GET);
+        framer.requestSent(HttpMethod.GET);
+        try {
+            framer.feed(UnpooledByteBufAllocator.DEFAULT.buffer().writeBytes("HTTP/1.1 200".getBytes(
+                    StandardCharsets.US_ASCII)));
+            framer.feed(UnpooledByteBufAllocator.DEFAULT.buffer().writeBytes(
+                    " OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 2".getBytes(StandardCharsets.US_ASCII)));
+            framer.feed(UnpooledByteBufAllocator.DEFAULT.buffer().writeBytes(
+                    "04 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(heads).containsExactly("200 OK", "204 No Content");
+            assertThat(held).extracting(b -> b.toString(StandardCharsets.US_ASCII)).containsExactly("hello");
+        } finally {
+            framer.close();
+            held.forEach(ByteBuf::release);
+        }
     }
 
     @Test
