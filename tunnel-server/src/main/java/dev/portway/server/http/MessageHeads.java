@@ -17,33 +17,34 @@ import java.util.Map;
  * <p>Threading: stateless.
  */
 final class MessageHeads {
-    private static final short CRLF = ('\r' << 8) | '\n';
+    static final short CRLF = ('\r' << 8) | '\n';
     private static final short COLON_SPACE = (':' << 8) | ' ';
 
     private MessageHeads() {
     }
 
     static void writeRequestHead(ByteBuf out, HttpRequest request) {
-        ByteBufUtil.writeAscii(out, request.method().asciiName());
-        out.writeByte(' ');
         // Byte for byte as the public decoder read it (one character per byte).
         String uri = request.uri();
-        ByteBufUtil.writeAscii(out, uri.isEmpty() ? "/" : uri);
-        out.writeByte(' ');
-        ByteBufUtil.writeAscii(out, request.protocolVersion().text());
-        out.writeShort(CRLF);
-        writeFields(out, request.headers());
-        out.writeShort(CRLF);
+        writeHead(out, request.method().asciiName(), uri.isEmpty() ? "/" : uri, request.protocolVersion().text(),
+                request.headers());
     }
 
     static void writeResponseHead(ByteBuf out, HttpResponse response) {
-        ByteBufUtil.writeAscii(out, response.protocolVersion().text());
+        writeHead(out, response.protocolVersion().text(), response.status().codeAsText(),
+                response.status().reasonPhrase(), response.headers());
+    }
+
+    /** A start line of three parts, the fields and the blank line. */
+    private static void writeHead(ByteBuf out, CharSequence first, CharSequence second, CharSequence third,
+                                  HttpHeaders headers) {
+        ByteBufUtil.writeAscii(out, first);
         out.writeByte(' ');
-        ByteBufUtil.writeAscii(out, response.status().codeAsText());
+        ByteBufUtil.writeAscii(out, second);
         out.writeByte(' ');
-        ByteBufUtil.writeAscii(out, response.status().reasonPhrase());
+        ByteBufUtil.writeAscii(out, third);
         out.writeShort(CRLF);
-        writeFields(out, response.headers());
+        writeFields(out, headers);
         out.writeShort(CRLF);
     }
 

@@ -22,7 +22,6 @@ import java.util.function.Consumer;
 final class RequestEncoder {
     /** Enough for a typical head with the forwarding headers, so that most need no second allocation. */
     private static final int HEAD_SIZE_HINT = 512;
-    private static final short CRLF = ('\r' << 8) | '\n';
 
     private final ByteBufAllocator alloc;
     private boolean chunked;
@@ -58,18 +57,18 @@ final class RequestEncoder {
         ByteBuf framing = head != null ? head : alloc.buffer(last ? 32 : 16);
         if (data.isReadable()) {
             ByteBufUtil.writeAscii(framing, Integer.toHexString(data.readableBytes()));
-            framing.writeShort(CRLF);
+            framing.writeShort(MessageHeads.CRLF);
             sink.accept(framing);
             sink.accept(data);
             framing = alloc.buffer(last ? 32 : 2);
-            framing.writeShort(CRLF);
+            framing.writeShort(MessageHeads.CRLF);
         } else {
             data.release();
         }
         if (last) {
-            framing.writeByte('0').writeShort(CRLF);
+            framing.writeByte('0').writeShort(MessageHeads.CRLF);
             MessageHeads.writeFields(framing, ((LastHttpContent) content).trailingHeaders());
-            framing.writeShort(CRLF);
+            framing.writeShort(MessageHeads.CRLF);
         }
         if (framing.isReadable()) {
             sink.accept(framing);
