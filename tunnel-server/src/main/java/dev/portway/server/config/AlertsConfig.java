@@ -59,7 +59,7 @@ public record AlertsConfig(
     public static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(1);
 
     /** Every rule on with the thresholds of alerts.yaml, no receivers: firing and resolving are only logged. */
-    public static final AlertsConfig NONE = new AlertsConfig(true, DEFAULT_INTERVAL, DEFAULT_LOOKBACK, DEFAULT_WINDOW,
+    public static final AlertsConfig DEFAULTS = new AlertsConfig(true, DEFAULT_INTERVAL, DEFAULT_LOOKBACK, DEFAULT_WINDOW,
             DEFAULT_CLIENT_OFFLINE, DEFAULT_TUNNEL_DOWN, DEFAULT_HTTP_LATENCY, DEFAULT_HTTP_LATENCY_THRESHOLD,
             DEFAULT_HTTP_ERROR_RATE, DEFAULT_HTTP_ERROR_RATE_THRESHOLD, DEFAULT_QUOTA_NEARLY_USED, List.of(), null,
             DEFAULT_ATTEMPTS, DEFAULT_BACKOFF);

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * @param http the public web listeners; null means {@link HttpConfig#DEFAULTS}
  * @param udp UDP tunnels; null means {@link UdpConfig#DEFAULTS}
  * @param proxyProtocol PROXY protocol on the public listeners; null means {@link ProxyProtocolConfig#NONE}
- * @param alerts the server's own alerting; null means {@link AlertsConfig#NONE}
+ * @param alerts the server's own alerting; null means {@link AlertsConfig#DEFAULTS}
  */
 public record ServerConfig(
         String bind,
@@ -69,7 +69,7 @@ public record ServerConfig(
         http = http == null ? HttpConfig.DEFAULTS : http;
         udp = udp == null ? UdpConfig.DEFAULTS : udp;
         proxyProtocol = proxyProtocol == null ? ProxyProtocolConfig.NONE : proxyProtocol;
-        alerts = alerts == null ? AlertsConfig.NONE : alerts;
+        alerts = alerts == null ? AlertsConfig.DEFAULTS : alerts;
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -87,7 +87,7 @@ public record ServerConfig(
                 ServerTlsConfig.NONE, AuthConfig.NONE, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_KEEP_ALIVE_INTERVAL,
                 DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null, AdminConfig.DEFAULTS,
                 DatabaseSettings.EMBEDDED, HttpConfig.DEFAULTS, UdpConfig.DEFAULTS, ProxyProtocolConfig.NONE,
-                AlertsConfig.NONE);
+                AlertsConfig.DEFAULTS);
     }
 
     public ServerConfig withDataDir(Path dir) {

@@ -262,7 +262,7 @@ public final class ServerConfigLoader {
                 "clientOffline", "tunnelDown", "httpLatency", "httpErrorRate", "quotaNearlyUsed", "webhooks", "telegram",
                 "delivery");
         if (section.isEmpty()) {
-            return AlertsConfig.NONE;
+            return AlertsConfig.DEFAULTS;
         }
         ConfigObject alerts = section.get();
         boolean enabled = alerts.bool("enabled", true);

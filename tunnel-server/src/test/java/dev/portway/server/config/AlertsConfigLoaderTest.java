@@ -36,7 +36,7 @@ class AlertsConfigLoaderTest {
     @Test
     void withoutTheSectionEveryRuleRunsWithTheThresholdsOfAlertsYamlAndNothingIsSent() throws Exception {
         AlertsConfig alerts = load("bind: 127.0.0.1\n");
-        assertThat(alerts).isEqualTo(AlertsConfig.NONE);
+        assertThat(alerts).isEqualTo(AlertsConfig.DEFAULTS);
         assertThat(alerts.enabled()).isTrue();
         assertThat(alerts.clientOffline().holdFor()).isEqualTo(Duration.ofMinutes(2));
         assertThat(alerts.httpLatencyThreshold()).isEqualTo(Duration.ofSeconds(1));
