@@ -67,7 +67,9 @@ final class LocalUdpFlow extends ChannelInboundHandlerAdapter {
     /** A datagram from the public peer, towards the local service. */
     void toLocal(ByteBuf data) {
         if (closed) {
-            drop(data);
+            // The local socket could not be opened, or the flow ended: there is no flow to carry it.
+            data.release();
+            metrics.udpDatagramDropped(UdpDrop.NO_FLOW);
         } else if (connected) {
             write(data);
         } else if (pending.size() < MAX_PENDING) {
