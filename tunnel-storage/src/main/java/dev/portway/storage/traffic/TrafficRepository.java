@@ -5,6 +5,7 @@ import dev.portway.storage.db.Rows;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,9 @@ import java.util.concurrent.CompletableFuture;
 
 /** Hourly traffic history; batches are applied idempotently by their flush id. */
 public final class TrafficRepository implements TrafficSink {
+    /** How long an applied flush's id is remembered to recognise a retry. */
+    public static final Duration FLUSH_IDS_KEPT = Duration.ofDays(1);
+
     private final Jdbc jdbc;
 
     public TrafficRepository(Jdbc jdbc) {
@@ -20,11 +24,18 @@ public final class TrafficRepository implements TrafficSink {
 
     /**
      * Records the flush id and adds the deltas in one transaction. A batch whose id is already recorded (a retry
-     * after a lost acknowledgement) changes nothing and completes with {@code false}.
+     * after a lost acknowledgement) changes nothing and completes with {@code false}. Ids older than
+     * {@link #FLUSH_IDS_KEPT} are forgotten on the way: a node retries only its latest batch, and only until the
+     * database answers, so an id that old is never sent again.
      */
     @Override
     public CompletableFuture<Boolean> apply(TrafficBatch batch) {
         return jdbc.transaction(tx -> {
+            try (PreparedStatement s = tx.connection().prepareStatement(
+                    "DELETE FROM traffic_flushes WHERE applied_at < now() - make_interval(secs => ?)")) {
+                s.setLong(1, FLUSH_IDS_KEPT.toSeconds());
+                s.executeUpdate();
+            }
             try (PreparedStatement s = tx.connection().prepareStatement(
                     "INSERT INTO traffic_flushes (id) VALUES (?) ON CONFLICT (id) DO NOTHING")) {
                 s.setObject(1, batch.id());

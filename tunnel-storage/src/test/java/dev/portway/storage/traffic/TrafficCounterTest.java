@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -73,6 +74,36 @@ class TrafficCounterTest {
         assertThat(result(repository.apply(batch))).isTrue();
         assertThat(result(repository.apply(batch))).isFalse();
         assertThat(hour(3)).isEqualTo(new TrafficHour(3, 30, HOUR, 10, 20, 1));
+    }
+
+    @Test
+    void flushIdsOlderThanADayAreForgottenWhenTheNextBatchIsApplied() {
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        result(database.jdbc().query(c -> {
+            try (var s = c.prepareStatement("INSERT INTO traffic_flushes (id, applied_at) VALUES"
+                    + " (?, now() - interval '25 hours'), (?, now() - interval '23 hours')")) {
+                s.setObject(1, old);
+                s.setObject(2, recent);
+                return s.executeUpdate();
+            }
+        }));
+        assertThat(result(repository.apply(new TrafficBatch(UUID.randomUUID(),
+                List.of(new TrafficDelta(8, 80, HOUR, 1, 1, 0)))))).isTrue();
+        List<UUID> kept = result(database.jdbc().query(c -> {
+            List<UUID> ids = new ArrayList<>();
+            try (var s = c.prepareStatement("SELECT id FROM traffic_flushes WHERE id IN (?, ?)")) {
+                s.setObject(1, old);
+                s.setObject(2, recent);
+                try (var rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            return ids;
+        }));
+        assertThat(kept).containsExactly(recent);
     }
 
     @Test
