@@ -1,5 +1,6 @@
 package dev.portway.server;
 
+import dev.portway.admin.AdminApi;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.events.EventJournal;
 import dev.portway.monitor.events.TrafficRateSampler;
@@ -9,13 +10,12 @@ import dev.portway.protocol.ProductVersion;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
-import dev.portway.admin.AdminApi;
 import dev.portway.server.admin.AdminApiRoute;
 import dev.portway.server.admin.AdminRouter;
 import dev.portway.server.admin.AdminServer;
 import dev.portway.server.admin.MonitoringRoutes;
-import dev.portway.server.admin.SessionTunnelPusher;
 import dev.portway.server.admin.RegistryLiveServerView;
+import dev.portway.server.admin.SessionTunnelPusher;
 import dev.portway.server.alerts.ServerAlerts;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
@@ -27,10 +27,8 @@ import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionHooks;
 import dev.portway.server.control.SessionRegistry;
-import dev.portway.server.group.TcpGroups;
-import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
-import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.events.EventSessionHooks;
+import dev.portway.server.group.TcpGroups;
 import dev.portway.server.http.ErrorPages;
 import dev.portway.server.http.HttpFrontend;
 import dev.portway.server.http.HttpListener;
@@ -40,6 +38,8 @@ import dev.portway.server.http.ServedLoopGroup;
 import dev.portway.server.https.ConfiguredCertificates;
 import dev.portway.server.https.HttpsListener;
 import dev.portway.server.https.VhostHttpsRoutes;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.storage.ServerStorage;
 import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
@@ -49,6 +49,7 @@ import dev.portway.server.tls.ServerTlsContexts;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.udp.UdpTunnelBinder;
 import dev.portway.storage.bootstrap.InitialCredentials;
+import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -140,13 +141,13 @@ public final class TunnelServer implements AutoCloseable {
         TrustedProxies trustedProxies = TrustedProxies.of(config.proxyProtocol().trustedCidrs());
         ProxyProtocolInbound proxyProtocol = new ProxyProtocolInbound(trustedProxies,
                 ProxyProtocolInbound.Refusal.CLOSE);
+        TrafficCounter history = storage == null ? null : storage.storage().trafficCounter();
         TcpTunnelBinder tcpPorts = new TcpTunnelBinder(publicOptions, bossGroup, workerGroup, config.bind(),
-                new PortAllocator(config.allowPorts()), metrics,
-                storage == null ? null : storage.storage().trafficCounter(), proxyProtocol);
+                new PortAllocator(config.allowPorts()), metrics, history, proxyProtocol);
         // Plain TCP tunnels and load-balancing groups share the port allocator and the stream bridge.
         TunnelBinder binder = new TcpGroups(tcpPorts);
         UdpTunnelBinder udpBinder = new UdpTunnelBinder(transport, config.bind(),
-                new PortAllocator(config.allowPorts()), config.udp(), metrics);
+                new PortAllocator(config.allowPorts()), config.udp(), metrics, history);
         Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
         binders.put(TunnelType.TCP, binder);
         binders.put(TunnelType.UDP, udpBinder);

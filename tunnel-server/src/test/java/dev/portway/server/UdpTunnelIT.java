@@ -82,7 +82,17 @@ class UdpTunnelIT {
             pool.shutdownNow();
         }
         InetSocketAddress admin = fixture.server().adminAddress();
-        assertThat(Scrape.of(admin).value(FLOWS)).isEqualTo(50.0);
+        Scrape scrape = Scrape.of(admin);
+        assertThat(scrape.value(FLOWS)).isEqualTo(50.0);
+        // Every exchange sent its message at least once and got it back at least once (loopback may drop some).
+        long sent = 0;
+        for (int peer = 0; peer < 50; peer++) {
+            for (int i = 0; i < 5; i++) {
+                sent += ("peer-" + peer + "-" + i).length();
+            }
+        }
+        assertThat(tunnelBytes(scrape, "in")).isGreaterThanOrEqualTo(sent);
+        assertThat(tunnelBytes(scrape, "out")).isGreaterThanOrEqualTo(sent);
 
         Scrape.until(admin, s -> Double.valueOf(0).equals(s.value(FLOWS)));
 
@@ -111,6 +121,14 @@ class UdpTunnelIT {
     }
 
     /** {@code count} request/reply round trips from one public peer, each retried while UDP loses it. */
+    private static double tunnelBytes(Scrape scrape, String direction) {
+        return scrape.text().lines()
+                .filter(l -> l.startsWith("portway_tunnel_bytes_total{") && l.contains("tunnel=\"echo\"")
+                        && l.contains("direction=\"" + direction + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     private static List<String> exchange(int publicPort, int peer, int count) throws IOException {
         List<String> replies = new ArrayList<>();
         InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), publicPort);

@@ -6,8 +6,8 @@ import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.storage.traffic.TrafficCounter;
 
 /**
- * What one tunnel counts of its public connections: bytes into the live meters, and for a tunnel pushed from
- * storage also bytes and connections into storage's hourly history. One counting hook feeds both, so the two cannot
+ * What one tunnel counts of its public connections (for a udp tunnel: its flows): bytes into the live meters, and
+ * for a tunnel pushed from storage also bytes and connections into storage's hourly history. One counting hook feeds both, so the two cannot
  * disagree. Thread-safe: every connection of the tunnel shares one instance.
  */
 public final class TunnelCounters {
@@ -35,13 +35,13 @@ public final class TunnelCounters {
     }
 
     /** Bytes read from a public connection. */
-    void bytesIn(long bytes) {
+    public void bytesIn(long bytes) {
         live.bytesIn(bytes);
         record(bytes, 0);
     }
 
     /** Bytes written to a public connection. */
-    void bytesOut(long bytes) {
+    public void bytesOut(long bytes) {
         live.bytesOut(bytes);
         record(0, bytes);
     }
@@ -55,7 +55,7 @@ public final class TunnelCounters {
     }
 
     /** A public connection reached the client. */
-    void connectionOpened() {
+    public void connectionOpened() {
         long id = storedId;
         if (id != PublicTunnel.NOT_STORED && history != null) {
             history.addConnection(id, userId);

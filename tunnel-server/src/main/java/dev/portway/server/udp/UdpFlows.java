@@ -98,6 +98,7 @@ public final class UdpFlows {
                 return;
             }
             metrics.udpFlowOpened();
+            tunnel.flowOpened();
             session.send(new FlowOpen(flow.id, tunnel.name(), PublicEndpoints.format(peer)));
             log.debug("[{} tunnel={} flow={}] opened for {}", session.label(), tunnel.name(), flow.id, peer);
         }

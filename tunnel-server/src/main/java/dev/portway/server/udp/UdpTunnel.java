@@ -7,6 +7,7 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.config.UdpConfig;
 import dev.portway.server.tcp.PortAllocator;
+import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.PublicPort;
 import dev.portway.server.tunnel.PublicTunnel;
 import io.netty.buffer.ByteBuf;
@@ -36,15 +37,17 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
     private final PublicPort port;
     private final UdpConfig config;
     private final TunnelMetrics metrics;
+    private final TunnelCounters counters;
     private volatile TunnelSession owner;
-    private volatile long storedId = NOT_STORED;
 
-    UdpTunnel(String name, int port, PortAllocator ports, TunnelSession owner, UdpConfig config, TunnelMetrics metrics) {
+    UdpTunnel(String name, int port, PortAllocator ports, TunnelSession owner, UdpConfig config, TunnelMetrics metrics,
+              TunnelCounters counters) {
         this.name = name;
         this.port = new PublicPort(port, ports);
         this.owner = owner;
         this.config = config;
         this.metrics = metrics;
+        this.counters = counters;
     }
 
     void bound(Channel socket) {
@@ -77,12 +80,17 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
 
     @Override
     public long storedId() {
-        return storedId;
+        return counters.storedId();
     }
 
     @Override
     public void storedId(long storedId) {
-        this.storedId = storedId;
+        counters.storedId(storedId);
+    }
+
+    /** A new public peer's flow reached the client: counted as a connection. */
+    void flowOpened() {
+        counters.connectionOpened();
     }
 
     @Override
@@ -130,6 +138,7 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
             // The receive buffer is sized for the largest datagram; holding it for a small one while it waits for
             // the carrier would let a flood of tiny datagrams take far more memory than the carrier's limits count.
             ByteBuf copy = ctx.alloc().buffer(content.readableBytes()).writeBytes(content);
+            counters.bytesIn(copy.readableBytes());
             UdpFlows.of(session, config, metrics).fromPublic(this, packet.sender(), copy);
         } finally {
             packet.release();
@@ -150,6 +159,7 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
             metrics.udpDatagramDropped(UdpDrop.CONGESTED);
             return;
         }
+        counters.bytesOut(payload.readableBytes());
         channel.writeAndFlush(new DatagramPacket(payload, peer), channel.voidPromise());
     }
 }

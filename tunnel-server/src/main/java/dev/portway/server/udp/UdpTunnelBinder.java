@@ -7,10 +7,12 @@ import dev.portway.protocol.transport.Transport;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.config.UdpConfig;
 import dev.portway.server.tcp.PortAllocator;
+import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.PortBinding;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
+import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -29,9 +31,11 @@ public final class UdpTunnelBinder implements TunnelBinder {
     private final PortAllocator ports;
     private final UdpConfig config;
     private final TunnelMetrics metrics;
+    private final TrafficCounter history;
 
+    /** @param history storage's traffic counter, null without a database */
     public UdpTunnelBinder(Transport transport, String bindHost, PortAllocator ports, UdpConfig config,
-                           TunnelMetrics metrics) {
+                           TunnelMetrics metrics, TrafficCounter history) {
         this.template = new Bootstrap()
                 .channel(transport.datagramChannel())
                 // One byte above the limit, so that a larger datagram arrives truncated and is recognised.
@@ -40,17 +44,20 @@ public final class UdpTunnelBinder implements TunnelBinder {
         this.ports = ports;
         this.config = config;
         this.metrics = metrics;
+        this.history = history;
     }
 
     /** Binds the spec's {@code remotePort}, or a free allowed port when it is 0; fails with {@link TunnelRefusedException}. */
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
-        return PortBinding.open(ports, spec.remotePort(), port -> bind(spec.name(), port, owner));
+        TunnelCounters counters = new TunnelCounters(metrics.traffic(spec.name(), principal.user()), history,
+                principal.userId());
+        return PortBinding.open(ports, spec.remotePort(), port -> bind(spec.name(), port, owner, counters));
     }
 
-    private CompletionStage<PublicTunnel> bind(String name, int port, TunnelSession owner) {
+    private CompletionStage<PublicTunnel> bind(String name, int port, TunnelSession owner, TunnelCounters counters) {
         CompletableFuture<PublicTunnel> result = new CompletableFuture<>();
-        UdpTunnel tunnel = new UdpTunnel(name, port, ports, owner, config, metrics);
+        UdpTunnel tunnel = new UdpTunnel(name, port, ports, owner, config, metrics, counters);
         // On the owner's carrier loop, where the flows live: datagrams pass between socket and session by plain calls.
         ChannelFuture bound = template.clone().group(owner.channel().eventLoop()).handler(tunnel).bind(bindHost, port);
         bound.addListener(f -> {
