@@ -7,8 +7,10 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
- * The live events of this server: a bounded backlog of the last {@link #DEFAULT_CAPACITY} events (so a reconnecting
- * subscriber can resume from the id it saw last) and the subscribers, who get each event as it is published.
+ * The live events of this server: a bounded backlog (so a reconnecting subscriber can resume from the id it saw last)
+ * and the subscribers, who get each event as it is published. The backlog holds the last {@link #DEFAULT_CAPACITY}
+ * lifecycle events and only the latest rate snapshot: a subscriber has no use for a snapshot once a newer one exists,
+ * so snapshots every 2 s never push lifecycle events out, and a superseded snapshot does not count as lost.
  *
  * <p>Threading: publish from any thread (event loops publish lifecycle events, the monitor thread rate snapshots);
  * it takes a short lock and hands the event to each subscriber, whose {@link Subscriber#deliver} must not block (the
@@ -16,14 +18,17 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * events in id order, and a new subscriber's replay joins the live events without a gap or a repeat.
  */
 public final class EventJournal {
-    /** About eight minutes of rate snapshots every 2 s with a few lifecycle events in between. */
+    /** Lifecycle events held for a replay (clients and tunnels coming and going). */
     public static final int DEFAULT_CAPACITY = 256;
 
     private final int capacity;
     private final Clock clock;
-    private final Deque<LiveEvent> backlog = new ArrayDeque<>();
+    private final Deque<LiveEvent> lifecycle = new ArrayDeque<>();
     private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
     private long lastId;
+    /** The id of the newest lifecycle event that fell out of the backlog; 0 while none has. */
+    private long evictedUpTo;
+    private LiveEvent latestRates;
 
     public EventJournal() {
         this(DEFAULT_CAPACITY, Clock.systemUTC());
@@ -48,9 +53,13 @@ public final class EventJournal {
 
     public synchronized LiveEvent publish(EventPayload payload) {
         LiveEvent event = new LiveEvent(++lastId, clock.instant(), payload);
-        backlog.addLast(event);
-        if (backlog.size() > capacity) {
-            backlog.removeFirst();
+        if (payload instanceof EventPayload.Rates) {
+            latestRates = event;
+        } else {
+            lifecycle.addLast(event);
+            if (lifecycle.size() > capacity) {
+                evictedUpTo = lifecycle.removeFirst().id();
+            }
         }
         for (Subscriber subscriber : subscribers) {
             subscriber.deliver(event);
@@ -66,16 +75,23 @@ public final class EventJournal {
      */
     public synchronized void subscribe(long lastEventId, Subscriber subscriber) {
         if (lastEventId >= 0 && lastEventId != lastId) {
-            long oldestHeld = backlog.isEmpty() ? lastId + 1 : backlog.peekFirst().id();
             boolean fromAnotherRun = lastEventId > lastId;
-            if (fromAnotherRun || lastEventId < oldestHeld - 1) {
+            if (fromAnotherRun || lastEventId < evictedUpTo) {
                 subscriber.lost();
             }
             long after = fromAnotherRun ? 0 : lastEventId;
-            for (LiveEvent event : backlog) {
+            LiveEvent rates = latestRates != null && latestRates.id() > after ? latestRates : null;
+            for (LiveEvent event : lifecycle) {
+                if (rates != null && rates.id() < event.id()) {
+                    subscriber.deliver(rates);
+                    rates = null;
+                }
                 if (event.id() > after) {
                     subscriber.deliver(event);
                 }
+            }
+            if (rates != null) {
+                subscriber.deliver(rates);
             }
         }
         subscribers.add(subscriber);

@@ -69,6 +69,27 @@ class EventJournalTest {
     }
 
     @Test
+    void rateSnapshotsReplaceEachOtherAndNeverPushLifecycleEventsOut() {
+        EventJournal journal = new EventJournal(3, Clock.systemUTC());
+        journal.publish(client("c1", "alice"));
+        for (int i = 0; i < 500; i++) {
+            journal.publish(new EventPayload.Rates(2000, List.of()));
+        }
+        journal.publish(client("c2", "alice"));
+        LiveEvent lastRates = journal.publish(new EventPayload.Rates(2000, List.of()));
+        journal.publish(client("c3", "alice"));
+
+        Recorder resumed = new Recorder();
+        journal.subscribe(0, resumed);
+        assertThat(resumed.lost).isFalse();
+        assertThat(resumed.events).extracting(LiveEvent::id).containsExactly(1L, 502L, lastRates.id(), 504L);
+        // A subscriber that saw the last snapshot gets only what came after it.
+        Recorder recent = new Recorder();
+        journal.subscribe(lastRates.id(), recent);
+        assertThat(recent.events).extracting(LiveEvent::id).containsExactly(504L);
+    }
+
+    @Test
     void aUserSeesOnlyTheirOwnEventsAndTunnels() {
         assertThat(client("c1", "alice").visibleTo("bob")).isNull();
         assertThat(client("c1", "alice").visibleTo("alice")).isNotNull();
