@@ -12,10 +12,8 @@ import dev.portway.server.tunnel.TunnelRefusedException;
 import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntFunction;
 
@@ -109,18 +107,8 @@ public final class TcpTunnelBinder implements TunnelBinder {
 
     private <A extends PortAcceptor> CompletionStage<A> bind(int port, EventLoopGroup connectionLoops,
                                                              IntFunction<A> newAcceptor) {
-        CompletableFuture<A> result = new CompletableFuture<>();
         A acceptor = newAcceptor.apply(port);
-        ChannelFuture bound = template.clone().group(acceptors, connectionLoops).childHandler(acceptor)
-                .bind(bindHost, port);
-        bound.addListener(f -> {
-            if (f.isSuccess()) {
-                acceptor.bound(bound.channel());
-                result.complete(acceptor);
-            } else {
-                result.completeExceptionally(f.cause());
-            }
-        });
-        return result;
+        return PortBinding.whenBound(template.clone().group(acceptors, connectionLoops).childHandler(acceptor)
+                .bind(bindHost, port), acceptor::bound, acceptor);
     }
 }

@@ -2,8 +2,12 @@ package dev.portway.server.tunnel;
 
 import dev.portway.server.tcp.PortAllocator;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -40,6 +44,23 @@ public final class PortBinding {
                 ports.release(requestedPort);
                 result.completeExceptionally(
                         new TunnelRefusedException("port " + requestedPort + " is in use on the server"));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * The outcome of one bind: {@code opened}, after {@code bound} was given the channel, once {@code binding}
+     * succeeds; its failure otherwise.
+     */
+    public static <T> CompletionStage<T> whenBound(ChannelFuture binding, Consumer<Channel> bound, T opened) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        binding.addListener(f -> {
+            if (f.isSuccess()) {
+                bound.accept(binding.channel());
+                result.complete(opened);
+            } else {
+                result.completeExceptionally(f.cause());
             }
         });
         return result;

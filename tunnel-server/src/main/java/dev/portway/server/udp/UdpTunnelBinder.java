@@ -14,11 +14,9 @@ import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
 import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -56,18 +54,9 @@ public final class UdpTunnelBinder implements TunnelBinder {
     }
 
     private CompletionStage<PublicTunnel> bind(String name, int port, TunnelSession owner, TunnelCounters counters) {
-        CompletableFuture<PublicTunnel> result = new CompletableFuture<>();
         UdpTunnel tunnel = new UdpTunnel(name, port, ports, owner, config, metrics, counters);
         // On the owner's carrier loop, where the flows live: datagrams pass between socket and session by plain calls.
-        ChannelFuture bound = template.clone().group(owner.channel().eventLoop()).handler(tunnel).bind(bindHost, port);
-        bound.addListener(f -> {
-            if (f.isSuccess()) {
-                tunnel.bound(bound.channel());
-                result.complete(tunnel);
-            } else {
-                result.completeExceptionally(f.cause());
-            }
-        });
-        return result;
+        return PortBinding.whenBound(template.clone().group(owner.channel().eventLoop()).handler(tunnel)
+                .bind(bindHost, port), tunnel::bound, tunnel);
     }
 }
