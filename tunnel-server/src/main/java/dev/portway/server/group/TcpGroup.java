@@ -4,6 +4,7 @@ import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.tcp.PortAcceptor;
 import dev.portway.server.tcp.StreamBridge;
+import dev.portway.server.tunnel.PublicPort;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -21,15 +22,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TcpGroup extends ChannelInitializer<SocketChannel> implements PortAcceptor {
     private final GroupTerms terms;
-    private final int port;
+    private final PublicPort port;
     private final StreamBridge bridge;
     private final MemberChooser<GroupMember> chooser;
     private final List<GroupMember> members = new CopyOnWriteArrayList<>();
-    private volatile Channel serverChannel;
     /** Set under {@link TcpGroups}' lock when the last member left; a late joiner must start a new group. */
     private boolean closed;
 
-    TcpGroup(GroupTerms terms, int port, StreamBridge bridge) {
+    TcpGroup(GroupTerms terms, PublicPort port, StreamBridge bridge) {
         this.terms = terms;
         this.port = port;
         this.bridge = bridge;
@@ -41,11 +41,12 @@ final class TcpGroup extends ChannelInitializer<SocketChannel> implements PortAc
     }
 
     int port() {
-        return port;
+        return port.port();
     }
 
-    Channel serverChannel() {
-        return serverChannel;
+    /** Stops accepting and gives the port back; the last member has left. */
+    void closePort() {
+        port.close();
     }
 
     List<GroupMember> members() {
@@ -63,15 +64,15 @@ final class TcpGroup extends ChannelInitializer<SocketChannel> implements PortAc
     /** Why {@code spec} of {@code principal} may not join this group, or null when it may. */
     String refusal(TunnelSpec spec, Principal principal) {
         String refusal = terms.refusal(spec.group(), principal);
-        if (refusal == null && spec.remotePort() != 0 && spec.remotePort() != port) {
-            return "group " + terms.name() + " shares port " + port + ", not " + spec.remotePort();
+        if (refusal == null && !port.serves(spec.remotePort())) {
+            return "group " + terms.name() + " shares port " + port.port() + ", not " + spec.remotePort();
         }
         return refusal;
     }
 
     @Override
     public void bound(Channel serverChannel) {
-        this.serverChannel = serverChannel;
+        port.bound(serverChannel);
     }
 
     @Override

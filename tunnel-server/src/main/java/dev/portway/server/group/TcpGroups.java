@@ -112,7 +112,7 @@ public final class TcpGroups implements TunnelBinder {
             if (left == 0) {
                 group.markClosed();
                 groups.remove(group.name());
-                ports.release(group.serverChannel(), group.port());
+                group.closePort();
             }
         }
         TunnelSession owner = member.owner();

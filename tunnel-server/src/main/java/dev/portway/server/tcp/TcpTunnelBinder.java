@@ -6,16 +6,16 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.tunnel.PortBinding;
+import dev.portway.server.tunnel.PublicPort;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
 import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 
 import java.util.concurrent.CompletionStage;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 
 /**
  * Opens public TCP ports for tunnels: reserves the port, binds it without blocking the caller's event loop, and
@@ -72,7 +72,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
         // Accepted on the owner's carrier loop, a connection's bytes, credit and reads pass between the socket and
         // the stream by plain calls instead of tasks and wake-ups on two threads.
         return bindPort(requestedPort, owner.channel().eventLoop(),
-                port -> new TcpTunnelListener(name, port, ports, owner, counters, bridge));
+                port -> new TcpTunnelListener(name, port, owner, counters, bridge));
     }
 
     /** The counters of one tunnel, for a public side that is not a listener of its own (a group member). */
@@ -88,26 +88,22 @@ public final class TcpTunnelBinder implements TunnelBinder {
     /**
      * Reserves and binds {@code requestedPort}, or a free allowed port when it is 0, with the acceptor
      * {@code newAcceptor} makes for the port. Fails with {@link TunnelRefusedException}; on success the port stays
-     * reserved until {@link #release} gives it back.
+     * reserved until the acceptor closes its {@link PublicPort}.
      */
-    public <A extends PortAcceptor> CompletionStage<A> bindPort(int requestedPort, IntFunction<A> newAcceptor) {
+    public <A extends PortAcceptor> CompletionStage<A> bindPort(int requestedPort,
+                                                                Function<PublicPort, A> newAcceptor) {
         return bindPort(requestedPort, workers, newAcceptor);
     }
 
-    /** As {@link #bindPort(int, IntFunction)}, with accepted connections registered on {@code connectionLoops}. */
+    /** As {@link #bindPort(int, Function)}, with accepted connections registered on {@code connectionLoops}. */
     private <A extends PortAcceptor> CompletionStage<A> bindPort(int requestedPort, EventLoopGroup connectionLoops,
-                                                                 IntFunction<A> newAcceptor) {
+                                                                 Function<PublicPort, A> newAcceptor) {
         return PortBinding.open(ports, requestedPort, port -> bind(port, connectionLoops, newAcceptor));
     }
 
-    /** Stops accepting on a port bound through {@link #bindPort} and gives it back. */
-    public void release(Channel serverChannel, int port) {
-        serverChannel.close().addListener(f -> ports.release(port));
-    }
-
     private <A extends PortAcceptor> CompletionStage<A> bind(int port, EventLoopGroup connectionLoops,
-                                                             IntFunction<A> newAcceptor) {
-        A acceptor = newAcceptor.apply(port);
+                                                             Function<PublicPort, A> newAcceptor) {
+        A acceptor = newAcceptor.apply(new PublicPort(port, ports));
         return PortBinding.whenBound(template.clone().group(acceptors, connectionLoops).childHandler(acceptor)
                 .bind(bindHost, port), acceptor::bound, acceptor);
     }

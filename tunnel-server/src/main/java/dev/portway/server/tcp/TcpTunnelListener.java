@@ -22,9 +22,9 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
     private final PublicPort port;
     private final TunnelConnections connections;
 
-    TcpTunnelListener(String name, int port, PortAllocator ports, TunnelSession owner, TunnelCounters counters,
+    TcpTunnelListener(String name, PublicPort port, TunnelSession owner, TunnelCounters counters,
                       StreamBridge bridge) {
-        this.port = new PublicPort(port, ports);
+        this.port = port;
         this.connections = new TunnelConnections(name, TunnelType.TCP, owner, counters, bridge);
     }
 
