@@ -71,10 +71,13 @@ public final class ServerMain {
         server.initialCredentials().ifPresent(credentials -> printOnce(out, credentials));
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(config.shutdownGrace());
-            // Stopping logback writes what its appenders still hold: the access log's last batch and file buffers.
-            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
-                logging.stop();
+            try {
+                server.stop(config.shutdownGrace());
+            } finally {
+                // Stopping logback writes what its appenders still hold: the access log's last batch and buffers.
+                if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+                    logging.stop();
+                }
             }
         }, "portway-shutdown"));
         try {

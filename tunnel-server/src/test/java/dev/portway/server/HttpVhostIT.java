@@ -181,6 +181,26 @@ class HttpVhostIT {
     }
 
     @Test
+    void aPeerThatHalfClosesInsideItsRequestBodyIsClosedNotLeftWaiting() throws Exception {
+        connectApp();
+        try (HttpWire wire = wire()) {
+            wire.send("POST /upload HTTP/1.1\r\nHost: " + APP + "\r\nContent-Length: 100\r\n\r\n0123456789");
+            wire.shutdownOutput();
+            assertThat(wire.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void connectIs405AndCloses() throws Exception {
+        connectApp();
+        try (HttpWire wire = wire()) {
+            HttpWire.Response answer = wire.exchange("CONNECT " + APP + ":443 HTTP/1.1\r\nHost: " + APP + "\r\n\r\n");
+            assertThat(answer.status()).isEqualTo(405);
+            assertThat(wire.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void aPeerThatHalfClosesAfterItsRequestStillGetsTheAnswer() throws Exception {
         connectApp();
         try (HttpWire wire = wire()) {

@@ -120,7 +120,6 @@ class UdpTunnelIT {
         }
     }
 
-    /** {@code count} request/reply round trips from one public peer, each retried while UDP loses it. */
     private static double tunnelBytes(Scrape scrape, String direction) {
         return scrape.text().lines()
                 .filter(l -> l.startsWith("portway_tunnel_bytes_total{") && l.contains("tunnel=\"echo\"")
@@ -129,6 +128,7 @@ class UdpTunnelIT {
                 .sum();
     }
 
+    /** {@code count} request/reply round trips from one public peer, each retried while UDP loses it. */
     private static List<String> exchange(int publicPort, int peer, int count) throws IOException {
         List<String> replies = new ArrayList<>();
         InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), publicPort);

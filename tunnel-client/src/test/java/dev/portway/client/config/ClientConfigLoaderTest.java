@@ -303,7 +303,7 @@ class ClientConfigLoaderTest {
                         + "hostHeaderRewrite) and X-Forwarded-For/-Proto/-Host, X-Real-IP (set by the server), got \"Host\"",
                 "client.yaml: tunnels[0].requestHeaders.remove[1]: expected a header other than the framing and "
                         + "connection headers (Content-Length, Transfer-Encoding, Connection, Upgrade, Trailer, "
-                        + "Keep-Alive, TE), which the server sets, got \"Transfer-Encoding\"",
+                        + "Keep-Alive, TE, Proxy-Connection), which the server sets, got \"Transfer-Encoding\"",
                 "client.yaml: tunnels[0].responseHeaders.set.Bad Name: expected a header name made of letters, digits "
                         + "and !#$%&'*+-.^_`|~, got \"Bad Name\"",
                 "client.yaml: tunnels[0].responseHeaders.set.X-A: expected a value without control characters (CR, LF, "

@@ -51,7 +51,7 @@ public final class HeaderRuleCheck {
         // Sorted: the record's map has no order, and the same file should always be reported the same way.
         for (Map.Entry<String, String> entry : new TreeMap<>(rules.set()).entrySet()) {
             String field = "set." + entry.getKey();
-            String nameProblem = nameProblem(entry.getKey(), direction);
+            String nameProblem = nameProblem(entry.getKey(), direction, false);
             if (nameProblem != null) {
                 problems.add(new Problem(field, nameProblem));
             }
@@ -61,7 +61,7 @@ public final class HeaderRuleCheck {
             }
         }
         for (int i = 0; i < rules.remove().size(); i++) {
-            String nameProblem = nameProblem(rules.remove().get(i), direction);
+            String nameProblem = nameProblem(rules.remove().get(i), direction, true);
             if (nameProblem != null) {
                 problems.add(new Problem("remove[" + i + "]", nameProblem));
             }
@@ -88,7 +88,7 @@ public final class HeaderRuleCheck {
         return null;
     }
 
-    private static String nameProblem(String name, Direction direction) {
+    private static String nameProblem(String name, Direction direction, boolean removing) {
         if (name == null || name.isEmpty() || !name.chars().allMatch(HeaderRuleCheck::tokenChar)) {
             return "expected a header name made of letters, digits and !#$%&'*+-.^_`|~, got \""
                     + escaped(String.valueOf(name)) + "\"";
@@ -96,10 +96,13 @@ public final class HeaderRuleCheck {
         String lower = name.toLowerCase(Locale.ROOT);
         if (CONNECTION_FIELDS.contains(lower)) {
             return "expected a header other than the framing and connection headers (Content-Length, "
-                    + "Transfer-Encoding, Connection, Upgrade, Trailer, Keep-Alive, TE), which the server sets, got \""
-                    + name + "\"";
+                    + "Transfer-Encoding, Connection, Upgrade, Trailer, Keep-Alive, TE, Proxy-Connection), which the "
+                    + "server sets, got \"" + name + "\"";
         }
-        if (direction == Direction.REQUEST && SERVER_REQUEST_FIELDS.contains(lower)) {
+        // Removing the forwarding headers hides the public peer from the service, which is the tunnel's choice;
+        // setting them would make the server vouch for a value it did not see.
+        boolean hidesPeer = removing && !lower.equals("host");
+        if (direction == Direction.REQUEST && SERVER_REQUEST_FIELDS.contains(lower) && !hidesPeer) {
             return "expected a header other than Host (use hostHeaderRewrite) and X-Forwarded-For/-Proto/-Host, "
                     + "X-Real-IP (set by the server), got \"" + name + "\"";
         }

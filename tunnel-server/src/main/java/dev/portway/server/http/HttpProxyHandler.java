@@ -100,7 +100,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         boolean closeAfter;
         boolean backendReusable = true;
         boolean upgradeAccepted;
-        /** The request asks to leave HTTP (Upgrade, CONNECT): what the peer sends next may not be HTTP. */
+        /** The request asks to leave HTTP (Upgrade): what the peer sends next may not be HTTP. */
         boolean mayLeaveHttp;
         int status;
         long bytes;
@@ -195,7 +195,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (evt instanceof ChannelInputShutdownEvent) {
             // The peer sent all it will send (half-close): answer what is in progress, then close.
             inputEnded = true;
-            if (upgraded) {
+            if (exchange != null && exchange.forwarded && !exchange.requestDone && !upgraded) {
+                // The request body ends before its declared length: the decoder emits nothing for it.
+                abandonRequest();
+            } else if (upgraded) {
                 // A raw relay passes the half-close on: the local service reads end of input, and its own close
                 // ends the stream and then this connection.
                 if (backend != null) {
@@ -277,8 +280,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respond(HttpResponseStatus.BAD_REQUEST, true);
             return;
         }
-        e.mayLeaveHttp = request.headers().contains(HttpHeaderNames.UPGRADE)
-                || HttpMethod.CONNECT.equals(request.method());
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            // A tunnel serves a web site, not a forward proxy: nothing could frame what a CONNECT answer starts.
+            ReferenceCountUtil.release(request);
+            respond(HttpResponseStatus.METHOD_NOT_ALLOWED, true);
+            return;
+        }
+        e.mayLeaveHttp = request.headers().contains(HttpHeaderNames.UPGRADE);
         boolean closeOnRefusal = !e.keepAlive || hasBody;
         RouteTarget target = router.route(host, HttpVhostRouter.pathOf(request.uri()));
         HttpTunnel tunnel = target == null ? null : target.pick(backend == null ? null : backend.tunnel());
@@ -358,15 +366,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         if (content.decoderResult().isFailure()) {
-            // A body cut short (the peer half-closed mid-chunk) or malformed: the local service must not take what
-            // arrived for a whole request.
             log.debug("[peer={}] request body failed: {}", peer, content.decoderResult().cause().toString());
             content.release();
-            BackendStream b = backend;
-            dropBackend();
-            b.reset();
-            closing = true;
-            ctx.close();
+            abandonRequest();
             return;
         }
         boolean last = content instanceof LastHttpContent;
@@ -536,8 +538,27 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         ctx.pipeline().remove(HttpPipeline.CLOCK);
         ctx.pipeline().remove(HttpPipeline.CODEC);
         if (backend != null) {
-            backend.whenWritable(readNext);
+            if (inputEnded) {
+                // The peer half-closed before the 101: the local service learns it now.
+                backend.finish();
+            } else {
+                backend.whenWritable(readNext);
+            }
         }
+    }
+
+    /**
+     * A request body that will not arrive whole (malformed, or the peer half-closed inside it): the local service
+     * must not take what came for a complete request, so its stream is reset and this connection closed.
+     */
+    private void abandonRequest() {
+        BackendStream b = backend;
+        dropBackend();
+        if (b != null) {
+            b.reset();
+        }
+        closing = true;
+        ctx.close();
     }
 
     /** Goes on with pipelined requests already read, then reads on when they run out. */

@@ -103,7 +103,10 @@ public final class UdpFlows {
             log.debug("[{} tunnel={} flow={}] opened for {}", session.label(), tunnel.name(), flow.id, peer);
         }
         flow.lastActiveNanos = now;
-        if (!session.sendDatagram(flow.id, payload)) {
+        int bytes = payload.readableBytes();
+        if (session.sendDatagram(flow.id, payload)) {
+            tunnel.carried(bytes);
+        } else {
             metrics.udpDatagramDropped(UdpDrop.CONGESTED);
         }
     }

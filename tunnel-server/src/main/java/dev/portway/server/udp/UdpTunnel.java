@@ -93,6 +93,11 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
         counters.connectionOpened();
     }
 
+    /** A datagram of {@code bytes} from a public peer went to the client; dropped ones are not counted. */
+    void carried(int bytes) {
+        counters.bytesIn(bytes);
+    }
+
     @Override
     public boolean satisfies(TunnelSpec spec) {
         return spec.type() == TunnelType.UDP && port.serves(spec.remotePort());
@@ -138,7 +143,6 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
             // The receive buffer is sized for the largest datagram; holding it for a small one while it waits for
             // the carrier would let a flood of tiny datagrams take far more memory than the carrier's limits count.
             ByteBuf copy = ctx.alloc().buffer(content.readableBytes()).writeBytes(content);
-            counters.bytesIn(copy.readableBytes());
             UdpFlows.of(session, config, metrics).fromPublic(this, packet.sender(), copy);
         } finally {
             packet.release();

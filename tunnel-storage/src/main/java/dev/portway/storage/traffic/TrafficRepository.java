@@ -32,8 +32,10 @@ public final class TrafficRepository implements TrafficSink {
     public CompletableFuture<Boolean> apply(TrafficBatch batch) {
         return jdbc.transaction(tx -> {
             try (PreparedStatement s = tx.connection().prepareStatement(
-                    "DELETE FROM traffic_flushes WHERE applied_at < now() - make_interval(secs => ?)")) {
+                    "DELETE FROM traffic_flushes WHERE applied_at < now() - make_interval(secs => ?) AND id <> ?")) {
+                // Never this batch's own id: a retry after a long outage must still find it.
                 s.setLong(1, FLUSH_IDS_KEPT.toSeconds());
+                s.setObject(2, batch.id());
                 s.executeUpdate();
             }
             try (PreparedStatement s = tx.connection().prepareStatement(
