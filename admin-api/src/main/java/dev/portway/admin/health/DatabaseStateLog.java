@@ -1,10 +1,9 @@
 package dev.portway.admin.health;
 
+import dev.portway.admin.problem.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -53,11 +52,7 @@ final class DatabaseStateLog {
 
     /** The cause in one line: the innermost message, without the wrappers futures add. */
     String describe(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Problems.unwrap(failure);
         if (cause instanceof TimeoutException) {
             return "no answer within " + timeoutSeconds + " s";
         }

@@ -50,7 +50,8 @@ public final class Problems {
         return new AdminResponse(e.type().status(), headers, Json.write(e.problem()));
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    /** The failure inside the wrappers futures add (CompletionException, ExecutionException). */
+    public static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
         while ((current instanceof CompletionException || current instanceof ExecutionException)
                 && current.getCause() != null) {

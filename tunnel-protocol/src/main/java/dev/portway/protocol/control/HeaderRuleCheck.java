@@ -109,8 +109,8 @@ public final class HeaderRuleCheck {
         return null;
     }
 
-    /** RFC 9110 tchar. */
-    private static boolean tokenChar(int c) {
+    /** RFC 9110 tchar: what a header name is made of. */
+    public static boolean tokenChar(int c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }

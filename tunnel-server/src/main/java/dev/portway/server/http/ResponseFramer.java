@@ -1,5 +1,6 @@
 package dev.portway.server.http;
 
+import dev.portway.protocol.control.HeaderRuleCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -301,7 +302,7 @@ final class ResponseFramer {
             throws MalformedResponseException {
         int colon = start;
         while (colon < end && bytes[colon] != ':') {
-            if (!tokenChar(bytes[colon])) {
+            if (!HeaderRuleCheck.tokenChar(bytes[colon])) {
                 // Also an obs-fold line, which RFC 9112 section 5.2 lets a proxy refuse.
                 throw new MalformedResponseException("malformed header line: " + printable(bytes, start, end));
             }
@@ -542,7 +543,7 @@ final class ResponseFramer {
             trailerValue = false;
             return false;
         }
-        if (trailerValue ? control(b) : b == ':' ? trailerLineLength == 0 : !tokenChar(b)) {
+        if (trailerValue ? control(b) : b == ':' ? trailerLineLength == 0 : !HeaderRuleCheck.tokenChar(b)) {
             throw new MalformedResponseException("malformed trailer line");
         }
         trailerValue |= b == ':';
@@ -612,11 +613,6 @@ final class ResponseFramer {
 
     private static boolean digit(byte b) {
         return b >= '0' && b <= '9';
-    }
-
-    /** RFC 9110 tchar. */
-    private static boolean tokenChar(byte b) {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || digit(b) || "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
     }
 
     /** At most 80 characters of a line, for an error message: control and non-ASCII bytes as '?'. */
