@@ -62,7 +62,7 @@ final class GroupMember implements PublicTunnel, StreamBridge.Target {
 
     @Override
     public String publicAddress(String publicHost) {
-        return (publicHost == null ? "" : publicHost) + ":" + group.port();
+        return group.address(publicHost);
     }
 
     @Override

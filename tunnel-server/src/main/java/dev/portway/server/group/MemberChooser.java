@@ -27,10 +27,6 @@ public final class MemberChooser<M> {
         this.load = load;
     }
 
-    public LoadBalance policy() {
-        return policy;
-    }
-
     /**
      * Round-robin: {@code members} (a snapshot) rotated by one turn. Least-connections: sorted by load, the members
      * that share the lowest load taking that turn among themselves, so ties are spread evenly too.

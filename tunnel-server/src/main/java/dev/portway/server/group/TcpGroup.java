@@ -44,6 +44,10 @@ final class TcpGroup extends ChannelInitializer<SocketChannel> implements PortAc
         return port.port();
     }
 
+    String address(String publicHost) {
+        return port.address(publicHost);
+    }
+
     /** Stops accepting and gives the port back; the last member has left. */
     void closePort() {
         port.close();

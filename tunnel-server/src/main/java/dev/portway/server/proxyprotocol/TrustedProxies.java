@@ -12,8 +12,6 @@ import java.util.List;
 
 /** The networks (server.yaml {@code proxyProtocol.trustedCidrs}) whose connections carry a PROXY header. */
 public final class TrustedProxies {
-    public static final TrustedProxies NONE = new TrustedProxies(List.of());
-
     private final List<IpSubnetFilterRule> networks;
 
     private TrustedProxies(List<IpSubnetFilterRule> networks) {
@@ -52,10 +50,6 @@ public final class TrustedProxies {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("expected an IP network, got \"" + cidr + "\"", e);
         }
-    }
-
-    public boolean isEmpty() {
-        return networks.isEmpty();
     }
 
     public boolean trusts(SocketAddress remote) {
