@@ -126,8 +126,12 @@ public final class UdpFlows {
         flow.tunnel.toPeer(flow.peer, payload);
     }
 
-    void closeTunnel(UdpTunnel tunnel) {
-        loop.execute(() -> closed(flows.removeTunnel(tunnel), "tunnel closed"));
+    /** Ends {@code tunnel}'s flows on {@code session}, if it ever had any. */
+    static void closeTunnel(TunnelSession session, UdpTunnel tunnel) {
+        UdpFlows flows = session.channel().attr(KEY).get();
+        if (flows != null) {
+            flows.loop.execute(() -> flows.closed(flows.flows.removeTunnel(tunnel), "tunnel closed"));
+        }
     }
 
     private void expireIdle() {

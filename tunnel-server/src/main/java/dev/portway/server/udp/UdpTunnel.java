@@ -108,7 +108,7 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
         port.close();
         TunnelSession session = owner;
         if (session != null) {
-            UdpFlows.of(session, config, metrics).closeTunnel(this);
+            UdpFlows.closeTunnel(session, this);
         }
     }
 
