@@ -10,6 +10,7 @@ import dev.portway.protocol.control.OpenStream;
 import dev.portway.protocol.frame.Frame;
 import dev.portway.protocol.frame.FrameDecoder;
 import dev.portway.protocol.frame.FrameType;
+import dev.portway.protocol.transport.HalfCloseGuard;
 import dev.portway.protocol.transport.ReadBuffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -233,6 +234,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         // Half-closure keeps the carrier writable after the peer's FIN, so a frame the FIN cut short can still be
         // answered with GOAWAY; a clean end of input then ends the session (userEventTriggered).
         ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        HalfCloseGuard.apply(ctx.channel());
         if (ctx.channel().isActive()) {
             start();
         }

@@ -3,6 +3,7 @@ package dev.portway.protocol.relay;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.protocol.transport.HalfCloseGuard;
 import dev.portway.protocol.transport.ReadBuffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -31,7 +32,8 @@ import java.util.ArrayDeque;
  * <p>Threading: all state on {@code home}, the socket's event loop; stream callbacks hop there. Reference
  * counting: owns stream bytes until the socket write completes; bytes that arrive before the socket connects
  * wait in a queue bounded by the stream's window. Closing: the socket closes once both directions have
- * finished, or at once when the stream is reset; a socket that closes early resets the stream.
+ * finished (each side's FIN after all its bytes), or at once with RST when the stream is reset; a socket that
+ * closes early, or is reset by its peer, resets the stream. docs/protocol.md, "How streams end", has the table.
  */
 public final class StreamRelay extends ChannelInboundHandlerAdapter implements StreamHandler {
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
@@ -86,6 +88,7 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
         // Without it the transport closes the socket at the peer's FIN, and the stream is reset instead of
         // finished: a client that half-closes after its request would never see the answer.
         socket.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        HalfCloseGuard.apply(socket);
         if (socket.isActive()) {
             socketActive = true;
             maybeStart();
@@ -189,9 +192,20 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
             ended = true;
             releaseEarly();
             if (socket != null) {
-                socket.close();
+                abort(socket);
             }
         });
+    }
+
+    /**
+     * Closes {@code socket} with RST (SO_LINGER 0) instead of FIN, dropping what is still queued: the stream behind
+     * it was cut, and its peer must not take the bytes it got for the whole.
+     */
+    public static void abort(Channel socket) {
+        if (socket.isOpen()) {
+            socket.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        socket.close();
     }
 
     // ---- plumbing ----

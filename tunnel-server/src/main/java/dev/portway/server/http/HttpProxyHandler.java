@@ -5,6 +5,7 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.PublicEndpoints;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.protocol.transport.HalfCloseGuard;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -125,6 +126,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        HalfCloseGuard.apply(ctx.channel());
         // The same form as TCP and UDP tunnels send in OPEN: an IPv6 address in brackets.
         PublicEndpoints endpoints = ProxyProtocolInbound.endpoints(ctx.channel());
         peerIp = endpoints.peer().getAddress().getHostAddress();
