@@ -8,6 +8,7 @@ import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.HeaderRuleCheck;
 import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.TunnelNames;
 import dev.portway.protocol.control.TunnelType;
 
 import java.nio.file.Path;
@@ -70,7 +71,6 @@ public final class ClientConfigLoader {
     private static final Map<String, TunnelType> TYPES = new LinkedHashMap<>();
     private static final Map<String, HealthCheckConfig.Type> HEALTH_CHECK_TYPES = new LinkedHashMap<>();
     private static final Map<String, String> LOAD_BALANCE = new LinkedHashMap<>();
-    private static final Pattern GROUP = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
     private static final int MAX_HEALTH_SECONDS = 3600;
     private static final Map<String, ProxyProtocolVersion> PROXY_PROTOCOLS = new LinkedHashMap<>();
     private static final List<String> HTTP_KEYS = List.of("subdomain", "customDomains", "locations",
@@ -235,8 +235,8 @@ public final class ClientConfigLoader {
         Set<String> names = new HashSet<>();
         for (ConfigObject item : items) {
             String name = item.requiredString("name");
-            if (name != null && !TunnelConfig.NAME.matcher(name).matches()) {
-                item.invalid("name", "expected 1 to 64 characters of a-z, A-Z, 0-9, _ and -");
+            if (name != null && !TunnelNames.NAME.matcher(name).matches()) {
+                item.invalid("name", "expected " + TunnelNames.NAME_EXPECTED);
                 name = null;
             } else if (name != null && !names.add(name)) {
                 item.invalid("name", "expected a name not used by another tunnel");
@@ -273,8 +273,8 @@ public final class ClientConfigLoader {
             }
             return null;
         }
-        if (!GROUP.matcher(group).matches()) {
-            item.invalid("group", "expected 1 to 64 characters of a-z, A-Z, 0-9, ., _ and -");
+        if (!TunnelNames.GROUP.matcher(group).matches()) {
+            item.invalid("group", "expected " + TunnelNames.GROUP_EXPECTED);
             return null;
         }
         if (type == TunnelType.UDP) {

@@ -3,11 +3,11 @@ package dev.portway.client.config;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.TunnelNames;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One tunnel from {@code client.yaml}: public traffic on the server's {@code remotePort} is carried to
@@ -23,15 +23,13 @@ import java.util.regex.Pattern;
 public record TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
                            GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol) {
 
-    /** Names appear in logs, metrics tags and the wire protocol, so they are kept short and plain. */
-    public static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     public static final int DEFAULT_REMOTE_PORT = 0;
 
     public TunnelConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(local, "local");
-        if (!NAME.matcher(name).matches()) {
+        if (!TunnelNames.NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("invalid tunnel name: " + name);
         }
         if (remotePort < 0 || remotePort > 65535) {

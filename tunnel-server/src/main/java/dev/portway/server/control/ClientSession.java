@@ -5,6 +5,7 @@ import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.control.Auth;
 import dev.portway.protocol.control.AuthResult;
 import dev.portway.protocol.control.ControlMessage;
+import dev.portway.protocol.control.TunnelNames;
 import dev.portway.protocol.control.TunnelPush;
 import dev.portway.protocol.control.TunnelRegister;
 import dev.portway.protocol.control.TunnelResult;
@@ -64,6 +65,13 @@ public final class ClientSession implements SessionListener {
     private final Map<String, PublicTunnel> tunnels = new ConcurrentHashMap<>();
     /** Pushed tunnels waiting for the client's registration, by name; completed with the registration's status. */
     private final Map<String, CompletableFuture<TunnelResult.Status>> pushes = new ConcurrentHashMap<>();
+    /**
+     * The registration in progress for each name. A second registration of a name waits for the first, so two
+     * binds of one name never run at once and the loser's port cannot be orphaned by the winner's entry.
+     */
+    private final Map<String, CompletableFuture<TunnelResult.Status>> registering = new ConcurrentHashMap<>();
+    /** Refusals are logged at most a few times a minute per connection; a client that repeats one is not heard each time. */
+    private final LogLimiter refusalLog = new LogLimiter(10, 1, TimeUnit.MINUTES);
     /** Storage ids of the tunnels pushed to this client, by name, given to their listeners when they register. */
     private final Map<String, Long> storedIds = new ConcurrentHashMap<>();
     private TunnelSession session;
@@ -344,7 +352,7 @@ public final class ClientSession implements SessionListener {
                         TunnelResult.Status.refused(spec.name(), "tunnel name listed twice")));
                 continue;
             }
-            results.add(register(spec));
+            results.add(registerInTurn(spec));
         }
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
             List<TunnelResult.Status> statuses = results.stream().map(CompletableFuture::join).toList();
@@ -376,15 +384,27 @@ public final class ClientSession implements SessionListener {
         }
     }
 
+    /** Registers {@code spec} once any earlier registration of its name has finished. */
+    private CompletableFuture<TunnelResult.Status> registerInTurn(TunnelSpec spec) {
+        String problem = TunnelNames.problem(spec);
+        if (problem != null) {
+            // Before the name is used as a key, a meter tag or a log field: its size is the peer's choice.
+            logRefusal(TunnelNames.quote(spec.name()), problem);
+            return CompletableFuture.completedFuture(TunnelResult.Status.refused(
+                    spec.name() != null && spec.name().length() <= 64 ? spec.name() : "(invalid)", problem));
+        }
+        CompletableFuture<TunnelResult.Status> turn = registering.compute(spec.name(), (name, earlier) ->
+                earlier == null ? register(spec) : earlier.handle((status, error) -> null)
+                        .thenComposeAsync(x -> register(spec), session.channel().eventLoop()));
+        turn.whenComplete((status, error) -> registering.remove(spec.name(), turn));
+        return turn;
+    }
+
     private CompletableFuture<TunnelResult.Status> register(TunnelSpec spec) {
         TunnelBinder binder = context.binders().get(spec.type());
         if (binder == null) {
             return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(),
                     "tunnel type " + spec.type().wireName() + " is not served here"));
-        }
-        if (spec.remotePort() < 0 || spec.remotePort() > 65535) {
-            return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(),
-                    "remotePort must be 0 to 65535, got " + spec.remotePort()));
         }
         PublicTunnel existing = tunnels.get(spec.name());
         if (existing != null) {
@@ -402,7 +422,7 @@ public final class ClientSession implements SessionListener {
                 if (!(cause instanceof TunnelRefusedException)) {
                     log.error("[client={} tunnel={}] cannot open", clientId, spec.name(), cause);
                 }
-                log.warn("[client={} tunnel={}] refused: {}", clientId, spec.name(), reason);
+                logRefusal(spec.name(), reason);
                 return TunnelResult.Status.refused(spec.name(), reason);
             }
             if (state == State.CLOSED) {
@@ -418,6 +438,14 @@ public final class ClientSession implements SessionListener {
                     tunnel.publicAddress(context.publicHost()));
             return accepted(tunnel);
         }).toCompletableFuture();
+    }
+
+    private void logRefusal(String tunnel, String reason) {
+        long held = refusalLog.acquire();
+        if (held >= 0) {
+            log.warn("[client={} tunnel={}] refused: {}{}", clientId, tunnel, reason,
+                    held > 0 ? " (" + held + " earlier refusals of this client not logged)" : "");
+        }
     }
 
     private TunnelResult.Status accepted(PublicTunnel tunnel) {
