@@ -225,7 +225,7 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.writer = new FrameWriter(ctx);
+        this.writer = new FrameWriter(ctx, this::peerNotReading);
         this.budget = new WindowBudget(settings.connectionWindowBudget());
         this.closeFuture = ctx.executor().newPromise();
         this.drained = ctx.executor().newPromise();
@@ -655,6 +655,19 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
         if (peerHello != null) {
             writer.writeUrgent(new Frame(FrameType.PING, 0, 0, alloc().buffer(8).writeLong(System.nanoTime())));
         }
+    }
+
+    /** The peer lets frames it provoked pile up unread: close without GOAWAY, which could not reach it either. */
+    private void peerNotReading() {
+        if (closing) {
+            return;
+        }
+        log.warn("[{}peer={}] peer does not read: over {} bytes wait to be sent to it; closing", labelPrefix(),
+                remoteAddress(), FrameWriter.URGENT_BACKLOG_LIMIT);
+        recordCause(new StreamResetException(ErrorCode.FLOW_CONTROL_ERROR, "peer does not read"));
+        closing = true;
+        writer.releaseAll();
+        ctx.close();
     }
 
     private void protocolError(ProtocolException e) {
