@@ -16,6 +16,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client's side of one session's UDP flows: FLOW_OPEN opens a local socket per flow, DATAGRAM frames go out on
@@ -26,13 +28,21 @@ import io.netty.util.collection.IntObjectMap;
  * are registered there). Reference counting: takes ownership of every datagram handed in.
  */
 public final class LocalUdpFlows {
+    private static final Logger log = LoggerFactory.getLogger(LocalUdpFlows.class);
     /** The largest UDP payload over IPv4; the local service may answer with any size up to it. */
     private static final int MAX_DATAGRAM = 65_507;
+    /**
+     * Local sockets one session may hold: each flow is a socket (a file descriptor), and the server decides how many
+     * flows it opens. Flows past this get no socket; their datagrams are dropped as {@code no_flow} until the server
+     * lets them idle out.
+     */
+    static final int MAX_FLOWS = 4096;
 
     private final TunnelSession session;
     private final Transport transport;
     private final TunnelMetrics metrics;
     private final IntObjectMap<LocalUdpFlow> flows = new IntObjectHashMap<>();
+    private boolean capLogged;
 
     public LocalUdpFlows(TunnelSession session, Transport transport, TunnelMetrics metrics) {
         this.session = session;
@@ -48,6 +58,14 @@ public final class LocalUdpFlows {
     public void open(FlowOpen open, HostPort target) {
         if (flows.containsKey(open.flow())) {
             throw ProtocolException.connectionError(ErrorCode.PROTOCOL_ERROR, "FLOW_OPEN for live flow %d", open.flow());
+        }
+        if (flows.size() >= MAX_FLOWS) {
+            if (!capLogged) {
+                capLogged = true;
+                log.warn("[{}] {} UDP flows open: flows beyond that get no local socket, and their datagrams are dropped",
+                        session.label(), MAX_FLOWS);
+            }
+            return;
         }
         String label = session.label() + " tunnel=" + open.tunnel() + " flow=" + open.flow() + " peer=" + open.peer();
         LocalUdpFlow flow = new LocalUdpFlow(open.flow(), session, metrics, label);
