@@ -21,10 +21,11 @@ public final class ServerMain {
     }
 
     public static void main(String[] argv) {
-        System.exit(run(argv, System.out, System.err));
+        System.exit(run(argv, System.out, System.err, System.console() != null));
     }
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
+    /** @param terminal whether a person reads {@code out}: only then are first-start secrets printed */
+    static int run(String[] argv, PrintStream out, PrintStream err, boolean terminal) {
         LauncherArgs args;
         try {
             args = LauncherArgs.parse(argv);
@@ -68,7 +69,7 @@ public final class ServerMain {
                 out.println("Admin API: " + admin + "/api/v1/ (OpenAPI at /api/v1/openapi.json)");
             }
         }
-        server.initialCredentials().ifPresent(credentials -> printOnce(out, credentials));
+        server.initialCredentials().ifPresent(credentials -> printOnce(out, credentials, terminal));
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -90,9 +91,15 @@ public final class ServerMain {
 
     /**
      * The only time these secrets exist in plain text besides the 0600 file: the database keeps hashes. Stdout, not
-     * the log, because logs are shipped and kept where secrets must not go.
+     * the log, because logs are shipped and kept where secrets must not go; and only to a terminal, because stdout
+     * redirected to a file or a service manager's journal is kept and read by others as well.
      */
-    private static void printOnce(PrintStream out, InitialCredentials credentials) {
+    private static void printOnce(PrintStream out, InitialCredentials credentials, boolean terminal) {
+        if (!terminal) {
+            out.println("First start: created the user '" + credentials.admin().name()
+                    + "'; its admin API key and client token are in " + credentials.file() + " (mode 0600)");
+            return;
+        }
         out.println("First start: created the user '" + credentials.admin().name()
                 + "'. These credentials are shown once (also in " + credentials.file() + "):");
         out.println("  admin API key: " + credentials.apiKey().key());

@@ -41,7 +41,7 @@ class ServerMainTest {
         out.reset();
         err.reset();
         return ServerMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
     }
 
     private static String text(ByteArrayOutputStream stream) {

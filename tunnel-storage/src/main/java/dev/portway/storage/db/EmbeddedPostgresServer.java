@@ -157,9 +157,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         PostgresBinaries.deleteRecursively(pgData);
         Files.createDirectory(pgData, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path pwFile = dir.resolve("postgres.initdb-password");
-        Files.writeString(pwFile, password, StandardCharsets.UTF_8);
+        Files.deleteIfExists(pwFile);
+        writePrivate(pwFile, password);
         try {
-            Files.setPosixFilePermissions(pwFile, PosixFilePermissions.fromString("rw-------"));
             if (runAs.isPresent()) {
                 chown(pgData, runAs.get());
                 chown(pwFile, runAs.get());
@@ -235,10 +235,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, password, StandardCharsets.UTF_8);
+        writePrivate(tmp, password);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return password;
+    }
+
+    /** Creates {@code file} readable by its owner only before a byte of {@code secret} is in it. */
+    private static void writePrivate(Path file, String secret) throws IOException {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, secret, StandardCharsets.UTF_8);
     }
 
     /**
