@@ -10,7 +10,11 @@ public enum AuthFailureReason {
     /** TLS, HELLO and AUTH did not complete within the handshake timeout. */
     HANDSHAKE_TIMEOUT,
     /** The authenticator itself failed. */
-    UNAVAILABLE;
+    UNAVAILABLE,
+    /** Too many connections, or handshakes in progress, from the client's address ({@code limits}). */
+    SOURCE_LIMIT,
+    /** The user has as many sessions as {@code limits.sessionsPerUser} allows. */
+    SESSION_LIMIT;
 
     public String label() {
         return LabelValue.of(this);

@@ -7,7 +7,9 @@ public enum PublicConnectionRefusal {
     /** The client's session refused or failed to open the stream. */
     STREAM_FAILED,
     /** A connection or rate limit of the tunnel's plan. */
-    LIMIT;
+    LIMIT,
+    /** Too many connections from the peer's address to the web listeners ({@code limits.connectionsPerSource}). */
+    SOURCE_LIMIT;
 
     public String label() {
         return LabelValue.of(this);

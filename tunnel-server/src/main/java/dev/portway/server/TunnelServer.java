@@ -1,6 +1,7 @@
 package dev.portway.server;
 
 import dev.portway.admin.AdminApi;
+import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.events.EventJournal;
 import dev.portway.monitor.events.TrafficRateSampler;
@@ -37,6 +38,7 @@ import dev.portway.server.http.HttpVhostRouter;
 import dev.portway.server.http.ServedLoopGroup;
 import dev.portway.server.https.ConfiguredCertificates;
 import dev.portway.server.https.HttpsListener;
+import dev.portway.server.limits.SourceLimits;
 import dev.portway.server.https.VhostHttpsRoutes;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.TrustedProxies;
@@ -158,7 +160,8 @@ public final class TunnelServer implements AutoCloseable {
                     metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops);
         }
         if (config.http().httpPort() != 0) {
-            httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(), httpFrontend);
+            httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(),
+                    webLimits("http").guard(httpFrontend.initializer()), "http.port");
             log.info("http listener bound address={} domain={}", httpListener.address(), config.http().domain());
         }
         if (config.http().httpsPort() != 0) {
@@ -166,8 +169,8 @@ public final class TunnelServer implements AutoCloseable {
             HttpsListener https = new HttpsListener(new VhostHttpsRoutes(httpRouter), certificates,
                     (channel, sniHost) -> httpFrontend.install(channel.pipeline(), true), config.handshakeTimeout(),
                     proxyProtocol);
-            httpsListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpsPort(), https,
-                    "https.port");
+            httpsListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpsPort(),
+                    webLimits("https").guard(https), "https.port");
             log.info("https listener bound address={} certificates={} domain(s)", httpsListener.address(),
                     certificates.domains());
         }
@@ -216,16 +219,27 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     /** {@code /metrics} and {@code /healthz} always; the REST API ({@code /api/v1/}, {@code /readyz}) with a database. */
+    /** A web listener's own ceiling per address; refusals count as public connections refused. */
+    private SourceLimits webLimits(String listener) {
+        return new SourceLimits(listener, config.limits().connectionsPerSource(), 0,
+                source -> metrics.publicConnectionRefused(PublicConnectionRefusal.SOURCE_LIMIT));
+    }
+
+    private SourceLimits adminLimits() {
+        return new SourceLimits("admin", config.limits().connectionsPerSource(), 0, source -> { });
+    }
+
     private AdminServer adminServer() {
         AdminRouter router = MonitoringRoutes.addTo(new AdminRouter(), prometheus);
         if (storage == null) {
-            return new AdminServer(config.admin(), transport, bossGroup, router);
+            return new AdminServer(config.admin(), transport, bossGroup, router, AdminServer.DEFAULT_MAX_BODY,
+                    adminLimits());
         }
         AdminApi api = new AdminApi(storage.storage(),
                 new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events),
                 pusher);
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
-        return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES);
+        return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES, adminLimits());
     }
 
     /** Static tokens first (memory, no database round trip), then the tokens stored in the database. */

@@ -1,5 +1,7 @@
 package dev.portway.server.admin;
 
+import dev.portway.server.config.LimitsConfig;
+import dev.portway.server.limits.SourceLimits;
 import dev.portway.protocol.transport.Transport;
 import dev.portway.server.config.AdminConfig;
 import io.netty.bootstrap.ServerBootstrap;
@@ -39,12 +41,16 @@ public final class AdminServer implements AutoCloseable {
     private Channel listener;
 
     public AdminServer(AdminConfig config, Transport transport, EventLoopGroup acceptGroup, AdminRouter router) {
-        this(config, transport, acceptGroup, router, DEFAULT_MAX_BODY);
+        this(config, transport, acceptGroup, router, DEFAULT_MAX_BODY,
+                new SourceLimits("admin", LimitsConfig.DEFAULT_CONNECTIONS_PER_SOURCE, 0, source -> { }));
     }
 
-    /** @param maxBody larger request bodies are refused with 413 by the aggregator before they are buffered */
+    /**
+     * @param maxBody larger request bodies are refused with 413 by the aggregator before they are buffered
+     * @param limits  connections one address may hold open
+     */
     public AdminServer(AdminConfig config, Transport transport, EventLoopGroup acceptGroup, AdminRouter router,
-                       int maxBody) {
+                       int maxBody, SourceLimits limits) {
         this.config = config;
         this.group = transport.newGroup(1, "portway-admin");
         AdminHttpHandler handler = new AdminHttpHandler(router);
@@ -53,7 +59,7 @@ public final class AdminServer implements AutoCloseable {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+                .childHandler(limits.guard(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
@@ -62,7 +68,7 @@ public final class AdminServer implements AutoCloseable {
                                 .addLast(IDLE_TIMEOUT, new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(HANDLER, handler);
                     }
-                });
+                }));
     }
 
     public InetSocketAddress bind() throws InterruptedException {

@@ -29,6 +29,7 @@ import java.util.function.Consumer;
  * @param udp UDP tunnels; null means {@link UdpConfig#DEFAULTS}
  * @param proxyProtocol PROXY protocol on the public listeners; null means {@link ProxyProtocolConfig#NONE}
  * @param alerts the server's own alerting; null means {@link AlertsConfig#DEFAULTS}
+ * @param limits per-address and per-user ceilings; null means {@link LimitsConfig#DEFAULTS}
  */
 public record ServerConfig(
         String bind,
@@ -47,7 +48,8 @@ public record ServerConfig(
         HttpConfig http,
         UdpConfig udp,
         ProxyProtocolConfig proxyProtocol,
-        AlertsConfig alerts) {
+        AlertsConfig alerts,
+        LimitsConfig limits) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final int DEFAULT_CONTROL_PORT = 7000;
@@ -70,6 +72,7 @@ public record ServerConfig(
         udp = udp == null ? UdpConfig.DEFAULTS : udp;
         proxyProtocol = proxyProtocol == null ? ProxyProtocolConfig.NONE : proxyProtocol;
         alerts = alerts == null ? AlertsConfig.DEFAULTS : alerts;
+        limits = limits == null ? LimitsConfig.DEFAULTS : limits;
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -87,7 +90,7 @@ public record ServerConfig(
                 ServerTlsConfig.NONE, AuthConfig.NONE, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_KEEP_ALIVE_INTERVAL,
                 DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null, AdminConfig.DEFAULTS,
                 DatabaseSettings.EMBEDDED, HttpConfig.DEFAULTS, UdpConfig.DEFAULTS, ProxyProtocolConfig.NONE,
-                AlertsConfig.DEFAULTS);
+                AlertsConfig.DEFAULTS, LimitsConfig.DEFAULTS);
     }
 
     public ServerConfig withDataDir(Path dir) {
@@ -122,6 +125,10 @@ public record ServerConfig(
         return copy(c -> c.alerts = newAlerts);
     }
 
+    public ServerConfig withLimits(LimitsConfig newLimits) {
+        return copy(c -> c.limits = newLimits);
+    }
+
     /** The one place that calls the canonical constructor for a copy, so it still validates and fills defaults. */
     private ServerConfig copy(Consumer<Copy> change) {
         Copy copy = new Copy(this);
@@ -148,6 +155,7 @@ public record ServerConfig(
         private UdpConfig udp;
         private ProxyProtocolConfig proxyProtocol;
         private AlertsConfig alerts;
+        private LimitsConfig limits;
 
         private Copy(ServerConfig from) {
             bind = from.bind;
@@ -167,12 +175,13 @@ public record ServerConfig(
             udp = from.udp;
             proxyProtocol = from.proxyProtocol;
             alerts = from.alerts;
+            limits = from.limits;
         }
 
         private ServerConfig build() {
             return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                     keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
-                    proxyProtocol, alerts);
+                    proxyProtocol, alerts, limits);
         }
     }
 }

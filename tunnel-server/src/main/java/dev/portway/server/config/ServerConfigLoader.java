@@ -109,7 +109,7 @@ public final class ServerConfigLoader {
     static ServerConfig read(ConfigReader reader) {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
                 "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database",
-                "domain", "http", "https", "udp", "proxyProtocol", "alerts");
+                "domain", "http", "https", "udp", "proxyProtocol", "alerts", "limits");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -134,6 +134,7 @@ public final class ServerConfigLoader {
         UdpConfig udp = readUdp(root);
         ProxyProtocolConfig proxyProtocol = readProxyProtocol(root);
         AlertsConfig alerts = readAlerts(root);
+        LimitsConfig limits = readLimits(root);
         HttpConfig http = readHttps(root, readHttp(root));
 
         if (reader.hasProblems()) {
@@ -141,7 +142,21 @@ public final class ServerConfigLoader {
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                 keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol,
-                alerts);
+                alerts, limits);
+    }
+
+    private static LimitsConfig readLimits(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("limits", "connectionsPerSource", "handshakesPerSource",
+                "sessionsPerUser", "tunnelsPerUser");
+        if (section.isEmpty()) {
+            return LimitsConfig.DEFAULTS;
+        }
+        ConfigObject limits = section.get();
+        return new LimitsConfig(
+                limits.integer("connectionsPerSource", LimitsConfig.DEFAULT_CONNECTIONS_PER_SOURCE, 1, 1_000_000),
+                limits.integer("handshakesPerSource", LimitsConfig.DEFAULT_HANDSHAKES_PER_SOURCE, 1, 1_000_000),
+                limits.integer("sessionsPerUser", LimitsConfig.DEFAULT_SESSIONS_PER_USER, 1, 1_000_000),
+                limits.integer("tunnelsPerUser", LimitsConfig.DEFAULT_TUNNELS_PER_USER, 1, 1_000_000));
     }
 
     private static String readBind(ConfigObject section, String defaultValue) {

@@ -17,6 +17,7 @@ import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.limits.SourceLimits;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
@@ -159,6 +160,10 @@ public final class ClientSession implements SessionListener {
         }
     }
 
+    int tunnelCount() {
+        return tunnels.size();
+    }
+
     public TunnelSession session() {
         return session;
     }
@@ -293,11 +298,18 @@ public final class ClientSession implements SessionListener {
                     AuthFailureReason.CLIENT_ID_IN_USE);
             return;
         }
+        int limit = context.limits().sessionsPerUser();
+        if (holder == null && context.registry().sessionsOf(found.get()) >= limit) {
+            refuse("user " + found.get().user() + " has " + limit + " clients connected, as many as limits.sessionsPerUser allows",
+                    AuthFailureReason.SESSION_LIMIT);
+            return;
+        }
         principal = found.get();
         clientId = requestedId;
         session.label("client=" + clientId);
         state = State.ACTIVE;
         handshakeTimer.cancel(false);
+        SourceLimits.handshakeDone(session.channel());
         ClientSession previous = context.registry().register(this);
         context.metrics().clientConnected(clientId);
         if (previous != null) {
@@ -405,6 +417,11 @@ public final class ClientSession implements SessionListener {
         if (binder == null) {
             return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(),
                     "tunnel type " + spec.type().wireName() + " is not served here"));
+        }
+        int limit = context.limits().tunnelsPerUser();
+        if (!tunnels.containsKey(spec.name()) && context.registry().tunnelsOf(principal) >= limit) {
+            return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(), "user "
+                    + principal.user() + " holds " + limit + " tunnels, as many as limits.tunnelsPerUser allows"));
         }
         PublicTunnel existing = tunnels.get(spec.name());
         if (existing != null) {

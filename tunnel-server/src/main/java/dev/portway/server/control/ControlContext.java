@@ -1,5 +1,6 @@
 package dev.portway.server.control;
 
+import dev.portway.server.config.LimitsConfig;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
@@ -18,5 +19,6 @@ record ControlContext(
         String publicHost,
         Duration handshakeTimeout,
         TunnelMetrics metrics,
-        SessionHooks hooks) {
+        SessionHooks hooks,
+        LimitsConfig limits) {
 }

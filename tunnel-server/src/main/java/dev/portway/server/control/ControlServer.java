@@ -1,5 +1,7 @@
 package dev.portway.server.control;
 
+import dev.portway.monitor.AuthFailureReason;
+import dev.portway.server.limits.SourceLimits;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.control.TunnelType;
@@ -36,14 +38,16 @@ public final class ControlServer {
         this.config = config;
         this.registry = registry;
         ControlContext context = new ControlContext(authenticator, throttle, registry, Map.copyOf(binders), config.publicHost(),
-                config.handshakeTimeout(), metrics, hooks);
+                config.handshakeTimeout(), metrics, hooks, config.limits());
+        SourceLimits sourceLimits = new SourceLimits("control", config.limits().connectionsPerSource(),
+                config.limits().handshakesPerSource(), source -> metrics.authFailure(AuthFailureReason.SOURCE_LIMIT));
         this.bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ControlChannelInitializer(sslContext, settings, context, carriers));
+                .childHandler(sourceLimits.guard(new ControlChannelInitializer(sslContext, settings, context, carriers)));
     }
 
     public InetSocketAddress bind() throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.portway.server.control;
 
+import dev.portway.server.auth.Principal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +33,19 @@ public final class SessionRegistry {
 
     public synchronized List<ClientSession> all() {
         return new ArrayList<>(byClientId.values());
+    }
+
+    /** Sessions of {@code principal}'s user on this node. */
+    synchronized int sessionsOf(Principal principal) {
+        return (int) byClientId.values().stream()
+                .filter(s -> s.principal() != null && s.principal().sameUser(principal)).count();
+    }
+
+    /** Tunnels the sessions of {@code principal}'s user hold on this node. */
+    synchronized int tunnelsOf(Principal principal) {
+        return byClientId.values().stream()
+                .filter(s -> s.principal() != null && s.principal().sameUser(principal))
+                .mapToInt(ClientSession::tunnelCount).sum();
     }
 
     public synchronized int size() {

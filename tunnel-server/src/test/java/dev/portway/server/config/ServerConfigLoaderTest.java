@@ -137,7 +137,7 @@ class ServerConfigLoaderTest {
                 Path.of("/var/lib/portway"), new ServerTlsConfig(abs.resolve("server.crt"), abs.resolve("server.key")),
                 new AuthConfig(List.of("0123456789abcdef", "another-long-enough-token")), Duration.ofSeconds(5),
                 Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com",
-                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null));
+                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null));
         assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
     }
 
@@ -174,11 +174,20 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void limitsAreReadAndOutOfRangeValuesNamed() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("limits: {connectionsPerSource: 10, handshakesPerSource: 2, "
+                + "sessionsPerUser: 3, tunnelsPerUser: 4}\n"));
+        assertThat(c.limits()).isEqualTo(new LimitsConfig(10, 2, 3, 4));
+        assertThat(problems("limits: {handshakesPerSource: 0}\n")).singleElement().asString()
+                .startsWith("server.yaml: limits.handshakesPerSource: ");
+    }
+
+    @Test
     void unknownKeyIsRejected() throws Exception {
         assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
                 "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
                         + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, "
-                        + "domain, http, https, udp, proxyProtocol, alerts",
+                        + "domain, http, https, udp, proxyProtocol, alerts, limits",
                 "server.yaml: tls.ca: unknown field; expected one of cert, key");
     }
 
