@@ -32,14 +32,25 @@ public interface TunnelMetrics {
     /** A tunnel's public listener opened (or, for HTTP tunnels later, its route was added). */
     void tunnelOpened(String tunnel, String user, String tunnelType);
 
+    /** The listener or route closed; once none of the tunnel is left, its byte counters go too. */
     void tunnelClosed(String tunnel, String user, String tunnelType);
+
+    /**
+     * A registration was refused after {@link #traffic} was looked up for it: its counters go unless a tunnel of that
+     * name and user is open. A peer choosing names must not leave a meter behind per attempt.
+     */
+    default void tunnelRefused(String tunnel, String user) {
+    }
 
     /** @param tunnelType the tunnel type's wire name ({@code tcp}, {@code http}, ...): a small fixed set */
     void streamOpened(String tunnelType);
 
     void streamClosed(String tunnelType);
 
-    /** The byte counters of one tunnel and user; look it up once per connection, then count on the handle. */
+    /**
+     * The byte counters of one tunnel and user; look it up once per connection, then count on the handle. They live
+     * while the tunnel is open; bytes of connections that outlast it are counted on a handle no longer exported.
+     */
     TunnelTraffic traffic(String tunnel, String user);
 
     /** Bytes from the public peer towards the local service. Prefer {@link #traffic} on a per-chunk path. */

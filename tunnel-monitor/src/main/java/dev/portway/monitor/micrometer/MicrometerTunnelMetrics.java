@@ -190,6 +190,25 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
             registry.remove(open.gauge());
             return null;
         });
+        forgetTrafficUnlessOpen(new TrafficKey(tunnel, user));
+    }
+
+    @Override
+    public void tunnelRefused(String tunnel, String user) {
+        forgetTrafficUnlessOpen(new TrafficKey(tunnel, user));
+    }
+
+    /** Removes the byte counters of {@code key} when no tunnel of that name and user, of any type, is open. */
+    private void forgetTrafficUnlessOpen(TrafficKey key) {
+        boolean open = openTunnels.keySet().stream()
+                .anyMatch(t -> t.tunnel().equals(key.tunnel()) && t.user().equals(key.user()));
+        if (!open) {
+            TunnelTraffic gone = traffic.remove(key);
+            if (gone instanceof CounterTraffic counters) {
+                registry.remove(counters.in());
+                registry.remove(counters.out());
+            }
+        }
     }
 
     @Override

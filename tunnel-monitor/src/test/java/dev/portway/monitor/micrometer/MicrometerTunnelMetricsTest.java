@@ -80,6 +80,26 @@ class MicrometerTunnelMetricsTest {
     }
 
     @Test
+    void byteCountersGoWithTheLastOpenTunnelOfTheirNameAndUser() {
+        metrics.traffic("web", "alice").bytesIn(1);
+        metrics.tunnelOpened("web", "alice", "tcp");
+        metrics.tunnelOpened("web", "alice", "udp");
+        metrics.tunnelClosed("web", "alice", "tcp");
+        assertThat(bytes("web", "alice", "in")).as("the udp tunnel of that name is still open").isEqualTo(1);
+        metrics.tunnelClosed("web", "alice", "udp");
+        assertThat(registry.find(MeterNames.TUNNEL_BYTES).counters()).isEmpty();
+    }
+
+    @Test
+    void aRefusedRegistrationLeavesNoByteCounters() {
+        for (int i = 0; i < 100; i++) {
+            metrics.traffic("attempt" + i, "mallory");
+            metrics.tunnelRefused("attempt" + i, "mallory");
+        }
+        assertThat(registry.find(MeterNames.TUNNEL_BYTES).counters()).isEmpty();
+    }
+
+    @Test
     void enumLabelledCountersExistAtZeroBeforeTheFirstEvent() {
         assertThat(registry.get(MeterNames.AUTH_FAILURES).counters()).hasSize(AuthFailureReason.values().length);
         assertThat(registry.get(MeterNames.QUOTA_EVENTS).counters()).hasSize(QuotaEvent.values().length);

@@ -440,6 +440,7 @@ public final class ClientSession implements SessionListener {
                     log.error("[client={} tunnel={}] cannot open", clientId, spec.name(), cause);
                 }
                 logRefusal(spec.name(), reason);
+                context.metrics().tunnelRefused(spec.name(), principal.user());
                 return TunnelResult.Status.refused(spec.name(), reason);
             }
             if (state == State.CLOSED) {
