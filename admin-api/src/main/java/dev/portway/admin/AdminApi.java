@@ -1,5 +1,6 @@
 package dev.portway.admin;
 
+import dev.portway.admin.apikeys.ApiKeyRoutes;
 import dev.portway.admin.audit.AuditRoutes;
 import dev.portway.admin.audit.Auditor;
 import dev.portway.admin.auth.Authenticator;
@@ -63,6 +64,7 @@ public final class AdminApi {
         routes.addAll(new HealthRoutes(storage, liveServer).routes());
         routes.addAll(new UserRoutes(storage, auditor, sessionControl).routes());
         routes.addAll(new TokenRoutes(storage, auditor, sessionControl).routes());
+        routes.addAll(new ApiKeyRoutes(storage, auditor).routes());
         routes.addAll(new TunnelRoutes(storage, auditor, pusher).routes());
         routes.addAll(new TrafficRoutes(storage, clock).routes());
         routes.addAll(new SessionRoutes(liveServer, auditor).routes());

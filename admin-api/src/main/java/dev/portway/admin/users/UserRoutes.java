@@ -77,7 +77,7 @@ public final class UserRoutes {
     private CompletableFuture<AdminResponse> create(Call call) {
         CreateUser request = call.body(CreateUser.class);
         String name = UserValidator.name(request.name());
-        Optional<ApiKeyRole> role = UserValidator.apiKeyRole(request.apiKeyRole());
+        Optional<ApiKeyRole> role = UserValidator.apiKeyRole("apiKeyRole", request.apiKeyRole());
         return storage.users().create(name).thenCompose(user -> {
             if (role.isEmpty()) {
                 return CompletableFuture.completedFuture(new CreatedUserView(UserView.of(user), null));

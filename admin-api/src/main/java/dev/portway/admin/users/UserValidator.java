@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The rules for user fields; the first broken rule is reported, naming its field. */
-final class UserValidator {
+public final class UserValidator {
     /** Readable in logs and audit rows, no spaces or quotes to escape. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -27,12 +27,13 @@ final class UserValidator {
         return name;
     }
 
-    static Optional<ApiKeyRole> apiKeyRole(String role) {
+    /** @param field the request field that carries the role, for the problem's pointer */
+    public static Optional<ApiKeyRole> apiKeyRole(String field, String role) {
         if (role == null) {
             return Optional.empty();
         }
         return Optional.of(Arrays.stream(ApiKeyRole.values()).filter(r -> r.dbName().equals(role)).findFirst()
-                .orElseThrow(() -> ApiException.invalid("apiKeyRole", "expected one of admin, user")));
+                .orElseThrow(() -> ApiException.invalid(field, "expected one of admin, user")));
     }
 
     static UserStatus status(String status) {

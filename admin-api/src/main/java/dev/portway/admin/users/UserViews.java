@@ -18,7 +18,7 @@ public final class UserViews {
 
     /** The plain key appears here once, in the response to the create; only its hash is stored. */
     public record ApiKeyView(long id, String role, String prefix, String key) {
-        static ApiKeyView of(IssuedApiKey issued) {
+        public static ApiKeyView of(IssuedApiKey issued) {
             return new ApiKeyView(issued.row().id(), issued.row().role().dbName(), issued.row().prefix(),
                     issued.key());
         }

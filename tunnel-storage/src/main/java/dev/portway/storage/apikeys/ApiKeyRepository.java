@@ -84,19 +84,55 @@ public final class ApiKeyRepository {
         });
     }
 
-    public CompletableFuture<ApiKey> revoke(long keyId) {
+    public CompletableFuture<Optional<ApiKey>> findById(long keyId) {
         return jdbc.query(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE api_keys SET revoked = coalesce(revoked, now()) WHERE id = ? RETURNING " + COLUMNS)) {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM api_keys WHERE id = ?")) {
                 s.setLong(1, keyId);
                 try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new NotFoundException("API key " + keyId);
-                    }
-                    return read(rs);
+                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
                 }
             }
         });
+    }
+
+    public CompletableFuture<ApiKey> revoke(long keyId) {
+        return jdbc.query(c -> revoke(c, keyId));
+    }
+
+    /**
+     * Replaces a key that is not revoked with a new one of the same owner and role, in one transaction: there is no
+     * moment with both keys valid, nor with neither.
+     *
+     * @throws NotFoundException (in the future) when no key of that id is valid; a revoked key is not renewed
+     */
+    public CompletableFuture<IssuedApiKey> rotate(long keyId) {
+        return jdbc.transaction(tx -> {
+            Connection c = tx.connection();
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE api_keys SET revoked = now() WHERE id = ? AND revoked IS NULL RETURNING " + COLUMNS)) {
+                s.setLong(1, keyId);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new NotFoundException("valid API key " + keyId);
+                    }
+                    ApiKey old = read(rs);
+                    return insert(c, old.ownerId(), old.role());
+                }
+            }
+        });
+    }
+
+    private static ApiKey revoke(Connection c, long keyId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE api_keys SET revoked = coalesce(revoked, now()) WHERE id = ? RETURNING " + COLUMNS)) {
+            s.setLong(1, keyId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundException("API key " + keyId);
+                }
+                return read(rs);
+            }
+        }
     }
 
     private static ApiKey read(ResultSet rs) throws SQLException {
