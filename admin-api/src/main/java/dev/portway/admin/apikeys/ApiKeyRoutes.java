@@ -8,6 +8,7 @@ import dev.portway.admin.http.Json;
 import dev.portway.admin.http.Route;
 import dev.portway.admin.problem.ApiException;
 import dev.portway.admin.users.UserValidator;
+import dev.portway.admin.users.VisibleUser;
 import dev.portway.admin.users.UserViews.ApiKeyView;
 import dev.portway.storage.Storage;
 import dev.portway.storage.apikeys.ApiKey;
@@ -68,14 +69,8 @@ public final class ApiKeyRoutes {
     }
 
     private CompletableFuture<AdminResponse> list(Call call) {
-        long userId = call.idParameter("id");
-        call.operator().requireOwnerOrAdmin(userId, "User " + userId);
-        return storage.users().findById(userId).thenCompose(user -> {
-            if (user.isEmpty()) {
-                throw ApiException.notFound("No user " + userId);
-            }
-            return storage.apiKeys().listByOwner(userId);
-        }).thenApply(keys -> Json.response(200, keys.stream().map(ApiKeyRow::of).toList()));
+        return VisibleUser.of(call, storage).thenCompose(user -> storage.apiKeys().listByOwner(user.id()))
+                .thenApply(keys -> Json.response(200, keys.stream().map(ApiKeyRow::of).toList()));
     }
 
     private CompletableFuture<AdminResponse> revoke(Call call) {

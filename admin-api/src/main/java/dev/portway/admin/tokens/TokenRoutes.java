@@ -11,6 +11,7 @@ import dev.portway.admin.sessions.SessionControl;
 import dev.portway.admin.tokens.TokenViews.IssuedTokenView;
 import dev.portway.admin.tokens.TokenViews.RevokedTokenView;
 import dev.portway.admin.tokens.TokenViews.TokenView;
+import dev.portway.admin.users.VisibleUser;
 import dev.portway.storage.Storage;
 import dev.portway.storage.tokens.ClientToken;
 
@@ -66,14 +67,8 @@ public final class TokenRoutes {
     }
 
     private CompletableFuture<AdminResponse> list(Call call) {
-        long userId = call.idParameter("id");
-        call.operator().requireOwnerOrAdmin(userId, "User " + userId);
-        return storage.users().findById(userId).thenCompose(user -> {
-            if (user.isEmpty()) {
-                throw ApiException.notFound("No user " + userId);
-            }
-            return storage.clientTokens().listByUser(userId);
-        }).thenApply(tokens -> Json.response(200, tokens.stream().map(TokenView::of).toList()));
+        return VisibleUser.of(call, storage).thenCompose(user -> storage.clientTokens().listByUser(user.id()))
+                .thenApply(tokens -> Json.response(200, tokens.stream().map(TokenView::of).toList()));
     }
 
     private CompletableFuture<AdminResponse> revoke(Call call) {
