@@ -18,6 +18,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ import static dev.portway.server.testkit.TunnelFixture.WAIT;
 import static dev.portway.server.testkit.TunnelFixture.port;
 import static dev.portway.server.testkit.TunnelFixture.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** TCP tunnels end to end: the real server and client over TLS on loopback. */
 @Timeout(120)
@@ -183,7 +185,7 @@ class TcpTunnelIT {
     }
 
     @Test
-    void aRefusingLocalServiceClosesThePublicConnectionPromptly() throws Exception {
+    void aRefusingLocalServiceResetsThePublicConnectionPromptly() throws Exception {
         fixture.startServer();
         int deadPort = TunnelFixture.freePort();
         int publicPort = port(fixture.connect("c1", new RecordingEvents(), tcp("dead", deadPort, 0)).get(0));
@@ -191,7 +193,8 @@ class TcpTunnelIT {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), publicPort)) {
             socket.setSoTimeout(5000);
             InputStream in = socket.getInputStream();
-            assertThat(in.read()).isEqualTo(-1);
+            // Reset, not a clean end: the peer must not take the empty stream for a complete answer.
+            assertThatThrownBy(in::read).isInstanceOf(SocketException.class).hasMessageContaining("reset");
         }
     }
 
