@@ -4,6 +4,8 @@ import dev.portway.client.config.ClientConfig;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.FreezableRelay;
+import dev.portway.server.testkit.JavaProcess;
+import dev.portway.server.testkit.Processes;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
@@ -143,19 +145,16 @@ class TcpTunnelIT {
     void aKilledClientsPortIsFreedWithinTheKeepAliveTimeout() throws Exception {
         fixture.startServer(fixture.serverConfig(0, Duration.ofMillis(300), 3));
         int publicPort = TunnelFixture.freePort();
-        Process client = ClientProcess.start(fixture, echo.port(), publicPort);
-        try {
-            ClientProcess.awaitLine(client, "echo", WAIT);
+        try (JavaProcess client = Processes.client(fixture, "echo", echo.port(), publicPort)) {
+            client.awaitLine("echo", WAIT);
             assertThat(canConnect(publicPort)).isTrue();
-            client.destroyForcibly().waitFor();
+            client.kill();
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (canConnect(publicPort) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             assertThat(canConnect(publicPort)).as("public port closed after the client died").isFalse();
             assertThat(fixture.server().sessions().size()).isZero();
-        } finally {
-            client.destroyForcibly();
         }
     }
 

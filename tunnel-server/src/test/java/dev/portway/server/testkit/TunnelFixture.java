@@ -86,8 +86,14 @@ public final class TunnelFixture implements AutoCloseable {
     }
 
     public ClientConfig clientConfig(int serverPort, String token, List<TunnelConfig> tunnels, Duration keepAliveInterval) {
+        return clientConfig(serverPort, fingerprintHex(), token, tunnels, keepAliveInterval);
+    }
+
+    /** For a server this fixture did not start: one whose certificate has fingerprint {@code fingerprintHex}. */
+    public static ClientConfig clientConfig(int serverPort, String fingerprintHex, String token, List<TunnelConfig> tunnels,
+                                            Duration keepAliveInterval) {
         return new ClientConfig(new HostPort("127.0.0.1", serverPort), token, null,
-                new ClientTlsConfig(fingerprintHex(), null, false, null), tunnels,
+                new ClientTlsConfig(fingerprintHex, null, false, null), tunnels,
                 new ReconnectConfig(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, true),
                 Duration.ofSeconds(5), keepAliveInterval, 3, null, List.of());
     }
