@@ -73,7 +73,11 @@ public final class LocalDialer {
                 })
                 .connect(target.host(), target.port())
                 .addListener(f -> {
-                    if (!f.isSuccess()) {
+                    if (!f.isSuccess() && stream.closeFuture().isDone()) {
+                        // The stream was reset while connecting (its public peer left), and the relay closed the
+                        // socket: nothing is wrong with the local service.
+                        log.debug("[{}] stream ended before the local connection was made", label);
+                    } else if (!f.isSuccess()) {
                         String reason = "local service " + target + " unavailable: " + f.cause();
                         log.warn("[{}] {}", label, reason);
                         // A socket that never connected never goes inactive, and a stream reset from this side

@@ -88,10 +88,8 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
         // Without it the transport closes the socket at the peer's FIN, and the stream is reset instead of
         // finished: a client that half-closes after its request would never see the answer.
         socket.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        HalfCloseGuard.apply(socket);
         if (socket.isActive()) {
-            socketActive = true;
-            maybeStart();
+            socketActivated();
         }
     }
 
@@ -107,9 +105,18 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        socketActivated();
+        ctx.fireChannelActive();
+    }
+
+    /**
+     * Guarded only once connected: the guard registers the descriptor with epoll at once, and an unconnected socket
+     * there reports EPOLLHUP on every poll until it connects.
+     */
+    private void socketActivated() {
+        HalfCloseGuard.apply(socket);
         socketActive = true;
         maybeStart();
-        ctx.fireChannelActive();
     }
 
     @Override

@@ -57,6 +57,13 @@ public final class Peer implements AutoCloseable {
         return new Peer(new Socket(InetAddress.getLoopbackAddress(), port));
     }
 
+    /** Connects, and sends {@code tag} first for a tagged {@link ScriptedService} to pair the connection by. */
+    public static Peer connectTagged(int port, long tag) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        ScriptedService.sendTag(socket, tag);
+        return new Peer(socket);
+    }
+
     public static Peer connectSlowReader(int port, long slowBytes) throws IOException {
         return new Peer(new Socket(InetAddress.getLoopbackAddress(), port), slowBytes);
     }
