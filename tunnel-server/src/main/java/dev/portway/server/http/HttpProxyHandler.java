@@ -5,6 +5,7 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.PublicEndpoints;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.protocol.transport.HalfCloseGuard;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -53,7 +54,7 @@ import java.util.List;
  * <p>Threading: the public channel's event loop; backend events hop there. Reference counting: releases every
  * message it does not pass on, including pipelined ones still queued when the connection closes. Closing: a
  * malformed request, a timeout, or an answer that cannot be framed for keep-alive closes this one connection after
- * its answer is flushed.
+ * its answer is flushed; an answer cut off (the stream reset, or ended inside a body) ends it with RST.
  */
 final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements BackendStream.Listener {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
@@ -602,9 +603,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             if (!exchange.responseStarted) {
                 respond(HttpResponseStatus.BAD_GATEWAY, true);
             } else {
-                // The answer was cut off: the public peer must see the connection end, not a short response.
+                // The answer was cut off. RST, not FIN: after a FIN a client takes an answer delimited by the close
+                // for a whole one, and a proxy in front of us may do the same with any answer.
                 closing = true;
-                ctx.close();
+                StreamRelay.abort(ctx.channel());
             }
         }
     }

@@ -144,8 +144,8 @@ class HttpEndingsIT {
     void aLocalServiceThatDiesMidAnswerEndsThePublicConnectionWithRst(String framing) throws Exception {
         try (HttpSocketPeer user = rig.connect()) {
             user.send(Style.KEEP_ALIVE.request("GET", download(4 << 20, framing) + "&cut=100000", ""));
-            assertThat(user.readHead()).startsWith("HTTP/1.1 200");
-            // Above all for an answer delimited by the close: a FIN here would make a short answer look whole.
+            // Read as bytes, head included: a reset may discard what had arrived unread, the head too. Above all for
+            // an answer delimited by the close, a FIN here would make a short answer look whole.
             assertThat(user.readEnding().ending()).isEqualTo(Ending.RST);
         }
     }
