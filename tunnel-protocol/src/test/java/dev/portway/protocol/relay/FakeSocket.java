@@ -40,8 +40,14 @@ final class FakeSocket extends EmbeddedChannel implements DuplexChannel {
     private boolean closedAbortively;
     private boolean closedGracefully;
     private boolean wroteAfterShutdown;
+    private boolean connected;
 
-    FakeSocket(ByteBufAllocator alloc) {
+    /**
+     * @param connected whether the socket is connected already, as an accepted one is; otherwise it is registered
+     *                  and connecting, as a dialled one is when its handler is added, until {@link #connect}
+     */
+    FakeSocket(ByteBufAllocator alloc, boolean connected) {
+        this.connected = connected;
         config().setAllocator(alloc);
         config().setAutoRead(false);
         // Registration asked for a read while auto-read was still on; a relay decides from here on.
@@ -50,12 +56,20 @@ final class FakeSocket extends EmbeddedChannel implements DuplexChannel {
 
     // ---- what the remote peer does ----
 
+    /** The connection is established: the handler learns it from channelActive. */
+    void connect() {
+        if (!connected && isOpen()) {
+            connected = true;
+            pipeline().fireChannelActive();
+        }
+    }
+
     /**
      * The peer writes {@code count} more bytes; they wait until the handler reads. Each byte depends on its offset in
      * the whole stream, so a lost, repeated or reordered chunk shows. Ignored once the peer stopped sending.
      */
     void peerSends(int count) {
-        if (!peerHalfClosed && !peerReset && isOpen()) {
+        if (!peerHalfClosed && !peerReset && isActive()) {
             for (int i = 0, offset = sentByPeer.size(); i < count; i++, offset++) {
                 sentByPeer.write(offset * 131 + (offset >>> 9));
             }
@@ -64,14 +78,14 @@ final class FakeSocket extends EmbeddedChannel implements DuplexChannel {
     }
 
     void peerHalfCloses() {
-        if (!peerReset && isOpen()) {
+        if (!peerReset && isActive()) {
             peerHalfClosed = true;
         }
     }
 
     /** The peer aborts: unread bytes are gone and the handler learns of it as an I/O error, as from a real socket. */
     boolean peerResets() {
-        if (peerReset || !isOpen()) {
+        if (peerReset || !isActive()) {
             return false;
         }
         peerReset = true;
@@ -183,6 +197,11 @@ final class FakeSocket extends EmbeddedChannel implements DuplexChannel {
             config = new SocketConfig(this);
         }
         return config;
+    }
+
+    @Override
+    public boolean isActive() {
+        return connected && super.isActive();
     }
 
     @Override

@@ -40,7 +40,7 @@ final class RelayRig implements AutoCloseable {
     private final TunnelSession client = new TunnelSession(Role.CLIENT, settings, new DialLocal());
     private final EmbeddedChannel serverCarrier = carrier(server);
     private final EmbeddedChannel clientCarrier = carrier(client);
-    private final FakeSocket publicSocket = new FakeSocket(alloc);
+    private final FakeSocket publicSocket = new FakeSocket(alloc, true);
     private final StreamRelay publicRelay = new StreamRelay(publicSocket.eventLoop(), "public");
     private TunnelStream serverStream;
     private TunnelStream clientStream;
@@ -160,6 +160,7 @@ final class RelayRig implements AutoCloseable {
             for (End end : End.values()) {
                 carrierWritable(end, true);
                 onSocket(end, socket -> {
+                    socket.connect();
                     socket.stall(false);
                     socket.peerHalfCloses();
                     socket.serveRead(Integer.MAX_VALUE, true);
@@ -251,7 +252,7 @@ final class RelayRig implements AutoCloseable {
 
         @Override
         public StreamHandler onStreamOpened(TunnelSession session, TunnelStream stream) {
-            localSocket = new FakeSocket(alloc);
+            localSocket = new FakeSocket(alloc, false);
             StreamRelay relay = new StreamRelay(localSocket.eventLoop(), "local");
             localSocket.pipeline().addLast(relay);
             clientStream = stream;

@@ -118,6 +118,13 @@ class StreamEndingsPropertyTest {
         }
     }
 
+    /** The local service accepts the connection the client dialled when the stream opened. */
+    record Connect() implements Step {
+        public void apply(RelayRig rig) {
+            rig.onSocket(End.LOCAL, FakeSocket::connect);
+        }
+    }
+
     record Send(End end, int bytes) implements Step {
         public void apply(RelayRig rig) {
             rig.onSocket(end, socket -> socket.peerSends(bytes));
@@ -168,7 +175,7 @@ class StreamEndingsPropertyTest {
 
         public boolean cuts(RelayRig rig) {
             FakeSocket socket = rig.socket(end);
-            return socket != null && socket.isOpen() && !socket.peerReset();
+            return socket != null && socket.isActive() && !socket.peerReset();
         }
     }
 
@@ -201,6 +208,7 @@ class StreamEndingsPropertyTest {
                 Tuple.of(1, Arbitraries.integers().between(70_000, 300_000)));
         Arbitrary<Step> step = Arbitraries.frequencyOf(
                 Tuple.of(2, Arbitraries.just(new Open())),
+                Tuple.of(2, Arbitraries.just(new Connect())),
                 Tuple.of(12, Combinators.combine(end, sizes).as(Send::new)),
                 Tuple.of(14, Combinators.combine(end,
                         Arbitraries.integers().between(1, 100_000), Arbitraries.of(true, false)).as(Read::new)),
