@@ -49,9 +49,8 @@ final class FakeSocket extends EmbeddedChannel implements DuplexChannel {
     FakeSocket(ByteBufAllocator alloc, boolean connected) {
         this.connected = connected;
         config().setAllocator(alloc);
+        // Registration saw the socket inactive (this field was not set yet), so no read was asked for: a relay decides.
         config().setAutoRead(false);
-        // Registration asked for a read while auto-read was still on; a relay decides from here on.
-        readRequested = false;
     }
 
     // ---- what the remote peer does ----

@@ -16,6 +16,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One relayed connection, all on embedded channels: public socket, {@link StreamRelay}, server session, carrier,
@@ -142,7 +143,7 @@ final class RelayRig implements AutoCloseable {
     }
 
     /** Runs {@code action} on the socket at {@code end} if it exists, then lets every loop run. */
-    void onSocket(End end, java.util.function.Consumer<FakeSocket> action) {
+    void onSocket(End end, Consumer<FakeSocket> action) {
         FakeSocket socket = socket(end);
         if (socket != null) {
             action.accept(socket);
