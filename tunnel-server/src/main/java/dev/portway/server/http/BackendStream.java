@@ -74,6 +74,12 @@ final class BackendStream implements StreamHandler {
          */
         void onDelivered(BackendStream backend, int rawBytes);
 
+        /**
+         * The local service half-closed an upgraded connection: it sends nothing more but may still read, and the
+         * stream stays open for what the public peer sends until that side finishes too.
+         */
+        void onUpgradedFinish(BackendStream backend);
+
         /** The stream ended: the local service closed ({@code reset} false) or it was aborted or never opened. */
         void onEnded(BackendStream backend, boolean reset);
     }
@@ -327,6 +333,10 @@ final class BackendStream implements StreamHandler {
     public void onFinish(TunnelStream from) {
         onHome(() -> {
             if (ended) {
+                return;
+            }
+            if (framer.upgraded()) {
+                listener.onUpgradedFinish(this);
                 return;
             }
             // A response delimited by the end of the connection is complete only now.

@@ -5,6 +5,7 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.PublicEndpoints;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.protocol.transport.HalfCloseGuard;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,6 +14,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -30,6 +32,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +56,8 @@ import java.util.List;
  * <p>Threading: the public channel's event loop; backend events hop there. Reference counting: releases every
  * message it does not pass on, including pipelined ones still queued when the connection closes. Closing: a
  * malformed request, a timeout, or an answer that cannot be framed for keep-alive closes this one connection after
- * its answer is flushed.
+ * its answer is flushed; an answer cut off (the stream reset, or ended inside a body) ends it with RST, and so does a
+ * reset of an upgraded connection, whose FINs pass on one direction at a time (docs/protocol.md, "How streams end").
  */
 final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements BackendStream.Listener {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
@@ -78,6 +82,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     /** The peer half-closed: reading again would fail, and no request can follow the current one. */
     private boolean inputEnded;
     private boolean upgraded;
+    /** The local service half-closed the upgraded connection: the public side has been sent FIN, or will be. */
+    private boolean upgradedOutputEnded;
     private boolean closing;
 
     /** One request and its answer, for routing decisions, the access log and the metrics. */
@@ -206,6 +212,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 if (backend != null) {
                     backend.finish();
                 }
+                closeUpgradedIfBothEnded();
             } else if (exchange == null && queued.isEmpty()) {
                 closing = true;
                 ctx.close();
@@ -587,12 +594,47 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     @Override
+    public void onUpgradedFinish(BackendStream from) {
+        if (from != backend || closing) {
+            return;
+        }
+        upgradedOutputEnded = true;
+        if (inputEnded) {
+            closeUpgradedIfBothEnded();
+        } else if (ctx.channel() instanceof DuplexChannel duplex && ctx.pipeline().get(SslHandler.class) == null) {
+            // As a TCP relay: the public peer reads FIN after the last byte and may go on sending.
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
+        } else {
+            // Under TLS a half-close would need close_notify with the connection kept open, which a peer may well
+            // take for the whole end; closing behind the last byte is what it expects.
+            dropBackend();
+            from.finish();
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Both sides of an upgraded connection have sent FIN: it closes behind the last byte. */
+    private void closeUpgradedIfBothEnded() {
+        if (upgradedOutputEnded && inputEnded && !closing) {
+            // The stream ends with its own two FINs; resetting it on close could overtake the last bytes of one.
+            dropBackend();
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
     public void onEnded(BackendStream from, boolean reset) {
         if (from != backend) {
             return;
         }
         dropBackend();
-        if (upgraded) {
+        if (upgraded && reset) {
+            // The local service (or the carrier) cut the upgraded connection: the public peer learns it as RST.
+            closing = true;
+            StreamRelay.abort(ctx.channel());
+        } else if (upgraded) {
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else if (exchange != null && exchange.forwarded) {
@@ -602,9 +644,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             if (!exchange.responseStarted) {
                 respond(HttpResponseStatus.BAD_GATEWAY, true);
             } else {
-                // The answer was cut off: the public peer must see the connection end, not a short response.
+                // The answer was cut off. RST, not FIN: after a FIN a client takes an answer delimited by the close
+                // for a whole one, and a proxy in front of us may do the same with any answer.
                 closing = true;
-                ctx.close();
+                StreamRelay.abort(ctx.channel());
             }
         }
     }

@@ -166,6 +166,11 @@ final class ResponseFramer {
         }
     }
 
+    /** After a {@code 101}: the bytes that follow are another protocol's, and the connection half-closes as TCP does. */
+    boolean upgraded() {
+        return state == State.UPGRADED;
+    }
+
     /** Stops framing and releases a partial head. */
     void close() {
         state = State.CLOSED;

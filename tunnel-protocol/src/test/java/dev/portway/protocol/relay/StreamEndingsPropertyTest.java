@@ -1,0 +1,228 @@
+package dev.portway.protocol.relay;
+
+import dev.portway.protocol.relay.RelayRig.End;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.Tuple;
+
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The endings contract (docs/protocol.md, "How streams end") over random interleavings of everything that can
+ * happen to one relayed connection: peers sending, half-closing and resetting, the stream being reset, frames
+ * crossing the carrier late and in batches, carriers and sockets that stop taking writes, and the carrier lost.
+ *
+ * <p>Whatever the order: a connection nobody cut delivers every byte once and in order, then FIN, both ways; a cut
+ * one ends every socket whose peer did not reset it with RST, unless that socket had already been given all there
+ * was and its FIN; no byte sent after the cut comes out on the other side; no stream stays open; nothing leaks.
+ */
+class StreamEndingsPropertyTest {
+
+    @Property(tries = 400)
+    void everyEndingKeepsTheContract(@ForAll("scripts") List<Step> script) {
+        RelayRig rig = new RelayRig();
+        try {
+            Cut cut = null;
+            for (Step step : script) {
+                if (cut == null && step.cuts(rig)) {
+                    cut = new Cut(rig);
+                }
+                step.apply(rig);
+            }
+            rig.settle();
+            Statistics.label("ending").collect(cut == null ? "clean" : "cut");
+            for (End end : End.values()) {
+                checkSocket(rig, end, cut);
+                assertThat(rig.session(end).openStreams()).as("streams left open at %s", end).isZero();
+            }
+        } finally {
+            rig.close();
+        }
+        assertThat(rig.alloc.unreleased()).as("buffers never released").isEmpty();
+    }
+
+    private static void checkSocket(RelayRig rig, End end, Cut cut) {
+        FakeSocket socket = rig.socket(end);
+        FakeSocket source = rig.socket(end.other());
+        if (socket == null) {
+            assertThat(cut).as("%s never connected though nothing was cut", end).isNotNull();
+            return;
+        }
+        byte[] sent = source == null ? new byte[0] : source.sentByPeer();
+        byte[] received = socket.receivedByPeer();
+        String what = end + " socket";
+        assertThat(received.length).as("%s received more than was sent", what).isLessThanOrEqualTo(sent.length);
+        assertThat(Arrays.mismatch(received, Arrays.copyOf(sent, received.length)))
+                .as("%s: first byte that differs from what was sent", what).isEqualTo(-1);
+        assertThat(socket.wroteAfterShutdown()).as("%s written after its FIN", what).isFalse();
+        assertThat(socket.isOpen()).as("%s still open", what).isFalse();
+        if (cut == null) {
+            assertThat(received.length).as("%s got every byte", what).isEqualTo(sent.length);
+            assertThat(socket.peerSawFin()).as("%s ended with FIN", what).isTrue();
+            assertThat(socket.closedAbortively()).as("%s closed with RST after a clean end", what).isFalse();
+            return;
+        }
+        assertThat(received.length).as("%s got bytes sent after the cut", what)
+                .isLessThanOrEqualTo(cut.sent.get(end.other()));
+        if (socket.peerReset()) {
+            return;
+        }
+        if (socket.peerSawFin()) {
+            assertThat(cut.halfClosed.get(end.other()) && received.length == sent.length)
+                    .as("%s ended with FIN after %d of %d bytes, though the stream was cut", what, received.length,
+                            sent.length)
+                    .isTrue();
+        } else {
+            assertThat(socket.peerSawRst()).as("%s ended with RST", what).isTrue();
+        }
+    }
+
+    /** What each peer had sent, and whether it had half-closed, when the connection was first cut. */
+    private static final class Cut {
+        final Map<End, Integer> sent = new EnumMap<>(End.class);
+        final Map<End, Boolean> halfClosed = new EnumMap<>(End.class);
+
+        Cut(RelayRig rig) {
+            for (End end : End.values()) {
+                FakeSocket socket = rig.socket(end);
+                sent.put(end, socket == null ? 0 : socket.sentByPeer().length);
+                halfClosed.put(end, socket != null && socket.peerHalfClosed());
+            }
+        }
+    }
+
+    // ---- the script ----
+
+    sealed interface Step {
+        void apply(RelayRig rig);
+
+        /** Whether this step, taken now, may cut the connection. */
+        default boolean cuts(RelayRig rig) {
+            return false;
+        }
+    }
+
+    record Open() implements Step {
+        public void apply(RelayRig rig) {
+            rig.open();
+        }
+    }
+
+    /** The local service accepts the connection the client dialled when the stream opened. */
+    record Connect() implements Step {
+        public void apply(RelayRig rig) {
+            rig.onSocket(End.LOCAL, FakeSocket::connect);
+        }
+    }
+
+    record Send(End end, int bytes) implements Step {
+        public void apply(RelayRig rig) {
+            rig.onSocket(end, socket -> socket.peerSends(bytes));
+        }
+    }
+
+    record Read(End end, int maxChunk, boolean endOfInputTogether) implements Step {
+        public void apply(RelayRig rig) {
+            rig.onSocket(end, socket -> socket.serveRead(maxChunk, endOfInputTogether));
+        }
+    }
+
+    /** The epoll transport reads a half-closed socket to its end without being asked. */
+    record Drain(End end) implements Step {
+        public void apply(RelayRig rig) {
+            rig.onSocket(end, FakeSocket::drainHalfClosed);
+        }
+    }
+
+    record HalfClose(End end) implements Step {
+        public void apply(RelayRig rig) {
+            rig.onSocket(end, FakeSocket::peerHalfCloses);
+        }
+    }
+
+    record Stall(End end, boolean stalled) implements Step {
+        public void apply(RelayRig rig) {
+            rig.onSocket(end, socket -> socket.stall(stalled));
+        }
+    }
+
+    record Deliver(End from, int frames) implements Step {
+        public void apply(RelayRig rig) {
+            rig.deliver(from, frames);
+        }
+    }
+
+    record CarrierWritable(End end, boolean writable) implements Step {
+        public void apply(RelayRig rig) {
+            rig.carrierWritable(end, writable);
+        }
+    }
+
+    record PeerReset(End end) implements Step {
+        public void apply(RelayRig rig) {
+            rig.onSocket(end, FakeSocket::peerResets);
+        }
+
+        public boolean cuts(RelayRig rig) {
+            FakeSocket socket = rig.socket(end);
+            return socket != null && socket.isActive() && !socket.peerReset();
+        }
+    }
+
+    record ResetStream(End end) implements Step {
+        public void apply(RelayRig rig) {
+            rig.resetStream(end);
+        }
+
+        public boolean cuts(RelayRig rig) {
+            return rig.streamOpen(end);
+        }
+    }
+
+    record LoseCarrier() implements Step {
+        public void apply(RelayRig rig) {
+            rig.loseCarrier();
+        }
+
+        public boolean cuts(RelayRig rig) {
+            return rig.carrierUp();
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Step>> scripts() {
+        Arbitrary<End> end = Arbitraries.of(End.class);
+        Arbitrary<Integer> sizes = Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.integers().between(1, 2_000)),
+                Tuple.of(2, Arbitraries.integers().between(2_000, 70_000)),
+                Tuple.of(1, Arbitraries.integers().between(70_000, 300_000)));
+        Arbitrary<Step> step = Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.just(new Open())),
+                Tuple.of(2, Arbitraries.just(new Connect())),
+                Tuple.of(12, Combinators.combine(end, sizes).as(Send::new)),
+                Tuple.of(14, Combinators.combine(end,
+                        Arbitraries.integers().between(1, 100_000), Arbitraries.of(true, false)).as(Read::new)),
+                Tuple.of(2, end.map(Drain::new)),
+                Tuple.of(3, end.map(HalfClose::new)),
+                Tuple.of(4, Combinators.combine(end, Arbitraries.of(true, false))
+                        .as(Stall::new)),
+                Tuple.of(14, Combinators.combine(end,
+                        Arbitraries.integers().between(1, 20)).as(Deliver::new)),
+                Tuple.of(4, Combinators.combine(end, Arbitraries.of(true, false))
+                        .as(CarrierWritable::new)),
+                Tuple.of(2, end.map(PeerReset::new)),
+                Tuple.of(2, end.map(ResetStream::new)),
+                Tuple.of(1, Arbitraries.just(new LoseCarrier())));
+        return step.list().ofMaxSize(60);
+    }
+}
