@@ -48,7 +48,7 @@ final class HttpGroups {
             HttpGroup group = groups.get(spec.group().name());
             if (group == null) {
                 group = new HttpGroup(this, GroupTerms.of(spec.group(), principal), routes, options);
-                String refusal = router.add(routes, group);
+                String refusal = router.add(routes, group, principal.user());
                 if (refusal != null) {
                     throw new TunnelRefusedException(refusal);
                 }

@@ -82,7 +82,7 @@ public final class HttpTunnelBinder implements TunnelBinder {
                 opened = groups.join(spec, principal, routes, options, tunnelIn);
             } else {
                 HttpTunnel tunnel = tunnelIn.apply(null);
-                String refusal = router.add(routes, tunnel);
+                String refusal = router.add(routes, tunnel, principal.user());
                 if (refusal != null) {
                     throw new TunnelRefusedException(refusal);
                 }
@@ -157,7 +157,13 @@ public final class HttpTunnelBinder implements TunnelBinder {
             hosts.add(label + "." + config.domain());
         }
         for (String domain : options.customDomains()) {
-            hosts.add(checkedDomain(domain));
+            String host = checkedDomain(domain);
+            if (config.domain() != null && host.equals("*." + config.domain().toLowerCase(java.util.Locale.ROOT))) {
+                // It would serve every subdomain no tunnel holds, and those another user's offline tunnel held.
+                throw new TunnelRefusedException("customDomains may not hold " + host
+                        + ": the server's own domain gives out its subdomains one by one (subdomain)");
+            }
+            hosts.add(host);
         }
         if (hosts.isEmpty()) {
             throw new TunnelRefusedException("an http tunnel needs a subdomain or customDomains");

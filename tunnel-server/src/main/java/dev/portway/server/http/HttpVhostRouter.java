@@ -13,6 +13,10 @@ import java.util.Map;
  * {@code *.<parent>} routes (one label only: {@code *.example.org} serves {@code a.example.org}, not
  * {@code a.b.example.org} nor {@code example.org}). Among a host's routes the longest matching location prefix wins.
  *
+ * <p>Ownership: a host belongs to the user whose tunnel holds routes on it, and only that user's tunnels add locations
+ * (or groups) to it; a host under another user's wildcard, or a wildcard over another user's hosts, is refused the
+ * same way. Routes of an offline tunnel stay in the table while it may come back, so its hosts stay its owner's.
+ *
  * <p>Threading: look-ups run on every request, on any event loop, and read an immutable table without locking;
  * changes (tunnels registering and closing) copy the table under a lock.
  */
@@ -20,7 +24,7 @@ public final class HttpVhostRouter {
     private static final Comparator<Entry> LONGEST_FIRST =
             Comparator.comparingInt((Entry e) -> e.route().location().length()).reversed();
 
-    private record Entry(HttpRoute route, RouteTarget target) {
+    private record Entry(HttpRoute route, RouteTarget target, String owner) {
     }
 
     /** Host (exact or {@code *.parent}) to its entries, longest location first. Replaced, never changed. */
@@ -28,11 +32,17 @@ public final class HttpVhostRouter {
 
     /**
      * Adds every route for {@code target}, or none: returns null on success, or the reason (naming the first route
-     * already held by another target).
+     * already held by another target, or the first host that belongs to another user).
+     *
+     * @param owner the user the target's tunnels belong to
      */
-    public synchronized String add(List<HttpRoute> routes, RouteTarget target) {
+    public synchronized String add(List<HttpRoute> routes, RouteTarget target, String owner) {
         Map<String, List<Entry>> next = new HashMap<>(table);
         for (HttpRoute route : routes) {
+            String foreign = foreignOwner(next, route.host(), owner);
+            if (foreign != null) {
+                return foreign;
+            }
             List<Entry> entries = new ArrayList<>(next.getOrDefault(route.host(), List.of()));
             for (Entry entry : entries) {
                 if (entry.route().equals(route) && entry.target() != target) {
@@ -40,13 +50,39 @@ public final class HttpVhostRouter {
                 }
             }
             if (entries.stream().noneMatch(e -> e.route().equals(route))) {
-                entries.add(new Entry(route, target));
+                entries.add(new Entry(route, target, owner));
                 entries.sort(LONGEST_FIRST);
             }
             next.put(route.host(), List.copyOf(entries));
         }
         table = Map.copyOf(next);
         return null;
+    }
+
+    /**
+     * Why {@code owner} may not add routes on {@code host}: another user holds routes on it, on the wildcard over it,
+     * or (for a wildcard) on a host under it. Null when nothing stands in the way.
+     */
+    private static String foreignOwner(Map<String, List<Entry>> table, String host, String owner) {
+        if (heldByOther(table.get(host), owner)) {
+            return "host " + host + " belongs to another user";
+        }
+        String wildcard = HostPatterns.wildcardFor(host);
+        if (wildcard != null && heldByOther(table.get(wildcard), owner)) {
+            return "host " + host + " is under " + wildcard + ", which belongs to another user";
+        }
+        if (host.startsWith("*.")) {
+            for (Map.Entry<String, List<Entry>> other : table.entrySet()) {
+                if (host.equals(HostPatterns.wildcardFor(other.getKey())) && heldByOther(other.getValue(), owner)) {
+                    return host + " would cover " + other.getKey() + ", which belongs to another user";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean heldByOther(List<Entry> entries, String owner) {
+        return entries != null && entries.stream().anyMatch(e -> !e.owner().equals(owner));
     }
 
     /** Who holds exactly {@code route}; null when nobody does. */

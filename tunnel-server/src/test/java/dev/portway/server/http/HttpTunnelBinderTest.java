@@ -47,6 +47,14 @@ class HttpTunnelBinderTest {
     }
 
     @Test
+    void aCustomWildcardOverTheServersOwnDomainIsRefused() throws Exception {
+        assertThatThrownBy(() -> withDomain.routes(options(null, List.of("*.Tunnel.Test"), null)))
+                .hasMessageContaining("*.tunnel.test").hasMessageContaining("subdomain");
+        assertThat(withDomain.routes(options(null, List.of("*.sub.tunnel.test"), null)))
+                .containsExactly(new HttpRoute("*.sub.tunnel.test", "/"));
+    }
+
+    @Test
     void headerRulesThatBreakHeadsOrFramingAreRefusedWithTheReason() throws Exception {
         HttpOptions.HeaderRules splitting = new HttpOptions.HeaderRules(Map.of("X-A", "a\r\nContent-Length: 0"), null);
         assertThatThrownBy(() -> HttpTunnelBinder.checkHeaderRules(
