@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The admin listener of a real server: what {@code /metrics} shows after real traffic, and its other paths. */
 @Timeout(60)
 class MetricsIT {
-    private static final String USER = "static";
+    private static final String USER = "static:1";
 
     private TunnelFixture fixture;
     private EchoServer echo;

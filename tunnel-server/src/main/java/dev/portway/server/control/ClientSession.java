@@ -306,11 +306,19 @@ public final class ClientSession implements SessionListener {
         }
         principal = found.get();
         clientId = requestedId;
+        ClientSession previous;
+        try {
+            previous = context.registry().register(this);
+        } catch (IllegalStateException inUse) {
+            // Another user's session took the id between the check above and now.
+            clientId = null;
+            refuse(inUse.getMessage(), AuthFailureReason.CLIENT_ID_IN_USE);
+            return;
+        }
         session.label("client=" + clientId);
         state = State.ACTIVE;
         handshakeTimer.cancel(false);
         SourceLimits.handshakeDone(session.channel());
-        ClientSession previous = context.registry().register(this);
         context.metrics().clientConnected(clientId);
         if (previous != null) {
             context.metrics().reconnect();

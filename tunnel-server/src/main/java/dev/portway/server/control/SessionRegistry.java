@@ -13,9 +13,18 @@ import java.util.Map;
 public final class SessionRegistry {
     private final Map<String, ClientSession> byClientId = new HashMap<>();
 
-    /** Registers {@code session}, returning the session it replaces, if any. */
+    /**
+     * Registers {@code session}, returning the session it replaces, if any; the check that a replaced session is of
+     * the same user and the replacement happen under one lock, so two users racing for one client id cannot both win.
+     *
+     * @throws IllegalStateException when the client id is held by another user's session
+     */
     synchronized ClientSession register(ClientSession session) {
-        ClientSession previous = byClientId.put(session.clientId(), session);
+        ClientSession previous = byClientId.get(session.clientId());
+        if (previous != null && !previous.principal().sameUser(session.principal())) {
+            throw new IllegalStateException("client id " + session.clientId() + " is in use by another user");
+        }
+        byClientId.put(session.clientId(), session);
         if (previous != null) {
             previous.handOverTunnelsTo(session);
         }

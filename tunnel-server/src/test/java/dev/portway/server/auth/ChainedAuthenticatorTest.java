@@ -34,9 +34,9 @@ class ChainedAuthenticatorTest {
     void staticTokensAnswerWithoutAskingTheDatabase() {
         Authenticator chain = new ChainedAuthenticator(List.of(new StaticTokenAuthenticator(List.of(STATIC)),
                 database(false)));
-        assertThat(authenticate(chain, STATIC)).contains(StaticTokenAuthenticator.STATIC_USER);
+        assertThat(authenticate(chain, STATIC)).contains(StaticTokenAuthenticator.principal(0));
         assertThat(databaseCalls).hasValue(0);
-        assertThat(StaticTokenAuthenticator.STATIC_USER.userId()).isEqualTo(Principal.NOT_STORED);
+        assertThat(StaticTokenAuthenticator.principal(0).userId()).isEqualTo(Principal.NOT_STORED);
     }
 
     @Test
@@ -59,6 +59,6 @@ class ChainedAuthenticatorTest {
     void theSameUserMayHoldAClientIdWithAnotherToken() {
         assertThat(stored.sameUser(new Principal("alice", 7, 43))).isTrue();
         assertThat(stored.sameUser(new Principal("bob", 8, 42))).isFalse();
-        assertThat(StaticTokenAuthenticator.STATIC_USER.sameUser(stored)).isFalse();
+        assertThat(StaticTokenAuthenticator.principal(0).sameUser(stored)).isFalse();
     }
 }

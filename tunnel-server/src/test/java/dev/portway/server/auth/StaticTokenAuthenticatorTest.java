@@ -13,8 +13,11 @@ class StaticTokenAuthenticatorTest {
 
     @Test
     void acceptsEveryConfiguredToken() {
-        assertThat(authenticate("first-token-0123456789")).contains(StaticTokenAuthenticator.STATIC_USER);
-        assertThat(authenticate("second-token-0123456789")).contains(StaticTokenAuthenticator.STATIC_USER);
+        assertThat(authenticate("first-token-0123456789")).contains(StaticTokenAuthenticator.principal(0));
+        assertThat(authenticate("second-token-0123456789")).contains(StaticTokenAuthenticator.principal(1));
+        assertThat(StaticTokenAuthenticator.principal(0).sameUser(StaticTokenAuthenticator.principal(1)))
+                .as("each token is its own user").isFalse();
+        assertThat(StaticTokenAuthenticator.principal(0).user()).isEqualTo("static:1");
     }
 
     @Test
