@@ -466,6 +466,33 @@ class HttpVhostIT {
     }
 
     @Test
+    void a101ToARequestThatDidNotAskToUpgradeIs502() throws Exception {
+        try (ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Boolean> reset = CompletableFuture.supplyAsync(() -> {
+                try (Socket local = service.accept()) {
+                    local.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: raw\r\n"
+                            + "Connection: Upgrade\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    local.setSoTimeout(20_000);
+                    InputStream in = local.getInputStream();
+                    while (in.read() >= 0) {
+                        // the request, then the end of the connection
+                    }
+                    return true;
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+            connect(http("raw", service.getLocalPort(), routes("raw", null, null)));
+            try (HttpWire wire = wire()) {
+                HttpWire.Response answer = wire.exchange(HttpWire.get("raw." + DOMAIN, "/"));
+                assertThat(answer.status()).isEqualTo(502);
+                assertThat(wire.closedByPeer()).isTrue();
+            }
+            assertThat(reset.get(20, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void headChunkedHttp10AndContinueWork() throws Exception {
         connectApp();
         try (HttpWire wire = wire()) {

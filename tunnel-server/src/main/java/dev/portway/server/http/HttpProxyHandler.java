@@ -101,7 +101,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         boolean closeAfter;
         boolean backendReusable = true;
         boolean upgradeAccepted;
-        /** The request asks to leave HTTP (Upgrade): what the peer sends next may not be HTTP. */
+        /** The request offers to leave HTTP ({@link UpgradeOffer}): what the peer sends next may not be HTTP. */
         boolean mayLeaveHttp;
         int status;
         long bytes;
@@ -288,7 +288,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respond(HttpResponseStatus.METHOD_NOT_ALLOWED, true);
             return;
         }
-        e.mayLeaveHttp = request.headers().contains(HttpHeaderNames.UPGRADE);
+        e.mayLeaveHttp = UpgradeOffer.of(request.headers()).offered();
         boolean closeOnRefusal = !e.keepAlive || hasBody;
         RouteTarget target = router.route(host, HttpVhostRouter.pathOf(request.uri()));
         HttpTunnel tunnel = target == null ? null : target.pick(backend == null ? null : backend.tunnel());
