@@ -158,6 +158,21 @@ class HttpVhostIT {
     }
 
     @Test
+    void anAbsoluteFormTargetIsRoutedByItsAuthorityAndSentInOriginForm() throws Exception {
+        connect(http("app", one.port(), routes("app", null, null)),
+                http("other", two.port(), routes("other", null, null)));
+        try (HttpWire wire = wire()) {
+            String text = wire.exchange("GET http://other." + DOMAIN + "/x?q=1 HTTP/1.1\r\nHost: " + APP + "\r\n\r\n")
+                    .text();
+            assertThat(text).contains("backend: two", "uri: /x?q=1").containsIgnoringCase("Host: other." + DOMAIN)
+                    .doesNotContain(APP);
+            assertThat(wire.exchange("GET http://me@" + APP + "/ HTTP/1.1\r\nHost: " + APP + "\r\n\r\n").status())
+                    .isEqualTo(400);
+        }
+        assertThat(one.connectionsAccepted()).isZero();
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         connectApp();
         try (HttpWire wire = wire()) {

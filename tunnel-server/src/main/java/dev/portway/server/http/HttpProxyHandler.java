@@ -265,7 +265,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private void startExchange(HttpRequest request) {
         clock.headersReceived();
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-        String host = hosts.isEmpty() ? null : hosts.get(0);
+        RequestTarget target = RequestTarget.parse(request.uri());
+        String host = target != null && target.authority() != null ? target.authority()
+                : hosts.isEmpty() ? null : hosts.get(0);
         Exchange e = new Exchange(request.method().name(), host, request.uri());
         exchange = e;
         e.keepAlive = HttpUtil.isKeepAlive(request);
@@ -277,11 +279,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respond(statusFor(decoded.cause()), true);
             return;
         }
-        if (hosts.size() != 1 || host.isBlank()) {
+        if (hosts.size() != 1 || host.isBlank() || target == null) {
             ReferenceCountUtil.release(request);
             respond(HttpResponseStatus.BAD_REQUEST, true);
             return;
         }
+        // The local service sees the host and path the request was routed on, whatever form it came in.
+        request.setUri(target.originForm());
+        request.headers().set(HttpHeaderNames.HOST, host);
         if (HttpMethod.CONNECT.equals(request.method())) {
             // A tunnel serves a web site, not a forward proxy: nothing could frame what a CONNECT answer starts.
             ReferenceCountUtil.release(request);
@@ -290,15 +295,15 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         e.mayLeaveHttp = UpgradeOffer.of(request.headers()).offered();
         boolean closeOnRefusal = !e.keepAlive || hasBody;
-        RouteTarget target = router.route(host, HttpVhostRouter.pathOf(request.uri()));
-        HttpTunnel tunnel = target == null ? null : target.pick(backend == null ? null : backend.tunnel());
+        RouteTarget route = router.route(host, target.path());
+        HttpTunnel tunnel = route == null ? null : route.pick(backend == null ? null : backend.tunnel());
         if (tunnel == null) {
             ReferenceCountUtil.release(request);
-            respond(target == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
+            respond(route == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
             return;
         }
         e.tunnel = tunnel;
-        e.target = target;
+        e.target = route;
         if (!tunnel.policy().authorized(request.headers())) {
             ReferenceCountUtil.release(request);
             FullHttpResponse challenge = pages.render(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, host);
@@ -314,7 +319,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respond(HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
             return;
         }
-        if (!hasBody && target instanceof HttpGroup) {
+        if (!hasBody && route instanceof HttpGroup) {
             e.replay = headOf(request);
         }
         e.forwarded = true;
