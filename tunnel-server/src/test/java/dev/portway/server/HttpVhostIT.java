@@ -173,6 +173,25 @@ class HttpVhostIT {
     }
 
     @Test
+    void pathsAreRoutedAndSentNormalisedAndUnsafeOnesAre400() throws Exception {
+        connect(http("site", one.port(), routes(null, List.of("shop.test"), null)),
+                http("admin", two.port(), routes(null, List.of("shop.test"), List.of("/admin"))));
+        try (HttpWire wire = wire()) {
+            for (String path : List.of("/%61dmin/x", "//admin/x", "/./admin/x", "/a/../admin/x", "/a/%2e%2e/admin/x")) {
+                assertThat(wire.exchange(HttpWire.get("shop.test", path)).text()).as(path)
+                        .contains("backend: two", "uri: /admin/x");
+            }
+        }
+        for (String path : List.of("/../admin", "/a%2Fadmin", "/a%5Cadmin", "/a%00", "/a%zz")) {
+            try (HttpWire wire = wire()) {
+                assertThat(wire.exchange(HttpWire.get("shop.test", path)).status()).as(path).isEqualTo(400);
+                assertThat(wire.closedByPeer()).isTrue();
+            }
+        }
+        assertThat(one.connectionsAccepted()).isZero();
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         connectApp();
         try (HttpWire wire = wire()) {
