@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -199,6 +200,40 @@ class HttpVhostIT {
             assertThat(wire.read(false).text()).contains("uri: /first");
             assertThat(wire.read(false).text()).isEqualTo("alpha beta gamma");
             assertThat(wire.read(false).text()).contains("uri: /third");
+        }
+    }
+
+    @Test
+    void aPeerThatPipelinesAndNeverReadsIsNotReadEither() throws Exception {
+        // Each 404 names the host, so every answer is larger than its request.
+        byte[] request = HttpWire.get("x".repeat(500) + ".nowhere.test", "/").getBytes(StandardCharsets.US_ASCII);
+        long all = 50_000L * request.length;
+        try (Socket socket = new Socket(); MemoryWatch memory = new MemoryWatch()) {
+            socket.setReceiveBufferSize(8 * 1024);
+            socket.setSendBufferSize(64 * 1024);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), httpPort));
+            long before = memory.now();
+            AtomicLong written = new AtomicLong();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    while (written.get() < all) {
+                        out.write(request);
+                        written.addAndGet(request.length);
+                    }
+                } catch (IOException e) {
+                    // the socket is closed at the end of the test
+                }
+            });
+            long seen = -1;
+            while (written.get() != seen && !writer.isDone()) {
+                seen = written.get();
+                Thread.sleep(1000);
+            }
+            // The server stopped reading: the writer is stuck once the socket buffers are full.
+            assertThat(writer).isNotDone();
+            assertThat(written.get()).isLessThan(all / 2);
+            assertThat(memory.peak() - before).isLessThan(4L * 1024 * 1024);
         }
     }
 
@@ -617,6 +652,11 @@ class HttpVhostIT {
 
         long peak() {
             return peak.get();
+        }
+
+        long now() {
+            return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider
+                    ? provider.metric().usedDirectMemory() : 0;
         }
 
         @Override

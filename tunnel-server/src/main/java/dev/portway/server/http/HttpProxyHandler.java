@@ -48,7 +48,9 @@ import java.util.List;
  *
  * <p>Flow control: auto-read is off. While a request body flows, the next read waits until the stream has credit
  * (as {@code StreamRelay} does), so an upload is never buffered beyond the stream's window; response bytes are
- * credited back to the stream only when the public socket has taken them.
+ * credited back to the stream only when the public socket has taken them. Neither the next request is read nor a
+ * pipelined one answered while the public channel is not writable, so a peer that pipelines and never reads holds
+ * at most one read's requests and the channel's high water mark of answers.
  *
  * <p>Threading: the public channel's event loop; backend events hop there. Reference counting: releases every
  * message it does not pass on, including pipelined ones still queued when the connection closes. Closing: a
@@ -79,6 +81,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private boolean inputEnded;
     private boolean upgraded;
     private boolean closing;
+    /** Reading on, or answering pipelined requests, waits until the public socket took what was written. */
+    private boolean awaitingDrain;
 
     /** One request and its answer, for routing decisions, the access log and the metrics. */
     private static final class Exchange {
@@ -188,8 +192,19 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             // setting it again after the answer would cost two epoll_ctl calls per request. A request that arrives
             // meanwhile (pipelining) waits in queued, and reading stops while anything does. Not after an Upgrade
             // request: bytes sent before its 101 belong to the new protocol and must not meet the HTTP decoder.
-            ctx.read();
+            readOn();
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (awaitingDrain && ctx.channel().isWritable()) {
+            awaitingDrain = false;
+            if (exchange == null && !closing) {
+                continueQueued();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -571,8 +586,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     /** Goes on with pipelined requests already read, then reads on when they run out. */
     private void nextRequest() {
         clock.awaitRequest();
+        continueQueued();
+    }
+
+    private void continueQueued() {
         while (!queued.isEmpty() && !closing) {
             if (exchange != null && (exchange.requestDone || queued.peek() instanceof HttpRequest)) {
+                return;
+            }
+            if (exchange == null && !ctx.channel().isWritable()) {
+                // Answers the server writes itself (404, 401...) would pile up for a peer that does not read them.
+                awaitingDrain = true;
                 return;
             }
             handle(queued.poll());
@@ -585,9 +609,18 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else if (exchange == null) {
-            ctx.read();
+            readOn();
         } else if (exchange.forwarded && !exchange.requestDone && backend != null) {
             backend.whenWritable(readNext);
+        }
+    }
+
+    /** Reads the next request, or once the public socket took what was written when it has not yet. */
+    private void readOn() {
+        if (ctx.channel().isWritable()) {
+            ctx.read();
+        } else {
+            awaitingDrain = true;
         }
     }
 
