@@ -63,7 +63,8 @@ class HttpVhostIT {
         two = new HttpBackend("two");
         httpPort = TunnelFixture.freePort();
         HttpConfig http = new HttpConfig(DOMAIN, httpPort, 0)
-                .withLimits(32 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2));
+                .withLimits(32 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2))
+                .withBodyIdleTimeout(Duration.ofSeconds(1));
         ServerConfig config = fixture.serverConfig(0, Duration.ofSeconds(10), 3).withHttp(http);
         fixture.startServer(config);
     }
@@ -412,6 +413,20 @@ class HttpVhostIT {
             assertThat(response.status()).isEqualTo(408);
             assertThat(response.header("Connection")).isEqualTo("close");
         }
+    }
+
+    @Test
+    void aBodyThatStopsComingIs408AndClosesBothConnections() throws Exception {
+        connectApp();
+        try (HttpWire wire = wire()) {
+            wire.send("POST /upload HTTP/1.1\r\nHost: " + APP + "\r\nContent-Length: 1000000000\r\n\r\n0123456789");
+            HttpWire.Response answer = wire.read(false);
+            assertThat(answer.status()).isEqualTo(408);
+            assertThat(wire.closedByPeer()).isTrue();
+        }
+        assertThat(one.connectionsAccepted()).isEqualTo(1);
+        Scrape.until(fixture.server().adminAddress(),
+                scrape -> Double.valueOf(0).equals(scrape.value("portway_streams_open{type=\"http\"}")));
     }
 
     @Test

@@ -234,6 +234,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 exchange = new Exchange("-", null, "-");
                 respond(HttpResponseStatus.REQUEST_TIMEOUT, true);
             }
+        } else if (evt == RequestClock.Expired.BODY) {
+            bodyTimedOut();
         } else if (evt == RequestClock.Expired.RESPONSE) {
             responseTimedOut();
         } else {
@@ -402,21 +404,39 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     private void requestDone() {
         exchange.requestDone = true;
-        if (!exchange.responseStarted) {
-            clock.requestSent();
-        }
+        clock.requestSent();
     }
 
     private void responseTimedOut() {
         if (exchange == null || exchange.responseStarted || closing) {
             return;
         }
-        if (backend != null) {
-            BackendStream b = backend;
-            dropBackend();
+        resetBackend();
+        respond(HttpResponseStatus.GATEWAY_TIMEOUT, true);
+    }
+
+    /**
+     * The peer stopped sending its request body: the local service, which waits for the rest, is let go, and the
+     * peer is told unless the answer already began.
+     */
+    private void bodyTimedOut() {
+        if (exchange == null || exchange.requestDone || closing) {
+            return;
+        }
+        if (exchange.responseStarted) {
+            abandonRequest();
+        } else {
+            resetBackend();
+            respond(HttpResponseStatus.REQUEST_TIMEOUT, true);
+        }
+    }
+
+    private void resetBackend() {
+        BackendStream b = backend;
+        dropBackend();
+        if (b != null) {
             b.reset();
         }
-        respond(HttpResponseStatus.GATEWAY_TIMEOUT, true);
     }
 
     private BackendStream backendFor(HttpTunnel tunnel, TunnelSession session) {
@@ -574,11 +594,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
      * must not take what came for a complete request, so its stream is reset and this connection closed.
      */
     private void abandonRequest() {
-        BackendStream b = backend;
-        dropBackend();
-        if (b != null) {
-            b.reset();
-        }
+        resetBackend();
         closing = true;
         ctx.close();
     }
