@@ -296,7 +296,18 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respond(statusFor(decoded.cause()), true);
             return;
         }
-        if (hosts.size() != 1 || host.isBlank() || target == null) {
+        if (hosts.size() != 1 || host.isBlank()) {
+            ReferenceCountUtil.release(request);
+            respond(HttpResponseStatus.BAD_REQUEST, true);
+            return;
+        }
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            // A tunnel serves a web site, not a forward proxy: nothing could frame what a CONNECT answer starts.
+            ReferenceCountUtil.release(request);
+            respond(HttpResponseStatus.METHOD_NOT_ALLOWED, true);
+            return;
+        }
+        if (target == null) {
             ReferenceCountUtil.release(request);
             respond(HttpResponseStatus.BAD_REQUEST, true);
             return;
@@ -304,12 +315,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         // The local service sees the host and path the request was routed on, whatever form it came in.
         request.setUri(target.originForm());
         request.headers().set(HttpHeaderNames.HOST, host);
-        if (HttpMethod.CONNECT.equals(request.method())) {
-            // A tunnel serves a web site, not a forward proxy: nothing could frame what a CONNECT answer starts.
-            ReferenceCountUtil.release(request);
-            respond(HttpResponseStatus.METHOD_NOT_ALLOWED, true);
-            return;
-        }
         e.mayLeaveHttp = UpgradeOffer.of(request.headers()).offered();
         boolean closeOnRefusal = !e.keepAlive || hasBody;
         RouteTarget route = router.route(host, target.path());
