@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,8 @@ class HttpVhostIT {
         two = new HttpBackend("two");
         httpPort = TunnelFixture.freePort();
         HttpConfig http = new HttpConfig(DOMAIN, httpPort, 0)
-                .withLimits(32 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2));
+                .withLimits(32 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2))
+                .withBodyIdleTimeout(Duration.ofSeconds(1));
         ServerConfig config = fixture.serverConfig(0, Duration.ofSeconds(10), 3).withHttp(http);
         fixture.startServer(config);
     }
@@ -158,6 +160,40 @@ class HttpVhostIT {
     }
 
     @Test
+    void anAbsoluteFormTargetIsRoutedByItsAuthorityAndSentInOriginForm() throws Exception {
+        connect(http("app", one.port(), routes("app", null, null)),
+                http("other", two.port(), routes("other", null, null)));
+        try (HttpWire wire = wire()) {
+            String text = wire.exchange("GET http://other." + DOMAIN + "/x?q=1 HTTP/1.1\r\nHost: " + APP + "\r\n\r\n")
+                    .text();
+            assertThat(text).contains("backend: two", "uri: /x?q=1").containsIgnoringCase("Host: other." + DOMAIN)
+                    .doesNotContain(APP);
+            assertThat(wire.exchange("GET http://me@" + APP + "/ HTTP/1.1\r\nHost: " + APP + "\r\n\r\n").status())
+                    .isEqualTo(400);
+        }
+        assertThat(one.connectionsAccepted()).isZero();
+    }
+
+    @Test
+    void pathsAreRoutedAndSentNormalisedAndUnsafeOnesAre400() throws Exception {
+        connect(http("site", one.port(), routes(null, List.of("shop.test"), null)),
+                http("admin", two.port(), routes(null, List.of("shop.test"), List.of("/admin"))));
+        try (HttpWire wire = wire()) {
+            for (String path : List.of("/%61dmin/x", "//admin/x", "/./admin/x", "/a/../admin/x", "/a/%2e%2e/admin/x")) {
+                assertThat(wire.exchange(HttpWire.get("shop.test", path)).text()).as(path)
+                        .contains("backend: two", "uri: /admin/x");
+            }
+        }
+        for (String path : List.of("/../admin", "/a%2Fadmin", "/a%5Cadmin", "/a%00", "/a%zz")) {
+            try (HttpWire wire = wire()) {
+                assertThat(wire.exchange(HttpWire.get("shop.test", path)).status()).as(path).isEqualTo(400);
+                assertThat(wire.closedByPeer()).isTrue();
+            }
+        }
+        assertThat(one.connectionsAccepted()).isZero();
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         connectApp();
         try (HttpWire wire = wire()) {
@@ -165,6 +201,40 @@ class HttpVhostIT {
             assertThat(wire.read(false).text()).contains("uri: /first");
             assertThat(wire.read(false).text()).isEqualTo("alpha beta gamma");
             assertThat(wire.read(false).text()).contains("uri: /third");
+        }
+    }
+
+    @Test
+    void aPeerThatPipelinesAndNeverReadsIsNotReadEither() throws Exception {
+        // Each 404 names the host, so every answer is larger than its request.
+        byte[] request = HttpWire.get("x".repeat(500) + ".nowhere.test", "/").getBytes(StandardCharsets.US_ASCII);
+        long all = 50_000L * request.length;
+        try (Socket socket = new Socket(); MemoryWatch memory = new MemoryWatch()) {
+            socket.setReceiveBufferSize(8 * 1024);
+            socket.setSendBufferSize(64 * 1024);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), httpPort));
+            long before = memory.now();
+            AtomicLong written = new AtomicLong();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    while (written.get() < all) {
+                        out.write(request);
+                        written.addAndGet(request.length);
+                    }
+                } catch (IOException e) {
+                    // the socket is closed at the end of the test
+                }
+            });
+            long seen = -1;
+            while (written.get() != seen && !writer.isDone()) {
+                seen = written.get();
+                Thread.sleep(1000);
+            }
+            // The server stopped reading: the writer is stuck once the socket buffers are full.
+            assertThat(writer).isNotDone();
+            assertThat(written.get()).isLessThan(all / 2);
+            assertThat(memory.peak() - before).isLessThan(4L * 1024 * 1024);
         }
     }
 
@@ -346,6 +416,20 @@ class HttpVhostIT {
     }
 
     @Test
+    void aBodyThatStopsComingIs408AndClosesBothConnections() throws Exception {
+        connectApp();
+        try (HttpWire wire = wire()) {
+            wire.send("POST /upload HTTP/1.1\r\nHost: " + APP + "\r\nContent-Length: 1000000000\r\n\r\n0123456789");
+            HttpWire.Response answer = wire.read(false);
+            assertThat(answer.status()).isEqualTo(408);
+            assertThat(wire.closedByPeer()).isTrue();
+        }
+        assertThat(one.connectionsAccepted()).isEqualTo(1);
+        Scrape.until(fixture.server().adminAddress(),
+                scrape -> Double.valueOf(0).equals(scrape.value("portway_streams_open{type=\"http\"}")));
+    }
+
+    @Test
     void contentLengthWithTransferEncodingIs400AndClose() throws Exception {
         connectApp();
         try (HttpWire wire = wire()) {
@@ -466,6 +550,33 @@ class HttpVhostIT {
     }
 
     @Test
+    void a101ToARequestThatDidNotAskToUpgradeIs502() throws Exception {
+        try (ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Boolean> reset = CompletableFuture.supplyAsync(() -> {
+                try (Socket local = service.accept()) {
+                    local.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: raw\r\n"
+                            + "Connection: Upgrade\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    local.setSoTimeout(20_000);
+                    InputStream in = local.getInputStream();
+                    while (in.read() >= 0) {
+                        // the request, then the end of the connection
+                    }
+                    return true;
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+            connect(http("raw", service.getLocalPort(), routes("raw", null, null)));
+            try (HttpWire wire = wire()) {
+                HttpWire.Response answer = wire.exchange(HttpWire.get("raw." + DOMAIN, "/"));
+                assertThat(answer.status()).isEqualTo(502);
+                assertThat(wire.closedByPeer()).isTrue();
+            }
+            assertThat(reset.get(20, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void headChunkedHttp10AndContinueWork() throws Exception {
         connectApp();
         try (HttpWire wire = wire()) {
@@ -556,6 +667,11 @@ class HttpVhostIT {
 
         long peak() {
             return peak.get();
+        }
+
+        long now() {
+            return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider
+                    ? provider.metric().usedDirectMemory() : 0;
         }
 
         @Override

@@ -25,7 +25,9 @@ import java.util.concurrent.CompletableFuture;
  * after the route returns (by {@link SimpleChannelInboundHandler}); the response is handed to the channel, which
  * releases it also when the connection closed meanwhile. Closing: after the response when the request was not
  * keep-alive or could not be decoded. Responses to pipelined requests could leave in another order than the requests
- * when an asynchronous route is involved; HTTP clients of an admin API do not pipeline. A {@link StreamingResponse}
+ * when an asynchronous route is involved; HTTP clients of an admin API do not pipeline. Reading stops while the
+ * channel is not writable: a peer that pipelines {@code GET /metrics} and never reads gets no more answers than the
+ * write buffer's high water mark holds. A {@link StreamingResponse}
  * (the event stream) is not written here but takes over the connection until it closes.
  */
 @ChannelHandler.Sharable
@@ -114,6 +116,13 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         } else {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // Stops the flow control handler before the next request already read, not only the next socket read.
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

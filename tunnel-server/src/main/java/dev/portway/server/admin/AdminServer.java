@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 
 import java.net.InetSocketAddress;
@@ -19,13 +20,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The operator's HTTP/1.1 listener ({@code admin.bind}:{@code admin.port}). Pipeline, in order: HTTP codec,
- * aggregator (requests are small), idle timeout, {@link AdminHttpHandler}. It runs on an event loop of its own so
+ * aggregator (requests are small), flow control (hands on the requests of one read one at a time, and none while
+ * auto-read is off, which {@link AdminHttpHandler} turns off while the peer does not take its answers), idle
+ * timeout, {@link AdminHttpHandler}. It runs on an event loop of its own so
  * that a scrape, which takes a few milliseconds of CPU, never delays tunnel traffic, and tunnel traffic never
  * delays a scrape.
  */
 public final class AdminServer implements AutoCloseable {
     public static final String HTTP_CODEC = "http-codec";
     public static final String AGGREGATOR = "http-aggregator";
+    public static final String FLOW_CONTROL = "flow-control";
     public static final String IDLE_TIMEOUT = "idle-timeout";
     public static final String HANDLER = "admin";
 
@@ -65,6 +69,7 @@ public final class AdminServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(HTTP_CODEC, new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, DEFAULT_MAX_BODY))
                                 .addLast(AGGREGATOR, new HttpObjectAggregator(maxBody))
+                                .addLast(FLOW_CONTROL, new FlowControlHandler())
                                 .addLast(IDLE_TIMEOUT, new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(HANDLER, handler);
                     }

@@ -18,19 +18,22 @@ import java.util.Objects;
  * @param requestHeaderTimeout from a request's first byte until its headers are complete; then 408 and close
  * @param idleTimeout          a keep-alive connection with no request in progress is closed after this
  * @param responseTimeout      from the end of a request until the local service's response begins; then 504
+ * @param bodyIdleTimeout      longest wait for the next byte of a request body while the server is reading it; then
+ *                             408 (or a close, once the answer began) and the stream to the local service is reset
  * @param errorPages           HTML files served instead of the built-in pages, by status code (404, 502, ...)
  * @param certificates         what the https listener terminates TLS with, by host name; none: only passthrough
  *                             tunnels are served on HTTPS
  */
 public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHeaderSize,
                          Duration requestHeaderTimeout, Duration idleTimeout, Duration responseTimeout,
-                         Map<Integer, Path> errorPages, List<HttpsCertificateConfig> certificates) {
+                         Duration bodyIdleTimeout, Map<Integer, Path> errorPages, List<HttpsCertificateConfig> certificates) {
     public static final int DEFAULT_HTTP_PORT = 80;
     public static final int DEFAULT_HTTPS_PORT = 443;
     public static final int DEFAULT_MAX_HEADER_SIZE = 32 * 1024;
     public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_BODY_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final HttpConfig DEFAULTS = new HttpConfig(null, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT);
     /** No web listeners at all: for servers (and tests) that carry TCP and UDP only. */
     public static final HttpConfig DISABLED = new HttpConfig(null, 0, 0);
@@ -48,6 +51,7 @@ public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHead
         Objects.requireNonNull(requestHeaderTimeout, "requestHeaderTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
+        Objects.requireNonNull(bodyIdleTimeout, "bodyIdleTimeout");
         errorPages = errorPages == null ? Map.of() : Map.copyOf(errorPages);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
     }
@@ -55,17 +59,22 @@ public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHead
     /** The listeners with every limit at its default. */
     public HttpConfig(String domain, int httpPort, int httpsPort) {
         this(domain, httpPort, httpsPort, DEFAULT_MAX_HEADER_SIZE, DEFAULT_REQUEST_HEADER_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, Map.of(), List.of());
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_BODY_IDLE_TIMEOUT, Map.of(), List.of());
     }
 
     public HttpConfig withLimits(int newMaxHeaderSize, Duration newRequestHeaderTimeout, Duration newIdleTimeout,
                                  Duration newResponseTimeout) {
         return new HttpConfig(domain, httpPort, httpsPort, newMaxHeaderSize, newRequestHeaderTimeout, newIdleTimeout,
-                newResponseTimeout, errorPages, certificates);
+                newResponseTimeout, bodyIdleTimeout, errorPages, certificates);
+    }
+
+    public HttpConfig withBodyIdleTimeout(Duration newBodyIdleTimeout) {
+        return new HttpConfig(domain, httpPort, httpsPort, maxHeaderSize, requestHeaderTimeout, idleTimeout,
+                responseTimeout, newBodyIdleTimeout, errorPages, certificates);
     }
 
     public HttpConfig withHttps(int newHttpsPort, List<HttpsCertificateConfig> newCertificates) {
         return new HttpConfig(domain, httpPort, newHttpsPort, maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, errorPages, newCertificates);
+                responseTimeout, bodyIdleTimeout, errorPages, newCertificates);
     }
 }

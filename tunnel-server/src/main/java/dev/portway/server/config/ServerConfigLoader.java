@@ -75,6 +75,7 @@ import java.util.regex.Pattern;
  *   requestHeaderTimeout: 30s  # 408 when a request's headers take longer
  *   idleTimeout: 60s           # keep-alive connections idle this long are closed
  *   responseTimeout: 60s       # 504 when the local service takes longer to start its answer
+ *   bodyIdleTimeout: 60s       # 408 (or close) when no byte of a request body came for this long
  *   errorPages: {404: 404.html, 502: 502.html}   # replace the built-in pages (400 401 404 408 431 502 504)
  * https:
  *   port: 443                  # 0: no https listener
@@ -192,7 +193,7 @@ public final class ServerConfigLoader {
         domain = domain == null ? null : domain.toLowerCase(java.util.Locale.ROOT);
         HttpConfig defaults = HttpConfig.DEFAULTS;
         Optional<ConfigObject> section = root.object("http", "port", "maxHeaderSize", "requestHeaderTimeout",
-                "idleTimeout", "responseTimeout", "errorPages");
+                "idleTimeout", "responseTimeout", "bodyIdleTimeout", "errorPages");
         if (section.isEmpty()) {
             return new HttpConfig(domain, defaults.httpPort(), defaults.httpsPort());
         }
@@ -204,6 +205,8 @@ public final class ServerConfigLoader {
         Duration idleTimeout = http.duration("idleTimeout", defaults.idleTimeout(), MIN_DURATION, MAX_TIMEOUT);
         Duration responseTimeout = http.duration("responseTimeout", defaults.responseTimeout(), MIN_DURATION,
                 MAX_TIMEOUT);
+        Duration bodyIdleTimeout = http.duration("bodyIdleTimeout", defaults.bodyIdleTimeout(), MIN_DURATION,
+                MAX_TIMEOUT);
         Map<Integer, Path> errorPages = new HashMap<>();
         http.object("errorPages", ERROR_PAGE_STATUSES.toArray(String[]::new)).ifPresent(pages -> {
             for (String status : ERROR_PAGE_STATUSES) {
@@ -214,7 +217,7 @@ public final class ServerConfigLoader {
             }
         });
         return new HttpConfig(domain, port, defaults.httpsPort(), maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, errorPages, defaults.certificates());
+                responseTimeout, bodyIdleTimeout, errorPages, defaults.certificates());
     }
 
     private static DatabaseSettings readDatabase(ConfigObject root) {

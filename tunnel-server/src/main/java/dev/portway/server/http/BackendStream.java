@@ -201,7 +201,7 @@ final class BackendStream implements StreamHandler {
             return;
         }
         if (message instanceof HttpRequest request) {
-            framer.requestSent(request.method());
+            framer.requestSent(request);
         }
         encoder.encode(message, appendPending);
         if (message instanceof LastHttpContent) {

@@ -8,9 +8,13 @@ import io.netty.handler.codec.http.HttpResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One http tunnel's rules for the messages it carries: basic authentication, the Host rewrite, the forwarding
@@ -24,6 +28,14 @@ public final class HeaderPolicy {
     static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
     static final String X_FORWARDED_HOST = "X-Forwarded-Host";
     static final String X_REAL_IP = "X-Real-IP";
+    /**
+     * Headers that tell a service where a request came from, by any spelling a service or framework may read: the
+     * server vouches for the first four and sets them, the others it cannot vouch for and drops. Names are lower
+     * case with {@code _} read as {@code -}, since some stacks (CGI, PHP, nginx with underscores_in_headers) turn
+     * {@code X_Forwarded_For} into the same variable as {@code X-Forwarded-For}.
+     */
+    private static final Set<String> FORWARDING = Set.of("x-forwarded-for", "x-real-ip", "x-forwarded-proto",
+            "x-forwarded-host", "forwarded", "x-forwarded-port", "x-forwarded-prefix");
 
     private final String hostHeaderRewrite;
     private final HttpOptions.HeaderRules requestRules;
@@ -56,8 +68,9 @@ public final class HeaderPolicy {
     }
 
     /**
-     * Prepares a public request for the local service. Forwarding headers from the public peer are replaced, never
-     * appended to: the server is the first proxy it can vouch for.
+     * Prepares a public request for the local service. Forwarding headers from the public peer are replaced or
+     * dropped ({@link #FORWARDING}), never appended to: the server is the first proxy it can vouch for. The
+     * operator's request rules come last, so they may still set one the server drops (X-Forwarded-Prefix, say).
      *
      * @param clientIp the public peer's address
      * @param scheme   {@code http} or {@code https}, as the public peer reached the server
@@ -65,6 +78,7 @@ public final class HeaderPolicy {
     public void rewriteRequest(HttpRequest request, String clientIp, String scheme) {
         HttpHeaders headers = request.headers();
         String publicHost = headers.get(HttpHeaderNames.HOST);
+        removeForwarding(headers);
         headers.set(X_FORWARDED_FOR, clientIp);
         headers.set(X_REAL_IP, clientIp);
         headers.set(X_FORWARDED_PROTO, scheme);
@@ -77,6 +91,32 @@ public final class HeaderPolicy {
             headers.set(HttpHeaderNames.HOST, hostHeaderRewrite);
         }
         apply(requestRules, headers);
+    }
+
+    private static void removeForwarding(HttpHeaders headers) {
+        List<String> found = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (forwarding(name)) {
+                if (found == null) {
+                    found = new ArrayList<>(2);
+                }
+                found.add(name.toString());
+            }
+        }
+        if (found != null) {
+            found.forEach(headers::remove);
+        }
+    }
+
+    private static boolean forwarding(CharSequence name) {
+        int length = name.length();
+        char first = (char) (name.charAt(0) | 0x20);
+        // Most headers fail this without a string being made for them: every request passes here.
+        if (length < "forwarded".length() || length > "x-forwarded-prefix".length() || (first != 'x' && first != 'f')) {
+            return false;
+        }
+        return FORWARDING.contains(name.toString().replace('_', '-').toLowerCase(Locale.ROOT));
     }
 
     public void rewriteResponse(HttpResponse response) {

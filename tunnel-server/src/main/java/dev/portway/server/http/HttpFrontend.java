@@ -49,7 +49,7 @@ public final class HttpFrontend {
     public void install(ChannelPipeline pipeline, boolean secure) {
         pipeline.channel().config().setAutoRead(false);
         RequestClock clock = new RequestClock(config.idleTimeout(), config.requestHeaderTimeout(),
-                config.responseTimeout());
+                config.bodyIdleTimeout(), config.responseTimeout());
         pipeline.addLast(HttpPipeline.CLOCK, clock)
                 .addLast(HttpPipeline.CODEC, new PublicHttpCodec(config.maxHeaderSize()))
                 .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, pages, metrics, secure ? "https" : "http",

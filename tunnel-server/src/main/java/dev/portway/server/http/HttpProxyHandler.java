@@ -51,7 +51,9 @@ import java.util.List;
  *
  * <p>Flow control: auto-read is off. While a request body flows, the next read waits until the stream has credit
  * (as {@code StreamRelay} does), so an upload is never buffered beyond the stream's window; response bytes are
- * credited back to the stream only when the public socket has taken them.
+ * credited back to the stream only when the public socket has taken them. Neither the next request is read nor a
+ * pipelined one answered while the public channel is not writable, so a peer that pipelines and never reads holds
+ * at most one read's requests and the channel's high water mark of answers.
  *
  * <p>Threading: the public channel's event loop; backend events hop there. Reference counting: releases every
  * message it does not pass on, including pipelined ones still queued when the connection closes. Closing: a
@@ -85,6 +87,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     /** The local service half-closed the upgraded connection: the public side has been sent FIN, or will be. */
     private boolean upgradedOutputEnded;
     private boolean closing;
+    /** Reading on, or answering pipelined requests, waits until the public socket took what was written. */
+    private boolean awaitingDrain;
 
     /** One request and its answer, for routing decisions, the access log and the metrics. */
     private static final class Exchange {
@@ -107,7 +111,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         boolean closeAfter;
         boolean backendReusable = true;
         boolean upgradeAccepted;
-        /** The request asks to leave HTTP (Upgrade): what the peer sends next may not be HTTP. */
+        /** The request offers to leave HTTP ({@link UpgradeOffer}): what the peer sends next may not be HTTP. */
         boolean mayLeaveHttp;
         int status;
         long bytes;
@@ -194,8 +198,19 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             // setting it again after the answer would cost two epoll_ctl calls per request. A request that arrives
             // meanwhile (pipelining) waits in queued, and reading stops while anything does. Not after an Upgrade
             // request: bytes sent before its 101 belong to the new protocol and must not meet the HTTP decoder.
-            ctx.read();
+            readOn();
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (awaitingDrain && ctx.channel().isWritable()) {
+            awaitingDrain = false;
+            if (exchange == null && !closing) {
+                continueQueued();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -226,6 +241,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 exchange = new Exchange("-", null, "-");
                 respond(HttpResponseStatus.REQUEST_TIMEOUT, true);
             }
+        } else if (evt == RequestClock.Expired.BODY) {
+            bodyTimedOut();
         } else if (evt == RequestClock.Expired.RESPONSE) {
             responseTimedOut();
         } else {
@@ -272,7 +289,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private void startExchange(HttpRequest request) {
         clock.headersReceived();
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-        String host = hosts.isEmpty() ? null : hosts.get(0);
+        RequestTarget target = RequestTarget.parse(request.uri());
+        String host = target != null && target.authority() != null ? target.authority()
+                : hosts.isEmpty() ? null : hosts.get(0);
         Exchange e = new Exchange(request.method().name(), host, request.uri());
         exchange = e;
         e.keepAlive = HttpUtil.isKeepAlive(request);
@@ -295,17 +314,25 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respond(HttpResponseStatus.METHOD_NOT_ALLOWED, true);
             return;
         }
-        e.mayLeaveHttp = request.headers().contains(HttpHeaderNames.UPGRADE);
+        if (target == null) {
+            ReferenceCountUtil.release(request);
+            respond(HttpResponseStatus.BAD_REQUEST, true);
+            return;
+        }
+        // The local service sees the host and path the request was routed on, whatever form it came in.
+        request.setUri(target.originForm());
+        request.headers().set(HttpHeaderNames.HOST, host);
+        e.mayLeaveHttp = UpgradeOffer.of(request.headers()).offered();
         boolean closeOnRefusal = !e.keepAlive || hasBody;
-        RouteTarget target = router.route(host, HttpVhostRouter.pathOf(request.uri()));
-        HttpTunnel tunnel = target == null ? null : target.pick(backend == null ? null : backend.tunnel());
+        RouteTarget route = router.route(host, target.path());
+        HttpTunnel tunnel = route == null ? null : route.pick(backend == null ? null : backend.tunnel());
         if (tunnel == null) {
             ReferenceCountUtil.release(request);
-            respond(target == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
+            respond(route == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
             return;
         }
         e.tunnel = tunnel;
-        e.target = target;
+        e.target = route;
         if (!tunnel.policy().authorized(request.headers())) {
             ReferenceCountUtil.release(request);
             FullHttpResponse challenge = pages.render(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, host);
@@ -321,7 +348,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respond(HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
             return;
         }
-        if (!hasBody && target instanceof HttpGroup) {
+        if (!hasBody && route instanceof HttpGroup) {
             e.replay = headOf(request);
         }
         e.forwarded = true;
@@ -389,21 +416,39 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     private void requestDone() {
         exchange.requestDone = true;
-        if (!exchange.responseStarted) {
-            clock.requestSent();
-        }
+        clock.requestSent();
     }
 
     private void responseTimedOut() {
         if (exchange == null || exchange.responseStarted || closing) {
             return;
         }
-        if (backend != null) {
-            BackendStream b = backend;
-            dropBackend();
+        resetBackend();
+        respond(HttpResponseStatus.GATEWAY_TIMEOUT, true);
+    }
+
+    /**
+     * The peer stopped sending its request body: the local service, which waits for the rest, is let go, and the
+     * peer is told unless the answer already began.
+     */
+    private void bodyTimedOut() {
+        if (exchange == null || exchange.requestDone || closing) {
+            return;
+        }
+        if (exchange.responseStarted) {
+            abandonRequest();
+        } else {
+            resetBackend();
+            respond(HttpResponseStatus.REQUEST_TIMEOUT, true);
+        }
+    }
+
+    private void resetBackend() {
+        BackendStream b = backend;
+        dropBackend();
+        if (b != null) {
             b.reset();
         }
-        respond(HttpResponseStatus.GATEWAY_TIMEOUT, true);
     }
 
     private BackendStream backendFor(HttpTunnel tunnel, TunnelSession session) {
@@ -561,11 +606,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
      * must not take what came for a complete request, so its stream is reset and this connection closed.
      */
     private void abandonRequest() {
-        BackendStream b = backend;
-        dropBackend();
-        if (b != null) {
-            b.reset();
-        }
+        resetBackend();
         closing = true;
         ctx.close();
     }
@@ -573,8 +614,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     /** Goes on with pipelined requests already read, then reads on when they run out. */
     private void nextRequest() {
         clock.awaitRequest();
+        continueQueued();
+    }
+
+    private void continueQueued() {
         while (!queued.isEmpty() && !closing) {
             if (exchange != null && (exchange.requestDone || queued.peek() instanceof HttpRequest)) {
+                return;
+            }
+            if (exchange == null && !ctx.channel().isWritable()) {
+                // Answers the server writes itself (404, 401...) would pile up for a peer that does not read them.
+                awaitingDrain = true;
                 return;
             }
             handle(queued.poll());
@@ -587,9 +637,18 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else if (exchange == null) {
-            ctx.read();
+            readOn();
         } else if (exchange.forwarded && !exchange.requestDone && backend != null) {
             backend.whenWritable(readNext);
+        }
+    }
+
+    /** Reads the next request, or once the public socket took what was written when it has not yet. */
+    private void readOn() {
+        if (ctx.channel().isWritable()) {
+            ctx.read();
+        } else {
+            awaitingDrain = true;
         }
     }
 

@@ -153,19 +153,6 @@ public final class HttpVhostRouter {
         return root != null ? root : entries.get(0).target();
     }
 
-    /**
-     * The path of a request target for routing: an absolute-form target ({@code http://host/path}, which a client
-     * may send to a proxy) is reduced to its path; other forms are returned as they are.
-     */
-    public static String pathOf(String requestTarget) {
-        int schemeEnd = requestTarget.indexOf("://");
-        if (schemeEnd <= 0 || requestTarget.startsWith("/")) {
-            return requestTarget;
-        }
-        int pathStart = requestTarget.indexOf('/', schemeEnd + 3);
-        return pathStart < 0 ? "/" : requestTarget.substring(pathStart);
-    }
-
     private static RouteTarget longestMatch(List<Entry> entries, String path) {
         if (entries == null) {
             return null;

@@ -11,9 +11,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The clocks of a public HTTP connection. Waiting for a request, the connection may stay silent for
  * {@code idleTimeout}; once a request's first byte arrived, its headers must be complete within
- * {@code headerTimeout}; once a request went out whole, its answer must begin within {@code responseTimeout}. Sits
- * before the codec, because only raw bytes tell when a request begins. On expiry it fires {@link Expired} for the
- * proxy handler, which answers and closes.
+ * {@code headerTimeout}; while its body is read, the next byte must come within {@code bodyIdleTimeout}; once a
+ * request went out whole, its answer must begin within {@code responseTimeout}. Sits before the codec, because only
+ * raw bytes tell when a request begins, and sees the proxy's reads: the body clock runs only while a read is asked
+ * for, so a body held back by the stream's flow control (the local service reads slowly) is not the peer's delay. On
+ * expiry it fires {@link Expired} for the proxy handler, which answers and closes.
  *
  * <p>Every request moves the clock several times, so moving it must cost no timer: the one deadline in force is a
  * field, and a single timer per connection checks it. The timer never waits longer than the shortest of the three
@@ -25,17 +27,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class RequestClock extends ChannelDuplexHandler {
     /** Which clock ran out. */
-    enum Expired { IDLE, HEADERS, RESPONSE }
+    enum Expired { IDLE, HEADERS, BODY, RESPONSE }
 
     private final long idleNanos;
     private final long headerNanos;
     private final long responseNanos;
+    private final long bodyNanos;
     /** The longest the timer waits between checks (see the class comment). */
     private final long shortestTimeout;
     private final Runnable check = this::check;
     private ChannelHandlerContext ctx;
-    /** The clock that runs now, or null while none does (headers read, request body or answer flowing). */
+    /** The clock that runs now, or null while none does (a body read on, or an answer flowing). */
     private Expired running;
+    /** Between a request's headers and its end: what is read is its body. */
+    private boolean readingBody;
+    /** The current request's answer began, perhaps before the request's end: no response clock runs for it. */
+    private boolean answering;
     private boolean awaitingRequest;
     /** The current request went out whole, so bytes read now belong to the next one. */
     private boolean requestComplete;
@@ -44,11 +51,12 @@ final class RequestClock extends ChannelDuplexHandler {
     private long deadline;
     private ScheduledFuture<?> timer;
 
-    RequestClock(Duration idleTimeout, Duration headerTimeout, Duration responseTimeout) {
+    RequestClock(Duration idleTimeout, Duration headerTimeout, Duration bodyIdleTimeout, Duration responseTimeout) {
         this.idleNanos = idleTimeout.toNanos();
         this.headerNanos = headerTimeout.toNanos();
+        this.bodyNanos = bodyIdleTimeout.toNanos();
         this.responseNanos = responseTimeout.toNanos();
-        this.shortestTimeout = Math.min(idleNanos, Math.min(headerNanos, responseNanos));
+        this.shortestTimeout = Math.min(Math.min(idleNanos, bodyNanos), Math.min(headerNanos, responseNanos));
     }
 
     @Override
@@ -60,7 +68,9 @@ final class RequestClock extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf buf && buf.isReadable()) {
-            if (awaitingRequest) {
+            if (readingBody && running == Expired.BODY) {
+                running = null;
+            } else if (awaitingRequest) {
                 awaitingRequest = false;
                 start(Expired.HEADERS, headerNanos);
             } else if (requestComplete) {
@@ -68,6 +78,14 @@ final class RequestClock extends ChannelDuplexHandler {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (readingBody) {
+            start(Expired.BODY, bodyNanos);
+        }
+        ctx.read();
     }
 
     @Override
@@ -81,22 +99,30 @@ final class RequestClock extends ChannelDuplexHandler {
         stopTimer();
     }
 
-    /** A request's headers are complete: no clock runs while its body goes out. */
+    /** A request's headers are complete: its body is on the body clock whenever it is read. */
     void headersReceived() {
+        readingBody = true;
+        answering = false;
         awaitingRequest = false;
         requestComplete = false;
         nextRequestBegun = false;
         running = null;
     }
 
-    /** The request went out whole: its answer must begin within the response timeout. */
+    /** The request went out whole: its answer must begin within the response timeout, unless it did already. */
     void requestSent() {
+        readingBody = false;
         requestComplete = true;
-        start(Expired.RESPONSE, responseNanos);
+        if (answering) {
+            running = null;
+        } else {
+            start(Expired.RESPONSE, responseNanos);
+        }
     }
 
-    /** The answer began: no clock runs while it flows. */
+    /** The answer began: no response clock runs while it flows (a body still being read stays on its clock). */
     void responseStarted() {
+        answering = true;
         if (running == Expired.RESPONSE) {
             running = null;
         }
@@ -107,6 +133,7 @@ final class RequestClock extends ChannelDuplexHandler {
      * meanwhile, its headers are on the clock from now.
      */
     void awaitRequest() {
+        readingBody = false;
         requestComplete = false;
         if (nextRequestBegun) {
             nextRequestBegun = false;

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -26,7 +27,8 @@ import java.util.List;
  * otherwise until the local service closes. As the bytes pass on verbatim, anything a client might read differently is
  * refused: a bare CR, control characters in the status line and field values, junk on chunk-size lines, malformed
  * trailer lines. An interim answer (1xx) is followed by the request's real answer, and
- * after {@code 101 Switching Protocols} every byte is the upgraded protocol's.
+ * after {@code 101 Switching Protocols} every byte is the upgraded protocol's; a {@code 101} is refused unless its
+ * request offered the protocol it switches to ({@link UpgradeOffer}).
  *
  * <p>A plain class, so that its framing is tested on bytes split anywhere, without a channel.
  *
@@ -76,10 +78,14 @@ final class ResponseFramer {
     private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_SIZE_BWS, CHUNK_EXTENSION, CHUNK_DATA, CHUNK_DATA_END,
         TRAILER, UNTIL_CLOSE, UPGRADED, CLOSED }
 
+    /** What the framing of an answer depends on in its request. */
+    private record Sent(boolean head, UpgradeOffer upgrade) {
+    }
+
     private final ByteBufAllocator alloc;
     private final Listener listener;
-    /** Whether each request sent and not yet answered was a HEAD request. */
-    private final ArrayDeque<Boolean> headRequests = new ArrayDeque<>(2);
+    /** Each request sent and not yet answered. */
+    private final ArrayDeque<Sent> sent = new ArrayDeque<>(2);
     private State state = State.HEAD;
     /** Part of a head, waiting for the rest, in a buffer of the framer's own. */
     private ByteBuf cumulation;
@@ -100,9 +106,12 @@ final class ResponseFramer {
         this.listener = listener;
     }
 
-    /** A request was sent: its answer is framed by its method (the answer to HEAD has no body). */
-    void requestSent(HttpMethod method) {
-        headRequests.add(HttpMethod.HEAD.equals(method));
+    /**
+     * A request was sent: its answer is framed by its method (the answer to HEAD has no body), and may switch
+     * protocols only as the request offered.
+     */
+    void requestSent(HttpRequest request) {
+        sent.add(new Sent(HttpMethod.HEAD.equals(request.method()), UpgradeOffer.of(request.headers())));
     }
 
     /**
@@ -333,8 +342,11 @@ final class ResponseFramer {
             listener.onHead(response, Body.NONE);
             return;
         }
-        Boolean head = headRequests.poll();
+        Sent request = sent.poll();
         if (code == 101) {
+            if (request == null || !request.upgrade().accepts(response.headers())) {
+                throw new MalformedResponseException("101 Switching Protocols to a protocol its request did not offer");
+            }
             state = State.UPGRADED;
             listener.onHead(response, Body.UPGRADED);
             if (state != State.CLOSED) {
@@ -344,7 +356,7 @@ final class ResponseFramer {
         }
         HttpHeaders headers = response.headers();
         Body body;
-        if (Boolean.TRUE.equals(head) || code == 204 || code == 304) {
+        if ((request != null && request.head()) || code == 204 || code == 304) {
             body = Body.NONE;
         } else if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
             // Transfer-Encoding wins over Content-Length (RFC 9112 section 6.3), which must then not be passed on. In

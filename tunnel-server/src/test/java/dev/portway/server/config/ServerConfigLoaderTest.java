@@ -245,6 +245,7 @@ class ServerConfigLoaderTest {
                   requestHeaderTimeout: 5s
                   idleTimeout: 2m
                   responseTimeout: 90s
+                  bodyIdleTimeout: 20s
                   errorPages: {404: 404.html}
                 """));
         HttpConfig http = c.http();
@@ -255,12 +256,14 @@ class ServerConfigLoaderTest {
         assertThat(http.requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(http.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(http.responseTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(http.bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(20));
         assertThat(http.errorPages()).containsOnlyKeys(404);
 
         HttpConfig defaults = ServerConfigLoader.load(write("domain: tunnel.example.com\n")).http();
         assertThat(defaults.httpPort()).isEqualTo(80);
         assertThat(defaults.maxHeaderSize()).isEqualTo(32 * 1024);
         assertThat(defaults.requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
@@ -270,14 +273,16 @@ class ServerConfigLoaderTest {
                 http:
                   port: 80000
                   maxHeaderSize: 10
+                  bodyIdleTimeout: 0
                   errorPages: {404: missing.html, 500: x.html}
                   tls: true
                 """)).contains(
                 "server.yaml: domain: expected a host name such as tunnel.example.com, got \"not a host\"",
                 "server.yaml: http.port: expected an integer between 0 and 65535, got 80000",
                 "server.yaml: http.maxHeaderSize: expected an integer between 1024 and 1048576, got 10",
+                "server.yaml: http.bodyIdleTimeout: expected a duration between 1ms and 10m, got 0",
                 "server.yaml: http.tls: unknown field; expected one of port, maxHeaderSize, requestHeaderTimeout, "
-                        + "idleTimeout, responseTimeout, errorPages",
+                        + "idleTimeout, responseTimeout, bodyIdleTimeout, errorPages",
                 "server.yaml: http.errorPages.500: unknown field; expected one of 400, 401, 404, 408, 431, 502, 504");
         assertThat(problems("http: {errorPages: {404: missing.html}}\n")).singleElement().asString()
                 .startsWith("server.yaml: http.errorPages.404: expected an HTML file that exists");

@@ -39,6 +39,31 @@ class HeaderPolicyTest {
     }
 
     @Test
+    void forwardingHeadersInAnySpellingAreDroppedOrReplaced() {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+        request.headers().set("Host", "app.example.com").add("Forwarded", "for=6.6.6.6;host=admin.internal")
+                .add("X-Forwarded-Port", "443").add("x-forwarded-prefix", "/admin").add("X_Forwarded_For", "6.6.6.6")
+                .add("x_forwarded_host", "admin.internal").add("X_REAL_IP", "6.6.6.6").add("X-Forwarded_Proto", "ftp")
+                .add("X-Forwarded-Server", "kept").add("Forwarded-Not", "kept");
+        new HeaderPolicy(new HttpOptions("app", null, null, null, null, null, null, null))
+                .rewriteRequest(request, "203.0.113.9", "http");
+        assertThat(request.headers().names()).containsExactlyInAnyOrder("Host", "X-Forwarded-For", "X-Real-IP",
+                "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Server", "Forwarded-Not");
+        assertThat(request.headers().get("X-Forwarded-Host")).isEqualTo("app.example.com");
+        assertThat(request.headers().get("X-Forwarded-Proto")).isEqualTo("http");
+    }
+
+    @Test
+    void requestRulesMaySetAForwardingHeaderTheServerDrops() {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+        request.headers().set("Host", "app.example.com").set("X-Forwarded-Prefix", "/from-the-peer");
+        new HeaderPolicy(new HttpOptions("app", null, null, null,
+                new HttpOptions.HeaderRules(Map.of("X-Forwarded-Prefix", "/app"), null), null, null, null))
+                .rewriteRequest(request, "203.0.113.9", "http");
+        assertThat(request.headers().getAll("X-Forwarded-Prefix")).containsExactly("/app");
+    }
+
+    @Test
     void responseRulesApply() {
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers().set("Server", "secret/1.0");

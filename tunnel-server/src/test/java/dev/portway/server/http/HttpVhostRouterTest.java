@@ -89,11 +89,4 @@ class HttpVhostRouterTest {
         assertThat(router.route("app.example.com", "/")).isNull();
         assertThat(router.add(routes, api, "bob")).as("the host is free again").isNull();
     }
-
-    @Test
-    void anAbsoluteFormTargetIsRoutedByItsPath() {
-        assertThat(HttpVhostRouter.pathOf("http://app.example.com/api/x?q=1")).isEqualTo("/api/x?q=1");
-        assertThat(HttpVhostRouter.pathOf("http://app.example.com")).isEqualTo("/");
-        assertThat(HttpVhostRouter.pathOf("/a?next=http://b/c")).isEqualTo("/a?next=http://b/c");
-    }
 }

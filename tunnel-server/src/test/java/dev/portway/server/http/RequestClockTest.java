@@ -17,11 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RequestClockTest {
     private final List<Object> events = new ArrayList<>();
     private final RequestClock clock = new RequestClock(Duration.ofSeconds(60), Duration.ofSeconds(30),
-            Duration.ofSeconds(45));
+            Duration.ofSeconds(20), Duration.ofSeconds(45));
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
     RequestClockTest() {
         channel.freezeTime();
+        // As on a public connection: only the proxy's reads read.
+        channel.config().setAutoRead(false);
         channel.pipeline().addLast(clock, new ChannelInboundHandlerAdapter() {
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -128,6 +130,38 @@ class RequestClockTest {
         assertThat(events).isEmpty();
         advance(1);
         assertThat(events).containsExactly(RequestClock.Expired.HEADERS);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aBodyThatStopsComingRunsOutOfBodyTimeWhileItIsRead() {
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'P'}));
+        clock.headersReceived();
+        channel.read();
+        advance(19);
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'x'}));
+        // Not read on (the stream has no credit): the peer is not the one waiting.
+        advance(600);
+        assertThat(events).isEmpty();
+        channel.read();
+        advance(19);
+        assertThat(events).isEmpty();
+        advance(1);
+        assertThat(events).containsExactly(RequestClock.Expired.BODY);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aBodyThatEndsAfterItsAnswerBeganStartsNoClock() {
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'P'}));
+        clock.headersReceived();
+        clock.responseStarted();
+        channel.read();
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'x'}));
+        clock.requestSent();
+        channel.read();
+        advance(600);
+        assertThat(events).isEmpty();
         assertThat(channel.finish()).isFalse();
     }
 }

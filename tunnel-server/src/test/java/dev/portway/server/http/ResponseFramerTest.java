@@ -5,12 +5,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,12 +69,26 @@ class ResponseFramerTest {
         }
     }
 
-    /** Frames {@code wire} cut at {@code cuts}; the requests sent before it were {@code methods}. */
-    private static List<String> frame(String wire, List<HttpMethod> methods, boolean closeAtEnd, int... cuts)
+    private static HttpRequest request(HttpMethod method) {
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, "/");
+    }
+
+    private static List<HttpRequest> requests(HttpMethod... methods) {
+        return Arrays.stream(methods).map(ResponseFramerTest::request).toList();
+    }
+
+    private static List<HttpRequest> upgradeTo(String protocols) {
+        HttpRequest request = request(HttpMethod.GET);
+        request.headers().set("Connection", "keep-alive, Upgrade").set("Upgrade", protocols);
+        return List.of(request);
+    }
+
+    /** Frames {@code wire} cut at {@code cuts}; the requests sent before it were {@code requests}. */
+    private static List<String> frame(String wire, List<HttpRequest> requests, boolean closeAtEnd, int... cuts)
             throws ResponseFramer.MalformedResponseException {
         Transcript transcript = new Transcript();
         ResponseFramer framer = new ResponseFramer(UnpooledByteBufAllocator.DEFAULT, transcript);
-        methods.forEach(framer::requestSent);
+        requests.forEach(framer::requestSent);
         byte[] bytes = wire.getBytes(StandardCharsets.ISO_8859_1);
         int from = 0;
         try {
@@ -89,25 +107,25 @@ class ResponseFramerTest {
     }
 
     /** Frames {@code wire} whole, cut once at every byte, and a byte at a time: all give {@code expected}. */
-    private static void assertFrames(String wire, List<HttpMethod> methods, boolean closeAtEnd, String... expected)
+    private static void assertFrames(String wire, List<HttpRequest> requests, boolean closeAtEnd, String... expected)
             throws ResponseFramer.MalformedResponseException {
-        assertThat(frame(wire, methods, closeAtEnd)).containsExactly(expected);
+        assertThat(frame(wire, requests, closeAtEnd)).containsExactly(expected);
         for (int cut = 1; cut < wire.length(); cut++) {
-            assertThat(frame(wire, methods, closeAtEnd, cut)).as("cut at %d", cut).containsExactly(expected);
+            assertThat(frame(wire, requests, closeAtEnd, cut)).as("cut at %d", cut).containsExactly(expected);
         }
         int[] everyByte = new int[wire.length() - 1];
         for (int i = 0; i < everyByte.length; i++) {
             everyByte[i] = i + 1;
         }
-        assertThat(frame(wire, methods, closeAtEnd, everyByte)).as("a byte at a time").containsExactly(expected);
+        assertThat(frame(wire, requests, closeAtEnd, everyByte)).as("a byte at a time").containsExactly(expected);
     }
 
     private static void assertMalformed(String wire, String message) {
-        assertThatThrownBy(() -> frame(wire, List.of(HttpMethod.GET), false))
+        assertThatThrownBy(() -> frame(wire, requests(HttpMethod.GET), false))
                 .isInstanceOf(ResponseFramer.MalformedResponseException.class).hasMessageContaining(message);
         for (int cut = 1; cut < Math.min(wire.length(), 200); cut++) {
             int at = cut;
-            assertThatThrownBy(() -> frame(wire, List.of(HttpMethod.GET), false, at))
+            assertThatThrownBy(() -> frame(wire, requests(HttpMethod.GET), false, at))
                     .isInstanceOf(ResponseFramer.MalformedResponseException.class).hasMessageContaining(message);
         }
     }
@@ -116,7 +134,7 @@ class ResponseFramerTest {
     void contentLengthBodiesAreCountedAndTheNextResponseFollows() throws Exception {
         assertFrames("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A:  padded \r\n\r\nhello"
                         + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-                List.of(HttpMethod.GET, HttpMethod.GET), false,
+                requests(HttpMethod.GET, HttpMethod.GET), false,
                 "head HTTP/1.1 200 OK LENGTH [Content-Length, X-A]", "body(5) hello", "end",
                 "head HTTP/1.1 200 OK LENGTH [Content-Length]", "end");
     }
@@ -125,7 +143,7 @@ class ResponseFramerTest {
     void chunkedBodiesPassUnchangedWithExtensionsAndTrailers() throws Exception {
         String body = CHUNKED.substring(CHUNKED.indexOf("\r\n\r\n") + 4);
         assertFrames(CHUNKED + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
-                List.of(HttpMethod.GET, HttpMethod.GET), false,
+                requests(HttpMethod.GET, HttpMethod.GET), false,
                 "head HTTP/1.1 200 OK CHUNKED [Transfer-Encoding]", "body(11) " + body, "end",
                 "head HTTP/1.1 200 OK LENGTH [Content-Length]", "body(2) ok", "end");
     }
@@ -133,7 +151,7 @@ class ResponseFramerTest {
     @Test
     void transferEncodingWinsOverContentLengthWhichIsDropped() throws Exception {
         assertFrames("HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
-                List.of(HttpMethod.GET), false,
+                requests(HttpMethod.GET), false,
                 "head HTTP/1.1 200 OK CHUNKED [Transfer-Encoding]", "body(0) 0\r\n\r\n", "end");
     }
 
@@ -143,7 +161,7 @@ class ResponseFramerTest {
                         + "HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\n"
                         + "HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx",
-                List.of(HttpMethod.HEAD, HttpMethod.GET, HttpMethod.GET, HttpMethod.GET), false,
+                requests(HttpMethod.HEAD, HttpMethod.GET, HttpMethod.GET, HttpMethod.GET), false,
                 "head HTTP/1.1 200 OK NONE [Content-Length]", "end",
                 "head HTTP/1.1 204 No Content NONE [Content-Length]", "end",
                 "head HTTP/1.1 304 Not Modified NONE [Transfer-Encoding]", "end",
@@ -154,7 +172,7 @@ class ResponseFramerTest {
     void interimAnswersPrecedeTheRealOneWithoutEndingIt() throws Exception {
         assertFrames("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
                         + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
-                List.of(HttpMethod.POST), false,
+                requests(HttpMethod.POST), false,
                 "head HTTP/1.1 100 Continue NONE []", "head HTTP/1.1 103 Early Hints NONE [Link]",
                 "head HTTP/1.1 200 OK LENGTH [Content-Length]", "body(2) ok", "end");
     }
@@ -163,24 +181,43 @@ class ResponseFramerTest {
     void afterSwitchingProtocolsEveryByteIsRaw() throws Exception {
         assertFrames("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
                         + "\u0081\u0005HTTP/1.1 200 OK\r\n\r\n",
-                List.of(HttpMethod.GET), true,
+                upgradeTo("WebSocket"), true,
                 "head HTTP/1.1 101 Switching Protocols UPGRADED [Upgrade, Connection]", "end",
                 "body(21) \u0081\u0005HTTP/1.1 200 OK\r\n\r\n");
     }
 
     @Test
+    void switchingProtocolsIsRefusedUnlessTheRequestOfferedThatProtocol() {
+        String upgrade = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+        // Asked for nothing: the answer would make the public connection a raw pipe behind the server's back.
+        assertMalformed(upgrade, "101 Switching Protocols to a protocol its request did not offer");
+        // Upgrade without "Connection: upgrade" is no offer (RFC 9110 section 7.8).
+        HttpRequest withoutConnection = request(HttpMethod.GET);
+        withoutConnection.headers().set("Upgrade", "websocket");
+        assertThatThrownBy(() -> frame(upgrade, List.of(withoutConnection), false))
+                .isInstanceOf(ResponseFramer.MalformedResponseException.class);
+        assertThatThrownBy(() -> frame(upgrade, upgradeTo("h2c"), false))
+                .isInstanceOf(ResponseFramer.MalformedResponseException.class);
+        assertThatThrownBy(() -> frame("HTTP/1.1 101 Switching Protocols\r\n\r\n", upgradeTo("websocket"), false))
+                .isInstanceOf(ResponseFramer.MalformedResponseException.class);
+        // With nothing asked, even a 101 that arrives before any request is refused.
+        assertThatThrownBy(() -> frame(upgrade, List.of(), false))
+                .isInstanceOf(ResponseFramer.MalformedResponseException.class);
+    }
+
+    @Test
     void aBodyWithoutLengthEndsWhenTheServiceCloses() throws Exception {
-        assertFrames("\r\nHTTP/1.0 200\r\nServer: old\r\n\r\nuntil the end\r\n\r\n", List.of(HttpMethod.GET), true,
+        assertFrames("\r\nHTTP/1.0 200\r\nServer: old\r\n\r\nuntil the end\r\n\r\n", requests(HttpMethod.GET), true,
                 "head HTTP/1.0 200  UNTIL_CLOSE [Server]", "body(17) until the end\r\n\r\n", "end");
-        assertThat(frame("HTTP/1.1 200 OK\r\n\r\nno end yet", List.of(HttpMethod.GET), false))
+        assertThat(frame("HTTP/1.1 200 OK\r\n\r\nno end yet", requests(HttpMethod.GET), false))
                 .containsExactly("head HTTP/1.1 200 OK UNTIL_CLOSE []", "body(10) no end yet");
     }
 
     @Test
     void aResponseCutShortNeverEnds() throws Exception {
-        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort", List.of(HttpMethod.GET), true))
+        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort", requests(HttpMethod.GET), true))
                 .containsExactly("head HTTP/1.1 200 OK LENGTH [Content-Length]", "body(5) short");
-        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n", List.of(HttpMethod.GET), true)).isEmpty();
+        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n", requests(HttpMethod.GET), true)).isEmpty();
     }
 
     @Test
@@ -230,10 +267,10 @@ class ResponseFramerTest {
     @Test
     void tabsBareLineFeedsAndLatinTextStillPass() throws Exception {
         assertFrames("HTTP/1.1 200 Ok\tfine\nX-A: a\tb \u00e9\n\nTransfer-Encoding: chunked\n",
-                List.of(HttpMethod.GET), true,
+                requests(HttpMethod.GET), true,
                 "head HTTP/1.1 200 Ok\tfine UNTIL_CLOSE [X-A]", "body(27) Transfer-Encoding: chunked\n", "end");
         assertFrames("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n2\t;x=\"\t\"\nok\n0\nX-T:\t1\n\n",
-                List.of(HttpMethod.GET), false,
+                requests(HttpMethod.GET), false,
                 "head HTTP/1.1 200 OK CHUNKED [Transfer-Encoding]", "body(2) 2\t;x=\"\t\"\nok\n0\nX-T:\t1\n\n", "end");
     }
 
@@ -241,7 +278,7 @@ class ResponseFramerTest {
     void chunkedInHttp10RunsToTheClose() throws Exception {
         assertFrames("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
                         + "2\r\nok\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
-                List.of(HttpMethod.GET, HttpMethod.GET), true,
+                requests(HttpMethod.GET, HttpMethod.GET), true,
                 "head HTTP/1.0 200 OK UNTIL_CLOSE [Transfer-Encoding]",
                 "body(31) 2\r\nok\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", "end");
     }
@@ -268,7 +305,7 @@ class ResponseFramerTest {
         };
         Transcript transcript = new Transcript();
         ResponseFramer framer = new ResponseFramer(counting, transcript);
-        framer.requestSent(HttpMethod.GET);
+        framer.requestSent(request(HttpMethod.GET));
         byte[] wire = ("HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(20_000) + "\r\nContent-Length: 2\r\n\r\nok")
                 .getBytes(StandardCharsets.ISO_8859_1);
         try {
@@ -303,8 +340,8 @@ class ResponseFramerTest {
             public void onEnd() {
             }
         });
-        framer.requestSent(HttpMethod.GET);
-        framer.requestSent(HttpMethod.GET);
+        framer.requestSent(request(HttpMethod.GET));
+        framer.requestSent(request(HttpMethod.GET));
         try {
             framer.feed(UnpooledByteBufAllocator.DEFAULT.buffer().writeBytes("HTTP/1.1 200".getBytes(
                     StandardCharsets.US_ASCII)));
@@ -323,16 +360,16 @@ class ResponseFramerTest {
     @Test
     void equalDuplicateLengthsAreOne() throws Exception {
         assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\nContent-Length: 2\r\n\r\nok",
-                List.of(HttpMethod.GET), false))
+                requests(HttpMethod.GET), false))
                 .containsExactly("head HTTP/1.1 200 OK LENGTH [content-length]", "body(2) ok", "end");
     }
 
     @Test
     void aHeadAboveTheLimitIsRefusedWhetherOrNotItEnds() {
         String big = "HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(ResponseFramer.MAX_HEAD_SIZE) + "\r\n";
-        assertThatThrownBy(() -> frame(big, List.of(HttpMethod.GET), false))
+        assertThatThrownBy(() -> frame(big, requests(HttpMethod.GET), false))
                 .isInstanceOf(ResponseFramer.MalformedResponseException.class).hasMessageContaining("above");
-        assertThatThrownBy(() -> frame(big + "\r\n", List.of(HttpMethod.GET), false, 100, 40_000))
+        assertThatThrownBy(() -> frame(big + "\r\n", requests(HttpMethod.GET), false, 100, 40_000))
                 .isInstanceOf(ResponseFramer.MalformedResponseException.class).hasMessageContaining("above");
     }
 
