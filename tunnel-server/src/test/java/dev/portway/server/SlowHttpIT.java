@@ -47,7 +47,8 @@ class SlowHttpIT {
         backend = new HttpBackend("app");
         httpPort = TunnelFixture.freePort();
         HttpConfig http = new HttpConfig("tunnel.test", httpPort, 0)
-                .withLimits(32 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(5));
+                .withLimits(32 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(5))
+                .withBodyIdleTimeout(Duration.ofSeconds(2));
         fixture.startServer(fixture.serverConfig(0, Duration.ofSeconds(10), 3).withHttp(http));
         fixture.connect("c1", new RecordingEvents(), new TunnelConfig("app", TunnelType.HTTP,
                 new HostPort("127.0.0.1", backend.port()), 0,
@@ -70,14 +71,26 @@ class SlowHttpIT {
         assertThat(stats.get(stats.size() - 1).closed()).as("connections the server cut").isGreaterThan(100);
     }
 
+    @Test
+    void slowBodiesToATunnelAreCutAndTheListenerStaysAvailable() throws Exception {
+        // Each body trickles in, a few bytes every 4 s: slower than http.bodyIdleTimeout (2 s) allows.
+        List<Stat> stats = attack("-B", "-t", "POST", "-s", "100000", "-i", "4", "-u", "http://127.0.0.1:" + httpPort + "/");
+        assertThat(stats).isNotEmpty();
+        assertThat(stats).allSatisfy(s -> assertThat(s.available()).as("second %d", s.second()).isTrue());
+        assertThat(stats.get(stats.size() - 1).closed()).as("connections the server cut").isGreaterThan(100);
+    }
+
     /**
      * Runs the tool for 12 s with 400 connections at 200 per second, one header line per second each, while this test
      * sends requests through the tunnel; returns the tool's per-second statistics.
      */
-    private List<Stat> attack(String mode) throws Exception {
+    private List<Stat> attack(String mode, String... options) throws Exception {
         Path prefix = dir.resolve("slow");
-        Process tool = new ProcessBuilder(TOOL, mode, "-c", "400", "-r", "200", "-i", "1", "-l", "12", "-p", "3",
-                "-g", "-o", prefix.toString(), "-u", "http://127.0.0.1:" + httpPort + "/")
+        List<String> command = new java.util.ArrayList<>(List.of(TOOL, mode, "-c", "400", "-r", "200", "-i", "1",
+                "-l", "12", "-p", "3", "-g", "-o", prefix.toString(), "-u", "http://127.0.0.1:" + httpPort + "/"));
+        // Later options win: a case may change the interval, the target or add a body.
+        command.addAll(List.of(options));
+        Process tool = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("tool.out").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
