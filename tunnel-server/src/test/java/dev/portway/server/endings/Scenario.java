@@ -66,7 +66,11 @@ enum Scenario {
 
     /** Runs the exchange on a new connection of {@code publicPeer} and the service end it reaches. */
     Outcome run(Peer publicPeer, ScriptedService service, long size, long seed) throws Exception {
-        Peer local = service.next();
+        return run(publicPeer, service.next(), size, seed);
+    }
+
+    /** Runs the exchange between {@code publicPeer} and {@code local}, and closes both. */
+    Outcome run(Peer publicPeer, Peer local, long size, long seed) throws Exception {
         try {
             return exchange(publicPeer, local, size, seed);
         } finally {

@@ -42,11 +42,30 @@ public final class ScriptedService implements AutoCloseable {
 
     /** The next connection the tunnel brought in. */
     public Peer next() throws InterruptedException {
+        return new Peer(nextSocket());
+    }
+
+    /**
+     * The next connection, once it has delivered {@code prefix} (which the public peer sent first, such as the TLS
+     * ClientHello a passthrough route needs); the {@link Peer} reads what follows.
+     */
+    public Peer nextAfter(byte[] prefix) throws InterruptedException, IOException {
+        Socket socket = nextSocket();
+        byte[] first = new byte[prefix.length];
+        new DataInputStream(socket.getInputStream()).readFully(first);
+        if (!java.util.Arrays.equals(first, prefix)) {
+            socket.close();
+            throw new AssertionError("the connection did not start with the expected " + prefix.length + " bytes");
+        }
+        return new Peer(socket);
+    }
+
+    private Socket nextSocket() throws InterruptedException {
         Socket socket = accepted.poll(20, TimeUnit.SECONDS);
         if (socket == null) {
             throw new AssertionError("no connection reached the local service within 20 s");
         }
-        return new Peer(socket);
+        return socket;
     }
 
     /** The connection whose public side sent {@code tag}. */
