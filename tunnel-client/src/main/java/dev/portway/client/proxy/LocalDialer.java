@@ -47,6 +47,23 @@ public final class LocalDialer {
         String label = "tunnel=" + tunnel + " stream=" + stream.id() + " peer=" + stream.open().peer();
         StreamRelay relay = new StreamRelay(loop, label);
         relay.attachStream(stream);
+        // Not while the loop handles its current batch of epoll events (this runs inside the carrier's read): Netty
+        // 4.2.18 dispatches that batch by descriptor number, and a socket closed earlier in it (a stream reset in the
+        // same read) leaves its descriptor to the socket created here, which then gets the closed socket's pending
+        // events while it connects. An EPOLLRDHUP makes Netty mark its input shut down, so the relay would send FIN
+        // before the first byte and the public peer read a clean, empty end; an EPOLLIN makes it read before
+        // connecting, and a live service would be reported unreachable. A task runs after the batch, when no stale
+        // event is left; a stream reset meanwhile needs no socket at all.
+        loop.execute(() -> {
+            if (!stream.closeFuture().isDone()) {
+                connect(stream, target, loop, traffic, proxyProtocol, relay, label);
+            }
+        });
+        return relay;
+    }
+
+    private void connect(TunnelStream stream, HostPort target, EventLoop loop, TunnelTraffic traffic,
+                         ProxyProtocolVersion proxyProtocol, StreamRelay relay, String label) {
         new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -86,6 +103,5 @@ public final class LocalDialer {
                         stream.reset(ErrorCode.CONNECT_FAILED, reason);
                     }
                 });
-        return relay;
     }
 }

@@ -18,7 +18,6 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.channels.NotYetConnectedException;
 import java.util.ArrayDeque;
 
 /**
@@ -164,13 +163,6 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter implements S
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof NotYetConnectedException && !ctx.channel().isActive()) {
-            // Nothing here reads a socket before it connects. The epoll transport can hand a new socket the events
-            // still pending for a closed one whose descriptor number it reused, and the read those trigger fails this
-            // way; the connect goes on regardless and ends in channelActive or a failed connect.
-            log.debug("[{}] ignored a read before connecting (a reused descriptor's stale event)", label);
-            return;
-        }
         log.debug("[{}] connection error: {}", label, cause.toString());
         ctx.close();
     }

@@ -40,7 +40,8 @@ import java.util.List;
  * <p>Threading: {@link #connect} runs on the connection's event loop, and so does every step after it: stream
  * results and callbacks arrive on the chosen session's loop and are handed over. Each attempt is checked against
  * the current one there, because a stream's reset can overtake the news that it opened. Closing: the connection
- * is closed when no candidate takes it; otherwise its relay closes it with its stream.
+ * is closed when no candidate's client is online, and reset (RST) when the candidates it tried all failed it, as the
+ * relay resets it when its stream is reset; otherwise its relay closes it with its stream.
  */
 public final class StreamBridge {
     private static final Logger log = LoggerFactory.getLogger(StreamBridge.class);
@@ -161,7 +162,12 @@ public final class StreamBridge {
                 if (!counted) {
                     metrics.publicConnectionRefused(refusal);
                 }
-                ch.close();
+                if (current == null) {
+                    ch.close();
+                } else {
+                    // A stream was tried and cut: the peer must see a reset, as on a plain tunnel (endings contract).
+                    StreamRelay.abort(ch);
+                }
                 return;
             }
             Attempt attempt = new Attempt(target, relay);
@@ -216,8 +222,9 @@ public final class StreamBridge {
                 return;
             }
             if (!replay.replayable() || !next.hasNext()) {
-                // As the relay would on the reset: the stream is gone, so its connection ends.
-                ch.close();
+                // As the relay would on the reset: the stream was cut, so its connection ends with RST, not a clean
+                // end that would pass for an empty answer.
+                StreamRelay.abort(ch);
                 return;
             }
             log.debug("[{}] tunnel {} did not take the connection ({}); trying the next", label,

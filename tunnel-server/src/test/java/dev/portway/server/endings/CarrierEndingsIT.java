@@ -2,6 +2,10 @@ package dev.portway.server.endings;
 
 import dev.portway.client.TunnelClient;
 import dev.portway.client.config.ClientConfig;
+import dev.portway.client.config.TunnelConfig;
+import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.control.GroupOptions;
+import dev.portway.protocol.control.TunnelType;
 import dev.portway.client.tls.ClientTlsContexts;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.server.endings.Peer.Ending;
@@ -66,6 +70,24 @@ class CarrierEndingsIT {
             publicPeer.close();
             local.close();
         }
+    }
+
+    @Test
+    void aGroupWhoseEveryMemberCannotReachItsServiceResetsThePublicPeer() throws Exception {
+        fixture.startServer();
+        int dead = TunnelFixture.freePort();
+        GroupOptions group = new GroupOptions("dead", "group-secret-key", "round-robin");
+        int port = 0;
+        for (String member : List.of("d1", "d2")) {
+            TunnelResult.Status joined = fixture.connect(member, new RecordingEvents(),
+                    new TunnelConfig("dead", TunnelType.TCP, new HostPort("127.0.0.1", dead), port, null, group)).get(0);
+            port = port(joined);
+        }
+        Peer publicPeer = Peer.connect(port);
+        publicPeer.send(10, 1);
+        // Every member was tried and failed: a reset, as on a plain tunnel, not an empty answer ending in FIN.
+        assertThat(publicPeer.received(30, TimeUnit.SECONDS).ending()).isEqualTo(Ending.RST);
+        publicPeer.close();
     }
 
     @Test
