@@ -43,6 +43,9 @@ import dev.portway.server.https.VhostHttpsRoutes;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.storage.ServerStorage;
+import dev.portway.server.claims.NameClaims;
+import dev.portway.server.claims.ReservedPorts;
+import dev.portway.server.claims.StoredNameClaims;
 import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TcpTunnelBinder;
@@ -144,12 +147,14 @@ public final class TunnelServer implements AutoCloseable {
         ProxyProtocolInbound proxyProtocol = new ProxyProtocolInbound(trustedProxies,
                 ProxyProtocolInbound.Refusal.CLOSE);
         TrafficCounter history = storage == null ? null : storage.storage().trafficCounter();
+        List<PortAllocator> ports = List.of(new PortAllocator(config.allowPorts()),
+                new PortAllocator(config.allowPorts()));
         TcpTunnelBinder tcpPorts = new TcpTunnelBinder(publicOptions, bossGroup, workerGroup, config.bind(),
-                new PortAllocator(config.allowPorts()), metrics, history, proxyProtocol);
+                ports.get(0), metrics, history, proxyProtocol);
         // Plain TCP tunnels and load-balancing groups share the port allocator and the stream bridge.
         TunnelBinder binder = new TcpGroups(tcpPorts);
         UdpTunnelBinder udpBinder = new UdpTunnelBinder(transport, config.bind(),
-                new PortAllocator(config.allowPorts()), config.udp(), metrics, history);
+                ports.get(1), config.udp(), metrics, history);
         Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
         binders.put(TunnelType.TCP, binder);
         binders.put(TunnelType.UDP, udpBinder);
@@ -181,7 +186,8 @@ public final class TunnelServer implements AutoCloseable {
             hooks = SessionHooks.both(hooks, new EventSessionHooks(events));
         }
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
-                settings, registry, authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks);
+                settings, registry, authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks,
+                nameClaims(ports));
         if (prometheus != null) {
             admin = adminServer();
             adminAddress = admin.bind();
@@ -240,6 +246,15 @@ public final class TunnelServer implements AutoCloseable {
                 pusher);
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
         return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES, adminLimits());
+    }
+
+    /** Stored ownership of hosts and ports when there is a database; the random port allocators skip reserved ports. */
+    private NameClaims nameClaims(List<PortAllocator> ports) {
+        if (storage == null) {
+            return NameClaims.NONE;
+        }
+        ReservedPorts.keep(storage.storage().claims(), storage.database().changes(), ports);
+        return new StoredNameClaims(storage.storage().claims(), config.http().domain(), config.domainProof());
     }
 
     /** Static tokens first (memory, no database round trip), then the tokens stored in the database. */

@@ -9,6 +9,12 @@ public class ConflictException extends StorageException {
         this.field = field;
     }
 
+    /** A conflict a uniqueness constraint cannot describe, such as a host under another user's wildcard. */
+    public ConflictException(String field, String message) {
+        super(message);
+        this.field = field;
+    }
+
     public String field() {
         return field;
     }

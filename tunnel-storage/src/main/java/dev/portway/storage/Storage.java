@@ -2,6 +2,7 @@ package dev.portway.storage;
 
 import dev.portway.storage.apikeys.ApiKeyRepository;
 import dev.portway.storage.audit.AuditLog;
+import dev.portway.storage.claims.ClaimRepository;
 import dev.portway.storage.bootstrap.Bootstrap;
 import dev.portway.storage.bootstrap.InitialCredentials;
 import dev.portway.storage.cache.TokenCache;
@@ -37,6 +38,7 @@ public final class Storage implements AutoCloseable {
     private final SessionRepository sessions;
     private final TrafficRepository traffic;
     private final AuditLog audit;
+    private final ClaimRepository claims;
     private final TokenCache tokenCache;
     private final TunnelCache tunnelCache;
     private final TrafficCounter trafficCounter;
@@ -52,6 +54,7 @@ public final class Storage implements AutoCloseable {
         this.sessions = new SessionRepository(database.jdbc());
         this.traffic = new TrafficRepository(database.jdbc());
         this.audit = new AuditLog(database.jdbc());
+        this.claims = new ClaimRepository(database.jdbc());
         this.tokenCache = new TokenCache(clientTokens, database.changes(), settings.cache());
         this.tunnelCache = new TunnelCache(tunnels, database.changes(), settings.cache());
         this.trafficCounter = new TrafficCounter(traffic, settings.trafficFlushInterval(), Clock.systemUTC());
@@ -108,6 +111,10 @@ public final class Storage implements AutoCloseable {
 
     public TrafficRepository traffic() {
         return traffic;
+    }
+
+    public ClaimRepository claims() {
+        return claims;
     }
 
     public AuditLog audit() {

@@ -30,6 +30,7 @@ import java.util.function.Consumer;
  * @param proxyProtocol PROXY protocol on the public listeners; null means {@link ProxyProtocolConfig#NONE}
  * @param alerts the server's own alerting; null means {@link AlertsConfig#DEFAULTS}
  * @param limits per-address and per-user ceilings; null means {@link LimitsConfig#DEFAULTS}
+ * @param domainProof whether custom domains must be proven before use; null means {@link DomainProofConfig#DEFAULTS}
  */
 public record ServerConfig(
         String bind,
@@ -49,7 +50,8 @@ public record ServerConfig(
         UdpConfig udp,
         ProxyProtocolConfig proxyProtocol,
         AlertsConfig alerts,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        DomainProofConfig domainProof) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final int DEFAULT_CONTROL_PORT = 7000;
@@ -73,6 +75,7 @@ public record ServerConfig(
         proxyProtocol = proxyProtocol == null ? ProxyProtocolConfig.NONE : proxyProtocol;
         alerts = alerts == null ? AlertsConfig.DEFAULTS : alerts;
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
+        domainProof = domainProof == null ? DomainProofConfig.DEFAULTS : domainProof;
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -90,7 +93,7 @@ public record ServerConfig(
                 ServerTlsConfig.NONE, AuthConfig.NONE, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_KEEP_ALIVE_INTERVAL,
                 DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null, AdminConfig.DEFAULTS,
                 DatabaseSettings.EMBEDDED, HttpConfig.DEFAULTS, UdpConfig.DEFAULTS, ProxyProtocolConfig.NONE,
-                AlertsConfig.DEFAULTS, LimitsConfig.DEFAULTS);
+                AlertsConfig.DEFAULTS, LimitsConfig.DEFAULTS, DomainProofConfig.DEFAULTS);
     }
 
     public ServerConfig withDataDir(Path dir) {
@@ -129,6 +132,10 @@ public record ServerConfig(
         return copy(c -> c.limits = newLimits);
     }
 
+    public ServerConfig withDomainProof(DomainProofConfig newDomainProof) {
+        return copy(c -> c.domainProof = newDomainProof);
+    }
+
     /** The one place that calls the canonical constructor for a copy, so it still validates and fills defaults. */
     private ServerConfig copy(Consumer<Copy> change) {
         Copy copy = new Copy(this);
@@ -156,6 +163,7 @@ public record ServerConfig(
         private ProxyProtocolConfig proxyProtocol;
         private AlertsConfig alerts;
         private LimitsConfig limits;
+        private DomainProofConfig domainProof;
 
         private Copy(ServerConfig from) {
             bind = from.bind;
@@ -176,12 +184,13 @@ public record ServerConfig(
             proxyProtocol = from.proxyProtocol;
             alerts = from.alerts;
             limits = from.limits;
+            domainProof = from.domainProof;
         }
 
         private ServerConfig build() {
             return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                     keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
-                    proxyProtocol, alerts, limits);
+                    proxyProtocol, alerts, limits, domainProof);
         }
     }
 }

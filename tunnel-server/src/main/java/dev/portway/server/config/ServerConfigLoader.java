@@ -3,6 +3,7 @@ package dev.portway.server.config;
 import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
+import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.config.PortRanges;
 import dev.portway.server.https.CertificateChecks;
 import dev.portway.server.https.HostPatterns;
@@ -110,7 +111,8 @@ public final class ServerConfigLoader {
     static ServerConfig read(ConfigReader reader) {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
                 "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database",
-                "domain", "http", "https", "udp", "proxyProtocol", "alerts", "limits");
+                "domain", "http", "https", "udp", "proxyProtocol", "alerts", "limits",
+                "domainProof");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -136,6 +138,7 @@ public final class ServerConfigLoader {
         ProxyProtocolConfig proxyProtocol = readProxyProtocol(root);
         AlertsConfig alerts = readAlerts(root);
         LimitsConfig limits = readLimits(root);
+        DomainProofConfig domainProof = readDomainProof(root);
         HttpConfig http = readHttps(root, readHttp(root));
 
         if (reader.hasProblems()) {
@@ -143,7 +146,25 @@ public final class ServerConfigLoader {
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                 keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol,
-                alerts, limits);
+                alerts, limits, domainProof);
+    }
+
+    private static DomainProofConfig readDomainProof(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("domainProof", "required", "nameServers");
+        if (section.isEmpty()) {
+            return DomainProofConfig.DEFAULTS;
+        }
+        ConfigObject proof = section.get();
+        List<HostPort> nameServers = new ArrayList<>();
+        List<String> listed = proof.strings("nameServers");
+        for (int i = 0; i < listed.size(); i++) {
+            try {
+                nameServers.add(HostPort.parse(listed.get(i), 53));
+            } catch (IllegalArgumentException e) {
+                proof.problem("nameServers[" + i + "]", "expected an IP address or host, with :port when not 53");
+            }
+        }
+        return new DomainProofConfig(proof.bool("required", DomainProofConfig.DEFAULTS.required()), nameServers);
     }
 
     private static LimitsConfig readLimits(ConfigObject root) {

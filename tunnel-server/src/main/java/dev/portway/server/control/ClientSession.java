@@ -440,7 +440,10 @@ public final class ClientSession implements SessionListener {
             }
             closeTunnel(spec.name());
         }
-        return binder.open(spec, session, principal).handle((tunnel, error) -> {
+        return context.claims().refusal(spec, principal).thenComposeAsync(refusal -> refusal == null
+                ? binder.open(spec, session, principal)
+                : CompletableFuture.<PublicTunnel>failedFuture(new TunnelRefusedException(refusal)),
+                session.channel().eventLoop()).handle((tunnel, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
                 String reason = cause instanceof TunnelRefusedException ? cause.getMessage() : "internal error";

@@ -2,6 +2,7 @@ package dev.portway.server.control;
 
 import dev.portway.server.config.LimitsConfig;
 import dev.portway.monitor.TunnelMetrics;
+import dev.portway.server.claims.NameClaims;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
 import dev.portway.protocol.control.TunnelType;
@@ -20,5 +21,6 @@ record ControlContext(
         Duration handshakeTimeout,
         TunnelMetrics metrics,
         SessionHooks hooks,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        NameClaims claims) {
 }

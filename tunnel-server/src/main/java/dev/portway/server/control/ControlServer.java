@@ -7,6 +7,7 @@ import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
+import dev.portway.server.claims.NameClaims;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
 import dev.portway.server.config.ServerConfig;
@@ -34,11 +35,11 @@ public final class ControlServer {
     public ControlServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Transport transport, SslContext sslContext,
                          SessionSettings settings, SessionRegistry registry, Authenticator authenticator,
                          AuthFailureThrottle throttle, Map<TunnelType, TunnelBinder> binders, ServerConfig config,
-                         TunnelMetrics metrics, SessionHooks hooks) {
+                         TunnelMetrics metrics, SessionHooks hooks, NameClaims claims) {
         this.config = config;
         this.registry = registry;
         ControlContext context = new ControlContext(authenticator, throttle, registry, Map.copyOf(binders), config.publicHost(),
-                config.handshakeTimeout(), metrics, hooks, config.limits());
+                config.handshakeTimeout(), metrics, hooks, config.limits(), claims);
         SourceLimits sourceLimits = new SourceLimits("control", config.limits().connectionsPerSource(),
                 config.limits().handshakesPerSource(), source -> metrics.authFailure(AuthFailureReason.SOURCE_LIMIT));
         this.bootstrap = new ServerBootstrap()

@@ -143,31 +143,7 @@ public final class HttpTunnelBinder implements TunnelBinder {
 
     /** Every host times every location; hosts and locations are checked here, the one place that knows the rules. */
     List<HttpRoute> routes(HttpOptions options) throws TunnelRefusedException {
-        List<String> hosts = new ArrayList<>();
-        if (options.subdomain() != null) {
-            if (config.domain() == null) {
-                throw new TunnelRefusedException("subdomain needs a server domain, and this server has none; "
-                        + "use customDomains");
-            }
-            String label = options.subdomain().toLowerCase(java.util.Locale.ROOT);
-            if (!LABEL.matcher(label).matches()) {
-                throw new TunnelRefusedException("subdomain must be one DNS label (a-z, 0-9, -), got \""
-                        + options.subdomain() + "\"");
-            }
-            hosts.add(label + "." + config.domain());
-        }
-        for (String domain : options.customDomains()) {
-            String host = checkedDomain(domain);
-            if (config.domain() != null && host.equals("*." + config.domain().toLowerCase(java.util.Locale.ROOT))) {
-                // It would serve every subdomain no tunnel holds, and those another user's offline tunnel held.
-                throw new TunnelRefusedException("customDomains may not hold " + host
-                        + ": the server's own domain gives out its subdomains one by one (subdomain)");
-            }
-            hosts.add(host);
-        }
-        if (hosts.isEmpty()) {
-            throw new TunnelRefusedException("an http tunnel needs a subdomain or customDomains");
-        }
+        List<String> hosts = hosts(config.domain(), options);
         List<String> locations = options.locations().isEmpty() ? List.of("/") : options.locations();
         List<HttpRoute> routes = new ArrayList<>();
         for (String host : hosts) {
@@ -180,6 +156,41 @@ public final class HttpTunnelBinder implements TunnelBinder {
             }
         }
         return routes;
+    }
+
+    /**
+     * The host names an http tunnel asks for: its subdomain under {@code domain}, then its custom domains, each
+     * checked.
+     *
+     * @param domain the server's own domain; null when it gives out no subdomains
+     */
+    public static List<String> hosts(String domain, HttpOptions options) throws TunnelRefusedException {
+        List<String> hosts = new ArrayList<>();
+        if (options.subdomain() != null) {
+            if (domain == null) {
+                throw new TunnelRefusedException("subdomain needs a server domain, and this server has none; "
+                        + "use customDomains");
+            }
+            String label = options.subdomain().toLowerCase(java.util.Locale.ROOT);
+            if (!LABEL.matcher(label).matches()) {
+                throw new TunnelRefusedException("subdomain must be one DNS label (a-z, 0-9, -), got \""
+                        + options.subdomain() + "\"");
+            }
+            hosts.add(label + "." + domain);
+        }
+        for (String custom : options.customDomains()) {
+            String host = checkedDomain(custom);
+            if (domain != null && host.equals("*." + domain.toLowerCase(java.util.Locale.ROOT))) {
+                // It would serve every subdomain no tunnel holds, and those another user's offline tunnel held.
+                throw new TunnelRefusedException("customDomains may not hold " + host
+                        + ": the server's own domain gives out its subdomains one by one (subdomain)");
+            }
+            hosts.add(host);
+        }
+        if (hosts.isEmpty()) {
+            throw new TunnelRefusedException("an http tunnel needs a subdomain or customDomains");
+        }
+        return hosts;
     }
 
     private static String checkedDomain(String domain) throws TunnelRefusedException {

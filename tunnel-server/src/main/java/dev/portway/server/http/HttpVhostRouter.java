@@ -1,6 +1,8 @@
 package dev.portway.server.http;
 
 import dev.portway.server.https.HostPatterns;
+import dev.portway.storage.claims.ClaimDenial;
+import dev.portway.storage.claims.ClaimKind;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,20 +67,25 @@ public final class HttpVhostRouter {
      */
     private static String foreignOwner(Map<String, List<Entry>> table, String host, String owner) {
         if (heldByOther(table.get(host), owner)) {
-            return "host " + host + " belongs to another user";
+            return takenBy(host, host);
         }
         String wildcard = HostPatterns.wildcardFor(host);
         if (wildcard != null && heldByOther(table.get(wildcard), owner)) {
-            return "host " + host + " is under " + wildcard + ", which belongs to another user";
+            return takenBy(host, wildcard);
         }
         if (host.startsWith("*.")) {
             for (Map.Entry<String, List<Entry>> other : table.entrySet()) {
                 if (host.equals(HostPatterns.wildcardFor(other.getKey())) && heldByOther(other.getValue(), owner)) {
-                    return host + " would cover " + other.getKey() + ", which belongs to another user";
+                    return takenBy(host, other.getKey());
                 }
             }
         }
         return null;
+    }
+
+    /** Worded as the stored claims word it, so a client sees one sentence whichever check refused it. */
+    private static String takenBy(String host, String blocker) {
+        return new ClaimDenial(ClaimKind.HOST, host, ClaimDenial.Reason.OTHER_OWNER, blocker).describe();
     }
 
     private static boolean heldByOther(List<Entry> entries, String owner) {

@@ -15,6 +15,7 @@ public final class PortAllocator {
     private final PortRanges allowed;
     private final int[] candidates;
     private final Set<Integer> reserved = ConcurrentHashMap.newKeySet();
+    private volatile Set<Integer> withheld = Set.of();
 
     public PortAllocator(PortRanges allowed) {
         this.allowed = allowed;
@@ -42,11 +43,19 @@ public final class PortAllocator {
         int start = ThreadLocalRandom.current().nextInt(candidates.length);
         for (int i = 0; i < candidates.length; i++) {
             int port = candidates[(start + i) % candidates.length];
-            if (reserved.add(port)) {
+            if (!withheld.contains(port) && reserved.add(port)) {
                 return port;
             }
         }
         return -1;
+    }
+
+    /**
+     * Ports reserved to users (stored claims): never handed out at random. Their owners still ask for them by number,
+     * and {@link #reserve} leaves the owner check to the caller.
+     */
+    public void withhold(Set<Integer> ports) {
+        withheld = Set.copyOf(ports);
     }
 
     public void release(int port) {

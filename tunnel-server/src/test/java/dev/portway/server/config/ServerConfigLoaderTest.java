@@ -1,6 +1,7 @@
 package dev.portway.server.config;
 
 import dev.portway.protocol.config.ConfigException;
+import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.config.PortRanges;
 import dev.portway.storage.db.DatabaseConfig;
 import org.junit.jupiter.api.Test;
@@ -137,7 +138,7 @@ class ServerConfigLoaderTest {
                 Path.of("/var/lib/portway"), new ServerTlsConfig(abs.resolve("server.crt"), abs.resolve("server.key")),
                 new AuthConfig(List.of("0123456789abcdef", "another-long-enough-token")), Duration.ofSeconds(5),
                 Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com",
-                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null));
+                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null, null));
         assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
     }
 
@@ -183,11 +184,23 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void domainProofIsReadAndABadNameServerNamed() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("domainProof: {required: true, nameServers: [\"127.0.0.1:5353\", "
+                + "\"10.0.0.1\"]}\n"));
+        assertThat(c.domainProof()).isEqualTo(new DomainProofConfig(true,
+                List.of(new HostPort("127.0.0.1", 5353), new HostPort("10.0.0.1", 53))));
+        assertThat(ServerConfigLoader.load(write("bind: 127.0.0.1\n")).domainProof())
+                .isEqualTo(DomainProofConfig.DEFAULTS);
+        assertThat(problems("domainProof: {nameServers: [\"dns:x:y\"]}\n")).singleElement().asString()
+                .startsWith("server.yaml: domainProof.nameServers[0]: ");
+    }
+
+    @Test
     void unknownKeyIsRejected() throws Exception {
         assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
                 "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
                         + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, "
-                        + "domain, http, https, udp, proxyProtocol, alerts, limits",
+                        + "domain, http, https, udp, proxyProtocol, alerts, limits, domainProof",
                 "server.yaml: tls.ca: unknown field; expected one of cert, key");
     }
 

@@ -34,4 +34,16 @@ class PortAllocatorTest {
         assertThat(picked).containsExactlyInAnyOrder(2000, 2001, 2002, 5353);
         assertThat(ports.reserveAny()).isEqualTo(-1);
     }
+
+    @Test
+    void withheldPortsAreNeverPickedAtRandomButStillReservedByNumber() {
+        ports.withhold(Set.of(2000, 5353));
+        Set<Integer> picked = new HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            picked.add(ports.reserveAny());
+        }
+        assertThat(picked).containsExactlyInAnyOrder(2001, 2002);
+        assertThat(ports.reserveAny()).isEqualTo(-1);
+        assertThat(ports.reserve(5353)).as("its owner asks by number; the claim check is the caller's").isNull();
+    }
 }

@@ -22,7 +22,8 @@ final class SqlErrors {
             "tunnels_remote_port_key", "remotePort",
             "tunnels_subdomain_key", "subdomain",
             "tunnel_domains_pkey", "customDomains",
-            "sessions_pkey", "sessionId");
+            "sessions_pkey", "sessionId",
+            "claims_pkey", "name");
 
     private SqlErrors() {
     }

@@ -1,0 +1,27 @@
+package dev.portway.storage.claims;
+
+/** What a claim holds: a public host name (exact or wildcard), or a public port. */
+public enum ClaimKind {
+    HOST("host"),
+    PORT("port");
+
+    private final String dbName;
+
+    ClaimKind(String dbName) {
+        this.dbName = dbName;
+    }
+
+    public String dbName() {
+        return dbName;
+    }
+
+    /** The kind named {@code name} ({@code host} or {@code port}); empty for anything else. */
+    public static java.util.Optional<ClaimKind> parse(String name) {
+        for (ClaimKind kind : values()) {
+            if (kind.dbName.equals(name)) {
+                return java.util.Optional.of(kind);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}
