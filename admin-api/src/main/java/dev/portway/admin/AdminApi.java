@@ -1,5 +1,9 @@
 package dev.portway.admin;
 
+import dev.portway.admin.claims.ClaimRoutes;
+import dev.portway.admin.claims.ClaimSettings;
+import dev.portway.admin.claims.DnsTxtLookup;
+
 import dev.portway.admin.apikeys.ApiKeyRoutes;
 import dev.portway.admin.audit.AuditRoutes;
 import dev.portway.admin.audit.Auditor;
@@ -27,6 +31,7 @@ import dev.portway.storage.Storage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -58,6 +63,13 @@ public final class AdminApi {
 
     /** @param clock decides the hours of traffic series; tests fix it */
     public AdminApi(Storage storage, LiveServerView liveServer, TunnelPusher pusher, Clock clock) {
+        this(storage, liveServer, pusher, clock, new ClaimSettings(null,
+                new DnsTxtLookup(List.of(), ForkJoinPool.commonPool())));
+    }
+
+    /** @param claims the server's own domain and where domain proofs are looked up */
+    public AdminApi(Storage storage, LiveServerView liveServer, TunnelPusher pusher, Clock clock,
+                    ClaimSettings claims) {
         Auditor auditor = new Auditor(storage.audit());
         SessionControl sessionControl = new SessionControl(liveServer);
         List<Route> routes = new ArrayList<>();
@@ -66,6 +78,7 @@ public final class AdminApi {
         routes.addAll(new TokenRoutes(storage, auditor, sessionControl).routes());
         routes.addAll(new ApiKeyRoutes(storage, auditor).routes());
         routes.addAll(new TunnelRoutes(storage, auditor, pusher).routes());
+        routes.addAll(new ClaimRoutes(storage, auditor, claims).routes());
         routes.addAll(new TrafficRoutes(storage, clock).routes());
         routes.addAll(new SessionRoutes(liveServer, auditor).routes());
         routes.addAll(new AuditRoutes(storage.audit()).routes());

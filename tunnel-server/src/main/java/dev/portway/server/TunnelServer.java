@@ -1,6 +1,8 @@
 package dev.portway.server;
 
 import dev.portway.admin.AdminApi;
+import dev.portway.admin.claims.ClaimSettings;
+import dev.portway.admin.claims.DnsTxtLookup;
 import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.events.EventJournal;
@@ -23,6 +25,9 @@ import dev.portway.server.auth.Authenticator;
 import dev.portway.server.auth.ChainedAuthenticator;
 import dev.portway.server.auth.DatabaseTokenAuthenticator;
 import dev.portway.server.auth.StaticTokenAuthenticator;
+import dev.portway.server.claims.NameClaims;
+import dev.portway.server.claims.ReservedPorts;
+import dev.portway.server.claims.StoredNameClaims;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
@@ -37,15 +42,13 @@ import dev.portway.server.http.HttpTunnelBinder;
 import dev.portway.server.http.HttpVhostRouter;
 import dev.portway.server.http.ServedLoopGroup;
 import dev.portway.server.https.ConfiguredCertificates;
+import dev.portway.server.https.HostPatterns;
 import dev.portway.server.https.HttpsListener;
-import dev.portway.server.limits.SourceLimits;
 import dev.portway.server.https.VhostHttpsRoutes;
+import dev.portway.server.limits.SourceLimits;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.storage.ServerStorage;
-import dev.portway.server.claims.NameClaims;
-import dev.portway.server.claims.ReservedPorts;
-import dev.portway.server.claims.StoredNameClaims;
 import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TcpTunnelBinder;
@@ -64,12 +67,14 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -243,7 +248,7 @@ public final class TunnelServer implements AutoCloseable {
         }
         AdminApi api = new AdminApi(storage.storage(),
                 new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events),
-                pusher);
+                pusher, Clock.systemUTC(), claimSettings());
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
         return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES, adminLimits());
     }
@@ -255,6 +260,15 @@ public final class TunnelServer implements AutoCloseable {
         }
         ReservedPorts.keep(storage.storage().claims(), storage.database().changes(), ports);
         return new StoredNameClaims(storage.storage().claims(), config.http().domain(), config.domainProof());
+    }
+
+    /** Domain proofs are looked up on the common pool: a few at a time at most, each bounded by DNS timeouts. */
+    private ClaimSettings claimSettings() {
+        List<InetSocketAddress> nameServers = config.domainProof().nameServers().stream()
+                .map(server -> InetSocketAddress.createUnresolved(server.host(), server.port())).toList();
+        String domain = config.http().domain();
+        return new ClaimSettings(domain == null ? null : HostPatterns.normalize(domain),
+                new DnsTxtLookup(nameServers, ForkJoinPool.commonPool()));
     }
 
     /** Static tokens first (memory, no database round trip), then the tokens stored in the database. */

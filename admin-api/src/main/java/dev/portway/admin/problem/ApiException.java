@@ -54,7 +54,12 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException conflict(String field) {
-        return new ApiException(ProblemType.CONFLICT, field + " is already taken", field, Map.of());
+        return conflict(field, field + " is already taken");
+    }
+
+    /** 409 with a sentence of its own, for conflicts a field name does not explain (a host under a wildcard). */
+    public static ApiException conflict(String field, String detail) {
+        return new ApiException(ProblemType.CONFLICT, detail, field, Map.of());
     }
 
     public static ApiException tooLarge(int limit) {

@@ -26,7 +26,7 @@ public final class Problems {
             return api;
         }
         if (cause instanceof ConflictException conflict) {
-            return ApiException.conflict(conflict.field());
+            return ApiException.conflict(conflict.field(), conflict.getMessage());
         }
         if (cause instanceof NotFoundException) {
             // The storage message names table and id ("tunnel 7"), which is what the caller asked about anyway.

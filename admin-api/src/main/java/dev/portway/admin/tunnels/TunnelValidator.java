@@ -19,8 +19,6 @@ final class TunnelValidator {
     /** The same rule as tunnel names in client.yaml, so a pushed tunnel is one a client could have declared. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final Pattern HOST = Pattern.compile(
-            "(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
     private static final Pattern TARGET_HOST = Pattern.compile("\\[[0-9a-fA-F:.]+]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252})");
     static final int MAX_CUSTOM_DOMAINS = 32;
 
@@ -65,7 +63,7 @@ final class TunnelValidator {
         }
         for (int i = 0; i < domains.size(); i++) {
             String domain = domains.get(i);
-            if (domain == null || !HOST.matcher(domain.toLowerCase(Locale.ROOT)).matches()) {
+            if (domain == null || !HostNames.isHost(domain.toLowerCase(Locale.ROOT))) {
                 throw ApiException.invalid("customDomains[" + i + "]", "expected a host name such as app.example.com");
             }
         }

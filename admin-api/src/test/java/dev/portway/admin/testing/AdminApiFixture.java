@@ -2,6 +2,7 @@ package dev.portway.admin.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portway.admin.AdminApi;
+import dev.portway.admin.claims.ClaimSettings;
 import dev.portway.admin.http.AdminRequest;
 import dev.portway.admin.http.AdminResponse;
 import dev.portway.admin.http.Json;
@@ -39,9 +40,14 @@ public final class AdminApiFixture implements AutoCloseable {
     public final User admin;
 
     public AdminApiFixture(Path dataDir, Clock clock) {
+        this(dataDir, clock, null);
+    }
+
+    /** @param claims the server domain and proof look-up the claim routes see; null: the defaults */
+    public AdminApiFixture(Path dataDir, Clock clock, ClaimSettings claims) {
         database = Database.start(TestDatabases.freshDatabase(), dataDir);
         storage = Storage.open(database, StorageSettings.DEFAULTS);
-        api = new AdminApi(storage, live, live, clock);
+        api = claims == null ? new AdminApi(storage, live, live, clock) : new AdminApi(storage, live, live, clock, claims);
         admin = result(storage.users().create("root"));
         adminKey = result(storage.apiKeys().issue(admin.id(), ApiKeyRole.ADMIN)).key();
     }
