@@ -198,6 +198,19 @@ final class MuxStream implements TunnelStream {
         closeIfDone();
     }
 
+    /**
+     * The stream's own handler threw: the peer gets RST, and the handler hears {@code onReset} like any other ending,
+     * so it lets go of what it holds (a local socket) instead of keeping it open for a stream that is gone. A handler
+     * that throws again from {@code onReset} is not called a third time.
+     */
+    void resetAfterHandlerFailure() {
+        if (closed) {
+            return;
+        }
+        session.sendReset(id, ErrorCode.INTERNAL_ERROR, "internal error");
+        onReset(ErrorCode.INTERNAL_ERROR, "internal error");
+    }
+
     void onReset(ErrorCode code, String reason) {
         if (terminate(new StreamResetException(code, reason))) {
             handler.onReset(this, code, reason);

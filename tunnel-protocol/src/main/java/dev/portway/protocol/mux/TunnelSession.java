@@ -705,7 +705,12 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
             throw e;
         } catch (RuntimeException e) {
             log.error("[{}peer={} stream={}] stream handler failed", labelPrefix(), remoteAddress(), stream.id(), e);
-            stream.reset(ErrorCode.INTERNAL_ERROR, "internal error");
+            try {
+                stream.resetAfterHandlerFailure();
+            } catch (RuntimeException again) {
+                log.error("[{}peer={} stream={}] stream handler failed on reset too", labelPrefix(), remoteAddress(),
+                        stream.id(), again);
+            }
         }
     }
 

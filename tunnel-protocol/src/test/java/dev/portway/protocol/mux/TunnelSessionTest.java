@@ -377,6 +377,8 @@ class TunnelSessionTest {
         assertThat(pair.clientChannel.isOpen()).isTrue();
         assertThat(broken.closeFuture().cause()).isInstanceOfSatisfying(StreamResetException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR));
+        assertThat(brokenHandler.resets).as("the handler is told, so it closes what it holds").isEqualTo(1);
+        assertThat(brokenHandler.resetCode).isEqualTo(ErrorCode.INTERNAL_ERROR);
         healthy.write(Unpooled.wrappedBuffer(new byte[] {7}));
         pair.pump();
         assertThat(healthyAtServer.received()).containsExactly(7);
