@@ -28,7 +28,7 @@ class EmbeddedDatabaseTest {
     @Test
     void firstStartMigratesAnEmptyDatabaseAndARestartKeepsTheData() throws Exception {
         try (Database db = Database.start(DatabaseConfig.embedded(), dataDir)) {
-            assertThat(appliedMigrations(db)).containsExactly("1", "2");
+            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3");
             assertThat(tables(db)).contains("users", "client_tokens", "api_keys", "tunnels", "tunnel_domains",
                     "sessions", "traffic_hourly", "traffic_flushes", "audit_log", "claims");
             execute(db, "INSERT INTO users (name) VALUES ('kept')");
@@ -38,7 +38,7 @@ class EmbeddedDatabaseTest {
                 .extracting(Object::toString).asString().doesNotContain("GROUP", "OTHERS");
 
         try (Database db = Database.start(DatabaseConfig.embedded(), dataDir)) {
-            assertThat(appliedMigrations(db)).containsExactly("1", "2");
+            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3");
             assertThat(query(db, "SELECT name FROM users")).containsExactly("kept");
         }
     }
