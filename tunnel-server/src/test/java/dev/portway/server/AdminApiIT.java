@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.server.config.DatabaseSettings;
+import dev.portway.server.config.HttpConfig;
 import dev.portway.server.testkit.EchoServer;
+import dev.portway.server.testkit.HttpBackend;
+import dev.portway.server.testkit.HttpWire;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.SseClient;
 import dev.portway.server.testkit.TunnelFixture;
+import dev.portway.server.testkit.UdpEchoServer;
 import dev.portway.server.testkit.Wire;
 import dev.portway.storage.bootstrap.Bootstrap;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -45,12 +52,14 @@ class AdminApiIT {
     private TunnelFixture fixture;
     private TunnelServer server;
     private String adminKey;
+    private int httpPort;
 
     @BeforeEach
     void startServerWithDatabase() throws Exception {
         fixture = new TunnelFixture();
+        httpPort = TunnelFixture.freePort();
         server = fixture.startServer(fixture.serverConfig(0, Duration.ofMillis(500), 6)
-                .withDatabase(DatabaseSettings.EMBEDDED));
+                .withDatabase(DatabaseSettings.EMBEDDED).withHttp(new HttpConfig("tunnel.test", httpPort, 0)));
         adminKey = readCredential(server.initialCredentials().orElseThrow().file(), "admin_api_key");
     }
 
@@ -257,6 +266,62 @@ class AdminApiIT {
             assertThat(call("DELETE", "/api/v1/tunnels/" + id, adminKey, null).status()).isEqualTo(204);
             Wire.Exchange exchange = Wire.echo(port, 64 * 1024, 13);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aClientWithNoTunnelsOfItsOwnServesTheTcpUdpAndHttpTunnelsAnOperatorCreates() throws Exception {
+        try (EchoServer echo = new EchoServer(); UdpEchoServer udpEcho = new UdpEchoServer();
+             HttpBackend web = new HttpBackend("operated")) {
+            String token = readCredential(server.initialCredentials().orElseThrow().file(), "client_token");
+            RecordingEvents events = new RecordingEvents();
+            fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(), token, List.of(),
+                    Duration.ofMillis(500)).withAllowTargets(List.of(HostPort.parse("127.0.0.1:" + echo.port()),
+                    HostPort.parse("127.0.0.1:" + udpEcho.port()), HostPort.parse("127.0.0.1:" + web.port()))),
+                    "operated", events);
+            assertThat(events.nextRegistration(TunnelFixture.WAIT)).as("nothing of its own").isEmpty();
+
+            int tcpPort = TunnelFixture.freePort();
+            assertThat(createTunnel("ssh", tcpPort, "127.0.0.1:" + echo.port()).json().path("push").path("status")
+                    .asText()).isEqualTo("pushed");
+            int udpPort = TunnelFixture.freePort();
+            Reply udp = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"dns\", \"type\": \"udp\", "
+                    + "\"remotePort\": " + udpPort + ", \"localTarget\": \"127.0.0.1:" + udpEcho.port() + "\"}");
+            assertThat(udp.json().path("push").path("status").asText()).isEqualTo("pushed");
+            Reply site = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"site\", \"type\": \"http\", "
+                    + "\"subdomain\": \"site\", \"locations\": [\"/api\"], "
+                    + "\"localTarget\": \"127.0.0.1:" + web.port() + "\"}");
+            assertThat(site.json().path("push").path("status").asText()).isEqualTo("pushed");
+
+            Wire.Exchange exchange = Wire.echo(tcpPort, 256 * 1024, 17);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+            assertThat(udpRoundTrip(udpPort, "ping over a pushed udp tunnel")).isEqualTo("ping over a pushed udp tunnel");
+            try (HttpWire wire = new HttpWire(httpPort)) {
+                assertThat(wire.exchange(HttpWire.get("site.tunnel.test", "/api/v1")).text())
+                        .contains("backend: operated");
+                assertThat(wire.exchange(HttpWire.get("site.tunnel.test", "/other")).status())
+                        .as("only its locations").isEqualTo(404);
+            }
+        }
+    }
+
+    /** Sends until an answer comes: the first datagram opens the flow while the client dials its local socket. */
+    private static String udpRoundTrip(int port, String text) throws IOException {
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.setSoTimeout(1000);
+            byte[] sent = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (int attempt = 0; attempt < 10; attempt++) {
+                socket.send(new DatagramPacket(sent, sent.length, InetAddress.getLoopbackAddress(), port));
+                DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
+                try {
+                    socket.receive(answer);
+                    return new String(answer.getData(), 0, answer.getLength(), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (java.net.SocketTimeoutException retry) {
+                    // the flow may not have been open yet
+                }
+            }
+            return null;
         }
     }
 

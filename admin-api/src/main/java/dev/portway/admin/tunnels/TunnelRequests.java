@@ -10,17 +10,22 @@ public final class TunnelRequests {
     /**
      * @param ownerId     the user the tunnel belongs to; defaults to the caller's user, and a user key may name only
      *                    its own
-     * @param type        {@code tcp} (the types this server version knows)
-     * @param remotePort  the public port, required for {@code tcp}
+     * @param type        {@code tcp}, {@code udp} or {@code http}
+     * @param remotePort  the public port, required for {@code tcp} and {@code udp}; none for {@code http}, which is
+     *                    served on the server's web ports
+     * @param subdomain   {@code http} only, with or instead of {@code customDomains}
+     * @param locations   {@code http} only: path prefixes routed to this tunnel; none means {@code /}
      * @param localTarget {@code host:port} the client connects to; the client still refuses targets its own
      *                    configuration does not allow
      */
     public record CreateTunnel(Long ownerId, String name, String type, Integer remotePort, String subdomain,
-                               List<String> customDomains, String localTarget, Boolean enabled) {
+                               List<String> customDomains, List<String> locations, String localTarget,
+                               Boolean enabled) {
     }
 
     /** A partial update: an absent (or {@code null}) field keeps its value. The owner cannot change. */
     public record UpdateTunnel(String name, String type, Integer remotePort, String subdomain,
-                               List<String> customDomains, String localTarget, Boolean enabled) {
+                               List<String> customDomains, List<String> locations, String localTarget,
+                               Boolean enabled) {
     }
 }

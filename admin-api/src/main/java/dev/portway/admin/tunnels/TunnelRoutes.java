@@ -87,7 +87,7 @@ public final class TunnelRoutes {
             throw ApiException.forbidden("A user key creates tunnels only for its own user");
         }
         TunnelDraft draft = TunnelValidator.draft(ownerId, request.name(), request.type(), request.remotePort(),
-                request.subdomain(), request.customDomains(), request.localTarget(),
+                request.subdomain(), request.customDomains(), request.locations(), request.localTarget(),
                 request.enabled() == null || request.enabled(), null);
         return storage.users().findById(ownerId).thenCompose(owner -> {
             if (owner.isEmpty()) {
@@ -138,6 +138,7 @@ public final class TunnelRoutes {
                     or(request.remotePort(), current.remotePort()),
                     or(request.subdomain(), current.subdomain()),
                     or(request.customDomains(), current.customDomains()),
+                    or(request.locations(), current.locations()),
                     or(request.localTarget(), current.localTarget()),
                     or(request.enabled(), current.enabled()),
                     current);

@@ -21,6 +21,8 @@ final class TunnelValidator {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern TARGET_HOST = Pattern.compile("\\[[0-9a-fA-F:.]+]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252})");
     static final int MAX_CUSTOM_DOMAINS = 32;
+    static final int MAX_LOCATIONS = 32;
+    static final int MAX_LOCATION_LENGTH = 1024;
 
     private TunnelValidator() {
     }
@@ -39,7 +41,8 @@ final class TunnelValidator {
      * see an invalid value.
      */
     static TunnelDraft draft(long ownerId, String name, String typeName, Integer port, String subdomain,
-                             List<String> customDomains, String localTarget, boolean enabled, Tunnel previous) {
+                             List<String> customDomains, List<String> locations, String localTarget,
+                             boolean enabled, Tunnel previous) {
         if (name == null) {
             throw ApiException.invalid("name", "required");
         }
@@ -47,8 +50,25 @@ final class TunnelValidator {
             throw ApiException.invalid("name", "expected 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
         }
         TunnelType type = type(typeName);
-        if (port == null && type == TunnelType.TCP) {
-            throw ApiException.invalid("remotePort", "required for a tcp tunnel");
+        List<String> domains = customDomains == null ? List.of() : customDomains;
+        List<String> paths = locations == null ? List.of() : locations;
+        if (type == TunnelType.HTTP) {
+            if (port != null) {
+                throw ApiException.invalid("remotePort", "an http tunnel is served on the server's web ports; "
+                        + "remove remotePort");
+            }
+            if (subdomain == null && domains.isEmpty()) {
+                throw ApiException.invalid("subdomain", "an http tunnel needs a subdomain or customDomains");
+            }
+        } else {
+            if (port == null) {
+                throw ApiException.invalid("remotePort", "required for a " + type.wireName() + " tunnel");
+            }
+            String httpOnly = subdomain != null ? "subdomain" : !domains.isEmpty() ? "customDomains"
+                    : !paths.isEmpty() ? "locations" : null;
+            if (httpOnly != null) {
+                throw ApiException.invalid(httpOnly, "only an http tunnel has " + httpOnly);
+            }
         }
         if (port != null && (port < 1 || port > 65535)) {
             throw ApiException.invalid("remotePort", "expected a port from 1 to 65535");
@@ -57,7 +77,6 @@ final class TunnelValidator {
         if (label != null && !LABEL.matcher(label).matches()) {
             throw ApiException.invalid("subdomain", "expected one DNS label: a-z, 0-9 and '-', up to 63 characters");
         }
-        List<String> domains = customDomains == null ? List.of() : customDomains;
         if (domains.size() > MAX_CUSTOM_DOMAINS) {
             throw ApiException.invalid("customDomains", "at most " + MAX_CUSTOM_DOMAINS + " domains");
         }
@@ -67,10 +86,20 @@ final class TunnelValidator {
                 throw ApiException.invalid("customDomains[" + i + "]", "expected a host name such as app.example.com");
             }
         }
+        if (paths.size() > MAX_LOCATIONS) {
+            throw ApiException.invalid("locations", "at most " + MAX_LOCATIONS + " locations");
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            String path = paths.get(i);
+            if (path == null || !path.startsWith("/") || path.length() > MAX_LOCATION_LENGTH
+                    || path.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+                throw ApiException.invalid("locations[" + i + "]", "expected a path prefix such as /api, at most "
+                        + MAX_LOCATION_LENGTH + " characters without spaces");
+            }
+        }
         localTarget(localTarget);
-        List<String> locations = previous == null ? List.of() : previous.locations();
         String options = previous == null ? null : previous.optionsJson();
-        return new TunnelDraft(ownerId, name, type, port, label, domains, locations, localTarget, options, enabled);
+        return new TunnelDraft(ownerId, name, type, port, label, domains, paths, localTarget, options, enabled);
     }
 
     private static void localTarget(String target) {

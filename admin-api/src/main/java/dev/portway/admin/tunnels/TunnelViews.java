@@ -12,11 +12,12 @@ public final class TunnelViews {
     }
 
     public record TunnelView(long id, long ownerId, String name, String type, Integer remotePort, String subdomain,
-                             List<String> customDomains, String localTarget, boolean enabled, String created,
-                             String updated) {
+                             List<String> customDomains, List<String> locations, String localTarget,
+                             boolean enabled, String created, String updated) {
         public static TunnelView of(Tunnel tunnel) {
             return new TunnelView(tunnel.id(), tunnel.ownerId(), tunnel.name(), tunnel.type().wireName(),
-                    tunnel.remotePort(), tunnel.subdomain(), tunnel.customDomains(), tunnel.localTarget(),
+                    tunnel.remotePort(), tunnel.subdomain(), tunnel.customDomains(), tunnel.locations(),
+                    tunnel.localTarget(),
                     tunnel.enabled(), Json.time(tunnel.created()), Json.time(tunnel.updated()));
         }
     }

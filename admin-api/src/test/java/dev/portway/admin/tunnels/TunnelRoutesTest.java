@@ -124,21 +124,45 @@ class TunnelRoutesTest {
     @Test
     void takenNamePortOrDomainIs409NamingTheField() {
         int port = PORTS.incrementAndGet();
-        api.call("POST", "/api/v1/tunnels", api.adminKey,
-                "{\"name\": \"taken\", \"type\": \"tcp\", \"remotePort\": " + port
-                        + ", \"localTarget\": \"127.0.0.1:80\", \"subdomain\": \"taken\","
-                        + " \"customDomains\": [\"taken.example.com\"]}");
+        api.call("POST", "/api/v1/tunnels", api.adminKey, tcp("taken", port));
+        api.call("POST", "/api/v1/tunnels", api.adminKey, "{\"name\": \"taken-web\", \"type\": \"http\","
+                + " \"localTarget\": \"127.0.0.1:80\", \"subdomain\": \"taken\","
+                + " \"customDomains\": [\"taken.example.com\"]}");
 
         assertProblem(api.call("POST", "/api/v1/tunnels", api.adminKey, tcp("taken", PORTS.incrementAndGet())),
                 409, "name");
         assertProblem(api.call("POST", "/api/v1/tunnels", api.adminKey, tcp("other-port", port)), 409, "remotePort");
         assertProblem(api.call("POST", "/api/v1/tunnels", api.adminKey,
-                "{\"name\": \"other-domain\", \"type\": \"tcp\", \"remotePort\": " + PORTS.incrementAndGet()
-                        + ", \"localTarget\": \"127.0.0.1:80\", \"customDomains\": [\"TAKEN.example.com\"]}"),
-                409, "customDomains");
+                "{\"name\": \"other-domain\", \"type\": \"http\", \"localTarget\": \"127.0.0.1:80\","
+                        + " \"customDomains\": [\"TAKEN.example.com\"]}"), 409, "customDomains");
         assertProblem(api.call("POST", "/api/v1/tunnels", api.adminKey,
-                "{\"name\": \"other-sub\", \"type\": \"tcp\", \"remotePort\": " + PORTS.incrementAndGet()
-                        + ", \"localTarget\": \"127.0.0.1:80\", \"subdomain\": \"taken\"}"), 409, "subdomain");
+                "{\"name\": \"other-sub\", \"type\": \"http\", \"localTarget\": \"127.0.0.1:80\","
+                        + " \"subdomain\": \"taken\"}"), 409, "subdomain");
+    }
+
+    @Test
+    void everyTypeHasItsOwnFieldsAndAnHttpTunnelKeepsItsLocations() {
+        Reply web = create("{\"name\": \"site\", \"type\": \"http\", \"localTarget\": \"127.0.0.1:80\","
+                + " \"subdomain\": \"Site\", \"locations\": [\"/api\", \"/\"]}");
+        assertThat(web.status()).isEqualTo(201);
+        assertThat(web.json().path("tunnel").path("subdomain").asText()).isEqualTo("site");
+        assertThat(web.json().path("tunnel").path("locations")).extracting(n -> n.asText())
+                .containsExactly("/api", "/");
+        assertThat(web.json().path("tunnel").path("remotePort").isNull()).isTrue();
+        Reply udp = create("{\"name\": \"dns\", \"type\": \"udp\", \"localTarget\": \"127.0.0.1:53\","
+                + " \"remotePort\": " + PORTS.incrementAndGet() + "}");
+        assertThat(udp.status()).isEqualTo(201);
+
+        String http = "\"type\": \"http\", \"localTarget\": \"127.0.0.1:80\"";
+        assertProblem(create("{\"name\": \"h1\", " + http + "}"), 422, "subdomain");
+        assertProblem(create("{\"name\": \"h2\", \"subdomain\": \"h2\", \"remotePort\": 2000, " + http + "}"),
+                422, "remotePort");
+        assertProblem(create("{\"name\": \"h3\", \"subdomain\": \"h3\", \"locations\": [\"api\"], " + http + "}"),
+                422, "locations[0]");
+        assertProblem(create("{\"name\": \"u1\", \"type\": \"udp\", \"localTarget\": \"127.0.0.1:53\"}"),
+                422, "remotePort");
+        assertProblem(create("{\"name\": \"t1\", \"type\": \"tcp\", \"localTarget\": \"127.0.0.1:53\", "
+                + "\"remotePort\": 2000, \"locations\": [\"/\"]}"), 422, "locations");
     }
 
     @Test
@@ -155,10 +179,10 @@ class TunnelRoutesTest {
                 + " \"localTarget\": \"127.0.0.1:22\"}"), 422, "type");
         assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"type\": \"tcp\","
                 + " \"localTarget\": \"localhost\"}"), 422, "localTarget");
-        assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"subdomain\": \"a.b\", " + base + "}"),
-                422, "subdomain");
-        assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"customDomains\": [\"ok.example.com\","
-                + " \"not a host\"], " + base + "}"), 422, "customDomains[1]");
+        String web = "\"type\": \"http\", \"localTarget\": \"127.0.0.1:80\"";
+        assertProblem(create("{\"name\": \"p\", \"subdomain\": \"a.b\", " + web + "}"), 422, "subdomain");
+        assertProblem(create("{\"name\": \"p\", \"customDomains\": [\"ok.example.com\", \"not a host\"], "
+                + web + "}"), 422, "customDomains[1]");
         assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"enabled\": \"yes\", " + base + "}"),
                 422, "enabled");
         assertProblem(create("{\"name\": \"p\", \"remotePort\": 2000, \"remote_port\": 2000, " + base + "}"),

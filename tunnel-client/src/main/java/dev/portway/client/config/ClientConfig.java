@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param token the client's secret; never logged beyond {@link dev.portway.protocol.control.Tokens#redact}
  * @param clientId stable id shown in the server's logs; null means one is generated per process
  * @param tls how the server's certificate is verified
- * @param tunnels at least one
+ * @param tunnels what the client registers itself; none for a client that serves only pushed tunnels
  * @param reconnect backoff between reconnect attempts
  * @param dialTimeout TCP connect plus TLS handshake
  * @param keepAliveInterval how often a PING is sent on the control stream

@@ -110,7 +110,8 @@ public final class ClientConfigLoader {
         String token = root.secret("token", true, 1);
         String clientId = readClientId(root);
         ClientTlsConfig tls = readTls(root);
-        List<TunnelConfig> tunnels = readTunnels(root);
+        List<HostPort> allowTargets = readAllowTargets(root);
+        List<TunnelConfig> tunnels = readTunnels(root, !allowTargets.isEmpty());
         ReconnectConfig reconnect = readReconnect(root);
         Duration dialTimeout = root.duration("dialTimeout", ClientConfig.DEFAULT_DIAL_TIMEOUT, MIN_DURATION,
                 MAX_TIMEOUT);
@@ -118,7 +119,6 @@ public final class ClientConfigLoader {
                 MIN_DURATION, MAX_TIMEOUT);
         int keepAliveMissed = root.integer("keepAliveMissed", ClientConfig.DEFAULT_KEEP_ALIVE_MISSED, 1, 100);
         ClientMetricsConfig metrics = readMetrics(root);
-        List<HostPort> allowTargets = readAllowTargets(root);
 
         if (reader.hasProblems()) {
             return null;
@@ -223,13 +223,16 @@ public final class ClientConfigLoader {
         return new ClientTlsConfig(fingerprint, ca, insecure, serverName);
     }
 
-    private static List<TunnelConfig> readTunnels(ConfigObject root) {
+    /** @param pushesAllowed the client serves tunnels the server pushes, so it may declare none of its own */
+    private static List<TunnelConfig> readTunnels(ConfigObject root, boolean pushesAllowed) {
         int problemsBefore = root.reader().problems().size();
         List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort", "subdomain",
                 "customDomains", "locations", "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth",
                 "https", "group", "groupKey", "loadBalance", "healthCheck", "proxyProtocol");
-        if (items.isEmpty() && root.reader().problems().size() == problemsBefore) {
-            root.invalid("tunnels", "expected a list of at least one tunnel");
+        if (items.isEmpty() && !pushesAllowed && root.reader().problems().size() == problemsBefore) {
+            root.reader().problem("tunnels", "expected a list of at least one tunnel, or allowTargets for a client "
+                    + "that serves only the tunnels an operator creates through the admin API",
+                    root.has("tunnels") ? "an empty list" : "nothing");
         }
         List<TunnelConfig> tunnels = new ArrayList<>();
         Set<String> names = new HashSet<>();

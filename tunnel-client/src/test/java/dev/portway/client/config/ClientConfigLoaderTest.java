@@ -239,9 +239,19 @@ class ClientConfigLoaderTest {
         assertThat(problems("tls: {insecure: true}\n")).containsExactly(
                 "client.yaml: server: expected host or host:port, got nothing",
                 "client.yaml: token: expected a secret of at least 1 characters, got nothing",
-                "client.yaml: tunnels: expected a list of at least one tunnel, got nothing");
+                "client.yaml: tunnels: expected a list of at least one tunnel, or allowTargets for a client that "
+                        + "serves only the tunnels an operator creates through the admin API, got nothing");
         assertThat(problems(minimal("tunnels: []\n"))).containsExactly(
-                "client.yaml: tunnels: expected a list of at least one tunnel, got a list");
+                "client.yaml: tunnels: expected a list of at least one tunnel, or allowTargets for a client that "
+                        + "serves only the tunnels an operator creates through the admin API, got an empty list");
+    }
+
+    @Test
+    void aClientThatServesOnlyPushedTunnelsDeclaresNone() throws Exception {
+        ClientConfig c = load(minimal("tunnels: []\nallowTargets: [\"127.0.0.1:8080\"]\n"));
+        assertThat(c.tunnels()).isEmpty();
+        assertThat(c.allowTargets()).containsExactly(new HostPort("127.0.0.1", 8080));
+        assertThat(load(minimal("allowTargets: [\"127.0.0.1:8080\"]\n")).tunnels()).isEmpty();
     }
 
     @Test

@@ -2,8 +2,10 @@ package dev.portway.server.admin;
 
 import dev.portway.admin.PushResult;
 import dev.portway.admin.TunnelPusher;
+import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.SessionRegistry;
 import dev.portway.storage.tunnels.Tunnel;
@@ -46,10 +48,16 @@ public final class SessionTunnelPusher implements TunnelPusher {
         if (tunnel.localTarget() == null) {
             return pending("the tunnel has no localTarget, so no client can serve it");
         }
-        if (tunnel.remotePort() == null) {
+        TunnelSpec spec;
+        if (tunnel.type() == TunnelType.HTTP) {
+            spec = new TunnelSpec(tunnel.name(), tunnel.type(), 0, tunnel.localTarget(),
+                    new HttpOptions(tunnel.subdomain(), tunnel.customDomains(), tunnel.locations(), null, null, null,
+                            null, null), null);
+        } else if (tunnel.remotePort() == null) {
             return pending("the tunnel has no remotePort");
+        } else {
+            spec = new TunnelSpec(tunnel.name(), tunnel.type(), tunnel.remotePort(), tunnel.localTarget());
         }
-        TunnelSpec spec = new TunnelSpec(tunnel.name(), tunnel.type(), tunnel.remotePort(), tunnel.localTarget());
         return client.push(spec, tunnel.id())
                 .orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((status, error) -> result(client, status, error));
