@@ -13,6 +13,8 @@ public enum AuthFailureReason {
     UNAVAILABLE,
     /** Too many connections, or handshakes in progress, from the client's address ({@code limits}). */
     SOURCE_LIMIT,
+    /** The client's address is outside {@code access.controlAllow} or inside {@code access.deny}. */
+    ADDRESS_DENIED,
     /** The user has as many sessions as {@code limits.sessionsPerUser} allows. */
     SESSION_LIMIT;
 

@@ -9,7 +9,9 @@ public enum PublicConnectionRefusal {
     /** A connection or rate limit of the tunnel's plan. */
     LIMIT,
     /** Too many connections from the peer's address to the web listeners ({@code limits.connectionsPerSource}). */
-    SOURCE_LIMIT;
+    SOURCE_LIMIT,
+    /** The peer's address is refused by the tunnel's {@code ipAllow}/{@code ipDeny} or the server's {@code access.deny}. */
+    IP_DENIED;
 
     public String label() {
         return LabelValue.of(this);

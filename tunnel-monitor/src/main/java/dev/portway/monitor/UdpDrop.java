@@ -7,7 +7,9 @@ public enum UdpDrop {
     /** The tunnel connection or the public socket could not take it right now. */
     CONGESTED,
     /** The tunnel's client is gone, or the session's flow limit is reached. */
-    NO_FLOW;
+    NO_FLOW,
+    /** The sender's address is refused by the tunnel's {@code ipAllow}/{@code ipDeny} or the server's {@code access.deny}. */
+    IP_DENIED;
 
     public String label() {
         return LabelValue.of(this);

@@ -13,6 +13,7 @@ import dev.portway.protocol.ProductVersion;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
+import dev.portway.server.access.PeerFilters;
 import dev.portway.server.admin.AdminApiRoute;
 import dev.portway.server.admin.AdminRouter;
 import dev.portway.server.admin.AdminServer;
@@ -152,14 +153,15 @@ public final class TunnelServer implements AutoCloseable {
         ProxyProtocolInbound proxyProtocol = new ProxyProtocolInbound(trustedProxies,
                 ProxyProtocolInbound.Refusal.CLOSE);
         TrafficCounter history = storage == null ? null : storage.storage().trafficCounter();
+        PeerFilters filters = new PeerFilters(config.access());
         List<PortAllocator> ports = List.of(new PortAllocator(config.allowPorts()),
                 new PortAllocator(config.allowPorts()));
         TcpTunnelBinder tcpPorts = new TcpTunnelBinder(publicOptions, bossGroup, workerGroup, config.bind(),
-                ports.get(0), metrics, history, proxyProtocol);
+                ports.get(0), metrics, history, proxyProtocol, filters);
         // Plain TCP tunnels and load-balancing groups share the port allocator and the stream bridge.
         TunnelBinder binder = new TcpGroups(tcpPorts);
         UdpTunnelBinder udpBinder = new UdpTunnelBinder(transport, config.bind(),
-                ports.get(1), config.udp(), metrics, history);
+                ports.get(1), config.udp(), metrics, history, filters);
         Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
         binders.put(TunnelType.TCP, binder);
         binders.put(TunnelType.UDP, udpBinder);
@@ -192,7 +194,7 @@ public final class TunnelServer implements AutoCloseable {
         }
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
                 settings, registry, authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks,
-                nameClaims(ports));
+                nameClaims(ports), filters.control());
         if (prometheus != null) {
             admin = adminServer();
             adminAddress = admin.bind();

@@ -5,9 +5,11 @@ import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.Durations;
 import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.config.IpNetworks;
 import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.HeaderRuleCheck;
 import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.IpRules;
 import dev.portway.protocol.control.TunnelNames;
 import dev.portway.protocol.control.TunnelType;
 
@@ -127,6 +129,31 @@ public final class ClientConfigLoader {
                 keepAliveMissed, metrics, allowTargets);
     }
 
+    /** {@code ipAllow: [10.0.0.0/8]}, {@code ipDeny: [...]}: null when the tunnel has neither. */
+    private static IpRules readIpRules(ConfigObject tunnel) {
+        if (!tunnel.has("ipAllow") && !tunnel.has("ipDeny")) {
+            return null;
+        }
+        List<String> allow = networks(tunnel, "ipAllow");
+        List<String> deny = networks(tunnel, "ipDeny");
+        return new IpRules(allow, deny);
+    }
+
+    private static List<String> networks(ConfigObject tunnel, String key) {
+        List<String> networks = tunnel.strings(key);
+        if (networks.size() > IpRules.MAX_NETWORKS) {
+            tunnel.invalid(key, "expected at most " + IpRules.MAX_NETWORKS + " networks");
+        }
+        for (int i = 0; i < networks.size(); i++) {
+            try {
+                IpNetworks.parse(networks.get(i));
+            } catch (IllegalArgumentException e) {
+                tunnel.problem(key + "[" + i + "]", e.getMessage());
+            }
+        }
+        return networks;
+    }
+
     /** {@code allowTargets: ["127.0.0.1:8080", ...]}: exact host:port pairs, compared as written. */
     private static List<HostPort> readAllowTargets(ConfigObject root) {
         List<HostPort> targets = new ArrayList<>();
@@ -228,7 +255,7 @@ public final class ClientConfigLoader {
         int problemsBefore = root.reader().problems().size();
         List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort", "subdomain",
                 "customDomains", "locations", "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth",
-                "https", "group", "groupKey", "loadBalance", "healthCheck", "proxyProtocol");
+                "https", "group", "groupKey", "loadBalance", "healthCheck", "proxyProtocol", "ipAllow", "ipDeny");
         if (items.isEmpty() && !pushesAllowed && root.reader().problems().size() == problemsBefore) {
             root.reader().problem("tunnels", "expected a list of at least one tunnel, or allowTargets for a client "
                     + "that serves only the tunnels an operator creates through the admin API",
@@ -256,8 +283,10 @@ public final class ClientConfigLoader {
             if (proxyProtocol != null && type == TunnelType.UDP) {
                 item.invalid("proxyProtocol", "expected nothing for a udp tunnel (PROXY headers go to stream tunnels)");
             }
+            IpRules ipRules = readIpRules(item);
             if (name != null && type != null && local != null && root.reader().problems().size() == problems) {
-                tunnels.add(new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol));
+                tunnels.add(new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol,
+                        ipRules));
             }
         }
         return tunnels;

@@ -3,6 +3,7 @@ package dev.portway.client.config;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.IpRules;
 import dev.portway.protocol.control.TunnelNames;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
@@ -19,9 +20,11 @@ import java.util.Objects;
  * @param healthCheck how the client checks {@code local}; null: never checked, always registered
  * @param proxyProtocol the PROXY header written to the local service before each relayed connection (tcp tunnels);
  *                      null writes none
+ * @param ipRules    which public peers the server lets reach the tunnel ({@code ipAllow}, {@code ipDeny}); null: all
  */
 public record TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
-                           GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol) {
+                           GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol,
+                           IpRules ipRules) {
 
     public static final int DEFAULT_REMOTE_PORT = 0;
 
@@ -37,6 +40,11 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
         }
     }
 
+    public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
+                        GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol) {
+        this(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, null);
+    }
+
     public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort) {
         this(name, type, local, remotePort, null, null, null, null);
     }
@@ -47,12 +55,12 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
     }
 
     public TunnelConfig withProxyProtocol(ProxyProtocolVersion version) {
-        return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, version);
+        return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, version, ipRules);
     }
 
     /** The tunnel as the server is asked for it; the local target stays on this host. */
     public TunnelSpec spec() {
-        return new TunnelSpec(name, type, remotePort, null, http, group);
+        return new TunnelSpec(name, type, remotePort, null, http, group, ipRules);
     }
 
     public static TunnelConfig tcp(String name, HostPort local, int remotePort) {

@@ -3,8 +3,9 @@ package dev.portway.client.config;
 import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.GroupOptions;
-import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.IpRules;
+import dev.portway.protocol.control.TunnelType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -177,7 +178,7 @@ class ClientConfigLoaderTest {
                 """))).containsExactly(
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
-                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol");
+                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
                         + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets");
@@ -244,6 +245,21 @@ class ClientConfigLoaderTest {
         assertThat(problems(minimal("tunnels: []\n"))).containsExactly(
                 "client.yaml: tunnels: expected a list of at least one tunnel, or allowTargets for a client that "
                         + "serves only the tunnels an operator creates through the admin API, got an empty list");
+    }
+
+    @Test
+    void aTunnelsAddressRulesAreReadAndABadNetworkNamed() throws Exception {
+        ClientConfig c = load(minimal("""
+                tunnels:
+                  - {name: ssh, type: tcp, local: "127.0.0.1:22", ipAllow: ["10.0.0.0/8"], ipDeny: ["10.9.0.0/16"]}
+                """));
+        assertThat(c.tunnels().get(0).spec().ipRules()).isEqualTo(new IpRules(List.of("10.0.0.0/8"),
+                List.of("10.9.0.0/16")));
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: ssh, type: tcp, local: "127.0.0.1:22", ipDeny: ["example.com"]}
+                """))).containsExactly("client.yaml: tunnels[0].ipDeny[0]: expected an IP network such as "
+                + "10.0.0.0/8, got \"example.com\"");
     }
 
     @Test
@@ -451,7 +467,7 @@ class ClientConfigLoaderTest {
                 "client.yaml: tls.fingerprint: expected sha256: followed by 64 hex digits, got \"sha256:xyz\"",
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
-                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol",
+                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny",
                 "client.yaml: tunnels[0].local: expected host:port, got \"22\"",
                 "client.yaml: dialTimeout: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, "
                         + "got \"forever\"");

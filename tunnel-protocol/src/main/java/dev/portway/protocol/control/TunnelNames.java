@@ -18,7 +18,7 @@ public final class TunnelNames {
     private TunnelNames() {
     }
 
-    /** What is wrong with the names and port of {@code spec}, or null when nothing is. */
+    /** What is wrong with the names, port and IP rules of {@code spec}, or null when nothing is. */
     public static String problem(TunnelSpec spec) {
         if (spec.name() == null || !NAME.matcher(spec.name()).matches()) {
             return "invalid tunnel name: expected " + NAME_EXPECTED;
@@ -30,7 +30,7 @@ public final class TunnelNames {
         if (group != null && (group.name() == null || !GROUP.matcher(group.name()).matches())) {
             return "group name " + quote(group.name()) + " is invalid: expected " + GROUP_EXPECTED;
         }
-        return null;
+        return spec.ipRulesOrNone().problem();
     }
 
     /** {@code text} in quotes, cut to a length fit for a log line, with control characters shown as '?'. */

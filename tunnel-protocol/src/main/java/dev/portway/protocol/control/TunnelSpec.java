@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param http  routing and rewriting for an http tunnel; null for other types
  * @param group the load-balancing group this tunnel joins; null when it serves alone
+ * @param ipRules which public peers may reach it; null: every peer the server lets in
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TunnelSpec(
@@ -18,9 +19,20 @@ public record TunnelSpec(
         int remotePort,
         String local,
         HttpOptions http,
-        GroupOptions group) {
+        GroupOptions group,
+        IpRules ipRules) {
 
     public TunnelSpec(String name, TunnelType type, int remotePort, String local) {
-        this(name, type, remotePort, local, null, null);
+        this(name, type, remotePort, local, null, null, null);
+    }
+
+    public TunnelSpec(String name, TunnelType type, int remotePort, String local, HttpOptions http,
+                      GroupOptions group) {
+        this(name, type, remotePort, local, http, group, null);
+    }
+
+    /** The rules, never null. */
+    public IpRules ipRulesOrNone() {
+        return ipRules == null ? IpRules.NONE : ipRules;
     }
 }

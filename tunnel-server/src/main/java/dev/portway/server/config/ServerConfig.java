@@ -31,6 +31,7 @@ import java.util.function.Consumer;
  * @param alerts the server's own alerting; null means {@link AlertsConfig#DEFAULTS}
  * @param limits per-address and per-user ceilings; null means {@link LimitsConfig#DEFAULTS}
  * @param domainProof whether custom domains must be proven before use; null means {@link DomainProofConfig#DEFAULTS}
+ * @param access server-wide address rules; null means {@link AccessConfig#NONE}
  */
 public record ServerConfig(
         String bind,
@@ -51,7 +52,8 @@ public record ServerConfig(
         ProxyProtocolConfig proxyProtocol,
         AlertsConfig alerts,
         LimitsConfig limits,
-        DomainProofConfig domainProof) {
+        DomainProofConfig domainProof,
+        AccessConfig access) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final int DEFAULT_CONTROL_PORT = 7000;
@@ -76,6 +78,7 @@ public record ServerConfig(
         alerts = alerts == null ? AlertsConfig.DEFAULTS : alerts;
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
         domainProof = domainProof == null ? DomainProofConfig.DEFAULTS : domainProof;
+        access = access == null ? AccessConfig.NONE : access;
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -93,7 +96,8 @@ public record ServerConfig(
                 ServerTlsConfig.NONE, AuthConfig.NONE, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_KEEP_ALIVE_INTERVAL,
                 DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null, AdminConfig.DEFAULTS,
                 DatabaseSettings.EMBEDDED, HttpConfig.DEFAULTS, UdpConfig.DEFAULTS, ProxyProtocolConfig.NONE,
-                AlertsConfig.DEFAULTS, LimitsConfig.DEFAULTS, DomainProofConfig.DEFAULTS);
+                AlertsConfig.DEFAULTS, LimitsConfig.DEFAULTS, DomainProofConfig.DEFAULTS,
+                AccessConfig.NONE);
     }
 
     public ServerConfig withDataDir(Path dir) {
@@ -136,6 +140,10 @@ public record ServerConfig(
         return copy(c -> c.domainProof = newDomainProof);
     }
 
+    public ServerConfig withAccess(AccessConfig newAccess) {
+        return copy(c -> c.access = newAccess);
+    }
+
     /** The one place that calls the canonical constructor for a copy, so it still validates and fills defaults. */
     private ServerConfig copy(Consumer<Copy> change) {
         Copy copy = new Copy(this);
@@ -164,6 +172,7 @@ public record ServerConfig(
         private AlertsConfig alerts;
         private LimitsConfig limits;
         private DomainProofConfig domainProof;
+        private AccessConfig access;
 
         private Copy(ServerConfig from) {
             bind = from.bind;
@@ -185,12 +194,13 @@ public record ServerConfig(
             alerts = from.alerts;
             limits = from.limits;
             domainProof = from.domainProof;
+            access = from.access;
         }
 
         private ServerConfig build() {
             return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                     keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
-                    proxyProtocol, alerts, limits, domainProof);
+                    proxyProtocol, alerts, limits, domainProof, access);
         }
     }
 }

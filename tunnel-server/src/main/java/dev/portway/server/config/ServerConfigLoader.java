@@ -4,6 +4,7 @@ import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.config.IpNetworks;
 import dev.portway.protocol.config.PortRanges;
 import dev.portway.server.https.CertificateChecks;
 import dev.portway.server.https.HostPatterns;
@@ -93,7 +94,8 @@ public final class ServerConfigLoader {
     private static final Duration MAX_UDP_IDLE = Duration.ofHours(24);
     private static final int MAX_HTTP_HEADER_SIZE = 1024 * 1024;
     /** The answers the server gives itself on the public web ports, whose pages an operator may replace. */
-    private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "404", "408", "431", "502", "504");
+    private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "403", "404", "408", "431", "502",
+            "504");
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
@@ -112,7 +114,7 @@ public final class ServerConfigLoader {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
                 "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database",
                 "domain", "http", "https", "udp", "proxyProtocol", "alerts", "limits",
-                "domainProof");
+                "domainProof", "access");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -139,6 +141,7 @@ public final class ServerConfigLoader {
         AlertsConfig alerts = readAlerts(root);
         LimitsConfig limits = readLimits(root);
         DomainProofConfig domainProof = readDomainProof(root);
+        AccessConfig access = readAccess(root);
         HttpConfig http = readHttps(root, readHttp(root));
 
         if (reader.hasProblems()) {
@@ -146,7 +149,25 @@ public final class ServerConfigLoader {
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                 keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol,
-                alerts, limits, domainProof);
+                alerts, limits, domainProof, access);
+    }
+
+    private static AccessConfig readAccess(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("access", "deny", "controlAllow");
+        return section.map(access -> new AccessConfig(networks(access, "deny"), networks(access, "controlAllow")))
+                .orElse(AccessConfig.NONE);
+    }
+
+    private static List<String> networks(ConfigObject section, String key) {
+        List<String> networks = section.strings(key);
+        for (int i = 0; i < networks.size(); i++) {
+            try {
+                IpNetworks.parse(networks.get(i));
+            } catch (IllegalArgumentException e) {
+                section.problem(key + "[" + i + "]", e.getMessage());
+            }
+        }
+        return networks;
     }
 
     private static DomainProofConfig readDomainProof(ConfigObject root) {

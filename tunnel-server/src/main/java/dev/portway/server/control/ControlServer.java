@@ -1,16 +1,18 @@
 package dev.portway.server.control;
 
 import dev.portway.monitor.AuthFailureReason;
-import dev.portway.server.limits.SourceLimits;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
-import dev.portway.server.claims.NameClaims;
+import dev.portway.server.access.AddressGuard;
+import dev.portway.server.access.PeerFilter;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
+import dev.portway.server.claims.NameClaims;
 import dev.portway.server.config.ServerConfig;
+import dev.portway.server.limits.SourceLimits;
 import dev.portway.server.tunnel.TunnelBinder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -35,7 +37,7 @@ public final class ControlServer {
     public ControlServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Transport transport, SslContext sslContext,
                          SessionSettings settings, SessionRegistry registry, Authenticator authenticator,
                          AuthFailureThrottle throttle, Map<TunnelType, TunnelBinder> binders, ServerConfig config,
-                         TunnelMetrics metrics, SessionHooks hooks, NameClaims claims) {
+                         TunnelMetrics metrics, SessionHooks hooks, NameClaims claims, PeerFilter clients) {
         this.config = config;
         this.registry = registry;
         ControlContext context = new ControlContext(authenticator, throttle, registry, Map.copyOf(binders), config.publicHost(),
@@ -48,7 +50,9 @@ public final class ControlServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(sourceLimits.guard(new ControlChannelInitializer(sslContext, settings, context, carriers)));
+                .childHandler(AddressGuard.guard(clients,
+                        refused -> metrics.authFailure(AuthFailureReason.ADDRESS_DENIED),
+                        sourceLimits.guard(new ControlChannelInitializer(sslContext, settings, context, carriers))));
     }
 
     public InetSocketAddress bind() throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.portway.server.group;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.access.PeerFilter;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.tcp.StreamBridge;
 import dev.portway.server.tcp.TunnelCounters;
@@ -25,6 +26,7 @@ final class GroupMember implements PublicTunnel, StreamBridge.Target {
     private final TcpGroups groups;
     private final Principal principal;
     private final TunnelCounters counters;
+    private final PeerFilter filter;
     /**
      * Public connections this member carries: their number is its load, and deleting the tunnel ends them too. A
      * closed connection leaves the group by itself.
@@ -33,13 +35,19 @@ final class GroupMember implements PublicTunnel, StreamBridge.Target {
     private volatile TunnelSession owner;
 
     GroupMember(String name, TcpGroup group, TcpGroups groups, Principal principal, TunnelSession owner,
-                TunnelCounters counters) {
+                TunnelCounters counters, PeerFilter filter) {
+        this.filter = filter;
         this.name = name;
         this.principal = principal;
         this.group = group;
         this.groups = groups;
         this.owner = owner;
         this.counters = counters;
+    }
+
+    @Override
+    public PeerFilter filter() {
+        return filter;
     }
 
     TcpGroup group() {

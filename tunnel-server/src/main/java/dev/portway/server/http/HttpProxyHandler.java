@@ -2,11 +2,11 @@ package dev.portway.server.http;
 
 import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.TunnelMetrics;
-import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
-import dev.portway.server.proxyprotocol.PublicEndpoints;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.protocol.transport.HalfCloseGuard;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.proxyprotocol.PublicEndpoints;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -76,6 +76,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private ChannelHandlerContext ctx;
     private String peerIp = "-";
     private String peer = "-";
+    /** The real public peer (after a PROXY header), whom the tunnel's address rules judge. */
+    private java.net.InetSocketAddress peerAddress;
     private BackendStream backend;
     private Exchange exchange;
     /** The last write of the backend delivery in progress ({@link #onDelivered}). */
@@ -139,6 +141,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         HalfCloseGuard.apply(ctx.channel());
         // The same form as TCP and UDP tunnels send in OPEN: an IPv6 address in brackets.
         PublicEndpoints endpoints = ProxyProtocolInbound.endpoints(ctx.channel());
+        peerAddress = endpoints.peer();
         peerIp = endpoints.peer().getAddress().getHostAddress();
         peer = endpoints.peerText();
         if (ctx.channel().isActive()) {
@@ -333,6 +336,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         e.tunnel = tunnel;
         e.target = route;
+        if (!tunnel.filter().permits(peerAddress)) {
+            ReferenceCountUtil.release(request);
+            metrics.publicConnectionRefused(PublicConnectionRefusal.IP_DENIED);
+            respond(HttpResponseStatus.FORBIDDEN, closeOnRefusal);
+            return;
+        }
         if (!tunnel.policy().authorized(request.headers())) {
             ReferenceCountUtil.release(request);
             FullHttpResponse challenge = pages.render(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, host);

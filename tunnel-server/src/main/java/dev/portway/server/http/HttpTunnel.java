@@ -5,6 +5,7 @@ import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.access.PeerFilter;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelConnections;
 import io.netty.channel.Channel;
@@ -38,6 +39,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** For {@code https: passthrough}: carries raw TLS connections from the https listener; null otherwise. */
     private final TunnelConnections passthrough;
+    private final PeerFilter filter;
     private final long offlineGraceNanos;
     /** The group this tunnel is a member of, or null when it holds its routes itself. */
     private final HttpGroup group;
@@ -49,7 +51,8 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
 
     HttpTunnel(String name, String user, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
                String url, TunnelTraffic traffic, TunnelSession owner, TunnelConnections passthrough,
-               Duration offlineGrace, HttpGroup group) {
+               PeerFilter filter, Duration offlineGrace, HttpGroup group) {
+        this.filter = filter;
         this.name = name;
         this.user = user;
         this.options = options;
@@ -72,6 +75,11 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     @Override
     public String name() {
         return name;
+    }
+
+    /** Which public peers its requests may come from; a refused one is answered 403. */
+    public PeerFilter filter() {
+        return filter;
     }
 
     public String user() {

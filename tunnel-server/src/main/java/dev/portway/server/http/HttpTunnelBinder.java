@@ -3,16 +3,17 @@ package dev.portway.server.http;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.protocol.control.HeaderRuleCheck;
-import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelSpec;
+import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.access.PeerFilter;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.config.HttpConfig;
-import dev.portway.server.tunnel.PublicTunnel;
-import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tcp.StreamBridge;
 import dev.portway.server.tcp.TunnelCounters;
+import dev.portway.server.tunnel.PublicTunnel;
+import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelConnections;
 import dev.portway.server.tunnel.TunnelRefusedException;
 
@@ -67,11 +68,12 @@ public final class HttpTunnelBinder implements TunnelBinder {
             List<HttpRoute> routes = routes(options);
             boolean passthrough = passthrough(options);
             TunnelTraffic traffic = metrics.traffic(spec.name(), principal.user());
+            PeerFilter filter = bridge.filters().forTunnel(spec.ipRulesOrNone());
             Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal.user(), options,
                     routes, router, url(routes.get(0), passthrough), traffic, owner, passthrough
                     ? new TunnelConnections(spec.name(), TunnelType.HTTP, owner,
-                            new TunnelCounters(traffic, null, principal.userId()), bridge)
-                    : null, OFFLINE_GRACE, group);
+                            new TunnelCounters(traffic, null, principal.userId()), bridge, filter)
+                    : null, filter, OFFLINE_GRACE, group);
             for (HttpRoute route : routes) {
                 if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {
                     held.release();

@@ -9,6 +9,8 @@ import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.relay.StreamRelay;
+import dev.portway.server.access.PeerFilter;
+import dev.portway.server.access.PeerFilters;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.PublicEndpoints;
 import io.netty.buffer.ByteBuf;
@@ -71,15 +73,30 @@ public final class StreamBridge {
         /** {@code connection} moved on to another tunnel: its client refused it or could not reach its service. */
         default void released(Channel connection) {
         }
+
+        /** Which public peers the tunnel takes. */
+        default PeerFilter filter() {
+            return PeerFilter.OPEN;
+        }
     }
 
     private final TunnelMetrics metrics;
     private final ProxyProtocolInbound proxyProtocol;
+    private final PeerFilters filters;
 
-    /** @param proxyProtocol whom to believe about a connection's real peer */
-    public StreamBridge(TunnelMetrics metrics, ProxyProtocolInbound proxyProtocol) {
+    /**
+     * @param proxyProtocol whom to believe about a connection's real peer
+     * @param filters       the server's address rules, which every tunnel's filter includes
+     */
+    public StreamBridge(TunnelMetrics metrics, ProxyProtocolInbound proxyProtocol, PeerFilters filters) {
         this.metrics = metrics;
         this.proxyProtocol = proxyProtocol;
+        this.filters = filters;
+    }
+
+    /** Makes the filters of the tunnels whose connections this bridge carries. */
+    public PeerFilters filters() {
+        return filters;
     }
 
     /**
@@ -100,7 +117,16 @@ public final class StreamBridge {
      * itself, before other bytes it sniffed). Adds the handlers at once, on the connection's event loop.
      */
     public void carry(SocketChannel ch, String label, List<? extends Target> candidates, PublicEndpoints endpoints) {
-        new Carriage(ch, label, candidates, endpoints).start();
+        // The real peer is known only now (after a PROXY header), so address rules apply here, not at accept.
+        List<? extends Target> permitted = candidates.stream().filter(t -> t.filter().permits(endpoints.peer()))
+                .toList();
+        if (permitted.isEmpty()) {
+            metrics.publicConnectionRefused(PublicConnectionRefusal.IP_DENIED);
+            log.debug("[{}] refused {}: its address is not allowed", label, endpoints.peerText());
+            ch.close();
+            return;
+        }
+        new Carriage(ch, label, permitted, endpoints).start();
     }
 
     /** One public connection on its way to a stream. Its fields are confined to the connection's event loop. */

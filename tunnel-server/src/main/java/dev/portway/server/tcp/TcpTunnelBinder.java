@@ -3,6 +3,8 @@ package dev.portway.server.tcp;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.access.PeerFilter;
+import dev.portway.server.access.PeerFilters;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.tunnel.PortBinding;
@@ -37,10 +39,11 @@ public final class TcpTunnelBinder implements TunnelBinder {
      * @param workers   where connections of ports without a preferred loop run
      * @param history  storage's traffic counter for stored tunnels; null without a database
      * @param proxyProtocol whom to believe about a public connection's real peer
+     * @param filters  the server's address rules, and each tunnel's own
      */
     public TcpTunnelBinder(ServerBootstrap template, EventLoopGroup acceptors, EventLoopGroup workers, String bindHost,
                            PortAllocator ports, TunnelMetrics metrics, TrafficCounter history,
-                           ProxyProtocolInbound proxyProtocol) {
+                           ProxyProtocolInbound proxyProtocol, PeerFilters filters) {
         this.template = template;
         this.acceptors = acceptors;
         this.workers = workers;
@@ -48,7 +51,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
         this.ports = ports;
         this.metrics = metrics;
         this.history = history;
-        this.bridge = new StreamBridge(metrics, proxyProtocol);
+        this.bridge = new StreamBridge(metrics, proxyProtocol, filters);
     }
 
     /**
@@ -57,8 +60,8 @@ public final class TcpTunnelBinder implements TunnelBinder {
      */
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
-        return open(spec.name(), spec.remotePort(), owner, principal.user(), principal.userId())
-                .thenApply(listener -> listener);
+        return open(spec.name(), spec.remotePort(), owner, principal.user(), principal.userId(),
+                bridge.filters().forTunnel(spec.ipRulesOrNone())).thenApply(listener -> listener);
     }
 
     /**
@@ -67,12 +70,12 @@ public final class TcpTunnelBinder implements TunnelBinder {
      * @param userId the owner's id in storage, for the traffic history of stored tunnels
      */
     public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner, String user,
-                                                   long userId) {
+                                                   long userId, PeerFilter filter) {
         TunnelCounters counters = counters(name, user, userId);
         // Accepted on the owner's carrier loop, a connection's bytes, credit and reads pass between the socket and
         // the stream by plain calls instead of tasks and wake-ups on two threads.
         return bindPort(requestedPort, owner.channel().eventLoop(),
-                port -> new TcpTunnelListener(name, port, owner, counters, bridge));
+                port -> new TcpTunnelListener(name, port, owner, counters, bridge, filter));
     }
 
     /** The counters of one tunnel, for a public side that is not a listener of its own (a group member). */

@@ -3,6 +3,7 @@ package dev.portway.server.tcp;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.access.PeerFilter;
 import dev.portway.server.tunnel.PublicPort;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelConnections;
@@ -23,9 +24,9 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
     private final TunnelConnections connections;
 
     TcpTunnelListener(String name, PublicPort port, TunnelSession owner, TunnelCounters counters,
-                      StreamBridge bridge) {
+                      StreamBridge bridge, PeerFilter filter) {
         this.port = port;
-        this.connections = new TunnelConnections(name, TunnelType.TCP, owner, counters, bridge);
+        this.connections = new TunnelConnections(name, TunnelType.TCP, owner, counters, bridge, filter);
     }
 
     @Override

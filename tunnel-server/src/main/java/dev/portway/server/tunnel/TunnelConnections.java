@@ -2,6 +2,7 @@ package dev.portway.server.tunnel;
 
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.access.PeerFilter;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.tcp.StreamBridge;
 import dev.portway.server.tcp.TunnelCounters;
@@ -24,18 +25,28 @@ public final class TunnelConnections implements StreamBridge.Target {
     private final String streamType;
     private final TunnelCounters counters;
     private final StreamBridge bridge;
+    private final PeerFilter filter;
     /** Connections still open, so that deleting the tunnel can end them too. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile TunnelSession owner;
 
-    /** @param streamType what its streams are counted as: {@code tcp}, or {@code http} for HTTPS passthrough */
+    /**
+     * @param streamType what its streams are counted as: {@code tcp}, or {@code http} for HTTPS passthrough
+     * @param filter     which public peers it takes
+     */
     public TunnelConnections(String name, TunnelType streamType, TunnelSession owner, TunnelCounters counters,
-                             StreamBridge bridge) {
+                             StreamBridge bridge, PeerFilter filter) {
         this.name = name;
         this.streamType = streamType.wireName();
         this.owner = owner;
         this.counters = counters;
         this.bridge = bridge;
+        this.filter = filter;
+    }
+
+    @Override
+    public PeerFilter filter() {
+        return filter;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.portway.monitor.UdpDrop;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.access.PeerFilter;
 import dev.portway.server.config.UdpConfig;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TunnelCounters;
@@ -38,10 +39,12 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
     private final UdpConfig config;
     private final TunnelMetrics metrics;
     private final TunnelCounters counters;
+    private final PeerFilter filter;
     private volatile TunnelSession owner;
 
     UdpTunnel(String name, int port, PortAllocator ports, TunnelSession owner, UdpConfig config, TunnelMetrics metrics,
-              TunnelCounters counters) {
+              TunnelCounters counters, PeerFilter filter) {
+        this.filter = filter;
         this.name = name;
         this.port = new PublicPort(port, ports);
         this.owner = owner;
@@ -133,6 +136,10 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
                 metrics.udpDatagramDropped(UdpDrop.OVERSIZE);
                 log.debug("[tunnel={}] dropped a datagram of more than {} bytes from {}", name, config.maxDatagram(),
                         packet.sender());
+                return;
+            }
+            if (!filter.permits(packet.sender())) {
+                metrics.udpDatagramDropped(UdpDrop.IP_DENIED);
                 return;
             }
             TunnelSession session = owner;

@@ -4,6 +4,8 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.transport.Transport;
+import dev.portway.server.access.PeerFilter;
+import dev.portway.server.access.PeerFilters;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.config.UdpConfig;
 import dev.portway.server.tcp.PortAllocator;
@@ -30,10 +32,12 @@ public final class UdpTunnelBinder implements TunnelBinder {
     private final UdpConfig config;
     private final TunnelMetrics metrics;
     private final TrafficCounter history;
+    private final PeerFilters filters;
 
     /** @param history storage's traffic counter, null without a database */
     public UdpTunnelBinder(Transport transport, String bindHost, PortAllocator ports, UdpConfig config,
-                           TunnelMetrics metrics, TrafficCounter history) {
+                           TunnelMetrics metrics, TrafficCounter history, PeerFilters filters) {
+        this.filters = filters;
         this.template = new Bootstrap()
                 .channel(transport.datagramChannel())
                 // One byte above the limit, so that a larger datagram arrives truncated and is recognised.
@@ -50,11 +54,13 @@ public final class UdpTunnelBinder implements TunnelBinder {
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
         TunnelCounters counters = new TunnelCounters(metrics.traffic(spec.name(), principal.user()), history,
                 principal.userId());
-        return PortBinding.open(ports, spec.remotePort(), port -> bind(spec.name(), port, owner, counters));
+        PeerFilter filter = filters.forTunnel(spec.ipRulesOrNone());
+        return PortBinding.open(ports, spec.remotePort(), port -> bind(spec.name(), port, owner, counters, filter));
     }
 
-    private CompletionStage<PublicTunnel> bind(String name, int port, TunnelSession owner, TunnelCounters counters) {
-        UdpTunnel tunnel = new UdpTunnel(name, port, ports, owner, config, metrics, counters);
+    private CompletionStage<PublicTunnel> bind(String name, int port, TunnelSession owner, TunnelCounters counters,
+                                               PeerFilter filter) {
+        UdpTunnel tunnel = new UdpTunnel(name, port, ports, owner, config, metrics, counters, filter);
         // On the owner's carrier loop, where the flows live: datagrams pass between socket and session by plain calls.
         return PortBinding.whenBound(template.clone().group(owner.channel().eventLoop()).handler(tunnel)
                 .bind(bindHost, port), tunnel::bound, tunnel);

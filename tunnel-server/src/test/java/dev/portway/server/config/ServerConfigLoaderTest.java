@@ -138,7 +138,7 @@ class ServerConfigLoaderTest {
                 Path.of("/var/lib/portway"), new ServerTlsConfig(abs.resolve("server.crt"), abs.resolve("server.key")),
                 new AuthConfig(List.of("0123456789abcdef", "another-long-enough-token")), Duration.ofSeconds(5),
                 Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com",
-                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null, null));
+                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null, null, null));
         assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
     }
 
@@ -196,11 +196,19 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void accessListsAreReadAndABadNetworkNamed() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("access: {deny: [\"192.0.2.0/24\"], controlAllow: [\"10.0.0.0/8\", \"::1\"]}\n"));
+        assertThat(c.access()).isEqualTo(new AccessConfig(List.of("192.0.2.0/24"), List.of("10.0.0.0/8", "::1")));
+        assertThat(problems("access: {deny: [\"10.0.0.0/33\"]}\n")).singleElement().asString()
+                .isEqualTo("server.yaml: access.deny[0]: expected a prefix length of 0 to 32 in \"10.0.0.0/33\"");
+    }
+
+    @Test
     void unknownKeyIsRejected() throws Exception {
         assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
                 "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
                         + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, "
-                        + "domain, http, https, udp, proxyProtocol, alerts, limits, domainProof",
+                        + "domain, http, https, udp, proxyProtocol, alerts, limits, domainProof, access",
                 "server.yaml: tls.ca: unknown field; expected one of cert, key");
     }
 
@@ -296,7 +304,7 @@ class ServerConfigLoaderTest {
                 "server.yaml: http.bodyIdleTimeout: expected a duration between 1ms and 10m, got 0",
                 "server.yaml: http.tls: unknown field; expected one of port, maxHeaderSize, requestHeaderTimeout, "
                         + "idleTimeout, responseTimeout, bodyIdleTimeout, errorPages",
-                "server.yaml: http.errorPages.500: unknown field; expected one of 400, 401, 404, 408, 431, 502, 504");
+                "server.yaml: http.errorPages.500: unknown field; expected one of 400, 401, 403, 404, 408, 431, 502, 504");
         assertThat(problems("http: {errorPages: {404: missing.html}}\n")).singleElement().asString()
                 .startsWith("server.yaml: http.errorPages.404: expected an HTML file that exists");
     }
