@@ -3,6 +3,7 @@ package dev.portway.server;
 import dev.portway.server.testkit.HttpWire;
 import dev.portway.server.testkit.JavaProcess;
 import dev.portway.server.testkit.NonReadingFlood;
+import dev.portway.server.testkit.PeakSampler;
 import dev.portway.server.testkit.ProcessMemory;
 import dev.portway.server.testkit.Processes;
 import dev.portway.server.testkit.RawClient;
@@ -106,9 +107,9 @@ class NonReadingFloodIT {
         ProcessMemory.Sample before = memory.sample();
         NonReadingFlood.Result result;
         long peakDirect;
-        try (ProcessMemory.Watch watch = memory.watch()) {
+        try (PeakSampler direct = memory.watchDirect()) {
             result = flood.run();
-            peakDirect = watch.peakDirect();
+            peakDirect = direct.peak();
         }
         ProcessMemory.Sample after = memory.sample();
         System.out.printf("NonReadingFloodIT: %s: %s%n  before: %s%n  after:  %s%n  peak Netty direct during the "

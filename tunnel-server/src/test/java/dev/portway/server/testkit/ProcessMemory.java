@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 
 /**
  * The memory of a server running in its own JVM ({@link Processes}), as an operator would watch it: resident set
@@ -49,47 +49,8 @@ public final class ProcessMemory {
     }
 
     /** Samples every 100 ms on its own thread until closed, keeping the highest direct memory seen. */
-    public Watch watch() {
-        return new Watch();
-    }
-
-    public final class Watch implements AutoCloseable {
-        private final AtomicLong peakDirect = new AtomicLong();
-        private volatile Exception failure;
-        private final Thread sampler;
-        private volatile boolean running = true;
-
-        private Watch() {
-            sampler = new Thread(() -> {
-                while (running) {
-                    try {
-                        peakDirect.accumulateAndGet(sample().direct(), Math::max);
-                        Thread.sleep(100);
-                    } catch (IOException e) {
-                        failure = e;
-                        return;
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "process-memory-watch");
-            sampler.setDaemon(true);
-            sampler.start();
-        }
-
-        /** The highest direct memory sampled; fails if a sample could not be taken, as the peak may be missing. */
-        public long peakDirect() {
-            if (failure != null) {
-                throw new AssertionError("sampling the server's memory failed", failure);
-            }
-            return peakDirect.get();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            sampler.join();
-        }
+    public PeakSampler watchDirect() throws Exception {
+        return new PeakSampler(Duration.ofMillis(100), () -> sample().direct());
     }
 
     private static long kib(String status, String field) {
