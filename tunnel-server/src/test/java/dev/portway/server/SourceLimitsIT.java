@@ -91,7 +91,8 @@ class SourceLimitsIT {
     private void startServer(Duration handshakeTimeout) throws Exception {
         long descriptors = ((com.sun.management.UnixOperatingSystemMXBean)
                 ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
-        assertThat(descriptors).as("open files the test JVM may hold (ulimit -n)").isGreaterThan(8192);
+        // About 2 x (1024 + 128) at the peak (see the class comment), with room for the rest of the JVM.
+        assertThat(descriptors).as("open files the test JVM may hold (ulimit -n)").isGreaterThanOrEqualTo(4096);
         httpPort = TunnelFixture.freePort();
         fixture.startServer(fixture.serverConfig(0, Duration.ofSeconds(10), 3, handshakeTimeout)
                 .withHttp(new HttpConfig("tunnel.test", httpPort, 0))
