@@ -15,6 +15,7 @@ import dev.portway.server.http.AccessLog;
 import dev.portway.server.testkit.HttpBackend;
 import dev.portway.server.testkit.HttpWire;
 import dev.portway.server.testkit.PatternStream;
+import dev.portway.server.testkit.PeakSampler;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.Scrape;
 import dev.portway.server.testkit.TunnelFixture;
@@ -209,11 +210,11 @@ class HttpVhostIT {
         // Each 404 names the host, so every answer is larger than its request.
         byte[] request = HttpWire.get("x".repeat(500) + ".nowhere.test", "/").getBytes(StandardCharsets.US_ASCII);
         long all = 50_000L * request.length;
-        try (Socket socket = new Socket(); MemoryWatch memory = new MemoryWatch()) {
+        try (Socket socket = new Socket(); PeakSampler memory = new PeakSampler(Duration.ofMillis(20), HttpVhostIT::usedDirectMemory)) {
             socket.setReceiveBufferSize(8 * 1024);
             socket.setSendBufferSize(64 * 1024);
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), httpPort));
-            long before = memory.now();
+            long before = usedDirectMemory();
             AtomicLong written = new AtomicLong();
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
@@ -446,7 +447,7 @@ class HttpVhostIT {
     void a256MiBUploadStreamsWithBoundedMemory() throws Exception {
         connectApp();
         long size = 256L * 1024 * 1024;
-        try (HttpWire wire = wire(); MemoryWatch memory = new MemoryWatch()) {
+        try (HttpWire wire = wire(); PeakSampler memory = new PeakSampler(Duration.ofMillis(20), HttpVhostIT::usedDirectMemory)) {
             wire.send("POST /upload HTTP/1.1\r\nHost: " + APP + "\r\nContent-Length: " + size + "\r\n\r\n");
             OutputStream out = wire.output();
             byte[] buffer = new byte[64 * 1024];
@@ -466,7 +467,7 @@ class HttpVhostIT {
     void a256MiBDownloadStreamsUnchanged() throws Exception {
         connectApp();
         long size = 256L * 1024 * 1024;
-        try (HttpWire wire = wire(); MemoryWatch memory = new MemoryWatch()) {
+        try (HttpWire wire = wire(); PeakSampler memory = new PeakSampler(Duration.ofMillis(20), HttpVhostIT::usedDirectMemory)) {
             wire.send(HttpWire.get(APP, "/download?bytes=" + size + "&seed=11"));
             HttpWire.Response head = wire.readHead();
             assertThat(head.status()).isEqualTo(200);
@@ -642,42 +643,9 @@ class HttpVhostIT {
         }
     }
 
-    /** Samples the default allocator's direct memory while a transfer runs; {@link #peak()} is the largest seen. */
-    private static final class MemoryWatch implements AutoCloseable {
-        private final AtomicLong peak = new AtomicLong();
-        private final Thread sampler;
-        private volatile boolean running = true;
-
-        MemoryWatch() {
-            sampler = new Thread(() -> {
-                while (running) {
-                    if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
-                        peak.accumulateAndGet(provider.metric().usedDirectMemory(), Math::max);
-                    }
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "memory-watch");
-            sampler.setDaemon(true);
-            sampler.start();
-        }
-
-        long peak() {
-            return peak.get();
-        }
-
-        long now() {
-            return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider
-                    ? provider.metric().usedDirectMemory() : 0;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            sampler.join();
-        }
+    /** Direct memory held by Netty's default allocator in this JVM, where the server runs. */
+    private static long usedDirectMemory() {
+        return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider
+                ? provider.metric().usedDirectMemory() : 0;
     }
 }

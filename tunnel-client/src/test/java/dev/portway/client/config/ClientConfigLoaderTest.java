@@ -326,7 +326,8 @@ class ClientConfigLoaderTest {
                 "client.yaml: tunnels[0].hostHeaderRewrite: expected a value without control characters (CR, LF, NUL, "
                         + "...), got \"local\\nhost\"",
                 "client.yaml: tunnels[0].requestHeaders.set.Host: expected a header other than Host (use "
-                        + "hostHeaderRewrite) and X-Forwarded-For/-Proto/-Host, X-Real-IP (set by the server), got \"Host\"",
+                        + "hostHeaderRewrite) and the forwarding headers the server sets or drops (X-Forwarded-For/-Proto/"
+                        + "-Host/-Port/-Prefix, X-Real-IP, Forwarded, also spelt with _), got \"Host\"",
                 "client.yaml: tunnels[0].requestHeaders.remove[1]: expected a header other than the framing and "
                         + "connection headers (Content-Length, Transfer-Encoding, Connection, Upgrade, Trailer, "
                         + "Keep-Alive, TE, Proxy-Connection), which the server sets, got \"Transfer-Encoding\"",

@@ -19,9 +19,14 @@ public final class HeaderRuleCheck {
     /** Framing and hop-by-hop fields: the server decides them per connection. */
     private static final Set<String> CONNECTION_FIELDS = Set.of("content-length", "transfer-encoding", "connection",
             "upgrade", "trailer", "keep-alive", "te", "proxy-connection");
-    /** Request fields the server sets itself: {@code Host} through hostHeaderRewrite, the rest as it vouches. */
-    private static final Set<String> SERVER_REQUEST_FIELDS = Set.of("host", "x-forwarded-for", "x-forwarded-proto",
-            "x-forwarded-host", "x-real-ip");
+    /**
+     * Headers that tell a service where a request came from, lower case: the server vouches for the first four and
+     * sets them on every request, the others it cannot vouch for and drops from the public side. Either way they are
+     * the server's, so a tunnel's request rules may remove them (hiding the peer is the tunnel's choice) but never set
+     * them: the service could not tell the tunnel's value from the server's.
+     */
+    private static final Set<String> FORWARDING_FIELDS = Set.of("x-forwarded-for", "x-real-ip", "x-forwarded-proto",
+            "x-forwarded-host", "forwarded", "x-forwarded-port", "x-forwarded-prefix");
 
     /** Where rules apply: requests towards the local service or answers towards the public peer. */
     public enum Direction { REQUEST, RESPONSE }
@@ -99,14 +104,21 @@ public final class HeaderRuleCheck {
                     + "Transfer-Encoding, Connection, Upgrade, Trailer, Keep-Alive, TE, Proxy-Connection), which the "
                     + "server sets, got \"" + name + "\"";
         }
-        // Removing the forwarding headers hides the public peer from the service, which is the tunnel's choice;
-        // setting them would make the server vouch for a value it did not see.
-        boolean hidesPeer = removing && !lower.equals("host");
-        if (direction == Direction.REQUEST && SERVER_REQUEST_FIELDS.contains(lower) && !hidesPeer) {
-            return "expected a header other than Host (use hostHeaderRewrite) and X-Forwarded-For/-Proto/-Host, "
-                    + "X-Real-IP (set by the server), got \"" + name + "\"";
+        if (direction == Direction.REQUEST && (lower.equals("host") || !removing && forwardingField(name))) {
+            return "expected a header other than Host (use hostHeaderRewrite) and the forwarding headers the server "
+                    + "sets or drops (X-Forwarded-For/-Proto/-Host/-Port/-Prefix, X-Real-IP, Forwarded, also spelt "
+                    + "with _), got \"" + name + "\"";
         }
         return null;
+    }
+
+    /**
+     * Whether {@code name} is a forwarding header by any spelling a service or framework may read: any case, and
+     * {@code _} for {@code -}, since some stacks (CGI, PHP, nginx with underscores_in_headers) turn
+     * {@code X_Forwarded_For} into the same variable as {@code X-Forwarded-For}.
+     */
+    public static boolean forwardingField(String name) {
+        return FORWARDING_FIELDS.contains(name.replace('_', '-').toLowerCase(Locale.ROOT));
     }
 
     /** RFC 9110 tchar: what a header name is made of. */

@@ -66,13 +66,20 @@ class HeaderRuleCheckTest {
     }
 
     @Test
-    void requestsKeepTheHostAndForwardingHeadersTheServerSetsButMayHideThePeer() {
-        for (String name : List.of("Host", "X-Forwarded-For", "x-forwarded-proto", "X-Forwarded-Host", "X-Real-IP")) {
+    void requestsLeaveTheHostAndEveryForwardingHeaderToTheServerButMayHideThePeer() {
+        for (String name : List.of("Host", "X-Forwarded-For", "x-forwarded-proto", "X-Forwarded-Host", "X-Real-IP",
+                "Forwarded", "X-Forwarded-Port", "X-Forwarded-Prefix", "X_Forwarded_For", "x_real_ip",
+                "X-Forwarded_Host")) {
             assertThat(HeaderRuleCheck.problems(set(name, "x"), REQUEST)).as(name).singleElement()
-                    .extracting(HeaderRuleCheck.Problem::message).asString().contains("hostHeaderRewrite");
+                    .extracting(HeaderRuleCheck.Problem::message).asString()
+                    .isEqualTo("expected a header other than Host (use hostHeaderRewrite) and the forwarding headers "
+                            + "the server sets or drops (X-Forwarded-For/-Proto/-Host/-Port/-Prefix, X-Real-IP, "
+                            + "Forwarded, also spelt with _), got \"" + name + "\"");
         }
+        assertThat(HeaderRuleCheck.problems(set("X-Forwarded-Server", "x"), REQUEST)).isEmpty();
+        assertThat(HeaderRuleCheck.problems(set("X_Forwarded_For", "x"), RESPONSE)).isEmpty();
         assertThat(HeaderRuleCheck.problems(remove("Host"), REQUEST)).hasSize(1);
-        assertThat(HeaderRuleCheck.problems(remove("X-Forwarded-For", "X-Real-IP", "X-Forwarded-Host"), REQUEST))
-                .isEmpty();
+        assertThat(HeaderRuleCheck.problems(remove("X-Forwarded-For", "X-Real-IP", "X-Forwarded-Host", "Forwarded",
+                "X_Forwarded_For"), REQUEST)).isEmpty();
     }
 }

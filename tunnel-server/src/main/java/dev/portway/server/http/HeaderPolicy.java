@@ -1,5 +1,6 @@
 package dev.portway.server.http;
 
+import dev.portway.protocol.control.HeaderRuleCheck;
 import dev.portway.protocol.control.HttpOptions;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -12,9 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One http tunnel's rules for the messages it carries: basic authentication, the Host rewrite, the forwarding
@@ -28,14 +27,6 @@ public final class HeaderPolicy {
     static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
     static final String X_FORWARDED_HOST = "X-Forwarded-Host";
     static final String X_REAL_IP = "X-Real-IP";
-    /**
-     * Headers that tell a service where a request came from, by any spelling a service or framework may read: the
-     * server vouches for the first four and sets them, the others it cannot vouch for and drops. Names are lower
-     * case with {@code _} read as {@code -}, since some stacks (CGI, PHP, nginx with underscores_in_headers) turn
-     * {@code X_Forwarded_For} into the same variable as {@code X-Forwarded-For}.
-     */
-    private static final Set<String> FORWARDING = Set.of("x-forwarded-for", "x-real-ip", "x-forwarded-proto",
-            "x-forwarded-host", "forwarded", "x-forwarded-port", "x-forwarded-prefix");
 
     private final String hostHeaderRewrite;
     private final HttpOptions.HeaderRules requestRules;
@@ -69,8 +60,9 @@ public final class HeaderPolicy {
 
     /**
      * Prepares a public request for the local service. Forwarding headers from the public peer are replaced or
-     * dropped ({@link #FORWARDING}), never appended to: the server is the first proxy it can vouch for. The
-     * operator's request rules come last, so they may still set one the server drops (X-Forwarded-Prefix, say).
+     * dropped ({@link HeaderRuleCheck#forwardingField}), never appended to: the server is the first proxy it can vouch
+     * for. The tunnel's request rules come last; they may remove the server's forwarding headers but never set one
+     * (HeaderRuleCheck refused such a tunnel).
      *
      * @param clientIp the public peer's address
      * @param scheme   {@code http} or {@code https}, as the public peer reached the server
@@ -116,7 +108,7 @@ public final class HeaderPolicy {
         if (length < "forwarded".length() || length > "x-forwarded-prefix".length() || (first != 'x' && first != 'f')) {
             return false;
         }
-        return FORWARDING.contains(name.toString().replace('_', '-').toLowerCase(Locale.ROOT));
+        return HeaderRuleCheck.forwardingField(name.toString());
     }
 
     public void rewriteResponse(HttpResponse response) {

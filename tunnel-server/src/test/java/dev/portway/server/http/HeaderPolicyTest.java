@@ -54,13 +54,15 @@ class HeaderPolicyTest {
     }
 
     @Test
-    void requestRulesMaySetAForwardingHeaderTheServerDrops() {
+    void requestRulesMayHideThePeerFromTheService() {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
-        request.headers().set("Host", "app.example.com").set("X-Forwarded-Prefix", "/from-the-peer");
+        request.headers().set("Host", "app.example.com");
         new HeaderPolicy(new HttpOptions("app", null, null, null,
-                new HttpOptions.HeaderRules(Map.of("X-Forwarded-Prefix", "/app"), null), null, null, null))
+                new HttpOptions.HeaderRules(null, List.of("X-Forwarded-For", "X-Real-IP")), null, null, null))
                 .rewriteRequest(request, "203.0.113.9", "http");
-        assertThat(request.headers().getAll("X-Forwarded-Prefix")).containsExactly("/app");
+        assertThat(request.headers().contains("X-Forwarded-For")).isFalse();
+        assertThat(request.headers().contains("X-Real-IP")).isFalse();
+        assertThat(request.headers().get("X-Forwarded-Proto")).isEqualTo("http");
     }
 
     @Test

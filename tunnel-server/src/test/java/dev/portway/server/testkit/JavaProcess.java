@@ -62,6 +62,11 @@ public final class JavaProcess implements AutoCloseable {
         throw new AssertionError("no line starting with \"" + prefix + "\" within " + timeout + "; output:\n" + seen);
     }
 
+    /** The process id, for reading its figures under /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** kill -9, and waits until the process is gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -44,6 +44,20 @@ public final class Processes {
      * prints {@code TLS certificate fingerprint: sha256:...} once it listens.
      */
     public static JavaProcess server(int controlPort) throws IOException {
+        return server(controlPort, """
+                http: {port: 0}
+                https: {port: 0}
+                admin: {enabled: false}
+                """);
+    }
+
+    /**
+     * The same server with {@code webSections} (YAML for {@code domain}, {@code http}, {@code https}, {@code admin})
+     * in place of the ones that turn the web listeners off. Once it listens it prints
+     * {@code Portway server ... listening for clients on host:port}, the fingerprint line and, with the admin
+     * listener on, {@code Metrics: http://host:port/metrics}.
+     */
+    public static JavaProcess server(int controlPort, String webSections) throws IOException {
         Path dir = Files.createTempDirectory("portway-server");
         Path config = dir.resolve("server.yaml");
         Files.writeString(config, """
@@ -52,10 +66,7 @@ public final class Processes {
                 dataDir: %s
                 database: {enabled: false}
                 auth: {tokens: ["%s"]}
-                http: {port: 0}
-                https: {port: 0}
-                admin: {enabled: false}
-                """.formatted(controlPort, dir.resolve("data"), TunnelFixture.TOKEN));
+                """.formatted(controlPort, dir.resolve("data"), TunnelFixture.TOKEN) + webSections);
         return JavaProcess.start("dev.portway.server.ServerMain", "-c", config.toString(), "--log-format", "text");
     }
 }

@@ -79,6 +79,11 @@ public final class RawClient implements AutoCloseable {
         session.send(message);
     }
 
+    /** Stops reading and sends {@code burst} (raw frames) over and over: {@link NonReadingFlood#flood}. */
+    public NonReadingFlood.Result flood(byte[] burst, long maxBytes, Duration maxTime) throws InterruptedException {
+        return NonReadingFlood.flood(channel, burst, maxBytes, maxTime);
+    }
+
     /** The next control message of {@code type}, skipping others; fails after {@code timeout}. */
     public <T extends ControlMessage> T next(Class<T> type, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

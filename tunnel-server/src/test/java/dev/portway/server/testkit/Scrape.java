@@ -74,6 +74,20 @@ public final class Scrape {
         return series.get(seriesKey);
     }
 
+    /**
+     * The sum of every series whose key, as exported, starts with {@code prefix}: {@code name{} for all of a metric's
+     * series, {@code name{label="value"} for those whose first label (labels are sorted) has that value.
+     */
+    public double sum(String prefix) {
+        double sum = 0;
+        for (Map.Entry<String, Double> entry : series.entrySet()) {
+            if (entry.getKey().startsWith(prefix)) {
+                sum += entry.getValue();
+            }
+        }
+        return sum;
+    }
+
     /** Metric names as exported, including histogram suffixes such as {@code _bucket}. */
     public Set<String> names() {
         return names;
