@@ -585,12 +585,21 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             }
         }
         if (e.closeAfter || !e.requestDone) {
-            closing = true;
             ctx.flush();
-            written.addListener(ChannelFutureListener.CLOSE);
+            closeBehind(written);
             return;
         }
         nextRequest();
+    }
+
+    /**
+     * Closes once {@code last} is written. Its write completes only when the peer reads, so the request clock runs on
+     * meanwhile: a peer that never reads is cut at the idle timeout.
+     */
+    private void closeBehind(ChannelFuture last) {
+        closing = true;
+        last.addListener(ChannelFutureListener.CLOSE);
+        clock.draining();
     }
 
     /** After a {@code 101}: no more HTTP on either side, bytes flow as they are. */
@@ -643,8 +652,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         if (exchange == null && inputEnded) {
             // The answer just written may still be unflushed: close behind it, not before it.
-            closing = true;
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            closeBehind(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
         } else if (exchange == null) {
             readOn();
         } else if (exchange.forwarded && !exchange.requestDone && backend != null) {
@@ -744,8 +752,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         exchange = null;
         finished(e);
         if (close) {
-            closing = true;
-            written.addListener(ChannelFutureListener.CLOSE);
+            closeBehind(written);
         } else {
             nextRequest();
         }

@@ -99,6 +99,16 @@ final class RequestClock extends ChannelDuplexHandler {
         stopTimer();
     }
 
+    /**
+     * The connection closes once its last answer is written: a peer that does not read that answer within the idle
+     * timeout is cut then, rather than holding the connection open for as long as it does not read.
+     */
+    void draining() {
+        readingBody = false;
+        awaitingRequest = false;
+        start(Expired.IDLE, idleNanos);
+    }
+
     /** A request's headers are complete: its body is on the body clock whenever it is read. */
     void headersReceived() {
         readingBody = true;

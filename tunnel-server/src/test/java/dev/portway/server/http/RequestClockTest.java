@@ -52,6 +52,23 @@ class RequestClockTest {
     }
 
     @Test
+    void aConnectionClosingBehindAnAnswerItsPeerDoesNotReadIsCutAtTheIdleTimeout() {
+        channel.writeInbound(Unpooled.wrappedBuffer("GET / HTTP/1.1\r\n\r\n".getBytes()));
+        clock.headersReceived();
+        clock.requestSent();
+        clock.responseStarted();
+        advance(600);
+        assertThat(events).as("an answer flowing runs no clock").isEmpty();
+
+        clock.draining();
+        advance(59);
+        assertThat(events).isEmpty();
+        advance(1);
+        assertThat(events).containsExactly(RequestClock.Expired.IDLE);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
     void theFirstByteStartsTheHeaderClockAndCompleteHeadersStopIt() {
         advance(50);
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'G'}));
