@@ -6,8 +6,8 @@ import dev.portway.client.config.TunnelConfig;
 import dev.portway.client.health.HealthChecks;
 import dev.portway.client.health.HealthProbe;
 import dev.portway.client.proxy.LocalDialer;
-import dev.portway.client.udp.LocalUdpFlows;
 import dev.portway.client.tls.ClientTls;
+import dev.portway.client.udp.LocalUdpFlows;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.protocol.ErrorCode;
@@ -34,6 +34,7 @@ import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.protocol.relay.Bandwidth;
 import dev.portway.protocol.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +83,8 @@ public final class TunnelClient implements AutoCloseable {
     private final TunnelMetrics metrics;
     /** Per tunnel; the client has no user of its own, so the user label is empty. */
     private final Map<String, TunnelTraffic> traffic = new LinkedHashMap<>();
+    /** The limits of the tunnels that have one, shared by all their connections. Guarded by {@code tunnels}. */
+    private final Map<String, Bandwidth> bandwidth = new HashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
     /** Tunnels whose health check failed: not registered until a check passes again. Guarded by {@code tunnels}. */
     private final Set<String> unhealthy = new HashSet<>();
@@ -119,6 +123,9 @@ public final class TunnelClient implements AutoCloseable {
         config.tunnels().forEach(t -> {
             tunnels.put(t.name(), t);
             traffic.put(t.name(), metrics.traffic(t.name(), ""));
+            if (t.bandwidthLimit() > 0) {
+                bandwidth.put(t.name(), Bandwidth.perSecond(t.bandwidthLimit()));
+            }
         });
         this.healthChecks = new HealthChecks(config.tunnels(), new HealthProbe(transport), group, new HealthListener());
     }
@@ -329,16 +336,18 @@ public final class TunnelClient implements AutoCloseable {
         public StreamHandler onStreamOpened(TunnelSession session, TunnelStream stream) {
             TunnelConfig tunnel;
             TunnelTraffic counted;
+            Bandwidth limit;
             synchronized (tunnels) {
                 tunnel = tunnels.get(stream.open().tunnel());
                 counted = tunnel == null ? null : traffic.get(tunnel.name());
+                limit = tunnel == null ? null : bandwidth.get(tunnel.name());
             }
             if (tunnel == null) {
                 log.warn("server opened a stream for unknown tunnel {}; refused", stream.open().tunnel());
                 return null;
             }
             return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop(), counted,
-                    tunnel.proxyProtocol());
+                    tunnel.proxyProtocol(), limit);
         }
 
         /** The local target comes from this client's own tunnel, never from the server's message. */

@@ -12,6 +12,7 @@ import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.IpRules;
 import dev.portway.protocol.control.TunnelNames;
 import dev.portway.protocol.control.TunnelType;
+import dev.portway.protocol.relay.Bandwidth;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,6 +128,20 @@ public final class ClientConfigLoader {
         }
         return new ClientConfig(server, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
                 keepAliveMissed, metrics, allowTargets);
+    }
+
+    /** {@code bandwidthLimit: 1MB}: bytes per second each way; 0 when absent. */
+    private static long readBandwidthLimit(ConfigObject tunnel) {
+        String text = tunnel.string("bandwidthLimit");
+        if (text == null) {
+            return 0;
+        }
+        try {
+            return Bandwidth.parse(text);
+        } catch (IllegalArgumentException e) {
+            tunnel.reader().problem(tunnel.childPath("bandwidthLimit"), e.getMessage(), "\"" + text + "\"");
+            return 0;
+        }
     }
 
     /** {@code ipAllow: [10.0.0.0/8]}, {@code ipDeny: [...]}: null when the tunnel has neither. */
@@ -255,7 +270,8 @@ public final class ClientConfigLoader {
         int problemsBefore = root.reader().problems().size();
         List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort", "subdomain",
                 "customDomains", "locations", "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth",
-                "https", "group", "groupKey", "loadBalance", "healthCheck", "proxyProtocol", "ipAllow", "ipDeny");
+                "https", "group", "groupKey", "loadBalance", "healthCheck", "proxyProtocol", "ipAllow", "ipDeny",
+                "bandwidthLimit");
         if (items.isEmpty() && !pushesAllowed && root.reader().problems().size() == problemsBefore) {
             root.reader().problem("tunnels", "expected a list of at least one tunnel, or allowTargets for a client "
                     + "that serves only the tunnels an operator creates through the admin API",
@@ -284,9 +300,10 @@ public final class ClientConfigLoader {
                 item.invalid("proxyProtocol", "expected nothing for a udp tunnel (PROXY headers go to stream tunnels)");
             }
             IpRules ipRules = readIpRules(item);
+            long bandwidthLimit = readBandwidthLimit(item);
             if (name != null && type != null && local != null && root.reader().problems().size() == problems) {
                 tunnels.add(new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol,
-                        ipRules));
+                        ipRules, bandwidthLimit));
             }
         }
         return tunnels;

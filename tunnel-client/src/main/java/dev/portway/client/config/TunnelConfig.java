@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param proxyProtocol the PROXY header written to the local service before each relayed connection (tcp tunnels);
  *                      null writes none
  * @param ipRules    which public peers the server lets reach the tunnel ({@code ipAllow}, {@code ipDeny}); null: all
+ * @param bandwidthLimit bytes per second in each direction, shared by all the tunnel's connections and enforced by
+ *                       this client; 0: none
  */
 public record TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
                            GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol,
-                           IpRules ipRules) {
+                           IpRules ipRules, long bandwidthLimit) {
 
     public static final int DEFAULT_REMOTE_PORT = 0;
 
@@ -35,6 +37,9 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
         if (!TunnelNames.NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("invalid tunnel name: " + name);
         }
+        if (bandwidthLimit < 0) {
+            throw new IllegalArgumentException("bandwidthLimit below 0: " + bandwidthLimit);
+        }
         if (remotePort < 0 || remotePort > 65535) {
             throw new IllegalArgumentException("remotePort out of range: " + remotePort);
         }
@@ -42,7 +47,13 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
 
     public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
                         GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol) {
-        this(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, null);
+        this(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, null, 0);
+    }
+
+    public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
+                        GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol,
+                        IpRules ipRules) {
+        this(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, ipRules, 0);
     }
 
     public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort) {
@@ -55,7 +66,13 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
     }
 
     public TunnelConfig withProxyProtocol(ProxyProtocolVersion version) {
-        return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, version, ipRules);
+        return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, version, ipRules,
+                bandwidthLimit);
+    }
+
+    public TunnelConfig withBandwidthLimit(long bytesPerSecond) {
+        return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, ipRules,
+                bytesPerSecond);
     }
 
     /** The tunnel as the server is asked for it; the local target stays on this host. */

@@ -6,6 +6,7 @@ import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.relay.ByteCountingHandler;
+import dev.portway.protocol.relay.Bandwidth;
 import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.protocol.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -41,9 +42,10 @@ public final class LocalDialer {
      * Starts dialing and returns the relay that receives the stream's bytes meanwhile.
      *
      * @param proxyProtocol the PROXY header to write before the relayed bytes; null for none
+     * @param bandwidth     the tunnel's shared bandwidth limit; null for none
      */
     public StreamRelay dial(TunnelStream stream, String tunnel, HostPort target, EventLoop loop, TunnelTraffic traffic,
-                            ProxyProtocolVersion proxyProtocol) {
+                            ProxyProtocolVersion proxyProtocol, Bandwidth bandwidth) {
         String label = "tunnel=" + tunnel + " stream=" + stream.id() + " peer=" + stream.open().peer();
         StreamRelay relay = new StreamRelay(loop, label);
         relay.attachStream(stream);
@@ -56,14 +58,14 @@ public final class LocalDialer {
         // event is left; a stream reset meanwhile needs no socket at all.
         loop.execute(() -> {
             if (!stream.closeFuture().isDone()) {
-                connect(stream, target, loop, traffic, proxyProtocol, relay, label);
+                connect(stream, target, loop, traffic, proxyProtocol, bandwidth, relay, label);
             }
         });
         return relay;
     }
 
     private void connect(TunnelStream stream, HostPort target, EventLoop loop, TunnelTraffic traffic,
-                         ProxyProtocolVersion proxyProtocol, StreamRelay relay, String label) {
+                         ProxyProtocolVersion proxyProtocol, Bandwidth bandwidth, StreamRelay relay, String label) {
         new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -84,6 +86,10 @@ public final class LocalDialer {
                         ch.pipeline().addLast(new ByteCountingHandler(traffic::bytesOut, traffic::bytesIn));
                         if (header != null) {
                             ch.pipeline().addLast(header);
+                        }
+                        if (bandwidth != null) {
+                            // Behind the counter: the meters show what crossed the socket, when it did.
+                            ch.pipeline().addLast(bandwidth.throttle());
                         }
                         ch.pipeline().addLast(relay);
                     }

@@ -178,7 +178,7 @@ class ClientConfigLoaderTest {
                 """))).containsExactly(
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
-                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny");
+                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny, bandwidthLimit");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
                         + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets");
@@ -260,6 +260,22 @@ class ClientConfigLoaderTest {
                   - {name: ssh, type: tcp, local: "127.0.0.1:22", ipDeny: ["example.com"]}
                 """))).containsExactly("client.yaml: tunnels[0].ipDeny[0]: expected an IP network such as "
                 + "10.0.0.0/8, got \"example.com\"");
+    }
+
+    @Test
+    void aBandwidthLimitIsWrittenAsFrpWritesIt() throws Exception {
+        ClientConfig c = load(minimal("""
+                tunnels:
+                  - {name: a, type: tcp, local: "127.0.0.1:22", bandwidthLimit: 512KB}
+                  - {name: b, type: tcp, local: "127.0.0.1:23", bandwidthLimit: 1000}
+                  - {name: c, type: tcp, local: "127.0.0.1:24"}
+                """));
+        assertThat(c.tunnels()).extracting(TunnelConfig::bandwidthLimit).containsExactly(512L * 1024, 1000L, 0L);
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: a, type: tcp, local: "127.0.0.1:22", bandwidthLimit: 1 MB/s}
+                """))).containsExactly("client.yaml: tunnels[0].bandwidthLimit: expected a rate such as 512KB or 1MB "
+                + "(per second), or a number of bytes, got \"1 MB/s\"");
     }
 
     @Test
@@ -468,7 +484,7 @@ class ClientConfigLoaderTest {
                 "client.yaml: tls.fingerprint: expected sha256: followed by 64 hex digits, got \"sha256:xyz\"",
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
-                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny",
+                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny, bandwidthLimit",
                 "client.yaml: tunnels[0].local: expected host:port, got \"22\"",
                 "client.yaml: dialTimeout: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, "
                         + "got \"forever\"");

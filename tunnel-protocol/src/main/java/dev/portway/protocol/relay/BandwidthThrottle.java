@@ -1,0 +1,127 @@
+package dev.portway.protocol.relay;
+
+import io.github.bucket4j.Bucket;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Holds one socket's traffic to a {@link Bandwidth}. It drops nothing and buffers nothing of its own making: from the
+ * socket, it delays the next read the relay asks for until the bucket is out of debt, so the socket's peer is slowed by
+ * TCP itself; to the socket, it delays writes, which the relay makes only as far as the stream's window allows and
+ * answers with credit only once written, so the far side is slowed by the stream's flow control.
+ *
+ * <p>Threading: the socket's event loop. Reference counting: a delayed write owns its message until written; one
+ * still waiting when the handler goes is released and its promise failed.
+ */
+public final class BandwidthThrottle extends ChannelDuplexHandler {
+    private final Bucket fromSocket;
+    private final Bucket toSocket;
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private long readAllowedAt;
+    private boolean readScheduled;
+    private long writeAllowedAt;
+    private boolean drainScheduled;
+
+    private record Pending(Object msg, ChannelPromise promise) {
+    }
+
+    BandwidthThrottle(Bucket fromSocket, Bucket toSocket) {
+        this.fromSocket = fromSocket;
+        this.toSocket = toSocket;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            long penalty = fromSocket.consumeIgnoringRateLimits(bytes.readableBytes());
+            if (penalty > 0) {
+                readAllowedAt = System.nanoTime() + penalty;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        long wait = readAllowedAt - System.nanoTime();
+        if (wait <= 0) {
+            ctx.read();
+        } else if (!readScheduled) {
+            readScheduled = true;
+            ctx.executor().schedule(() -> {
+                readScheduled = false;
+                if (ctx.channel().isActive()) {
+                    ctx.read();
+                }
+            }, wait, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (waiting.isEmpty() && writeAllowedAt - System.nanoTime() <= 0) {
+            pass(ctx, msg, promise);
+        } else {
+            waiting.add(new Pending(msg, promise));
+            scheduleDrain(ctx);
+        }
+    }
+
+    private void pass(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            long penalty = toSocket.consumeIgnoringRateLimits(bytes.readableBytes());
+            if (penalty > 0) {
+                writeAllowedAt = System.nanoTime() + penalty;
+            }
+        }
+        ctx.write(msg, promise);
+    }
+
+    private void scheduleDrain(ChannelHandlerContext ctx) {
+        if (drainScheduled) {
+            return;
+        }
+        drainScheduled = true;
+        long wait = Math.max(0, writeAllowedAt - System.nanoTime());
+        ctx.executor().schedule(() -> drain(ctx), wait, TimeUnit.NANOSECONDS);
+    }
+
+    private void drain(ChannelHandlerContext ctx) {
+        drainScheduled = false;
+        boolean wrote = false;
+        while (!waiting.isEmpty() && writeAllowedAt - System.nanoTime() <= 0) {
+            Pending next = waiting.poll();
+            pass(ctx, next.msg(), next.promise());
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (!waiting.isEmpty()) {
+            scheduleDrain(ctx);
+        }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        // Writes still waiting are flushed when they are let through.
+        ctx.flush();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        ClosedChannelException closed = new ClosedChannelException();
+        for (Pending pending : waiting) {
+            ReferenceCountUtil.release(pending.msg());
+            pending.promise().tryFailure(closed);
+        }
+        waiting.clear();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.portway.protocol.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BandwidthTest {
+    @Test
+    void ratesAreWrittenAsFrpWritesThem() {
+        assertThat(Bandwidth.parse("512KB")).isEqualTo(512 * 1024);
+        assertThat(Bandwidth.parse("1MB")).isEqualTo(1 << 20);
+        assertThat(Bandwidth.parse("2gb")).isEqualTo(2L << 30);
+        assertThat(Bandwidth.parse("1000")).isEqualTo(1000);
+        assertThatThrownBy(() -> Bandwidth.parse("1 MB/s")).hasMessageStartingWith("expected a rate such as 512KB");
+        assertThatThrownBy(() -> Bandwidth.parse("0")).hasMessage("expected 1 byte to 10GB a second");
+        assertThatThrownBy(() -> Bandwidth.parse("11GB")).hasMessage("expected 1 byte to 10GB a second");
+    }
+
+    @Test
+    void writesBeyondASecondsWorthWaitInOrderAndNothingIsLost() throws Exception {
+        Bandwidth limit = Bandwidth.perSecond(10_000);
+        EmbeddedChannel channel = new EmbeddedChannel(limit.throttle());
+        ChannelFuture first = channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[12_000]));
+        ChannelFuture second = channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[]{1, 2, 3}));
+        ChannelFuture third = channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[]{4}));
+        assertThat(first.isSuccess()).as("a write passes while the bucket is not in debt").isTrue();
+        assertThat(second.isDone()).isFalse();
+        assertThat(third.isDone()).as("behind the one waiting, whatever its size").isFalse();
+
+        Thread.sleep(250);
+        channel.runPendingTasks();
+        channel.runScheduledPendingTasks();
+        assertThat(second.isDone()).as("2000 bytes of debt: 200 ms").isTrue();
+        assertThat(third.isSuccess()).isTrue();
+        ByteBuf out = channel.readOutbound();
+        assertThat(out.readableBytes()).isEqualTo(12_000);
+        out.release();
+        ByteBuf next = channel.readOutbound();
+        assertThat(next.readByte()).isEqualTo((byte) 1);
+        next.release();
+        ByteBuf last = channel.readOutbound();
+        assertThat(last.readByte()).isEqualTo((byte) 4);
+        last.release();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aReadAfterASecondsWorthIsDelayedNotDropped() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setAutoRead(false);
+        channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(ChannelHandlerContext ctx) {
+                reads.incrementAndGet();
+            }
+        }, Bandwidth.perSecond(10_000).throttle());
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[12_000]));
+        ByteBuf passed = channel.readInbound();
+        assertThat(passed.readableBytes()).isEqualTo(12_000);
+        passed.release();
+
+        channel.read();
+        assertThat(reads.get()).as("2000 bytes over: 200 ms of debt").isZero();
+        Thread.sleep(250);
+        channel.runScheduledPendingTasks();
+        assertThat(reads.get()).isEqualTo(1);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void writesStillWaitingWhenTheChannelClosesAreReleased() {
+        EmbeddedChannel channel = new EmbeddedChannel(Bandwidth.perSecond(1).throttle());
+        ByteBuf held = Unpooled.buffer().writeZero(100);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[2]));
+        ChannelFuture waiting = channel.writeAndFlush(held);
+        channel.close();
+        assertThat(waiting.isSuccess()).isFalse();
+        assertThat(held.refCnt()).isZero();
+        ByteBuf first = channel.readOutbound();
+        first.release();
+        assertThat(channel.finish()).isFalse();
+    }
+}
