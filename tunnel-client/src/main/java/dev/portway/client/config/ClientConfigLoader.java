@@ -10,6 +10,7 @@ import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.HeaderRuleCheck;
 import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.IpRules;
+import dev.portway.protocol.control.RateLimit;
 import dev.portway.protocol.control.TunnelNames;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.relay.Bandwidth;
@@ -77,7 +78,7 @@ public final class ClientConfigLoader {
     private static final int MAX_HEALTH_SECONDS = 3600;
     private static final Map<String, ProxyProtocolVersion> PROXY_PROTOCOLS = new LinkedHashMap<>();
     private static final List<String> HTTP_KEYS = List.of("subdomain", "customDomains", "locations",
-            "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth", "https");
+            "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth", "https", "rateLimit");
 
     static {
         for (TunnelType t : TunnelType.values()) {
@@ -271,7 +272,7 @@ public final class ClientConfigLoader {
         List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort", "subdomain",
                 "customDomains", "locations", "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth",
                 "https", "group", "groupKey", "loadBalance", "healthCheck", "proxyProtocol", "ipAllow", "ipDeny",
-                "bandwidthLimit");
+                "bandwidthLimit", "rateLimit");
         if (items.isEmpty() && !pushesAllowed && root.reader().problems().size() == problemsBefore) {
             root.reader().problem("tunnels", "expected a list of at least one tunnel, or allowTargets for a client "
                     + "that serves only the tunnels an operator creates through the admin API",
@@ -399,9 +400,19 @@ public final class ClientConfigLoader {
         if (hostProblem != null) {
             item.problem("hostHeaderRewrite", hostProblem);
         }
+        RateLimit rateLimit = null;
+        String rate = item.string("rateLimit");
+        if (rate != null) {
+            try {
+                rateLimit = RateLimit.parse(rate);
+            } catch (IllegalArgumentException e) {
+                item.reader().problem(item.childPath("rateLimit"), e.getMessage(), "\"" + rate + "\"");
+            }
+        }
         return new HttpOptions(subdomain, customDomains, locations, hostHeaderRewrite,
                 readHeaderRules(item, "requestHeaders", HeaderRuleCheck.Direction.REQUEST),
-                readHeaderRules(item, "responseHeaders", HeaderRuleCheck.Direction.RESPONSE), basicAuth, https);
+                readHeaderRules(item, "responseHeaders", HeaderRuleCheck.Direction.RESPONSE), basicAuth, https,
+                rateLimit);
     }
 
     /** Rules the server would refuse are reported here already, by the same check. */

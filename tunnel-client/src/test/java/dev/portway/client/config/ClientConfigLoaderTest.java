@@ -5,6 +5,7 @@ import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.IpRules;
+import dev.portway.protocol.control.RateLimit;
 import dev.portway.protocol.control.TunnelType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,7 +179,8 @@ class ClientConfigLoaderTest {
                 """))).containsExactly(
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
-                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny, bandwidthLimit");
+                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny, "
+                        + "bandwidthLimit, rateLimit");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
                         + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets");
@@ -260,6 +262,24 @@ class ClientConfigLoaderTest {
                   - {name: ssh, type: tcp, local: "127.0.0.1:22", ipDeny: ["example.com"]}
                 """))).containsExactly("client.yaml: tunnels[0].ipDeny[0]: expected an IP network such as "
                 + "10.0.0.0/8, got \"example.com\"");
+    }
+
+    @Test
+    void anHttpTunnelsRateLimitIsRequestsPerSecondMinuteOrHour() throws Exception {
+        ClientConfig c = load(minimal("""
+                tunnels:
+                  - {name: web, type: http, local: "127.0.0.1:80", subdomain: web, rateLimit: 600/m}
+                """));
+        assertThat(c.tunnels().get(0).http().rateLimit()).isEqualTo(new RateLimit(600, 60));
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: web, type: http, local: "127.0.0.1:80", subdomain: web, rateLimit: lots}
+                """))).containsExactly("client.yaml: tunnels[0].rateLimit: expected requests per second, minute or "
+                + "hour such as 100/s or 600/m, got \"lots\"");
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: ssh, type: tcp, local: "127.0.0.1:22", rateLimit: 10/s}
+                """))).singleElement().asString().contains("only http tunnels have rateLimit");
     }
 
     @Test
@@ -484,7 +504,8 @@ class ClientConfigLoaderTest {
                 "client.yaml: tls.fingerprint: expected sha256: followed by 64 hex digits, got \"sha256:xyz\"",
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
-                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny, bandwidthLimit",
+                        + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny, "
+                        + "bandwidthLimit, rateLimit",
                 "client.yaml: tunnels[0].local: expected host:port, got \"22\"",
                 "client.yaml: dialTimeout: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, "
                         + "got \"forever\"");

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param responseHeaders   headers set on or removed from responses before they reach the public peer
  * @param basicAuth         credentials every request must carry, or null for none
  * @param https             {@code terminate} (the server holds the certificate) or {@code passthrough}
+ * @param rateLimit         requests each public client address may make, or null for no limit
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HttpOptions(
@@ -27,11 +28,18 @@ public record HttpOptions(
         HeaderRules requestHeaders,
         HeaderRules responseHeaders,
         BasicAuth basicAuth,
-        String https) {
+        String https,
+        RateLimit rateLimit) {
 
     public HttpOptions {
         customDomains = customDomains == null ? List.of() : List.copyOf(customDomains);
         locations = locations == null ? List.of() : List.copyOf(locations);
+    }
+
+    public HttpOptions(String subdomain, List<String> customDomains, List<String> locations, String hostHeaderRewrite,
+                       HeaderRules requestHeaders, HeaderRules responseHeaders, BasicAuth basicAuth, String https) {
+        this(subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, basicAuth, https,
+                null);
     }
 
     /** Headers to set (replacing any of that name) and names to remove. */

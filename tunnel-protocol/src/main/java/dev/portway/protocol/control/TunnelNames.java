@@ -30,6 +30,9 @@ public final class TunnelNames {
         if (group != null && (group.name() == null || !GROUP.matcher(group.name()).matches())) {
             return "group name " + quote(group.name()) + " is invalid: expected " + GROUP_EXPECTED;
         }
+        if (spec.http() != null && spec.http().rateLimit() != null && spec.http().rateLimit().problem() != null) {
+            return spec.http().rateLimit().problem();
+        }
         return spec.ipRulesOrNone().problem();
     }
 

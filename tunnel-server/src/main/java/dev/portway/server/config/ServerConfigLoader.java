@@ -94,8 +94,8 @@ public final class ServerConfigLoader {
     private static final Duration MAX_UDP_IDLE = Duration.ofHours(24);
     private static final int MAX_HTTP_HEADER_SIZE = 1024 * 1024;
     /** The answers the server gives itself on the public web ports, whose pages an operator may replace. */
-    private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "403", "404", "408", "431", "502",
-            "504");
+    private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "403", "404", "408", "429", "431",
+            "502", "504");
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 

@@ -65,6 +65,7 @@ public final class ErrorPages {
             case 504 -> "The local service behind " + describe(host) + " did not answer in time.";
             case 401 -> "This tunnel needs a user name and password.";
             case 403 -> "This tunnel does not take requests from your address.";
+            case 429 -> "Too many requests from your address; try again later.";
             case 408 -> "The request was not received in time.";
             case 431 -> "The request's headers are too large.";
             default -> "The request could not be served.";

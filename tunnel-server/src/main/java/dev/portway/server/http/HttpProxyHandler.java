@@ -342,6 +342,15 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respond(HttpResponseStatus.FORBIDDEN, closeOnRefusal);
             return;
         }
+        long retryAfter = tunnel.secondsBeforeNextRequest(peerAddress);
+        if (retryAfter > 0) {
+            ReferenceCountUtil.release(request);
+            metrics.publicConnectionRefused(PublicConnectionRefusal.LIMIT);
+            FullHttpResponse tooMany = pages.render(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS, host);
+            tooMany.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+            respond(tooMany, closeOnRefusal);
+            return;
+        }
         if (!tunnel.policy().authorized(request.headers())) {
             ReferenceCountUtil.release(request);
             FullHttpResponse challenge = pages.render(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, host);

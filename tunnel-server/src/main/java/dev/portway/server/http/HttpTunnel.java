@@ -40,6 +40,8 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     /** For {@code https: passthrough}: carries raw TLS connections from the https listener; null otherwise. */
     private final TunnelConnections passthrough;
     private final PeerFilter filter;
+    /** Null when the tunnel has no {@code rateLimit}. */
+    private final RequestRateLimiter rateLimiter;
     private final long offlineGraceNanos;
     /** The group this tunnel is a member of, or null when it holds its routes itself. */
     private final HttpGroup group;
@@ -53,6 +55,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
                String url, TunnelTraffic traffic, TunnelSession owner, TunnelConnections passthrough,
                PeerFilter filter, Duration offlineGrace, HttpGroup group) {
         this.filter = filter;
+        this.rateLimiter = RequestRateLimiter.of(options.rateLimit());
         this.name = name;
         this.user = user;
         this.options = options;
@@ -75,6 +78,11 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     @Override
     public String name() {
         return name;
+    }
+
+    /** 0 when {@code peer} may make one more request now, else the seconds until it may (answered 429). */
+    long secondsBeforeNextRequest(java.net.InetSocketAddress peer) {
+        return rateLimiter == null ? 0 : rateLimiter.secondsToWait(peer);
     }
 
     /** Which public peers its requests may come from; a refused one is answered 403. */
