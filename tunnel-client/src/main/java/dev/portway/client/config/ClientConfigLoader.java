@@ -5,7 +5,6 @@ import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.Durations;
 import dev.portway.protocol.config.HostPort;
-import dev.portway.protocol.config.IpNetworks;
 import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.HeaderRuleCheck;
 import dev.portway.protocol.control.HttpOptions;
@@ -150,24 +149,8 @@ public final class ClientConfigLoader {
         if (!tunnel.has("ipAllow") && !tunnel.has("ipDeny")) {
             return null;
         }
-        List<String> allow = networks(tunnel, "ipAllow");
-        List<String> deny = networks(tunnel, "ipDeny");
-        return new IpRules(allow, deny);
-    }
-
-    private static List<String> networks(ConfigObject tunnel, String key) {
-        List<String> networks = tunnel.strings(key);
-        if (networks.size() > IpRules.MAX_NETWORKS) {
-            tunnel.invalid(key, "expected at most " + IpRules.MAX_NETWORKS + " networks");
-        }
-        for (int i = 0; i < networks.size(); i++) {
-            try {
-                IpNetworks.parse(networks.get(i));
-            } catch (IllegalArgumentException e) {
-                tunnel.problem(key + "[" + i + "]", e.getMessage());
-            }
-        }
-        return networks;
+        return new IpRules(tunnel.ipNetworks("ipAllow", IpRules.MAX_NETWORKS),
+                tunnel.ipNetworks("ipDeny", IpRules.MAX_NETWORKS));
     }
 
     /** {@code allowTargets: ["127.0.0.1:8080", ...]}: exact host:port pairs, compared as written. */

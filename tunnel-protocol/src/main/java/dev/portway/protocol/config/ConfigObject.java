@@ -324,6 +324,25 @@ public final class ConfigObject {
         return out;
     }
 
+    /**
+     * A list of IP networks ({@link IpNetworks}), as written; one that does not parse, or more than {@code max}, is
+     * reported. Empty when absent.
+     */
+    public List<String> ipNetworks(String key, int max) {
+        List<String> networks = strings(key);
+        if (networks.size() > max) {
+            invalid(key, "expected at most " + max + " networks");
+        }
+        for (int i = 0; i < networks.size(); i++) {
+            try {
+                IpNetworks.parse(networks.get(i));
+            } catch (IllegalArgumentException e) {
+                problem(key + "[" + i + "]", e.getMessage());
+            }
+        }
+        return networks;
+    }
+
     /** A list of strings; items that are not strings are reported and left out. Empty when absent. */
     public List<String> strings(String key) {
         List<String> out = new ArrayList<>();

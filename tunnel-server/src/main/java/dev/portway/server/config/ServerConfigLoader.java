@@ -4,7 +4,6 @@ import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.HostPort;
-import dev.portway.protocol.config.IpNetworks;
 import dev.portway.protocol.config.PortRanges;
 import dev.portway.server.https.CertificateChecks;
 import dev.portway.server.https.HostPatterns;
@@ -94,6 +93,8 @@ public final class ServerConfigLoader {
     private static final Duration MAX_UDP_IDLE = Duration.ofHours(24);
     private static final int MAX_HTTP_HEADER_SIZE = 1024 * 1024;
     /** The answers the server gives itself on the public web ports, whose pages an operator may replace. */
+    /** Address lists longer than this belong in a firewall; each connection is checked against them. */
+    private static final int MAX_NETWORKS = 1024;
     private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "403", "404", "408", "429", "431",
             "502", "504");
     private static final Pattern HOST_NAME =
@@ -154,20 +155,9 @@ public final class ServerConfigLoader {
 
     private static AccessConfig readAccess(ConfigObject root) {
         Optional<ConfigObject> section = root.object("access", "deny", "controlAllow");
-        return section.map(access -> new AccessConfig(networks(access, "deny"), networks(access, "controlAllow")))
+        return section.map(access -> new AccessConfig(access.ipNetworks("deny", MAX_NETWORKS),
+                        access.ipNetworks("controlAllow", MAX_NETWORKS)))
                 .orElse(AccessConfig.NONE);
-    }
-
-    private static List<String> networks(ConfigObject section, String key) {
-        List<String> networks = section.strings(key);
-        for (int i = 0; i < networks.size(); i++) {
-            try {
-                IpNetworks.parse(networks.get(i));
-            } catch (IllegalArgumentException e) {
-                section.problem(key + "[" + i + "]", e.getMessage());
-            }
-        }
-        return networks;
     }
 
     private static DomainProofConfig readDomainProof(ConfigObject root) {
