@@ -244,7 +244,7 @@ public final class TunnelServer implements AutoCloseable {
 
     /** Static tokens first (memory, no database round trip), then the tokens stored in the database. */
     private Authenticator authenticator() {
-        StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth().tokens());
+        StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
         if (storage == null) {
             if (staticTokens.isEmpty()) {
                 log.warn("no client tokens configured (auth.tokens) and no database: every client will be refused");

@@ -135,7 +135,8 @@ class ServerConfigLoaderTest {
         Path abs = dir.toAbsolutePath();
         assertThat(c).isEqualTo(new ServerConfig("127.0.0.1", 0, PortRanges.parse("2000-3000,5353"),
                 Path.of("/var/lib/portway"), new ServerTlsConfig(abs.resolve("server.crt"), abs.resolve("server.key")),
-                new AuthConfig(List.of("0123456789abcdef", "another-long-enough-token")), Duration.ofSeconds(5),
+                new AuthConfig(List.of(AuthConfig.StaticToken.plain("0123456789abcdef"),
+                        AuthConfig.StaticToken.plain("another-long-enough-token"))), Duration.ofSeconds(5),
                 Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com",
                 new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null));
         assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
@@ -153,6 +154,71 @@ class ServerConfigLoaderTest {
         assertThat(problems).containsExactly(
                 "server.yaml: auth.tokens[2]: expected a secret of at least 16 characters, got a secret of 7 characters");
         assertThat(problems.get(0)).doesNotContain("hunter2");
+    }
+
+    @Test
+    void aTokenMayBeNamedAndPlainEntriesKeepTheirNumber() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("""
+                auth:
+                  tokens:
+                    - 0123456789abcdef
+                    - {name: ci-runner, token: runner-token-0123456789}
+                    - another-long-enough-token
+                    - {name: deploy.bot_2, token: deploy-token-0123456789}
+                """));
+        assertThat(c.auth().tokens()).containsExactly(AuthConfig.StaticToken.plain("0123456789abcdef"),
+                new AuthConfig.StaticToken("ci-runner", "runner-token-0123456789"),
+                AuthConfig.StaticToken.plain("another-long-enough-token"),
+                new AuthConfig.StaticToken("deploy.bot_2", "deploy-token-0123456789"));
+        assertThat(c.auth().users()).containsExactly("static:1", "static:ci-runner", "static:3", "static:deploy.bot_2");
+        assertThat(c.auth().toString()).contains("ci-runner").doesNotContain("runner-token-0123456789");
+    }
+
+    @Test
+    void namedTokenProblemsNameTheirEntryAndNeverEchoAToken() throws Exception {
+        List<String> problems = problems("""
+                auth:
+                  tokens:
+                    - plain-token-0123456789
+                    - {name: CI Runner, token: runner-token-0123456789}
+                    - {name: "", token: empty-name-token-0123456789}
+                    - {name: nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn, token: long-name-token-0123456789}
+                    - {name: "a:b", token: colon-token-0123456789}
+                    - {token: nameless-token-0123456789}
+                    - {name: short, token: hunter2}
+                    - {name: ci, token: ci-token-0123456789, role: admin}
+                    - 42
+                """);
+        assertThat(problems).containsExactlyInAnyOrder(
+                "server.yaml: auth.tokens[1].name: expected 1 to 64 characters of a-z 0-9 . _ -, got \"CI Runner\"",
+                "server.yaml: auth.tokens[2].name: expected a non-empty string, got \"\"",
+                "server.yaml: auth.tokens[3].name: expected 1 to 64 characters of a-z 0-9 . _ -, got \"" + "n".repeat(65) + "\"",
+                "server.yaml: auth.tokens[4].name: expected 1 to 64 characters of a-z 0-9 . _ -, got \"a:b\"",
+                "server.yaml: auth.tokens[5].name: expected a non-empty string, got nothing",
+                "server.yaml: auth.tokens[6].token: expected a secret of at least 16 characters, got a secret of 7 characters",
+                "server.yaml: auth.tokens[7].role: unknown field; expected one of name, token",
+                "server.yaml: auth.tokens[8]: expected a secret string or a mapping with name, token, got a number");
+        assertThat(String.join("\n", problems)).doesNotContain("0123456789", "hunter2");
+    }
+
+    @Test
+    void namesAndTokensAreUniqueAndANameCannotTakeAPlainEntrysNumber() throws Exception {
+        List<String> problems = problems("""
+                auth:
+                  tokens:
+                    - {name: ci, token: first-token-0123456789}
+                    - {name: ci, token: second-token-0123456789}
+                    - {name: "4", token: third-token-0123456789}
+                    - plain-token-0123456789
+                    - first-token-0123456789
+                    - {name: deploy, token: plain-token-0123456789}
+                """);
+        assertThat(problems).containsExactly(
+                "server.yaml: auth.tokens[1].name: expected a name no other entry has (auth.tokens[0] is static:ci already), got \"ci\"",
+                "server.yaml: auth.tokens[2].name: expected a name no other entry has (auth.tokens[3] is static:4 already), got \"4\"",
+                "server.yaml: auth.tokens[4]: expected a token no other entry holds (auth.tokens[0] holds the same one)",
+                "server.yaml: auth.tokens[5].token: expected a token no other entry holds (auth.tokens[3] holds the same one)");
+        assertThat(String.join("\n", problems)).doesNotContain("0123456789");
     }
 
     @Test
