@@ -39,6 +39,7 @@ import dev.portway.server.http.ServedLoopGroup;
 import dev.portway.server.https.ConfiguredCertificates;
 import dev.portway.server.https.HttpsListener;
 import dev.portway.server.limits.SourceLimits;
+import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.https.VhostHttpsRoutes;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.TrustedProxies;
@@ -144,12 +145,15 @@ public final class TunnelServer implements AutoCloseable {
         ProxyProtocolInbound proxyProtocol = new ProxyProtocolInbound(trustedProxies,
                 ProxyProtocolInbound.Refusal.CLOSE);
         TrafficCounter history = storage == null ? null : storage.storage().trafficCounter();
+        // One count per user for TCP, passthrough and HTTP streams alike: a user's tunnels share its ceiling.
+        UserCeiling streams = new UserCeiling("limits.streamsPerUser", "streams", config.limits().streamsPerUser());
         TcpTunnelBinder tcpPorts = new TcpTunnelBinder(publicOptions, bossGroup, workerGroup, config.bind(),
-                new PortAllocator(config.allowPorts()), metrics, history, proxyProtocol);
+                new PortAllocator(config.allowPorts()), metrics, history, proxyProtocol, streams);
         // Plain TCP tunnels and load-balancing groups share the port allocator and the stream bridge.
         TunnelBinder binder = new TcpGroups(tcpPorts);
         UdpTunnelBinder udpBinder = new UdpTunnelBinder(transport, config.bind(),
-                new PortAllocator(config.allowPorts()), config.udp(), metrics, history);
+                new PortAllocator(config.allowPorts()), config.udp(), metrics, history,
+                new UserCeiling("limits.udpFlowsPerUser", "UDP flows", config.limits().udpFlowsPerUser()));
         Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
         binders.put(TunnelType.TCP, binder);
         binders.put(TunnelType.UDP, udpBinder);
@@ -157,7 +161,8 @@ public final class TunnelServer implements AutoCloseable {
             binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
                     webLoops));
             httpFrontend = new HttpFrontend(config.http(), httpRouter, ErrorPages.load(config.http().errorPages()),
-                    metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops);
+                    metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops,
+                    streams);
         }
         if (config.http().httpPort() != 0) {
             httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(),

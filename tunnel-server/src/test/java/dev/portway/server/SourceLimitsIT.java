@@ -42,7 +42,8 @@ class SourceLimitsIT {
         echo = new EchoServer();
         fixture.startServer(fixture.serverConfig(0, Duration.ofSeconds(10), 3, Duration.ofSeconds(30))
                 .withLimits(new LimitsConfig(64, HANDSHAKES, LimitsConfig.DEFAULT_SESSIONS_PER_USER,
-                        LimitsConfig.DEFAULT_TUNNELS_PER_USER)));
+                        LimitsConfig.DEFAULT_TUNNELS_PER_USER, LimitsConfig.DEFAULT_STREAMS_PER_USER,
+                        LimitsConfig.DEFAULT_UDP_FLOWS_PER_USER)));
     }
 
     @AfterEach

@@ -78,7 +78,14 @@ import java.util.regex.Pattern;
  *   idleTimeout: 60s           # keep-alive connections idle this long are closed
  *   responseTimeout: 60s       # 504 when the local service takes longer to start its answer
  *   bodyIdleTimeout: 60s       # 408 (or close) when no byte of a request body came for this long
- *   errorPages: {404: 404.html, 502: 502.html}   # replace the built-in pages (400 401 404 408 431 502 504)
+ *   errorPages: {404: 404.html, 502: 502.html}   # replace the built-in pages (400 401 404 408 431 502 503 504)
+ * limits:                      # per address and per user; see docs/security.md
+ *   connectionsPerSource: 1024
+ *   handshakesPerSource: 32
+ *   sessionsPerUser: 256
+ *   tunnelsPerUser: 1024
+ *   streamsPerUser: 65536      # public TCP connections and HTTP request streams open at once
+ *   udpFlowsPerUser: 65536
  * https:
  *   port: 443                  # 0: no https listener
  *   certificates:              # for tunnels with https: terminate; key must match cert, cert must cover domains
@@ -94,7 +101,7 @@ public final class ServerConfigLoader {
     private static final Duration MAX_UDP_IDLE = Duration.ofHours(24);
     private static final int MAX_HTTP_HEADER_SIZE = 1024 * 1024;
     /** The answers the server gives itself on the public web ports, whose pages an operator may replace. */
-    private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "404", "408", "431", "502", "504");
+    private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "404", "408", "431", "502", "503", "504");
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
@@ -150,7 +157,7 @@ public final class ServerConfigLoader {
 
     private static LimitsConfig readLimits(ConfigObject root) {
         Optional<ConfigObject> section = root.object("limits", "connectionsPerSource", "handshakesPerSource",
-                "sessionsPerUser", "tunnelsPerUser");
+                "sessionsPerUser", "tunnelsPerUser", "streamsPerUser", "udpFlowsPerUser");
         if (section.isEmpty()) {
             return LimitsConfig.DEFAULTS;
         }
@@ -159,7 +166,9 @@ public final class ServerConfigLoader {
                 limits.integer("connectionsPerSource", LimitsConfig.DEFAULT_CONNECTIONS_PER_SOURCE, 1, 1_000_000),
                 limits.integer("handshakesPerSource", LimitsConfig.DEFAULT_HANDSHAKES_PER_SOURCE, 1, 1_000_000),
                 limits.integer("sessionsPerUser", LimitsConfig.DEFAULT_SESSIONS_PER_USER, 1, 1_000_000),
-                limits.integer("tunnelsPerUser", LimitsConfig.DEFAULT_TUNNELS_PER_USER, 1, 1_000_000));
+                limits.integer("tunnelsPerUser", LimitsConfig.DEFAULT_TUNNELS_PER_USER, 1, 1_000_000),
+                limits.integer("streamsPerUser", LimitsConfig.DEFAULT_STREAMS_PER_USER, 1, 10_000_000),
+                limits.integer("udpFlowsPerUser", LimitsConfig.DEFAULT_UDP_FLOWS_PER_USER, 1, 10_000_000));
     }
 
     private static String readBind(ConfigObject section, String defaultValue) {

@@ -5,6 +5,7 @@ import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.server.auth.Principal;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelConnections;
 import io.netty.channel.Channel;
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private final String name;
-    private final String user;
+    private final Principal principal;
     private final HttpOptions options;
     private final List<HttpRoute> routes;
     private final HttpVhostRouter router;
@@ -47,11 +48,11 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private volatile boolean offline;
     private ScheduledFuture<?> expiry;
 
-    HttpTunnel(String name, String user, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
+    HttpTunnel(String name, Principal principal, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
                String url, TunnelTraffic traffic, TunnelSession owner, TunnelConnections passthrough,
                Duration offlineGrace, HttpGroup group) {
         this.name = name;
-        this.user = user;
+        this.principal = principal;
         this.options = options;
         this.routes = List.copyOf(routes);
         this.router = router;
@@ -75,7 +76,12 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     }
 
     public String user() {
-        return user;
+        return principal.user();
+    }
+
+    /** The user whose tunnel this is; its requests' streams count against that user's ceiling. */
+    public Principal principal() {
+        return principal;
     }
 
     @Override
@@ -181,7 +187,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
 
     /** Whether a new registration of {@code user}'s tunnel {@code tunnelName} may take over this offline one. */
     boolean reclaimableBy(String tunnelUser, String tunnelName) {
-        return offline && user.equals(tunnelUser) && name.equals(tunnelName);
+        return offline && principal.user().equals(tunnelUser) && name.equals(tunnelName);
     }
 
     /** Gives the routes back at once, or leaves the group. */

@@ -67,10 +67,10 @@ public final class HttpTunnelBinder implements TunnelBinder {
             List<HttpRoute> routes = routes(options);
             boolean passthrough = passthrough(options);
             TunnelTraffic traffic = metrics.traffic(spec.name(), principal.user());
-            Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal.user(), options,
+            Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal, options,
                     routes, router, url(routes.get(0), passthrough), traffic, owner, passthrough
                     ? new TunnelConnections(spec.name(), TunnelType.HTTP, owner,
-                            new TunnelCounters(traffic, null, principal.userId()), bridge)
+                            new TunnelCounters(traffic, null, principal), bridge)
                     : null, OFFLINE_GRACE, group);
             for (HttpRoute route : routes) {
                 if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {

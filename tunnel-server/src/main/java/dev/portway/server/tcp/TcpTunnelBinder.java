@@ -4,6 +4,7 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.tunnel.PortBinding;
 import dev.portway.server.tunnel.PublicPort;
@@ -37,10 +38,11 @@ public final class TcpTunnelBinder implements TunnelBinder {
      * @param workers   where connections of ports without a preferred loop run
      * @param history  storage's traffic counter for stored tunnels; null without a database
      * @param proxyProtocol whom to believe about a public connection's real peer
+     * @param streams   {@code limits.streamsPerUser}, which every public connection counts against
      */
     public TcpTunnelBinder(ServerBootstrap template, EventLoopGroup acceptors, EventLoopGroup workers, String bindHost,
                            PortAllocator ports, TunnelMetrics metrics, TrafficCounter history,
-                           ProxyProtocolInbound proxyProtocol) {
+                           ProxyProtocolInbound proxyProtocol, UserCeiling streams) {
         this.template = template;
         this.acceptors = acceptors;
         this.workers = workers;
@@ -48,7 +50,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
         this.ports = ports;
         this.metrics = metrics;
         this.history = history;
-        this.bridge = new StreamBridge(metrics, proxyProtocol);
+        this.bridge = new StreamBridge(metrics, proxyProtocol, streams);
     }
 
     /**
@@ -57,18 +59,13 @@ public final class TcpTunnelBinder implements TunnelBinder {
      */
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
-        return open(spec.name(), spec.remotePort(), owner, principal.user(), principal.userId())
-                .thenApply(listener -> listener);
+        return open(spec.name(), spec.remotePort(), owner, principal).thenApply(listener -> listener);
     }
 
-    /**
-     * Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}.
-     *
-     * @param userId the owner's id in storage, for the traffic history of stored tunnels
-     */
-    public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner, String user,
-                                                   long userId) {
-        TunnelCounters counters = counters(name, user, userId);
+    /** Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}. */
+    public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner,
+                                                   Principal principal) {
+        TunnelCounters counters = counters(name, principal);
         // Accepted on the owner's carrier loop, a connection's bytes, credit and reads pass between the socket and
         // the stream by plain calls instead of tasks and wake-ups on two threads.
         return bindPort(requestedPort, owner.channel().eventLoop(),
@@ -76,8 +73,8 @@ public final class TcpTunnelBinder implements TunnelBinder {
     }
 
     /** The counters of one tunnel, for a public side that is not a listener of its own (a group member). */
-    public TunnelCounters counters(String name, String user, long userId) {
-        return new TunnelCounters(metrics.traffic(name, user), history, userId);
+    public TunnelCounters counters(String name, Principal principal) {
+        return new TunnelCounters(metrics.traffic(name, principal.user()), history, principal);
     }
 
     /** Carries accepted connections to streams, for acceptors bound through {@link #bindPort}. */

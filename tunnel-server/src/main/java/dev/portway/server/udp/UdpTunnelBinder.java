@@ -6,6 +6,7 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.transport.Transport;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.config.UdpConfig;
+import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.PortBinding;
@@ -30,10 +31,14 @@ public final class UdpTunnelBinder implements TunnelBinder {
     private final UdpConfig config;
     private final TunnelMetrics metrics;
     private final TrafficCounter history;
+    private final UserCeiling flows;
 
-    /** @param history storage's traffic counter, null without a database */
+    /**
+     * @param history storage's traffic counter, null without a database
+     * @param flows   {@code limits.udpFlowsPerUser}
+     */
     public UdpTunnelBinder(Transport transport, String bindHost, PortAllocator ports, UdpConfig config,
-                           TunnelMetrics metrics, TrafficCounter history) {
+                           TunnelMetrics metrics, TrafficCounter history, UserCeiling flows) {
         this.template = new Bootstrap()
                 .channel(transport.datagramChannel())
                 // One byte above the limit, so that a larger datagram arrives truncated and is recognised.
@@ -43,18 +48,19 @@ public final class UdpTunnelBinder implements TunnelBinder {
         this.config = config;
         this.metrics = metrics;
         this.history = history;
+        this.flows = flows;
     }
 
     /** Binds the spec's {@code remotePort}, or a free allowed port when it is 0; fails with {@link TunnelRefusedException}. */
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
         TunnelCounters counters = new TunnelCounters(metrics.traffic(spec.name(), principal.user()), history,
-                principal.userId());
+                principal);
         return PortBinding.open(ports, spec.remotePort(), port -> bind(spec.name(), port, owner, counters));
     }
 
     private CompletionStage<PublicTunnel> bind(String name, int port, TunnelSession owner, TunnelCounters counters) {
-        UdpTunnel tunnel = new UdpTunnel(name, port, ports, owner, config, metrics, counters);
+        UdpTunnel tunnel = new UdpTunnel(name, port, ports, owner, config, metrics, counters, flows);
         // On the owner's carrier loop, where the flows live: datagrams pass between socket and session by plain calls.
         return PortBinding.whenBound(template.clone().group(owner.channel().eventLoop()).handler(tunnel)
                 .bind(bindHost, port), tunnel::bound, tunnel);

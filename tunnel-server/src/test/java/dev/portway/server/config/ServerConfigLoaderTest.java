@@ -242,10 +242,15 @@ class ServerConfigLoaderTest {
     @Test
     void limitsAreReadAndOutOfRangeValuesNamed() throws Exception {
         ServerConfig c = ServerConfigLoader.load(write("limits: {connectionsPerSource: 10, handshakesPerSource: 2, "
-                + "sessionsPerUser: 3, tunnelsPerUser: 4}\n"));
-        assertThat(c.limits()).isEqualTo(new LimitsConfig(10, 2, 3, 4));
+                + "sessionsPerUser: 3, tunnelsPerUser: 4, streamsPerUser: 5, udpFlowsPerUser: 6}\n"));
+        assertThat(c.limits()).isEqualTo(new LimitsConfig(10, 2, 3, 4, 5, 6));
+        assertThat(ServerConfigLoader.load(write("limits: {sessionsPerUser: 3}\n")).limits())
+                .isEqualTo(new LimitsConfig(1024, 32, 3, 1024, 65_536, 65_536));
         assertThat(problems("limits: {handshakesPerSource: 0}\n")).singleElement().asString()
                 .startsWith("server.yaml: limits.handshakesPerSource: ");
+        assertThat(problems("limits: {streamsPerUser: 0, udpFlowsPerUser: many}\n")).containsExactly(
+                "server.yaml: limits.streamsPerUser: expected an integer between 1 and 10000000, got 0",
+                "server.yaml: limits.udpFlowsPerUser: expected an integer between 1 and 10000000, got \"many\"");
     }
 
     @Test
@@ -349,7 +354,7 @@ class ServerConfigLoaderTest {
                 "server.yaml: http.bodyIdleTimeout: expected a duration between 1ms and 10m, got 0",
                 "server.yaml: http.tls: unknown field; expected one of port, maxHeaderSize, requestHeaderTimeout, "
                         + "idleTimeout, responseTimeout, bodyIdleTimeout, errorPages",
-                "server.yaml: http.errorPages.500: unknown field; expected one of 400, 401, 404, 408, 431, 502, 504");
+                "server.yaml: http.errorPages.500: unknown field; expected one of 400, 401, 404, 408, 431, 502, 503, 504");
         assertThat(problems("http: {errorPages: {404: missing.html}}\n")).singleElement().asString()
                 .startsWith("server.yaml: http.errorPages.404: expected an HTML file that exists");
     }
