@@ -6,7 +6,7 @@ public enum PublicConnectionRefusal {
     CLIENT_OFFLINE,
     /** The client's session refused or failed to open the stream. */
     STREAM_FAILED,
-    /** A connection or rate limit of the tunnel's plan. */
+    /** A limit of the tunnel's user or plan, such as the streams one user may have open ({@code limits.streamsPerUser}). */
     LIMIT,
     /** Too many connections from the peer's address to the web listeners ({@code limits.connectionsPerSource}). */
     SOURCE_LIMIT,

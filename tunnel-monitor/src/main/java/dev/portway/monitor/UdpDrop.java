@@ -6,7 +6,7 @@ public enum UdpDrop {
     OVERSIZE,
     /** The tunnel connection or the public socket could not take it right now. */
     CONGESTED,
-    /** The tunnel's client is gone, or the session's flow limit is reached. */
+    /** The tunnel's client is gone, or the flow limit of the session or of its user is reached. */
     NO_FLOW,
     /** The sender's address is refused by the tunnel's {@code ipAllow}/{@code ipDeny} or the server's {@code access.deny}. */
     IP_DENIED;

@@ -47,6 +47,7 @@ import dev.portway.server.https.HostPatterns;
 import dev.portway.server.https.HttpsListener;
 import dev.portway.server.https.VhostHttpsRoutes;
 import dev.portway.server.limits.SourceLimits;
+import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.storage.ServerStorage;
@@ -156,12 +157,15 @@ public final class TunnelServer implements AutoCloseable {
         PeerFilters filters = new PeerFilters(config.access());
         List<PortAllocator> ports = List.of(new PortAllocator(config.allowPorts()),
                 new PortAllocator(config.allowPorts()));
+        // One count per user for TCP, passthrough and HTTP streams alike: a user's tunnels share its ceiling.
+        UserCeiling streams = new UserCeiling("limits.streamsPerUser", "streams", config.limits().streamsPerUser());
         TcpTunnelBinder tcpPorts = new TcpTunnelBinder(publicOptions, bossGroup, workerGroup, config.bind(),
-                ports.get(0), metrics, history, proxyProtocol, filters);
+                ports.get(0), metrics, history, proxyProtocol, streams, filters);
         // Plain TCP tunnels and load-balancing groups share the port allocator and the stream bridge.
         TunnelBinder binder = new TcpGroups(tcpPorts);
         UdpTunnelBinder udpBinder = new UdpTunnelBinder(transport, config.bind(),
-                ports.get(1), config.udp(), metrics, history, filters);
+                ports.get(1), config.udp(), metrics, history,
+                new UserCeiling("limits.udpFlowsPerUser", "UDP flows", config.limits().udpFlowsPerUser()), filters);
         Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
         binders.put(TunnelType.TCP, binder);
         binders.put(TunnelType.UDP, udpBinder);
@@ -169,7 +173,8 @@ public final class TunnelServer implements AutoCloseable {
             binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
                     webLoops));
             httpFrontend = new HttpFrontend(config.http(), httpRouter, ErrorPages.load(config.http().errorPages()),
-                    metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops);
+                    metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops,
+                    streams);
         }
         if (config.http().httpPort() != 0) {
             httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(),
@@ -275,7 +280,7 @@ public final class TunnelServer implements AutoCloseable {
 
     /** Static tokens first (memory, no database round trip), then the tokens stored in the database. */
     private Authenticator authenticator() {
-        StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth().tokens());
+        StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
         if (storage == null) {
             if (staticTokens.isEmpty()) {
                 log.warn("no client tokens configured (auth.tokens) and no database: every client will be refused");

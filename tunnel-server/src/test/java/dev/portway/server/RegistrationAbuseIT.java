@@ -4,6 +4,8 @@ import dev.portway.protocol.control.TunnelRegister;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
+import dev.portway.server.config.AuthConfig.StaticToken;
+import dev.portway.server.config.AuthConfig;
 import dev.portway.server.testkit.RawClient;
 import dev.portway.server.testkit.Scrape;
 import dev.portway.server.testkit.TunnelFixture;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,16 +26,24 @@ import java.util.TreeSet;
 import static dev.portway.server.testkit.TunnelFixture.WAIT;
 import static dev.portway.server.testkit.TunnelFixture.port;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Registrations a real client never sends: racing duplicates and hostile names, against a real server. */
+/**
+ * Registrations a real client never sends: racing duplicates, hostile names, another user's client id, against a real
+ * server whose {@code auth.tokens} hold a plain token and two named ones.
+ */
 @Timeout(120)
 class RegistrationAbuseIT {
+    private static final String CI_TOKEN = "ci-runner-token-0123456789";
+    private static final String DEPLOY_TOKEN = "deploy-token-0123456789";
     private TunnelFixture fixture;
 
     @BeforeEach
     void setUp() throws Exception {
         fixture = new TunnelFixture();
-        fixture.startServer();
+        fixture.startServer(fixture.serverConfig(0, Duration.ofSeconds(10), 3).withAuth(new AuthConfig(List.of(
+                StaticToken.plain(TunnelFixture.TOKEN), new StaticToken("ci-runner", CI_TOKEN),
+                new StaticToken("deploy", DEPLOY_TOKEN)))));
     }
 
     @AfterEach
@@ -81,6 +92,30 @@ class RegistrationAbuseIT {
         }
         String metrics = Scrape.of(fixture.server().adminAddress()).text();
         assertThat(metrics).doesNotContain("nnnnnnnnnnnnnnnn");
+    }
+
+    @Test
+    void twoNamedTokensAreTwoUsersAndNeitherTakesOverTheOthersClientId() throws Exception {
+        try (RawClient runner = RawClient.authenticated(fixture.controlAddress(), CI_TOKEN, "shared-id")) {
+            assertThatThrownBy(() -> RawClient.authenticated(fixture.controlAddress(), DEPLOY_TOKEN, "shared-id"))
+                    .hasMessageContaining("client id shared-id is in use by another user");
+            assertThatThrownBy(() -> RawClient.authenticated(fixture.controlAddress(), TunnelFixture.TOKEN, "shared-id"))
+                    .as("a plain token is another user too")
+                    .hasMessageContaining("client id shared-id is in use by another user");
+
+            runner.send(new TunnelRegister(List.of(new TunnelSpec("still-mine", TunnelType.TCP, 0, null))));
+            TunnelResult.Status status = runner.next(TunnelResult.class, WAIT).results().get(0);
+            assertThat(status.accepted()).as("the holder keeps its session: %s", status.reason()).isTrue();
+
+            String metrics = Scrape.of(fixture.server().adminAddress()).text();
+            assertThat(metrics).contains("user=\"static:ci-runner\"").doesNotContain("user=\"static:deploy\"");
+            try (RawClient again = RawClient.authenticated(fixture.controlAddress(), CI_TOKEN, "shared-id")) {
+                // The same named token takes over its own client id: that is a reconnect, not a take-over.
+                again.send(new TunnelRegister(List.of(new TunnelSpec("still-mine", TunnelType.TCP, port(status), null))));
+                TunnelResult.Status moved = again.next(TunnelResult.class, WAIT).results().get(0);
+                assertThat(moved.accepted()).as(moved.reason()).isTrue();
+            }
+        }
     }
 
     private static boolean bindable(int port) {

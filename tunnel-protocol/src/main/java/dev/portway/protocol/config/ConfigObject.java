@@ -400,6 +400,41 @@ public final class ConfigObject {
         return out;
     }
 
+    /**
+     * One item of {@link #secretsOrMappings}: exactly one of {@code secret} and {@code mapping} is set.
+     *
+     * @param index the item's position in the list, from 0
+     */
+    public record SecretOrMapping(int index, String secret, ConfigObject mapping) {
+    }
+
+    /**
+     * A list whose items may each be a secret string (checked as {@link #secrets} checks them) or a mapping with
+     * {@code knownKeys}, such as {@code tokens: [<token>, {name: ci, token: <token>}]}: a list written before its
+     * items could carry more than the secret keeps working. Items of another kind, and secrets with problems, are
+     * reported and left out. Empty when absent.
+     */
+    public List<SecretOrMapping> secretsOrMappings(String key, int minLength, String... knownKeys) {
+        List<SecretOrMapping> out = new ArrayList<>();
+        JsonNode list = list(key);
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode item = list.get(i);
+            String at = childPath(key) + "[" + i + "]";
+            if (item.isObject()) {
+                out.add(new SecretOrMapping(i, null, new ConfigObject(reader, at, item, knownKeys)));
+            } else if (item.isTextual()) {
+                String secret = secretValue(at, item, true, minLength);
+                if (secret != null) {
+                    out.add(new SecretOrMapping(i, secret, null));
+                }
+            } else {
+                reader.problem(at, "expected a secret string or a mapping with " + String.join(", ", knownKeys),
+                        ConfigReader.describeSecret(item));
+            }
+        }
+        return out;
+    }
+
     private JsonNode list(String key) {
         JsonNode v = raw(key);
         if (v == null) {

@@ -133,6 +133,31 @@ class ConfigReaderTest {
     }
 
     @Test
+    void aListMayMixSecretsAndMappings() throws Exception {
+        ConfigReader reader = parse("""
+                tokens:
+                  - abcdefghijklmnopqrstuvwxyz
+                  - {name: ci, token: zyxwvutsrqponmlkjihgfedcba, colour: red}
+                  - tiny
+                  - 1234567890123456
+                  - [nested]
+                """);
+        List<ConfigObject.SecretOrMapping> items = reader.root("tokens").secretsOrMappings("tokens", 16, "name", "token");
+        assertThat(items).extracting(ConfigObject.SecretOrMapping::index).containsExactly(0, 1);
+        assertThat(items.get(0).secret()).isEqualTo("abcdefghijklmnopqrstuvwxyz");
+        assertThat(items.get(0).mapping()).isNull();
+        ConfigObject mapping = items.get(1).mapping();
+        assertThat(mapping.path()).isEqualTo("tokens[1]");
+        assertThat(mapping.requiredString("name")).isEqualTo("ci");
+        assertThat(problems(reader)).containsExactly(
+                "test.yaml: tokens[1].colour: unknown field; expected one of name, token",
+                "test.yaml: tokens[2]: expected a secret of at least 16 characters, got a secret of 4 characters",
+                "test.yaml: tokens[3]: expected a secret string or a mapping with name, token, got a number",
+                "test.yaml: tokens[4]: expected a secret string or a mapping with name, token, got a list");
+        assertThat(String.join("\n", problems(reader))).doesNotContain("tiny", "1234567890123456");
+    }
+
+    @Test
     void missingFileIsReportedWithItsPath(@TempDir Path dir) throws Exception {
         ConfigReader reader = ConfigReader.parse("x.yaml", "file: nope.pem\n", dir);
         reader.root("file").existingFile("file", "a PEM file");

@@ -1,5 +1,7 @@
 package dev.portway.server.auth;
 
+import dev.portway.server.config.AuthConfig;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,20 +15,18 @@ import java.util.concurrent.CompletionStage;
  * in memory, and every presented token is compared with every digest in constant time, so neither timing nor an
  * early exit tells an attacker how close a guess was. With no tokens configured every client is refused.
  *
- * <p>Each token is its own principal, {@code static:N} for the N-th token of the list: the holder of one token cannot
- * take over the client id, ports or hosts of another's. The colon keeps these names apart from database users,
- * whose names cannot contain one.
+ * <p>Each token is its own principal ({@link AuthConfig#users()}: {@code static:<name>}, or {@code static:N} for a
+ * plain N-th entry): the holder of one token cannot take over the client id, ports or hosts of another's. The colon
+ * keeps these names apart from database users, whose names cannot contain one.
  */
 public final class StaticTokenAuthenticator implements Authenticator {
     private final List<byte[]> digests;
+    private final List<Principal> principals;
 
-    public StaticTokenAuthenticator(List<String> tokens) {
-        this.digests = tokens.stream().map(StaticTokenAuthenticator::sha256).toList();
-    }
-
-    /** The principal of the {@code index}-th token (from 0) of {@code auth.tokens}. */
-    public static Principal principal(int index) {
-        return new Principal("static:" + (index + 1), Principal.NOT_STORED, Principal.NOT_STORED);
+    public StaticTokenAuthenticator(AuthConfig config) {
+        this.digests = config.tokens().stream().map(t -> sha256(t.token())).toList();
+        this.principals = config.users().stream()
+                .map(user -> new Principal(user, Principal.NOT_STORED, Principal.NOT_STORED)).toList();
     }
 
     @Override
@@ -39,7 +39,7 @@ public final class StaticTokenAuthenticator implements Authenticator {
                 match = i;
             }
         }
-        return CompletableFuture.completedFuture(match < 0 ? Optional.empty() : Optional.of(principal(match)));
+        return CompletableFuture.completedFuture(match < 0 ? Optional.empty() : Optional.of(principals.get(match)));
     }
 
     public boolean isEmpty() {

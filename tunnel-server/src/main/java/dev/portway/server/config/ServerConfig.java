@@ -108,6 +108,10 @@ public record ServerConfig(
         return copy(c -> c.tls = newTls);
     }
 
+    public ServerConfig withAuth(AuthConfig newAuth) {
+        return copy(c -> c.auth = newAuth);
+    }
+
     public ServerConfig withAdmin(AdminConfig newAdmin) {
         return copy(c -> c.admin = newAdmin);
     }

@@ -40,7 +40,9 @@ import java.util.regex.Pattern;
  * dataDir: data                # relative to this file
  * tls: {cert: server.crt, key: server.key}   # both or neither
  * auth:
- *   tokens: [...]              # each at least 16 characters
+ *   tokens:                    # each at least 16 characters, each its own user
+ *     - &lt;token&gt;                # user static:1 (its position in the list)
+ *     - {name: ci-runner, token: &lt;token&gt;}   # user static:ci-runner
  * handshakeTimeout: 10s
  * keepAliveInterval: 10s
  * keepAliveMissed: 3
@@ -77,7 +79,14 @@ import java.util.regex.Pattern;
  *   idleTimeout: 60s           # keep-alive connections idle this long are closed
  *   responseTimeout: 60s       # 504 when the local service takes longer to start its answer
  *   bodyIdleTimeout: 60s       # 408 (or close) when no byte of a request body came for this long
- *   errorPages: {404: 404.html, 502: 502.html}   # replace the built-in pages (400 401 404 408 431 502 504)
+ *   errorPages: {404: 404.html, 502: 502.html}   # replace the built-in pages (400 401 404 408 431 502 503 504)
+ * limits:                      # per address and per user; see docs/security.md
+ *   connectionsPerSource: 1024
+ *   handshakesPerSource: 32
+ *   sessionsPerUser: 256
+ *   tunnelsPerUser: 1024
+ *   streamsPerUser: 65536      # public TCP connections and HTTP request streams open at once
+ *   udpFlowsPerUser: 65536
  * https:
  *   port: 443                  # 0: no https listener
  *   certificates:              # for tunnels with https: terminate; key must match cert, cert must cover domains
@@ -96,7 +105,7 @@ public final class ServerConfigLoader {
     /** Address lists longer than this belong in a firewall; each connection is checked against them. */
     private static final int MAX_NETWORKS = 1024;
     private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "403", "404", "408", "429", "431",
-            "502", "504");
+            "502", "503", "504");
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
@@ -180,7 +189,7 @@ public final class ServerConfigLoader {
 
     private static LimitsConfig readLimits(ConfigObject root) {
         Optional<ConfigObject> section = root.object("limits", "connectionsPerSource", "handshakesPerSource",
-                "sessionsPerUser", "tunnelsPerUser");
+                "sessionsPerUser", "tunnelsPerUser", "streamsPerUser", "udpFlowsPerUser");
         if (section.isEmpty()) {
             return LimitsConfig.DEFAULTS;
         }
@@ -189,7 +198,9 @@ public final class ServerConfigLoader {
                 limits.integer("connectionsPerSource", LimitsConfig.DEFAULT_CONNECTIONS_PER_SOURCE, 1, 1_000_000),
                 limits.integer("handshakesPerSource", LimitsConfig.DEFAULT_HANDSHAKES_PER_SOURCE, 1, 1_000_000),
                 limits.integer("sessionsPerUser", LimitsConfig.DEFAULT_SESSIONS_PER_USER, 1, 1_000_000),
-                limits.integer("tunnelsPerUser", LimitsConfig.DEFAULT_TUNNELS_PER_USER, 1, 1_000_000));
+                limits.integer("tunnelsPerUser", LimitsConfig.DEFAULT_TUNNELS_PER_USER, 1, 1_000_000),
+                limits.integer("streamsPerUser", LimitsConfig.DEFAULT_STREAMS_PER_USER, 1, 10_000_000),
+                limits.integer("udpFlowsPerUser", LimitsConfig.DEFAULT_UDP_FLOWS_PER_USER, 1, 10_000_000));
     }
 
     private static String readBind(ConfigObject section, String defaultValue) {
@@ -405,13 +416,63 @@ public final class ServerConfigLoader {
         return cert == null || key == null ? ServerTlsConfig.NONE : new ServerTlsConfig(cert, key);
     }
 
+    /**
+     * {@code auth.tokens}: each entry a plain token or {@code {name, token}}. Names are checked against every other
+     * entry's user, a plain entry's {@code static:N} included, and tokens against each other; a problem names the
+     * entry a clash is with, never a token.
+     */
     private static AuthConfig readAuth(ConfigObject root) {
         Optional<ConfigObject> section = root.object("auth", "tokens");
         if (section.isEmpty()) {
             return AuthConfig.NONE;
         }
-        List<String> tokens = section.get().secrets("tokens", AuthConfig.MIN_TOKEN_LENGTH);
-        return new AuthConfig(tokens);
+        ConfigObject auth = section.get();
+        List<ConfigObject.SecretOrMapping> items = auth.secretsOrMappings("tokens", AuthConfig.MIN_TOKEN_LENGTH,
+                "name", "token");
+        Map<String, String> userAt = new HashMap<>();
+        for (ConfigObject.SecretOrMapping item : items) {
+            if (item.secret() != null) {
+                userAt.put(AuthConfig.user(item.index(), null), auth.childPath("tokens") + "[" + item.index() + "]");
+            }
+        }
+        Map<String, String> tokenAt = new HashMap<>();
+        List<AuthConfig.StaticToken> tokens = new ArrayList<>();
+        for (ConfigObject.SecretOrMapping item : items) {
+            String at = auth.childPath("tokens") + "[" + item.index() + "]";
+            AuthConfig.StaticToken token = item.secret() != null ? AuthConfig.StaticToken.plain(item.secret())
+                    : readNamedToken(item.mapping(), item.index(), userAt);
+            if (token == null) {
+                continue;
+            }
+            String sameToken = tokenAt.putIfAbsent(token.token(), at);
+            if (sameToken != null) {
+                auth.reader().problem(token.name() == null ? at : at + ".token",
+                        "expected a token no other entry holds (" + sameToken + " holds the same one)");
+                continue;
+            }
+            tokens.add(token);
+        }
+        // With an entry left out, the plain ones after it would move up and change their static:N.
+        return auth.reader().hasProblems() ? AuthConfig.NONE : new AuthConfig(tokens);
+    }
+
+    /** One {@code {name, token}} entry; null when either has a problem, which is reported. */
+    private static AuthConfig.StaticToken readNamedToken(ConfigObject entry, int index, Map<String, String> userAt) {
+        String name = entry.requiredString("name");
+        String token = entry.secret("token", true, AuthConfig.MIN_TOKEN_LENGTH);
+        if (name != null && !AuthConfig.NAME.matcher(name).matches()) {
+            entry.invalid("name", "expected " + AuthConfig.NAME_RULE);
+            return null;
+        }
+        if (name != null) {
+            String user = AuthConfig.user(index, name);
+            String other = userAt.putIfAbsent(user, entry.path());
+            if (other != null) {
+                entry.invalid("name", "expected a name no other entry has (" + other + " is " + user + " already)");
+                return null;
+            }
+        }
+        return name == null || token == null ? null : new AuthConfig.StaticToken(name, token);
     }
 
     /** The https listener's part of {@code http}, which holds what the other web settings say. */

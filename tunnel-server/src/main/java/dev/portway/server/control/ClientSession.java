@@ -17,6 +17,7 @@ import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.limits.LogLimiter;
 import dev.portway.server.limits.SourceLimits;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;

@@ -91,7 +91,7 @@ public final class TcpGroups implements TunnelBinder {
                 return CompletableFuture.failedFuture(new TunnelRefusedException(refusal));
             }
             member = new GroupMember(spec.name(), group, this, principal, owner,
-                    ports.counters(spec.name(), principal.user(), principal.userId()),
+                    ports.counters(spec.name(), principal),
                     ports.bridge().filters().forTunnel(spec.ipRulesOrNone()));
             group.members().add(member);
             size = group.members().size();

@@ -8,6 +8,7 @@ import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.server.limits.UserCeiling;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -40,7 +41,8 @@ import java.util.function.Consumer;
  * Reference counting: takes ownership of every message passed to {@code send*}; response heads and body slices are
  * handed to the {@link Listener}, which owns them, and the stream's bytes are credited back only through
  * {@link #consumed}. Closing: {@link #finish()} ends the request direction and lets the local service close;
- * {@link #reset()} aborts; a response that cannot be framed resets the stream.
+ * {@link #reset()} aborts; a response that cannot be framed resets the stream. The unit of the tunnel's user's
+ * {@code limits.streamsPerUser} it was created with is given back when its stream closes, or when none opened.
  */
 final class BackendStream implements StreamHandler {
     private static final Logger log = LoggerFactory.getLogger(BackendStream.class);
@@ -92,6 +94,7 @@ final class BackendStream implements StreamHandler {
     private final ByteBufAllocator alloc;
     private final RequestEncoder encoder;
     private final ResponseFramer framer;
+    private final UserCeiling.Ticket ceiling;
     private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
     private final Consumer<ByteBuf> appendPending = this::append;
     private TunnelStream stream;
@@ -105,9 +108,11 @@ final class BackendStream implements StreamHandler {
     private boolean refused;
     private boolean answered;
 
+    /** @param ceiling what this stream holds of its tunnel's user's {@code limits.streamsPerUser} */
     BackendStream(HttpTunnel tunnel, TunnelSession session, EventLoop home, ByteBufAllocator alloc, Listener listener,
-                  TunnelMetrics metrics) {
+                  TunnelMetrics metrics, UserCeiling.Ticket ceiling) {
         this.tunnel = tunnel;
+        this.ceiling = ceiling;
         this.session = session;
         this.home = home;
         this.listener = listener;
@@ -160,34 +165,41 @@ final class BackendStream implements StreamHandler {
      * caller has sent the request.
      */
     void open(String peer) {
-        session.openStream(new OpenStream(tunnel.name(), peer), this).addListener((Future<TunnelStream> f) ->
-                home.execute(() -> {
-                    if (!f.isSuccess()) {
-                        refused = true;
-                        end(true);
-                        return;
-                    }
-                    TunnelStream opened = f.getNow();
-                    metrics.streamOpened(TYPE);
-                    opened.closeFuture().addListener(closed -> metrics.streamClosed(TYPE));
-                    if (ended) {
-                        opened.reset(ErrorCode.CANCEL, "public connection closed before the stream opened");
-                        return;
-                    }
-                    stream = opened;
-                    ByteBuf data;
-                    while ((data = early.poll()) != null) {
-                        stream.write(data);
-                    }
-                    if (finishRequested) {
-                        stream.finish();
-                    }
-                    if (writableTask != null) {
-                        Runnable task = writableTask;
-                        writableTask = null;
-                        stream.whenWritable(task);
-                    }
-                }));
+        session.openStream(new OpenStream(tunnel.name(), peer), this).addListener((Future<TunnelStream> f) -> {
+            // Here rather than on the home loop, which may be gone at shutdown: every unit taken is given back.
+            if (f.isSuccess()) {
+                f.getNow().closeFuture().addListener(closed -> ceiling.release());
+            } else {
+                ceiling.release();
+            }
+            home.execute(() -> {
+                if (!f.isSuccess()) {
+                    refused = true;
+                    end(true);
+                    return;
+                }
+                TunnelStream opened = f.getNow();
+                metrics.streamOpened(TYPE);
+                opened.closeFuture().addListener(closed -> metrics.streamClosed(TYPE));
+                if (ended) {
+                    opened.reset(ErrorCode.CANCEL, "public connection closed before the stream opened");
+                    return;
+                }
+                stream = opened;
+                ByteBuf data;
+                while ((data = early.poll()) != null) {
+                    stream.write(data);
+                }
+                if (finishRequested) {
+                    stream.finish();
+                }
+                if (writableTask != null) {
+                    Runnable task = writableTask;
+                    writableTask = null;
+                    stream.whenWritable(task);
+                }
+            });
+        });
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.portway.server.http;
 
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.server.config.HttpConfig;
+import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -23,19 +24,22 @@ public final class HttpFrontend {
     private final TunnelMetrics metrics;
     private final ProxyProtocolInbound proxyProtocol;
     private final ServedLoopGroup webLoops;
+    private final UserCeiling streams;
 
     /**
      * @param proxyProtocol whom to believe about a plain HTTP connection's real peer
      * @param webLoops      the loops the web listeners register connections on, told which carrier serves requests
+     * @param streams       {@code limits.streamsPerUser}, shared with the TCP tunnels
      */
     public HttpFrontend(HttpConfig config, HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics,
-                        ProxyProtocolInbound proxyProtocol, ServedLoopGroup webLoops) {
+                        ProxyProtocolInbound proxyProtocol, ServedLoopGroup webLoops, UserCeiling streams) {
         this.config = config;
         this.router = router;
         this.pages = pages;
         this.metrics = metrics;
         this.proxyProtocol = proxyProtocol;
         this.webLoops = webLoops;
+        this.streams = streams;
     }
 
     public HttpVhostRouter router() {
@@ -53,7 +57,7 @@ public final class HttpFrontend {
         pipeline.addLast(HttpPipeline.CLOCK, clock)
                 .addLast(HttpPipeline.CODEC, new PublicHttpCodec(config.maxHeaderSize()))
                 .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, pages, metrics, secure ? "https" : "http",
-                        clock, webLoops));
+                        clock, webLoops, streams));
     }
 
     /** For a plain HTTP listener's accepted connections. */

@@ -5,6 +5,7 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.protocol.transport.HalfCloseGuard;
+import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.PublicEndpoints;
 import io.netty.buffer.ByteBuf;
@@ -46,7 +47,9 @@ import java.util.List;
  * connection may move between tunnels (a load-balancing group keeps it on its current member while that member is
  * online, and sends a request without a body that a member did not serve to another member); consecutive
  * requests to the same tunnel share one {@link BackendStream}
- * (and so one local connection). One request is in flight at a time: pipelined requests wait, decoded, until the
+ * (and so one local connection), which holds a unit of the tunnel's user's {@code limits.streamsPerUser} until it
+ * closes: a request that needs a new stream when the user holds them all is answered 503. One request is in flight
+ * at a time: pipelined requests wait, decoded, until the
  * answer before them is complete. An accepted {@code Upgrade} (WebSocket) turns the connection into a raw relay.
  *
  * <p>Flow control: auto-read is off. While a request body flows, the next read waits until the stream has credit
@@ -64,6 +67,8 @@ import java.util.List;
 final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements BackendStream.Listener {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
     private static final int RESPONSE_HEAD_SIZE_HINT = 512;
+    /** Streams of a busy user end all the time; a client may well be served a second later. */
+    private static final int RETRY_AFTER_SECONDS = 1;
 
     private final HttpVhostRouter router;
     private final ErrorPages pages;
@@ -71,6 +76,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final String scheme;
     private final RequestClock clock;
     private final ServedLoopGroup webLoops;
+    private final UserCeiling streams;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private final Runnable readNext = this::readNextOnLoop;
     private ChannelHandlerContext ctx;
@@ -125,14 +131,16 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
     }
 
+    /** @param streams {@code limits.streamsPerUser}: each backend stream holds a unit of its tunnel's user's */
     HttpProxyHandler(HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics, String scheme,
-                     RequestClock clock, ServedLoopGroup webLoops) {
+                     RequestClock clock, ServedLoopGroup webLoops, UserCeiling streams) {
         this.router = router;
         this.pages = pages;
         this.metrics = metrics;
         this.scheme = scheme;
         this.clock = clock;
         this.webLoops = webLoops;
+        this.streams = streams;
     }
 
     @Override
@@ -366,19 +374,37 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respond(HttpResponseStatus.BAD_GATEWAY, closeOnRefusal);
             return;
         }
+        if (!backendFor(tunnel, session)) {
+            ReferenceCountUtil.release(request);
+            refuseOverCeiling(tunnel, session, closeOnRefusal);
+            return;
+        }
         if (!hasBody && route instanceof HttpGroup) {
             e.replay = headOf(request);
         }
         e.forwarded = true;
-        forward(tunnel, session, request);
+        forward(tunnel, request);
         if (request instanceof LastHttpContent) {
             requestDone();
         }
     }
 
-    private void forward(HttpTunnel tunnel, TunnelSession session, HttpRequest request) {
+    /** Sends {@code request} over {@link #backend}, which {@link #backendFor} made ready for {@code tunnel}. */
+    private void forward(HttpTunnel tunnel, HttpRequest request) {
         tunnel.policy().rewriteRequest(request, peerIp, scheme);
-        backendFor(tunnel, session).send(request);
+        backend.send(request);
+    }
+
+    /**
+     * 503 for a request whose tunnel's user holds {@code limits.streamsPerUser} streams already: a refusal at once,
+     * with a reason, as for the server's other limits.
+     */
+    private void refuseOverCeiling(HttpTunnel tunnel, TunnelSession session, boolean close) {
+        metrics.publicConnectionRefused(PublicConnectionRefusal.LIMIT);
+        streams.logRefused(session.label() + " tunnel=" + tunnel.name() + " peer=" + peer, tunnel.principal());
+        FullHttpResponse busy = pages.render(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, exchange.host);
+        busy.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        respond(busy, close);
     }
 
     private static HttpRequest headOf(HttpRequest request) {
@@ -400,13 +426,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         e.refusedBy.add(refusedBy);
         HttpTunnel next = e.target.pickInstead(e.refusedBy);
         TunnelSession session = next == null ? null : next.owner();
-        if (session == null || !session.channel().isActive()) {
+        if (session == null || !session.channel().isActive() || !backendFor(next, session)) {
             return false;
         }
         log.debug("[peer={} tunnel={}] a group member did not serve the request; sending it to {}", peer, next.name(),
                 session.label());
         e.tunnel = next;
-        forward(next, session, headOf(e.replay));
+        forward(next, headOf(e.replay));
         if (e.requestDone) {
             backend.send(LastHttpContent.EMPTY_LAST_CONTENT);
         }
@@ -469,19 +495,29 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
     }
 
-    private BackendStream backendFor(HttpTunnel tunnel, TunnelSession session) {
-        if (backend != null && (backend.tunnel() != tunnel || backend.session() != session || !backend.reusable())) {
+    /**
+     * Makes {@link #backend} a stream to {@code tunnel} on {@code session}: the current one while it can carry another
+     * request, else a new one, which takes a unit of the tunnel's user's {@code limits.streamsPerUser}. False when the
+     * user holds all of them; the current backend is then left as it is.
+     */
+    private boolean backendFor(HttpTunnel tunnel, TunnelSession session) {
+        if (backend != null && backend.tunnel() == tunnel && backend.session() == session && backend.reusable()) {
+            return true;
+        }
+        UserCeiling.Ticket stream = streams.tryAcquire(tunnel.principal());
+        if (stream == null) {
+            return false;
+        }
+        if (backend != null) {
             BackendStream previous = backend;
             dropBackend();
             previous.finish();
         }
-        if (backend == null) {
-            webLoops.served(session.channel().eventLoop());
-            backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), ctx.alloc(), this, metrics);
-            tunnel.track(ctx.channel());
-            backend.open(peer);
-        }
-        return backend;
+        webLoops.served(session.channel().eventLoop());
+        backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), ctx.alloc(), this, metrics, stream);
+        tunnel.track(ctx.channel());
+        backend.open(peer);
+        return true;
     }
 
     private void dropBackend() {

@@ -6,6 +6,7 @@ import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.access.PeerFilter;
+import dev.portway.server.auth.Principal;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelConnections;
 import io.netty.channel.Channel;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private final String name;
-    private final String user;
+    private final Principal principal;
     private final HttpOptions options;
     private final List<HttpRoute> routes;
     private final HttpVhostRouter router;
@@ -51,13 +52,13 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private volatile boolean offline;
     private ScheduledFuture<?> expiry;
 
-    HttpTunnel(String name, String user, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
+    HttpTunnel(String name, Principal principal, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
                String url, TunnelTraffic traffic, TunnelSession owner, TunnelConnections passthrough,
                PeerFilter filter, Duration offlineGrace, HttpGroup group) {
         this.filter = filter;
         this.rateLimiter = RequestRateLimiter.of(options.rateLimit());
         this.name = name;
-        this.user = user;
+        this.principal = principal;
         this.options = options;
         this.routes = List.copyOf(routes);
         this.router = router;
@@ -91,7 +92,12 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     }
 
     public String user() {
-        return user;
+        return principal.user();
+    }
+
+    /** The user whose tunnel this is; its requests' streams count against that user's ceiling. */
+    public Principal principal() {
+        return principal;
     }
 
     @Override
@@ -197,7 +203,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
 
     /** Whether a new registration of {@code user}'s tunnel {@code tunnelName} may take over this offline one. */
     boolean reclaimableBy(String tunnelUser, String tunnelName) {
-        return offline && user.equals(tunnelUser) && name.equals(tunnelName);
+        return offline && principal.user().equals(tunnelUser) && name.equals(tunnelName);
     }
 
     /** Gives the routes back at once, or leaves the group. */

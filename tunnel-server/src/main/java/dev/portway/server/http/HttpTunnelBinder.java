@@ -69,10 +69,10 @@ public final class HttpTunnelBinder implements TunnelBinder {
             boolean passthrough = passthrough(options);
             TunnelTraffic traffic = metrics.traffic(spec.name(), principal.user());
             PeerFilter filter = bridge.filters().forTunnel(spec.ipRulesOrNone());
-            Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal.user(), options,
+            Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal, options,
                     routes, router, url(routes.get(0), passthrough), traffic, owner, passthrough
                     ? new TunnelConnections(spec.name(), TunnelType.HTTP, owner,
-                            new TunnelCounters(traffic, null, principal.userId()), bridge, filter)
+                            new TunnelCounters(traffic, null, principal), bridge, filter)
                     : null, filter, OFFLINE_GRACE, group);
             for (HttpRoute route : routes) {
                 if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {

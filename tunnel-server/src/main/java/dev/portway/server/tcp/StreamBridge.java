@@ -11,6 +11,8 @@ import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.server.access.PeerFilter;
 import dev.portway.server.access.PeerFilters;
+import dev.portway.server.auth.Principal;
+import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.PublicEndpoints;
 import io.netty.buffer.ByteBuf;
@@ -31,6 +33,11 @@ import java.util.List;
  * not connect to its local service before answering anything; in the last two cases the bytes the peer sent so far
  * are replayed to the next candidate ({@link ReplayBuffer}). The
  * public peer sees an error only when no candidate is left.
+ *
+ * <p>Each connection holds one unit of its tunnel's user's {@code limits.streamsPerUser} from the moment its real
+ * peer is known until it closes, however often it moves between candidates (which all belong to one user: groups
+ * never mix users). Over the ceiling it is reset at once, before a stream is asked for, and counted as refused for
+ * {@code limit}.
  *
  * <p>Pipeline of an accepted connection, in order: the PROXY protocol handlers of {@link ProxyProtocolInbound}
  * (until the header was read or ruled out; nothing below is added before the real peer is known), {@link #TRAFFIC}
@@ -82,15 +89,19 @@ public final class StreamBridge {
 
     private final TunnelMetrics metrics;
     private final ProxyProtocolInbound proxyProtocol;
+    private final UserCeiling streams;
     private final PeerFilters filters;
 
     /**
      * @param proxyProtocol whom to believe about a connection's real peer
+     * @param streams       {@code limits.streamsPerUser}, shared with the web listeners
      * @param filters       the server's address rules, which every tunnel's filter includes
      */
-    public StreamBridge(TunnelMetrics metrics, ProxyProtocolInbound proxyProtocol, PeerFilters filters) {
+    public StreamBridge(TunnelMetrics metrics, ProxyProtocolInbound proxyProtocol, UserCeiling streams,
+                        PeerFilters filters) {
         this.metrics = metrics;
         this.proxyProtocol = proxyProtocol;
+        this.streams = streams;
         this.filters = filters;
     }
 
@@ -160,6 +171,16 @@ public final class StreamBridge {
         }
 
         void start() {
+            Principal user = candidates.get(0).counters().owner();
+            UserCeiling.Ticket stream = streams.tryAcquire(user);
+            if (stream == null) {
+                metrics.publicConnectionRefused(PublicConnectionRefusal.LIMIT);
+                streams.logRefused(label + " peer=" + peer, user);
+                StreamRelay.abort(ch);
+                return;
+            }
+            // Fires once for every connection, also one that closed already: the count cannot drift.
+            ch.closeFuture().addListener(closed -> stream.release());
             ch.pipeline().addLast(TRAFFIC, traffic != null ? traffic.handler() : candidates.get(0).counters().handler());
             if (replay != null) {
                 ch.pipeline().addLast(REPLAY, replay);

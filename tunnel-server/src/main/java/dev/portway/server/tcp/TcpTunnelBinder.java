@@ -6,6 +6,7 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.access.PeerFilter;
 import dev.portway.server.access.PeerFilters;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.tunnel.PortBinding;
 import dev.portway.server.tunnel.PublicPort;
@@ -39,11 +40,12 @@ public final class TcpTunnelBinder implements TunnelBinder {
      * @param workers   where connections of ports without a preferred loop run
      * @param history  storage's traffic counter for stored tunnels; null without a database
      * @param proxyProtocol whom to believe about a public connection's real peer
+     * @param streams   {@code limits.streamsPerUser}, which every public connection counts against
      * @param filters  the server's address rules, and each tunnel's own
      */
     public TcpTunnelBinder(ServerBootstrap template, EventLoopGroup acceptors, EventLoopGroup workers, String bindHost,
                            PortAllocator ports, TunnelMetrics metrics, TrafficCounter history,
-                           ProxyProtocolInbound proxyProtocol, PeerFilters filters) {
+                           ProxyProtocolInbound proxyProtocol, UserCeiling streams, PeerFilters filters) {
         this.template = template;
         this.acceptors = acceptors;
         this.workers = workers;
@@ -51,7 +53,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
         this.ports = ports;
         this.metrics = metrics;
         this.history = history;
-        this.bridge = new StreamBridge(metrics, proxyProtocol, filters);
+        this.bridge = new StreamBridge(metrics, proxyProtocol, streams, filters);
     }
 
     /**
@@ -60,18 +62,14 @@ public final class TcpTunnelBinder implements TunnelBinder {
      */
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
-        return open(spec.name(), spec.remotePort(), owner, principal.user(), principal.userId(),
+        return open(spec.name(), spec.remotePort(), owner, principal,
                 bridge.filters().forTunnel(spec.ipRulesOrNone())).thenApply(listener -> listener);
     }
 
-    /**
-     * Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}.
-     *
-     * @param userId the owner's id in storage, for the traffic history of stored tunnels
-     */
-    public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner, String user,
-                                                   long userId, PeerFilter filter) {
-        TunnelCounters counters = counters(name, user, userId);
+    /** Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}. */
+    public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner,
+                                                   Principal principal, PeerFilter filter) {
+        TunnelCounters counters = counters(name, principal);
         // Accepted on the owner's carrier loop, a connection's bytes, credit and reads pass between the socket and
         // the stream by plain calls instead of tasks and wake-ups on two threads.
         return bindPort(requestedPort, owner.channel().eventLoop(),
@@ -79,8 +77,8 @@ public final class TcpTunnelBinder implements TunnelBinder {
     }
 
     /** The counters of one tunnel, for a public side that is not a listener of its own (a group member). */
-    public TunnelCounters counters(String name, String user, long userId) {
-        return new TunnelCounters(metrics.traffic(name, user), history, userId);
+    public TunnelCounters counters(String name, Principal principal) {
+        return new TunnelCounters(metrics.traffic(name, principal.user()), history, principal);
     }
 
     /** Carries accepted connections to streams, for acceptors bound through {@link #bindPort}. */

@@ -2,29 +2,31 @@ package dev.portway.server.tcp;
 
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.protocol.relay.ByteCountingHandler;
+import dev.portway.server.auth.Principal;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.storage.traffic.TrafficCounter;
 
 /**
  * What one tunnel counts of its public connections (for a udp tunnel: its flows): bytes into the live meters, and
  * for a tunnel pushed from storage also bytes and connections into storage's hourly history. One counting hook feeds both, so the two cannot
- * disagree. Thread-safe: every connection of the tunnel shares one instance.
+ * disagree. It also says whose tunnel it is, so that its connections and flows count against that user's ceilings.
+ * Thread-safe: every connection of the tunnel shares one instance.
  */
 public final class TunnelCounters {
     private final TunnelTraffic live;
     private final TrafficCounter history;
-    private final long userId;
+    private final Principal owner;
     private final ByteCountingHandler handler;
     /** The tunnel's id in storage when it was pushed from there; {@link PublicTunnel#NOT_STORED} otherwise. */
     private volatile long storedId = PublicTunnel.NOT_STORED;
 
     /**
      * @param history storage's traffic counter, null without a database
-     * @param userId  the owner's id in storage
+     * @param owner   the user whose tunnel it is; its id in storage keys the history
      */
-    public TunnelCounters(TunnelTraffic live, TrafficCounter history, long userId) {
+    public TunnelCounters(TunnelTraffic live, TrafficCounter history, Principal owner) {
         this.history = history;
-        this.userId = userId;
+        this.owner = owner;
         this.live = live;
         this.handler = new ByteCountingHandler(this::bytesIn, this::bytesOut);
     }
@@ -46,6 +48,11 @@ public final class TunnelCounters {
         record(0, bytes);
     }
 
+    /** The user whose tunnel it is. */
+    public Principal owner() {
+        return owner;
+    }
+
     public long storedId() {
         return storedId;
     }
@@ -58,7 +65,7 @@ public final class TunnelCounters {
     public void connectionOpened() {
         long id = storedId;
         if (id != PublicTunnel.NOT_STORED && history != null) {
-            history.addConnection(id, userId);
+            history.addConnection(id, owner.userId());
         }
     }
 
@@ -66,7 +73,7 @@ public final class TunnelCounters {
     private void record(long in, long out) {
         long id = storedId;
         if (id != PublicTunnel.NOT_STORED && history != null) {
-            history.addBytes(id, userId, in, out);
+            history.addBytes(id, owner.userId(), in, out);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.portway.server.udp;
 
+import dev.portway.server.limits.UserCeiling;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 
@@ -26,6 +27,8 @@ final class FlowTable<T> {
         final T tunnel;
         final InetSocketAddress peer;
         long lastActiveNanos;
+        /** What the flow holds of its user's {@code limits.udpFlowsPerUser}, given back when it is removed. */
+        UserCeiling.Ticket ceiling;
 
         Flow(int id, T tunnel, InetSocketAddress peer, long nowNanos) {
             this.id = id;

@@ -6,6 +6,7 @@ import dev.portway.protocol.control.FlowClose;
 import dev.portway.protocol.control.FlowOpen;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.config.UdpConfig;
+import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.proxyprotocol.PublicEndpoints;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
@@ -23,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * The UDP flows of one client session, joining the udp tunnels' public sockets to the session's DATAGRAM frames.
  * A datagram from a new public peer opens a flow: FLOW_OPEN goes to the client first (control frames overtake
  * queued datagrams), then the datagram. A flow without a datagram either way for {@code udp.idleTimeout} is
- * removed with FLOW_CLOSE; all of them go when the session closes.
+ * removed with FLOW_CLOSE; all of them go when the session closes. Each flow holds a unit of its tunnel's user's
+ * {@code limits.udpFlowsPerUser} until it is removed, whichever way; a new peer over that ceiling gets no flow, and
+ * its datagrams are dropped as {@code no_flow}.
  *
  * <p>Threading: all state on the session's event loop; {@link #fromPublic} and {@link #closeTunnel} hop there.
  * Reference counting: takes ownership of every datagram handed in and releases what it drops.
@@ -38,23 +41,29 @@ public final class UdpFlows {
     private final EventLoop loop;
     private final UdpConfig config;
     private final TunnelMetrics metrics;
+    private final UserCeiling ceiling;
     private final FlowTable<UdpTunnel> flows = new FlowTable<>(MAX_FLOWS_PER_SESSION);
     private ScheduledFuture<?> sweeper;
     private boolean closed;
 
-    private UdpFlows(TunnelSession session, UdpConfig config, TunnelMetrics metrics) {
+    private UdpFlows(TunnelSession session, UdpConfig config, TunnelMetrics metrics, UserCeiling ceiling) {
         this.session = session;
         this.loop = session.channel().eventLoop();
         this.config = config;
         this.metrics = metrics;
+        this.ceiling = ceiling;
     }
 
-    /** The session's flows, created on first use. Any thread. */
-    static UdpFlows of(TunnelSession session, UdpConfig config, TunnelMetrics metrics) {
+    /**
+     * The session's flows, created on first use. Any thread.
+     *
+     * @param ceiling {@code limits.udpFlowsPerUser}, the same for every session
+     */
+    static UdpFlows of(TunnelSession session, UdpConfig config, TunnelMetrics metrics, UserCeiling ceiling) {
         Attribute<UdpFlows> attribute = session.channel().attr(KEY);
         UdpFlows flows = attribute.get();
         if (flows == null) {
-            UdpFlows created = new UdpFlows(session, config, metrics);
+            UdpFlows created = new UdpFlows(session, config, metrics, ceiling);
             flows = attribute.setIfAbsent(created);
             if (flows == null) {
                 flows = created;
@@ -92,11 +101,19 @@ public final class UdpFlows {
         long now = System.nanoTime();
         FlowTable.Flow<UdpTunnel> flow = flows.find(tunnel, peer);
         if (flow == null) {
-            flow = flows.open(tunnel, peer, now);
-            if (flow == null) {
+            UserCeiling.Ticket held = ceiling.tryAcquire(tunnel.user());
+            if (held == null) {
+                ceiling.logRefused(session.label() + " tunnel=" + tunnel.name() + " peer=" + peer, tunnel.user());
                 drop(payload, UdpDrop.NO_FLOW);
                 return;
             }
+            flow = flows.open(tunnel, peer, now);
+            if (flow == null) {
+                held.release();
+                drop(payload, UdpDrop.NO_FLOW);
+                return;
+            }
+            flow.ceiling = held;
             metrics.udpFlowOpened();
             tunnel.flowOpened();
             session.send(new FlowOpen(flow.id, tunnel.name(), PublicEndpoints.format(peer)));
@@ -140,6 +157,7 @@ public final class UdpFlows {
 
     private void closed(List<FlowTable.Flow<UdpTunnel>> gone, String why) {
         for (FlowTable.Flow<UdpTunnel> flow : gone) {
+            flow.ceiling.release();
             metrics.udpFlowClosed();
             session.send(new FlowClose(flow.id));
             log.debug("[{} tunnel={} flow={}] closed: {}", session.label(), flow.tunnel.name(), flow.id, why);
@@ -151,7 +169,10 @@ public final class UdpFlows {
         if (sweeper != null) {
             sweeper.cancel(false);
         }
-        flows.clear().forEach(flow -> metrics.udpFlowClosed());
+        flows.clear().forEach(flow -> {
+            flow.ceiling.release();
+            metrics.udpFlowClosed();
+        });
     }
 
     private void drop(ByteBuf payload, UdpDrop reason) {

@@ -6,7 +6,9 @@ import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.access.PeerFilter;
+import dev.portway.server.auth.Principal;
 import dev.portway.server.config.UdpConfig;
+import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.PublicPort;
@@ -40,10 +42,12 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
     private final TunnelMetrics metrics;
     private final TunnelCounters counters;
     private final PeerFilter filter;
+    private final UserCeiling flows;
     private volatile TunnelSession owner;
 
+    /** @param flows {@code limits.udpFlowsPerUser}, which each public peer's flow counts against */
     UdpTunnel(String name, int port, PortAllocator ports, TunnelSession owner, UdpConfig config, TunnelMetrics metrics,
-              TunnelCounters counters, PeerFilter filter) {
+              TunnelCounters counters, UserCeiling flows, PeerFilter filter) {
         this.filter = filter;
         this.name = name;
         this.port = new PublicPort(port, ports);
@@ -51,6 +55,7 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
         this.config = config;
         this.metrics = metrics;
         this.counters = counters;
+        this.flows = flows;
     }
 
     void bound(Channel socket) {
@@ -89,6 +94,11 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
     @Override
     public void storedId(long storedId) {
         counters.storedId(storedId);
+    }
+
+    /** The user whose tunnel this is. */
+    Principal user() {
+        return counters.owner();
     }
 
     /** A new public peer's flow reached the client: counted as a connection. */
@@ -150,7 +160,7 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
             // The receive buffer is sized for the largest datagram; holding it for a small one while it waits for
             // the carrier would let a flood of tiny datagrams take far more memory than the carrier's limits count.
             ByteBuf copy = ctx.alloc().buffer(content.readableBytes()).writeBytes(content);
-            UdpFlows.of(session, config, metrics).fromPublic(this, packet.sender(), copy);
+            UdpFlows.of(session, config, metrics, flows).fromPublic(this, packet.sender(), copy);
         } finally {
             packet.release();
         }

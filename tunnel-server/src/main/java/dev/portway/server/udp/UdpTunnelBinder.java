@@ -8,6 +8,7 @@ import dev.portway.server.access.PeerFilter;
 import dev.portway.server.access.PeerFilters;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.config.UdpConfig;
+import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.PortBinding;
@@ -33,10 +34,14 @@ public final class UdpTunnelBinder implements TunnelBinder {
     private final TunnelMetrics metrics;
     private final TrafficCounter history;
     private final PeerFilters filters;
+    private final UserCeiling flows;
 
-    /** @param history storage's traffic counter, null without a database */
+    /**
+     * @param history storage's traffic counter, null without a database
+     * @param flows   {@code limits.udpFlowsPerUser}
+     */
     public UdpTunnelBinder(Transport transport, String bindHost, PortAllocator ports, UdpConfig config,
-                           TunnelMetrics metrics, TrafficCounter history, PeerFilters filters) {
+                           TunnelMetrics metrics, TrafficCounter history, UserCeiling flows, PeerFilters filters) {
         this.filters = filters;
         this.template = new Bootstrap()
                 .channel(transport.datagramChannel())
@@ -47,20 +52,21 @@ public final class UdpTunnelBinder implements TunnelBinder {
         this.config = config;
         this.metrics = metrics;
         this.history = history;
+        this.flows = flows;
     }
 
     /** Binds the spec's {@code remotePort}, or a free allowed port when it is 0; fails with {@link TunnelRefusedException}. */
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
         TunnelCounters counters = new TunnelCounters(metrics.traffic(spec.name(), principal.user()), history,
-                principal.userId());
+                principal);
         PeerFilter filter = filters.forTunnel(spec.ipRulesOrNone());
         return PortBinding.open(ports, spec.remotePort(), port -> bind(spec.name(), port, owner, counters, filter));
     }
 
     private CompletionStage<PublicTunnel> bind(String name, int port, TunnelSession owner, TunnelCounters counters,
                                                PeerFilter filter) {
-        UdpTunnel tunnel = new UdpTunnel(name, port, ports, owner, config, metrics, counters, filter);
+        UdpTunnel tunnel = new UdpTunnel(name, port, ports, owner, config, metrics, counters, flows, filter);
         // On the owner's carrier loop, where the flows live: datagrams pass between socket and session by plain calls.
         return PortBinding.whenBound(template.clone().group(owner.channel().eventLoop()).handler(tunnel)
                 .bind(bindHost, port), tunnel::bound, tunnel);

@@ -1,5 +1,6 @@
 package dev.portway.server.auth;
 
+import dev.portway.server.config.AuthConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,6 +14,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChainedAuthenticatorTest {
     private static final String STATIC = "static-token-0123456789";
+    private static final Principal STATIC_USER = new Principal("static:1", Principal.NOT_STORED, Principal.NOT_STORED);
+    private static final StaticTokenAuthenticator STATIC_TOKENS =
+            new StaticTokenAuthenticator(new AuthConfig(List.of(AuthConfig.StaticToken.plain(STATIC))));
     private final Principal stored = new Principal("alice", 7, 42);
     private final AtomicInteger databaseCalls = new AtomicInteger();
 
@@ -32,16 +36,15 @@ class ChainedAuthenticatorTest {
 
     @Test
     void staticTokensAnswerWithoutAskingTheDatabase() {
-        Authenticator chain = new ChainedAuthenticator(List.of(new StaticTokenAuthenticator(List.of(STATIC)),
+        Authenticator chain = new ChainedAuthenticator(List.of(STATIC_TOKENS,
                 database(false)));
-        assertThat(authenticate(chain, STATIC)).contains(StaticTokenAuthenticator.principal(0));
+        assertThat(authenticate(chain, STATIC)).contains(STATIC_USER);
         assertThat(databaseCalls).hasValue(0);
-        assertThat(StaticTokenAuthenticator.principal(0).userId()).isEqualTo(Principal.NOT_STORED);
     }
 
     @Test
     void otherTokensGoToTheDatabase() {
-        Authenticator chain = new ChainedAuthenticator(List.of(new StaticTokenAuthenticator(List.of(STATIC)),
+        Authenticator chain = new ChainedAuthenticator(List.of(STATIC_TOKENS,
                 database(true)));
         assertThat(authenticate(chain, "pwt_alice")).contains(stored);
         assertThat(authenticate(chain, "pwt_nobody")).isEmpty();
@@ -49,7 +52,7 @@ class ChainedAuthenticatorTest {
 
     @Test
     void anUnavailableDatabaseIsAFailureNotARefusal() {
-        Authenticator chain = new ChainedAuthenticator(List.of(new StaticTokenAuthenticator(List.of(STATIC)),
+        Authenticator chain = new ChainedAuthenticator(List.of(STATIC_TOKENS,
                 database(false)));
         assertThatThrownBy(() -> authenticate(chain, "pwt_alice")).isInstanceOf(CompletionException.class)
                 .hasRootCauseMessage("database down");
@@ -59,6 +62,6 @@ class ChainedAuthenticatorTest {
     void theSameUserMayHoldAClientIdWithAnotherToken() {
         assertThat(stored.sameUser(new Principal("alice", 7, 43))).isTrue();
         assertThat(stored.sameUser(new Principal("bob", 8, 42))).isFalse();
-        assertThat(StaticTokenAuthenticator.principal(0).sameUser(stored)).isFalse();
+        assertThat(STATIC_USER.sameUser(stored)).isFalse();
     }
 }

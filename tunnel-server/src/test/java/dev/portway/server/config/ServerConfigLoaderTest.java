@@ -136,7 +136,8 @@ class ServerConfigLoaderTest {
         Path abs = dir.toAbsolutePath();
         assertThat(c).isEqualTo(new ServerConfig("127.0.0.1", 0, PortRanges.parse("2000-3000,5353"),
                 Path.of("/var/lib/portway"), new ServerTlsConfig(abs.resolve("server.crt"), abs.resolve("server.key")),
-                new AuthConfig(List.of("0123456789abcdef", "another-long-enough-token")), Duration.ofSeconds(5),
+                new AuthConfig(List.of(AuthConfig.StaticToken.plain("0123456789abcdef"),
+                        AuthConfig.StaticToken.plain("another-long-enough-token"))), Duration.ofSeconds(5),
                 Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com",
                 new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null, null, null));
         assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
@@ -154,6 +155,71 @@ class ServerConfigLoaderTest {
         assertThat(problems).containsExactly(
                 "server.yaml: auth.tokens[2]: expected a secret of at least 16 characters, got a secret of 7 characters");
         assertThat(problems.get(0)).doesNotContain("hunter2");
+    }
+
+    @Test
+    void aTokenMayBeNamedAndPlainEntriesKeepTheirNumber() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("""
+                auth:
+                  tokens:
+                    - 0123456789abcdef
+                    - {name: ci-runner, token: runner-token-0123456789}
+                    - another-long-enough-token
+                    - {name: deploy.bot_2, token: deploy-token-0123456789}
+                """));
+        assertThat(c.auth().tokens()).containsExactly(AuthConfig.StaticToken.plain("0123456789abcdef"),
+                new AuthConfig.StaticToken("ci-runner", "runner-token-0123456789"),
+                AuthConfig.StaticToken.plain("another-long-enough-token"),
+                new AuthConfig.StaticToken("deploy.bot_2", "deploy-token-0123456789"));
+        assertThat(c.auth().users()).containsExactly("static:1", "static:ci-runner", "static:3", "static:deploy.bot_2");
+        assertThat(c.auth().toString()).contains("ci-runner").doesNotContain("runner-token-0123456789");
+    }
+
+    @Test
+    void namedTokenProblemsNameTheirEntryAndNeverEchoAToken() throws Exception {
+        List<String> problems = problems("""
+                auth:
+                  tokens:
+                    - plain-token-0123456789
+                    - {name: CI Runner, token: runner-token-0123456789}
+                    - {name: "", token: empty-name-token-0123456789}
+                    - {name: nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn, token: long-name-token-0123456789}
+                    - {name: "a:b", token: colon-token-0123456789}
+                    - {token: nameless-token-0123456789}
+                    - {name: short, token: hunter2}
+                    - {name: ci, token: ci-token-0123456789, role: admin}
+                    - 42
+                """);
+        assertThat(problems).containsExactlyInAnyOrder(
+                "server.yaml: auth.tokens[1].name: expected 1 to 64 characters of a-z 0-9 . _ -, got \"CI Runner\"",
+                "server.yaml: auth.tokens[2].name: expected a non-empty string, got \"\"",
+                "server.yaml: auth.tokens[3].name: expected 1 to 64 characters of a-z 0-9 . _ -, got \"" + "n".repeat(65) + "\"",
+                "server.yaml: auth.tokens[4].name: expected 1 to 64 characters of a-z 0-9 . _ -, got \"a:b\"",
+                "server.yaml: auth.tokens[5].name: expected a non-empty string, got nothing",
+                "server.yaml: auth.tokens[6].token: expected a secret of at least 16 characters, got a secret of 7 characters",
+                "server.yaml: auth.tokens[7].role: unknown field; expected one of name, token",
+                "server.yaml: auth.tokens[8]: expected a secret string or a mapping with name, token, got a number");
+        assertThat(String.join("\n", problems)).doesNotContain("0123456789", "hunter2");
+    }
+
+    @Test
+    void namesAndTokensAreUniqueAndANameCannotTakeAPlainEntrysNumber() throws Exception {
+        List<String> problems = problems("""
+                auth:
+                  tokens:
+                    - {name: ci, token: first-token-0123456789}
+                    - {name: ci, token: second-token-0123456789}
+                    - {name: "4", token: third-token-0123456789}
+                    - plain-token-0123456789
+                    - first-token-0123456789
+                    - {name: deploy, token: plain-token-0123456789}
+                """);
+        assertThat(problems).containsExactly(
+                "server.yaml: auth.tokens[1].name: expected a name no other entry has (auth.tokens[0] is static:ci already), got \"ci\"",
+                "server.yaml: auth.tokens[2].name: expected a name no other entry has (auth.tokens[3] is static:4 already), got \"4\"",
+                "server.yaml: auth.tokens[4]: expected a token no other entry holds (auth.tokens[0] holds the same one)",
+                "server.yaml: auth.tokens[5].token: expected a token no other entry holds (auth.tokens[3] holds the same one)");
+        assertThat(String.join("\n", problems)).doesNotContain("0123456789");
     }
 
     @Test
@@ -177,10 +243,15 @@ class ServerConfigLoaderTest {
     @Test
     void limitsAreReadAndOutOfRangeValuesNamed() throws Exception {
         ServerConfig c = ServerConfigLoader.load(write("limits: {connectionsPerSource: 10, handshakesPerSource: 2, "
-                + "sessionsPerUser: 3, tunnelsPerUser: 4}\n"));
-        assertThat(c.limits()).isEqualTo(new LimitsConfig(10, 2, 3, 4));
+                + "sessionsPerUser: 3, tunnelsPerUser: 4, streamsPerUser: 5, udpFlowsPerUser: 6}\n"));
+        assertThat(c.limits()).isEqualTo(new LimitsConfig(10, 2, 3, 4, 5, 6));
+        assertThat(ServerConfigLoader.load(write("limits: {sessionsPerUser: 3}\n")).limits())
+                .isEqualTo(new LimitsConfig(1024, 32, 3, 1024, 65_536, 65_536));
         assertThat(problems("limits: {handshakesPerSource: 0}\n")).singleElement().asString()
                 .startsWith("server.yaml: limits.handshakesPerSource: ");
+        assertThat(problems("limits: {streamsPerUser: 0, udpFlowsPerUser: many}\n")).containsExactly(
+                "server.yaml: limits.streamsPerUser: expected an integer between 1 and 10000000, got 0",
+                "server.yaml: limits.udpFlowsPerUser: expected an integer between 1 and 10000000, got \"many\"");
     }
 
     @Test
@@ -304,7 +375,7 @@ class ServerConfigLoaderTest {
                 "server.yaml: http.bodyIdleTimeout: expected a duration between 1ms and 10m, got 0",
                 "server.yaml: http.tls: unknown field; expected one of port, maxHeaderSize, requestHeaderTimeout, "
                         + "idleTimeout, responseTimeout, bodyIdleTimeout, errorPages",
-                "server.yaml: http.errorPages.500: unknown field; expected one of 400, 401, 403, 404, 408, 429, 431, 502, 504");
+                "server.yaml: http.errorPages.500: unknown field; expected one of 400, 401, 403, 404, 408, 429, 431, 502, 503, 504");
         assertThat(problems("http: {errorPages: {404: missing.html}}\n")).singleElement().asString()
                 .startsWith("server.yaml: http.errorPages.404: expected an HTML file that exists");
     }

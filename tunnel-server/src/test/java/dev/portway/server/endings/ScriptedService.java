@@ -70,7 +70,12 @@ public final class ScriptedService implements AutoCloseable {
 
     /** The connection whose public side sent {@code tag}. */
     public Peer tagged(long tag) throws Exception {
-        return byTag.computeIfAbsent(tag, t -> new CompletableFuture<>()).get(20, TimeUnit.SECONDS);
+        return whenTagged(tag).get(20, TimeUnit.SECONDS);
+    }
+
+    /** The connection whose public side sent {@code tag}, once it arrives: for a test that races it with a refusal. */
+    public CompletableFuture<Peer> whenTagged(long tag) {
+        return byTag.computeIfAbsent(tag, t -> new CompletableFuture<>());
     }
 
     /** Sends the tag a tagged service pairs a connection by; not part of what the peer {@link Peer#send}s. */

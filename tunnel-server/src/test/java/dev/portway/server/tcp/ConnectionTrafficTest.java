@@ -1,6 +1,7 @@
 package dev.portway.server.tcp;
 
 import dev.portway.monitor.TunnelTraffic;
+import dev.portway.server.auth.Principal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ConnectionTrafficTest {
+    private static final Principal USER = new Principal("u", Principal.NOT_STORED, Principal.NOT_STORED);
+
     /** Live byte counts of one tunnel. */
     private static final class Counted implements TunnelTraffic {
         final AtomicLong in = new AtomicLong();
@@ -34,10 +37,10 @@ class ConnectionTrafficTest {
         Counted second = new Counted();
 
         channel.writeInbound(Unpooled.buffer().writeZero(100));
-        traffic.carriedBy(new TunnelCounters(first, null, 0));
+        traffic.carriedBy(new TunnelCounters(first, null, USER));
         channel.writeInbound(Unpooled.buffer().writeZero(20));
         channel.writeOutbound(Unpooled.buffer().writeZero(7));
-        traffic.carriedBy(new TunnelCounters(second, null, 0));
+        traffic.carriedBy(new TunnelCounters(second, null, USER));
         channel.writeInbound(Unpooled.buffer().writeZero(3));
 
         assertThat(first.in.get()).isEqualTo(120);

@@ -1,4 +1,4 @@
-package dev.portway.server.control;
+package dev.portway.server.limits;
 
 import org.junit.jupiter.api.Test;
 

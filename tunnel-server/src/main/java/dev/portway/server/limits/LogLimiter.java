@@ -1,4 +1,4 @@
-package dev.portway.server.control;
+package dev.portway.server.limits;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Threading: any thread; synchronized, as refusals are rare next to the traffic.
  */
-final class LogLimiter {
+public final class LogLimiter {
     private final int permits;
     private final long windowNanos;
     private final LongSupplier clock;
@@ -17,7 +17,7 @@ final class LogLimiter {
     private int used;
     private long suppressed;
 
-    LogLimiter(int permits, long window, TimeUnit unit) {
+    public LogLimiter(int permits, long window, TimeUnit unit) {
         this(permits, unit.toNanos(window), System::nanoTime);
     }
 
@@ -32,7 +32,7 @@ final class LogLimiter {
      * @return -1 when this line must be dropped; otherwise the number of lines dropped since the last one let
      *         through (usually 0), for the caller to mention
      */
-    synchronized long acquire() {
+    public synchronized long acquire() {
         long now = clock.getAsLong();
         if (now - windowStart >= windowNanos) {
             windowStart = now;
