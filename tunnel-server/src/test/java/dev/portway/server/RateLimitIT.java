@@ -53,7 +53,7 @@ class RateLimitIT {
                 HttpWire.Response refused = wire.exchange(HttpWire.get("limited.tunnel.test", "/3"));
                 assertThat(refused.status()).isEqualTo(429);
                 assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 20L);
-                assertThat(refused.text()).contains("Too many requests");
+                assertThat(refused.text()).contains("takes no more requests from you right now");
             }
             assertThat(backend.connectionsAccepted()).isEqualTo(1);
             Scrape.until(fixture.server().adminAddress(), s ->

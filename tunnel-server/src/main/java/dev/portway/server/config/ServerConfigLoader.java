@@ -105,7 +105,7 @@ public final class ServerConfigLoader {
     /** Address lists longer than this belong in a firewall; each connection is checked against them. */
     private static final int MAX_NETWORKS = 1024;
     private static final List<String> ERROR_PAGE_STATUSES = List.of("400", "401", "403", "404", "408", "429", "431",
-            "502", "503", "504");
+            "502", "504");
     private static final Pattern HOST_NAME =
             Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 

@@ -63,11 +63,10 @@ public final class ErrorPages {
             case 404 -> "No tunnel serves " + describe(host) + " on this server.";
             case 502 -> "The tunnel for " + describe(host) + " is not connected, or its local service refused.";
             case 504 -> "The local service behind " + describe(host) + " did not answer in time.";
-            case 503 -> "The tunnel for " + describe(host) + " carries as many requests and connections at once as its"
-                    + " owner may open. Try again shortly.";
             case 401 -> "This tunnel needs a user name and password.";
             case 403 -> "This tunnel does not take requests from your address.";
-            case 429 -> "Too many requests from your address; try again later.";
+            case 429 -> "The tunnel for " + describe(host) + " takes no more requests from you right now; try again"
+                    + " in a moment.";
             case 408 -> "The request was not received in time.";
             case 431 -> "The request's headers are too large.";
             default -> "The request could not be served.";

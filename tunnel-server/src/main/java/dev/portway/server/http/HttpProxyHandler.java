@@ -48,7 +48,7 @@ import java.util.List;
  * online, and sends a request without a body that a member did not serve to another member); consecutive
  * requests to the same tunnel share one {@link BackendStream}
  * (and so one local connection), which holds a unit of the tunnel's user's {@code limits.streamsPerUser} until it
- * closes: a request that needs a new stream when the user holds them all is answered 503. One request is in flight
+ * closes: a request that needs a new stream when the user holds them all is answered 429. One request is in flight
  * at a time: pipelined requests wait, decoded, until the
  * answer before them is complete. An accepted {@code Upgrade} (WebSocket) turns the connection into a raw relay.
  *
@@ -396,13 +396,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     /**
-     * 503 for a request whose tunnel's user holds {@code limits.streamsPerUser} streams already: a refusal at once,
-     * with a reason, as for the server's other limits.
+     * 429 for a request whose tunnel's user holds {@code limits.streamsPerUser} streams already: a refusal at once,
+     * with {@code Retry-After}, as for every limit (DESIGN.md: limits answer 429).
      */
     private void refuseOverCeiling(HttpTunnel tunnel, TunnelSession session, boolean close) {
         metrics.publicConnectionRefused(PublicConnectionRefusal.LIMIT);
         streams.logRefused(session.label() + " tunnel=" + tunnel.name() + " peer=" + peer, tunnel.principal());
-        FullHttpResponse busy = pages.render(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, exchange.host);
+        FullHttpResponse busy = pages.render(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS, exchange.host);
         busy.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         respond(busy, close);
     }

@@ -375,7 +375,7 @@ class ServerConfigLoaderTest {
                 "server.yaml: http.bodyIdleTimeout: expected a duration between 1ms and 10m, got 0",
                 "server.yaml: http.tls: unknown field; expected one of port, maxHeaderSize, requestHeaderTimeout, "
                         + "idleTimeout, responseTimeout, bodyIdleTimeout, errorPages",
-                "server.yaml: http.errorPages.500: unknown field; expected one of 400, 401, 403, 404, 408, 429, 431, 502, 503, 504");
+                "server.yaml: http.errorPages.500: unknown field; expected one of 400, 401, 403, 404, 408, 429, 431, 502, 504");
         assertThat(problems("http: {errorPages: {404: missing.html}}\n")).singleElement().asString()
                 .startsWith("server.yaml: http.errorPages.404: expected an HTML file that exists");
     }

@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code limits.streamsPerUser} and {@code limits.udpFlowsPerUser} at 3, against one user's tcp, http and udp tunnels
- * on a real server and client: what goes over the ceiling is refused (RST, 503, a dropped datagram), what is under it
+ * on a real server and client: what goes over the ceiling is refused (RST, 429, a dropped datagram), what is under it
  * carries every byte (SHA-256) and ends as the endings table says, and every kind of ending gives its unit back.
  */
 @Timeout(120)
@@ -137,11 +137,11 @@ class UserCeilingsIT {
     }
 
     @Test
-    void httpRequestsShareTheCeilingWithTcpAndAreAnswered503OverIt() throws Exception {
+    void httpRequestsShareTheCeilingWithTcpAndAreAnswered429OverIt() throws Exception {
         List<Admitted> held = admitCeiling();
         try (HttpWire wire = new HttpWire(httpPort)) {
             HttpWire.Response busy = wire.exchange(HttpWire.get(WEB_HOST, "/"));
-            assertThat(busy.status()).isEqualTo(503);
+            assertThat(busy.status()).isEqualTo(429);
             assertThat(busy.header("Retry-After")).isEqualTo("1");
             assertThat(busy.text()).contains("as many requests and connections at once as its owner may open");
             assertThat(web.connectionsAccepted()).as("the refused request reached no local service").isZero();
@@ -250,12 +250,12 @@ class UserCeilingsIT {
         }
     }
 
-    /** Asks again on the same keep-alive connection while the answer is 503. */
+    /** Asks again on the same keep-alive connection while the answer is 429. */
     private static HttpWire.Response awaitServed(HttpWire wire) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             HttpWire.Response response = wire.exchange(HttpWire.get(WEB_HOST, "/"));
-            if (response.status() != 503) {
+            if (response.status() != 429) {
                 assertThat(response.status()).isEqualTo(200);
                 return response;
             }
