@@ -14,8 +14,13 @@ import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.server.access.PeerFilters;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.config.HttpConfig;
+import dev.portway.server.limits.UserCeiling;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.proxyprotocol.TrustedProxies;
+import dev.portway.server.tcp.StreamBridge;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelRefusedException;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -35,7 +40,10 @@ class HttpGroupsTest {
 
     private final HttpVhostRouter router = new HttpVhostRouter();
     private final HttpTunnelBinder binder = new HttpTunnelBinder(new HttpConfig("tunnel.test", 80, 0), router,
-            TunnelMetrics.NOOP, null, new ServedLoopGroup(null));
+            TunnelMetrics.NOOP, new StreamBridge(TunnelMetrics.NOOP,
+                    new ProxyProtocolInbound(TrustedProxies.of(List.of()), ProxyProtocolInbound.Refusal.CLOSE),
+                    new UserCeiling("limits.streamsPerUser", "streams", 16), PeerFilters.NONE),
+            new ServedLoopGroup(null));
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach
