@@ -11,6 +11,8 @@ import dev.portway.storage.claims.ClaimDenial;
 import dev.portway.storage.claims.ClaimRepository;
 import dev.portway.storage.claims.HostRequest;
 import dev.portway.storage.claims.HostRequest.Admission;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +26,10 @@ import java.util.concurrent.CompletionStage;
  * proof, but another user's claim stands in their way.
  */
 public final class StoredNameClaims implements NameClaims {
+    private static final Logger log = LoggerFactory.getLogger(StoredNameClaims.class);
+    /** Ownership fails closed: a name nobody could check is not handed out, and the client is told why. */
+    static final String UNCHECKED = "the database that records who owns public names does not answer; "
+            + "the tunnel is refused until it does (the client retries on reconnect)";
     private final ClaimRepository claims;
     /** Lower case; null when the server gives out no subdomains. */
     private final String domain;
@@ -39,8 +45,13 @@ public final class StoredNameClaims implements NameClaims {
     public CompletionStage<String> refusal(TunnelSpec spec, Principal principal) {
         long userId = principal.userId() == Principal.NOT_STORED ? ClaimRepository.NO_USER : principal.userId();
         if ((spec.type() == TunnelType.TCP || spec.type() == TunnelType.UDP) && spec.remotePort() > 0) {
-            return claims.portDenial(userId, spec.remotePort())
-                    .thenApply(denial -> denial.map(ClaimDenial::describe).orElse(null));
+            return claims.portDenial(userId, spec.remotePort()).handle((denial, failure) -> {
+                if (failure != null) {
+                    log.warn("cannot check who owns port {}: {}", spec.remotePort(), failure.getMessage());
+                    return UNCHECKED;
+                }
+                return denial.map(ClaimDenial::describe).orElse(null);
+            });
         }
         if (spec.type() != TunnelType.HTTP || spec.http() == null) {
             return CompletableFuture.completedFuture(null);
@@ -54,8 +65,14 @@ public final class StoredNameClaims implements NameClaims {
         }
         List<HostRequest> requests = hosts.stream().map(HostPatterns::normalize)
                 .map(host -> new HostRequest(host, admission(host))).toList();
-        return claims.takeHosts(userId, requests).thenApply(denials -> denials.isEmpty() ? null
-                : String.join("; ", denials.stream().map(ClaimDenial::describe).distinct().toList()));
+        return claims.takeHosts(userId, requests).handle((denials, failure) -> {
+            if (failure != null) {
+                log.warn("cannot check who owns {}: {}", hosts, failure.getMessage());
+                return UNCHECKED;
+            }
+            return denials.isEmpty() ? null
+                    : String.join("; ", denials.stream().map(ClaimDenial::describe).distinct().toList());
+        });
     }
 
     private Admission admission(String host) {

@@ -143,7 +143,7 @@ class UserCeilingsIT {
             HttpWire.Response busy = wire.exchange(HttpWire.get(WEB_HOST, "/"));
             assertThat(busy.status()).isEqualTo(429);
             assertThat(busy.header("Retry-After")).isEqualTo("1");
-            assertThat(busy.text()).contains("as many requests and connections at once as its owner may open");
+            assertThat(busy.text()).contains("takes no more requests from you right now");
             assertThat(web.connectionsAccepted()).as("the refused request reached no local service").isZero();
 
             Scenario.PUBLIC_FIRST.run(held.get(0).publicPeer(), held.get(0).local(), 70_000, 1).assertComplete();
