@@ -303,6 +303,21 @@ class AdminApiIT {
                 assertThat(wire.exchange(HttpWire.get("site.tunnel.test", "/other")).status())
                         .as("only its locations").isEqualTo(404);
             }
+
+            // Address rules and a rate limit set through the API reach the server with the pushed tunnel.
+            Reply guarded = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"guarded\", \"type\": \"http\", "
+                    + "\"subdomain\": \"guarded\", \"ipDeny\": [\"127.0.0.0/8\"], "
+                    + "\"localTarget\": \"127.0.0.1:" + web.port() + "\"}");
+            Reply limited = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"limited\", \"type\": \"http\", "
+                    + "\"subdomain\": \"limited\", \"rateLimit\": \"1/h\", "
+                    + "\"localTarget\": \"127.0.0.1:" + web.port() + "\"}");
+            assertThat(guarded.json().path("push").path("status").asText()).isEqualTo("pushed");
+            assertThat(limited.json().path("push").path("status").asText()).isEqualTo("pushed");
+            try (HttpWire wire = new HttpWire(httpPort)) {
+                assertThat(wire.exchange(HttpWire.get("guarded.tunnel.test", "/")).status()).isEqualTo(403);
+                assertThat(wire.exchange(HttpWire.get("limited.tunnel.test", "/")).status()).isEqualTo(200);
+                assertThat(wire.exchange(HttpWire.get("limited.tunnel.test", "/")).status()).isEqualTo(429);
+            }
         }
     }
 

@@ -15,17 +15,20 @@ public final class TunnelRequests {
      *                    served on the server's web ports
      * @param subdomain   {@code http} only, with or instead of {@code customDomains}
      * @param locations   {@code http} only: path prefixes routed to this tunnel; none means {@code /}
+     * @param ipAllow     networks public peers must come from (as client.yaml's {@code ipAllow}); none: any
+     * @param ipDeny      networks refused
+     * @param rateLimit   {@code http} only: requests per client address, {@code 100/s}, {@code 600/m}, {@code 10000/h}
      * @param localTarget {@code host:port} the client connects to; the client still refuses targets its own
      *                    configuration does not allow
      */
     public record CreateTunnel(Long ownerId, String name, String type, Integer remotePort, String subdomain,
                                List<String> customDomains, List<String> locations, String localTarget,
-                               Boolean enabled) {
+                               Boolean enabled, List<String> ipAllow, List<String> ipDeny, String rateLimit) {
     }
 
     /** A partial update: an absent (or {@code null}) field keeps its value. The owner cannot change. */
     public record UpdateTunnel(String name, String type, Integer remotePort, String subdomain,
                                List<String> customDomains, List<String> locations, String localTarget,
-                               Boolean enabled) {
+                               Boolean enabled, List<String> ipAllow, List<String> ipDeny, String rateLimit) {
     }
 }

@@ -88,7 +88,8 @@ public final class TunnelRoutes {
         }
         TunnelDraft draft = TunnelValidator.draft(ownerId, request.name(), request.type(), request.remotePort(),
                 request.subdomain(), request.customDomains(), request.locations(), request.localTarget(),
-                request.enabled() == null || request.enabled(), null);
+                request.enabled() == null || request.enabled(),
+                new TunnelOptions(request.ipAllow(), request.ipDeny(), request.rateLimit()));
         return storage.users().findById(ownerId).thenCompose(owner -> {
             if (owner.isEmpty()) {
                 throw ApiException.invalid("ownerId", "no user " + ownerId);
@@ -141,7 +142,7 @@ public final class TunnelRoutes {
                     or(request.locations(), current.locations()),
                     or(request.localTarget(), current.localTarget()),
                     or(request.enabled(), current.enabled()),
-                    current);
+                    options(request, TunnelOptions.parse(current.optionsJson())));
             return storage.tunnels().update(id, draft)
                     .thenCompose(updated -> reroute(current, updated).thenApply(push -> Map.entry(updated, push)));
         }).thenCompose(changed -> auditor.record(call.operator(), "tunnel.update", target(id),
@@ -153,10 +154,21 @@ public final class TunnelRoutes {
      * A client serves a tunnel by name, port and target, so a change to any of them (or disabling it) takes the old
      * one back, and an enabled tunnel is pushed again as it is now. Other fields leave the running tunnel alone.
      */
+    /** The stored options with the fields the request names replaced. */
+    private static TunnelOptions options(UpdateTunnel request, TunnelOptions current) {
+        return new TunnelOptions(or(request.ipAllow(), current.ipAllow()), or(request.ipDeny(), current.ipDeny()),
+                or(request.rateLimit(), current.rateLimit()));
+    }
+
+    /** Anything the client registers, or the server routes by, changed: the running tunnel is taken back and pushed anew. */
     private CompletableFuture<Optional<PushResult>> reroute(Tunnel before, Tunnel after) {
         boolean routingChanged = !before.name().equals(after.name()) || before.type() != after.type()
                 || !Objects.equals(before.remotePort(), after.remotePort())
-                || !Objects.equals(before.localTarget(), after.localTarget()) || before.enabled() != after.enabled();
+                || !Objects.equals(before.localTarget(), after.localTarget()) || before.enabled() != after.enabled()
+                || !Objects.equals(before.subdomain(), after.subdomain())
+                || !before.customDomains().equals(after.customDomains())
+                || !before.locations().equals(after.locations())
+                || !TunnelOptions.parse(before.optionsJson()).equals(TunnelOptions.parse(after.optionsJson()));
         if (!routingChanged) {
             return CompletableFuture.completedFuture(Optional.empty());
         }

@@ -1,8 +1,10 @@
 package dev.portway.admin.tunnels;
 
 import dev.portway.admin.problem.ApiException;
+import dev.portway.protocol.config.IpNetworks;
+import dev.portway.protocol.control.IpRules;
+import dev.portway.protocol.control.RateLimit;
 import dev.portway.protocol.control.TunnelType;
-import dev.portway.storage.tunnels.Tunnel;
 import dev.portway.storage.tunnels.TunnelDraft;
 
 import java.util.Arrays;
@@ -42,7 +44,7 @@ final class TunnelValidator {
      */
     static TunnelDraft draft(long ownerId, String name, String typeName, Integer port, String subdomain,
                              List<String> customDomains, List<String> locations, String localTarget,
-                             boolean enabled, Tunnel previous) {
+                             boolean enabled, TunnelOptions options) {
         if (name == null) {
             throw ApiException.invalid("name", "required");
         }
@@ -98,8 +100,36 @@ final class TunnelValidator {
             }
         }
         localTarget(localTarget);
-        String options = previous == null ? null : previous.optionsJson();
-        return new TunnelDraft(ownerId, name, type, port, label, domains, paths, localTarget, options, enabled);
+        options(type, options);
+        return new TunnelDraft(ownerId, name, type, port, label, domains, paths, localTarget, options.toJson(), enabled);
+    }
+
+    private static void options(TunnelType type, TunnelOptions options) {
+        networks("ipAllow", options.ipAllow());
+        networks("ipDeny", options.ipDeny());
+        if (options.rateLimit() != null) {
+            if (type != TunnelType.HTTP) {
+                throw ApiException.invalid("rateLimit", "only an http tunnel has rateLimit");
+            }
+            try {
+                RateLimit.parse(options.rateLimit());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("rateLimit", e.getMessage());
+            }
+        }
+    }
+
+    private static void networks(String field, List<String> networks) {
+        if (networks.size() > IpRules.MAX_NETWORKS) {
+            throw ApiException.invalid(field, "at most " + IpRules.MAX_NETWORKS + " networks");
+        }
+        for (int i = 0; i < networks.size(); i++) {
+            try {
+                IpNetworks.parse(networks.get(i));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid(field + "[" + i + "]", e.getMessage());
+            }
+        }
     }
 
     private static void localTarget(String target) {

@@ -152,7 +152,24 @@ class TunnelRoutesTest {
                 + " \"remotePort\": " + PORTS.incrementAndGet() + "}");
         assertThat(udp.status()).isEqualTo(201);
 
+        Reply guarded = create("{\"name\": \"guarded\", \"type\": \"http\", \"localTarget\": \"127.0.0.1:80\","
+                + " \"subdomain\": \"guarded\", \"ipAllow\": [\"10.0.0.0/8\"], \"ipDeny\": [\"10.9.0.0/16\"],"
+                + " \"rateLimit\": \"600/m\"}");
+        assertThat(guarded.json().path("tunnel").path("ipAllow").get(0).asText()).isEqualTo("10.0.0.0/8");
+        assertThat(guarded.json().path("tunnel").path("rateLimit").asText()).isEqualTo("600/m");
+        long guardedId = guarded.json().path("tunnel").path("id").asLong();
+        Reply patched = api.call("PATCH", "/api/v1/tunnels/" + guardedId, api.adminKey, "{\"ipDeny\": []}");
+        assertThat(patched.json().path("ipDeny")).isEmpty();
+        assertThat(patched.json().path("ipAllow")).as("fields not named are kept").hasSize(1);
+        assertThat(api.live.pushed).anyMatch(t -> t.id() == guardedId && t.optionsJson().contains("10.0.0.0/8"));
+
         String http = "\"type\": \"http\", \"localTarget\": \"127.0.0.1:80\"";
+        assertProblem(create("{\"name\": \"h4\", \"subdomain\": \"h4\", \"ipDeny\": [\"example.com\"], " + http + "}"),
+                422, "ipDeny[0]");
+        assertProblem(create("{\"name\": \"h5\", \"subdomain\": \"h5\", \"rateLimit\": \"lots\", " + http + "}"),
+                422, "rateLimit");
+        assertProblem(create("{\"name\": \"t2\", \"type\": \"tcp\", \"localTarget\": \"127.0.0.1:53\", "
+                + "\"remotePort\": 2001, \"rateLimit\": \"1/s\"}"), 422, "rateLimit");
         assertProblem(create("{\"name\": \"h1\", " + http + "}"), 422, "subdomain");
         assertProblem(create("{\"name\": \"h2\", \"subdomain\": \"h2\", \"remotePort\": 2000, " + http + "}"),
                 422, "remotePort");

@@ -2,6 +2,7 @@ package dev.portway.server.admin;
 
 import dev.portway.admin.PushResult;
 import dev.portway.admin.TunnelPusher;
+import dev.portway.admin.tunnels.TunnelOptions;
 import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelSpec;
@@ -48,15 +49,17 @@ public final class SessionTunnelPusher implements TunnelPusher {
         if (tunnel.localTarget() == null) {
             return pending("the tunnel has no localTarget, so no client can serve it");
         }
+        TunnelOptions options = TunnelOptions.parse(tunnel.optionsJson());
         TunnelSpec spec;
         if (tunnel.type() == TunnelType.HTTP) {
             spec = new TunnelSpec(tunnel.name(), tunnel.type(), 0, tunnel.localTarget(),
                     new HttpOptions(tunnel.subdomain(), tunnel.customDomains(), tunnel.locations(), null, null, null,
-                            null, null), null);
+                            null, null, options.parsedRateLimit()), null, options.ipRules());
         } else if (tunnel.remotePort() == null) {
             return pending("the tunnel has no remotePort");
         } else {
-            spec = new TunnelSpec(tunnel.name(), tunnel.type(), tunnel.remotePort(), tunnel.localTarget());
+            spec = new TunnelSpec(tunnel.name(), tunnel.type(), tunnel.remotePort(), tunnel.localTarget(), null, null,
+                    options.ipRules());
         }
         return client.push(spec, tunnel.id())
                 .orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS)
