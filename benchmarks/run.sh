@@ -2,7 +2,7 @@
 # Portway end-to-end benchmarks on loopback, each figure next to a baseline measured in the same run.
 #
 #   benchmarks/run.sh                 every case
-#   benchmarks/run.sh tcp http        a subset; cases: tcp http conns setup latency rate clients
+#   benchmarks/run.sh tcp http        a subset; cases: tcp http conns setup latency rate clients limits
 #
 # Installs what it needs from Debian's packages (iperf3, wrk, nginx-light, openssh-server/-client) when missing,
 # builds the jars, starts everything on 127.0.0.1, prints one table and writes it to benchmarks/results/latest.md.
@@ -15,7 +15,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-all_cases=(tcp http conns setup latency rate clients)
+all_cases=(tcp http conns setup latency rate clients limits)
 secs="${BENCH_SECONDS:-10}"
 warm="${BENCH_WARMUP:-15}"
 
@@ -532,6 +532,47 @@ if [ -z "${BENCH_NO_BUILD:-}" ] || [ ! -f "$load_jar" ] || [ ! -f "$server_jar" 
   ./mvnw -B -q -DskipTests package
 fi
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+# ---------------------------------------------------------------- case 8: limits configured, not reached
+# Two tunnels of each kind on one server, one plain and one with every per-tunnel limit set far above what the run
+# reaches (address rules, a request rate limit, a bandwidth limit), run alternately so that the machine's noise falls
+# on both: the ratio is what checking the limits costs.
+case_limits() {
+  start_nginx
+  local iperf_port plain_port limited_port plain_web limited_web plain_tcp limited_tcp
+  iperf_port=$(free_port); plain_port=$(free_port); limited_port=$(free_port)
+  iperf3 -s -B 127.0.0.1 -p "$iperf_port" > "$work/iperf-limits.log" 2>&1 &
+  pids+=($!)
+  wait_port "$iperf_port"
+  start_http_client plainweb "$nginx_port"; plain_web=$client_pid
+  launch_client limitweb "127.0.0.1:$server_port" "    type: http
+    local: 127.0.0.1:$nginx_port
+    subdomain: limitweb
+    rateLimit: 1000000/s
+    ipAllow: [127.0.0.0/8]
+    ipDeny: [10.0.0.0/8]" "^limitweb +http +http://limitweb\..*:$http_port "; limited_web=$client_pid
+  start_client plaintcp "$iperf_port" "$plain_port"; plain_tcp=$client_pid
+  launch_client limittcp "127.0.0.1:$server_port" "    type: tcp
+    local: 127.0.0.1:$iperf_port
+    remotePort: $limited_port
+    ipAllow: [127.0.0.0/8]
+    bandwidthLimit: 10GB" "^limittcp +tcp +127\.0\.0\.1:$limited_port "; limited_tcp=$client_pid
+  local plain="plainweb.$vhost_domain" limited="limitweb.$vhost_domain" i r
+  wrk_run "$http_port" "$warm" "$plain" > /dev/null; wrk_run "$http_port" "$warm" "$limited" > /dev/null
+  timeout $(( warm + 30 )) iperf3 -c 127.0.0.1 -p "$plain_port" -t "$warm" > /dev/null 2>&1 || true
+  timeout $(( warm + 30 )) iperf3 -c 127.0.0.1 -p "$limited_port" -t "$warm" > /dev/null 2>&1 || true
+  local p_req=() l_req=() p_mbit=() l_mbit=()
+  for i in 1 2 3; do
+    read -r -a r <<< "$(wrk_run "$http_port" "$secs" "$plain")"; p_req+=("${r[0]}")
+    read -r -a r <<< "$(wrk_run "$http_port" "$secs" "$limited")"; l_req+=("${r[0]}")
+    p_mbit+=("$(iperf "$plain_port" 1)"); l_mbit+=("$(iperf "$limited_port" 1)")
+  done
+  local c="8 limits set but not reached vs none (3 alternating runs each, median), $secs s"
+  row "$c" "HTTP req/s (rateLimit, ipAllow, ipDeny)" "$(median "${l_req[@]}")" "no limits" "$(median "${p_req[@]}")" ">= 0.95"
+  row "$c" "TCP Mbit/s (ipAllow, bandwidthLimit 10GB)" "$(median "${l_mbit[@]}")" "no limits" "$(median "${p_mbit[@]}")" ">= 0.95"
+  stop_pid "$plain_web"; stop_pid "$limited_web"; stop_pid "$plain_tcp"; stop_pid "$limited_tcp"
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
 for c in "${cases[@]}"; do
   log "case $c"
   t0=$SECONDS

@@ -287,10 +287,10 @@ class ClientConfigLoaderTest {
         ClientConfig c = load(minimal("""
                 tunnels:
                   - {name: a, type: tcp, local: "127.0.0.1:22", bandwidthLimit: 512KB}
-                  - {name: b, type: tcp, local: "127.0.0.1:23", bandwidthLimit: 1000}
+                  - {name: b, type: tcp, local: "127.0.0.1:23", bandwidthLimit: 2000}
                   - {name: c, type: tcp, local: "127.0.0.1:24"}
                 """));
-        assertThat(c.tunnels()).extracting(TunnelConfig::bandwidthLimit).containsExactly(512L * 1024, 1000L, 0L);
+        assertThat(c.tunnels()).extracting(TunnelConfig::bandwidthLimit).containsExactly(512L * 1024, 2000L, 0L);
         assertThat(problems(minimal("""
                 tunnels:
                   - {name: a, type: tcp, local: "127.0.0.1:22", bandwidthLimit: 1 MB/s}

@@ -15,6 +15,13 @@ import java.util.regex.Pattern;
 public final class Bandwidth {
     /** Above this a limit is a typo: no tunnel here carries ten gigabytes a second. */
     public static final long MAX_BYTES_PER_SECOND = 10L << 30;
+    /** Below this the bucket's granularity ({@link #UNIT}) would show. */
+    public static final long MIN_BYTES_PER_SECOND = 1024;
+    /**
+     * Bytes per token. bucket4j refills at most one token a nanosecond (1 GB/s in bytes); counting 16 bytes a token
+     * allows 16 GB/s, and a read rounded up to whole tokens costs at most 15 bytes more than it carried.
+     */
+    static final int UNIT = 16;
     private static final Pattern RATE = Pattern.compile("(\\d{1,12})\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
 
     private final long bytesPerSecond;
@@ -23,20 +30,25 @@ public final class Bandwidth {
 
     private Bandwidth(long bytesPerSecond) {
         this.bytesPerSecond = bytesPerSecond;
-        this.fromSocket = bucket(bytesPerSecond);
-        this.toSocket = bucket(bytesPerSecond);
+        this.fromSocket = bucket(bytesPerSecond / UNIT);
+        this.toSocket = bucket(bytesPerSecond / UNIT);
     }
 
-    private static Bucket bucket(long bytesPerSecond) {
+    private static Bucket bucket(long unitsPerSecond) {
         return Bucket.builder()
-                .addLimit(limit -> limit.capacity(bytesPerSecond).refillGreedy(bytesPerSecond, Duration.ofSeconds(1)))
+                .addLimit(limit -> limit.capacity(unitsPerSecond).refillGreedy(unitsPerSecond, Duration.ofSeconds(1)))
                 .build();
     }
 
-    /** @throws IllegalArgumentException unless 1 ≤ {@code bytesPerSecond} ≤ {@link #MAX_BYTES_PER_SECOND} */
+    /** Tokens {@code bytes} cost: whole units, rounded up. */
+    static long units(int bytes) {
+        return (bytes + UNIT - 1) / UNIT;
+    }
+
+    /** @throws IllegalArgumentException unless 1KB ≤ {@code bytesPerSecond} ≤ {@link #MAX_BYTES_PER_SECOND} */
     public static Bandwidth perSecond(long bytesPerSecond) {
-        if (bytesPerSecond < 1 || bytesPerSecond > MAX_BYTES_PER_SECOND) {
-            throw new IllegalArgumentException("expected 1 byte to 10GB a second, got " + bytesPerSecond);
+        if (bytesPerSecond < MIN_BYTES_PER_SECOND || bytesPerSecond > MAX_BYTES_PER_SECOND) {
+            throw new IllegalArgumentException("expected 1KB to 10GB a second, got " + bytesPerSecond);
         }
         return new Bandwidth(bytesPerSecond);
     }
@@ -59,10 +71,11 @@ public final class Bandwidth {
             case "GB" -> 30;
             default -> 0;
         };
-        if (value < 1 || value > MAX_BYTES_PER_SECOND >> shift) {
-            throw new IllegalArgumentException("expected 1 byte to 10GB a second");
+        long bytes = value << shift;
+        if (value > MAX_BYTES_PER_SECOND >> shift || bytes < MIN_BYTES_PER_SECOND) {
+            throw new IllegalArgumentException("expected 1KB to 10GB a second");
         }
-        return value << shift;
+        return bytes;
     }
 
     public long bytesPerSecond() {

@@ -40,7 +40,7 @@ public final class BandwidthThrottle extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
-            long penalty = fromSocket.consumeIgnoringRateLimits(bytes.readableBytes());
+            long penalty = fromSocket.consumeIgnoringRateLimits(Bandwidth.units(bytes.readableBytes()));
             if (penalty > 0) {
                 readAllowedAt = System.nanoTime() + penalty;
             }
@@ -76,7 +76,7 @@ public final class BandwidthThrottle extends ChannelDuplexHandler {
 
     private void pass(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
-            long penalty = toSocket.consumeIgnoringRateLimits(bytes.readableBytes());
+            long penalty = toSocket.consumeIgnoringRateLimits(Bandwidth.units(bytes.readableBytes()));
             if (penalty > 0) {
                 writeAllowedAt = System.nanoTime() + penalty;
             }

@@ -19,10 +19,13 @@ class BandwidthTest {
         assertThat(Bandwidth.parse("512KB")).isEqualTo(512 * 1024);
         assertThat(Bandwidth.parse("1MB")).isEqualTo(1 << 20);
         assertThat(Bandwidth.parse("2gb")).isEqualTo(2L << 30);
-        assertThat(Bandwidth.parse("1000")).isEqualTo(1000);
+        assertThat(Bandwidth.parse("2048")).isEqualTo(2048);
+        assertThat(Bandwidth.parse("10GB")).as("above the 1 GB/s bucket4j allows in tokens of one byte")
+                .isEqualTo(10L << 30);
+        assertThat(Bandwidth.perSecond(10L << 30).bytesPerSecond()).isEqualTo(10L << 30);
         assertThatThrownBy(() -> Bandwidth.parse("1 MB/s")).hasMessageStartingWith("expected a rate such as 512KB");
-        assertThatThrownBy(() -> Bandwidth.parse("0")).hasMessage("expected 1 byte to 10GB a second");
-        assertThatThrownBy(() -> Bandwidth.parse("11GB")).hasMessage("expected 1 byte to 10GB a second");
+        assertThatThrownBy(() -> Bandwidth.parse("1000")).hasMessage("expected 1KB to 10GB a second");
+        assertThatThrownBy(() -> Bandwidth.parse("11GB")).hasMessage("expected 1KB to 10GB a second");
     }
 
     @Test
@@ -79,9 +82,9 @@ class BandwidthTest {
 
     @Test
     void writesStillWaitingWhenTheChannelClosesAreReleased() {
-        EmbeddedChannel channel = new EmbeddedChannel(Bandwidth.perSecond(1).throttle());
+        EmbeddedChannel channel = new EmbeddedChannel(Bandwidth.perSecond(1024).throttle());
         ByteBuf held = Unpooled.buffer().writeZero(100);
-        channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[2]));
+        channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[4096]));
         ChannelFuture waiting = channel.writeAndFlush(held);
         channel.close();
         assertThat(waiting.isSuccess()).isFalse();
