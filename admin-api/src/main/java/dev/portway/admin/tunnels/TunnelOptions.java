@@ -2,10 +2,12 @@ package dev.portway.admin.tunnels;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.portway.admin.http.Json;
 import dev.portway.protocol.control.IpRules;
 import dev.portway.protocol.control.RateLimit;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -32,7 +34,7 @@ public record TunnelOptions(List<String> ipAllow, List<String> ipDeny, String ra
         }
         try {
             return Json.MAPPER.readerFor(TunnelOptions.class)
-                    .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .readValue(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored tunnel options are not JSON: " + e.getOriginalMessage(), e);
@@ -40,7 +42,7 @@ public record TunnelOptions(List<String> ipAllow, List<String> ipDeny, String ra
     }
 
     public String toJson() {
-        return new String(Json.write(this), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(Json.write(this), StandardCharsets.UTF_8);
     }
 
     /** The rules as the protocol carries them; null when there are none. */

@@ -38,6 +38,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +84,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private String peerIp = "-";
     private String peer = "-";
     /** The real public peer (after a PROXY header), whom the tunnel's address rules judge. */
-    private java.net.InetSocketAddress peerAddress;
+    private InetSocketAddress peerAddress;
     private BackendStream backend;
     private Exchange exchange;
     /** The last write of the backend delivery in progress ({@link #onDelivered}). */

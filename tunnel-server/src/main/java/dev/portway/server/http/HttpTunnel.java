@@ -14,6 +14,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -82,7 +83,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     }
 
     /** 0 when {@code peer} may make one more request now, else the seconds until it may (answered 429). */
-    long secondsBeforeNextRequest(java.net.InetSocketAddress peer) {
+    long secondsBeforeNextRequest(InetSocketAddress peer) {
         return rateLimiter == null ? 0 : rateLimiter.secondsToWait(peer);
     }
 

@@ -1,5 +1,7 @@
 package dev.portway.storage.claims;
 
+import java.util.Optional;
+
 /** What a claim holds: a public host name (exact or wildcard), or a public port. */
 public enum ClaimKind {
     HOST("host"),
@@ -16,12 +18,12 @@ public enum ClaimKind {
     }
 
     /** The kind named {@code name} ({@code host} or {@code port}); empty for anything else. */
-    public static java.util.Optional<ClaimKind> parse(String name) {
+    public static Optional<ClaimKind> parse(String name) {
         for (ClaimKind kind : values()) {
             if (kind.dbName.equals(name)) {
-                return java.util.Optional.of(kind);
+                return Optional.of(kind);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }
