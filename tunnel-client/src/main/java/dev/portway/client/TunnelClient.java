@@ -258,7 +258,7 @@ public final class TunnelClient implements AutoCloseable {
             return;
         }
         TunnelConfig tunnel = new TunnelConfig(spec.name(), spec.type(), target, spec.remotePort(), spec.http(),
-                spec.group(), null, null, spec.ipRules());
+                spec.group(), null, null, spec.ipRules(), 0, spec.maxConnections());
         synchronized (tunnels) {
             tunnels.put(tunnel.name(), tunnel);
             traffic.computeIfAbsent(tunnel.name(), name -> metrics.traffic(name, ""));

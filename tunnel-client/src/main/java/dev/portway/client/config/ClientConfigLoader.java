@@ -11,6 +11,7 @@ import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.IpRules;
 import dev.portway.protocol.control.RateLimit;
 import dev.portway.protocol.control.TunnelNames;
+import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.relay.Bandwidth;
 
@@ -255,7 +256,7 @@ public final class ClientConfigLoader {
         List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort", "subdomain",
                 "customDomains", "locations", "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth",
                 "https", "group", "groupKey", "loadBalance", "healthCheck", "proxyProtocol", "ipAllow", "ipDeny",
-                "bandwidthLimit", "rateLimit");
+                "bandwidthLimit", "rateLimit", "maxConnections");
         if (items.isEmpty() && !pushesAllowed && root.reader().problems().size() == problemsBefore) {
             root.reader().problem("tunnels", "expected a list of at least one tunnel, or allowTargets for a client "
                     + "that serves only the tunnels an operator creates through the admin API",
@@ -285,9 +286,10 @@ public final class ClientConfigLoader {
             }
             IpRules ipRules = readIpRules(item);
             long bandwidthLimit = readBandwidthLimit(item);
+            int maxConnections = item.integer("maxConnections", 0, 1, TunnelSpec.MAX_CONNECTIONS);
             if (name != null && type != null && local != null && root.reader().problems().size() == problems) {
                 tunnels.add(new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol,
-                        ipRules, bandwidthLimit));
+                        ipRules, bandwidthLimit, maxConnections));
             }
         }
         return tunnels;

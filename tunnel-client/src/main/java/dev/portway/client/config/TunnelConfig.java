@@ -23,10 +23,11 @@ import java.util.Objects;
  * @param ipRules    which public peers the server lets reach the tunnel ({@code ipAllow}, {@code ipDeny}); null: all
  * @param bandwidthLimit bytes per second in each direction, shared by all the tunnel's connections and enforced by
  *                       this client; 0: none
+ * @param maxConnections public connections the server lets the tunnel carry at once; 0: no limit of its own
  */
 public record TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
                            GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol,
-                           IpRules ipRules, long bandwidthLimit) {
+                           IpRules ipRules, long bandwidthLimit, int maxConnections) {
 
     public static final int DEFAULT_REMOTE_PORT = 0;
 
@@ -47,13 +48,13 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
 
     public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
                         GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol) {
-        this(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, null, 0);
+        this(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, null, 0, 0);
     }
 
     public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
                         GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol,
                         IpRules ipRules) {
-        this(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, ipRules, 0);
+        this(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, ipRules, 0, 0);
     }
 
     public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort) {
@@ -67,17 +68,22 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
 
     public TunnelConfig withProxyProtocol(ProxyProtocolVersion version) {
         return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, version, ipRules,
-                bandwidthLimit);
+                bandwidthLimit, maxConnections);
     }
 
     public TunnelConfig withBandwidthLimit(long bytesPerSecond) {
         return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, ipRules,
-                bytesPerSecond);
+                bytesPerSecond, maxConnections);
+    }
+
+    public TunnelConfig withMaxConnections(int max) {
+        return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, ipRules,
+                bandwidthLimit, max);
     }
 
     /** The tunnel as the server is asked for it; the local target stays on this host. */
     public TunnelSpec spec() {
-        return new TunnelSpec(name, type, remotePort, null, http, group, ipRules);
+        return new TunnelSpec(name, type, remotePort, null, http, group, ipRules, maxConnections);
     }
 
     public static TunnelConfig tcp(String name, HostPort local, int remotePort) {

@@ -180,7 +180,7 @@ class ClientConfigLoaderTest {
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
                         + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny, "
-                        + "bandwidthLimit, rateLimit");
+                        + "bandwidthLimit, rateLimit, maxConnections");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
                         + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets");
@@ -280,6 +280,20 @@ class ClientConfigLoaderTest {
                 tunnels:
                   - {name: ssh, type: tcp, local: "127.0.0.1:22", rateLimit: 10/s}
                 """))).singleElement().asString().contains("only http tunnels have rateLimit");
+    }
+
+    @Test
+    void maxConnectionsIsAPositiveCount() throws Exception {
+        ClientConfig c = load(minimal("""
+                tunnels:
+                  - {name: ssh, type: tcp, local: "127.0.0.1:22", maxConnections: 3}
+                """));
+        assertThat(c.tunnels().get(0).spec().maxConnections()).isEqualTo(3);
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: ssh, type: tcp, local: "127.0.0.1:22", maxConnections: 0}
+                """))).singleElement().asString()
+                .isEqualTo("client.yaml: tunnels[0].maxConnections: expected an integer between 1 and 1000000, got 0");
     }
 
     @Test
@@ -505,7 +519,7 @@ class ClientConfigLoaderTest {
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
                         + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny, "
-                        + "bandwidthLimit, rateLimit",
+                        + "bandwidthLimit, rateLimit, maxConnections",
                 "client.yaml: tunnels[0].local: expected host:port, got \"22\"",
                 "client.yaml: dialTimeout: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, "
                         + "got \"forever\"");

@@ -30,6 +30,9 @@ public final class TunnelNames {
         if (group != null && (group.name() == null || !GROUP.matcher(group.name()).matches())) {
             return "group name " + quote(group.name()) + " is invalid: expected " + GROUP_EXPECTED;
         }
+        if (spec.maxConnections() < 0 || spec.maxConnections() > TunnelSpec.MAX_CONNECTIONS) {
+            return "maxConnections must be 0 to " + TunnelSpec.MAX_CONNECTIONS + ", got " + spec.maxConnections();
+        }
         if (spec.http() != null && spec.http().rateLimit() != null && spec.http().rateLimit().problem() != null) {
             return spec.http().rateLimit().problem();
         }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param http  routing and rewriting for an http tunnel; null for other types
  * @param group the load-balancing group this tunnel joins; null when it serves alone
  * @param ipRules which public peers may reach it; null: every peer the server lets in
+ * @param maxConnections public connections it carries at once; 0: no limit of its own
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TunnelSpec(
@@ -20,15 +21,22 @@ public record TunnelSpec(
         String local,
         HttpOptions http,
         GroupOptions group,
-        IpRules ipRules) {
+        IpRules ipRules,
+        int maxConnections) {
+    public static final int MAX_CONNECTIONS = 1_000_000;
 
     public TunnelSpec(String name, TunnelType type, int remotePort, String local) {
-        this(name, type, remotePort, local, null, null, null);
+        this(name, type, remotePort, local, null, null, null, 0);
     }
 
     public TunnelSpec(String name, TunnelType type, int remotePort, String local, HttpOptions http,
                       GroupOptions group) {
-        this(name, type, remotePort, local, http, group, null);
+        this(name, type, remotePort, local, http, group, null, 0);
+    }
+
+    public TunnelSpec(String name, TunnelType type, int remotePort, String local, HttpOptions http,
+                      GroupOptions group, IpRules ipRules) {
+        this(name, type, remotePort, local, http, group, ipRules, 0);
     }
 
     /** The rules, never null. */

@@ -5,6 +5,7 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.access.PeerFilter;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.tcp.StreamBridge;
 import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.PublicTunnel;
@@ -27,6 +28,7 @@ final class GroupMember implements PublicTunnel, StreamBridge.Target {
     private final Principal principal;
     private final TunnelCounters counters;
     private final PeerFilter filter;
+    private final ConnectionCap cap;
     /**
      * Public connections this member carries: their number is its load, and deleting the tunnel ends them too. A
      * closed connection leaves the group by itself.
@@ -35,8 +37,9 @@ final class GroupMember implements PublicTunnel, StreamBridge.Target {
     private volatile TunnelSession owner;
 
     GroupMember(String name, TcpGroup group, TcpGroups groups, Principal principal, TunnelSession owner,
-                TunnelCounters counters, PeerFilter filter) {
+                TunnelCounters counters, PeerFilter filter, ConnectionCap cap) {
         this.filter = filter;
+        this.cap = cap;
         this.name = name;
         this.principal = principal;
         this.group = group;
@@ -48,6 +51,11 @@ final class GroupMember implements PublicTunnel, StreamBridge.Target {
     @Override
     public PeerFilter filter() {
         return filter;
+    }
+
+    @Override
+    public ConnectionCap cap() {
+        return cap;
     }
 
     TcpGroup group() {

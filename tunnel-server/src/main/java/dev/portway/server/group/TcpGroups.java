@@ -4,6 +4,7 @@ import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.tcp.TcpTunnelBinder;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
@@ -92,7 +93,8 @@ public final class TcpGroups implements TunnelBinder {
             }
             member = new GroupMember(spec.name(), group, this, principal, owner,
                     ports.counters(spec.name(), principal),
-                    ports.bridge().filters().forTunnel(spec.ipRulesOrNone()));
+                    ports.bridge().filters().forTunnel(spec.ipRulesOrNone()),
+                    ConnectionCap.of(spec.maxConnections()));
             group.members().add(member);
             size = group.members().size();
         }

@@ -8,7 +8,6 @@ import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
-import dev.portway.server.limits.UserCeiling;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -94,7 +93,7 @@ final class BackendStream implements StreamHandler {
     private final ByteBufAllocator alloc;
     private final RequestEncoder encoder;
     private final ResponseFramer framer;
-    private final UserCeiling.Ticket ceiling;
+    private final Runnable ceiling;
     private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
     private final Consumer<ByteBuf> appendPending = this::append;
     private TunnelStream stream;
@@ -108,9 +107,12 @@ final class BackendStream implements StreamHandler {
     private boolean refused;
     private boolean answered;
 
-    /** @param ceiling what this stream holds of its tunnel's user's {@code limits.streamsPerUser} */
+    /**
+     * @param ceiling gives back what this stream holds of its tunnel's user's {@code limits.streamsPerUser} and of its
+     *                tunnel's {@code maxConnections}; run once
+     */
     BackendStream(HttpTunnel tunnel, TunnelSession session, EventLoop home, ByteBufAllocator alloc, Listener listener,
-                  TunnelMetrics metrics, UserCeiling.Ticket ceiling) {
+                  TunnelMetrics metrics, Runnable ceiling) {
         this.tunnel = tunnel;
         this.ceiling = ceiling;
         this.session = session;
@@ -168,9 +170,9 @@ final class BackendStream implements StreamHandler {
         session.openStream(new OpenStream(tunnel.name(), peer), this).addListener((Future<TunnelStream> f) -> {
             // Here rather than on the home loop, which may be gone at shutdown: every unit taken is given back.
             if (f.isSuccess()) {
-                f.getNow().closeFuture().addListener(closed -> ceiling.release());
+                f.getNow().closeFuture().addListener(closed -> ceiling.run());
             } else {
-                ceiling.release();
+                ceiling.run();
             }
             home.execute(() -> {
                 if (!f.isSuccess()) {

@@ -5,6 +5,7 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.protocol.transport.HalfCloseGuard;
+import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.PublicEndpoints;
@@ -509,13 +510,21 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (stream == null) {
             return false;
         }
+        ConnectionCap.Ticket place = tunnel.cap().tryAcquire();
+        if (place == null) {
+            stream.release();
+            return false;
+        }
         if (backend != null) {
             BackendStream previous = backend;
             dropBackend();
             previous.finish();
         }
         webLoops.served(session.channel().eventLoop());
-        backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), ctx.alloc(), this, metrics, stream);
+        backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), ctx.alloc(), this, metrics, () -> {
+            stream.release();
+            place.release();
+        });
         tunnel.track(ctx.channel());
         backend.open(peer);
         return true;

@@ -7,6 +7,7 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.access.PeerFilter;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelConnections;
 import io.netty.channel.Channel;
@@ -42,6 +43,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     /** For {@code https: passthrough}: carries raw TLS connections from the https listener; null otherwise. */
     private final TunnelConnections passthrough;
     private final PeerFilter filter;
+    private final ConnectionCap cap;
     /** Null when the tunnel has no {@code rateLimit}. */
     private final RequestRateLimiter rateLimiter;
     private final long offlineGraceNanos;
@@ -55,8 +57,9 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
 
     HttpTunnel(String name, Principal principal, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
                String url, TunnelTraffic traffic, TunnelSession owner, TunnelConnections passthrough,
-               PeerFilter filter, Duration offlineGrace, HttpGroup group) {
+               PeerFilter filter, ConnectionCap cap, Duration offlineGrace, HttpGroup group) {
         this.filter = filter;
+        this.cap = cap;
         this.rateLimiter = RequestRateLimiter.of(options.rateLimit());
         this.name = name;
         this.principal = principal;
@@ -85,6 +88,11 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     /** 0 when {@code peer} may make one more request now, else the seconds until it may (answered 429). */
     long secondsBeforeNextRequest(InetSocketAddress peer) {
         return rateLimiter == null ? 0 : rateLimiter.secondsToWait(peer);
+    }
+
+    /** Its {@code maxConnections}: streams from public HTTP connections count while they stay with it. */
+    ConnectionCap cap() {
+        return cap;
     }
 
     /** Which public peers its requests may come from; a refused one is answered 403. */

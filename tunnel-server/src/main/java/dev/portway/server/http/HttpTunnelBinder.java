@@ -10,6 +10,7 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.access.PeerFilter;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.config.HttpConfig;
+import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.tcp.StreamBridge;
 import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.PublicTunnel;
@@ -69,11 +70,12 @@ public final class HttpTunnelBinder implements TunnelBinder {
             boolean passthrough = passthrough(options);
             TunnelTraffic traffic = metrics.traffic(spec.name(), principal.user());
             PeerFilter filter = bridge.filters().forTunnel(spec.ipRulesOrNone());
+            ConnectionCap cap = ConnectionCap.of(spec.maxConnections());
             Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal, options,
                     routes, router, url(routes.get(0), passthrough), traffic, owner, passthrough
                     ? new TunnelConnections(spec.name(), TunnelType.HTTP, owner,
-                            new TunnelCounters(traffic, null, principal), bridge, filter)
-                    : null, filter, OFFLINE_GRACE, group);
+                            new TunnelCounters(traffic, null, principal), bridge, filter, cap)
+                    : null, filter, cap, OFFLINE_GRACE, group);
             for (HttpRoute route : routes) {
                 if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {
                     held.release();

@@ -12,6 +12,7 @@ import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.server.access.PeerFilter;
 import dev.portway.server.access.PeerFilters;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.PublicEndpoints;
@@ -85,6 +86,11 @@ public final class StreamBridge {
         default PeerFilter filter() {
             return PeerFilter.OPEN;
         }
+
+        /** How many connections the tunnel carries at once. */
+        default ConnectionCap cap() {
+            return ConnectionCap.NONE;
+        }
     }
 
     private final TunnelMetrics metrics;
@@ -137,7 +143,18 @@ public final class StreamBridge {
             ch.close();
             return;
         }
-        new Carriage(ch, label, permitted, endpoints).start();
+        // A group member at its maxConnections is passed over; the connection holds the place of the member it is
+        // offered to first, wherever it ends up.
+        List<? extends Target> withRoom = permitted.stream().filter(t -> t.cap().hasRoom()).toList();
+        ConnectionCap.Ticket place = withRoom.isEmpty() ? null : withRoom.get(0).cap().tryAcquire();
+        if (place == null) {
+            metrics.publicConnectionRefused(PublicConnectionRefusal.LIMIT);
+            log.debug("[{}] refused {}: the tunnel carries maxConnections already", label, endpoints.peerText());
+            StreamRelay.abort(ch);
+            return;
+        }
+        ch.closeFuture().addListener(closed -> place.release());
+        new Carriage(ch, label, withRoom, endpoints).start();
     }
 
     /** One public connection on its way to a stream. Its fields are confined to the connection's event loop. */

@@ -6,6 +6,7 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.access.PeerFilter;
 import dev.portway.server.access.PeerFilters;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.tunnel.PortBinding;
@@ -63,17 +64,18 @@ public final class TcpTunnelBinder implements TunnelBinder {
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
         return open(spec.name(), spec.remotePort(), owner, principal,
-                bridge.filters().forTunnel(spec.ipRulesOrNone())).thenApply(listener -> listener);
+                bridge.filters().forTunnel(spec.ipRulesOrNone()), ConnectionCap.of(spec.maxConnections()))
+                .thenApply(listener -> listener);
     }
 
     /** Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}. */
     public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner,
-                                                   Principal principal, PeerFilter filter) {
+                                                   Principal principal, PeerFilter filter, ConnectionCap cap) {
         TunnelCounters counters = counters(name, principal);
         // Accepted on the owner's carrier loop, a connection's bytes, credit and reads pass between the socket and
         // the stream by plain calls instead of tasks and wake-ups on two threads.
         return bindPort(requestedPort, owner.channel().eventLoop(),
-                port -> new TcpTunnelListener(name, port, owner, counters, bridge, filter));
+                port -> new TcpTunnelListener(name, port, owner, counters, bridge, filter, cap));
     }
 
     /** The counters of one tunnel, for a public side that is not a listener of its own (a group member). */

@@ -4,6 +4,7 @@ import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.access.PeerFilter;
+import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.tunnel.PublicPort;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelConnections;
@@ -24,9 +25,9 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
     private final TunnelConnections connections;
 
     TcpTunnelListener(String name, PublicPort port, TunnelSession owner, TunnelCounters counters,
-                      StreamBridge bridge, PeerFilter filter) {
+                      StreamBridge bridge, PeerFilter filter, ConnectionCap cap) {
         this.port = port;
-        this.connections = new TunnelConnections(name, TunnelType.TCP, owner, counters, bridge, filter);
+        this.connections = new TunnelConnections(name, TunnelType.TCP, owner, counters, bridge, filter, cap);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.portway.server.tunnel;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.access.PeerFilter;
+import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.tcp.StreamBridge;
 import dev.portway.server.tcp.TunnelCounters;
@@ -26,6 +27,7 @@ public final class TunnelConnections implements StreamBridge.Target {
     private final TunnelCounters counters;
     private final StreamBridge bridge;
     private final PeerFilter filter;
+    private final ConnectionCap cap;
     /** Connections still open, so that deleting the tunnel can end them too. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile TunnelSession owner;
@@ -33,9 +35,11 @@ public final class TunnelConnections implements StreamBridge.Target {
     /**
      * @param streamType what its streams are counted as: {@code tcp}, or {@code http} for HTTPS passthrough
      * @param filter     which public peers it takes
+     * @param cap        its {@code maxConnections}
      */
     public TunnelConnections(String name, TunnelType streamType, TunnelSession owner, TunnelCounters counters,
-                             StreamBridge bridge, PeerFilter filter) {
+                             StreamBridge bridge, PeerFilter filter, ConnectionCap cap) {
+        this.cap = cap;
         this.name = name;
         this.streamType = streamType.wireName();
         this.owner = owner;
@@ -47,6 +51,11 @@ public final class TunnelConnections implements StreamBridge.Target {
     @Override
     public PeerFilter filter() {
         return filter;
+    }
+
+    @Override
+    public ConnectionCap cap() {
+        return cap;
     }
 
     @Override

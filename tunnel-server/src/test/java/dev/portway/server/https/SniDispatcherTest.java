@@ -4,6 +4,7 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.access.PeerFilter;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.TunnelConnections;
 import io.netty.handler.ssl.SslContext;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SniDispatcherTest {
     private static final TunnelConnections SECURE = new TunnelConnections("secure", TunnelType.HTTP, null,
             new TunnelCounters(TunnelMetrics.NOOP.traffic("secure", "u"), null,
-                    new Principal("u", Principal.NOT_STORED, Principal.NOT_STORED)), null, PeerFilter.OPEN);
+                    new Principal("u", Principal.NOT_STORED, Principal.NOT_STORED)), null, PeerFilter.OPEN, ConnectionCap.NONE);
 
     private final SslContext appContext = context();
     private final Map<String, HttpsRoute> routes = Map.of(

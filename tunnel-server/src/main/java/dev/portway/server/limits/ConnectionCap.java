@@ -1,0 +1,73 @@
+package dev.portway.server.limits;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One tunnel's {@code maxConnections}: how many public connections (an HTTP connection's stream while it stays with the
+ * tunnel) it carries at once. Over it, a TCP connection is reset and an HTTP request answered 429.
+ *
+ * <p>Threading: any thread.
+ */
+public final class ConnectionCap {
+    /** No limit: every acquisition succeeds and costs nothing. */
+    public static final ConnectionCap NONE = new ConnectionCap(0);
+
+    private final int max;
+    private final AtomicInteger held = new AtomicInteger();
+
+    private ConnectionCap(int max) {
+        this.max = max;
+    }
+
+    /** @param max connections at once; 0: no limit */
+    public static ConnectionCap of(int max) {
+        return max <= 0 ? NONE : new ConnectionCap(max);
+    }
+
+    /** Whether one more would fit now (another thread may take it first; {@link #tryAcquire} decides). */
+    public boolean hasRoom() {
+        return max == 0 || held.get() < max;
+    }
+
+    /** One connection's place; null when the tunnel carries {@code max} already. */
+    public Ticket tryAcquire() {
+        if (max == 0) {
+            return Ticket.FREE;
+        }
+        int now;
+        do {
+            now = held.get();
+            if (now >= max) {
+                return null;
+            }
+        } while (!held.compareAndSet(now, now + 1));
+        return new Ticket(held);
+    }
+
+    public int held() {
+        return held.get();
+    }
+
+    public int max() {
+        return max;
+    }
+
+    /** A place held; giving it back twice gives back one. */
+    public static final class Ticket {
+        static final Ticket FREE = new Ticket(null);
+
+        private final AtomicInteger held;
+        private final AtomicBoolean returned = new AtomicBoolean();
+
+        private Ticket(AtomicInteger held) {
+            this.held = held;
+        }
+
+        public void release() {
+            if (held != null && returned.compareAndSet(false, true)) {
+                held.decrementAndGet();
+            }
+        }
+    }
+}
