@@ -24,8 +24,6 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -85,7 +83,7 @@ class IpRulesIT {
             statuses.forEach(status -> byName.put(status.name(), status));
             assertThat(statuses).allMatch(TunnelResult.Status::accepted);
 
-            assertThat(closedWithoutAByte(TunnelFixture.port(byName.get("closed")))).isTrue();
+            assertThat(Wire.refusedWithoutAnswer(TunnelFixture.port(byName.get("closed")), "127.0.0.1")).isTrue();
             Wire.Exchange served = Wire.echo(TunnelFixture.port(byName.get("open")), 1 << 20, 3);
             assertThat(served.receivedSha256()).isEqualTo(served.sentSha256());
 
@@ -114,7 +112,7 @@ class IpRulesIT {
         try (EchoServer echo = new EchoServer()) {
             int port = TunnelFixture.port(fixture.connect("server-deny", new RecordingEvents(),
                     tcp("echo", echo.port(), null)).get(0));
-            assertThat(closedWithoutAByte(new InetSocketAddress("127.0.0.1", port), "127.0.0.2")).isTrue();
+            assertThat(Wire.refusedWithoutAnswer(port, "127.0.0.2")).isTrue();
             Wire.Exchange served = Wire.echo(port, 64 * 1024, 5);
             assertThat(served.receivedSha256()).isEqualTo(served.sentSha256());
         }
@@ -128,27 +126,6 @@ class IpRulesIT {
         Scrape.until(fixture.server().adminAddress(), s -> s.value("portway_auth_failures_total{reason=\"address_denied\"}") != null
                 && s.value("portway_auth_failures_total{reason=\"address_denied\"}") >= 1);
         assertThat(fixture.server().sessions().all()).isEmpty();
-    }
-
-    private static boolean closedWithoutAByte(int port) throws IOException {
-        return closedWithoutAByte(new InetSocketAddress("127.0.0.1", port), "127.0.0.1");
-    }
-
-    /** Connects from {@code source}, sends a byte, and expects the end of the stream (or a reset) before any answer. */
-    private static boolean closedWithoutAByte(InetSocketAddress target, String source) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(source, 0));
-            socket.connect(target, 5000);
-            socket.setSoTimeout(5000);
-            try {
-                socket.getOutputStream().write(1);
-                return socket.getInputStream().read() < 0;
-            } catch (SocketTimeoutException stillOpen) {
-                return false;
-            } catch (IOException reset) {
-                return true;
-            }
-        }
     }
 
     private static String udpAnswer(int port, int attempts) throws IOException {

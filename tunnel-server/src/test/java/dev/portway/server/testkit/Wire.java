@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -71,6 +73,26 @@ public final class Wire {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Connects to {@code port} on 127.0.0.1 from {@code source}, sends a byte, and says whether the server ended the
+     * connection (FIN or RST) before any answer: how a refused connection looks to its peer.
+     */
+    public static boolean refusedWithoutAnswer(int port, String source) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(source, 0));
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            socket.setSoTimeout(5000);
+            try {
+                socket.getOutputStream().write(1);
+                return socket.getInputStream().read() < 0;
+            } catch (SocketTimeoutException stillOpen) {
+                return false;
+            } catch (IOException reset) {
+                return true;
+            }
         }
     }
 }
