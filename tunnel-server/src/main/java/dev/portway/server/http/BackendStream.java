@@ -40,8 +40,9 @@ import java.util.function.Consumer;
  * Reference counting: takes ownership of every message passed to {@code send*}; response heads and body slices are
  * handed to the {@link Listener}, which owns them, and the stream's bytes are credited back only through
  * {@link #consumed}. Closing: {@link #finish()} ends the request direction and lets the local service close;
- * {@link #reset()} aborts; a response that cannot be framed resets the stream. The unit of the tunnel's user's
- * {@code limits.streamsPerUser} it was created with is given back when its stream closes, or when none opened.
+ * {@link #reset()} aborts; a response that cannot be framed resets the stream. What it holds of the tunnel's user's
+ * {@code limits.streamsPerUser} and of the tunnel's {@code maxConnections} is given back when its stream closes, or
+ * when none opened.
  */
 final class BackendStream implements StreamHandler {
     private static final Logger log = LoggerFactory.getLogger(BackendStream.class);

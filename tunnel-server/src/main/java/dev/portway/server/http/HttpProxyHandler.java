@@ -355,10 +355,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         long retryAfter = tunnel.secondsBeforeNextRequest(peerAddress);
         if (retryAfter > 0) {
             ReferenceCountUtil.release(request);
-            metrics.publicConnectionRefused(PublicConnectionRefusal.LIMIT);
-            FullHttpResponse tooMany = pages.render(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS, host);
-            tooMany.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
-            respond(tooMany, closeOnRefusal);
+            refuseOverLimit(retryAfter, closeOnRefusal);
             return;
         }
         if (!tunnel.policy().authorized(request.headers())) {
@@ -378,7 +375,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         if (!backendFor(tunnel, session)) {
             ReferenceCountUtil.release(request);
-            refuseOverCeiling(tunnel, session, closeOnRefusal);
+            refuseOverLimit(RETRY_AFTER_SECONDS, closeOnRefusal);
             return;
         }
         if (!hasBody && route instanceof HttpGroup) {
@@ -398,14 +395,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     /**
-     * 429 for a request whose tunnel's user holds {@code limits.streamsPerUser} streams already: a refusal at once,
-     * with {@code Retry-After}, as for every limit (DESIGN.md: limits answer 429).
+     * 429 with {@code Retry-After} for a request over a limit (the tunnel's rate limit or maxConnections, its user's
+     * {@code limits.streamsPerUser}): a refusal at once, as for every limit (DESIGN.md: limits answer 429).
      */
-    private void refuseOverCeiling(HttpTunnel tunnel, TunnelSession session, boolean close) {
+    private void refuseOverLimit(long retryAfterSeconds, boolean close) {
         metrics.publicConnectionRefused(PublicConnectionRefusal.LIMIT);
-        streams.logRefused(session.label() + " tunnel=" + tunnel.name() + " peer=" + peer, tunnel.principal());
         FullHttpResponse busy = pages.render(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS, exchange.host);
-        busy.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        busy.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
         respond(busy, close);
     }
 
@@ -508,6 +504,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         UserCeiling.Ticket stream = streams.tryAcquire(tunnel.principal());
         if (stream == null) {
+            streams.logRefused(session.label() + " tunnel=" + tunnel.name() + " peer=" + peer, tunnel.principal());
             return false;
         }
         ConnectionCap.Ticket place = tunnel.cap().tryAcquire();
