@@ -43,7 +43,7 @@ import dev.portway.server.http.HttpTunnelBinder;
 import dev.portway.server.http.HttpVhostRouter;
 import dev.portway.server.http.ServedLoopGroup;
 import dev.portway.server.https.ConfiguredCertificates;
-import dev.portway.server.https.HostPatterns;
+import dev.portway.protocol.control.HostPatterns;
 import dev.portway.server.https.HttpsListener;
 import dev.portway.server.https.VhostHttpsRoutes;
 import dev.portway.server.limits.SourceLimits;

@@ -5,7 +5,7 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.config.DomainProofConfig;
 import dev.portway.server.http.HttpTunnelBinder;
-import dev.portway.server.https.HostPatterns;
+import dev.portway.protocol.control.HostPatterns;
 import dev.portway.server.tunnel.TunnelRefusedException;
 import dev.portway.storage.claims.ClaimDenial;
 import dev.portway.storage.claims.ClaimRepository;

@@ -6,7 +6,7 @@ import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.config.PortRanges;
 import dev.portway.server.https.CertificateChecks;
-import dev.portway.server.https.HostPatterns;
+import dev.portway.protocol.control.HostPatterns;
 import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.storage.db.DatabaseConfig;

@@ -1,6 +1,6 @@
 package dev.portway.server.http;
 
-import dev.portway.server.https.HostPatterns;
+import dev.portway.protocol.control.HostPatterns;
 import dev.portway.storage.claims.ClaimDenial;
 import dev.portway.storage.claims.ClaimKind;
 

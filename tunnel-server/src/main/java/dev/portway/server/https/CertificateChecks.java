@@ -1,5 +1,7 @@
 package dev.portway.server.https;
 
+import dev.portway.protocol.control.HostPatterns;
+
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;

@@ -1,5 +1,6 @@
 package dev.portway.server.https;
 
+import dev.portway.protocol.control.HostPatterns;
 import dev.portway.protocol.tls.TlsProviders;
 import dev.portway.server.config.HttpsCertificateConfig;
 import dev.portway.server.tls.ServerCertificate;

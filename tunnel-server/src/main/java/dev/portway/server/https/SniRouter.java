@@ -1,5 +1,6 @@
 package dev.portway.server.https;
 
+import dev.portway.protocol.control.HostPatterns;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.SocketChannel;

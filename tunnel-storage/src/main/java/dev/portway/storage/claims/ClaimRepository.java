@@ -1,5 +1,6 @@
 package dev.portway.storage.claims;
 
+import dev.portway.protocol.control.HostPatterns;
 import dev.portway.storage.ConflictException;
 import dev.portway.storage.NotFoundException;
 import dev.portway.storage.change.ChangeEvent;
@@ -228,8 +229,8 @@ public final class ClaimRepository {
         for (String host : hosts) {
             if (host.startsWith("*.")) {
                 wildcards.add(host);
-            } else if (wildcardFor(host) != null) {
-                names.add(wildcardFor(host));
+            } else if (HostPatterns.wildcardFor(host) != null) {
+                names.add(HostPatterns.wildcardFor(host));
             }
         }
         List<String> blockers = new ArrayList<>();
@@ -248,8 +249,8 @@ public final class ClaimRepository {
         List<ClaimDenial> denials = new ArrayList<>();
         for (String host : hosts) {
             for (String blocker : blockers) {
-                if (blocker.equals(host) || blocker.equals(wildcardFor(host))
-                        || (host.startsWith("*.") && host.equals(wildcardFor(blocker)))) {
+                if (blocker.equals(host) || blocker.equals(HostPatterns.wildcardFor(host))
+                        || (host.startsWith("*.") && host.equals(HostPatterns.wildcardFor(blocker)))) {
                     denials.add(new ClaimDenial(ClaimKind.HOST, host, ClaimDenial.Reason.OTHER_OWNER, blocker));
                 }
             }
@@ -261,12 +262,6 @@ public final class ClaimRepository {
         return find(c, ClaimKind.PORT, port).filter(claim -> claim.userId() != userId)
                 .map(claim -> List.of(new ClaimDenial(ClaimKind.PORT, port, ClaimDenial.Reason.OTHER_OWNER, port)))
                 .orElse(List.of());
-    }
-
-    /** {@code a.example.org} → {@code *.example.org}; null for a wildcard or a single label. */
-    private static String wildcardFor(String host) {
-        int dot = host.indexOf('.');
-        return host.startsWith("*.") || dot <= 0 || dot == host.length() - 1 ? null : "*" + host.substring(dot);
     }
 
     private static List<Claim> ownClaims(Connection c, long userId, List<String> hosts) throws SQLException {

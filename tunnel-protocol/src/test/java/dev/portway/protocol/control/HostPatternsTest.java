@@ -1,4 +1,4 @@
-package dev.portway.server.https;
+package dev.portway.protocol.control;
 
 import org.junit.jupiter.api.Test;
 
