@@ -3,6 +3,9 @@ package dev.portway.storage;
 import dev.portway.storage.apikeys.ApiKeyRepository;
 import dev.portway.storage.audit.AuditLog;
 import dev.portway.storage.claims.ClaimRepository;
+import dev.portway.storage.plans.PlanRepository;
+import dev.portway.storage.usage.UsageMeter;
+import dev.portway.storage.usage.UsageRepository;
 import dev.portway.storage.bootstrap.Bootstrap;
 import dev.portway.storage.bootstrap.InitialCredentials;
 import dev.portway.storage.cache.TokenCache;
@@ -39,6 +42,9 @@ public final class Storage implements AutoCloseable {
     private final TrafficRepository traffic;
     private final AuditLog audit;
     private final ClaimRepository claims;
+    private final PlanRepository plans;
+    private final UsageRepository usage;
+    private final UsageMeter usageMeter;
     private final TokenCache tokenCache;
     private final TunnelCache tunnelCache;
     private final TrafficCounter trafficCounter;
@@ -55,9 +61,12 @@ public final class Storage implements AutoCloseable {
         this.traffic = new TrafficRepository(database.jdbc());
         this.audit = new AuditLog(database.jdbc());
         this.claims = new ClaimRepository(database.jdbc());
+        this.plans = new PlanRepository(database.jdbc());
+        this.usage = new UsageRepository(database.jdbc());
         this.tokenCache = new TokenCache(clientTokens, database.changes(), settings.cache());
         this.tunnelCache = new TunnelCache(tunnels, database.changes(), settings.cache());
         this.trafficCounter = new TrafficCounter(traffic, settings.trafficFlushInterval(), Clock.systemUTC());
+        this.usageMeter = new UsageMeter(plans, usage, trafficCounter, settings.usagePeriods(), Clock.systemUTC());
         this.changeListener = new ChangeListener(database::openDedicatedConnection, database.changes());
         this.bootstrap = new Bootstrap(database.jdbc());
         this.jdbc = database.jdbc();
@@ -115,6 +124,18 @@ public final class Storage implements AutoCloseable {
 
     public ClaimRepository claims() {
         return claims;
+    }
+
+    public PlanRepository plans() {
+        return plans;
+    }
+
+    public UsageRepository usage() {
+        return usage;
+    }
+
+    public UsageMeter usageMeter() {
+        return usageMeter;
     }
 
     public AuditLog audit() {

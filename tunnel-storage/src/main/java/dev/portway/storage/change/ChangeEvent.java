@@ -24,6 +24,10 @@ public record ChangeEvent(ChangeKind kind, String key) {
         return new ChangeEvent(ChangeKind.TUNNEL, Long.toString(tunnelId));
     }
 
+    public static ChangeEvent plan(long planId) {
+        return new ChangeEvent(ChangeKind.PLAN, Long.toString(planId));
+    }
+
     public static ChangeEvent claim(String kind) {
         return new ChangeEvent(ChangeKind.CLAIM, kind);
     }

@@ -8,6 +8,8 @@ public enum ChangeKind {
     USER("user"),
     /** A tunnel was created, changed or deleted; key: tunnel id. */
     TUNNEL("tunnel"),
+    /** A plan was created, changed or deleted; key: plan id. Its users' limits are stale. */
+    PLAN("plan"),
     /** A claim was reserved or released; key: the claim's kind ({@code host} or {@code port}). */
     CLAIM("claim"),
     /** Anything may be stale, e.g. after the listener missed notifications while reconnecting; key: "*". */

@@ -25,6 +25,11 @@ public final class Rows {
         return rs.wasNull() ? null : value;
     }
 
+    public static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
     public static List<String> textList(ResultSet rs, String column) throws SQLException {
         Array array = rs.getArray(column);
         if (array == null) {
@@ -42,6 +47,14 @@ public final class Rows {
             statement.setNull(index, Types.INTEGER);
         } else {
             statement.setInt(index, value);
+        }
+    }
+
+    public static void setNullableLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
         }
     }
 

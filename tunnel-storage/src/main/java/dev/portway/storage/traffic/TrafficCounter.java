@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,6 +81,31 @@ public final class TrafficCounter implements AutoCloseable {
 
     public void addConnection(long tunnelId, long userId) {
         counters(tunnelId, userId).connections.increment();
+    }
+
+    /**
+     * Bytes in + out per user counted here and not yet stored (including a batch in flight or waiting for a retry).
+     * Read this before the stored sums: a flush that lands between the two reads is then missed once rather than
+     * counted twice.
+     */
+    public Map<Long, Long> unflushedByUser() {
+        Map<Long, Long> bytes = new HashMap<>();
+        for (Map.Entry<Key, Counters> entry : counters.entrySet()) {
+            long sum = entry.getValue().bytesIn.sum() + entry.getValue().bytesOut.sum();
+            if (sum != 0) {
+                bytes.merge(entry.getKey().userId(), sum, Long::sum);
+            }
+        }
+        TrafficBatch waiting;
+        synchronized (this) {
+            waiting = pending;
+        }
+        if (waiting != null) {
+            for (TrafficDelta delta : waiting.deltas()) {
+                bytes.merge(delta.userId(), delta.bytesIn() + delta.bytesOut(), Long::sum);
+            }
+        }
+        return bytes;
     }
 
     private Counters counters(long tunnelId, long userId) {

@@ -186,11 +186,7 @@ public final class TunnelRepository {
     }
 
     private static TunnelType type(String wireName) {
-        for (TunnelType type : TunnelType.values()) {
-            if (type.wireName().equals(wireName)) {
-                return type;
-            }
-        }
-        throw new IllegalStateException("tunnel type " + wireName + " is stored but unknown to this version");
+        return TunnelType.byWireName(wireName).orElseThrow(() -> new IllegalStateException(
+                "tunnel type " + wireName + " is stored but unknown to this version"));
     }
 }

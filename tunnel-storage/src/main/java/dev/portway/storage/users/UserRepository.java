@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * node. A duplicate name fails with {@link dev.portway.storage.ConflictException} on field {@code name}.
  */
 public final class UserRepository {
-    private static final String COLUMNS = "id, name, status, created";
+    private static final String COLUMNS = "id, name, status, created, plan_id, plan_since, expires_at";
 
     private final Jdbc jdbc;
 
@@ -102,6 +102,38 @@ public final class UserRepository {
         });
     }
 
+    /**
+     * Changes what {@code change} sets. A new plan restarts a usage period that runs from the subscription day.
+     *
+     * @throws NotFoundException (in the future) when no such user, or no such plan, exists
+     */
+    public CompletableFuture<User> changePlan(long id, PlanChange change) {
+        return jdbc.transaction(tx -> {
+            User user;
+            try (PreparedStatement s = tx.connection().prepareStatement("UPDATE users SET"
+                    + " plan_since = CASE WHEN ? AND plan_id IS DISTINCT FROM ? THEN now() ELSE plan_since END,"
+                    + " plan_id = CASE WHEN ? THEN ? ELSE plan_id END,"
+                    + " expires_at = CASE WHEN ? THEN ? ELSE expires_at END"
+                    + " WHERE id = ? RETURNING " + COLUMNS)) {
+                s.setBoolean(1, change.setsPlan());
+                Rows.setNullableLong(s, 2, change.planId());
+                s.setBoolean(3, change.setsPlan());
+                Rows.setNullableLong(s, 4, change.planId());
+                s.setBoolean(5, change.setsExpiry());
+                Rows.setInstant(s, 6, change.expiresAt());
+                s.setLong(7, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new NotFoundException("user " + id);
+                    }
+                    user = read(rs);
+                }
+            }
+            tx.publish(ChangeEvent.user(id));
+            return user;
+        });
+    }
+
     /** Deletes the user with its tokens, keys, tunnels and sessions; returns whether it existed. */
     public CompletableFuture<Boolean> delete(long id) {
         return jdbc.transaction(tx -> {
@@ -139,6 +171,6 @@ public final class UserRepository {
 
     static User read(ResultSet rs) throws SQLException {
         return new User(rs.getLong("id"), rs.getString("name"), UserStatus.fromDb(rs.getString("status")),
-                Rows.instant(rs, "created"));
+                Rows.instant(rs, "created"), Rows.nullableLong(rs, "plan_id"), Rows.instant(rs, "plan_since"), Rows.instant(rs, "expires_at"));
     }
 }

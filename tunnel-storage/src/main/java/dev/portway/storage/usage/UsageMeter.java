@@ -1,0 +1,59 @@
+package dev.portway.storage.usage;
+
+import dev.portway.storage.plans.PlanRepository;
+import dev.portway.storage.plans.UserPlan;
+import dev.portway.storage.traffic.TrafficCounter;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A user's standing against its plan: the plan in force, and the traffic of the current period as every node stored
+ * it plus what this node counted and has not stored yet. Another node's unstored counts arrive with its next flush,
+ * so usage is global within one flush interval.
+ */
+public final class UsageMeter {
+    private final PlanRepository plans;
+    private final UsageRepository usage;
+    private final TrafficCounter counter;
+    private final UsagePeriods periods;
+    private final Clock clock;
+
+    public UsageMeter(PlanRepository plans, UsageRepository usage, TrafficCounter counter, UsagePeriods periods,
+                      Clock clock) {
+        this.plans = plans;
+        this.usage = usage;
+        this.counter = counter;
+        this.periods = periods;
+        this.clock = clock;
+    }
+
+    /** Empty when no such user exists. */
+    public CompletableFuture<Optional<Reading>> read(long userId) {
+        long unflushed = counter.unflushedByUser().getOrDefault(userId, 0L);
+        return plans.forUser(userId).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            UserPlan user = found.get();
+            UsagePeriod period = periods.at(clock.instant(), user.planSince());
+            return usage.bytesSince(userId, period.start()).thenApply(stored -> Optional.of(new Reading(user,
+                    QuotaStanding.assess(user, stored + unflushed, periods, clock.instant()))));
+        });
+    }
+
+    /** What this node counted and has not stored yet, by user: for callers reading many users at once. */
+    public Map<Long, Long> unflushed() {
+        return counter.unflushedByUser();
+    }
+
+    public UsagePeriods periods() {
+        return periods;
+    }
+
+    /** The plan in force and the standing against it. */
+    public record Reading(UserPlan user, QuotaStanding standing) {
+    }
+}

@@ -1,0 +1,55 @@
+package dev.portway.storage.usage;
+
+import dev.portway.storage.db.Jdbc;
+import dev.portway.storage.db.Rows;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Traffic counted against allowances, from {@code traffic_hourly} (every node's flushed counts), and the notices
+ * given for it.
+ */
+public final class UsageRepository {
+    private final Jdbc jdbc;
+
+    public UsageRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Bytes in + out of all the user's tunnels (deleted ones too) in the hours from the one holding {@code from}; a
+     * period that starts within an hour (a time zone half an hour off UTC) counts that whole hour.
+     */
+    public CompletableFuture<Long> bytesSince(long userId, Instant from) {
+        return jdbc.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(bytes_in + bytes_out), 0)"
+                    + " FROM traffic_hourly WHERE user_id = ? AND hour >= date_trunc('hour', ?::timestamptz)")) {
+                s.setLong(1, userId);
+                Rows.setInstant(s, 2, from);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * Records that {@code kind} was noticed for the user in the period starting at {@code periodStart}. Completes
+     * with {@code true} for the first caller on any node, {@code false} for every later one.
+     */
+    public CompletableFuture<Boolean> firstNotice(long userId, Instant periodStart, String kind) {
+        return jdbc.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO quota_notices (user_id, period_start, kind)"
+                    + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                s.setLong(1, userId);
+                Rows.setInstant(s, 2, periodStart);
+                s.setString(3, kind);
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+}
