@@ -45,3 +45,10 @@ CREATE TABLE quota_notices (
     at           timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT quota_notices_pkey PRIMARY KEY (user_id, period_start, kind)
 );
+
+-- Allowances count every byte of a user's tunnels, also of tunnels its client.yaml declares, which have no row in
+-- tunnels: those are counted under tunnel_id 0, so the key needs the user.
+ALTER TABLE traffic_hourly DROP CONSTRAINT traffic_hourly_pkey;
+ALTER TABLE traffic_hourly ADD CONSTRAINT traffic_hourly_pkey PRIMARY KEY (user_id, tunnel_id, hour);
+CREATE INDEX traffic_hourly_tunnel_idx ON traffic_hourly (tunnel_id, hour);
+DROP INDEX traffic_hourly_user_idx;

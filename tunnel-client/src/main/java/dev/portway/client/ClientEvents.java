@@ -17,6 +17,15 @@ public interface ClientEvents {
     default void onAuthRefused(String reason) {
     }
 
+    /**
+     * The server refused the user for a while (its plan's allowance used, or expired); the client asks again after
+     * {@code retryMillis}.
+     *
+     * @param liftsAt when it ends by itself (ISO-8601), or null
+     */
+    default void onSuspended(String reason, String liftsAt, long retryMillis) {
+    }
+
     /** A tunnel's health check took it down (unregistered) or brought it back (registered again). */
     default void onHealthChanged(String tunnel, boolean healthy) {
     }

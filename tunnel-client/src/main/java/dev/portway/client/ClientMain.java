@@ -166,6 +166,13 @@ public final class ClientMain {
         }
 
         @Override
+        public void onSuspended(String reason, String liftsAt, long retryMillis) {
+            out.printf("refused by the server: %s%s; asking again in %.0f s%n", reason,
+                    liftsAt == null ? "" : " (lifts by itself at " + liftsAt + ")", retryMillis / 1000.0);
+            out.flush();
+        }
+
+        @Override
         public void onDisconnected(String reason, long retryMillis) {
             if (retryMillis >= 0) {
                 out.printf("disconnected: %s; reconnecting in %.1f s%n", reason, retryMillis / 1000.0);

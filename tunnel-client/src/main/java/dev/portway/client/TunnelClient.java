@@ -226,6 +226,23 @@ public final class TunnelClient implements AutoCloseable {
     }
 
     /**
+     * The server refused this client's user for a while (its plan: allowance used, or expired). Asking again sooner
+     * than the server said would only be refused again, and backing off further would keep the client out long after
+     * an operator's plan change let it back in: it waits exactly as long as told, without counting an attempt.
+     */
+    private void waitAsTold(String reason, long seconds, String liftsAt) {
+        if (stopping) {
+            return;
+        }
+        metrics.reconnect();
+        long delay = TimeUnit.SECONDS.toMillis(seconds);
+        log.warn("the server refused this client: {}; {}asking again in {} s", reason,
+                liftsAt == null ? "" : "it lifts by itself at " + liftsAt + "; ", seconds);
+        events.onSuspended(reason, liftsAt, delay);
+        group.next().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
      * A tunnel the operator created through the server's API. It is taken only when its local target is listed in
      * {@code allowTargets}, and never replaces a tunnel of client.yaml; a refused push is logged and declined at
      * once with the reason (a server without {@link Hello#PUSH_DECLINE} gets no answer and reports it as pending
@@ -285,6 +302,10 @@ public final class TunnelClient implements AutoCloseable {
     private final class ServerConnection implements SessionListener {
         private LocalUdpFlows udp;
         private String refusal;
+        /** Why the server ended the connection, when it said. */
+        private String closedBecause;
+        /** Set when the server said how long to wait before asking again. */
+        private AuthResult suspended;
         private boolean replaced;
         private boolean authenticated;
 
@@ -306,6 +327,8 @@ public final class TunnelClient implements AutoCloseable {
                         registering = session;
                         session.send(new TunnelRegister(specsLocked()));
                     }
+                } else if (result.retryAfterSeconds() != null) {
+                    suspended = result;
                 } else {
                     refusal = "authentication refused: " + result.reason();
                     log.warn("server refused authentication: {}", result.reason());
@@ -373,6 +396,9 @@ public final class TunnelClient implements AutoCloseable {
         public void onGoAway(TunnelSession session, GoAway goAway) {
             if (goAway.errorCode() == ErrorCode.SESSION_REPLACED) {
                 replaced = true;
+            } else if (goAway.errorCode() == ErrorCode.CONNECTION_CLOSED && goAway.reason() != null) {
+                // The server ended this connection on purpose (an operator, or the user's plan): say why.
+                closedBecause = "the server closed the connection: " + goAway.reason();
             }
         }
 
@@ -399,7 +425,12 @@ public final class TunnelClient implements AutoCloseable {
                 terminated.complete(reason);
                 return;
             }
-            retry(refusal != null ? refusal : cause == null ? "connection closed" : describe(cause));
+            if (suspended != null) {
+                waitAsTold(suspended.reason(), Math.max(1, suspended.retryAfterSeconds()), suspended.liftsAt());
+                return;
+            }
+            retry(refusal != null ? refusal : closedBecause != null ? closedBecause
+                    : cause == null ? "connection closed" : describe(cause));
         }
     }
 

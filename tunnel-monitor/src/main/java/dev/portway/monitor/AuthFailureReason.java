@@ -15,8 +15,10 @@ public enum AuthFailureReason {
     SOURCE_LIMIT,
     /** The client's address is outside {@code access.controlAllow} or inside {@code access.deny}. */
     ADDRESS_DENIED,
-    /** The user has as many sessions as {@code limits.sessionsPerUser} allows. */
-    SESSION_LIMIT;
+    /** The user has as many sessions as {@code limits.sessionsPerUser} (or its plan's clientsPerUser) allows. */
+    SESSION_LIMIT,
+    /** The user's plan locks it out for now: traffic allowance used under a suspending plan, or access expired. */
+    PLAN;
 
     public String label() {
         return LabelValue.of(this);

@@ -48,6 +48,9 @@ import dev.portway.server.https.HttpsListener;
 import dev.portway.server.https.VhostHttpsRoutes;
 import dev.portway.server.limits.SourceLimits;
 import dev.portway.server.limits.UserCeiling;
+import dev.portway.server.plans.QuotaWatch;
+import dev.portway.server.plans.UserAccounts;
+import dev.portway.storage.Storage;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.storage.ServerStorage;
@@ -108,6 +111,8 @@ public final class TunnelServer implements AutoCloseable {
     private final EventJournal events = new EventJournal();
     /** Alert evaluation and rate snapshots: off the event loops, on one thread. Null without meters. */
     private ScheduledExecutorService monitorThread;
+    /** Plans' enforcement: usage reads and lock-outs. Null without a database. */
+    private ScheduledExecutorService quotaThread;
     private ServerAlerts alerts;
     private ServerCertificate certificate;
     private ControlServer control;
@@ -136,7 +141,7 @@ public final class TunnelServer implements AutoCloseable {
         certificate = ServerCertificate.fromConfig(config);
         if (config.database().enabled()) {
             // Before the control listener: the first client may already present a token only the database knows.
-            storage = ServerStorage.start(config.database(), config.dataDir());
+            storage = ServerStorage.start(config.database(), config.dataDir(), config.quotas().period());
         } else {
             log.info("database disabled (database.enabled: false): clients authenticate with auth.tokens only");
         }
@@ -157,21 +162,25 @@ public final class TunnelServer implements AutoCloseable {
         PeerFilters filters = new PeerFilters(config.access());
         List<PortAllocator> ports = List.of(new PortAllocator(config.allowPorts()),
                 new PortAllocator(config.allowPorts()));
+        UserAccounts accounts = new UserAccounts(config.limits(),
+                storage == null ? null : storage.storage().usageMeter(), config.quotas().retryAfter());
         // One count per user for TCP, passthrough and HTTP streams alike: a user's tunnels share its ceiling.
-        UserCeiling streams = new UserCeiling("limits.streamsPerUser", "streams", config.limits().streamsPerUser());
+        UserCeiling streams = new UserCeiling("limits.streamsPerUser (or the plan's connectionsPerUser)", "streams",
+                accounts::connectionsPerUser);
         TcpTunnelBinder tcpPorts = new TcpTunnelBinder(publicOptions, bossGroup, workerGroup, config.bind(),
-                ports.get(0), metrics, history, proxyProtocol, streams, filters);
+                ports.get(0), metrics, history, proxyProtocol, streams, filters, accounts);
         // Plain TCP tunnels and load-balancing groups share the port allocator and the stream bridge.
         TunnelBinder binder = new TcpGroups(tcpPorts);
         UdpTunnelBinder udpBinder = new UdpTunnelBinder(transport, config.bind(),
                 ports.get(1), config.udp(), metrics, history,
-                new UserCeiling("limits.udpFlowsPerUser", "UDP flows", config.limits().udpFlowsPerUser()), filters);
+                new UserCeiling("limits.udpFlowsPerUser", "UDP flows", config.limits().udpFlowsPerUser()), filters,
+                accounts);
         Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
         binders.put(TunnelType.TCP, binder);
         binders.put(TunnelType.UDP, udpBinder);
         if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
             binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
-                    webLoops));
+                    webLoops, history, accounts));
             httpFrontend = new HttpFrontend(config.http(), httpRouter, ErrorPages.load(config.http().errorPages()),
                     metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops,
                     streams);
@@ -199,7 +208,10 @@ public final class TunnelServer implements AutoCloseable {
         }
         control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
                 settings, registry, authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks,
-                nameClaims(ports), filters.control());
+                nameClaims(ports), filters.control(), accounts);
+        if (storage != null) {
+            watchQuotas(accounts);
+        }
         if (prometheus != null) {
             admin = adminServer();
             adminAddress = admin.bind();
@@ -220,6 +232,19 @@ public final class TunnelServer implements AutoCloseable {
         InetSocketAddress address = control.bind();
         log.info("control listener bound address={}", address);
         return address;
+    }
+
+    /** Reads connected users' usage on a thread of its own, and acts on their plans. */
+    private void watchQuotas(UserAccounts accounts) {
+        quotaThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "portway-quotas");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Storage stored = storage.storage();
+        new QuotaWatch(accounts, stored.usageMeter(), stored.usage(), registry, metrics,
+                prometheus != null ? events : null)
+                .start(quotaThread, config.quotas().checkInterval(), storage.database().changes());
     }
 
     /** Rate snapshots for the event stream every 2 s, and the server's own alerts unless {@code alerts.enabled} is false. */
@@ -361,6 +386,9 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (alerts != null) {
             alerts.close();
+        }
+        if (quotaThread != null) {
+            quotaThread.shutdownNow();
         }
         if (monitorThread != null) {
             monitorThread.shutdownNow();

@@ -5,27 +5,41 @@ import dev.portway.monitor.QuotaEvent;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code PortwayQuotaNearlyUsed}: a traffic-nearly-used warning was recorded within the window. */
+/**
+ * {@code PortwayQuotaNearlyUsed}: a user passed the warning share of its plan's traffic allowance
+ * ({@code kind=traffic_nearly_used}), or used all of it ({@code kind=traffic_exceeded}), within the window. Each kind
+ * fires and resolves on its own.
+ */
 public final class QuotaNearlyUsedRule extends NamedAlertRule {
-    private final SampleWindow<Long> samples;
+    private static final Map<QuotaEvent, String> SUMMARIES = Map.of(
+            QuotaEvent.TRAFFIC_NEARLY_USED, "A Portway user has nearly used the traffic of their plan",
+            QuotaEvent.TRAFFIC_EXCEEDED, "A Portway user has used all the traffic of their plan");
+    private final Map<QuotaEvent, SampleWindow<Long>> samples = new EnumMap<>(QuotaEvent.class);
 
     public QuotaNearlyUsedRule(Duration window, Duration holdFor) {
         super("PortwayQuotaNearlyUsed", "info", holdFor);
-        this.samples = new SampleWindow<>(window);
+        for (QuotaEvent kind : SUMMARIES.keySet()) {
+            samples.put(kind, new SampleWindow<>(window));
+        }
     }
 
     @Override
     public List<AlertCondition> evaluate(MeterReadings readings, Instant now) {
-        long count = readings.quotaEvents(QuotaEvent.TRAFFIC_NEARLY_USED);
-        // Counters start at zero with the process, so the first evaluation counts from there.
-        long increase = count - samples.addAndGetBaseline(now, count).orElse(0L);
-        if (increase <= 0) {
-            return List.of();
-        }
-        return List.of(new AlertCondition(Map.of("kind", "traffic_nearly_used"),
-                "A Portway user has nearly used the traffic of their plan (" + increase + " warning(s) recently)"));
+        List<AlertCondition> conditions = new ArrayList<>();
+        samples.forEach((kind, window) -> {
+            long count = readings.quotaEvents(kind);
+            // Counters start at zero with the process, so the first evaluation counts from there.
+            long increase = count - window.addAndGetBaseline(now, count).orElse(0L);
+            if (increase > 0) {
+                conditions.add(new AlertCondition(Map.of("kind", kind.label()),
+                        SUMMARIES.get(kind) + " (" + increase + " time(s) recently)"));
+            }
+        });
+        return conditions;
     }
 }

@@ -41,6 +41,27 @@ public sealed interface EventPayload {
         }
     }
 
+    /**
+     * A user's standing against its plan changed for the worse: {@code warning} (the warning share of its traffic
+     * allowance used), {@code suspended} or {@code throttled} (all of it used), {@code expired}. Sent once per
+     * usage period and kind, by the node that noticed it first.
+     *
+     * @param allowance bytes; null when the plan has none (an expiry)
+     * @param reason    what the user's clients are told when locked out; null otherwise
+     */
+    record Quota(String state, String user, long used, Long allowance, String periodEnd, String reason)
+            implements EventPayload {
+        @Override
+        public String type() {
+            return "quota." + state;
+        }
+
+        @Override
+        public EventPayload visibleTo(String viewer) {
+            return user.equals(viewer) ? this : null;
+        }
+    }
+
     /** Bytes per second of every tunnel with counted traffic, over the last {@code intervalMillis}. */
     record Rates(long intervalMillis, List<TunnelRate> tunnels) implements EventPayload {
         public Rates {

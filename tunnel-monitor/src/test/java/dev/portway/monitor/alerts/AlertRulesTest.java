@@ -143,6 +143,17 @@ class AlertRulesTest {
     }
 
     @Test
+    void anUsedUpAllowanceFiresOnItsOwn() {
+        AlertEvaluator evaluator = evaluator(new QuotaNearlyUsedRule(Duration.ofHours(1), Duration.ZERO));
+        evaluator.run();
+        metrics.recorder().quotaEvent(QuotaEvent.TRAFFIC_EXCEEDED);
+        runFor(evaluator, Duration.ofMinutes(2), Duration.ofMinutes(1));
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).labels()).isEqualTo(Map.of("kind", "traffic_exceeded"));
+        assertThat(sent.get(0).summary()).contains("used all the traffic");
+    }
+
+    @Test
     void quantileInterpolatesLikePrometheus() {
         double[] bounds = {0.1, 1, 10};
         // 100 requests: 50 up to 0.1 s, 40 up to 1 s, 10 up to 10 s. p95 lies halfway through the last bucket.

@@ -12,17 +12,20 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Holds one socket's traffic to a {@link Bandwidth}. It drops nothing and buffers nothing of its own making: from the
+ * Holds one socket's traffic to one or more {@link Bandwidth}s (a tunnel's and its user's): each byte is drawn from
+ * all of them, and the one deepest in debt sets the pace. It drops nothing and buffers nothing of its own making: from the
  * socket, it delays the next read the relay asks for until the bucket is out of debt, so the socket's peer is slowed by
  * TCP itself; to the socket, it delays writes, which the relay makes only as far as the stream's window allows and
  * answers with credit only once written, so the far side is slowed by the stream's flow control.
+ *
+ * <p>The limits may be switched while the socket runs ({@link #follow}): a public HTTP connection whose next request
+ * goes to another tunnel is held to that tunnel's limits from then on.
  *
  * <p>Threading: the socket's event loop. Reference counting: a delayed write owns its message until written; one
  * still waiting when the handler goes is released and its promise failed.
  */
 public final class BandwidthThrottle extends ChannelDuplexHandler {
-    private final Bucket fromSocket;
-    private final Bucket toSocket;
+    private Bandwidth[] limits;
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private long readAllowedAt;
     private boolean readScheduled;
@@ -32,15 +35,33 @@ public final class BandwidthThrottle extends ChannelDuplexHandler {
     private record Pending(Object msg, ChannelPromise promise) {
     }
 
-    BandwidthThrottle(Bucket fromSocket, Bucket toSocket) {
-        this.fromSocket = fromSocket;
-        this.toSocket = toSocket;
+    public BandwidthThrottle(Bandwidth... limits) {
+        this.limits = limits.clone();
+    }
+
+    /** From now on, holds the socket to {@code limits} instead. Call on the socket's event loop. */
+    public void follow(Bandwidth... limits) {
+        this.limits = limits.clone();
+    }
+
+    /** Takes {@code bytes} from the bucket of each limit on one side; the longest wait in nanoseconds. */
+    private long draw(int bytes, boolean fromSocket) {
+        long units = Bandwidth.units(bytes);
+        long penalty = 0;
+        for (Bandwidth limit : limits) {
+            Bandwidth.Buckets buckets = limit.current();
+            if (buckets != null) {
+                Bucket bucket = fromSocket ? buckets.fromSocket() : buckets.toSocket();
+                penalty = Math.max(penalty, bucket.consumeIgnoringRateLimits(units));
+            }
+        }
+        return penalty;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
-            long penalty = fromSocket.consumeIgnoringRateLimits(Bandwidth.units(bytes.readableBytes()));
+            long penalty = draw(bytes.readableBytes(), true);
             if (penalty > 0) {
                 readAllowedAt = System.nanoTime() + penalty;
             }
@@ -76,7 +97,7 @@ public final class BandwidthThrottle extends ChannelDuplexHandler {
 
     private void pass(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
-            long penalty = toSocket.consumeIgnoringRateLimits(Bandwidth.units(bytes.readableBytes()));
+            long penalty = draw(bytes.readableBytes(), false);
             if (penalty > 0) {
                 writeAllowedAt = System.nanoTime() + penalty;
             }

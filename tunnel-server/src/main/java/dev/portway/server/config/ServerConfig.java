@@ -32,6 +32,7 @@ import java.util.function.Consumer;
  * @param limits per-address and per-user ceilings; null means {@link LimitsConfig#DEFAULTS}
  * @param domainProof whether custom domains must be proven before use; null means {@link DomainProofConfig#DEFAULTS}
  * @param access server-wide address rules; null means {@link AccessConfig#NONE}
+ * @param quotas how plans' traffic allowances are counted; null means {@link QuotasConfig#DEFAULTS}
  */
 public record ServerConfig(
         String bind,
@@ -53,7 +54,8 @@ public record ServerConfig(
         AlertsConfig alerts,
         LimitsConfig limits,
         DomainProofConfig domainProof,
-        AccessConfig access) {
+        AccessConfig access,
+        QuotasConfig quotas) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final int DEFAULT_CONTROL_PORT = 7000;
@@ -79,6 +81,7 @@ public record ServerConfig(
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
         domainProof = domainProof == null ? DomainProofConfig.DEFAULTS : domainProof;
         access = access == null ? AccessConfig.NONE : access;
+        quotas = quotas == null ? QuotasConfig.DEFAULTS : quotas;
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -97,7 +100,7 @@ public record ServerConfig(
                 DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null, AdminConfig.DEFAULTS,
                 DatabaseSettings.EMBEDDED, HttpConfig.DEFAULTS, UdpConfig.DEFAULTS, ProxyProtocolConfig.NONE,
                 AlertsConfig.DEFAULTS, LimitsConfig.DEFAULTS, DomainProofConfig.DEFAULTS,
-                AccessConfig.NONE);
+                AccessConfig.NONE, QuotasConfig.DEFAULTS);
     }
 
     public ServerConfig withDataDir(Path dir) {
@@ -148,6 +151,10 @@ public record ServerConfig(
         return copy(c -> c.access = newAccess);
     }
 
+    public ServerConfig withQuotas(QuotasConfig newQuotas) {
+        return copy(c -> c.quotas = newQuotas);
+    }
+
     /** The one place that calls the canonical constructor for a copy, so it still validates and fills defaults. */
     private ServerConfig copy(Consumer<Copy> change) {
         Copy copy = new Copy(this);
@@ -177,6 +184,7 @@ public record ServerConfig(
         private LimitsConfig limits;
         private DomainProofConfig domainProof;
         private AccessConfig access;
+        private QuotasConfig quotas;
 
         private Copy(ServerConfig from) {
             bind = from.bind;
@@ -199,12 +207,13 @@ public record ServerConfig(
             limits = from.limits;
             domainProof = from.domainProof;
             access = from.access;
+            quotas = from.quotas;
         }
 
         private ServerConfig build() {
             return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                     keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
-                    proxyProtocol, alerts, limits, domainProof, access);
+                    proxyProtocol, alerts, limits, domainProof, access, quotas);
         }
     }
 }

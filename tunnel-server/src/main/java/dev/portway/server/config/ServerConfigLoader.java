@@ -10,6 +10,7 @@ import dev.portway.protocol.control.HostPatterns;
 import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.storage.db.DatabaseConfig;
+import dev.portway.storage.usage.UsagePeriods;
 import io.netty.util.NetUtil;
 
 import java.io.IOException;
@@ -19,7 +20,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -87,6 +90,11 @@ import java.util.regex.Pattern;
  *   tunnelsPerUser: 1024
  *   streamsPerUser: 65536      # public TCP connections and HTTP request streams open at once
  *   udpFlowsPerUser: 65536
+ * quotas:                      # plans (in the database) and how their traffic allowances are counted
+ *   period: calendar           # or subscription: each month from the day the user got its plan
+ *   timeZone: UTC              # where a calendar month (or a subscription day) starts
+ *   checkInterval: 2s          # how often connected users' usage is read
+ *   retryAfter: 1m             # a client refused for its plan asks again this soon (a plan change lets it in)
  * https:
  *   port: 443                  # 0: no https listener
  *   certificates:              # for tunnels with https: terminate; key must match cert, cert must cover domains
@@ -124,7 +132,7 @@ public final class ServerConfigLoader {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
                 "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database",
                 "domain", "http", "https", "udp", "proxyProtocol", "alerts", "limits",
-                "domainProof", "access");
+                "domainProof", "access", "quotas");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -152,6 +160,7 @@ public final class ServerConfigLoader {
         LimitsConfig limits = readLimits(root);
         DomainProofConfig domainProof = readDomainProof(root);
         AccessConfig access = readAccess(root);
+        QuotasConfig quotas = readQuotas(root);
         HttpConfig http = readHttps(root, readHttp(root));
 
         if (reader.hasProblems()) {
@@ -159,7 +168,32 @@ public final class ServerConfigLoader {
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                 keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol,
-                alerts, limits, domainProof, access);
+                alerts, limits, domainProof, access, quotas);
+    }
+
+    private static QuotasConfig readQuotas(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("quotas", "period", "timeZone", "checkInterval", "retryAfter");
+        if (section.isEmpty()) {
+            return QuotasConfig.DEFAULTS;
+        }
+        ConfigObject quotas = section.get();
+        UsagePeriods defaults = QuotasConfig.DEFAULTS.period();
+        UsagePeriods.Kind kind = quotas.choice("period", false, Map.of(
+                "calendar", UsagePeriods.Kind.CALENDAR, "subscription", UsagePeriods.Kind.SUBSCRIPTION));
+        ZoneId zone = defaults.zone();
+        String zoneName = quotas.string("timeZone");
+        if (zoneName != null) {
+            try {
+                zone = ZoneId.of(zoneName);
+            } catch (DateTimeException e) {
+                quotas.invalid("timeZone", "expected a time zone such as UTC or Europe/Berlin");
+            }
+        }
+        return new QuotasConfig(new UsagePeriods(kind == null ? defaults.kind() : kind, zone),
+                quotas.duration("checkInterval", QuotasConfig.DEFAULT_CHECK_INTERVAL, Duration.ofMillis(100),
+                        Duration.ofMinutes(10)),
+                quotas.duration("retryAfter", QuotasConfig.DEFAULT_RETRY_AFTER, Duration.ofSeconds(1),
+                        Duration.ofHours(24)));
     }
 
     private static AccessConfig readAccess(ConfigObject root) {

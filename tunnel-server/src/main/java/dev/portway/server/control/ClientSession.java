@@ -16,7 +16,11 @@ import dev.portway.protocol.mux.SessionListener;
 import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.monitor.QuotaEvent;
 import dev.portway.server.auth.Principal;
+import dev.portway.server.plans.Admission;
+import dev.portway.server.plans.PlanChecks;
+import dev.portway.server.plans.UserTerms;
 import dev.portway.server.limits.LogLimiter;
 import dev.portway.server.limits.SourceLimits;
 import dev.portway.server.tunnel.PublicTunnel;
@@ -292,20 +296,40 @@ public final class ClientSession implements SessionListener {
             return;
         }
         context.throttle().recordSuccess(address);
+        Principal user = found.get();
+        context.accounts().admit(user).whenComplete((admission, failure) -> session.channel().eventLoop().execute(
+                () -> onAdmitted(auth, user, failure == null ? admission : Admission.ADMITTED)));
+    }
+
+    /** The user's plan let it in, or not; now the client id and the user's client count decide. */
+    private void onAdmitted(Auth auth, Principal user, Admission admission) {
+        if (state != State.AUTHENTICATING) {
+            return;
+        }
+        if (!admission.admitted()) {
+            log.info("[peer={}] user {} refused by its plan: {}", session.remoteAddress(), user.user(),
+                    admission.reason());
+            context.metrics().authFailure(AuthFailureReason.PLAN);
+            state = State.CLOSED;
+            session.send(admission.refusal());
+            session.close(ErrorCode.AUTH_FAILED, admission.reason());
+            return;
+        }
         String requestedId = auth.clientId() != null ? auth.clientId() : UUID.randomUUID().toString();
         ClientSession holder = context.registry().get(requestedId);
-        if (holder != null && !holder.principal.sameUser(found.get())) {
+        if (holder != null && !holder.principal.sameUser(user)) {
             refuse("client id " + requestedId + " is in use by another user",
                     AuthFailureReason.CLIENT_ID_IN_USE);
             return;
         }
-        int limit = context.limits().sessionsPerUser();
-        if (holder == null && context.registry().sessionsOf(found.get()) >= limit) {
-            refuse("user " + found.get().user() + " has " + limit + " clients connected, as many as limits.sessionsPerUser allows",
-                    AuthFailureReason.SESSION_LIMIT);
+        UserTerms terms = context.accounts().terms(user);
+        int limit = terms.clients();
+        if (holder == null && context.registry().sessionsOf(user) >= limit) {
+            refuse("user " + user.user() + " has " + limit + " clients connected, as many as " + terms.source()
+                    + " allows", AuthFailureReason.SESSION_LIMIT);
             return;
         }
-        principal = found.get();
+        principal = user;
         clientId = requestedId;
         ClientSession previous;
         try {
@@ -427,10 +451,12 @@ public final class ClientSession implements SessionListener {
             return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(),
                     "tunnel type " + spec.type().wireName() + " is not served here"));
         }
-        int limit = context.limits().tunnelsPerUser();
-        if (!tunnels.containsKey(spec.name()) && context.registry().tunnelsOf(principal) >= limit) {
-            return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(), "user "
-                    + principal.user() + " holds " + limit + " tunnels, as many as limits.tunnelsPerUser allows"));
+        String overPlan = PlanChecks.refusal(spec, context.accounts().terms(principal),
+                tunnels.containsKey(spec.name()) ? -1 : context.registry().tunnelsOf(principal));
+        if (overPlan != null) {
+            logRefusal(spec.name(), overPlan);
+            context.metrics().quotaEvent(QuotaEvent.TUNNELS_LIMITED);
+            return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(), overPlan));
         }
         PublicTunnel existing = tunnels.get(spec.name());
         if (existing != null) {

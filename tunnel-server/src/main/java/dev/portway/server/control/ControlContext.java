@@ -1,11 +1,11 @@
 package dev.portway.server.control;
 
-import dev.portway.server.config.LimitsConfig;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.server.claims.NameClaims;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
 import dev.portway.protocol.control.TunnelType;
+import dev.portway.server.plans.UserAccounts;
 import dev.portway.server.tunnel.TunnelBinder;
 
 import java.time.Duration;
@@ -21,6 +21,6 @@ record ControlContext(
         Duration handshakeTimeout,
         TunnelMetrics metrics,
         SessionHooks hooks,
-        LimitsConfig limits,
+        UserAccounts accounts,
         NameClaims claims) {
 }

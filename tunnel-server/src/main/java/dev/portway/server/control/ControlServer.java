@@ -10,6 +10,7 @@ import dev.portway.server.access.AddressGuard;
 import dev.portway.server.access.PeerFilter;
 import dev.portway.server.auth.AuthFailureThrottle;
 import dev.portway.server.auth.Authenticator;
+import dev.portway.server.plans.UserAccounts;
 import dev.portway.server.claims.NameClaims;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.limits.SourceLimits;
@@ -37,11 +38,12 @@ public final class ControlServer {
     public ControlServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Transport transport, SslContext sslContext,
                          SessionSettings settings, SessionRegistry registry, Authenticator authenticator,
                          AuthFailureThrottle throttle, Map<TunnelType, TunnelBinder> binders, ServerConfig config,
-                         TunnelMetrics metrics, SessionHooks hooks, NameClaims claims, PeerFilter clients) {
+                         TunnelMetrics metrics, SessionHooks hooks, NameClaims claims, PeerFilter clients,
+                         UserAccounts accounts) {
         this.config = config;
         this.registry = registry;
         ControlContext context = new ControlContext(authenticator, throttle, registry, Map.copyOf(binders), config.publicHost(),
-                config.handshakeTimeout(), metrics, hooks, config.limits(), claims);
+                config.handshakeTimeout(), metrics, hooks, accounts, claims);
         SourceLimits sourceLimits = new SourceLimits("control", config.limits().connectionsPerSource(),
                 config.limits().handshakesPerSource(), source -> metrics.authFailure(AuthFailureReason.SOURCE_LIMIT));
         this.bootstrap = new ServerBootstrap()

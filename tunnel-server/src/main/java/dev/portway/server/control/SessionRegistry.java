@@ -44,6 +44,12 @@ public final class SessionRegistry {
         return new ArrayList<>(byClientId.values());
     }
 
+    /** The sessions on this node of the stored user {@code userId}. */
+    public synchronized List<ClientSession> ofUser(long userId) {
+        return byClientId.values().stream()
+                .filter(s -> s.principal() != null && s.principal().userId() == userId).toList();
+    }
+
     /** Sessions of {@code principal}'s user on this node. */
     synchronized int sessionsOf(Principal principal) {
         return (int) byClientId.values().stream()

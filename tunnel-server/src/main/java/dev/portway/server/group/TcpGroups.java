@@ -4,8 +4,8 @@ import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.auth.Principal;
-import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.tcp.TcpTunnelBinder;
+import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
@@ -91,10 +91,10 @@ public final class TcpGroups implements TunnelBinder {
             if (refusal != null) {
                 return CompletableFuture.failedFuture(new TunnelRefusedException(refusal));
             }
-            member = new GroupMember(spec.name(), group, this, principal, owner,
-                    ports.counters(spec.name(), principal),
+            TunnelCounters counters = ports.counters(spec.name(), principal);
+            member = new GroupMember(spec.name(), group, this, principal, owner, counters,
                     ports.bridge().filters().forTunnel(spec.ipRulesOrNone()),
-                    ConnectionCap.of(spec.maxConnections()));
+                    counters.account().tunnelCap(spec.maxConnections()));
             group.members().add(member);
             size = group.members().size();
         }

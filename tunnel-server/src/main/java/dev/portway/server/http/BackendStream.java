@@ -301,7 +301,7 @@ final class BackendStream implements StreamHandler {
     }
 
     private void write(ByteBuf data) {
-        tunnel.traffic().bytesIn(data.readableBytes());
+        tunnel.counters().bytesIn(data.readableBytes());
         if (stream == null) {
             early.add(data);
         } else {
@@ -320,7 +320,7 @@ final class BackendStream implements StreamHandler {
             }
             int bytes = data.readableBytes();
             answered = true;
-            tunnel.traffic().bytesOut(bytes);
+            tunnel.counters().bytesOut(bytes);
             try {
                 framer.feed(data);
             } catch (ResponseFramer.MalformedResponseException e) {

@@ -1,5 +1,6 @@
 package dev.portway.server.http;
 
+import dev.portway.protocol.relay.BandwidthThrottle;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.server.config.HttpConfig;
 import dev.portway.server.limits.UserCeiling;
@@ -54,10 +55,12 @@ public final class HttpFrontend {
         pipeline.channel().config().setAutoRead(false);
         RequestClock clock = new RequestClock(config.idleTimeout(), config.requestHeaderTimeout(),
                 config.bodyIdleTimeout(), config.responseTimeout());
-        pipeline.addLast(HttpPipeline.CLOCK, clock)
+        BandwidthThrottle throttle = new BandwidthThrottle();
+        pipeline.addLast(HttpPipeline.THROTTLE, throttle)
+                .addLast(HttpPipeline.CLOCK, clock)
                 .addLast(HttpPipeline.CODEC, new PublicHttpCodec(config.maxHeaderSize()))
                 .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, pages, metrics, secure ? "https" : "http",
-                        clock, webLoops, streams));
+                        clock, webLoops, streams, throttle));
     }
 
     /** For a plain HTTP listener's accepted connections. */

@@ -7,6 +7,7 @@ import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.protocol.transport.HalfCloseGuard;
 import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.limits.UserCeiling;
+import dev.portway.protocol.relay.BandwidthThrottle;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.PublicEndpoints;
 import io.netty.buffer.ByteBuf;
@@ -79,6 +80,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final RequestClock clock;
     private final ServedLoopGroup webLoops;
     private final UserCeiling streams;
+    private final BandwidthThrottle throttle;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private final Runnable readNext = this::readNextOnLoop;
     private ChannelHandlerContext ctx;
@@ -133,9 +135,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
     }
 
-    /** @param streams {@code limits.streamsPerUser}: each backend stream holds a unit of its tunnel's user's */
+    /**
+     * @param streams  {@code limits.streamsPerUser}: each backend stream holds a unit of its tunnel's user's
+     * @param throttle the connection's, held to the bandwidth of the tunnel each new backend stream goes to
+     */
     HttpProxyHandler(HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics, String scheme,
-                     RequestClock clock, ServedLoopGroup webLoops, UserCeiling streams) {
+                     RequestClock clock, ServedLoopGroup webLoops, UserCeiling streams, BandwidthThrottle throttle) {
+        this.throttle = throttle;
         this.router = router;
         this.pages = pages;
         this.metrics = metrics;
@@ -518,6 +524,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             previous.finish();
         }
         webLoops.served(session.channel().eventLoop());
+        tunnel.counters().holdTo(throttle);
         backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), ctx.alloc(), this, metrics, () -> {
             stream.release();
             place.release();

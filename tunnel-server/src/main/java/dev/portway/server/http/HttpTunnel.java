@@ -1,6 +1,6 @@
 package dev.portway.server.http;
 
-import dev.portway.monitor.TunnelTraffic;
+import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
@@ -37,7 +37,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private final HttpVhostRouter router;
     private final HeaderPolicy policy;
     private final String url;
-    private final TunnelTraffic traffic;
+    private final TunnelCounters counters;
     /** Public connections whose current request goes to this tunnel, so that deleting it can end them. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** For {@code https: passthrough}: carries raw TLS connections from the https listener; null otherwise. */
@@ -50,13 +50,12 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     /** The group this tunnel is a member of, or null when it holds its routes itself. */
     private final HttpGroup group;
     private volatile TunnelSession owner;
-    private volatile long storedId = NOT_STORED;
     /** Set while the client is gone and its routes are kept for it, answering 502. */
     private volatile boolean offline;
     private ScheduledFuture<?> expiry;
 
     HttpTunnel(String name, Principal principal, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
-               String url, TunnelTraffic traffic, TunnelSession owner, TunnelConnections passthrough,
+               String url, TunnelCounters counters, TunnelSession owner, TunnelConnections passthrough,
                PeerFilter filter, ConnectionCap cap, Duration offlineGrace, HttpGroup group) {
         this.filter = filter;
         this.cap = cap;
@@ -68,7 +67,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         this.router = router;
         this.policy = new HeaderPolicy(options);
         this.url = url;
-        this.traffic = traffic;
+        this.counters = counters;
         this.owner = owner;
         this.passthrough = passthrough;
         this.offlineGraceNanos = offlineGrace.toNanos();
@@ -122,8 +121,9 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         return policy;
     }
 
-    public TunnelTraffic traffic() {
-        return traffic;
+    /** Its traffic (live meters, and storage's history for a stored user) and the bandwidth it is held to. */
+    public TunnelCounters counters() {
+        return counters;
     }
 
     /** The session carrying this tunnel now; null or inactive while its client is offline. */
@@ -151,12 +151,12 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
 
     @Override
     public long storedId() {
-        return storedId;
+        return counters.storedId();
     }
 
     @Override
     public void storedId(long storedId) {
-        this.storedId = storedId;
+        counters.storedId(storedId);
     }
 
     @Override

@@ -11,6 +11,8 @@ import dev.portway.server.access.PeerFilter;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.config.HttpConfig;
 import dev.portway.server.limits.ConnectionCap;
+import dev.portway.server.plans.UserAccounts;
+import dev.portway.storage.traffic.TrafficCounter;
 import dev.portway.server.tcp.StreamBridge;
 import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.PublicTunnel;
@@ -45,14 +47,20 @@ public final class HttpTunnelBinder implements TunnelBinder {
     private final StreamBridge bridge;
     private final HttpGroups groups;
     private final ServedLoopGroup webLoops;
+    private final TrafficCounter history;
+    private final UserAccounts accounts;
 
     /**
      * @param bridge   carries the raw connections of {@code https: passthrough} tunnels to streams
      * @param webLoops the web listeners' loops, told where each new tunnel's carrier runs
+     * @param history  storage's traffic counter; null without a database
+     * @param accounts the users' plans: connection caps and bandwidth
      */
     public HttpTunnelBinder(HttpConfig config, HttpVhostRouter router, TunnelMetrics metrics, StreamBridge bridge,
-                            ServedLoopGroup webLoops) {
+                            ServedLoopGroup webLoops, TrafficCounter history, UserAccounts accounts) {
         this.config = config;
+        this.history = history;
+        this.accounts = accounts;
         this.router = router;
         this.metrics = metrics;
         this.bridge = bridge;
@@ -70,11 +78,11 @@ public final class HttpTunnelBinder implements TunnelBinder {
             boolean passthrough = passthrough(options);
             TunnelTraffic traffic = metrics.traffic(spec.name(), principal.user());
             PeerFilter filter = bridge.filters().forTunnel(spec.ipRulesOrNone());
-            ConnectionCap cap = ConnectionCap.of(spec.maxConnections());
+            TunnelCounters counters = new TunnelCounters(traffic, history, principal, accounts.account(principal));
+            ConnectionCap cap = counters.account().tunnelCap(spec.maxConnections());
             Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal, options,
-                    routes, router, url(routes.get(0), passthrough), traffic, owner, passthrough
-                    ? new TunnelConnections(spec.name(), TunnelType.HTTP, owner,
-                            new TunnelCounters(traffic, null, principal), bridge, filter, cap)
+                    routes, router, url(routes.get(0), passthrough), counters, owner, passthrough
+                    ? new TunnelConnections(spec.name(), TunnelType.HTTP, owner, counters, bridge, filter, cap)
                     : null, filter, cap, OFFLINE_GRACE, group);
             for (HttpRoute route : routes) {
                 if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {

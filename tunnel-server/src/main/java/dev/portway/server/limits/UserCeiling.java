@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToIntFunction;
 
 /**
  * Counts what the sessions of each user hold together of one kind (open tunnel streams, UDP flows) against a
@@ -31,7 +32,7 @@ public final class UserCeiling {
 
     private final String key;
     private final String what;
-    private final int max;
+    private final ToIntFunction<Principal> max;
     private final ConcurrentHashMap<User, Integer> held = new ConcurrentHashMap<>();
     private final LogLimiter refusals = new LogLimiter(LOGGED_PER_MINUTE, 1, TimeUnit.MINUTES);
 
@@ -40,6 +41,11 @@ public final class UserCeiling {
      * @param what what is counted, plural: {@code streams}
      */
     public UserCeiling(String key, String what, int max) {
+        this(key, what, user -> max);
+    }
+
+    /** @param max each user's ceiling, read at each acquisition (a plan may set it per user, and change it) */
+    public UserCeiling(String key, String what, ToIntFunction<Principal> max) {
         this.key = key;
         this.what = what;
         this.max = max;
@@ -48,10 +54,11 @@ public final class UserCeiling {
     /** Takes one unit for {@code user}; null when the user holds {@code max} already. */
     public Ticket tryAcquire(Principal user) {
         User key = User.of(user);
+        int ceiling = max.applyAsInt(user);
         boolean[] taken = new boolean[1];
         held.compute(key, (u, count) -> {
             int now = count == null ? 0 : count;
-            if (now >= max) {
+            if (now >= ceiling) {
                 return count;
             }
             taken[0] = true;
@@ -74,7 +81,8 @@ public final class UserCeiling {
     public void logRefused(String context, Principal user) {
         long heldBack = refusals.acquire();
         if (heldBack >= 0) {
-            log.warn("[{}] refused: user {} holds {} {}, as many as {} allows{}", context, user.user(), max, what, key,
+            log.warn("[{}] refused: user {} holds {} {}, as many as {} allows{}", context, user.user(), held(user), what,
+                    key,
                     heldBack > 0 ? " (" + heldBack + " earlier refusals of " + key + " not logged)" : "");
         }
     }

@@ -3,6 +3,7 @@ package dev.portway.server.storage;
 import dev.portway.server.config.DatabaseSettings;
 import dev.portway.storage.Storage;
 import dev.portway.storage.StorageSettings;
+import dev.portway.storage.usage.UsagePeriods;
 import dev.portway.storage.bootstrap.InitialCredentials;
 import dev.portway.storage.db.Database;
 import org.slf4j.Logger;
@@ -38,12 +39,14 @@ public final class ServerStorage implements AutoCloseable {
      *
      * @throws dev.portway.storage.StorageException when any of that fails; nothing is left running then
      */
-    public static ServerStorage start(DatabaseSettings settings, Path dataDir) {
+    public static ServerStorage start(DatabaseSettings settings, Path dataDir, UsagePeriods periods) {
         log.info("starting database {}", settings.connection());
         Database database = Database.start(settings.connection(), dataDir);
         Storage storage = null;
         try {
-            storage = Storage.open(database, StorageSettings.DEFAULTS);
+            StorageSettings defaults = StorageSettings.DEFAULTS;
+            storage = Storage.open(database, new StorageSettings(defaults.cache(), defaults.trafficFlushInterval(),
+                    periods));
             // Bootstrap logs what it created (prefixes only); ServerMain shows the secrets once on stdout.
             InitialCredentials created = join(storage.bootstrap(dataDir)).orElse(null);
             return new ServerStorage(database, storage, created);

@@ -8,6 +8,7 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.protocol.relay.BandwidthThrottle;
 import dev.portway.protocol.relay.StreamRelay;
 import dev.portway.server.access.PeerFilter;
 import dev.portway.server.access.PeerFilters;
@@ -44,7 +45,8 @@ import java.util.List;
  * (until the header was read or ruled out; nothing below is added before the real peer is known), {@link #TRAFFIC}
  * (counts bytes for the tunnel that carries the
  * connection, read bytes as {@code in}, written bytes as {@code out}; the tunnel's shared counter when it is the only
- * candidate, else a {@link ConnectionTraffic} of the connection's own), {@link #REPLAY} (only with more than one
+ * candidate, else a {@link ConnectionTraffic} of the connection's own), {@link #THROTTLE} (holds the connection to the
+ * bandwidth of the tunnel carrying it and of its user), {@link #REPLAY} (only with more than one
  * candidate), {@link #RELAY} (replaced by a fresh relay when the connection moves to another candidate).
  *
  * <p>Threading: {@link #connect} runs on the connection's event loop, and so does every step after it: stream
@@ -57,6 +59,7 @@ public final class StreamBridge {
     private static final Logger log = LoggerFactory.getLogger(StreamBridge.class);
     public static final String REPLAY = "replay";
     public static final String TRAFFIC = "traffic";
+    public static final String THROTTLE = "throttle";
     public static final String RELAY = "relay";
 
     /** A tunnel that can carry a public connection. Any thread. */
@@ -171,6 +174,7 @@ public final class StreamBridge {
         /** Null with a single candidate, whose tunnel's shared counter serves. */
         private final ConnectionTraffic traffic;
         private StreamRelay relay;
+        private BandwidthThrottle throttle;
         /** The candidate being tried; an older attempt's late news is ignored. */
         private Attempt current;
         /** Whether the connection was counted as accepted; it is counted once, however often it moves. */
@@ -199,6 +203,8 @@ public final class StreamBridge {
             // Fires once for every connection, also one that closed already: the count cannot drift.
             ch.closeFuture().addListener(closed -> stream.release());
             ch.pipeline().addLast(TRAFFIC, traffic != null ? traffic.handler() : candidates.get(0).counters().handler());
+            throttle = candidates.get(0).counters().throttle();
+            ch.pipeline().addLast(THROTTLE, throttle);
             if (replay != null) {
                 ch.pipeline().addLast(REPLAY, replay);
             }
@@ -258,6 +264,7 @@ public final class StreamBridge {
             attempt.opened = true;
             if (traffic != null) {
                 traffic.carriedBy(attempt.target.counters());
+                attempt.target.counters().holdTo(throttle);
             }
             attempt.relay.attachStream(stream);
             attempt.target.carrying(ch);

@@ -8,6 +8,7 @@ import dev.portway.server.access.PeerFilters;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.limits.UserCeiling;
+import dev.portway.server.plans.UserAccounts;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.tunnel.PortBinding;
 import dev.portway.server.tunnel.PublicPort;
@@ -34,6 +35,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
     private final TunnelMetrics metrics;
     private final TrafficCounter history;
     private final StreamBridge bridge;
+    private final UserAccounts accounts;
 
     /**
      * @param template  a bootstrap with channel type and child options set but no groups; it is cloned per port
@@ -43,10 +45,12 @@ public final class TcpTunnelBinder implements TunnelBinder {
      * @param proxyProtocol whom to believe about a public connection's real peer
      * @param streams   {@code limits.streamsPerUser}, which every public connection counts against
      * @param filters  the server's address rules, and each tunnel's own
+     * @param accounts the users' plans: connection caps and bandwidth
      */
     public TcpTunnelBinder(ServerBootstrap template, EventLoopGroup acceptors, EventLoopGroup workers, String bindHost,
                            PortAllocator ports, TunnelMetrics metrics, TrafficCounter history,
-                           ProxyProtocolInbound proxyProtocol, UserCeiling streams, PeerFilters filters) {
+                           ProxyProtocolInbound proxyProtocol, UserCeiling streams, PeerFilters filters,
+                           UserAccounts accounts) {
         this.template = template;
         this.acceptors = acceptors;
         this.workers = workers;
@@ -54,6 +58,7 @@ public final class TcpTunnelBinder implements TunnelBinder {
         this.ports = ports;
         this.metrics = metrics;
         this.history = history;
+        this.accounts = accounts;
         this.bridge = new StreamBridge(metrics, proxyProtocol, streams, filters);
     }
 
@@ -64,14 +69,19 @@ public final class TcpTunnelBinder implements TunnelBinder {
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
         return open(spec.name(), spec.remotePort(), owner, principal,
-                bridge.filters().forTunnel(spec.ipRulesOrNone()), ConnectionCap.of(spec.maxConnections()))
+                bridge.filters().forTunnel(spec.ipRulesOrNone()), spec.maxConnections())
                 .thenApply(listener -> listener);
     }
 
-    /** Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}. */
+    /**
+     * Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}.
+     *
+     * @param maxConnections what the client asked; the user's plan may hold the tunnel to fewer
+     */
     public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner,
-                                                   Principal principal, PeerFilter filter, ConnectionCap cap) {
+                                                   Principal principal, PeerFilter filter, int maxConnections) {
         TunnelCounters counters = counters(name, principal);
+        ConnectionCap cap = counters.account().tunnelCap(maxConnections);
         // Accepted on the owner's carrier loop, a connection's bytes, credit and reads pass between the socket and
         // the stream by plain calls instead of tasks and wake-ups on two threads.
         return bindPort(requestedPort, owner.channel().eventLoop(),
@@ -80,7 +90,8 @@ public final class TcpTunnelBinder implements TunnelBinder {
 
     /** The counters of one tunnel, for a public side that is not a listener of its own (a group member). */
     public TunnelCounters counters(String name, Principal principal) {
-        return new TunnelCounters(metrics.traffic(name, principal.user()), history, principal);
+        return new TunnelCounters(metrics.traffic(name, principal.user()), history, principal,
+                accounts.account(principal));
     }
 
     /** Carries accepted connections to streams, for acceptors bound through {@link #bindPort}. */

@@ -9,6 +9,7 @@ import dev.portway.server.access.PeerFilters;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.config.UdpConfig;
 import dev.portway.server.limits.UserCeiling;
+import dev.portway.server.plans.UserAccounts;
 import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.PortBinding;
@@ -35,13 +36,17 @@ public final class UdpTunnelBinder implements TunnelBinder {
     private final TrafficCounter history;
     private final PeerFilters filters;
     private final UserCeiling flows;
+    private final UserAccounts accounts;
 
     /**
      * @param history storage's traffic counter, null without a database
      * @param flows   {@code limits.udpFlowsPerUser}
+     * @param accounts the users' plans
      */
     public UdpTunnelBinder(Transport transport, String bindHost, PortAllocator ports, UdpConfig config,
-                           TunnelMetrics metrics, TrafficCounter history, UserCeiling flows, PeerFilters filters) {
+                           TunnelMetrics metrics, TrafficCounter history, UserCeiling flows, PeerFilters filters,
+                           UserAccounts accounts) {
+        this.accounts = accounts;
         this.filters = filters;
         this.template = new Bootstrap()
                 .channel(transport.datagramChannel())
@@ -59,7 +64,7 @@ public final class UdpTunnelBinder implements TunnelBinder {
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
         TunnelCounters counters = new TunnelCounters(metrics.traffic(spec.name(), principal.user()), history,
-                principal);
+                principal, accounts.account(principal));
         PeerFilter filter = filters.forTunnel(spec.ipRulesOrNone());
         return PortBinding.open(ports, spec.remotePort(), port -> bind(spec.name(), port, owner, counters, filter));
     }

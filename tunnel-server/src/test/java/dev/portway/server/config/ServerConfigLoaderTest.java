@@ -139,7 +139,7 @@ class ServerConfigLoaderTest {
                 new AuthConfig(List.of(AuthConfig.StaticToken.plain("0123456789abcdef"),
                         AuthConfig.StaticToken.plain("another-long-enough-token"))), Duration.ofSeconds(5),
                 Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com",
-                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null, null, null));
+                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null, null, null, null));
         assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
     }
 
@@ -279,7 +279,7 @@ class ServerConfigLoaderTest {
         assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
                 "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
                         + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, "
-                        + "domain, http, https, udp, proxyProtocol, alerts, limits, domainProof, access",
+                        + "domain, http, https, udp, proxyProtocol, alerts, limits, domainProof, access, quotas",
                 "server.yaml: tls.ca: unknown field; expected one of cert, key");
     }
 

@@ -1,5 +1,7 @@
 package dev.portway.server.http;
 
+import dev.portway.server.plans.UserAccounts;
+import dev.portway.server.config.LimitsConfig;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.control.ControlMessage;
 import dev.portway.protocol.control.GroupOptions;
@@ -43,7 +45,7 @@ class HttpGroupsTest {
             TunnelMetrics.NOOP, new StreamBridge(TunnelMetrics.NOOP,
                     new ProxyProtocolInbound(TrustedProxies.of(List.of()), ProxyProtocolInbound.Refusal.CLOSE),
                     new UserCeiling("limits.streamsPerUser", "streams", 16), PeerFilters.NONE),
-            new ServedLoopGroup(null));
+            new ServedLoopGroup(null), null, UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS));
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach

@@ -1,5 +1,7 @@
 package dev.portway.server.http;
 
+import dev.portway.server.plans.UserAccounts;
+import dev.portway.server.config.LimitsConfig;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.control.HttpOptions;
 import dev.portway.server.config.HttpConfig;
@@ -14,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HttpTunnelBinderTest {
     private final HttpTunnelBinder withDomain = new HttpTunnelBinder(new HttpConfig("tunnel.test", 80, 0),
-            new HttpVhostRouter(), TunnelMetrics.NOOP, null, new ServedLoopGroup(null));
+            new HttpVhostRouter(), TunnelMetrics.NOOP, null, new ServedLoopGroup(null), null,
+            UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS));
 
     private static HttpOptions options(String subdomain, List<String> domains, List<String> locations) {
         return new HttpOptions(subdomain, domains, locations, null, null, null, null, null);
@@ -41,7 +44,8 @@ class HttpTunnelBinderTest {
         assertThatThrownBy(() -> withDomain.routes(options(null, null, null)))
                 .hasMessageContaining("subdomain or customDomains");
         HttpTunnelBinder noDomain = new HttpTunnelBinder(new HttpConfig(null, 80, 0), new HttpVhostRouter(),
-                TunnelMetrics.NOOP, null, new ServedLoopGroup(null));
+                TunnelMetrics.NOOP, null, new ServedLoopGroup(null), null,
+            UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS));
         assertThatThrownBy(() -> noDomain.routes(options("app", null, null)))
                 .hasMessageContaining("needs a server domain");
     }

@@ -1,5 +1,7 @@
 package dev.portway.server.https;
 
+import dev.portway.server.plans.UserAccounts;
+import dev.portway.server.config.LimitsConfig;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.access.PeerFilter;
@@ -20,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SniDispatcherTest {
     private static final TunnelConnections SECURE = new TunnelConnections("secure", TunnelType.HTTP, null,
             new TunnelCounters(TunnelMetrics.NOOP.traffic("secure", "u"), null,
-                    new Principal("u", Principal.NOT_STORED, Principal.NOT_STORED)), null, PeerFilter.OPEN, ConnectionCap.NONE);
+                    new Principal("u", Principal.NOT_STORED, Principal.NOT_STORED),
+                    UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS).account(new Principal("u", Principal.NOT_STORED, Principal.NOT_STORED))), null, PeerFilter.OPEN, ConnectionCap.NONE);
 
     private final SslContext appContext = context();
     private final Map<String, HttpsRoute> routes = Map.of(

@@ -1,5 +1,7 @@
 package dev.portway.server.tcp;
 
+import dev.portway.server.plans.UserAccounts;
+import dev.portway.server.config.LimitsConfig;
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.server.auth.Principal;
 import io.netty.buffer.Unpooled;
@@ -12,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ConnectionTrafficTest {
     private static final Principal USER = new Principal("u", Principal.NOT_STORED, Principal.NOT_STORED);
+    private static final UserAccounts.Account ACCOUNT = UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS).account(USER);
 
     /** Live byte counts of one tunnel. */
     private static final class Counted implements TunnelTraffic {
@@ -37,10 +40,10 @@ class ConnectionTrafficTest {
         Counted second = new Counted();
 
         channel.writeInbound(Unpooled.buffer().writeZero(100));
-        traffic.carriedBy(new TunnelCounters(first, null, USER));
+        traffic.carriedBy(new TunnelCounters(first, null, USER, ACCOUNT));
         channel.writeInbound(Unpooled.buffer().writeZero(20));
         channel.writeOutbound(Unpooled.buffer().writeZero(7));
-        traffic.carriedBy(new TunnelCounters(second, null, USER));
+        traffic.carriedBy(new TunnelCounters(second, null, USER, ACCOUNT));
         channel.writeInbound(Unpooled.buffer().writeZero(3));
 
         assertThat(first.in.get()).isEqualTo(120);

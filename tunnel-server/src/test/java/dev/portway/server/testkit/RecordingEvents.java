@@ -16,6 +16,12 @@ public final class RecordingEvents implements ClientEvents {
     private final BlockingQueue<String> refusals = new LinkedBlockingQueue<>();
     private final List<Long> retryDelays = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Boolean> healthChanges = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> disconnects = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Suspension> suspensions = new LinkedBlockingQueue<>();
+
+    /** What the server said when it refused the user for a while. */
+    public record Suspension(String reason, String liftsAt, long retryMillis) {
+    }
 
     @Override
     public void onRegistered(List<TunnelResult.Status> statuses) {
@@ -35,6 +41,29 @@ public final class RecordingEvents implements ClientEvents {
     @Override
     public void onDisconnected(String reason, long retryMillis) {
         retryDelays.add(retryMillis);
+        disconnects.add(reason);
+    }
+
+    @Override
+    public void onSuspended(String reason, String liftsAt, long retryMillis) {
+        suspensions.add(new Suspension(reason, liftsAt, retryMillis));
+    }
+
+    /** Why the next disconnection happened, as the client saw it. */
+    public String nextDisconnect(Duration timeout) throws InterruptedException {
+        String reason = disconnects.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (reason == null) {
+            throw new AssertionError("no disconnection within " + timeout);
+        }
+        return reason;
+    }
+
+    public Suspension nextSuspension(Duration timeout) throws InterruptedException {
+        Suspension suspension = suspensions.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (suspension == null) {
+            throw new AssertionError("no suspension within " + timeout);
+        }
+        return suspension;
     }
 
     /** The next registration answer; fails the test when none comes within {@code timeout}. */

@@ -34,6 +34,9 @@ public final class TrafficCounter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrafficCounter.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The tunnel id under which the traffic of a stored user's tunnels without a row (client.yaml ones) is counted. */
+    public static final long UNSTORED_TUNNEL = 0;
+
     private record Key(long tunnelId, long userId, Instant hour) {
     }
 

@@ -15,7 +15,7 @@ class ChangeEventTest {
 
     @Test
     void payloadsFromANewerVersionAreIgnored() {
-        assertThat(ChangeEvent.parse("plan:3")).isEmpty();
+        assertThat(ChangeEvent.parse("node:3")).isEmpty();
         assertThat(ChangeEvent.parse("token:")).isEmpty();
         assertThat(ChangeEvent.parse("garbage")).isEmpty();
         assertThat(ChangeEvent.parse(null)).isEmpty();

@@ -1,0 +1,175 @@
+package dev.portway.server.plans;
+
+import dev.portway.protocol.relay.Bandwidth;
+import dev.portway.server.auth.Principal;
+import dev.portway.server.config.LimitsConfig;
+import dev.portway.server.limits.ConnectionCap;
+import dev.portway.storage.plans.PlanLimits;
+import dev.portway.storage.plans.UserPlan;
+import dev.portway.storage.usage.QuotaStanding;
+import dev.portway.storage.usage.QuotaState;
+import dev.portway.storage.usage.UsageMeter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The plans of the users connected to this node: what each may use ({@link UserTerms}), kept current as plans,
+ * users and usage change, and shared by everything that enforces a limit: registration, the public listeners'
+ * connection caps and bandwidth throttles. Those hold an {@link Account} and read its terms on each use, so a plan
+ * changed through the admin API applies to open tunnels and connections without reconnecting anyone.
+ *
+ * <p>A user of a static token ({@code auth.tokens}) has no row and gets the server's {@code limits}, nothing more.
+ * Without a database every user is such a user.
+ *
+ * <p>Threading: any thread.
+ */
+public final class UserAccounts {
+    private static final Logger log = LoggerFactory.getLogger(UserAccounts.class);
+
+    private final LimitsConfig server;
+    /** Null without a database. */
+    private final UsageMeter meter;
+    private final Duration retryAfter;
+    private final Account unstored;
+    private final Map<Long, Account> accounts = new ConcurrentHashMap<>();
+
+    /**
+     * @param meter      reads stored users' plans and usage; null without a database
+     * @param retryAfter how soon a client refused for its plan asks again
+     */
+    public UserAccounts(LimitsConfig server, UsageMeter meter, Duration retryAfter) {
+        this.server = server;
+        this.meter = meter;
+        this.retryAfter = retryAfter;
+        this.unstored = new Account(Principal.NOT_STORED, UserTerms.of(server));
+    }
+
+    /** Without a database: every user has the server's limits. */
+    public static UserAccounts serverLimitsOnly(LimitsConfig server) {
+        return new UserAccounts(server, null, Duration.ZERO);
+    }
+
+    /**
+     * Reads the user's plan and standing; completes with a refusal when its plan locks it out (allowance used under
+     * a suspending plan, or expired). When the database cannot say, the user is let in under the terms last known
+     * (the server's limits for a user not seen yet): an outage must not lock every user out.
+     */
+    public CompletionStage<Admission> admit(Principal user) {
+        if (meter == null || user.userId() == Principal.NOT_STORED) {
+            return CompletableFuture.completedFuture(Admission.ADMITTED);
+        }
+        return meter.read(user.userId()).handle((reading, error) -> {
+            if (error != null) {
+                log.warn("[user={}] plan and usage unavailable, admitting under the terms last known: {}",
+                        user.user(), error.getMessage());
+                return Admission.ADMITTED;
+            }
+            if (reading.isEmpty()) {
+                return Admission.ADMITTED;
+            }
+            QuotaStanding standing = apply(reading.get());
+            if (standing.state().locksOut()) {
+                return new Admission(standing.reason(), standing.liftsAt(), retryAfter);
+            }
+            return Admission.ADMITTED;
+        });
+    }
+
+    /** Stores what a reading says of its user and returns the standing. */
+    QuotaStanding apply(UsageMeter.Reading reading) {
+        UserPlan plan = reading.user();
+        QuotaStanding standing = reading.standing();
+        UserTerms terms = termsOf(plan, standing);
+        accounts.compute(plan.userId(), (id, account) -> {
+            if (account == null) {
+                return new Account(id, terms);
+            }
+            account.terms = terms;
+            return account;
+        });
+        return standing;
+    }
+
+    private UserTerms termsOf(UserPlan user, QuotaStanding standing) {
+        PlanLimits limits = user.limits();
+        return UserTerms.of(limits, user.plan() == null ? null : user.plan().name(), server,
+                standing.state() == QuotaState.THROTTLED);
+    }
+
+    /** The account of a user; the server's limits for a user not admitted here (or a static token's). */
+    public Account account(Principal user) {
+        if (user.userId() == Principal.NOT_STORED) {
+            return unstored;
+        }
+        return accounts.computeIfAbsent(user.userId(), id -> new Account(id, UserTerms.of(server)));
+    }
+
+    public UserTerms terms(Principal user) {
+        return account(user).terms;
+    }
+
+    /** Connections all tunnels of {@code user} may carry at once. */
+    public int connectionsPerUser(Principal user) {
+        return account(user).terms.connectionsPerUser();
+    }
+
+    /** The stored users with an account here, whose usage the watch reads. */
+    Set<Long> users() {
+        return Set.copyOf(accounts.keySet());
+    }
+
+    /** Forgets a user whose last client on this node left; tunnels still holding its account keep its terms. */
+    void forget(long userId) {
+        accounts.remove(userId);
+    }
+
+    /** One user's terms on this node, and the bandwidth all its tunnels share. */
+    public static final class Account {
+        private final long userId;
+        private volatile UserTerms terms;
+        private final Bandwidth bandwidth;
+
+        Account(long userId, UserTerms terms) {
+            this.userId = userId;
+            this.terms = terms;
+            this.bandwidth = Bandwidth.following(() -> this.terms.bandwidthPerUser());
+        }
+
+        public UserTerms terms() {
+            return terms;
+        }
+
+        /** The user's bandwidth, shared by every connection of all its tunnels on this node. */
+        public Bandwidth bandwidth() {
+            return bandwidth;
+        }
+
+        /** A new tunnel's own bandwidth, following the user's plan. */
+        public Bandwidth tunnelBandwidth() {
+            return Bandwidth.following(() -> terms.bandwidthPerTunnel());
+        }
+
+        /**
+         * A new tunnel's connection cap: the tighter of what its client asked ({@code maxConnections}, 0: none) and
+         * the user's plan, as the plan is when a connection arrives.
+         */
+        public ConnectionCap tunnelCap(int requested) {
+            return ConnectionCap.following(() -> tighter(requested, terms.connectionsPerTunnel()));
+        }
+
+        private static int tighter(int a, int b) {
+            return a <= 0 ? b : b <= 0 ? a : Math.min(a, b);
+        }
+
+        long userId() {
+            return userId;
+        }
+    }
+}
