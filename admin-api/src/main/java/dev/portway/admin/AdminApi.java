@@ -18,6 +18,7 @@ import dev.portway.admin.http.Call;
 import dev.portway.admin.http.Route;
 import dev.portway.admin.http.Router;
 import dev.portway.admin.openapi.OpenApiRoutes;
+import dev.portway.admin.plans.PlanRoutes;
 import dev.portway.admin.problem.ApiException;
 import dev.portway.admin.problem.Problems;
 import dev.portway.admin.sessions.SessionControl;
@@ -25,6 +26,7 @@ import dev.portway.admin.sessions.SessionRoutes;
 import dev.portway.admin.tokens.TokenRoutes;
 import dev.portway.admin.traffic.TrafficRoutes;
 import dev.portway.admin.tunnels.TunnelRoutes;
+import dev.portway.admin.usage.UsageRoutes;
 import dev.portway.admin.users.UserRoutes;
 import dev.portway.storage.Storage;
 
@@ -80,6 +82,8 @@ public final class AdminApi {
         routes.addAll(new TunnelRoutes(storage, auditor, pusher).routes());
         routes.addAll(new ClaimRoutes(storage, auditor, claims).routes());
         routes.addAll(new TrafficRoutes(storage, clock).routes());
+        routes.addAll(new PlanRoutes(storage, auditor).routes());
+        routes.addAll(new UsageRoutes(storage).routes());
         routes.addAll(new SessionRoutes(liveServer, auditor).routes());
         routes.addAll(new AuditRoutes(storage.audit()).routes());
         routes.addAll(new EventRoutes(liveServer).routes());

@@ -4,6 +4,7 @@ import dev.portway.admin.auth.Operator;
 import dev.portway.admin.problem.ApiException;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A request matched to its route: the path parameters and, on authenticated routes, the operator behind the key.
@@ -58,6 +59,14 @@ public record Call(AdminRequest request, Route route, Map<String, String> pathPa
     /** The JSON body as {@code type}; see {@link Json#read} for the error statuses. */
     public <T> T body(Class<T> type) {
         return Json.read(request.body(), type);
+    }
+
+    /**
+     * The names of the fields the JSON body has, for fields whose {@code null} is a value rather than "unchanged";
+     * after {@link #body}, which rejects a body that is not a JSON object.
+     */
+    public Set<String> bodyFields() {
+        return Json.fieldNames(request.body());
     }
 
     public String remoteAddress() {

@@ -19,7 +19,9 @@ import dev.portway.admin.problem.ApiException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one JSON mapper of the admin API. Reading is strict on purpose: operators want a typo ({@code "remotPort"}) or a
@@ -80,6 +82,17 @@ public final class Json {
             throw ApiException.malformed("Expected a JSON object");
         }
         return value;
+    }
+
+    /** The top-level field names of a body that {@link #read} accepted. */
+    public static Set<String> fieldNames(byte[] body) {
+        Set<String> names = new HashSet<>();
+        try {
+            MAPPER.readTree(body).fieldNames().forEachRemaining(names::add);
+        } catch (IOException e) {
+            throw ApiException.malformed("Cannot read the request body");
+        }
+        return names;
     }
 
     /** The JSON path of a failure, as a field name an operator recognises: {@code customDomains[1]}. */

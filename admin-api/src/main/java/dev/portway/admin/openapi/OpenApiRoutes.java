@@ -1,5 +1,6 @@
 package dev.portway.admin.openapi;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -141,7 +142,7 @@ public final class OpenApiRoutes {
             case 401 -> "No or unknown API key";
             case 403 -> "Wrong role, or the resource belongs to another user";
             case 404 -> "Unknown id";
-            case 409 -> "A name, port or domain is already taken ('field' names it)";
+            case 409 -> "A name, port or domain is already taken, or a plan is in use ('field' names it)";
             case 413 -> "Request body over 1 MiB";
             case 422 -> "Invalid or unknown field ('field' names it)";
             case 503 -> "The database is unavailable";
@@ -165,9 +166,16 @@ public final class OpenApiRoutes {
         schema.put("type", "object");
         ObjectNode properties = schema.putObject("properties");
         for (RecordComponent component : type.getRecordComponents()) {
-            properties.set(component.getName(), javaTypeSchema(component.getGenericType(), schemas));
+            properties.set(jsonName(component), javaTypeSchema(component.getGenericType(), schemas));
         }
         return schema;
+    }
+
+    /** The name Jackson reads and writes: {@code isDefault} is {@code default}, a keyword in Java. */
+    private static String jsonName(RecordComponent component) {
+        // @JsonProperty cannot target a record component; Java copies it to the accessor.
+        JsonProperty renamed = component.getAccessor().getAnnotation(JsonProperty.class);
+        return renamed != null && !renamed.value().isEmpty() ? renamed.value() : component.getName();
     }
 
     private static JsonNode javaTypeSchema(Type type, Map<String, Class<?>> schemas) {
@@ -191,6 +199,8 @@ public final class OpenApiRoutes {
             schema.put("type", "integer").put("format", "int32");
         } else if (type == long.class || type == Long.class) {
             schema.put("type", "integer").put("format", "int64");
+        } else if (type == double.class || type == Double.class) {
+            schema.put("type", "number").put("format", "double");
         } else if (type == boolean.class || type == Boolean.class) {
             schema.put("type", "boolean");
         } else if (type == Object.class || JsonNode.class.isAssignableFrom(type)) {

@@ -12,7 +12,14 @@ public final class UserRequests {
     public record CreateUser(String name, String apiKeyRole) {
     }
 
-    /** @param status {@code active}, {@code suspended} or {@code disabled} */
-    public record UpdateUser(String status) {
+    /**
+     * A partial update: only the fields present change. Unlike the other fields, {@code planId} and
+     * {@code expiresAt} mean something when {@code null}, so presence, not null, decides.
+     *
+     * @param status    {@code active}, {@code suspended} or {@code disabled}
+     * @param planId    the user's plan; {@code null}: the default plan
+     * @param expiresAt ISO-8601 instant at which the user's access ends; {@code null}: never
+     */
+    public record UpdateUser(String status, Long planId, String expiresAt) {
     }
 }

@@ -17,6 +17,7 @@ import dev.portway.admin.users.UserViews.CreatedUserView;
 import dev.portway.admin.users.UserViews.UserView;
 import dev.portway.storage.Storage;
 import dev.portway.storage.apikeys.ApiKeyRole;
+import dev.portway.storage.users.PlanChange;
 import dev.portway.storage.users.User;
 import dev.portway.storage.users.UserStatus;
 
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -60,7 +62,8 @@ public final class UserRoutes {
                         .errors(404)
                         .handler(this::get),
                 Route.route("PATCH", "/api/v1/users/{id}", "updateUser")
-                        .summary("Change a user's status; suspending or disabling ends their client sessions")
+                        .summary("Change a user's status, plan or expiry (the fields present);"
+                                + " suspending or disabling ends their client sessions")
                         .access(Access.ADMIN)
                         .request(BodyShape.of(UpdateUser.class))
                         .response(200, BodyShape.of(UserView.class))
@@ -114,13 +117,57 @@ public final class UserRoutes {
     private CompletableFuture<AdminResponse> update(Call call) {
         long id = call.idParameter("id");
         UpdateUser request = call.body(UpdateUser.class);
-        UserStatus status = UserValidator.status(request.status());
-        return storage.users().setStatus(id, status).thenCompose(user -> {
-            if (status != UserStatus.ACTIVE) {
-                sessions.disconnectWhere(s -> s.userId() == id);
+        Set<String> present = call.bodyFields();
+        Optional<UserStatus> status = present.contains("status")
+                ? Optional.of(UserValidator.status(request.status())) : Optional.empty();
+        PlanChange change = new PlanChange(present.contains("planId"), UserValidator.planId(request.planId()),
+                present.contains("expiresAt"), UserValidator.expiresAt(request.expiresAt()));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        status.ifPresent(s -> detail.put("status", s.dbName()));
+        if (change.setsPlan()) {
+            detail.put("planId", change.planId());
+        }
+        if (change.setsExpiry()) {
+            detail.put("expiresAt", Json.time(change.expiresAt()));
+        }
+        return knownPlan(change)
+                .thenCompose(ignored -> change(id, status, change))
+                .thenCompose(user -> {
+                    if (status.isPresent() && status.get() != UserStatus.ACTIVE) {
+                        sessions.disconnectWhere(s -> s.userId() == id);
+                    }
+                    return auditor.record(call.operator(), "user.update", target(id), detail)
+                            .thenApply(ignored -> Json.response(200, UserView.of(user)));
+                });
+    }
+
+    /**
+     * Plan and status are separate writes. The plan goes first: it is the one that can still fail after the checks
+     * (its plan deleted meanwhile), and then nothing has changed; the status write fails only for a user that is gone.
+     */
+    private CompletableFuture<User> change(long id, Optional<UserStatus> status, PlanChange change) {
+        CompletableFuture<Optional<User>> afterPlan = change.setsPlan() || change.setsExpiry()
+                ? storage.users().changePlan(id, change).thenApply(Optional::of)
+                : CompletableFuture.completedFuture(Optional.empty());
+        return afterPlan.thenCompose(user -> {
+            if (status.isPresent()) {
+                return storage.users().setStatus(id, status.get());
             }
-            return auditor.record(call.operator(), "user.update", target(id), Map.of("status", status.dbName()))
-                    .thenApply(ignored -> Json.response(200, UserView.of(user)));
+            // An empty PATCH changes nothing and answers with the user, as a tunnel's does.
+            return user.isPresent() ? CompletableFuture.completedFuture(user.get()) : storage.users().findById(id)
+                    .thenApply(found -> found.orElseThrow(() -> ApiException.notFound("No user " + id)));
+        });
+    }
+
+    /** A plan that does not exist is a mistake in the request (422 naming planId), not a missing user. */
+    private CompletableFuture<Void> knownPlan(PlanChange change) {
+        if (!change.setsPlan() || change.planId() == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return storage.plans().findById(change.planId()).thenAccept(plan -> {
+            if (plan.isEmpty()) {
+                throw ApiException.invalid("planId", "no plan " + change.planId());
+            }
         });
     }
 

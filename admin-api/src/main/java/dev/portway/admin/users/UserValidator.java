@@ -4,6 +4,8 @@ import dev.portway.admin.problem.ApiException;
 import dev.portway.storage.apikeys.ApiKeyRole;
 import dev.portway.storage.users.UserStatus;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -16,7 +18,8 @@ public final class UserValidator {
     private UserValidator() {
     }
 
-    static String name(String name) {
+    /** Also the rule for plan names: the same readable identifiers. */
+    public static String name(String name) {
         if (name == null) {
             throw ApiException.invalid("name", "required");
         }
@@ -34,6 +37,26 @@ public final class UserValidator {
         }
         return Optional.of(Arrays.stream(ApiKeyRole.values()).filter(r -> r.dbName().equals(role)).findFirst()
                 .orElseThrow(() -> ApiException.invalid(field, "expected one of admin, user")));
+    }
+
+    static Long planId(Long planId) {
+        if (planId != null && planId <= 0) {
+            throw ApiException.invalid("planId", "expected the id of a plan, or null for the default plan");
+        }
+        return planId;
+    }
+
+    /** @return null for never */
+    static Instant expiresAt(String expiresAt) {
+        if (expiresAt == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(expiresAt);
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid("expiresAt", "expected an ISO-8601 instant such as 2027-01-31T00:00:00Z,"
+                    + " or null for never");
+        }
     }
 
     static UserStatus status(String status) {

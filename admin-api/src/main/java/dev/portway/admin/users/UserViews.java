@@ -10,9 +10,16 @@ public final class UserViews {
     private UserViews() {
     }
 
-    public record UserView(long id, String name, String status, String created) {
+    /**
+     * @param planId    the user's own plan; null: the default plan applies
+     * @param planSince when the user got its plan, where a period running from the subscription day starts
+     * @param expiresAt when the user's access ends; null: never
+     */
+    public record UserView(long id, String name, String status, String created, Long planId, String planSince,
+                           String expiresAt) {
         public static UserView of(User user) {
-            return new UserView(user.id(), user.name(), user.status().dbName(), Json.time(user.created()));
+            return new UserView(user.id(), user.name(), user.status().dbName(), Json.time(user.created()),
+                    user.planId(), Json.time(user.planSince()), Json.time(user.expiresAt()));
         }
     }
 

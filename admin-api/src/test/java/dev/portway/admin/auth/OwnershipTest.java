@@ -81,12 +81,16 @@ class OwnershipTest {
         assertProblem(api.call("DELETE", "/api/v1/sessions/owner-session", intruder.key(), null), 403);
         assertThat(api.live.disconnected).doesNotContain("owner-session");
         assertProblem(api.get("/api/v1/users/" + owner.user().id(), intruder.key()), 403);
+        assertProblem(api.get("/api/v1/users/" + owner.user().id() + "/usage", intruder.key()), 403);
     }
 
     @Test
     void adminOnlyRoutesAreForbiddenToUserKeys() {
         assertProblem(api.get("/api/v1/audit", intruder.key()), 403);
         assertProblem(api.call("POST", "/api/v1/users", intruder.key(), "{\"name\": \"x\"}"), 403);
+        assertProblem(api.call("POST", "/api/v1/plans", intruder.key(), "{\"name\": \"x\"}"), 403);
+        assertProblem(api.call("PATCH", "/api/v1/users/" + intruder.user().id(), intruder.key(),
+                "{\"planId\": null}"), 403);
     }
 
     @Test

@@ -66,6 +66,23 @@ class OpenApiConsistencyTest {
     }
 
     @Test
+    void planBodiesAreDocumentedInTheirJsonSpelling() {
+        JsonNode put = document.path("paths").path("/api/v1/plans/{id}").path("put");
+        assertThat(put.path("requestBody").path("content").path("application/json").path("schema").path("$ref")
+                .asText()).isEqualTo("#/components/schemas/PlanBody");
+        JsonNode plan = document.path("components").path("schemas").path("PlanBody").path("properties");
+        assertThat(plan.path("default").path("type").asText()).isEqualTo("boolean");
+        assertThat(plan.has("isDefault")).isFalse();
+        assertThat(plan.path("warningShare").path("type").asText()).isEqualTo("number");
+        assertThat(plan.path("tunnelTypes").path("items").path("type").asText()).isEqualTo("string");
+        assertThat(document.path("paths").path("/api/v1/users/{id}/usage").path("get").path("responses").path("200")
+                .path("content").path("application/json").path("schema").path("$ref").asText())
+                .isEqualTo("#/components/schemas/UsageView");
+        assertThat(document.path("components").path("schemas").path("UsageView").path("properties")
+                .path("limits").path("$ref").asText()).isEqualTo("#/components/schemas/LimitsView");
+    }
+
+    @Test
     void everyServedRouteIsDocumentedAndNothingElse() {
         Set<String> served = new TreeSet<>();
         for (Route route : api.api.routes()) {

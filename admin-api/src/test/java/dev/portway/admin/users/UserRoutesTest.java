@@ -8,6 +8,7 @@ import dev.portway.admin.testing.SharedAdminApi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Instant;
 import java.util.Map;
 
 import static dev.portway.admin.testing.Problems.assertProblem;
@@ -125,6 +126,60 @@ class UserRoutesTest extends SharedAdminApi {
         Reply wrongMethod = api.call("PUT", "/api/v1/users/1", api.adminKey, "{}");
         assertProblem(wrongMethod, 405);
         assertThat(wrongMethod.header("Allow")).isEqualTo("DELETE, GET, PATCH");
+    }
+
+    @Test
+    void adminSetsAndClearsAPlanAndAnExpiry() {
+        Account user = api.account("planned");
+        String path = "/api/v1/users/" + user.user().id();
+        long plan = api.call("POST", "/api/v1/plans", api.adminKey, "{\"name\": \"user-plan\"}").json()
+                .path("id").asLong();
+        JsonNode before = api.get(path, api.adminKey).json();
+        assertThat(before.path("planId").isNull()).isTrue();
+        assertThat(before.path("expiresAt").isNull()).isTrue();
+
+        Reply planned = api.call("PATCH", path, api.adminKey,
+                "{\"planId\": " + plan + ", \"expiresAt\": \"2030-01-31T00:00:00Z\"}");
+        assertThat(planned.status()).isEqualTo(200);
+        assertThat(planned.json().path("planId").asLong()).isEqualTo(plan);
+        assertThat(planned.json().path("expiresAt").asText()).isEqualTo("2030-01-31T00:00:00Z");
+        assertThat(planned.json().path("status").asText()).isEqualTo("active");
+        String since = planned.json().path("planSince").asText();
+        assertThat(Instant.parse(since)).isAfter(Instant.parse(before.path("planSince").asText()));
+
+        JsonNode statusOnly = api.call("PATCH", path, api.adminKey, "{\"status\": \"active\"}").json();
+        assertThat(statusOnly.path("planId").asLong()).as("absent: kept").isEqualTo(plan);
+        assertThat(statusOnly.path("planSince").asText()).isEqualTo(since);
+        assertThat(statusOnly.path("expiresAt").asText()).isEqualTo("2030-01-31T00:00:00Z");
+        assertThat(api.call("PATCH", path, api.adminKey, "{}").json()).isEqualTo(statusOnly);
+
+        JsonNode cleared = api.call("PATCH", path, api.adminKey, "{\"planId\": null, \"expiresAt\": null}").json();
+        assertThat(cleared.path("planId").isNull()).as("null: the default plan").isTrue();
+        assertThat(cleared.path("expiresAt").isNull()).as("null: never").isTrue();
+        assertThat(api.get(path, user.key()).json()).isEqualTo(cleared);
+
+        JsonNode entry = api.get("/api/v1/audit", api.adminKey).json().get(0);
+        assertThat(entry.path("action").asText()).isEqualTo("user.update");
+        assertThat(entry.path("target").asText()).isEqualTo("user:" + user.user().id());
+        assertThat(entry.path("detail").toString()).isEqualTo("{\"planId\":null,\"expiresAt\":null}");
+    }
+
+    @Test
+    void aWrongPlanOrExpiryIs422NamingItAndChangesNothing() {
+        Account user = api.account("misplanned");
+        String path = "/api/v1/users/" + user.user().id();
+        assertProblem(api.call("PATCH", path, api.adminKey, "{\"status\": \"suspended\", \"planId\": 999999}"),
+                422, "planId");
+        assertThat(api.get(path, api.adminKey).json().path("status").asText()).as("nothing written")
+                .isEqualTo("active");
+        assertProblem(api.call("PATCH", path, api.adminKey, "{\"planId\": 0}"), 422, "planId");
+        assertProblem(api.call("PATCH", path, api.adminKey, "{\"planId\": \"1\"}"), 422, "planId");
+        assertProblem(api.call("PATCH", path, api.adminKey, "{\"expiresAt\": \"tomorrow\"}"), 422, "expiresAt");
+        assertProblem(api.call("PATCH", path, api.adminKey, "{\"expiresAt\": 1893456000}"), 422, "expiresAt");
+        assertProblem(api.call("PATCH", path, api.adminKey, "{\"status\": null}"), 422, "status");
+        assertProblem(api.call("PATCH", path, user.key(), "{\"planId\": null}"), 403);
+        assertProblem(api.call("PATCH", "/api/v1/users/999999", api.adminKey, "{\"expiresAt\": null}"), 404);
+        assertProblem(api.call("PATCH", "/api/v1/users/999999", api.adminKey, "{}"), 404);
     }
 
     @Test

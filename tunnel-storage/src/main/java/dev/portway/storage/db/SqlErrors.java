@@ -13,17 +13,20 @@ import java.util.Map;
 
 /** Maps JDBC failures to the storage exceptions callers handle; the SQL state decides, never the message text. */
 final class SqlErrors {
-    /** Unique constraints by name (see V1__initial_schema.sql) → the field an API client would change. */
-    private static final Map<String, String> UNIQUE_FIELDS = Map.of(
-            "users_name_key", "name",
-            "client_tokens_hash_key", "token",
-            "api_keys_hash_key", "apiKey",
-            "tunnels_owner_name_key", "name",
-            "tunnels_remote_port_key", "remotePort",
-            "tunnels_subdomain_key", "subdomain",
-            "tunnel_domains_pkey", "customDomains",
-            "sessions_pkey", "sessionId",
-            "claims_pkey", "name");
+    /** Unique constraints by name (see the migrations) → the field an API client would change. */
+    private static final Map<String, String> UNIQUE_FIELDS = Map.ofEntries(
+            Map.entry("users_name_key", "name"),
+            Map.entry("client_tokens_hash_key", "token"),
+            Map.entry("api_keys_hash_key", "apiKey"),
+            Map.entry("tunnels_owner_name_key", "name"),
+            Map.entry("tunnels_remote_port_key", "remotePort"),
+            Map.entry("tunnels_subdomain_key", "subdomain"),
+            Map.entry("tunnel_domains_pkey", "customDomains"),
+            Map.entry("sessions_pkey", "sessionId"),
+            Map.entry("claims_pkey", "name"),
+            Map.entry("plans_name_key", "name"),
+            // Two transactions making different plans the default at once: the loser's mark collides.
+            Map.entry("plans_one_default", "default"));
 
     private SqlErrors() {
     }

@@ -82,6 +82,18 @@ public final class PlanRepository {
     /** Returns whether it existed. */
     public CompletableFuture<Boolean> delete(long id) {
         return jdbc.transaction(tx -> {
+            // The row lock waits for a user moving onto the plan (its foreign key check holds a key-share lock) and
+            // holds off later ones, so the count below sees every user of the plan: a plan in use is a conflict,
+            // never a foreign key violation that would read as "not found".
+            try (PreparedStatement s = tx.connection().prepareStatement(
+                    "SELECT id FROM plans WHERE id = ? FOR UPDATE")) {
+                s.setLong(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                }
+            }
             try (PreparedStatement s = tx.connection().prepareStatement(
                     "SELECT count(*) FROM users WHERE plan_id = ?")) {
                 s.setLong(1, id);
@@ -96,9 +108,7 @@ public final class PlanRepository {
             }
             try (PreparedStatement s = tx.connection().prepareStatement("DELETE FROM plans WHERE id = ?")) {
                 s.setLong(1, id);
-                if (s.executeUpdate() == 0) {
-                    return false;
-                }
+                s.executeUpdate();
             }
             tx.publish(ChangeEvent.plan(id));
             return true;

@@ -56,7 +56,8 @@ public record QuotaStanding(QuotaState state, UsagePeriod period, long used, Lon
         String[] units = {"kB", "MB", "GB", "TB", "PB", "EB"};
         double value = count;
         int unit = -1;
-        while (value >= 1000 && unit < units.length - 1) {
+        // 999.95 and up would print as "1000.0" of the smaller unit
+        while (value >= 999.95 && unit < units.length - 1) {
             value /= 1000;
             unit++;
         }

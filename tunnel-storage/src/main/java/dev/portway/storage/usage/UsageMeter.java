@@ -5,6 +5,7 @@ import dev.portway.storage.plans.UserPlan;
 import dev.portway.storage.traffic.TrafficCounter;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,9 +39,12 @@ public final class UsageMeter {
                 return CompletableFuture.completedFuture(Optional.empty());
             }
             UserPlan user = found.get();
-            UsagePeriod period = periods.at(clock.instant(), user.planSince());
+            // One instant for both: read twice, a period boundary between the reads would judge the old period's
+            // traffic against the new one.
+            Instant now = clock.instant();
+            UsagePeriod period = periods.at(now, user.planSince());
             return usage.bytesSince(userId, period.start()).thenApply(stored -> Optional.of(new Reading(user,
-                    QuotaStanding.assess(user, stored + unflushed, periods, clock.instant()))));
+                    QuotaStanding.assess(user, stored + unflushed, periods, now))));
         });
     }
 

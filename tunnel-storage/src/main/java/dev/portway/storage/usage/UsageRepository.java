@@ -6,6 +6,7 @@ import dev.portway.storage.db.Rows;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,11 +25,14 @@ public final class UsageRepository {
      * period that starts within an hour (a time zone half an hour off UTC) counts that whole hour.
      */
     public CompletableFuture<Long> bytesSince(long userId, Instant from) {
+        // Truncated here, in UTC like the counter's hours: date_trunc in SQL would use the session's time zone (the
+        // JVM's), which in a zone half an hour off UTC skips the hour the period starts in.
+        Instant firstHour = from.truncatedTo(ChronoUnit.HOURS);
         return jdbc.query(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(bytes_in + bytes_out), 0)"
-                    + " FROM traffic_hourly WHERE user_id = ? AND hour >= date_trunc('hour', ?::timestamptz)")) {
+                    + " FROM traffic_hourly WHERE user_id = ? AND hour >= ?")) {
                 s.setLong(1, userId);
-                Rows.setInstant(s, 2, from);
+                Rows.setInstant(s, 2, firstHour);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
