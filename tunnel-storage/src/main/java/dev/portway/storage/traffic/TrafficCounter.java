@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -87,16 +86,17 @@ public final class TrafficCounter implements AutoCloseable {
     }
 
     /**
-     * Bytes in + out per user counted here and not yet stored (including a batch in flight or waiting for a retry).
-     * Read this before the stored sums: a flush that lands between the two reads is then missed once rather than
-     * counted twice.
+     * Bytes in + out of one user counted here in the hours from the one holding {@code since} and not yet stored
+     * (including a batch in flight or waiting for a retry). Read this before the stored sums: a flush that lands
+     * between the two reads is then missed once rather than counted twice.
      */
-    public Map<Long, Long> unflushedByUser() {
-        Map<Long, Long> bytes = new HashMap<>();
+    public long unflushed(long userId, Instant since) {
+        Instant from = since.truncatedTo(ChronoUnit.HOURS);
+        long bytes = 0;
         for (Map.Entry<Key, Counters> entry : counters.entrySet()) {
-            long sum = entry.getValue().bytesIn.sum() + entry.getValue().bytesOut.sum();
-            if (sum != 0) {
-                bytes.merge(entry.getKey().userId(), sum, Long::sum);
+            Key key = entry.getKey();
+            if (key.userId() == userId && !key.hour().isBefore(from)) {
+                bytes += entry.getValue().bytesIn.sum() + entry.getValue().bytesOut.sum();
             }
         }
         TrafficBatch waiting;
@@ -105,7 +105,9 @@ public final class TrafficCounter implements AutoCloseable {
         }
         if (waiting != null) {
             for (TrafficDelta delta : waiting.deltas()) {
-                bytes.merge(delta.userId(), delta.bytesIn() + delta.bytesOut(), Long::sum);
+                if (delta.userId() == userId && !delta.hour().isBefore(from)) {
+                    bytes += delta.bytesIn() + delta.bytesOut();
+                }
             }
         }
         return bytes;

@@ -6,7 +6,6 @@ import dev.portway.storage.traffic.TrafficCounter;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,7 +32,6 @@ public final class UsageMeter {
 
     /** Empty when no such user exists. */
     public CompletableFuture<Optional<Reading>> read(long userId) {
-        long unflushed = counter.unflushedByUser().getOrDefault(userId, 0L);
         return plans.forUser(userId).thenCompose(found -> {
             if (found.isEmpty()) {
                 return CompletableFuture.completedFuture(Optional.empty());
@@ -43,14 +41,10 @@ public final class UsageMeter {
             // traffic against the new one.
             Instant now = clock.instant();
             UsagePeriod period = periods.at(now, user.planSince());
+            long unflushed = counter.unflushed(userId, period.start());
             return usage.bytesSince(userId, period.start()).thenApply(stored -> Optional.of(new Reading(user,
                     QuotaStanding.assess(user, stored + unflushed, periods, now))));
         });
-    }
-
-    /** What this node counted and has not stored yet, by user: for callers reading many users at once. */
-    public Map<Long, Long> unflushed() {
-        return counter.unflushedByUser();
     }
 
     public UsagePeriods periods() {

@@ -77,7 +77,10 @@ class UsageMeterTest {
         assertThat(warned.user().plan()).isEqualTo(small);
         assertThat(warned.standing().used()).isEqualTo(8_500);
         assertThat(warned.standing().state()).isEqualTo(QuotaState.WARNING);
-        assertThat(meter.unflushed()).containsEntry(user.id(), 3_500L).containsEntry(other.id(), 50_000L);
+        assertThat(counter.unflushed(user.id(), Instant.parse("2027-02-01T00:00:00Z"))).isEqualTo(3_500L);
+        assertThat(counter.unflushed(other.id(), Instant.parse("2027-02-01T00:00:00Z"))).isEqualTo(50_000L);
+        assertThat(counter.unflushed(user.id(), Instant.parse("2099-01-01T00:00:00Z")))
+                .as("counted before the period").isZero();
 
         counter.addBytes(1, user.id(), 0, 1_500);
         QuotaStanding used = result(meter.read(user.id())).orElseThrow().standing();
