@@ -54,7 +54,7 @@ die() { log "ERROR: $*"; exit 1; }
 install_missing() {
   local missing=() cmd pkg
   for pair in iperf3:iperf3 wrk:wrk nginx:nginx-light /usr/sbin/sshd:openssh-server ssh:openssh-client \
-              ssh-keygen:openssh-client timeout:coreutils ss:iproute2; do
+              ssh-keygen:openssh-client timeout:coreutils ss:iproute2 curl:curl; do
     cmd="${pair%%:*}"; pkg="${pair#*:}"
     command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || missing+=("$pkg")
   done
@@ -533,13 +533,14 @@ if [ -z "${BENCH_NO_BUILD:-}" ] || [ ! -f "$load_jar" ] || [ ! -f "$server_jar" 
 fi
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # ---------------------------------------------------------------- case 8: limits configured, not reached
-# Two tunnels of each kind on one server, one plain and one with every per-tunnel limit set far above what the run
-# reaches (address rules, a request rate limit, a bandwidth limit), run alternately so that the machine's noise falls
-# on both: the ratio is what checking the limits costs.
+# One plain tunnel of each kind, one with every per-tunnel limit of client.yaml set far above what the run reaches
+# (address rules, a request rate limit, a bandwidth limit), and one of a stored user whose plan sets every limit
+# far above it too (bandwidth per tunnel and per user, connections, a monthly allowance the server keeps reading),
+# run alternately so that the machine's noise falls on all: the ratios are what checking the limits costs.
 case_limits() {
   start_nginx
-  local iperf_port plain_port limited_port plain_web limited_web plain_tcp limited_tcp
-  iperf_port=$(free_port); plain_port=$(free_port); limited_port=$(free_port)
+  local iperf_port plain_port limited_port plan_port plain_web limited_web plan_web plain_tcp limited_tcp plan_tcp
+  iperf_port=$(free_port); plain_port=$(free_port); limited_port=$(free_port); plan_port=$(free_port)
   iperf3 -s -B 127.0.0.1 -p "$iperf_port" > "$work/iperf-limits.log" 2>&1 &
   pids+=($!)
   wait_port "$iperf_port"
@@ -556,20 +557,45 @@ case_limits() {
     remotePort: $limited_port
     ipAllow: [127.0.0.0/8]
     bandwidthLimit: 10GB" "^limittcp +tcp +127\.0\.0\.1:$limited_port "; limited_tcp=$client_pid
-  local plain="plainweb.$vhost_domain" limited="limitweb.$vhost_domain" i r
-  wrk_run "$http_port" "$warm" "$plain" > /dev/null; wrk_run "$http_port" "$warm" "$limited" > /dev/null
-  timeout $(( warm + 30 )) iperf3 -c 127.0.0.1 -p "$plain_port" -t "$warm" > /dev/null 2>&1 || true
-  timeout $(( warm + 30 )) iperf3 -c 127.0.0.1 -p "$limited_port" -t "$warm" > /dev/null 2>&1 || true
-  local p_req=() l_req=() p_mbit=() l_mbit=()
+  # the first start's user, with its client token, on a plan through the admin API
+  local admin key token user plan
+  admin=$(sed -n 's|^Admin API: \(http://[^/]*\)/api/v1/.*|\1|p' "$work/server.out")
+  key=$(sed -n 's/^  admin API key: //p' "$work/server.out")
+  token=$(sed -n 's/^  client token:  //p' "$work/server.out")
+  [ -n "$admin" ] && [ -n "$key" ] && [ -n "$token" ] || die "no admin API or first-start credentials: $(cat "$work/server.out")"
+  plan=$(curl -fsS -H "Authorization: Bearer $key" -H 'Content-Type: application/json' "$admin/api/v1/plans" -d \
+    '{"name": "bench", "monthlyTraffic": 1000000000000000, "bandwidthPerUser": 10737418240,
+      "bandwidthPerTunnel": 10737418240, "connectionsPerTunnel": 100000, "connectionsPerUser": 1000000}' \
+    | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+  user=$(curl -fsS -H "Authorization: Bearer $key" "$admin/api/v1/users" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+  [ -n "$plan" ] && [ -n "$user" ] || die "could not create the plan"
+  curl -fsS -X PATCH -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+    "$admin/api/v1/users/$user" -d "{\"planId\": $plan}" > /dev/null || die "could not give the user its plan"
+  launch_client planweb "127.0.0.1:$server_port" "    type: http
+    local: 127.0.0.1:$nginx_port
+    subdomain: planweb" "^planweb +http +http://planweb\..*:$http_port "; plan_web=$client_pid
+  launch_client plantcp "127.0.0.1:$server_port" "    type: tcp
+    local: 127.0.0.1:$iperf_port
+    remotePort: $plan_port" "^plantcp +tcp +127\.0\.0\.1:$plan_port "; plan_tcp=$client_pid
+  local plain="plainweb.$vhost_domain" limited="limitweb.$vhost_domain" planned="planweb.$vhost_domain" i r host port
+  for host in "$plain" "$limited" "$planned"; do wrk_run "$http_port" "$warm" "$host" > /dev/null; done
+  for port in "$plain_port" "$limited_port" "$plan_port"; do
+    timeout $(( warm + 30 )) iperf3 -c 127.0.0.1 -p "$port" -t "$warm" > /dev/null 2>&1 || true
+  done
+  local p_req=() l_req=() n_req=() p_mbit=() l_mbit=() n_mbit=()
   for i in 1 2 3; do
     read -r -a r <<< "$(wrk_run "$http_port" "$secs" "$plain")"; p_req+=("${r[0]}")
     read -r -a r <<< "$(wrk_run "$http_port" "$secs" "$limited")"; l_req+=("${r[0]}")
-    p_mbit+=("$(iperf "$plain_port" 1)"); l_mbit+=("$(iperf "$limited_port" 1)")
+    read -r -a r <<< "$(wrk_run "$http_port" "$secs" "$planned")"; n_req+=("${r[0]}")
+    p_mbit+=("$(iperf "$plain_port" 1)"); l_mbit+=("$(iperf "$limited_port" 1)"); n_mbit+=("$(iperf "$plan_port" 1)")
   done
   local c="8 limits set but not reached vs none (3 alternating runs each, median), $secs s"
   row "$c" "HTTP req/s (rateLimit, ipAllow, ipDeny)" "$(median "${l_req[@]}")" "no limits" "$(median "${p_req[@]}")" ">= 0.95"
   row "$c" "TCP Mbit/s (ipAllow, bandwidthLimit 10GB)" "$(median "${l_mbit[@]}")" "no limits" "$(median "${p_mbit[@]}")" ">= 0.95"
-  stop_pid "$plain_web"; stop_pid "$limited_web"; stop_pid "$plain_tcp"; stop_pid "$limited_tcp"
+  row "$c" "HTTP req/s (plan: bandwidth, connections, allowance)" "$(median "${n_req[@]}")" "no limits" "$(median "${p_req[@]}")" ">= 0.95"
+  row "$c" "TCP Mbit/s (plan: bandwidth 10GB, connections, allowance)" "$(median "${n_mbit[@]}")" "no limits" "$(median "${p_mbit[@]}")" ">= 0.95"
+  stop_pid "$plain_web"; stop_pid "$limited_web"; stop_pid "$plan_web"
+  stop_pid "$plain_tcp"; stop_pid "$limited_tcp"; stop_pid "$plan_tcp"
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 

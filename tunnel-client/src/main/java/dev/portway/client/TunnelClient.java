@@ -259,6 +259,7 @@ public final class TunnelClient implements AutoCloseable {
         if (push.action() == TunnelPush.Action.REMOVE) {
             synchronized (tunnels) {
                 tunnels.remove(spec.name());
+                bandwidth.remove(spec.name());
             }
             session.send(new TunnelUnregister(List.of(spec.name())));
             log.info("[tunnel={}] removed by the server", spec.name());
@@ -275,10 +276,24 @@ public final class TunnelClient implements AutoCloseable {
             return;
         }
         TunnelConfig tunnel = new TunnelConfig(spec.name(), spec.type(), target, spec.remotePort(), spec.http(),
-                spec.group(), null, null, spec.ipRules(), 0, spec.maxConnections());
+                spec.group(), null, null, spec.ipRules(), spec.bandwidthLimit(), spec.maxConnections());
+        Bandwidth limit = null;
+        if (spec.bandwidthLimit() > 0) {
+            try {
+                limit = Bandwidth.perSecond(spec.bandwidthLimit());
+            } catch (IllegalArgumentException e) {
+                decline(session, spec.name(), "bandwidthLimit " + spec.bandwidthLimit() + ": " + e.getMessage());
+                return;
+            }
+        }
         synchronized (tunnels) {
             tunnels.put(tunnel.name(), tunnel);
             traffic.computeIfAbsent(tunnel.name(), name -> metrics.traffic(name, ""));
+            if (limit == null) {
+                bandwidth.remove(tunnel.name());
+            } else {
+                bandwidth.put(tunnel.name(), limit);
+            }
         }
         log.info("[tunnel={}] pushed by the server: {} -> {}", tunnel.name(), tunnel.type().wireName(), target);
         session.send(new TunnelRegister(List.of(tunnel.spec())));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.portway.admin.http.Json;
 import dev.portway.protocol.control.IpRules;
 import dev.portway.protocol.control.RateLimit;
+import dev.portway.protocol.relay.Bandwidth;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -17,10 +18,14 @@ import java.util.List;
  * @param ipAllow   networks public peers must come from; empty: any
  * @param ipDeny    networks refused
  * @param rateLimit requests per client address, as client.yaml writes it ({@code 600/m}); http tunnels only
+ * @param maxConnections public connections the tunnel carries at once; null: no limit of its own
+ * @param bandwidthLimit bytes per second each way, as client.yaml writes it ({@code 512KB}, {@code 1MB}); the client
+ *                       that serves the tunnel enforces it
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record TunnelOptions(List<String> ipAllow, List<String> ipDeny, String rateLimit) {
-    public static final TunnelOptions NONE = new TunnelOptions(null, null, null);
+public record TunnelOptions(List<String> ipAllow, List<String> ipDeny, String rateLimit, Integer maxConnections,
+                            String bandwidthLimit) {
+    public static final TunnelOptions NONE = new TunnelOptions(null, null, null, null, null);
 
     public TunnelOptions {
         ipAllow = ipAllow == null ? List.of() : List.copyOf(ipAllow);
@@ -48,6 +53,16 @@ public record TunnelOptions(List<String> ipAllow, List<String> ipDeny, String ra
     /** The rules as the protocol carries them; null when there are none. */
     public IpRules ipRules() {
         return ipAllow.isEmpty() && ipDeny.isEmpty() ? null : new IpRules(ipAllow, ipDeny);
+    }
+
+    /** 0 when there is none. */
+    public int maxConnectionsOrNone() {
+        return maxConnections == null ? 0 : maxConnections;
+    }
+
+    /** 0 when there is none; the value was checked when it was stored. */
+    public long bandwidthBytesPerSecond() {
+        return bandwidthLimit == null ? 0 : Bandwidth.parse(bandwidthLimit);
     }
 
     /** Null when there is none; the value was checked when it was stored. */

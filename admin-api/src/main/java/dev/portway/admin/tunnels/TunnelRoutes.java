@@ -89,7 +89,8 @@ public final class TunnelRoutes {
         TunnelDraft draft = TunnelValidator.draft(ownerId, request.name(), request.type(), request.remotePort(),
                 request.subdomain(), request.customDomains(), request.locations(), request.localTarget(),
                 request.enabled() == null || request.enabled(),
-                new TunnelOptions(request.ipAllow(), request.ipDeny(), request.rateLimit()));
+                new TunnelOptions(request.ipAllow(), request.ipDeny(), request.rateLimit(), request.maxConnections(),
+                        request.bandwidthLimit()));
         return storage.users().findById(ownerId).thenCompose(owner -> {
             if (owner.isEmpty()) {
                 throw ApiException.invalid("ownerId", "no user " + ownerId);
@@ -150,14 +151,11 @@ public final class TunnelRoutes {
                 .thenApply(ignored -> Json.response(200, TunnelView.of(changed.getKey()))));
     }
 
-    /**
-     * A client serves a tunnel by name, port and target, so a change to any of them (or disabling it) takes the old
-     * one back, and an enabled tunnel is pushed again as it is now. Other fields leave the running tunnel alone.
-     */
     /** The stored options with the fields the request names replaced. */
     private static TunnelOptions options(UpdateTunnel request, TunnelOptions current) {
         return new TunnelOptions(or(request.ipAllow(), current.ipAllow()), or(request.ipDeny(), current.ipDeny()),
-                or(request.rateLimit(), current.rateLimit()));
+                or(request.rateLimit(), current.rateLimit()), or(request.maxConnections(), current.maxConnections()),
+                or(request.bandwidthLimit(), current.bandwidthLimit()));
     }
 
     /** Anything the client registers, or the server routes by, changed: the running tunnel is taken back and pushed anew. */

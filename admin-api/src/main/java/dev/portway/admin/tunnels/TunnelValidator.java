@@ -4,7 +4,9 @@ import dev.portway.admin.problem.ApiException;
 import dev.portway.protocol.config.IpNetworks;
 import dev.portway.protocol.control.IpRules;
 import dev.portway.protocol.control.RateLimit;
+import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
+import dev.portway.protocol.relay.Bandwidth;
 import dev.portway.storage.tunnels.TunnelDraft;
 
 import java.util.Arrays;
@@ -115,6 +117,17 @@ final class TunnelValidator {
                 RateLimit.parse(options.rateLimit());
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid("rateLimit", e.getMessage());
+            }
+        }
+        Integer max = options.maxConnections();
+        if (max != null && (max < 1 || max > TunnelSpec.MAX_CONNECTIONS)) {
+            throw ApiException.invalid("maxConnections", "expected 1 to " + TunnelSpec.MAX_CONNECTIONS + ", got " + max);
+        }
+        if (options.bandwidthLimit() != null) {
+            try {
+                Bandwidth.parse(options.bandwidthLimit());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("bandwidthLimit", e.getMessage());
             }
         }
     }

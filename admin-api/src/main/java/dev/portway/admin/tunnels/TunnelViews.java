@@ -13,14 +13,14 @@ public final class TunnelViews {
 
     public record TunnelView(long id, long ownerId, String name, String type, Integer remotePort, String subdomain,
                              List<String> customDomains, List<String> locations, String localTarget,
-                             List<String> ipAllow, List<String> ipDeny, String rateLimit,
-                             boolean enabled, String created, String updated) {
+                             List<String> ipAllow, List<String> ipDeny, String rateLimit, Integer maxConnections,
+                             String bandwidthLimit, boolean enabled, String created, String updated) {
         public static TunnelView of(Tunnel tunnel) {
             TunnelOptions options = TunnelOptions.parse(tunnel.optionsJson());
             return new TunnelView(tunnel.id(), tunnel.ownerId(), tunnel.name(), tunnel.type().wireName(),
                     tunnel.remotePort(), tunnel.subdomain(), tunnel.customDomains(), tunnel.locations(),
                     tunnel.localTarget(), options.ipAllow(), options.ipDeny(), options.rateLimit(),
-                    tunnel.enabled(), Json.time(tunnel.created()), Json.time(tunnel.updated()));
+                    options.maxConnections(), options.bandwidthLimit(), tunnel.enabled(), Json.time(tunnel.created()), Json.time(tunnel.updated()));
         }
     }
 

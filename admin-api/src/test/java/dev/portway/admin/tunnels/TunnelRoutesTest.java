@@ -154,8 +154,10 @@ class TunnelRoutesTest {
 
         Reply guarded = create("{\"name\": \"guarded\", \"type\": \"http\", \"localTarget\": \"127.0.0.1:80\","
                 + " \"subdomain\": \"guarded\", \"ipAllow\": [\"10.0.0.0/8\"], \"ipDeny\": [\"10.9.0.0/16\"],"
-                + " \"rateLimit\": \"600/m\"}");
+                + " \"rateLimit\": \"600/m\", \"maxConnections\": 3, \"bandwidthLimit\": \"1MB\"}");
         assertThat(guarded.json().path("tunnel").path("ipAllow").get(0).asText()).isEqualTo("10.0.0.0/8");
+        assertThat(guarded.json().path("tunnel").path("maxConnections").asInt()).isEqualTo(3);
+        assertThat(guarded.json().path("tunnel").path("bandwidthLimit").asText()).isEqualTo("1MB");
         assertThat(guarded.json().path("tunnel").path("rateLimit").asText()).isEqualTo("600/m");
         long guardedId = guarded.json().path("tunnel").path("id").asLong();
         Reply patched = api.call("PATCH", "/api/v1/tunnels/" + guardedId, api.adminKey, "{\"ipDeny\": []}");
@@ -170,6 +172,10 @@ class TunnelRoutesTest {
                 422, "rateLimit");
         assertProblem(create("{\"name\": \"t2\", \"type\": \"tcp\", \"localTarget\": \"127.0.0.1:53\", "
                 + "\"remotePort\": 2001, \"rateLimit\": \"1/s\"}"), 422, "rateLimit");
+        assertProblem(create("{\"name\": \"h6\", \"subdomain\": \"h6\", \"maxConnections\": 0, " + http + "}"),
+                422, "maxConnections");
+        assertProblem(create("{\"name\": \"h7\", \"subdomain\": \"h7\", \"bandwidthLimit\": \"fast\", " + http
+                + "}"), 422, "bandwidthLimit");
         assertProblem(create("{\"name\": \"h1\", " + http + "}"), 422, "subdomain");
         assertProblem(create("{\"name\": \"h2\", \"subdomain\": \"h2\", \"remotePort\": 2000, " + http + "}"),
                 422, "remotePort");

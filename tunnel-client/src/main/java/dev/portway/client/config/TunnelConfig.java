@@ -83,7 +83,7 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
 
     /** The tunnel as the server is asked for it; the local target stays on this host. */
     public TunnelSpec spec() {
-        return new TunnelSpec(name, type, remotePort, null, http, group, ipRules, maxConnections);
+        return new TunnelSpec(name, type, remotePort, null, http, group, ipRules, maxConnections, bandwidthLimit);
     }
 
     public static TunnelConfig tcp(String name, HostPort local, int remotePort) {

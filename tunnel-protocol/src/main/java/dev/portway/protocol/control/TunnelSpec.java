@@ -12,6 +12,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param group the load-balancing group this tunnel joins; null when it serves alone
  * @param ipRules which public peers may reach it; null: every peer the server lets in
  * @param maxConnections public connections it carries at once; 0: no limit of its own
+ * @param bandwidthLimit bytes per second each way that the client holds the tunnel's connections to; 0: none. The
+ *                       client enforces it; a server sets it only on tunnels it pushes
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TunnelSpec(
@@ -22,21 +24,22 @@ public record TunnelSpec(
         HttpOptions http,
         GroupOptions group,
         IpRules ipRules,
-        int maxConnections) {
+        int maxConnections,
+        long bandwidthLimit) {
     public static final int MAX_CONNECTIONS = 1_000_000;
 
     public TunnelSpec(String name, TunnelType type, int remotePort, String local) {
-        this(name, type, remotePort, local, null, null, null, 0);
+        this(name, type, remotePort, local, null, null, null, 0, 0);
     }
 
     public TunnelSpec(String name, TunnelType type, int remotePort, String local, HttpOptions http,
                       GroupOptions group) {
-        this(name, type, remotePort, local, http, group, null, 0);
+        this(name, type, remotePort, local, http, group, null, 0, 0);
     }
 
     public TunnelSpec(String name, TunnelType type, int remotePort, String local, HttpOptions http,
                       GroupOptions group, IpRules ipRules) {
-        this(name, type, remotePort, local, http, group, ipRules, 0);
+        this(name, type, remotePort, local, http, group, ipRules, 0, 0);
     }
 
     /** The rules, never null. */

@@ -54,12 +54,13 @@ public final class SessionTunnelPusher implements TunnelPusher {
         if (tunnel.type() == TunnelType.HTTP) {
             spec = new TunnelSpec(tunnel.name(), tunnel.type(), 0, tunnel.localTarget(),
                     new HttpOptions(tunnel.subdomain(), tunnel.customDomains(), tunnel.locations(), null, null, null,
-                            null, null, options.parsedRateLimit()), null, options.ipRules());
+                            null, null, options.parsedRateLimit()), null, options.ipRules(),
+                    options.maxConnectionsOrNone(), options.bandwidthBytesPerSecond());
         } else if (tunnel.remotePort() == null) {
             return pending("the tunnel has no remotePort");
         } else {
             spec = new TunnelSpec(tunnel.name(), tunnel.type(), tunnel.remotePort(), tunnel.localTarget(), null, null,
-                    options.ipRules());
+                    options.ipRules(), options.maxConnectionsOrNone(), options.bandwidthBytesPerSecond());
         }
         return client.push(spec, tunnel.id())
                 .orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS)
