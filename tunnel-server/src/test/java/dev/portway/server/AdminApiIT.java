@@ -318,6 +318,24 @@ class AdminApiIT {
                 assertThat(wire.exchange(HttpWire.get("limited.tunnel.test", "/")).status()).isEqualTo(200);
                 assertThat(wire.exchange(HttpWire.get("limited.tunnel.test", "/")).status()).isEqualTo(429);
             }
+
+            // A connection cap and a bandwidth limit set through the API: the server caps, the client throttles.
+            int cappedPort = TunnelFixture.freePort();
+            Reply capped = call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"capped\", \"type\": \"tcp\", "
+                    + "\"remotePort\": " + cappedPort + ", \"maxConnections\": 1, \"bandwidthLimit\": \"64KB\", "
+                    + "\"localTarget\": \"127.0.0.1:" + echo.port() + "\"}");
+            assertThat(capped.json().path("push").path("status").asText()).isEqualTo("pushed");
+            try (Socket first = new Socket("127.0.0.1", cappedPort)) {
+                first.getOutputStream().write(1);
+                assertThat(first.getInputStream().read()).isEqualTo(1);
+                assertThat(Wire.refusedWithoutAnswer(cappedPort, "127.0.0.1")).as("one at a time").isTrue();
+            }
+            Thread.sleep(500); // the first connection's place is given back when the server sees it close
+            long started = System.nanoTime();
+            Wire.Exchange slow = Wire.echo(cappedPort, 192 * 1024, 18);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertThat(slow.receivedSha256()).isEqualTo(slow.sentSha256());
+            assertThat(seconds).as("a second's burst of 64 KiB, then 64 KiB/s").isBetween(1.8, 30.0);
         }
     }
 
