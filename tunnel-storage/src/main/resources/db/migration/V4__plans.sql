@@ -47,8 +47,9 @@ CREATE TABLE quota_notices (
 );
 
 -- Allowances count every byte of a user's tunnels, also of tunnels its client.yaml declares, which have no row in
--- tunnels: those are counted under tunnel_id 0, so the key needs the user.
+-- tunnels: those are counted under tunnel_id 0, so the key needs the user. Its order serves the allowance check,
+-- which sums one user's hours of one period every few seconds; a tunnel's own series has an index of its own.
 ALTER TABLE traffic_hourly DROP CONSTRAINT traffic_hourly_pkey;
-ALTER TABLE traffic_hourly ADD CONSTRAINT traffic_hourly_pkey PRIMARY KEY (user_id, tunnel_id, hour);
+ALTER TABLE traffic_hourly ADD CONSTRAINT traffic_hourly_pkey PRIMARY KEY (user_id, hour, tunnel_id);
 CREATE INDEX traffic_hourly_tunnel_idx ON traffic_hourly (tunnel_id, hour);
 DROP INDEX traffic_hourly_user_idx;

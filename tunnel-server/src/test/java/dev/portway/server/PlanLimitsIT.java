@@ -1,5 +1,7 @@
 package dev.portway.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portway.client.TunnelClient;
 import dev.portway.client.config.TunnelConfig;
 import dev.portway.protocol.config.HostPort;
@@ -7,12 +9,16 @@ import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.config.QuotasConfig;
+import dev.portway.server.config.ServerConfigLoader;
 import dev.portway.server.testkit.EchoServer;
+import dev.portway.server.testkit.NotificationReceiver;
+import dev.portway.server.testkit.SseClient;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.Scrape;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
 import dev.portway.storage.Storage;
+import dev.portway.storage.apikeys.ApiKeyRole;
 import dev.portway.storage.db.DatabaseConfig;
 import dev.portway.storage.db.EmbeddedPostgresServer;
 import dev.portway.storage.plans.AtLimit;
@@ -25,7 +31,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(240)
 class PlanLimitsIT {
     private static final long MIB = 1 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final QuotasConfig QUICK = new QuotasConfig(UsagePeriods.CALENDAR_UTC, Duration.ofMillis(500),
             Duration.ofSeconds(1));
     private TunnelFixture nodeA;
@@ -52,14 +66,27 @@ class PlanLimitsIT {
     private Storage storage;
     private long userId;
     private String token;
+    private NotificationReceiver webhook;
+    @TempDir
+    Path dir;
 
     @BeforeEach
     void setUp() throws Exception {
         nodeA = new TunnelFixture();
         nodeB = new TunnelFixture();
         echo = new EchoServer();
+        webhook = new NotificationReceiver(0);
+        Path file = dir.resolve("server.yaml");
+        Files.writeString(file, """
+                alerts:
+                  interval: 100ms
+                  clientOffline: {enabled: false}
+                  tunnelDown: {enabled: false}
+                  webhooks: [{url: "%s"}]
+                """.formatted(webhook.url("/hook")));
         TunnelServer serverA = nodeA.startServer(nodeA.serverConfig(0, Duration.ofSeconds(10), 3)
-                .withDatabase(DatabaseSettings.EMBEDDED).withQuotas(QUICK));
+                .withDatabase(DatabaseSettings.EMBEDDED).withQuotas(QUICK)
+                .withAlerts(ServerConfigLoader.load(file).alerts()));
         storage = serverA.storage().orElseThrow().storage();
         userId = storage.users().create("carol").get(20, TimeUnit.SECONDS).id();
         token = storage.clientTokens().issue(userId).get(20, TimeUnit.SECONDS).token();
@@ -70,6 +97,7 @@ class PlanLimitsIT {
         nodeB.close();
         nodeA.close();
         echo.close();
+        webhook.close();
     }
 
     private void startNodeB() throws Exception {
@@ -150,6 +178,8 @@ class PlanLimitsIT {
     @Test
     void anAllowanceWarnsOnceSuspendsWithTheReasonAndLetsTheUserBackWhenRaised() throws Exception {
         Plan plan = givePlan("fifty-megs", limits(50 * MIB, null, null, null));
+        String userKey = storage.apiKeys().issue(userId, ApiKeyRole.USER).get(20, TimeUnit.SECONDS).key();
+        SseClient events = SseClient.open(nodeA.server().adminAddress(), "/api/v1/events", userKey, null);
         Connected carol = connect(nodeA, "carol", TunnelFixture.tcp("files", echo.port(), 0));
         // In and out both count: 21 MiB echoed is 42 MiB, past the warning at 40 MiB.
         echoed(carol.port(0), 21 * MIB, 41);
@@ -173,6 +203,25 @@ class PlanLimitsIT {
         Scrape scrape = Scrape.of(nodeA.server().adminAddress());
         assertThat(value(scrape, "traffic_nearly_used")).as("the warning fired once").isEqualTo(1.0);
         assertThat(value(scrape, "traffic_exceeded")).isEqualTo(1.0);
+        assertThat(events.next(m -> m.event().equals("quota.warning"), Duration.ofSeconds(5))).isNotNull();
+        SseClient.Message suspended = events.next(m -> m.event().equals("quota.suspended"), Duration.ofSeconds(5));
+        assertThat(suspended.data()).contains("\"user\":\"carol\"", "monthly traffic allowance used");
+        events.close();
+        List<JsonNode> alerts = List.of(JSON.readTree(webhook.next(Duration.ofSeconds(10)).body()),
+                JSON.readTree(webhook.next(Duration.ofSeconds(10)).body()));
+        assertThat(alerts).extracting(alert -> alert.path("labels").path("kind").asText())
+                .containsExactlyInAnyOrder("traffic_nearly_used", "traffic_exceeded");
+        assertThat(alerts).allMatch(alert -> alert.path("alert").asText().equals("PortwayQuotaNearlyUsed")
+                && alert.path("state").asText().equals("firing"));
+        HttpResponse<String> usage = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + nodeA.server().adminAddress().getPort() + "/api/v1/users/" + userId
+                                + "/usage")).header("Authorization", "Bearer " + userKey).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(usage.statusCode()).isEqualTo(200);
+        JsonNode standing = JSON.readTree(usage.body());
+        assertThat(standing.path("state").asText()).isEqualTo("suspended");
+        assertThat(standing.path("allowance").asLong()).isEqualTo(50 * MIB);
+        assertThat(standing.path("used").asLong()).isGreaterThanOrEqualTo(50 * MIB);
 
         storage.plans().update(plan.id(), new PlanDraft(plan.name(), false, limits(100 * MIB, null, null, null)))
                 .get(20, TimeUnit.SECONDS);

@@ -41,6 +41,7 @@ public final class Bandwidth {
 
     private final LongSupplier rate;
     private volatile Buckets buckets;
+    private volatile long generation;
 
     private Bandwidth(LongSupplier rate) {
         this.rate = rate;
@@ -66,17 +67,28 @@ public final class Bandwidth {
     /** The buckets for the rate in force now; null when there is no limit. */
     Buckets current() {
         long now = rate.getAsLong();
+        Buckets b = buckets;
         if (now <= 0) {
+            if (b != null) {
+                buckets = null;
+                generation++;
+            }
             return null;
         }
-        Buckets b = buckets;
         if (b == null || b.bytesPerSecond() != now) {
             // Two connections noticing the change at once each make buckets; the last one kept wins, which only
             // forgets a few bytes of debt.
             b = Buckets.of(now);
             buckets = b;
+            generation++;
         }
         return b;
+    }
+
+    /** Changes when the rate in force does (as a connection last saw it); debts taken before are void. */
+    long generation() {
+        current();
+        return generation;
     }
 
     /** Tokens {@code bytes} cost: whole units, rounded up. */

@@ -19,17 +19,26 @@ import java.util.concurrent.TimeUnit;
  * answers with credit only once written, so the far side is slowed by the stream's flow control.
  *
  * <p>The limits may be switched while the socket runs ({@link #follow}): a public HTTP connection whose next request
- * goes to another tunnel is held to that tunnel's limits from then on.
+ * goes to another tunnel is held to that tunnel's limits from then on. A wait is re-examined at least every
+ * {@link #RECHECK}: when the limits were switched or a limit's rate changed since the debt was taken (a plan lifted
+ * a throttle), the old debt is forgiven, so no connection waits out a debt that no longer stands.
  *
  * <p>Threading: the socket's event loop. Reference counting: a delayed write owns its message until written; one
  * still waiting when the handler goes is released and its promise failed.
  */
 public final class BandwidthThrottle extends ChannelDuplexHandler {
-    private Bandwidth[] limits;
+    /** The longest a wait goes without a look at whether its debt still stands. */
+    static final long RECHECK = TimeUnit.SECONDS.toNanos(1);
+
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private Bandwidth[] limits;
+    /** Counts switches of {@link #limits}, part of {@link #generation()}. */
+    private long switches;
     private long readAllowedAt;
+    private long readDebtGeneration;
     private boolean readScheduled;
     private long writeAllowedAt;
+    private long writeDebtGeneration;
     private boolean drainScheduled;
 
     private record Pending(Object msg, ChannelPromise promise) {
@@ -42,6 +51,16 @@ public final class BandwidthThrottle extends ChannelDuplexHandler {
     /** From now on, holds the socket to {@code limits} instead. Call on the socket's event loop. */
     public void follow(Bandwidth... limits) {
         this.limits = limits.clone();
+        switches++;
+    }
+
+    /** Changes whenever the limits in force do: switched, or a rate changed. */
+    private long generation() {
+        long generation = switches;
+        for (Bandwidth limit : limits) {
+            generation += limit.generation();
+        }
+        return generation;
     }
 
     /** Takes {@code bytes} from the bucket of each limit on one side; the longest wait in nanoseconds. */
@@ -64,6 +83,7 @@ public final class BandwidthThrottle extends ChannelDuplexHandler {
             long penalty = draw(bytes.readableBytes(), true);
             if (penalty > 0) {
                 readAllowedAt = System.nanoTime() + penalty;
+                readDebtGeneration = generation();
             }
         }
         ctx.fireChannelRead(msg);
@@ -71,23 +91,43 @@ public final class BandwidthThrottle extends ChannelDuplexHandler {
 
     @Override
     public void read(ChannelHandlerContext ctx) {
-        long wait = readAllowedAt - System.nanoTime();
+        if (readScheduled) {
+            return;
+        }
+        long wait = readWait();
         if (wait <= 0) {
             ctx.read();
-        } else if (!readScheduled) {
-            readScheduled = true;
-            ctx.executor().schedule(() -> {
-                readScheduled = false;
-                if (ctx.channel().isActive()) {
-                    ctx.read();
-                }
-            }, wait, TimeUnit.NANOSECONDS);
+        } else {
+            scheduleRead(ctx, wait);
         }
+    }
+
+    private long readWait() {
+        if (readDebtGeneration != generation()) {
+            readAllowedAt = 0;
+        }
+        return readAllowedAt - System.nanoTime();
+    }
+
+    private void scheduleRead(ChannelHandlerContext ctx, long wait) {
+        readScheduled = true;
+        ctx.executor().schedule(() -> {
+            readScheduled = false;
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            long left = readWait();
+            if (left <= 0) {
+                ctx.read();
+            } else {
+                scheduleRead(ctx, left);
+            }
+        }, Math.min(wait, RECHECK), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (waiting.isEmpty() && writeAllowedAt - System.nanoTime() <= 0) {
+        if (waiting.isEmpty() && writeWait() <= 0) {
             pass(ctx, msg, promise);
         } else {
             waiting.add(new Pending(msg, promise));
@@ -95,11 +135,19 @@ public final class BandwidthThrottle extends ChannelDuplexHandler {
         }
     }
 
+    private long writeWait() {
+        if (writeDebtGeneration != generation()) {
+            writeAllowedAt = 0;
+        }
+        return writeAllowedAt - System.nanoTime();
+    }
+
     private void pass(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
             long penalty = draw(bytes.readableBytes(), false);
             if (penalty > 0) {
                 writeAllowedAt = System.nanoTime() + penalty;
+                writeDebtGeneration = generation();
             }
         }
         ctx.write(msg, promise);
@@ -110,14 +158,14 @@ public final class BandwidthThrottle extends ChannelDuplexHandler {
             return;
         }
         drainScheduled = true;
-        long wait = Math.max(0, writeAllowedAt - System.nanoTime());
+        long wait = Math.max(0, Math.min(writeWait(), RECHECK));
         ctx.executor().schedule(() -> drain(ctx), wait, TimeUnit.NANOSECONDS);
     }
 
     private void drain(ChannelHandlerContext ctx) {
         drainScheduled = false;
         boolean wrote = false;
-        while (!waiting.isEmpty() && writeAllowedAt - System.nanoTime() <= 0) {
+        while (!waiting.isEmpty() && writeWait() <= 0) {
             Pending next = waiting.poll();
             pass(ctx, next.msg(), next.promise());
             wrote = true;

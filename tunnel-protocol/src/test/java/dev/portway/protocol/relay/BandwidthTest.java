@@ -8,7 +8,9 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -91,6 +93,44 @@ class BandwidthTest {
         assertThat(held.refCnt()).isZero();
         ByteBuf first = channel.readOutbound();
         first.release();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aDebtIsForgivenWhenTheRateChangesOrTheLimitsAreSwitched() throws Exception {
+        AtomicLong rate = new AtomicLong(1024);
+        Bandwidth plan = Bandwidth.following(rate::get);
+        AtomicInteger reads = new AtomicInteger();
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setAutoRead(false);
+        BandwidthThrottle throttle = plan.throttle();
+        channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(ChannelHandlerContext ctx) {
+                reads.incrementAndGet();
+            }
+        }, throttle);
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[64 * 1024]));
+        ByteBuf passed = channel.readInbound();
+        passed.release();
+        channel.read();
+        assertThat(reads.get()).as("63 KiB over at 1 KiB/s: a minute of debt").isZero();
+
+        rate.set(0);
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(BandwidthThrottle.RECHECK) + 100);
+        channel.runScheduledPendingTasks();
+        assertThat(reads.get()).as("the limit was lifted: read within a recheck").isEqualTo(1);
+
+        rate.set(1024);
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[64 * 1024]));
+        ByteBuf again = channel.readInbound();
+        again.release();
+        channel.read();
+        assertThat(reads.get()).isEqualTo(1);
+        throttle.follow(Bandwidth.NONE);
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(BandwidthThrottle.RECHECK) + 100);
+        channel.runScheduledPendingTasks();
+        assertThat(reads.get()).as("switched to another tunnel's limits").isEqualTo(2);
         assertThat(channel.finish()).isFalse();
     }
 }

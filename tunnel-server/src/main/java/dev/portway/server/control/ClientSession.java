@@ -451,11 +451,17 @@ public final class ClientSession implements SessionListener {
             return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(),
                     "tunnel type " + spec.type().wireName() + " is not served here"));
         }
-        String overPlan = PlanChecks.refusal(spec, context.accounts().terms(principal),
-                tunnels.containsKey(spec.name()) ? -1 : context.registry().tunnelsOf(principal));
+        UserTerms terms = context.accounts().terms(principal);
+        String overPlan = PlanChecks.refusal(spec, terms);
+        if (overPlan == null && !tunnels.containsKey(spec.name())) {
+            // A registration that replaces a tunnel of this client adds nothing to the count.
+            overPlan = PlanChecks.tooMany(context.registry().tunnelsOf(principal), terms);
+            if (overPlan != null) {
+                context.metrics().quotaEvent(QuotaEvent.TUNNELS_LIMITED);
+            }
+        }
         if (overPlan != null) {
             logRefusal(spec.name(), overPlan);
-            context.metrics().quotaEvent(QuotaEvent.TUNNELS_LIMITED);
             return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(), overPlan));
         }
         PublicTunnel existing = tunnels.get(spec.name());

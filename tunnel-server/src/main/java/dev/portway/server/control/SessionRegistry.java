@@ -3,6 +3,8 @@ package dev.portway.server.control;
 import dev.portway.server.auth.Principal;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +44,17 @@ public final class SessionRegistry {
 
     public synchronized List<ClientSession> all() {
         return new ArrayList<>(byClientId.values());
+    }
+
+    /** The stored users with a session on this node. */
+    public synchronized Set<Long> storedUsers() {
+        Set<Long> users = new HashSet<>();
+        for (ClientSession session : byClientId.values()) {
+            if (session.principal() != null && session.principal().userId() != Principal.NOT_STORED) {
+                users.add(session.principal().userId());
+            }
+        }
+        return users;
     }
 
     /** The sessions on this node of the stored user {@code userId}. */

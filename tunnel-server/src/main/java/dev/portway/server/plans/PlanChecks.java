@@ -8,13 +8,8 @@ public final class PlanChecks {
     private PlanChecks() {
     }
 
-    /**
-     * Null when {@code terms} allow the tunnel, else the refusal as the client shows it.
-     *
-     * @param heldTunnels tunnels the user holds on this node now; negative when the registration replaces one it
-     *                    holds (which does not add to the count)
-     */
-    public static String refusal(TunnelSpec spec, UserTerms terms, int heldTunnels) {
+    /** Null when {@code terms} allow a tunnel like this one, else the refusal as the client shows it. */
+    public static String refusal(TunnelSpec spec, UserTerms terms) {
         if (!terms.allowsType(spec.type())) {
             return "tunnel type " + spec.type().wireName() + " is not part of " + terms.source();
         }
@@ -32,9 +27,12 @@ public final class PlanChecks {
         if (!terms.customDomains() && spec.http() != null && !spec.http().customDomains().isEmpty()) {
             return "custom domains are not part of " + terms.source() + "; use a subdomain";
         }
-        if (heldTunnels >= 0 && heldTunnels >= terms.tunnels()) {
-            return "user holds " + heldTunnels + " tunnels, as many as " + terms.source() + " allows";
-        }
         return null;
+    }
+
+    /** Null when the user may hold one more tunnel than the {@code held} it holds on this node, else the refusal. */
+    public static String tooMany(int held, UserTerms terms) {
+        return held < terms.tunnels() ? null
+                : "user holds " + held + " tunnels, as many as " + terms.source() + " allows";
     }
 }

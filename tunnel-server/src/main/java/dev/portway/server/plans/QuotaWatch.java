@@ -13,12 +13,18 @@ import dev.portway.storage.usage.QuotaStanding;
 import dev.portway.storage.usage.QuotaState;
 import dev.portway.storage.usage.UsageMeter;
 import dev.portway.storage.usage.UsageRepository;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +46,11 @@ public final class QuotaWatch {
     private final SessionRegistry registry;
     private final TunnelMetrics metrics;
     private final EventJournal journal;
+    /** Notices known to be noted; a month of them for the users seen, bounded. */
+    private final Cache<Notice, Boolean> noted = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofDays(32)).build();
+    private ScheduledExecutorService scheduler;
+    private Duration interval;
 
     public QuotaWatch(UserAccounts accounts, UsageMeter meter, UsageRepository usage, SessionRegistry registry,
                       TunnelMetrics metrics, EventJournal journal) {
@@ -51,48 +62,69 @@ public final class QuotaWatch {
         this.journal = journal;
     }
 
+    /**
+     * Checks every {@code interval} after the previous round completed (a slow database gets no second round
+     * queued behind the first), and at once on a change.
+     */
     public void start(ScheduledExecutorService scheduler, Duration interval, ChangeBus changes) {
-        long millis = interval.toMillis();
-        scheduler.scheduleWithFixedDelay(this::checkAll, millis, millis, TimeUnit.MILLISECONDS);
-        changes.subscribe(event -> onChange(event, scheduler));
+        this.scheduler = scheduler;
+        this.interval = interval;
+        scheduleRound();
+        changes.subscribe(this::onChange);
     }
 
-    private void onChange(ChangeEvent event, ScheduledExecutorService scheduler) {
-        if (event.kind() == ChangeKind.USER) {
-            try {
-                long userId = Long.parseLong(event.key());
-                scheduler.execute(() -> check(userId));
-            } catch (NumberFormatException e) {
-                log.debug("ignoring user change with key {}", event.key());
-            }
-        } else if (event.kind() == ChangeKind.PLAN || event.kind() == ChangeKind.ALL) {
-            scheduler.execute(this::checkAll);
-        }
-    }
-
-    void checkAll() {
+    private void scheduleRound() {
         try {
-            for (long userId : accounts.users()) {
-                check(userId);
-            }
-        } catch (RuntimeException e) {
-            // A scheduled task that throws is never run again.
-            log.error("quota check failed", e);
+            scheduler.schedule(() -> checkAll().whenComplete((done, error) -> scheduleRound()),
+                    interval.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // the server is stopping
         }
     }
 
-    private void check(long userId) {
-        List<ClientSession> sessions = registry.ofUser(userId);
-        if (sessions.isEmpty()) {
-            accounts.forget(userId);
-            return;
+    private void onChange(ChangeEvent event) {
+        try {
+            if (event.kind() == ChangeKind.USER) {
+                long userId = Long.parseLong(event.key());
+                scheduler.execute(() -> check(userId, registry.storedUsers()));
+            } else if (event.kind() == ChangeKind.PLAN || event.kind() == ChangeKind.ALL) {
+                scheduler.execute(this::checkAll);
+            }
+        } catch (NumberFormatException e) {
+            log.debug("ignoring user change with key {}", event.key());
+        } catch (RejectedExecutionException stopped) {
+            // the server is stopping
         }
-        meter.read(userId).whenComplete((reading, error) -> {
+    }
+
+    /** Completes when every user's check has; never fails. */
+    CompletableFuture<Void> checkAll() {
+        try {
+            Set<Long> connected = registry.storedUsers();
+            List<CompletableFuture<Void>> checks = new ArrayList<>();
+            for (long userId : accounts.users()) {
+                checks.add(check(userId, connected));
+            }
+            return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                    .exceptionally(error -> null);
+        } catch (RuntimeException e) {
+            log.error("quota check failed", e);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private CompletableFuture<Void> check(long userId, Set<Long> connected) {
+        if (!connected.contains(userId)) {
+            accounts.forgetIdle(userId);
+            return CompletableFuture.completedFuture(null);
+        }
+        return meter.read(userId).handle((reading, error) -> {
             if (error != null) {
                 log.debug("[user={}] usage unavailable, terms unchanged: {}", userId, error.getMessage());
             } else if (reading.isPresent()) {
                 act(reading.get());
             }
+            return null;
         });
     }
 
@@ -138,15 +170,28 @@ public final class QuotaWatch {
         }
     }
 
-    /** Runs {@code first} when this node is the first to note {@code kind} for the user in this period. */
+    /**
+     * Runs {@code first} when this node is the first to note {@code kind} for the user in this period. A notice
+     * noted once (by any node) is remembered here, so a user who stays past its warning costs no write per round.
+     */
     private void notice(long userId, Instant periodStart, String kind, Runnable first) {
+        Notice notice = new Notice(userId, periodStart, kind);
+        if (noted.getIfPresent(notice) != null) {
+            return;
+        }
         usage.firstNotice(userId, periodStart, kind).whenComplete((isFirst, error) -> {
             if (error != null) {
                 log.debug("[user={}] cannot note {}: {}", userId, kind, error.getMessage());
-            } else if (isFirst) {
+                return;
+            }
+            noted.put(notice, Boolean.TRUE);
+            if (isFirst) {
                 first.run();
             }
         });
+    }
+
+    private record Notice(long userId, Instant periodStart, String kind) {
     }
 
     private void publish(EventPayload payload) {

@@ -9,6 +9,8 @@ import dev.portway.storage.plans.UserPlan;
 import dev.portway.storage.usage.QuotaStanding;
 import dev.portway.storage.usage.QuotaState;
 import dev.portway.storage.usage.UsageMeter;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class UserAccounts {
     private static final Logger log = LoggerFactory.getLogger(UserAccounts.class);
+    private static final Duration IDLE_GRACE = Duration.ofSeconds(30);
 
     private final LimitsConfig server;
     /** Null without a database. */
@@ -39,6 +42,9 @@ public final class UserAccounts {
     private final Duration retryAfter;
     private final Account unstored;
     private final Map<Long, Account> accounts = new ConcurrentHashMap<>();
+    /** Users last seen locked out, with the refusal: kept when the database cannot be read. */
+    private final Cache<Long, Admission> lockouts = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofDays(1)).build();
 
     /**
      * @param meter      reads stored users' plans and usage; null without a database
@@ -58,8 +64,9 @@ public final class UserAccounts {
 
     /**
      * Reads the user's plan and standing; completes with a refusal when its plan locks it out (allowance used under
-     * a suspending plan, or expired). When the database cannot say, the user is let in under the terms last known
-     * (the server's limits for a user not seen yet): an outage must not lock every user out.
+     * a suspending plan, or expired). When the database cannot say, a user this node last saw locked out stays
+     * out, and any other is let in under the terms last known (the server's limits for a user not seen yet): an
+     * outage must neither lock every user out nor let a suspended one back in.
      */
     public CompletionStage<Admission> admit(Principal user) {
         if (meter == null || user.userId() == Principal.NOT_STORED) {
@@ -67,18 +74,17 @@ public final class UserAccounts {
         }
         return meter.read(user.userId()).handle((reading, error) -> {
             if (error != null) {
-                log.warn("[user={}] plan and usage unavailable, admitting under the terms last known: {}",
-                        user.user(), error.getMessage());
-                return Admission.ADMITTED;
+                Admission known = lockouts.getIfPresent(user.userId());
+                log.warn("[user={}] plan and usage unavailable, {}: {}", user.user(),
+                        known == null ? "admitting under the terms last known" : "still locked out", error.getMessage());
+                return known == null ? Admission.ADMITTED : known;
             }
             if (reading.isEmpty()) {
                 return Admission.ADMITTED;
             }
-            QuotaStanding standing = apply(reading.get());
-            if (standing.state().locksOut()) {
-                return new Admission(standing.reason(), standing.liftsAt(), retryAfter);
-            }
-            return Admission.ADMITTED;
+            apply(reading.get());
+            Admission lockout = lockouts.getIfPresent(user.userId());
+            return lockout == null ? Admission.ADMITTED : lockout;
         });
     }
 
@@ -88,12 +94,16 @@ public final class UserAccounts {
         QuotaStanding standing = reading.standing();
         UserTerms terms = termsOf(plan, standing);
         accounts.compute(plan.userId(), (id, account) -> {
-            if (account == null) {
-                return new Account(id, terms);
-            }
-            account.terms = terms;
-            return account;
+            Account kept = account == null ? new Account(id, terms) : account;
+            kept.terms = terms;
+            kept.seenNanos = System.nanoTime();
+            return kept;
         });
+        if (standing.state().locksOut()) {
+            lockouts.put(plan.userId(), new Admission(standing.reason(), standing.liftsAt(), retryAfter));
+        } else {
+            lockouts.invalidate(plan.userId());
+        }
         return standing;
     }
 
@@ -126,14 +136,20 @@ public final class UserAccounts {
     }
 
     /** Forgets a user whose last client on this node left; tunnels still holding its account keep its terms. */
-    void forget(long userId) {
-        accounts.remove(userId);
+    /**
+     * Forgets a user with no client on this node, unless it was admitted or checked within {@link #IDLE_GRACE}: its
+     * first client may be admitted and not yet registered as a session.
+     */
+    void forgetIdle(long userId) {
+        accounts.computeIfPresent(userId, (id, account) ->
+                System.nanoTime() - account.seenNanos > IDLE_GRACE.toNanos() ? null : account);
     }
 
     /** One user's terms on this node, and the bandwidth all its tunnels share. */
     public static final class Account {
         private final long userId;
         private volatile UserTerms terms;
+        private volatile long seenNanos = System.nanoTime();
         private final Bandwidth bandwidth;
 
         Account(long userId, UserTerms terms) {

@@ -7,8 +7,8 @@ import dev.portway.storage.plans.PlanLimits;
 import java.util.Set;
 
 /**
- * The limits in force for one user on this node: its plan's, and the server's {@code limits} where the plan sets
- * none (a user of a static token, or without a plan, has only the server's). Zero bandwidth or connections per
+ * The limits in force for one user on this node: its plan's, held within the server's {@code limits}, which also
+ * apply where the plan sets none (a user of a static token, or without a plan, has only the server's). Zero bandwidth or connections per
  * tunnel: no limit.
  *
  * @param bandwidthPerUser   bytes/s each direction for all the user's tunnels together; while the allowance is used
@@ -34,13 +34,18 @@ public record UserTerms(int clients, int tunnels, int connectionsPerUser, int co
             perUser = perUser == 0 ? plan.throttleFloor() : Math.min(perUser, plan.throttleFloor());
         }
         return new UserTerms(
-                plan.clientsPerUser() != null ? plan.clientsPerUser() : server.sessionsPerUser(),
-                plan.tunnelsPerUser() != null ? plan.tunnelsPerUser() : server.tunnelsPerUser(),
-                plan.connectionsPerUser() != null ? plan.connectionsPerUser() : server.streamsPerUser(),
+                within(plan.clientsPerUser(), server.sessionsPerUser()),
+                within(plan.tunnelsPerUser(), server.tunnelsPerUser()),
+                within(plan.connectionsPerUser(), server.streamsPerUser()),
                 plan.connectionsPerTunnel() != null ? plan.connectionsPerTunnel() : 0,
                 perUser, orZero(plan.bandwidthPerTunnel()), plan.tunnelTypes(),
                 plan.portMin() != null ? plan.portMin() : 0, plan.portMax() != null ? plan.portMax() : 0,
                 plan.customDomains(), planName);
+    }
+
+    /** The server's ceilings bound every plan: they are what keeps one user from taking the whole server. */
+    private static int within(Integer plan, int server) {
+        return plan == null ? server : Math.min(plan, server);
     }
 
     private static long orZero(Long value) {

@@ -34,28 +34,27 @@ class PlanChecksTest {
     @Test
     void withoutAPlanOnlyTheServersCountsApply() {
         UserTerms terms = UserTerms.of(SERVER);
-        assertThat(PlanChecks.refusal(tcp(0), terms, 0)).isNull();
-        assertThat(PlanChecks.refusal(web(List.of("example.org")), terms, 0)).isNull();
-        assertThat(PlanChecks.refusal(tcp(0), terms, SERVER.tunnelsPerUser()))
+        assertThat(PlanChecks.refusal(tcp(0), terms)).isNull();
+        assertThat(PlanChecks.refusal(web(List.of("example.org")), terms)).isNull();
+        assertThat(PlanChecks.tooMany(SERVER.tunnelsPerUser() - 1, terms)).isNull();
+        assertThat(PlanChecks.tooMany(SERVER.tunnelsPerUser(), terms))
                 .isEqualTo("user holds 1024 tunnels, as many as the server's limits allows");
-        assertThat(PlanChecks.refusal(tcp(0), terms, -1)).as("a replaced tunnel adds nothing").isNull();
     }
 
     @Test
     void aPlanNamesWhatItRefuses() {
         UserTerms terms = UserTerms.of(plan(2, Set.of(TunnelType.TCP, TunnelType.HTTP), 20000, null, false), "small",
                 SERVER, false);
-        assertThat(PlanChecks.refusal(new TunnelSpec("u", TunnelType.UDP, 20001, null), terms, 0))
+        assertThat(PlanChecks.refusal(new TunnelSpec("u", TunnelType.UDP, 20001, null), terms))
                 .isEqualTo("tunnel type udp is not part of plan \"small\"");
-        assertThat(PlanChecks.refusal(tcp(0), terms, 0))
+        assertThat(PlanChecks.refusal(tcp(0), terms))
                 .isEqualTo("plan \"small\" allows ports 20000-65535 only: ask for one (remotePort)");
-        assertThat(PlanChecks.refusal(tcp(19999), terms, 0))
+        assertThat(PlanChecks.refusal(tcp(19999), terms))
                 .isEqualTo("port 19999 is outside 20000-65535, the ports plan \"small\" allows");
-        assertThat(PlanChecks.refusal(tcp(20000), terms, 1)).isNull();
-        assertThat(PlanChecks.refusal(tcp(20000), terms, 2))
-                .isEqualTo("user holds 2 tunnels, as many as plan \"small\" allows");
-        assertThat(PlanChecks.refusal(web(List.of()), terms, 0)).as("http ignores the port range").isNull();
-        assertThat(PlanChecks.refusal(web(List.of("example.org")), terms, 0))
+        assertThat(PlanChecks.refusal(tcp(20000), terms)).isNull();
+        assertThat(PlanChecks.tooMany(2, terms)).isEqualTo("user holds 2 tunnels, as many as plan \"small\" allows");
+        assertThat(PlanChecks.refusal(web(List.of()), terms)).as("http ignores the port range").isNull();
+        assertThat(PlanChecks.refusal(web(List.of("example.org")), terms))
                 .isEqualTo("custom domains are not part of plan \"small\"; use a subdomain");
     }
 
@@ -70,5 +69,11 @@ class PlanChecksTest {
         assertThat(UserTerms.of(tight, "p", SERVER, true).bandwidthPerUser()).isEqualTo(4096);
         assertThat(UserTerms.of(PlanLimits.UNLIMITED, null, SERVER, false).connectionsPerUser())
                 .isEqualTo(SERVER.streamsPerUser());
+        PlanLimits generous = new PlanLimits(null, AtLimit.SUSPEND, null, 0.8, null, null, null, 10_000_000,
+                1_000_000, 1_000_000, null, null, null, true);
+        UserTerms held = UserTerms.of(generous, "big", SERVER, false);
+        assertThat(held.connectionsPerUser()).as("within the server's ceiling").isEqualTo(SERVER.streamsPerUser());
+        assertThat(held.tunnels()).isEqualTo(SERVER.tunnelsPerUser());
+        assertThat(held.clients()).isEqualTo(SERVER.sessionsPerUser());
     }
 }

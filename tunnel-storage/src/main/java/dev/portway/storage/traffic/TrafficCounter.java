@@ -51,6 +51,7 @@ public final class TrafficCounter implements AutoCloseable {
     private final Map<Key, Counters> counters = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private TrafficBatch pending;
+    private long drains;
     private CompletableFuture<Boolean> inFlight;
     private volatile boolean closed;
 
@@ -86,31 +87,42 @@ public final class TrafficCounter implements AutoCloseable {
     }
 
     /**
-     * Bytes in + out of one user counted here in the hours from the one holding {@code since} and not yet stored
-     * (including a batch in flight or waiting for a retry). Read this before the stored sums: a flush that lands
-     * between the two reads is then missed once rather than counted twice.
+     * What this node counted of one user in the hours from the one holding {@code since} and has not stored yet.
+     *
+     * @param counting bytes in + out in the live counters
+     * @param batch    the batch waiting to be stored (in flight, or failed and kept), null when none; the database
+     *                 may hold it already, when it committed and its acknowledgement is still on the way
+     * @param inBatch  that batch's bytes of the user
+     * @param drains   how many batches had been made when this was taken: if more have been made by the time the
+     *                 stored sums were read, the counting bytes may be in those sums too
      */
-    public long unflushed(long userId, Instant since) {
+    public record Unflushed(long counting, UUID batch, long inBatch, long drains) {
+    }
+
+    /** One consistent view: drains happen under the same lock. */
+    public synchronized Unflushed unflushed(long userId, Instant since) {
         Instant from = since.truncatedTo(ChronoUnit.HOURS);
-        long bytes = 0;
+        long counting = 0;
         for (Map.Entry<Key, Counters> entry : counters.entrySet()) {
             Key key = entry.getKey();
             if (key.userId() == userId && !key.hour().isBefore(from)) {
-                bytes += entry.getValue().bytesIn.sum() + entry.getValue().bytesOut.sum();
+                counting += entry.getValue().bytesIn.sum() + entry.getValue().bytesOut.sum();
             }
         }
-        TrafficBatch waiting;
-        synchronized (this) {
-            waiting = pending;
-        }
-        if (waiting != null) {
-            for (TrafficDelta delta : waiting.deltas()) {
+        long inBatch = 0;
+        if (pending != null) {
+            for (TrafficDelta delta : pending.deltas()) {
                 if (delta.userId() == userId && !delta.hour().isBefore(from)) {
-                    bytes += delta.bytesIn() + delta.bytesOut();
+                    inBatch += delta.bytesIn() + delta.bytesOut();
                 }
             }
         }
-        return bytes;
+        return new Unflushed(counting, pending == null ? null : pending.id(), inBatch, drains);
+    }
+
+    /** How many batches were made so far; see {@link Unflushed#drains()}. */
+    public synchronized long drains() {
+        return drains;
     }
 
     private Counters counters(long tunnelId, long userId) {
@@ -132,6 +144,7 @@ public final class TrafficCounter implements AutoCloseable {
                 return CompletableFuture.completedFuture(true);
             }
             pending = new TrafficBatch(UUID.randomUUID(), deltas);
+            drains++;
         }
         TrafficBatch batch = pending;
         CompletableFuture<Boolean> attempt;

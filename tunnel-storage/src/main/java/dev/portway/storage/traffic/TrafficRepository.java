@@ -47,7 +47,7 @@ public final class TrafficRepository implements TrafficSink {
             }
             try (PreparedStatement s = tx.connection().prepareStatement("INSERT INTO traffic_hourly"
                     + " (tunnel_id, user_id, hour, bytes_in, bytes_out, connections) VALUES (?, ?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (user_id, tunnel_id, hour) DO UPDATE SET"
+                    + " ON CONFLICT (user_id, hour, tunnel_id) DO UPDATE SET"
                     + " bytes_in = traffic_hourly.bytes_in + excluded.bytes_in,"
                     + " bytes_out = traffic_hourly.bytes_out + excluded.bytes_out,"
                     + " connections = traffic_hourly.connections + excluded.connections")) {

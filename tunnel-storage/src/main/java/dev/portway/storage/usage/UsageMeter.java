@@ -15,6 +15,9 @@ import java.util.concurrent.CompletableFuture;
  * so usage is global within one flush interval.
  */
 public final class UsageMeter {
+    /** Readings raced by a flush are taken again this often at most; flushes are seconds apart. */
+    private static final int ATTEMPTS = 3;
+
     private final PlanRepository plans;
     private final UsageRepository usage;
     private final TrafficCounter counter;
@@ -41,9 +44,24 @@ public final class UsageMeter {
             // traffic against the new one.
             Instant now = clock.instant();
             UsagePeriod period = periods.at(now, user.planSince());
-            long unflushed = counter.unflushed(userId, period.start());
-            return usage.bytesSince(userId, period.start()).thenApply(stored -> Optional.of(new Reading(user,
-                    QuotaStanding.assess(user, stored + unflushed, periods, now))));
+            return used(userId, period.start(), ATTEMPTS).thenApply(used -> Optional.of(new Reading(user,
+                    QuotaStanding.assess(user, used, periods, now))));
+        });
+    }
+
+    /**
+     * Stored plus unflushed bytes, each byte once: the batch waiting to be stored is left out when the same
+     * snapshot of the database holds it, and when a new batch was made while the database was read (its bytes may
+     * be in both), the reading is taken again; after {@code attempts} the last one stands.
+     */
+    private CompletableFuture<Long> used(long userId, Instant since, int attempts) {
+        TrafficCounter.Unflushed here = counter.unflushed(userId, since);
+        return usage.bytesSince(userId, since, here.batch()).thenCompose(stored -> {
+            long used = stored.bytes() + here.counting() + (stored.batchStored() ? 0 : here.inBatch());
+            if (counter.drains() == here.drains() || attempts <= 1) {
+                return CompletableFuture.completedFuture(used);
+            }
+            return used(userId, since, attempts - 1);
         });
     }
 

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static dev.portway.storage.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,9 +78,10 @@ class UsageMeterTest {
         assertThat(warned.user().plan()).isEqualTo(small);
         assertThat(warned.standing().used()).isEqualTo(8_500);
         assertThat(warned.standing().state()).isEqualTo(QuotaState.WARNING);
-        assertThat(counter.unflushed(user.id(), Instant.parse("2027-02-01T00:00:00Z"))).isEqualTo(3_500L);
-        assertThat(counter.unflushed(other.id(), Instant.parse("2027-02-01T00:00:00Z"))).isEqualTo(50_000L);
-        assertThat(counter.unflushed(user.id(), Instant.parse("2099-01-01T00:00:00Z")))
+        assertThat(counter.unflushed(user.id(), Instant.parse("2027-02-01T00:00:00Z")).counting()).isEqualTo(3_500L);
+        assertThat(counter.unflushed(other.id(), Instant.parse("2027-02-01T00:00:00Z")).counting())
+                .isEqualTo(50_000L);
+        assertThat(counter.unflushed(user.id(), Instant.parse("2099-01-01T00:00:00Z")).counting())
                 .as("counted before the period").isZero();
 
         counter.addBytes(1, user.id(), 0, 1_500);
@@ -91,6 +93,29 @@ class UsageMeterTest {
         assertThat(result(counter.flush())).isTrue();
         assertThat(result(meter.read(user.id())).orElseThrow().standing().used()).as("flushed, counted once")
                 .isEqualTo(10_000);
+    }
+
+    @Test
+    void aBatchStoredButNotYetAcknowledgedIsCountedOnce() throws Exception {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        CompletableFuture<Boolean> acknowledged = new CompletableFuture<>();
+        CompletableFuture<Boolean> stored = new CompletableFuture<>();
+        // The database commits the batch, and the answer takes its time: the counter still holds it as pending.
+        TrafficCounter slow = new TrafficCounter(batch -> storage.traffic().apply(batch)
+                .whenComplete((applied, error) -> stored.complete(applied))
+                .thenCompose(applied -> acknowledged), Duration.ofHours(1), clock);
+        UsageMeter slowMeter = new UsageMeter(storage.plans(), storage.usage(), slow, UsagePeriods.CALENDAR_UTC,
+                clock);
+        User user = result(storage.users().create("acknowledged-late"));
+        slow.addBytes(7, user.id(), 1_000, 500);
+        slow.flush();
+        assertThat(result(stored)).isTrue();
+        assertThat(slow.unflushed(user.id(), NOW).inBatch()).as("still pending here").isEqualTo(1_500);
+        assertThat(result(slowMeter.read(user.id())).orElseThrow().standing().used()).isEqualTo(1_500);
+        slow.addBytes(7, user.id(), 100, 0);
+        assertThat(result(slowMeter.read(user.id())).orElseThrow().standing().used()).isEqualTo(1_600);
+        acknowledged.complete(true);
+        slow.close();
     }
 
     @Test
