@@ -4,6 +4,7 @@ import dev.portway.storage.NotFoundException;
 import dev.portway.storage.change.ChangeEvent;
 import dev.portway.storage.db.Jdbc;
 import dev.portway.storage.db.Rows;
+import dev.portway.storage.db.Tx;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -85,20 +86,12 @@ public final class UserRepository {
     /** @throws NotFoundException (in the future) when no such user exists */
     public CompletableFuture<User> setStatus(long id, UserStatus status) {
         return jdbc.transaction(tx -> {
-            User user;
             try (PreparedStatement s = tx.connection().prepareStatement(
                     "UPDATE users SET status = ? WHERE id = ? RETURNING " + COLUMNS)) {
                 s.setString(1, status.dbName());
                 s.setLong(2, id);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new NotFoundException("user " + id);
-                    }
-                    user = read(rs);
-                }
+                return updated(tx, id, s);
             }
-            tx.publish(ChangeEvent.user(id));
-            return user;
         });
     }
 
@@ -109,7 +102,6 @@ public final class UserRepository {
      */
     public CompletableFuture<User> changePlan(long id, PlanChange change) {
         return jdbc.transaction(tx -> {
-            User user;
             try (PreparedStatement s = tx.connection().prepareStatement("UPDATE users SET"
                     + " plan_since = CASE WHEN ? AND plan_id IS DISTINCT FROM ? THEN now() ELSE plan_since END,"
                     + " plan_id = CASE WHEN ? THEN ? ELSE plan_id END,"
@@ -122,16 +114,22 @@ public final class UserRepository {
                 s.setBoolean(5, change.setsExpiry());
                 Rows.setInstant(s, 6, change.expiresAt());
                 s.setLong(7, id);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new NotFoundException("user " + id);
-                    }
-                    user = read(rs);
-                }
+                return updated(tx, id, s);
             }
-            tx.publish(ChangeEvent.user(id));
-            return user;
         });
+    }
+
+    /** Runs an {@code UPDATE ... RETURNING} of one user and tells every node. */
+    private static User updated(Tx tx, long id, PreparedStatement update) throws SQLException {
+        User user;
+        try (ResultSet rs = update.executeQuery()) {
+            if (!rs.next()) {
+                throw new NotFoundException("user " + id);
+            }
+            user = read(rs);
+        }
+        tx.publish(ChangeEvent.user(id));
+        return user;
     }
 
     /** Deletes the user with its tokens, keys, tunnels and sessions; returns whether it existed. */
