@@ -560,8 +560,8 @@ case_limits() {
   # the first start's user, with its client token, on a plan through the admin API
   local admin key token user plan
   admin=$(sed -n 's|^Admin API: \(http://[^/]*\)/api/v1/.*|\1|p' "$work/server.out")
-  key=$(sed -n 's/^  admin API key: //p' "$work/server.out")
-  token=$(sed -n 's/^  client token:  //p' "$work/server.out")
+  key=$(sed -n 's/^admin_api_key=//p' "$work/server-data/initial-credentials")
+  token=$(sed -n 's/^client_token=//p' "$work/server-data/initial-credentials")
   [ -n "$admin" ] && [ -n "$key" ] && [ -n "$token" ] || die "no admin API or first-start credentials: $(cat "$work/server.out")"
   plan=$(curl -fsS -H "Authorization: Bearer $key" -H 'Content-Type: application/json' "$admin/api/v1/plans" -d \
     '{"name": "bench", "monthlyTraffic": 1000000000000000, "bandwidthPerUser": 10737418240,
