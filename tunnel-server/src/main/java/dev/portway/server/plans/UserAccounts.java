@@ -34,7 +34,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class UserAccounts {
     private static final Logger log = LoggerFactory.getLogger(UserAccounts.class);
-    private static final Duration IDLE_GRACE = Duration.ofSeconds(30);
+    /**
+     * Longer than an http tunnel waits for its client (60 s): a client that comes back in time takes its tunnels
+     * over, and they must still follow the account that plan changes update.
+     */
+    private static final Duration IDLE_GRACE = Duration.ofMinutes(2);
 
     private final LimitsConfig server;
     /** Null without a database. */
@@ -138,7 +142,7 @@ public final class UserAccounts {
     /** Forgets a user whose last client on this node left; tunnels still holding its account keep its terms. */
     /**
      * Forgets a user with no client on this node, unless it was admitted or checked within {@link #IDLE_GRACE}: its
-     * first client may be admitted and not yet registered as a session.
+     * first client may be admitted and not yet registered as a session, or its client may be coming back.
      */
     void forgetIdle(long userId) {
         accounts.computeIfPresent(userId, (id, account) ->
