@@ -3,9 +3,11 @@ package dev.portway.server.testkit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -83,7 +85,14 @@ public final class Wire {
     public static boolean refusedWithoutAnswer(int port, String source) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(source, 0));
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            try {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            } catch (ConnectException nothingListens) {
+                throw nothingListens;
+            } catch (SocketException resetAtAccept) {
+                // Reset before the handshake's last step reached this side: refused, before any answer too.
+                return true;
+            }
             socket.setSoTimeout(5000);
             try {
                 socket.getOutputStream().write(1);
