@@ -102,11 +102,14 @@ public final class BandwidthThrottle extends ChannelDuplexHandler {
         }
     }
 
+    /** Nanoseconds before the next read; the limits are looked at again only while a debt is outstanding. */
     private long readWait() {
-        if (readDebtGeneration != generation()) {
+        long wait = readAllowedAt - System.nanoTime();
+        if (wait > 0 && readDebtGeneration != generation()) {
             readAllowedAt = 0;
+            return 0;
         }
-        return readAllowedAt - System.nanoTime();
+        return wait;
     }
 
     private void scheduleRead(ChannelHandlerContext ctx, long wait) {
@@ -136,10 +139,12 @@ public final class BandwidthThrottle extends ChannelDuplexHandler {
     }
 
     private long writeWait() {
-        if (writeDebtGeneration != generation()) {
+        long wait = writeAllowedAt - System.nanoTime();
+        if (wait > 0 && writeDebtGeneration != generation()) {
             writeAllowedAt = 0;
+            return 0;
         }
-        return writeAllowedAt - System.nanoTime();
+        return wait;
     }
 
     private void pass(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {

@@ -98,7 +98,7 @@ public final class QuotaWatch {
     }
 
     /** Completes when every user's check has; never fails. */
-    CompletableFuture<Void> checkAll() {
+    private CompletableFuture<Void> checkAll() {
         try {
             Set<Long> connected = registry.storedUsers();
             List<CompletableFuture<Void>> checks = new ArrayList<>();

@@ -51,45 +51,34 @@ public final class RecordingEvents implements ClientEvents {
 
     /** Why the next disconnection happened, as the client saw it. */
     public String nextDisconnect(Duration timeout) throws InterruptedException {
-        String reason = disconnects.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (reason == null) {
-            throw new AssertionError("no disconnection within " + timeout);
-        }
-        return reason;
+        return next(disconnects, timeout, "disconnection");
     }
 
     public Suspension nextSuspension(Duration timeout) throws InterruptedException {
-        Suspension suspension = suspensions.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (suspension == null) {
-            throw new AssertionError("no suspension within " + timeout);
-        }
-        return suspension;
+        return next(suspensions, timeout, "suspension");
     }
 
     /** The next registration answer; fails the test when none comes within {@code timeout}. */
     public List<TunnelResult.Status> nextRegistration(Duration timeout) throws InterruptedException {
-        List<TunnelResult.Status> statuses = registrations.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (statuses == null) {
-            throw new AssertionError("no tunnel registration within " + timeout);
-        }
-        return statuses;
+        return next(registrations, timeout, "tunnel registration");
     }
 
     public String nextRefusal(Duration timeout) throws InterruptedException {
-        String reason = refusals.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (reason == null) {
-            throw new AssertionError("no authentication refusal within " + timeout);
-        }
-        return reason;
+        return next(refusals, timeout, "authentication refusal");
     }
 
     /** Whether the next health change brought a tunnel back (true) or took it down (false). */
     public boolean nextHealthChange(Duration timeout) throws InterruptedException {
-        Boolean healthy = healthChanges.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (healthy == null) {
-            throw new AssertionError("no health change within " + timeout);
+        return next(healthChanges, timeout, "health change");
+    }
+
+    /** The next of {@code events}; fails the test when none comes within {@code timeout}. */
+    private static <T> T next(BlockingQueue<T> events, Duration timeout, String what) throws InterruptedException {
+        T event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (event == null) {
+            throw new AssertionError("no " + what + " within " + timeout);
         }
-        return healthy;
+        return event;
     }
 
     public List<Long> retryDelays() {

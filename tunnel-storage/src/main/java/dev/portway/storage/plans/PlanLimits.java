@@ -46,12 +46,4 @@ public record PlanLimits(Long monthlyTraffic, AtLimit atLimit, Long throttleFloo
         }
         tunnelTypes = tunnelTypes == null ? null : Set.copyOf(tunnelTypes);
     }
-
-    public boolean allowsType(TunnelType type) {
-        return tunnelTypes == null || tunnelTypes.contains(type);
-    }
-
-    public boolean allowsPort(int port) {
-        return (portMin == null || port >= portMin) && (portMax == null || port <= portMax);
-    }
 }

@@ -43,9 +43,12 @@ public record QuotaStanding(QuotaState state, UsagePeriod period, long used, Lon
         return new QuotaStanding(QuotaState.OK, period, used, allowance, null, null);
     }
 
-    /** Share of the allowance used, 0 when unlimited. */
+    /** Share of the allowance used: 0 when unlimited, 1 for an allowance of nothing. */
     public double share() {
-        return allowance == null || allowance == 0 ? (allowance == null ? 0 : 1) : (double) used / allowance;
+        if (allowance == null) {
+            return 0;
+        }
+        return allowance == 0 ? 1 : (double) used / allowance;
     }
 
     /** Decimal units, as traffic is sold: {@code 10.0 GB}. */

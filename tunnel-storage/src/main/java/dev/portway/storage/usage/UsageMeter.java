@@ -65,10 +65,6 @@ public final class UsageMeter {
         });
     }
 
-    public UsagePeriods periods() {
-        return periods;
-    }
-
     /** The plan in force and the standing against it. */
     public record Reading(UserPlan user, QuotaStanding standing) {
     }
