@@ -2,7 +2,9 @@ package dev.portway.client;
 
 import dev.portway.client.config.Backoff;
 import dev.portway.client.config.ClientConfig;
+import dev.portway.client.config.ServerAddress;
 import dev.portway.client.config.TunnelConfig;
+import dev.portway.client.connect.ServerDialer;
 import dev.portway.client.health.HealthChecks;
 import dev.portway.client.health.HealthProbe;
 import dev.portway.client.proxy.LocalDialer;
@@ -36,12 +38,8 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.relay.Bandwidth;
 import dev.portway.protocol.transport.Transport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +76,7 @@ public final class TunnelClient implements AutoCloseable {
     private final boolean ownsGroup;
     private final Backoff backoff;
     private final LocalDialer dialer;
+    private final ServerDialer serverDialer;
     private final SessionSettings settings;
     private final Map<String, TunnelConfig> tunnels = new LinkedHashMap<>();
     private final TunnelMetrics metrics;
@@ -97,6 +96,8 @@ public final class TunnelClient implements AutoCloseable {
     private TunnelSession registering;
     private volatile boolean stopping;
     private int attempt;
+    /** The address of {@code config.servers()} the next attempt dials. */
+    private int serverIndex;
 
     public TunnelClient(ClientConfig config, String clientId, ClientTls tls, ClientEvents events) {
         this(config, clientId, tls, events, TunnelMetrics.NOOP, null);
@@ -120,6 +121,8 @@ public final class TunnelClient implements AutoCloseable {
         this.dialer = new LocalDialer(transport, config.dialTimeout());
         this.settings = SessionSettings.defaults(ProductVersion.current())
                 .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
+        this.serverDialer = new ServerDialer(tls, transport, config.proxy(), config.dialTimeout(),
+                settings.maxFramePayload());
         config.tunnels().forEach(t -> {
             tunnels.put(t.name(), t);
             traffic.put(t.name(), metrics.traffic(t.name(), ""));
@@ -131,8 +134,8 @@ public final class TunnelClient implements AutoCloseable {
     }
 
     public void start() {
-        log.info("starting Portway client version={} transport={} server={} clientId={}", ProductVersion.current(),
-                transport.name(), config.server(), clientId);
+        log.info("starting Portway client version={} transport={} server={} proxy={} clientId={}",
+                ProductVersion.current(), transport.name(), config.servers(), config.proxy(), clientId);
         if (metrics != TunnelMetrics.NOOP) {
             long interval = config.keepAliveInterval().toNanos();
             group.next().scheduleAtFixedRate(this::sampleRtt, interval, interval, TimeUnit.NANOSECONDS);
@@ -182,27 +185,18 @@ public final class TunnelClient implements AutoCloseable {
         if (stopping) {
             return;
         }
-        String host = config.server().host();
-        int port = config.server().port();
-        new Bootstrap()
-                .group(group)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.dialTimeout().toMillis())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("tls", tls.newHandler(ch.alloc(), host, port))
+        ServerAddress server = config.servers().get(serverIndex);
+        serverDialer.dial(group, server,
+                        pipeline -> pipeline
                                 .addLast("frame-decoder", new FrameDecoder(settings.maxFramePayload()))
                                 .addLast("frame-encoder", ENCODER)
-                                .addLast("session", new TunnelSession(Role.CLIENT, settings, new ServerConnection()));
-                    }
-                })
-                .connect(host, port)
+                                .addLast("session", new TunnelSession(Role.CLIENT, settings,
+                                        new ServerConnection(server))),
+                        cause -> retry("cannot connect to " + server + ": "
+                                + (cause == null ? "connection closed" : serverDialer.explain(server, cause)), false))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
-                        retry("cannot connect to " + config.server() + ": " + f.cause().getMessage());
+                        retry("cannot connect to " + server + ": " + serverDialer.explain(server, f.cause()), false);
                     }
                 });
     }
@@ -214,11 +208,25 @@ public final class TunnelClient implements AutoCloseable {
         }
     }
 
-    private void retry(String reason) {
+    /**
+     * @param hadSession the connection that ended had authenticated: the next attempt starts again from the first
+     *                   address. Otherwise the next address of the list is tried at once, and only a whole round of
+     *                   failures waits for the backoff.
+     */
+    private void retry(String reason, boolean hadSession) {
         if (stopping) {
             return;
         }
         metrics.reconnect();
+        List<ServerAddress> servers = config.servers();
+        if (!hadSession && serverIndex + 1 < servers.size()) {
+            serverIndex++;
+            log.info("{}; trying the next server address {}", reason, servers.get(serverIndex));
+            events.onDisconnected(reason, 0);
+            group.next().execute(this::connect);
+            return;
+        }
+        serverIndex = 0;
         long delay = backoff.delay(attempt++).toMillis();
         log.info("disconnected from server: {}; reconnecting in {} ms", reason, delay);
         events.onDisconnected(reason, delay);
@@ -315,6 +323,7 @@ public final class TunnelClient implements AutoCloseable {
 
     /** One connection to the server; a reconnect makes a new one. */
     private final class ServerConnection implements SessionListener {
+        private final ServerAddress server;
         private LocalUdpFlows udp;
         private String refusal;
         /** Why the server ended the connection, when it said. */
@@ -324,11 +333,15 @@ public final class TunnelClient implements AutoCloseable {
         private boolean replaced;
         private boolean authenticated;
 
+        ServerConnection(ServerAddress server) {
+            this.server = server;
+        }
+
         @Override
         public void onReady(TunnelSession session) {
             current = session;
             udp = new LocalUdpFlows(session, transport, metrics);
-            session.label("server=" + config.server());
+            session.label("server=" + server);
             session.send(new Auth(config.token(), clientId));
         }
 
@@ -445,7 +458,7 @@ public final class TunnelClient implements AutoCloseable {
                 return;
             }
             retry(refusal != null ? refusal : closedBecause != null ? closedBecause
-                    : cause == null ? "connection closed" : describe(cause));
+                    : cause == null ? "connection closed" : serverDialer.explain(server, cause), authenticated);
         }
     }
 
@@ -479,14 +492,5 @@ public final class TunnelClient implements AutoCloseable {
             }
             events.onHealthChanged(tunnel.name(), true);
         }
-    }
-
-    private static String describe(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null ? root.getClass().getSimpleName() : message;
     }
 }

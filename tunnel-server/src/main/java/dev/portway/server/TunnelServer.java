@@ -29,6 +29,7 @@ import dev.portway.server.auth.StaticTokenAuthenticator;
 import dev.portway.server.claims.NameClaims;
 import dev.portway.server.claims.ReservedPorts;
 import dev.portway.server.claims.StoredNameClaims;
+import dev.portway.server.config.ClientConnectConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
@@ -42,9 +43,14 @@ import dev.portway.server.http.HttpListener;
 import dev.portway.server.http.HttpTunnelBinder;
 import dev.portway.server.http.HttpVhostRouter;
 import dev.portway.server.http.ServedLoopGroup;
+import dev.portway.server.https.CertificateSource;
+import dev.portway.server.https.ClientHosts;
+import dev.portway.server.https.ClientUpgradeGate;
 import dev.portway.server.https.ConfiguredCertificates;
+import dev.portway.server.https.DecryptedHttp;
 import dev.portway.protocol.control.HostPatterns;
 import dev.portway.server.https.HttpsListener;
+import dev.portway.server.https.HttpsRoutes;
 import dev.portway.server.https.VhostHttpsRoutes;
 import dev.portway.server.limits.SourceLimits;
 import dev.portway.server.limits.UserCeiling;
@@ -66,6 +72,7 @@ import dev.portway.storage.traffic.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,9 +82,11 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
@@ -178,6 +187,12 @@ public final class TunnelServer implements AutoCloseable {
         Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
         binders.put(TunnelType.TCP, binder);
         binders.put(TunnelType.UDP, udpBinder);
+        SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
+                .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
+        SessionHooks hooks = storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher);
+        if (prometheus != null) {
+            hooks = SessionHooks.both(hooks, new EventSessionHooks(events));
+        }
         if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
             binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
                     webLoops, history, accounts));
@@ -185,6 +200,11 @@ public final class TunnelServer implements AutoCloseable {
                     metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops,
                     streams);
         }
+        SslContext controlContext = ServerTlsContexts.forControl(certificate);
+        // With every binder, before the web listeners: the https port hands clients that come as WebSockets to it.
+        control = new ControlServer(bossGroup, workerGroup, transport, controlContext, settings, registry,
+                authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks, nameClaims(ports),
+                filters.control(), accounts);
         if (config.http().httpPort() != 0) {
             httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(),
                     webLimits("http").guard(httpFrontend.initializer()), "http.port");
@@ -192,23 +212,22 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (config.http().httpsPort() != 0) {
             ConfiguredCertificates certificates = ConfiguredCertificates.load(config.http().certificates());
-            HttpsListener https = new HttpsListener(new VhostHttpsRoutes(httpRouter), certificates,
-                    (channel, sniHost) -> httpFrontend.install(channel.pipeline(), true), config.handshakeTimeout(),
-                    proxyProtocol);
+            ClientConnectConfig clientConnect = config.http().clientConnect();
+            DecryptedHttp web = (channel, sniHost) -> httpFrontend.install(channel.pipeline(), true);
+            HttpsRoutes routes = new VhostHttpsRoutes(httpRouter);
+            CertificateSource served = certificates;
+            if (clientConnect.enabled()) {
+                ClientHosts clientHosts = new ClientHosts(clientHostNames(clientConnect), controlContext);
+                routes = clientHosts.routes(routes);
+                served = clientHosts.certificates(served);
+                web = ClientUpgradeGate.around(web, clientConnect.path(), settings.maxFramePayload(), control::adopt);
+            }
+            HttpsListener https = new HttpsListener(routes, served, web, config.handshakeTimeout(), proxyProtocol);
             httpsListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpsPort(),
                     webLimits("https").guard(https), "https.port");
             log.info("https listener bound address={} certificates={} domain(s)", httpsListener.address(),
                     certificates.domains());
         }
-        SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
-                .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
-        SessionHooks hooks = storage == null ? SessionHooks.NONE : new StorageSessionHooks(storage.storage(), pusher);
-        if (prometheus != null) {
-            hooks = SessionHooks.both(hooks, new EventSessionHooks(events));
-        }
-        control = new ControlServer(bossGroup, workerGroup, transport, ServerTlsContexts.forControl(certificate),
-                settings, registry, authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks,
-                nameClaims(ports), filters.control(), accounts);
         if (storage != null) {
             watchQuotas(accounts);
         }
@@ -232,6 +251,15 @@ public final class TunnelServer implements AutoCloseable {
         InetSocketAddress address = control.bind();
         log.info("control listener bound address={}", address);
         return address;
+    }
+
+    /** The names a {@code wss://} client may dial with no tunnel on them: the configured ones and the public host. */
+    private Set<String> clientHostNames(ClientConnectConfig clientConnect) {
+        Set<String> names = new HashSet<>(clientConnect.hosts());
+        if (config.publicHost() != null) {
+            names.add(HostPatterns.normalize(config.publicHost()));
+        }
+        return names;
     }
 
     /** Reads connected users' usage on a thread of its own, and acts on their plans. */

@@ -21,12 +21,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -48,7 +45,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(60)
 class HttpsTunnelIT {
     private static final String HOST = "app.example.test";
-    private static final int SOCKET_TIMEOUT_MILLIS = 20_000;
     /** Of an in-memory key store only. */
     private static final char[] KEY_PASSWORD = "test".toCharArray();
 
@@ -162,30 +158,7 @@ class HttpsTunnelIT {
 
     /** A TLS connection to the https port, trusting only the test CA; {@code sni} null sends no server name. */
     private SSLSocket connect(String sni) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.cert());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        Socket plain = new Socket("127.0.0.1", fixture.server().httpsAddress().getPort());
-        plain.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain,
-                sni == null ? "127.0.0.1" : sni, plain.getPort(), true);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
-        if (sni != null) {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        }
-        socket.setSSLParameters(parameters);
-        try {
-            socket.startHandshake();
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
-        return socket;
+        return ca.connect(fixture.server().httpsAddress().getPort(), sni);
     }
 
     private static Certificate peerCertificate(SSLSocket socket) throws Exception {

@@ -10,7 +10,9 @@ import java.util.Objects;
  * Everything {@code client.yaml} says, validated by {@link ClientConfigLoader}. The defaults below are the only
  * place where the client's defaults are written down.
  *
- * @param server the tunnel server to dial; {@link #DEFAULT_SERVER_PORT} when the file names only a host
+ * @param servers the tunnel server's addresses, tried in order until one answers; {@link #DEFAULT_SERVER_PORT}
+ *                when the file names only a host
+ * @param proxy what the client dials the server through; null: directly
  * @param token the client's secret; never logged beyond {@link dev.portway.protocol.control.Tokens#redact}
  * @param clientId stable id shown in the server's logs; null means one is generated per process
  * @param tls how the server's certificate is verified
@@ -24,7 +26,8 @@ import java.util.Objects;
  *                     so an operator (or a compromised server) can never make this client dial anything it did not list
  */
 public record ClientConfig(
-        HostPort server,
+        List<ServerAddress> servers,
+        ProxyConfig proxy,
         String token,
         String clientId,
         ClientTlsConfig tls,
@@ -42,7 +45,10 @@ public record ClientConfig(
     public static final int DEFAULT_KEEP_ALIVE_MISSED = 3;
 
     public ClientConfig {
-        Objects.requireNonNull(server, "server");
+        servers = List.copyOf(servers);
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("at least one server address is needed");
+        }
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(tls, "tls");
         tunnels = List.copyOf(tunnels);
@@ -57,24 +63,34 @@ public record ClientConfig(
 
     /** A config with every optional setting at its default; handy for tests and embedding. */
     public static ClientConfig of(HostPort server, String token, ClientTlsConfig tls, List<TunnelConfig> tunnels) {
-        return new ClientConfig(server, token, null, tls, tunnels, ReconnectConfig.DEFAULTS, DEFAULT_DIAL_TIMEOUT,
+        return new ClientConfig(List.of(ServerAddress.direct(server)), null, token, null, tls, tunnels, ReconnectConfig.DEFAULTS, DEFAULT_DIAL_TIMEOUT,
                 DEFAULT_KEEP_ALIVE_INTERVAL, DEFAULT_KEEP_ALIVE_MISSED, null, List.of());
     }
 
     public ClientConfig withMetrics(ClientMetricsConfig newMetrics) {
-        return new ClientConfig(server, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
+        return new ClientConfig(servers, proxy, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
                 keepAliveMissed, newMetrics, allowTargets);
     }
 
     public ClientConfig withAllowTargets(List<HostPort> targets) {
-        return new ClientConfig(server, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
+        return new ClientConfig(servers, proxy, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
                 keepAliveMissed, metrics, targets);
+    }
+
+    public ClientConfig withServers(List<ServerAddress> newServers, ProxyConfig newProxy) {
+        return new ClientConfig(newServers, newProxy, token, clientId, tls, tunnels, reconnect, dialTimeout,
+                keepAliveInterval, keepAliveMissed, metrics, allowTargets);
+    }
+
+    /** The first address: the host a tunnel's public address is shown with when the server gives none. */
+    public ServerAddress server() {
+        return servers.get(0);
     }
 
     /** Keeps the token out of logs and exception messages that print the whole config. */
     @Override
     public String toString() {
-        return "ClientConfig[server=" + server + ", token=" + dev.portway.protocol.control.Tokens.redact(token)
+        return "ClientConfig[servers=" + servers + ", proxy=" + proxy + ", token=" + dev.portway.protocol.control.Tokens.redact(token)
                 + ", clientId=" + clientId + ", tls=" + tls + ", tunnels=" + tunnels + ", reconnect=" + reconnect
                 + ", dialTimeout=" + dialTimeout + ", keepAliveInterval=" + keepAliveInterval
                 + ", keepAliveMissed=" + keepAliveMissed + ", metrics=" + metrics + ", allowTargets=" + allowTargets + "]";

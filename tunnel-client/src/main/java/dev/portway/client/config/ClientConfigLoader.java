@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * is collected and reported together; a record is only built from a file without problems.
  *
  * <pre>
- * server: tunnel.example.com:7000
+ * server: tunnel.example.com:7000   # or a list, tried in order; wss://tunnel.example.com[/path] over HTTPS
+ * proxy: http://user:pass@proxy.lan:3128   # or socks5://...; none: ignore HTTPS_PROXY/ALL_PROXY
  * token: ${secret}
  * clientId: laptop            # optional
  * tls:
@@ -100,17 +101,23 @@ public final class ClientConfigLoader {
 
     public static ClientConfig load(Path file) throws ConfigException {
         ConfigReader reader = ConfigReader.read(file);
-        ClientConfig config = read(reader);
+        ClientConfig config = read(reader, System.getenv());
         reader.throwIfProblems();
         return config;
     }
 
-    /** Returns null when the reader has collected problems; the caller throws them. */
-    static ClientConfig read(ConfigReader reader) {
-        ConfigObject root = reader.root("server", "token", "clientId", "tls", "tunnels", "reconnect", "dialTimeout",
+    /**
+     * Returns null when the reader has collected problems; the caller throws them.
+     *
+     * @param env the process environment, where {@code HTTPS_PROXY}, {@code ALL_PROXY} and {@code NO_PROXY} are
+     *            looked for when the file names no proxy
+     */
+    static ClientConfig read(ConfigReader reader, Map<String, String> env) {
+        ConfigObject root = reader.root("server", "proxy", "token", "clientId", "tls", "tunnels", "reconnect", "dialTimeout",
                 "keepAliveInterval", "keepAliveMissed", "metrics", "allowTargets");
 
-        HostPort server = root.hostPort("server", true, ClientConfig.DEFAULT_SERVER_PORT);
+        List<ServerAddress> servers = readServers(root);
+        ProxyConfig proxy = readProxy(root, env);
         String token = root.secret("token", true, 1);
         String clientId = readClientId(root);
         ClientTlsConfig tls = readTls(root);
@@ -127,8 +134,67 @@ public final class ClientConfigLoader {
         if (reader.hasProblems()) {
             return null;
         }
-        return new ClientConfig(server, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
+        return new ClientConfig(servers, proxy, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
                 keepAliveMissed, metrics, allowTargets);
+    }
+
+    private static final int MAX_SERVERS = 16;
+    private static final String EXPECTED_SERVER = "expected host[:port], tls://host[:port] or wss://host[:port][/path]";
+
+    private static List<ServerAddress> readServers(ConfigObject root) {
+        int problemsBefore = root.reader().problems().size();
+        List<Map.Entry<String, String>> written = root.stringOrStrings("server");
+        if (written.isEmpty()) {
+            if (root.reader().problems().size() == problemsBefore) {
+                root.invalid("server", EXPECTED_SERVER + " (or a list of them)");
+            }
+            return List.of();
+        }
+        if (written.size() > MAX_SERVERS) {
+            root.problem("server", "expected at most " + MAX_SERVERS + " addresses, got " + written.size());
+        }
+        List<ServerAddress> servers = new ArrayList<>();
+        for (Map.Entry<String, String> item : written) {
+            try {
+                servers.add(ServerAddress.parse(item.getValue(), ClientConfig.DEFAULT_SERVER_PORT));
+            } catch (IllegalArgumentException e) {
+                root.reader().problem(item.getKey(), EXPECTED_SERVER, "\"" + item.getValue() + "\"");
+            }
+        }
+        return servers;
+    }
+
+    /**
+     * {@code proxy} from the file wins; {@code none} means direct whatever the environment says. Without it, the
+     * environment's proxy for HTTPS (the connection is TLS whichever transport) or for everything applies, except
+     * to the hosts {@code NO_PROXY} lists.
+     */
+    private static ProxyConfig readProxy(ConfigObject root, Map<String, String> env) {
+        String written = root.string("proxy");
+        if (written != null) {
+            if (written.trim().equalsIgnoreCase("none")) {
+                return null;
+            }
+            try {
+                return ProxyConfig.parse(written, List.of(), "proxy");
+            } catch (IllegalArgumentException e) {
+                root.invalid("proxy", e.getMessage());
+                return null;
+            }
+        }
+        for (String name : List.of("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                String noProxy = env.getOrDefault("NO_PROXY", env.getOrDefault("no_proxy", ""));
+                try {
+                    return ProxyConfig.parse(value, List.of(noProxy.split(",")), name);
+                } catch (IllegalArgumentException e) {
+                    root.reader().problem("(environment " + name + ")", e.getMessage());
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     /** {@code bandwidthLimit: 1MB}: bytes per second each way; 0 when absent. */

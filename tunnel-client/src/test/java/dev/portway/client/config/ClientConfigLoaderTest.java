@@ -1,6 +1,7 @@
 package dev.portway.client.config;
 
 import dev.portway.protocol.config.ConfigException;
+import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.GroupOptions;
 import dev.portway.protocol.control.HttpOptions;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -96,7 +98,8 @@ class ClientConfigLoaderTest {
                 metrics:
                   port: 9101
                 """);
-        assertThat(c.server()).isEqualTo(new HostPort("tunnel.example.com", 7443));
+        assertThat(c.server()).isEqualTo(ServerAddress.direct(new HostPort("tunnel.example.com", 7443)));
+        assertThat(c.proxy()).isNull();
         assertThat(c.token()).isEqualTo("secret-token-value");
         assertThat(c.clientId()).isEqualTo("laptop-1");
         assertThat(c.tls()).isEqualTo(new ClientTlsConfig(null, dir.resolve("ca.pem").toAbsolutePath(), false,
@@ -123,7 +126,7 @@ class ClientConfigLoaderTest {
                 tunnels:
                   - {name: ssh, type: tcp, local: 127.0.0.1:22}
                 """.formatted(FP_HEX.toUpperCase().replaceAll("(..)(?!$)", "$1:")));
-        assertThat(c.server()).isEqualTo(new HostPort("tunnel.example.com", 7000));
+        assertThat(c.servers()).containsExactly(ServerAddress.direct(new HostPort("tunnel.example.com", 7000)));
         assertThat(c.clientId()).isNull();
         assertThat(c.tls().fingerprint()).isEqualTo(FP_HEX);
         assertThat(c.tls().fingerprintWithPrefix()).isEqualTo("sha256:" + FP_HEX);
@@ -182,7 +185,7 @@ class ClientConfigLoaderTest {
                         + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny, "
                         + "bandwidthLimit, rateLimit, maxConnections");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
-                "client.yaml: keepalive: unknown field; expected one of server, token, clientId, tls, tunnels, "
+                "client.yaml: keepalive: unknown field; expected one of server, proxy, token, clientId, tls, tunnels, "
                         + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets");
     }
 
@@ -240,7 +243,7 @@ class ClientConfigLoaderTest {
     @Test
     void requiredFieldsAreNamed() throws Exception {
         assertThat(problems("tls: {insecure: true}\n")).containsExactly(
-                "client.yaml: server: expected host or host:port, got nothing",
+                "client.yaml: server: expected host[:port], tls://host[:port] or wss://host[:port][/path] (or a list of them), got nothing",
                 "client.yaml: token: expected a secret of at least 1 characters, got nothing",
                 "client.yaml: tunnels: expected a list of at least one tunnel, or allowTargets for a client that "
                         + "serves only the tunnels an operator creates through the admin API, got nothing");
@@ -513,7 +516,7 @@ class ClientConfigLoaderTest {
                 dialTimeout: forever
                 """);
         assertThat(problems).containsExactly(
-                "client.yaml: server: expected host or host:port, got \"tunnel.example.com:http\"",
+                "client.yaml: server: expected host[:port], tls://host[:port] or wss://host[:port][/path], got \"tunnel.example.com:http\"",
                 "client.yaml: token: expected a secret of at least 1 characters, got a secret of 0 characters",
                 "client.yaml: tls.fingerprint: expected sha256: followed by 64 hex digits, got \"sha256:xyz\"",
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
@@ -538,5 +541,81 @@ class ClientConfigLoaderTest {
         assertThatThrownBy(() -> new ClientTlsConfig(null, null, false, null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(ClientTlsConfig.pinned("sha256:" + FP_HEX.toUpperCase()).fingerprint()).isEqualTo(FP_HEX);
+    }
+
+    private static ClientConfig read(String yaml, Map<String, String> env) throws Exception {
+        ConfigReader reader = ConfigReader.parse("client.yaml", yaml, Path.of("."));
+        ClientConfig config = ClientConfigLoader.read(reader, env);
+        reader.throwIfProblems();
+        return config;
+    }
+
+    @Test
+    void serverMayListSeveralAddressesOfEitherTransport() throws Exception {
+        ClientConfig c = load("""
+                server: [a.example:7001, "wss://b.example", "wss://c.example:8443/edge/connect", tls://d.example]
+                token: t
+                tls: {fingerprint: "sha256:%s"}
+                """.formatted(FP_HEX) + ONE_TUNNEL);
+        assertThat(c.servers()).containsExactly(
+                ServerAddress.direct(new HostPort("a.example", 7001)),
+                new ServerAddress(ServerAddress.Kind.WEBSOCKET, new HostPort("b.example", 443), "/_portway/connect"),
+                new ServerAddress(ServerAddress.Kind.WEBSOCKET, new HostPort("c.example", 8443), "/edge/connect"),
+                ServerAddress.direct(new HostPort("d.example", 7000)));
+        assertThat(c.servers().get(2)).hasToString("wss://c.example:8443/edge/connect");
+    }
+
+    @Test
+    void badServerAddressesAreNamedByTheirIndex() throws Exception {
+        assertThat(problems("""
+                server: [a.example, "ftp://b.example", "wss://c.example/x?y"]
+                token: t
+                tls: {insecure: true}
+                """ + ONE_TUNNEL)).containsExactly(
+                "client.yaml: server[1]: expected host[:port], tls://host[:port] or wss://host[:port][/path], "
+                        + "got \"ftp://b.example\"",
+                "client.yaml: server[2]: expected host[:port], tls://host[:port] or wss://host[:port][/path], "
+                        + "got \"wss://c.example/x?y\"");
+        assertThat(problems("server: []\ntoken: t\ntls: {insecure: true}\n" + ONE_TUNNEL)).containsExactly(
+                "client.yaml: server: expected host[:port], tls://host[:port] or wss://host[:port][/path] "
+                        + "(or a list of them), got a list");
+    }
+
+    @Test
+    void proxyFromTheFileWinsOverTheEnvironment() throws Exception {
+        Map<String, String> env = Map.of("HTTPS_PROXY", "http://env.proxy:8080");
+        ClientConfig c = read(minimal("proxy: \"socks5://me:p%40ss@10.0.0.1:1081\"\n" + ONE_TUNNEL), env);
+        assertThat(c.proxy().kind()).isEqualTo(ProxyConfig.Kind.SOCKS5);
+        assertThat(c.proxy().address()).isEqualTo(new HostPort("10.0.0.1", 1081));
+        assertThat(c.proxy().user()).isEqualTo("me");
+        assertThat(c.proxy().password()).isEqualTo("p@ss");
+        assertThat(c.proxy().toString()).doesNotContain("p@ss").contains("me:***@");
+        assertThat(read(minimal("proxy: none\n" + ONE_TUNNEL), env).proxy()).isNull();
+    }
+
+    @Test
+    void environmentProxiesApplyWithNoProxyExceptions() throws Exception {
+        ClientConfig c = read(minimal(ONE_TUNNEL), Map.of("ALL_PROXY", "socks5://s.lan", "https_proxy",
+                "proxy.lan:3128", "NO_PROXY", "localhost,.internal.example"));
+        assertThat(c.proxy().kind()).isEqualTo(ProxyConfig.Kind.HTTP);
+        assertThat(c.proxy().address()).isEqualTo(new HostPort("proxy.lan", 3128));
+        assertThat(c.proxy().source()).isEqualTo("https_proxy");
+        assertThat(c.proxy().bypasses("localhost")).isTrue();
+        assertThat(c.proxy().bypasses("a.internal.example")).isTrue();
+        assertThat(c.proxy().bypasses("internal.example")).isTrue();
+        assertThat(c.proxy().bypasses("tunnel.example.com")).isFalse();
+        assertThat(read(minimal(ONE_TUNNEL), Map.of("ALL_PROXY", "socks5://s.lan")).proxy().address())
+                .isEqualTo(new HostPort("s.lan", 1080));
+        assertThat(read(minimal(ONE_TUNNEL), Map.of()).proxy()).isNull();
+    }
+
+    @Test
+    void badProxiesSayWhatWasExpected() throws Exception {
+        assertThat(problems(minimal("proxy: \"ftp://x.lan\"\n" + ONE_TUNNEL))).containsExactly(
+                "client.yaml: proxy: expected an http:// or socks5:// proxy URL, got \"ftp://x.lan\"");
+        assertThatThrownBy(() -> read(minimal(ONE_TUNNEL), Map.of("HTTPS_PROXY", "http://user@x.lan")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("client.yaml: (environment HTTPS_PROXY): expected user:password before the proxy's host, "
+                        + "got a user only");
     }
 }

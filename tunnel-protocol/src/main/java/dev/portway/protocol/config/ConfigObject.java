@@ -343,6 +343,27 @@ public final class ConfigObject {
         return networks;
     }
 
+    /**
+     * One string or a list of them ({@code server: a:7000} or {@code server: [a:7000, b:7000]}), each with its own
+     * field path for problems ({@code server} or {@code server[1]}). Empty when absent.
+     */
+    public List<Map.Entry<String, String>> stringOrStrings(String key) {
+        JsonNode v = raw(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            String s = string(key);
+            return s == null ? List.of() : List.of(Map.entry(childPath(key), s));
+        }
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        List<String> items = strings(key);
+        for (int i = 0; i < items.size(); i++) {
+            out.add(Map.entry(childPath(key) + "[" + i + "]", items.get(i)));
+        }
+        return out;
+    }
+
     /** A list of strings; items that are not strings are reported and left out. Empty when absent. */
     public List<String> strings(String key) {
         List<String> out = new ArrayList<>();

@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param errorPages           HTML files served instead of the built-in pages, by status code (404, 502, ...)
  * @param certificates         what the https listener terminates TLS with, by host name; none: only passthrough
  *                             tunnels are served on HTTPS
+ * @param clientConnect        whether and where the https listener takes client connections as WebSockets
  */
 public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHeaderSize,
                          Duration requestHeaderTimeout, Duration idleTimeout, Duration responseTimeout,
-                         Duration bodyIdleTimeout, Map<Integer, Path> errorPages, List<HttpsCertificateConfig> certificates) {
+                         Duration bodyIdleTimeout, Map<Integer, Path> errorPages, List<HttpsCertificateConfig> certificates,
+                         ClientConnectConfig clientConnect) {
     public static final int DEFAULT_HTTP_PORT = 80;
     public static final int DEFAULT_HTTPS_PORT = 443;
     public static final int DEFAULT_MAX_HEADER_SIZE = 32 * 1024;
@@ -54,27 +56,33 @@ public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHead
         Objects.requireNonNull(bodyIdleTimeout, "bodyIdleTimeout");
         errorPages = errorPages == null ? Map.of() : Map.copyOf(errorPages);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
+        clientConnect = clientConnect == null ? ClientConnectConfig.DEFAULTS : clientConnect;
     }
 
     /** The listeners with every limit at its default. */
     public HttpConfig(String domain, int httpPort, int httpsPort) {
         this(domain, httpPort, httpsPort, DEFAULT_MAX_HEADER_SIZE, DEFAULT_REQUEST_HEADER_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_BODY_IDLE_TIMEOUT, Map.of(), List.of());
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_BODY_IDLE_TIMEOUT, Map.of(), List.of(), null);
     }
 
     public HttpConfig withLimits(int newMaxHeaderSize, Duration newRequestHeaderTimeout, Duration newIdleTimeout,
                                  Duration newResponseTimeout) {
         return new HttpConfig(domain, httpPort, httpsPort, newMaxHeaderSize, newRequestHeaderTimeout, newIdleTimeout,
-                newResponseTimeout, bodyIdleTimeout, errorPages, certificates);
+                newResponseTimeout, bodyIdleTimeout, errorPages, certificates, clientConnect);
     }
 
     public HttpConfig withBodyIdleTimeout(Duration newBodyIdleTimeout) {
         return new HttpConfig(domain, httpPort, httpsPort, maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, newBodyIdleTimeout, errorPages, certificates);
+                responseTimeout, newBodyIdleTimeout, errorPages, certificates, clientConnect);
     }
 
     public HttpConfig withHttps(int newHttpsPort, List<HttpsCertificateConfig> newCertificates) {
+        return withHttps(newHttpsPort, newCertificates, clientConnect);
+    }
+
+    public HttpConfig withHttps(int newHttpsPort, List<HttpsCertificateConfig> newCertificates,
+                                ClientConnectConfig newClientConnect) {
         return new HttpConfig(domain, httpPort, newHttpsPort, maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, bodyIdleTimeout, errorPages, newCertificates);
+                responseTimeout, bodyIdleTimeout, errorPages, newCertificates, newClientConnect);
     }
 }

@@ -294,7 +294,7 @@ public final class ServerConfigLoader {
             }
         });
         return new HttpConfig(domain, port, defaults.httpsPort(), maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, bodyIdleTimeout, errorPages, defaults.certificates());
+                responseTimeout, bodyIdleTimeout, errorPages, defaults.certificates(), defaults.clientConnect());
     }
 
     private static DatabaseSettings readDatabase(ConfigObject root) {
@@ -511,7 +511,7 @@ public final class ServerConfigLoader {
 
     /** The https listener's part of {@code http}, which holds what the other web settings say. */
     private static HttpConfig readHttps(ConfigObject root, HttpConfig http) {
-        Optional<ConfigObject> section = root.object("https", "port", "certificates");
+        Optional<ConfigObject> section = root.object("https", "port", "certificates", "clientConnect");
         if (section.isEmpty()) {
             return http;
         }
@@ -525,7 +525,35 @@ public final class ServerConfigLoader {
                 certificates.add(certificate);
             }
         }
-        return http.withHttps(port, certificates);
+        return http.withHttps(port, certificates, readClientConnect(https));
+    }
+
+    private static ClientConnectConfig readClientConnect(ConfigObject https) {
+        Optional<ConfigObject> section = https.object("clientConnect", "enabled", "path", "hosts");
+        if (section.isEmpty()) {
+            return ClientConnectConfig.DEFAULTS;
+        }
+        ConfigObject connect = section.get();
+        boolean enabled = connect.bool("enabled", ClientConnectConfig.DEFAULTS.enabled());
+        String path = connect.string("path");
+        if (path == null) {
+            path = ClientConnectConfig.DEFAULTS.path();
+        } else if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#' || c >= 0x7f)) {
+            connect.invalid("path", "expected a path starting with / without spaces, query or fragment");
+            path = ClientConnectConfig.DEFAULTS.path();
+        }
+        List<String> hosts = new ArrayList<>();
+        List<String> written = connect.strings("hosts");
+        for (int i = 0; i < written.size(); i++) {
+            String host = HostPatterns.normalize(written.get(i));
+            if (HOST_NAME.matcher(host).matches()) {
+                hosts.add(host);
+            } else {
+                connect.reader().problem(connect.childPath("hosts") + "[" + i + "]", "expected a host name",
+                        "\"" + written.get(i) + "\"");
+            }
+        }
+        return new ClientConnectConfig(enabled, path, hosts);
     }
 
     /**

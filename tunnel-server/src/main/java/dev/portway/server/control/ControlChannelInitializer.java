@@ -5,6 +5,7 @@ import dev.portway.protocol.frame.FrameEncoder;
 import dev.portway.protocol.mux.Role;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.mux.TunnelSession;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of a client's control connection, in order: TLS, frame decoder, frame encoder, multiplexer. The
- * TLS handshake shares the handshake timeout with HELLO and AUTH.
+ * TLS handshake shares the handshake timeout with HELLO and AUTH. A client that came in as a WebSocket on the HTTPS
+ * port gets the same handlers after its WebSocket codec ({@link #installSession}).
  */
 public final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> {
     public static final String TLS = "tls";
@@ -39,13 +41,21 @@ public final class ControlChannelInitializer extends ChannelInitializer<SocketCh
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        carriers.add(ch);
         SslHandler tls = sslContext.newHandler(ch.alloc());
         tls.setHandshakeTimeout(context.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        ch.pipeline().addLast(TLS, tls);
+        installSession(ch);
+    }
+
+    /**
+     * Adds the frame codec and the session at the end of the pipeline of a connection whose bytes are the frames:
+     * after TLS on the control port, after the WebSocket codec on the HTTPS port. The handshake deadline starts now.
+     */
+    void installSession(Channel ch) {
+        carriers.add(ch);
         ClientSession client = new ClientSession(context);
         client.armHandshakeTimeout(ch);
         ch.pipeline()
-                .addLast(TLS, tls)
                 .addLast(FRAME_DECODER, new FrameDecoder(settings.maxFramePayload()))
                 .addLast(FRAME_ENCODER, ENCODER)
                 .addLast(SESSION, new TunnelSession(Role.SERVER, settings, client));

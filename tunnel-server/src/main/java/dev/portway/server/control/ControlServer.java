@@ -33,6 +33,10 @@ public final class ControlServer {
     private final ServerConfig config;
     private final SessionRegistry registry;
     private final ChannelGroup carriers = new DefaultChannelGroup("carriers", GlobalEventExecutor.INSTANCE);
+    private final ControlChannelInitializer initializer;
+    private final SourceLimits sourceLimits;
+    private final PeerFilter clients;
+    private final TunnelMetrics metrics;
     private volatile Channel listener;
 
     public ControlServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Transport transport, SslContext sslContext,
@@ -44,7 +48,10 @@ public final class ControlServer {
         this.registry = registry;
         ControlContext context = new ControlContext(authenticator, throttle, registry, Map.copyOf(binders), config.publicHost(),
                 config.handshakeTimeout(), metrics, hooks, accounts, claims);
-        SourceLimits sourceLimits = new SourceLimits("control", config.limits().connectionsPerSource(),
+        this.clients = clients;
+        this.metrics = metrics;
+        this.initializer = new ControlChannelInitializer(sslContext, settings, context, carriers);
+        this.sourceLimits = new SourceLimits("control", config.limits().connectionsPerSource(),
                 config.limits().handshakesPerSource(), source -> metrics.authFailure(AuthFailureReason.SOURCE_LIMIT));
         this.bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -54,7 +61,25 @@ public final class ControlServer {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(AddressGuard.guard(clients,
                         refused -> metrics.authFailure(AuthFailureReason.ADDRESS_DENIED),
-                        sourceLimits.guard(new ControlChannelInitializer(sslContext, settings, context, carriers))));
+                        sourceLimits.guard(initializer)));
+    }
+
+    /**
+     * Takes a client connection that arrived on another listener (a WebSocket on the HTTPS port, once upgraded) as if
+     * it had come to the control port: the same address rules, per-source ceilings, handshake deadline and
+     * authentication. Call on the channel's event loop, with the connection's handlers for its carrier in place.
+     *
+     * @param peer the client's address (from a PROXY header when the listener trusts one)
+     */
+    public void adopt(Channel ch, InetSocketAddress peer) {
+        if (!clients.permits(peer)) {
+            metrics.authFailure(AuthFailureReason.ADDRESS_DENIED);
+            ch.close();
+            return;
+        }
+        if (sourceLimits.admit(ch, peer.getAddress())) {
+            initializer.installSession(ch);
+        }
     }
 
     public InetSocketAddress bind() throws InterruptedException {

@@ -47,7 +47,7 @@ public final class SourceLimits {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                if (admit(ch)) {
+                if (admit(ch, ((InetSocketAddress) ch.remoteAddress()).getAddress())) {
                     ch.pipeline().addLast(pipeline);
                 }
             }
@@ -67,8 +67,12 @@ public final class SourceLimits {
         return connections.held(source);
     }
 
-    boolean admit(Channel ch) {
-        InetAddress source = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+    /**
+     * Counts {@code ch} against {@code source}'s ceilings until it closes, or resets it when one is reached.
+     *
+     * @return whether the connection was admitted
+     */
+    public boolean admit(Channel ch, InetAddress source) {
         SourceCounter.Ticket connection = connections.tryAcquire(source);
         if (connection == null) {
             return refuse(ch, source, "connectionsPerSource", connections.max());

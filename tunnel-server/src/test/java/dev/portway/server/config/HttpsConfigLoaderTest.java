@@ -123,12 +123,36 @@ class HttpsConfigLoaderTest {
                     - {domains: [app.example.test], cert: app.crt, key: app.key}
                     - {domains: [APP.example.test], cert: app.crt, key: app.key}
                 """)).containsExactlyInAnyOrder(
-                "server.yaml: https.listen: unknown field; expected one of port, certificates",
+                "server.yaml: https.listen: unknown field; expected one of port, certificates, clientConnect",
                 "server.yaml: https.port: expected an integer between 0 and 65535, got 70000",
                 "server.yaml: https.certificates[0].domains: expected a list of at least one host name, got a list",
                 "server.yaml: https.certificates[1].domains[0]: expected a host name or *.domain, got \"bad host\"",
                 "server.yaml: https.certificates[1].key: expected a PEM private key file, got nothing",
                 "server.yaml: https.certificates[3].domains[0]: expected a domain no other certificate lists, "
                         + "got \"APP.example.test\"");
+    }
+
+    @Test
+    void clientConnectIsOnByDefaultAndReadsItsPathAndHosts() throws Exception {
+        assertThat(ServerConfigLoader.load(write("")).http().clientConnect()).isEqualTo(ClientConnectConfig.DEFAULTS);
+        ClientConnectConfig read = ServerConfigLoader.load(write("""
+                https:
+                  clientConnect: {path: /edge/connect, hosts: [Tunnel.Example.COM]}
+                """)).http().clientConnect();
+        assertThat(read).isEqualTo(new ClientConnectConfig(true, "/edge/connect", List.of("tunnel.example.com")));
+        assertThat(ServerConfigLoader.load(write("https: {clientConnect: {enabled: false}}")).http().clientConnect()
+                .enabled()).isFalse();
+    }
+
+    @Test
+    void clientConnectProblemsNameTheField() throws Exception {
+        assertThat(problems("""
+                https:
+                  clientConnect: {path: "edge connect", hosts: ["bad host"], via: x}
+                """)).containsExactlyInAnyOrder(
+                "server.yaml: https.clientConnect.via: unknown field; expected one of enabled, path, hosts",
+                "server.yaml: https.clientConnect.path: expected a path starting with / without spaces, query or "
+                        + "fragment, got \"edge connect\"",
+                "server.yaml: https.clientConnect.hosts[0]: expected a host name, got \"bad host\"");
     }
 }

@@ -12,12 +12,20 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -25,11 +33,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A certificate authority made on the spot, issuing server certificates for the DNS names a test asks for. */
 public final class TestCa {
     private static final AtomicLong SERIAL = new AtomicLong(1);
+    private static final int SOCKET_TIMEOUT_MILLIS = 20_000;
 
     /** A certificate and its key, as a server would be configured with them. */
     public record Issued(X509Certificate cert, PrivateKey key) {
@@ -75,6 +85,37 @@ public final class TestCa {
                 .map(name -> new GeneralName(GeneralName.dNSName, name))
                 .toArray(GeneralName[]::new)));
         return new Issued(sign(b, key), pair.getPrivate());
+    }
+
+    /**
+     * A TLS connection to {@code port} on 127.0.0.1 that trusts only this CA, sending {@code sni} as the server name
+     * and verifying the certificate against it; null sends no name and verifies nothing but the chain.
+     */
+    public SSLSocket connect(int port, String sni) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        Socket plain = new Socket("127.0.0.1", port);
+        plain.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain,
+                sni == null ? "127.0.0.1" : sni, plain.getPort(), true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+        if (sni != null) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        socket.setSSLParameters(parameters);
+        try {
+            socket.startHandshake();
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        return socket;
     }
 
     private static KeyPair ecKey() throws Exception {

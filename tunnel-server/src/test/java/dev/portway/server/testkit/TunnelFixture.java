@@ -4,6 +4,7 @@ import dev.portway.client.TunnelClient;
 import dev.portway.client.config.ClientConfig;
 import dev.portway.client.config.ClientTlsConfig;
 import dev.portway.client.config.ReconnectConfig;
+import dev.portway.client.config.ServerAddress;
 import dev.portway.client.config.TunnelConfig;
 import dev.portway.client.tls.ClientTlsContexts;
 import dev.portway.protocol.config.HostPort;
@@ -92,7 +93,7 @@ public final class TunnelFixture implements AutoCloseable {
     /** For a server this fixture did not start: one whose certificate has fingerprint {@code fingerprintHex}. */
     public static ClientConfig clientConfig(int serverPort, String fingerprintHex, String token, List<TunnelConfig> tunnels,
                                             Duration keepAliveInterval) {
-        return new ClientConfig(new HostPort("127.0.0.1", serverPort), token, null,
+        return new ClientConfig(List.of(ServerAddress.direct(new HostPort("127.0.0.1", serverPort))), null, token, null,
                 new ClientTlsConfig(fingerprintHex, null, false, null), tunnels,
                 new ReconnectConfig(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, true),
                 Duration.ofSeconds(5), keepAliveInterval, 3, null, List.of());
