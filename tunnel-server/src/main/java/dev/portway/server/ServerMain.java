@@ -22,13 +22,14 @@ import java.util.List;
  * error.
  */
 public final class ServerMain {
-    private static final String USAGE = LauncherArgs.usage("tunnel-server", "server.yaml; without it the defaults apply")
-            + """
-            Commands:
-              backup --to FILE [-c FILE]             write the database's configuration to FILE (JSON)
-              restore --from FILE [--force] [-c FILE] load a backup into the database, the server stopped
-              admin RESOURCE VERB ...                call the admin API (tunnel-server admin --help)
+    private static final String USAGE = LauncherArgs.usage("tunnel-server",
+            "server.yaml; without it the defaults apply") + """
+            Commands (each takes --help):
+              backup --to FILE [-c FILE]               write the database's configuration to FILE (JSON)
+              restore --from FILE [--force] [-c FILE]  load a backup into the database, the server stopped
+              admin RESOURCE VERB ...                  call the admin API
             """;
+
     private ServerMain() {
     }
 

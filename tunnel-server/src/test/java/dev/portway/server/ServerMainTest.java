@@ -37,7 +37,8 @@ class ServerMainTest {
         Path good = dir.resolve("server.yaml");
         // The port of a running server would make a real start fail; a check does not bind it.
         try (ServerSocket taken = new ServerSocket(0)) {
-            Files.writeString(good, "controlPort: " + taken.getLocalPort() + "\ndataDir: " + dir.resolve("data") + "\n");
+            Files.writeString(good, "controlPort: " + taken.getLocalPort() + "\ndataDir: " + dir.resolve("data")
+                    + "\n");
             assertThat(run("--check", "-c", good.toString())).as(text(err)).isZero();
         }
         assertThat(text(out)).isEqualTo("ok: " + good + System.lineSeparator());
@@ -57,7 +58,20 @@ class ServerMainTest {
     }
 
     @Test
-    void operatorCommandsRefuseBadArgumentsWithTwo(@TempDir Path dir) {
+    void operatorCommandsHaveHelp() {
+        assertThat(run("backup", "--help")).isZero();
+        assertThat(text(out)).startsWith("Usage: tunnel-server backup --to FILE");
+        assertThat(run("restore", "-h")).isZero();
+        assertThat(text(out)).startsWith("Usage: tunnel-server restore --from FILE");
+        assertThat(run("admin", "--help")).isZero();
+        assertThat(text(out)).startsWith("Usage: tunnel-server admin")
+                .contains("tunnels create NAME [--type tcp|udp|http]");
+        assertThat(run("--help")).isZero();
+        assertThat(text(out)).contains("backup --to FILE", "restore --from FILE", "admin RESOURCE VERB");
+    }
+
+    @Test
+    void operatorCommandsRefuseBadArgumentsWithTwo() {
         assertThat(run("backup")).isEqualTo(2);
         assertThat(text(err)).contains("--to is required").contains("Usage: tunnel-server backup");
         assertThat(run("restore", "--from", "x.json", "--frobnicate")).isEqualTo(2);

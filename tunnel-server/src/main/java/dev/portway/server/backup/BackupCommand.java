@@ -26,15 +26,16 @@ public final class BackupCommand {
     }
 
     public static int run(List<String> args, PrintStream out, PrintStream err) {
-        return DatabaseTool.run("backup", USAGE, args, Set.of("--to"), Set.of(), err, (line, database, dataDir) -> {
-            Path file = Path.of(line.required("--to"));
-            try (ToolConnection db = ToolConnection.forReading(database, dataDir)) {
-                BackupSummary summary = PrivateFile.write(file,
-                        stream -> BackupWriter.write(db.connection(), stream, Instant.now()));
-                out.println("Backup written to " + file + " (schema version " + summary.schemaVersion() + "): "
-                        + summary.describe());
-                return 0;
-            }
-        });
+        return DatabaseTool.run("backup", USAGE, args, Set.of("--to"), Set.of(), out, err,
+                (line, database, dataDir) -> {
+                    Path file = Path.of(line.required("--to"));
+                    try (ToolConnection db = ToolConnection.forReading(database, dataDir)) {
+                        BackupSummary summary = PrivateFile.write(file,
+                                stream -> BackupWriter.write(db.connection(), stream, Instant.now()));
+                        out.println("Backup written to " + file + " (schema version " + summary.schemaVersion()
+                                + "): " + summary.describe());
+                        return 0;
+                    }
+                });
     }
 }

@@ -25,6 +25,7 @@ import java.util.Set;
  */
 final class DatabaseTool {
     private static final Set<String> COMMON_VALUES = Set.of("--config", "--log-format");
+    private static final Set<String> HELP = Set.of("--help", "-h");
 
     /** The work of one command, given its parsed arguments and the database to work on. */
     @FunctionalInterface
@@ -37,17 +38,25 @@ final class DatabaseTool {
     }
 
     static int run(String command, String usage, List<String> args, Set<String> values, Set<String> switches,
-                   PrintStream err, Work work) {
+                   PrintStream out, PrintStream err, Work work) {
         String prefix = "tunnel-server " + command + ": ";
         Set<String> allValues = new HashSet<>(values);
         allValues.addAll(COMMON_VALUES);
+        Set<String> allSwitches = new HashSet<>(switches);
+        allSwitches.addAll(HELP);
         try {
-            CommandLine line = CommandLine.parse(args, allValues, switches);
+            CommandLine line = CommandLine.parse(args, allValues, allSwitches);
+            if (HELP.stream().anyMatch(line::has)) {
+                out.print(usage);
+                return 0;
+            }
             line.expectPositional(0, "");
             String logFormat = line.value("--log-format").orElse("json");
             if (!logFormat.equals("json") && !logFormat.equals("text")) {
                 throw new UsageException("--log-format: expected json or text, got \"" + logFormat + "\"");
             }
+            // Before anything logs: the first logger fixes the configuration.
+            LauncherArgs.configureLogging(logFormat);
             Optional<String> configFile = line.value("--config");
             ServerConfig config = configFile.isPresent() ? ServerConfigLoader.load(Path.of(configFile.get()))
                     : ServerConfig.defaults();
@@ -56,7 +65,6 @@ final class DatabaseTool {
                         + "to " + command);
                 return 2;
             }
-            LauncherArgs.configureLogging(logFormat);
             return work.run(line, config.database().connection(), config.dataDir());
         } catch (UsageException e) {
             err.println(prefix + e.getMessage());

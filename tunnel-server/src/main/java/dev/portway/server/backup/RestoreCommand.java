@@ -31,7 +31,7 @@ public final class RestoreCommand {
     }
 
     public static int run(List<String> args, PrintStream out, PrintStream err) {
-        return DatabaseTool.run("restore", USAGE, args, Set.of("--from"), Set.of("--force"), err,
+        return DatabaseTool.run("restore", USAGE, args, Set.of("--from"), Set.of("--force"), out, err,
                 (line, database, dataDir) -> {
                     Path file = Path.of(line.required("--from"));
                     JsonNode document;

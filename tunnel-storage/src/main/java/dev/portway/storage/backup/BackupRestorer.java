@@ -140,8 +140,9 @@ public final class BackupRestorer {
 
     private static void resetIdentities(Connection connection, String table) throws SQLException {
         List<String> columns = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT column_name FROM information_schema.columns"
-                + " WHERE table_schema = current_schema() AND table_name = ? AND is_identity = 'YES'")) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT column_name FROM information_schema.columns"
+                        + " WHERE table_schema = current_schema() AND table_name = ? AND is_identity = 'YES'")) {
             statement.setString(1, table);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {

@@ -60,6 +60,7 @@ public final class BackupWriter {
                 }
                 json.writeEndObject();
                 json.writeEndObject();
+                json.writeRaw('\n');
             }
             connection.commit();
             return new BackupSummary(schemaVersion, rows);

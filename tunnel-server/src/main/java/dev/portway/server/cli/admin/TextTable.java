@@ -37,7 +37,8 @@ final class TextTable {
         for (List<String> line : lines) {
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < widths.length; i++) {
-                text.append(i == widths.length - 1 ? line.get(i) : String.format("%-" + widths[i] + "s  ", line.get(i)));
+                String cell = line.get(i);
+                text.append(i == widths.length - 1 ? cell : String.format("%-" + widths[i] + "s  ", cell));
             }
             out.println(text.toString().stripTrailing());
         }
