@@ -88,6 +88,15 @@ class ServerMainTest {
     }
 
     @Test
+    void aBackupOfADataDirectoryWithoutADatabaseFailsAndCreatesNone(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("server.yaml"), "dataDir: " + dir.resolve("typo") + "\n");
+        assertThat(run("backup", "--to", dir.resolve("b.json").toString(), "-c", config.toString())).isEqualTo(1);
+        assertThat(text(err)).contains("There is no embedded PostgreSQL in " + dir.resolve("typo"));
+        assertThat(dir.resolve("typo")).doesNotExist();
+        assertThat(dir.resolve("b.json")).doesNotExist();
+    }
+
+    @Test
     void anUnreachableAdminApiExitsWithOne() throws Exception {
         int closed;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -1,7 +1,9 @@
 package dev.portway.storage.db;
 
+import dev.portway.storage.StorageException;
 import dev.portway.storage.StorageUnavailableException;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,6 +34,13 @@ public final class ToolConnection implements AutoCloseable {
     public static ToolConnection forReading(DatabaseConfig config, Path dataDir) {
         if (!config.isEmbedded()) {
             return new ToolConnection(connect(config.url(), config.user(), config.password()), null);
+        }
+        // Starting the embedded server on a directory without one would create a new, empty database there: a
+        // mistyped dataDir must be an error, not a new installation.
+        Path pgVersion = dataDir.resolve("postgres").resolve("PG_VERSION");
+        if (!Files.exists(pgVersion)) {
+            throw new StorageException("There is no embedded PostgreSQL in " + dataDir.toAbsolutePath().normalize()
+                    + " (no " + pgVersion.getFileName() + "): is dataDir the server's?");
         }
         EmbeddedPostgresServer server;
         try {
