@@ -79,6 +79,10 @@ public final class ClientMain {
             err.println(args.config().getFileName() + ": tls: cannot set up TLS: " + e.getMessage());
             return 2;
         }
+        if (args.check()) {
+            out.println("ok: " + args.config());
+            return 0;
+        }
         String clientId = config.clientId() != null ? config.clientId() : defaultClientId(config, args.config());
         PrometheusMetrics prometheus = null;
         ClientMetricsEndpoint endpoint = null;

@@ -50,6 +50,29 @@ class ClientMainTest {
                 .doesNotContain("Exception");
     }
 
+    @Test
+    void checkValidatesTheFileAndStartsNothing(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("client.yaml");
+        Files.writeString(good, """
+                server: 127.0.0.1:1
+                token: a-token-for-the-check
+                tls:
+                  fingerprint: "sha256:%s"
+                tunnels:
+                  - name: ssh
+                    type: tcp
+                    local: 127.0.0.1:22
+                """.formatted("ab".repeat(32)));
+        assertThat(run("--check", "-c", good.toString())).as(text(err)).isZero();
+        assertThat(text(out)).isEqualTo("ok: " + good + System.lineSeparator());
+
+        Path bad = dir.resolve("bad-client.yaml");
+        Files.writeString(bad, Files.readString(good).replace("type: tcp", "type: smtp"));
+        assertThat(run("--check", "-c", bad.toString())).isEqualTo(2);
+        assertThat(text(err)).contains("bad-client.yaml: tunnels[0].type").doesNotContain("Exception");
+        assertThat(text(out)).isEmpty();
+    }
+
     private int run(String... args) {
         out.reset();
         err.reset();

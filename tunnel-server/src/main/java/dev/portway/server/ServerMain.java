@@ -4,6 +4,9 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.portway.protocol.ProductVersion;
 import dev.portway.protocol.cli.LauncherArgs;
 import dev.portway.protocol.config.ConfigException;
+import dev.portway.server.backup.BackupCommand;
+import dev.portway.server.backup.RestoreCommand;
+import dev.portway.server.cli.admin.AdminCommand;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerConfigLoader;
 import dev.portway.storage.bootstrap.InitialCredentials;
@@ -11,12 +14,22 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
- * {@code tunnel-server [-c server.yaml]}. Exit codes: 0 after a clean stop, 1 when the server cannot start,
- * 2 for a usage or configuration error.
+ * {@code tunnel-server [-c server.yaml]}, and the operator's commands {@code backup}, {@code restore} and
+ * {@code admin}. Exit codes: 0 after a clean stop, 1 when the server cannot start, 2 for a usage or configuration
+ * error.
  */
 public final class ServerMain {
+    private static final String USAGE = LauncherArgs.usage("tunnel-server",
+            "server.yaml; without it the defaults apply") + """
+            Commands (each takes --help):
+              backup --to FILE [-c FILE]               write the database's configuration to FILE (JSON)
+              restore --from FILE [--force] [-c FILE]  load a backup into the database, the server stopped
+              admin RESOURCE VERB ...                  call the admin API
+            """;
+
     private ServerMain() {
     }
 
@@ -26,16 +39,33 @@ public final class ServerMain {
 
     /** @param terminal whether a person reads {@code out}: only then are first-start secrets printed */
     static int run(String[] argv, PrintStream out, PrintStream err, boolean terminal) {
+        if (argv.length > 0) {
+            List<String> rest = List.of(argv).subList(1, argv.length);
+            switch (argv[0]) {
+                case "backup" -> {
+                    return BackupCommand.run(rest, out, err);
+                }
+                case "restore" -> {
+                    return RestoreCommand.run(rest, out, err);
+                }
+                case "admin" -> {
+                    return AdminCommand.run(rest, out, err, System.getenv());
+                }
+                default -> {
+                    // the server itself
+                }
+            }
+        }
         LauncherArgs args;
         try {
             args = LauncherArgs.parse(argv);
         } catch (IllegalArgumentException e) {
             err.println("tunnel-server: " + e.getMessage());
-            err.print(LauncherArgs.usage("tunnel-server", "server.yaml; without it the defaults apply"));
+            err.print(USAGE);
             return 2;
         }
         if (args.help()) {
-            out.print(LauncherArgs.usage("tunnel-server", "server.yaml; without it the defaults apply"));
+            out.print(USAGE);
             return 0;
         }
         if (args.version()) {
@@ -49,6 +79,10 @@ public final class ServerMain {
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return 2;
+        }
+        if (args.check()) {
+            out.println("ok: " + args.config());
+            return 0;
         }
         TunnelServer server = new TunnelServer(config);
         InetSocketAddress address;

@@ -4,14 +4,17 @@ import java.nio.file.Path;
 
 /**
  * The command line shared by {@code tunnel-server} and {@code tunnel-client}:
- * {@code [-c FILE] [--log-format json|text] [--help] [--version]}.
+ * {@code [-c FILE] [--check] [--log-format json|text] [--help] [--version]}.
+ *
+ * @param check validate the configuration file and exit, starting nothing
  */
-public record LauncherArgs(Path config, String logFormat, boolean help, boolean version) {
+public record LauncherArgs(Path config, String logFormat, boolean help, boolean version, boolean check) {
 
     public static String usage(String program, String configName) {
         return """
-                Usage: %1$s [-c FILE] [--log-format json|text]
+                Usage: %1$s [-c FILE] [--check] [--log-format json|text]
                   -c, --config FILE     read settings from FILE (%2$s)
+                      --check           check FILE and exit: 0 and "ok: FILE" when it is valid, 2 otherwise
                       --log-format F    json (default) or text
                   -h, --help            print this help and exit
                       --version         print the version and exit
@@ -24,6 +27,7 @@ public record LauncherArgs(Path config, String logFormat, boolean help, boolean 
         String logFormat = "json";
         boolean help = false;
         boolean version = false;
+        boolean check = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -36,16 +40,25 @@ public record LauncherArgs(Path config, String logFormat, boolean help, boolean 
                 }
                 case "-h", "--help" -> help = true;
                 case "--version" -> version = true;
+                case "--check" -> check = true;
                 default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
             }
         }
-        return new LauncherArgs(config, logFormat, help, version);
+        if (check && config == null) {
+            throw new IllegalArgumentException("--check needs -c FILE");
+        }
+        return new LauncherArgs(config, logFormat, help, version, check);
     }
 
     /** Selects the logback configuration; must run before the first logger is created. */
     public void configureLogging() {
+        configureLogging(logFormat);
+    }
+
+    /** For the other commands of a program: {@code format} is json or text. */
+    public static void configureLogging(String format) {
         if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "portway-logback-" + logFormat + ".xml");
+            System.setProperty("logback.configurationFile", "portway-logback-" + format + ".xml");
         }
     }
 

@@ -16,6 +16,7 @@ class LauncherArgsTest {
         assertThat(LauncherArgs.parse(new String[] {"--help"}).help()).isTrue();
         assertThat(LauncherArgs.parse(new String[] {"--version"}).version()).isTrue();
         assertThat(LauncherArgs.parse(new String[] {}).logFormat()).isEqualTo("json");
+        assertThat(LauncherArgs.parse(new String[] {"--check", "-c", "client.yaml"}).check()).isTrue();
     }
 
     @Test
@@ -25,5 +26,6 @@ class LauncherArgsTest {
                 .hasMessage("--log-format: expected json or text, got \"xml\"");
         assertThatThrownBy(() -> LauncherArgs.parse(new String[] {"--verbose"}))
                 .hasMessage("unknown argument \"--verbose\"");
+        assertThatThrownBy(() -> LauncherArgs.parse(new String[] {"--check"})).hasMessage("--check needs -c FILE");
     }
 }

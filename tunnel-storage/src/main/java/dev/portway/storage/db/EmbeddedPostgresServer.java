@@ -84,7 +84,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 lock = null; // held by this very JVM
             }
             if (lock == null) {
-                throw new StorageException("Another process uses the embedded PostgreSQL in " + dir);
+                throw new DataDirectoryInUseException("Another process uses the embedded PostgreSQL in " + dir);
             }
             Optional<OsUser> runAs = PostgresAccount.resolve();
             runAs.ifPresent(user -> makeReachable(dir, user));

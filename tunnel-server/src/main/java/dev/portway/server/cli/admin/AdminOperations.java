@@ -1,0 +1,138 @@
+package dev.portway.server.cli.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portway.server.cli.CommandLine;
+import dev.portway.server.cli.UsageException;
+import dev.portway.server.cli.admin.TextTable.Column;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Every command of {@code tunnel-server admin}, each one route of the REST admin API (docs/admin-api.md). USER and
+ * ID arguments are the numeric ids the API uses; a session's id is the one {@code sessions list} shows.
+ */
+final class AdminOperations {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final List<AdminOperation> ALL = List.of(
+            new AdminOperation("users", "list", List.of(), List.of(),
+                    (args, line) -> get("/api/v1/users"), userColumns(""), null),
+            new AdminOperation("users", "create", List.of("NAME"), List.of(),
+                    (args, line) -> new ApiCall("POST", "/api/v1/users",
+                            JSON.createObjectNode().put("name", args.get(0)).toString()),
+                    userColumns("/user"), null),
+            new AdminOperation("users", "delete", List.of("ID"), List.of(),
+                    (args, line) -> delete("/api/v1/users/" + id(args.get(0))), List.of(), "deleted user %s"),
+            new AdminOperation("tokens", "issue", List.of("USER"), List.of(),
+                    (args, line) -> new ApiCall("POST", "/api/v1/users/" + id(args.get(0)) + "/tokens", null),
+                    List.of(new Column("ID", "/id"), new Column("USER", "/userId"), new Column("PREFIX", "/prefix"),
+                            new Column("TOKEN (shown once)", "/token")), null),
+            new AdminOperation("tokens", "list", List.of("USER"), List.of(),
+                    (args, line) -> get("/api/v1/users/" + id(args.get(0)) + "/tokens"),
+                    tokenColumns(""), null),
+            new AdminOperation("tokens", "revoke", List.of("ID"), List.of(),
+                    (args, line) -> delete("/api/v1/tokens/" + id(args.get(0))),
+                    append(tokenColumns("/token"), new Column("DISCONNECTED", "/disconnectedSessions")), null),
+            new AdminOperation("tunnels", "list", List.of(), List.of(),
+                    (args, line) -> get("/api/v1/tunnels"), tunnelColumns(""), null),
+            new AdminOperation("tunnels", "create", List.of("NAME"),
+                    List.of("--type tcp|udp|http", "--remote-port PORT", "--local HOST:PORT", "--subdomain LABEL",
+                            "--domain HOST...", "--owner USER", "--disabled"),
+                    AdminOperations::createTunnel,
+                    append(tunnelColumns("/tunnel"), new Column("PUSH", "/push/status"),
+                            new Column("REASON", "/push/reason")), null),
+            new AdminOperation("tunnels", "delete", List.of("ID"), List.of(),
+                    (args, line) -> delete("/api/v1/tunnels/" + id(args.get(0))), List.of(), "deleted tunnel %s"),
+            new AdminOperation("sessions", "list", List.of(), List.of(),
+                    (args, line) -> get("/api/v1/sessions"),
+                    List.of(new Column("ID", "/id"), new Column("CLIENT", "/clientId"), new Column("USER", "/userId"),
+                            new Column("TOKEN", "/tokenId"), new Column("ADDRESS", "/remoteAddress"),
+                            new Column("CONNECTED", "/connectedAt"), new Column("TUNNELS", "/tunnels")), null),
+            new AdminOperation("sessions", "kick", List.of("ID"), List.of(),
+                    (args, line) -> delete("/api/v1/sessions/" + URLEncoder.encode(args.get(0), StandardCharsets.UTF_8)
+                            .replace("+", "%20")), List.of(), "disconnected session %s"));
+
+    private AdminOperations() {
+    }
+
+    static Optional<AdminOperation> find(String resource, String verb) {
+        return ALL.stream().filter(o -> o.resource().equals(resource) && o.verb().equals(verb)).findFirst();
+    }
+
+    private static ApiCall createTunnel(List<String> args, CommandLine line) throws UsageException {
+        ObjectNode body = JSON.createObjectNode().put("name", args.get(0));
+        line.value("--type").ifPresent(type -> body.put("type", type));
+        if (line.value("--remote-port").isPresent()) {
+            body.put("remotePort", number("--remote-port", line.value("--remote-port").get()));
+        }
+        line.value("--local").ifPresent(target -> body.put("localTarget", target));
+        line.value("--subdomain").ifPresent(label -> body.put("subdomain", label));
+        if (!line.all("--domain").isEmpty()) {
+            ArrayNode domains = body.putArray("customDomains");
+            line.all("--domain").forEach(domains::add);
+        }
+        if (line.value("--owner").isPresent()) {
+            body.put("ownerId", number("--owner", line.value("--owner").get()));
+        }
+        if (line.has("--disabled")) {
+            body.put("enabled", false);
+        }
+        return new ApiCall("POST", "/api/v1/tunnels", body.toString());
+    }
+
+    private static List<Column> userColumns(String at) {
+        return List.of(new Column("ID", at + "/id"), new Column("NAME", at + "/name"),
+                new Column("STATUS", at + "/status"), new Column("PLAN", at + "/planId"),
+                new Column("EXPIRES", at + "/expiresAt"), new Column("CREATED", at + "/created"));
+    }
+
+    private static List<Column> tokenColumns(String at) {
+        return List.of(new Column("ID", at + "/id"), new Column("USER", at + "/userId"),
+                new Column("PREFIX", at + "/prefix"), new Column("CREATED", at + "/created"),
+                new Column("LAST USED", at + "/lastUsed"), new Column("REVOKED", at + "/revoked"));
+    }
+
+    private static List<Column> tunnelColumns(String at) {
+        return List.of(new Column("ID", at + "/id"), new Column("OWNER", at + "/ownerId"),
+                new Column("NAME", at + "/name"), new Column("TYPE", at + "/type"),
+                new Column("PORT", at + "/remotePort"), new Column("SUBDOMAIN", at + "/subdomain"),
+                new Column("DOMAINS", at + "/customDomains"), new Column("TARGET", at + "/localTarget"),
+                new Column("ENABLED", at + "/enabled"));
+    }
+
+    private static List<Column> append(List<Column> columns, Column... more) {
+        return Stream.concat(columns.stream(), Arrays.stream(more)).toList();
+    }
+
+    private static ApiCall get(String path) {
+        return new ApiCall("GET", path, null);
+    }
+
+    private static ApiCall delete(String path) {
+        return new ApiCall("DELETE", path, null);
+    }
+
+    /** Ids are numbers in the API: a name where an id belongs is a usage error here, not a 404 there. */
+    private static String id(String value) throws UsageException {
+        return Long.toString(number("an id", value));
+    }
+
+    private static long number(String what, String value) throws UsageException {
+        try {
+            long number = Long.parseLong(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(what + ": expected a positive number, got \"" + value + "\"");
+    }
+}
