@@ -96,7 +96,7 @@ import java.util.regex.Pattern;
  *   checkInterval: 2s          # how often connected users' usage is read
  *   retryAfter: 1m             # a client refused for its plan asks again this soon (a plan change lets it in)
  * https:
- *   port: 443                  # 0: no https listener
+ *   port: 443                  # 0: no https listener; unset: 443 with certificates, none without
  *   certificates:              # for tunnels with https: terminate; key must match cert, cert must cover domains
  *     - {domains: [app.example.org, "*.example.org"], cert: example.crt, key: example.key}
  * </pre>
@@ -513,10 +513,9 @@ public final class ServerConfigLoader {
     private static HttpConfig readHttps(ConfigObject root, HttpConfig http) {
         Optional<ConfigObject> section = root.object("https", "port", "certificates");
         if (section.isEmpty()) {
-            return http;
+            return http.withHttps(HttpConfig.httpsPortWhenUnset(false), List.of());
         }
         ConfigObject https = section.get();
-        int port = https.integer("port", HttpConfig.DEFAULT_HTTPS_PORT, 0, 65535);
         List<HttpsCertificateConfig> certificates = new ArrayList<>();
         Set<String> listed = new HashSet<>();
         for (ConfigObject item : https.objects("certificates", "domains", "cert", "key")) {
@@ -525,6 +524,7 @@ public final class ServerConfigLoader {
                 certificates.add(certificate);
             }
         }
+        int port = https.integer("port", HttpConfig.httpsPortWhenUnset(!certificates.isEmpty()), 0, 65535);
         return http.withHttps(port, certificates);
     }
 

@@ -121,7 +121,8 @@ public final class HttpTunnelBinder implements TunnelBinder {
                     + ", got \"" + https + "\"");
         }
         if (config.httpsPort() == 0) {
-            throw new TunnelRefusedException("https: passthrough needs the server's https port, which is disabled");
+            throw new TunnelRefusedException("https: passthrough needs the server's https port, which is off "
+                    + "(the operator sets https.port in server.yaml to turn it on)");
         }
         if (!options.locations().isEmpty()) {
             throw new TunnelRefusedException("https: passthrough routes by host name only; remove locations");

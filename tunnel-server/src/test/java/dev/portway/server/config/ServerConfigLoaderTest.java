@@ -343,7 +343,7 @@ class ServerConfigLoaderTest {
         HttpConfig http = c.http();
         assertThat(http.domain()).isEqualTo("tunnel.example.com");
         assertThat(http.httpPort()).isEqualTo(8080);
-        assertThat(http.httpsPort()).isEqualTo(HttpConfig.DEFAULT_HTTPS_PORT);
+        assertThat(http.httpsPort()).isZero();
         assertThat(http.maxHeaderSize()).isEqualTo(16384);
         assertThat(http.requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(http.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
