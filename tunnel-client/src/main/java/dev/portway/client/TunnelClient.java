@@ -85,7 +85,7 @@ public final class TunnelClient implements AutoCloseable {
     private final Map<String, TunnelTraffic> traffic = new LinkedHashMap<>();
     /** The limits of the tunnels that have one, shared by all their connections. Guarded by {@code tunnels}. */
     private final Map<String, Bandwidth> bandwidth = new HashMap<>();
-    private final CompletableFuture<String> terminated = new CompletableFuture<>();
+    private final CompletableFuture<Termination> terminated = new CompletableFuture<>();
     /** Tunnels whose health check failed: not registered until a check passes again. Guarded by {@code tunnels}. */
     private final Set<String> unhealthy = new HashSet<>();
     private final HealthChecks healthChecks;
@@ -141,8 +141,11 @@ public final class TunnelClient implements AutoCloseable {
         healthChecks.start();
     }
 
-    /** Completes, with the reason, when the client gives up for good (another client took over its id). */
-    public CompletableFuture<String> terminated() {
+    /**
+     * Completes when the client stops or gives up for good: another client took over its id, or (unless
+     * {@code reconnect.exitOnFatal} is false) a failure that retrying cannot fix.
+     */
+    public CompletableFuture<Termination> terminated() {
         return terminated;
     }
 
@@ -170,7 +173,7 @@ public final class TunnelClient implements AutoCloseable {
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        terminated.complete("stopped");
+        terminated.complete(Termination.STOPPED);
     }
 
     @Override
@@ -212,6 +215,13 @@ public final class TunnelClient implements AutoCloseable {
         if (session != null && session.rttNanos() >= 0) {
             metrics.controlRtt(clientId, session.rttNanos());
         }
+    }
+
+    /** Gives up for good: nothing is retried, and {@link #terminated} says why. */
+    private void end(Termination why) {
+        log.error("{}; not retrying", why.reason());
+        events.onDisconnected(why.reason(), -1);
+        terminated.complete(why);
     }
 
     private void retry(String reason) {
@@ -317,6 +327,8 @@ public final class TunnelClient implements AutoCloseable {
     private final class ServerConnection implements SessionListener {
         private LocalUdpFlows udp;
         private String refusal;
+        /** A failure of this connection that retrying cannot fix, once known. */
+        private Termination fatal;
         /** Why the server ended the connection, when it said. */
         private String closedBecause;
         /** Set when the server said how long to wait before asking again. */
@@ -348,6 +360,10 @@ public final class TunnelClient implements AutoCloseable {
                     refusal = "authentication refused: " + result.reason();
                     log.warn("server refused authentication: {}", result.reason());
                     events.onAuthRefused(result.reason());
+                    if (result.permanent()) {
+                        fatal = new Termination(Termination.Kind.AUTH_REFUSED, "the server refused this client: "
+                                + result.reason() + " (check token and clientId in client.yaml)");
+                    }
                 }
             } else if (message instanceof TunnelResult result) {
                 attempt = 0;
@@ -434,17 +450,26 @@ public final class TunnelClient implements AutoCloseable {
                 metrics.clientDisconnected(clientId);
             }
             if (replaced) {
-                String reason = "another client with the same client id (" + clientId + ") took over this connection";
-                log.error(reason);
-                events.onDisconnected(reason, -1);
-                terminated.complete(reason);
+                end(new Termination(Termination.Kind.REPLACED,
+                        "another client with the same client id (" + clientId + ") took over this connection"));
+                return;
+            }
+            if (fatal == null && cause != null) {
+                fatal = ClientTls.certificateRefusal(cause)
+                        .map(refused -> new Termination(Termination.Kind.SERVER_NOT_TRUSTED,
+                                "cannot trust the server " + config.server() + ": " + refused))
+                        .orElse(null);
+            }
+            if (fatal != null && config.reconnect().exitOnFatal()) {
+                // Otherwise retried like any failure, for an operator to fix on the server; the message says what.
+                end(fatal);
                 return;
             }
             if (suspended != null) {
                 waitAsTold(suspended.reason(), Math.max(1, suspended.retryAfterSeconds()), suspended.liftsAt());
                 return;
             }
-            retry(refusal != null ? refusal : closedBecause != null ? closedBecause
+            retry(fatal != null ? fatal.reason() : refusal != null ? refusal : closedBecause != null ? closedBecause
                     : cause == null ? "connection closed" : describe(cause));
         }
     }

@@ -50,6 +50,15 @@ class ClientMainTest {
                 .doesNotContain("Exception");
     }
 
+    /** Documented in ClientMain and the README: a script tells a wrong certificate from a wrong token by them. */
+    @Test
+    void failuresThatRetryingCannotFixHaveExitCodesOfTheirOwn() {
+        assertThat(ClientMain.exitCode(Termination.Kind.STOPPED)).isZero();
+        assertThat(ClientMain.exitCode(Termination.Kind.REPLACED)).isEqualTo(1);
+        assertThat(ClientMain.exitCode(Termination.Kind.SERVER_NOT_TRUSTED)).isEqualTo(3);
+        assertThat(ClientMain.exitCode(Termination.Kind.AUTH_REFUSED)).isEqualTo(4);
+    }
+
     private int run(String... args) {
         out.reset();
         err.reset();
