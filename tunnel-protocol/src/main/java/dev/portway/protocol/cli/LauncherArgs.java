@@ -5,6 +5,8 @@ import java.nio.file.Path;
 /**
  * The command line shared by {@code tunnel-server} and {@code tunnel-client}:
  * {@code [-c FILE] [--log-format json|text] [--help] [--version]}.
+ *
+ * @param logFormat {@code json}, {@code text}, or null when not given: then {@link #effectiveLogFormat} decides
  */
 public record LauncherArgs(Path config, String logFormat, boolean help, boolean version) {
 
@@ -12,7 +14,7 @@ public record LauncherArgs(Path config, String logFormat, boolean help, boolean 
         return """
                 Usage: %1$s [-c FILE] [--log-format json|text]
                   -c, --config FILE     read settings from FILE (%2$s)
-                      --log-format F    json (default) or text
+                      --log-format F    text or json (default: text when stderr is a terminal, else json)
                   -h, --help            print this help and exit
                       --version         print the version and exit
                 """.formatted(program, configName);
@@ -21,7 +23,7 @@ public record LauncherArgs(Path config, String logFormat, boolean help, boolean 
     /** Parses arguments; throws {@link IllegalArgumentException} with a message fit for the user. */
     public static LauncherArgs parse(String[] args) {
         Path config = null;
-        String logFormat = "json";
+        String logFormat = null;
         boolean help = false;
         boolean version = false;
         for (int i = 0; i < args.length; i++) {
@@ -42,10 +44,19 @@ public record LauncherArgs(Path config, String logFormat, boolean help, boolean 
         return new LauncherArgs(config, logFormat, help, version);
     }
 
+    /**
+     * The format asked for, or else readable lines for a person at a terminal and JSON for whatever collects the
+     * output of a service (a journal, a file, a log shipper), which parses it.
+     */
+    public String effectiveLogFormat(boolean stderrIsTerminal) {
+        return logFormat != null ? logFormat : stderrIsTerminal ? "text" : "json";
+    }
+
     /** Selects the logback configuration; must run before the first logger is created. */
     public void configureLogging() {
         if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "portway-logback-" + logFormat + ".xml");
+            System.setProperty("logback.configurationFile",
+                    "portway-logback-" + effectiveLogFormat(Terminal.stderr()) + ".xml");
         }
     }
 
