@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code tunnel-client -c client.yaml}. Prints one line per tunnel once the server has answered. Exit codes:
@@ -148,7 +149,7 @@ public final class ClientMain {
     }
 
     /** Prints the tunnel table and connection changes for the person running the client. */
-    private static final class ConsoleEvents implements ClientEvents {
+    static final class ConsoleEvents implements ClientEvents {
         private final ClientConfig config;
         private final PrintStream out;
         private final Map<String, TunnelConfig> tunnels;
@@ -168,7 +169,9 @@ public final class ClientMain {
                 String target = tunnel == null ? "?" : tunnel.local().toString();
                 String name = String.format("%-" + nameWidth + "s", status.name());
                 if (status.accepted()) {
-                    out.printf("%s  %s  %s -> %s%n", name, type, publicAddress(status.publicAddress()), target);
+                    String addresses = Stream.concat(Stream.of(status.publicAddress()), status.alsoAt().stream())
+                            .map(this::publicAddress).collect(Collectors.joining(", "));
+                    out.printf("%s  %s  %s -> %s%n", name, type, addresses, target);
                 } else {
                     out.printf("%s  %s  refused: %s%n", name, type, status.reason());
                 }

@@ -518,7 +518,7 @@ public final class ClientSession implements SessionListener {
     }
 
     private TunnelResult.Status accepted(PublicTunnel tunnel) {
-        return TunnelResult.Status.accepted(tunnel.name(), tunnel.publicAddress(context.publicHost()));
+        return TunnelResult.Status.accepted(tunnel.name(), tunnel.publicAddress(context.publicHost()), tunnel.alsoAt());
     }
 
     /** Closes every public port of this client; streams already open run on. */
