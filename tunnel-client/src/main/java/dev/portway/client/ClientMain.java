@@ -93,7 +93,7 @@ public final class ClientMain {
         PrometheusMetrics prometheus = null;
         ClientMetricsEndpoint endpoint = null;
         if (config.metrics() != null) {
-            prometheus = new PrometheusMetrics();
+            prometheus = PrometheusMetrics.forClient();
             try {
                 endpoint = ClientMetricsEndpoint.start(config.metrics(), prometheus);
             } catch (IOException e) {

@@ -407,15 +407,17 @@ public final class TunnelClient implements AutoCloseable {
         /** The local target comes from this client's own tunnel, never from the server's message. */
         private void onFlowOpen(FlowOpen open) {
             TunnelConfig tunnel;
+            TunnelTraffic counted;
             synchronized (tunnels) {
                 tunnel = tunnels.get(open.tunnel());
+                counted = tunnel == null ? null : traffic.get(tunnel.name());
             }
             if (tunnel == null || tunnel.type() != TunnelType.UDP) {
                 log.warn("server opened a UDP flow for {}, which is not a udp tunnel here; its datagrams are dropped",
                         open.tunnel());
                 return;
             }
-            udp.open(open, tunnel.local());
+            udp.open(open, tunnel.local(), counted);
         }
 
         @Override

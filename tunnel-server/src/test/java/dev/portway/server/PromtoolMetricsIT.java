@@ -54,7 +54,7 @@ class PromtoolMetricsIT {
     void serverAndClientScrapesPassPromtool() throws Exception {
         ClientConfig config = fixture.clientConfig(fixture.controlAddress().getPort(), TunnelFixture.TOKEN,
                 List.of(tcp("echo", echo.port(), 0)), Duration.ofMillis(250));
-        try (PrometheusMetrics clientMetrics = new PrometheusMetrics()) {
+        try (PrometheusMetrics clientMetrics = PrometheusMetrics.forClient()) {
             RecordingEvents events = new RecordingEvents();
             TunnelClient client = new TunnelClient(config, "c1", ClientTlsContexts.create(config.tls()), events,
                     clientMetrics.recorder(), null);

@@ -9,11 +9,13 @@ import dev.portway.monitor.TunnelTraffic;
 import dev.portway.monitor.UdpDrop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.noop.NoopCounter;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +48,9 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
             Duration.ofSeconds(10)};
     private static final Set<String> HTTP_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE");
+    /** Stands in for the counters of server-only families on a client: counts nothing, is in no registry. */
+    private static final Counter NOT_KEPT = new NoopCounter(
+            new Meter.Id("not.kept", Tags.empty(), null, null, Meter.Type.COUNTER));
 
     private final MeterRegistry registry;
     /** Connected clients and their latest control RTT (NaN until the first sample). */
@@ -62,7 +67,17 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
     private final AtomicInteger udpFlows = new AtomicInteger();
     private final Map<UdpDrop, Counter> udpDropped = new EnumMap<>(UdpDrop.class);
 
+    /** A server's meters: every family. */
     public MicrometerTunnelMetrics(MeterRegistry registry) {
+        this(registry, true);
+    }
+
+    /**
+     * @param serverFamilies whether to keep the families only a server records (public connections, auth failures,
+     *                       quota events), which exist at zero from the start; a client leaves them out, where they
+     *                       would stay zero for ever
+     */
+    public MicrometerTunnelMetrics(MeterRegistry registry, boolean serverFamilies) {
         this.registry = registry;
         Gauge.builder(MeterNames.CLIENTS_CONNECTED, clients, Map::size)
                 .description("Clients connected right now")
@@ -71,15 +86,14 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
                 .description("Server: connections that took over an older one of the same client; "
                         + "client: reconnect attempts")
                 .register(registry);
-        publicAccepted = publicConnections("accepted", "none");
+        publicAccepted = kept(serverFamilies, publicConnections("accepted", "none"));
         for (PublicConnectionRefusal reason : PublicConnectionRefusal.values()) {
-            publicRefused.put(reason, publicConnections("refused", reason.label()));
+            publicRefused.put(reason, kept(serverFamilies, publicConnections("refused", reason.label())));
         }
         for (AuthFailureReason reason : AuthFailureReason.values()) {
-            authFailures.put(reason, Counter.builder(MeterNames.AUTH_FAILURES)
+            authFailures.put(reason, kept(serverFamilies, Counter.builder(MeterNames.AUTH_FAILURES)
                     .description("Clients refused at authentication, by reason")
-                    .tag("reason", reason.label())
-                    .register(registry));
+                    .tag("reason", reason.label())));
         }
         Gauge.builder(MeterNames.UDP_FLOWS, udpFlows, AtomicInteger::get)
                 .description("UDP flows (public peers of udp tunnels) open right now")
@@ -91,18 +105,20 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
                     .register(registry));
         }
         for (QuotaEvent kind : QuotaEvent.values()) {
-            quotaEvents.put(kind, Counter.builder(MeterNames.QUOTA_EVENTS)
+            quotaEvents.put(kind, kept(serverFamilies, Counter.builder(MeterNames.QUOTA_EVENTS)
                     .description("Plan limits approached or hit, by kind")
-                    .tag("kind", kind.label())
-                    .register(registry));
+                    .tag("kind", kind.label())));
         }
     }
 
-    private Counter publicConnections(String result, String reason) {
+    private Counter kept(boolean keep, Counter.Builder counter) {
+        return keep ? counter.register(registry) : NOT_KEPT;
+    }
+
+    private static Counter.Builder publicConnections(String result, String reason) {
         return Counter.builder(MeterNames.PUBLIC_CONNECTIONS)
                 .description("Public connections to tunnels, by result and refusal reason")
-                .tags("result", result, "reason", reason)
-                .register(registry);
+                .tags("result", result, "reason", reason);
     }
 
     // ---- udp ----

@@ -30,7 +30,17 @@ public final class PrometheusMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final MicrometerTunnelMetrics recorder;
 
+    /** A server's meters. */
     public PrometheusMetrics() {
+        this(true);
+    }
+
+    /** A client's meters: without the families only a server records. */
+    public static PrometheusMetrics forClient() {
+        return new PrometheusMetrics(false);
+    }
+
+    private PrometheusMetrics(boolean serverFamilies) {
         lintClean(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -40,7 +50,7 @@ public final class PrometheusMetrics implements AutoCloseable {
         new ProcessCpuTime().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new NettyAllocatorMetrics().bindTo(registry);
-        recorder = new MicrometerTunnelMetrics(registry);
+        recorder = new MicrometerTunnelMetrics(registry, serverFamilies);
     }
 
     /**

@@ -38,6 +38,19 @@ class PrometheusMetricsTest {
         }
     }
 
+    @Test
+    void aClientKeepsNoFamilyOnlyAServerRecords() {
+        try (PrometheusMetrics prometheus = PrometheusMetrics.forClient()) {
+            prometheus.recorder().traffic("dns", "").bytesIn(7);
+            assertThat(prometheus.scrape())
+                    .contains("portway_tunnel_bytes_total{direction=\"in\",tunnel=\"dns\",user=\"\"} 7.0",
+                            "portway_udp_datagrams_dropped_total{reason=\"congested\"} 0.0",
+                            "portway_client_reconnects_total 0.0")
+                    .doesNotContain("portway_public_connections_total", "portway_auth_failures_total",
+                            "portway_quota_events_total");
+        }
+    }
+
     /** The two JVM meters whose Micrometer names {@code promtool check metrics} rejected, under names it accepts. */
     @Test
     void cpuMetersHaveLintCleanNames() {
