@@ -4,6 +4,7 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.monitor.UdpDrop;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.protocol.transport.UdpSocketBuffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,6 +14,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
@@ -56,6 +58,10 @@ final class LocalUdpFlow extends ChannelInboundHandlerAdapter {
             return;
         }
         connected = true;
+        UdpSocketBuffers.DEFAULTS.logWhenCapped(socket);
+        int localPort = ((InetSocketAddress) socket.localAddress()).getPort();
+        metrics.udpSocketOpened(localPort);
+        socket.closeFuture().addListener(gone -> metrics.udpSocketClosed(localPort));
         ByteBuf data;
         while ((data = pending.poll()) != null) {
             write(data);

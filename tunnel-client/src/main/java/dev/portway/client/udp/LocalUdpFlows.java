@@ -10,6 +10,7 @@ import dev.portway.protocol.control.FlowClose;
 import dev.portway.protocol.control.FlowOpen;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.transport.Transport;
+import dev.portway.protocol.transport.UdpSocketBuffers;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -73,7 +74,7 @@ public final class LocalUdpFlows {
         LocalUdpFlow flow = new LocalUdpFlow(open.flow(), session, metrics, traffic, label);
         flows.put(open.flow(), flow);
         metrics.udpFlowOpened();
-        ChannelFuture connect = new Bootstrap()
+        ChannelFuture connect = UdpSocketBuffers.DEFAULTS.applyTo(new Bootstrap())
                 .group(session.channel().eventLoop())
                 .channel(transport.datagramChannel())
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))

@@ -1,6 +1,7 @@
 package dev.portway.monitor.micrometer;
 
 import dev.portway.monitor.AuthFailureReason;
+import dev.portway.monitor.KernelUdpDrops;
 import dev.portway.monitor.MeterReadings;
 import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.QuotaEvent;
@@ -8,6 +9,7 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.monitor.UdpDrop;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +50,8 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
             Duration.ofSeconds(10)};
     private static final Set<String> HTTP_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE");
+    /** The reason label of datagrams the kernel dropped on a full socket receive buffer ({@link KernelUdpDrops}). */
+    static final String SOCKET_BUFFER = "socket_buffer";
     /** Stands in for the counters of server-only families on a client: counts nothing, is in no registry. */
     private static final Counter NOT_KEPT = new NoopCounter(
             new Meter.Id("not.kept", Tags.empty(), null, null, Meter.Type.COUNTER));
@@ -66,6 +70,7 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
     private final Map<HttpKey, Timer> httpTimers = new ConcurrentHashMap<>();
     private final AtomicInteger udpFlows = new AtomicInteger();
     private final Map<UdpDrop, Counter> udpDropped = new EnumMap<>(UdpDrop.class);
+    private final KernelUdpDrops kernelDrops = new KernelUdpDrops();
 
     /** A server's meters: every family. */
     public MicrometerTunnelMetrics(MeterRegistry registry) {
@@ -104,6 +109,11 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
                     .tag("reason", reason.label())
                     .register(registry));
         }
+        // Counted by the kernel, not by Portway, so read when scraped rather than incremented.
+        FunctionCounter.builder(MeterNames.UDP_DATAGRAMS_DROPPED, kernelDrops, KernelUdpDrops::total)
+                .description("UDP datagrams dropped, by reason")
+                .tag("reason", SOCKET_BUFFER)
+                .register(registry);
         for (QuotaEvent kind : QuotaEvent.values()) {
             quotaEvents.put(kind, kept(serverFamilies, Counter.builder(MeterNames.QUOTA_EVENTS)
                     .description("Plan limits approached or hit, by kind")
@@ -136,6 +146,16 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
     @Override
     public void udpDatagramDropped(UdpDrop reason) {
         udpDropped.get(reason).increment();
+    }
+
+    @Override
+    public void udpSocketOpened(int localPort) {
+        kernelDrops.opened(localPort);
+    }
+
+    @Override
+    public void udpSocketClosed(int localPort) {
+        kernelDrops.closed(localPort);
     }
 
     // ---- clients ----

@@ -5,6 +5,7 @@ import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.config.PortRanges;
+import dev.portway.protocol.transport.UdpSocketBuffers;
 import dev.portway.server.https.CertificateChecks;
 import dev.portway.protocol.control.HostPatterns;
 import dev.portway.server.proxyprotocol.TrustedProxies;
@@ -59,6 +60,7 @@ import java.util.regex.Pattern;
  *   password: ...              # never echoed in problems or logs
  *   maxPoolSize: 10
  * udp: {idleTimeout: 60s, maxDatagram: 65507}   # flows idle this long are removed; larger datagrams dropped
+ *   # also receiveBuffer, sendBuffer: 4194304 (bytes of SO_RCVBUF/SO_SNDBUF of each public UDP socket; 0: the kernel's)
  * proxyProtocol:
  *   trustedCidrs: [10.0.0.0/8]   # these must send a PROXY v1/v2 header on public listeners; others may not
  * alerts:                      # the rules of deploy/prometheus/alerts.yaml, evaluated by the server itself
@@ -325,14 +327,17 @@ public final class ServerConfigLoader {
     }
 
     private static UdpConfig readUdp(ConfigObject root) {
-        Optional<ConfigObject> section = root.object("udp", "idleTimeout", "maxDatagram");
+        Optional<ConfigObject> section = root.object("udp", "idleTimeout", "maxDatagram", "receiveBuffer", "sendBuffer");
         if (section.isEmpty()) {
             return UdpConfig.DEFAULTS;
         }
         ConfigObject udp = section.get();
         Duration idleTimeout = udp.duration("idleTimeout", UdpConfig.DEFAULT_IDLE_TIMEOUT, MIN_DURATION, MAX_UDP_IDLE);
         int maxDatagram = udp.integer("maxDatagram", UdpConfig.DEFAULT_MAX_DATAGRAM, 1, UdpConfig.DEFAULT_MAX_DATAGRAM);
-        return new UdpConfig(idleTimeout, maxDatagram);
+        UdpSocketBuffers defaults = UdpSocketBuffers.DEFAULTS;
+        return new UdpConfig(idleTimeout, maxDatagram, new UdpSocketBuffers(
+                udp.integer("receiveBuffer", defaults.receive(), 0, UdpSocketBuffers.MAX_SIZE),
+                udp.integer("sendBuffer", defaults.send(), 0, UdpSocketBuffers.MAX_SIZE)));
     }
 
     private static ProxyProtocolConfig readProxyProtocol(ConfigObject root) {
