@@ -217,8 +217,11 @@ public final class TunnelClient implements AutoCloseable {
         }
     }
 
-    /** Gives up for good: nothing is retried, and {@link #terminated} says why. */
+    /** Gives up for good: nothing is retried, and {@link #terminated} says why (unless the client is stopping). */
     private void end(Termination why) {
+        if (stopping) {
+            return;
+        }
         log.error("{}; not retrying", why.reason());
         events.onDisconnected(why.reason(), -1);
         terminated.complete(why);
