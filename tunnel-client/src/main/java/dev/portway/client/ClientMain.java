@@ -28,10 +28,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * {@code tunnel-client -c client.yaml}. Prints one line per tunnel once the server has answered. Exit codes: 0 after
- * a clean stop, 1 when the client gives up, 2 for a usage or configuration error.
+ * {@code tunnel-client -c client.yaml}. Prints one line per tunnel once the server has answered. Exit codes:
+ * <ul>
+ *   <li>0 after a clean stop;</li>
+ *   <li>1 when the client cannot start (its metrics port) or gives up because another client with the same client id
+ *       took over;</li>
+ *   <li>2 for a usage or configuration error;</li>
+ *   <li>3 when the server's certificate is not the pinned {@code tls.fingerprint} (the message shows the one it
+ *       presented) or not trusted by {@code tls.ca};</li>
+ *   <li>4 when the server refuses the token (unknown, revoked, or its user suspended) or the client id.</li>
+ * </ul>
+ * 3 and 4 only with {@code reconnect.exitOnFatal: true} (the default); with {@code false} the client keeps retrying.
  */
 public final class ClientMain {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -87,7 +97,7 @@ public final class ClientMain {
         PrometheusMetrics prometheus = null;
         ClientMetricsEndpoint endpoint = null;
         if (config.metrics() != null) {
-            prometheus = new PrometheusMetrics();
+            prometheus = PrometheusMetrics.forClient();
             try {
                 endpoint = ClientMetricsEndpoint.start(config.metrics(), prometheus);
             } catch (IOException e) {
@@ -102,16 +112,24 @@ public final class ClientMain {
                 prometheus == null ? TunnelMetrics.NOOP : prometheus.recorder(), null);
         client.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> client.stop(SHUTDOWN_GRACE), "portway-shutdown"));
-        String reason = client.terminated().join();
+        Termination end = client.terminated().join();
         if (endpoint != null) {
             endpoint.close();
             prometheus.close();
         }
-        if (!reason.equals("stopped")) {
-            err.println("tunnel-client: " + reason);
-            return 1;
+        if (end.kind() != Termination.Kind.STOPPED) {
+            err.println("tunnel-client: " + end.reason());
         }
-        return 0;
+        return exitCode(end.kind());
+    }
+
+    static int exitCode(Termination.Kind kind) {
+        return switch (kind) {
+            case STOPPED -> 0;
+            case REPLACED -> 1;
+            case SERVER_NOT_TRUSTED -> 3;
+            case AUTH_REFUSED -> 4;
+        };
     }
 
     /**
@@ -135,7 +153,7 @@ public final class ClientMain {
     }
 
     /** Prints the tunnel table and connection changes for the person running the client. */
-    private static final class ConsoleEvents implements ClientEvents {
+    static final class ConsoleEvents implements ClientEvents {
         private final ClientConfig config;
         private final PrintStream out;
         private final Map<String, TunnelConfig> tunnels;
@@ -155,7 +173,9 @@ public final class ClientMain {
                 String target = tunnel == null ? "?" : tunnel.local().toString();
                 String name = String.format("%-" + nameWidth + "s", status.name());
                 if (status.accepted()) {
-                    out.printf("%s  %s  %s -> %s%n", name, type, publicAddress(status.publicAddress()), target);
+                    String addresses = Stream.concat(Stream.of(status.publicAddress()), status.alsoAt().stream())
+                            .map(this::publicAddress).collect(Collectors.joining(", "));
+                    out.printf("%s  %s  %s -> %s%n", name, type, addresses, target);
                 } else {
                     out.printf("%s  %s  refused: %s%n", name, type, status.reason());
                 }

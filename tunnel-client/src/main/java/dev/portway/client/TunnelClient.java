@@ -50,6 +50,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +85,7 @@ public final class TunnelClient implements AutoCloseable {
     private final Map<String, TunnelTraffic> traffic = new LinkedHashMap<>();
     /** The limits of the tunnels that have one, shared by all their connections. Guarded by {@code tunnels}. */
     private final Map<String, Bandwidth> bandwidth = new HashMap<>();
-    private final CompletableFuture<String> terminated = new CompletableFuture<>();
+    private final CompletableFuture<Termination> terminated = new CompletableFuture<>();
     /** Tunnels whose health check failed: not registered until a check passes again. Guarded by {@code tunnels}. */
     private final Set<String> unhealthy = new HashSet<>();
     private final HealthChecks healthChecks;
@@ -144,8 +145,11 @@ public final class TunnelClient implements AutoCloseable {
         healthChecks.start();
     }
 
-    /** Completes, with the reason, when the client gives up for good (another client took over its id). */
-    public CompletableFuture<String> terminated() {
+    /**
+     * Completes when the client stops or gives up for good: another client took over its id, or (unless
+     * {@code reconnect.exitOnFatal} is false) a failure that retrying cannot fix.
+     */
+    public CompletableFuture<Termination> terminated() {
         return terminated;
     }
 
@@ -173,7 +177,7 @@ public final class TunnelClient implements AutoCloseable {
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        terminated.complete("stopped");
+        terminated.complete(Termination.STOPPED);
     }
 
     @Override
@@ -192,8 +196,7 @@ public final class TunnelClient implements AutoCloseable {
                                 .addLast("frame-encoder", ENCODER)
                                 .addLast("session", new TunnelSession(Role.CLIENT, settings,
                                         new ServerConnection(server))),
-                        cause -> retry("cannot connect to " + server + ": "
-                                + (cause == null ? "connection closed" : serverDialer.explain(server, cause)), false))
+                        cause -> failedBeforeSession(server, cause))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         retry("cannot connect to " + server + ": " + serverDialer.explain(server, f.cause()), false);
@@ -201,11 +204,33 @@ public final class TunnelClient implements AutoCloseable {
                 });
     }
 
+    /** A wss:// connection that ended before its upgrade: the same rules as a session's end, without a session. */
+    private void failedBeforeSession(ServerAddress server, Throwable cause) {
+        Optional<String> untrusted = cause == null ? Optional.empty() : ClientTls.certificateRefusal(cause);
+        if (untrusted.isPresent() && config.reconnect().exitOnFatal()) {
+            end(new Termination(Termination.Kind.SERVER_NOT_TRUSTED,
+                    "cannot trust the server " + server + ": " + untrusted.get()));
+            return;
+        }
+        retry("cannot connect to " + server + ": "
+                + (cause == null ? "connection closed" : serverDialer.explain(server, cause)), false);
+    }
+
     private void sampleRtt() {
         TunnelSession session = current;
         if (session != null && session.rttNanos() >= 0) {
             metrics.controlRtt(clientId, session.rttNanos());
         }
+    }
+
+    /** Gives up for good: nothing is retried, and {@link #terminated} says why (unless the client is stopping). */
+    private void end(Termination why) {
+        if (stopping) {
+            return;
+        }
+        log.error("{}; not retrying", why.reason());
+        events.onDisconnected(why.reason(), -1);
+        terminated.complete(why);
     }
 
     /**
@@ -326,6 +351,8 @@ public final class TunnelClient implements AutoCloseable {
         private final ServerAddress server;
         private LocalUdpFlows udp;
         private String refusal;
+        /** A failure of this connection that retrying cannot fix, once known. */
+        private Termination fatal;
         /** Why the server ended the connection, when it said. */
         private String closedBecause;
         /** Set when the server said how long to wait before asking again. */
@@ -361,6 +388,10 @@ public final class TunnelClient implements AutoCloseable {
                     refusal = "authentication refused: " + result.reason();
                     log.warn("server refused authentication: {}", result.reason());
                     events.onAuthRefused(result.reason());
+                    if (result.permanent()) {
+                        fatal = new Termination(Termination.Kind.AUTH_REFUSED, "the server refused this client: "
+                                + result.reason() + " (check token and clientId in client.yaml)");
+                    }
                 }
             } else if (message instanceof TunnelResult result) {
                 attempt = 0;
@@ -404,15 +435,17 @@ public final class TunnelClient implements AutoCloseable {
         /** The local target comes from this client's own tunnel, never from the server's message. */
         private void onFlowOpen(FlowOpen open) {
             TunnelConfig tunnel;
+            TunnelTraffic counted;
             synchronized (tunnels) {
                 tunnel = tunnels.get(open.tunnel());
+                counted = tunnel == null ? null : traffic.get(tunnel.name());
             }
             if (tunnel == null || tunnel.type() != TunnelType.UDP) {
                 log.warn("server opened a UDP flow for {}, which is not a udp tunnel here; its datagrams are dropped",
                         open.tunnel());
                 return;
             }
-            udp.open(open, tunnel.local());
+            udp.open(open, tunnel.local(), counted);
         }
 
         @Override
@@ -447,17 +480,26 @@ public final class TunnelClient implements AutoCloseable {
                 metrics.clientDisconnected(clientId);
             }
             if (replaced) {
-                String reason = "another client with the same client id (" + clientId + ") took over this connection";
-                log.error(reason);
-                events.onDisconnected(reason, -1);
-                terminated.complete(reason);
+                end(new Termination(Termination.Kind.REPLACED,
+                        "another client with the same client id (" + clientId + ") took over this connection"));
+                return;
+            }
+            if (fatal == null && cause != null) {
+                fatal = ClientTls.certificateRefusal(cause)
+                        .map(refused -> new Termination(Termination.Kind.SERVER_NOT_TRUSTED,
+                                "cannot trust the server " + server + ": " + refused))
+                        .orElse(null);
+            }
+            if (fatal != null && config.reconnect().exitOnFatal()) {
+                // Otherwise retried like any failure, for an operator to fix on the server; the message says what.
+                end(fatal);
                 return;
             }
             if (suspended != null) {
                 waitAsTold(suspended.reason(), Math.max(1, suspended.retryAfterSeconds()), suspended.liftsAt());
                 return;
             }
-            retry(refusal != null ? refusal : closedBecause != null ? closedBecause
+            retry(fatal != null ? fatal.reason() : refusal != null ? refusal : closedBecause != null ? closedBecause
                     : cause == null ? "connection closed" : serverDialer.explain(server, cause), authenticated);
         }
     }

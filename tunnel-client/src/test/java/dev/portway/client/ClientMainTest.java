@@ -1,5 +1,12 @@
 package dev.portway.client;
 
+import dev.portway.client.config.ClientConfig;
+import dev.portway.client.config.ClientTlsConfig;
+import dev.portway.client.config.TunnelConfig;
+import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.TunnelResult;
+import dev.portway.protocol.control.TunnelType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,6 +79,28 @@ class ClientMainTest {
         assertThat(run("--check", "-c", bad.toString())).isEqualTo(2);
         assertThat(text(err)).contains("bad-client.yaml: tunnels[0].type").doesNotContain("Exception");
         assertThat(text(out)).isEmpty();
+    }
+
+    /** Documented in ClientMain and the README: a script tells a wrong certificate from a wrong token by them. */
+    @Test
+    void failuresThatRetryingCannotFixHaveExitCodesOfTheirOwn() {
+        assertThat(ClientMain.exitCode(Termination.Kind.STOPPED)).isZero();
+        assertThat(ClientMain.exitCode(Termination.Kind.REPLACED)).isEqualTo(1);
+        assertThat(ClientMain.exitCode(Termination.Kind.SERVER_NOT_TRUSTED)).isEqualTo(3);
+        assertThat(ClientMain.exitCode(Termination.Kind.AUTH_REFUSED)).isEqualTo(4);
+    }
+
+    @Test
+    void aTunnelServedOverHttpAndHttpsShowsBothUrls() {
+        ClientConfig config = ClientConfig.of(new HostPort("tunnel.example.com", 7000), "t",
+                ClientTlsConfig.insecureNoVerification(), List.of(new TunnelConfig("web", TunnelType.HTTP,
+                        new HostPort("127.0.0.1", 8080), 0, new HttpOptions("app", null, null, null, null, null, null,
+                        null), null)));
+        PrintStream console = new PrintStream(out, true, StandardCharsets.UTF_8);
+        new ClientMain.ConsoleEvents(config, console).onRegistered(List.of(TunnelResult.Status.accepted("web",
+                "http://app.tunnel.example.com", List.of("https://app.tunnel.example.com"))));
+        assertThat(text(out)).isEqualTo(
+                "web  http  http://app.tunnel.example.com, https://app.tunnel.example.com -> 127.0.0.1:8080\n");
     }
 
     private int run(String... args) {

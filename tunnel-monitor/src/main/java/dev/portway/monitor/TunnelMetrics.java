@@ -90,4 +90,16 @@ public interface TunnelMetrics {
 
     default void udpDatagramDropped(UdpDrop reason) {
     }
+
+    /**
+     * A UDP socket of a tunnel (the server's public port, or a client's socket of one flow) is bound to
+     * {@code localPort}: datagrams the kernel drops on it because its receive buffer is full are counted as
+     * {@code reason="socket_buffer"} from now on.
+     */
+    default void udpSocketOpened(int localPort) {
+    }
+
+    /** The counterpart of {@link #udpSocketOpened}: the socket closed; what was counted of it stays counted. */
+    default void udpSocketClosed(int localPort) {
+    }
 }

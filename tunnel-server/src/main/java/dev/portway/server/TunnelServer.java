@@ -193,9 +193,12 @@ public final class TunnelServer implements AutoCloseable {
         if (prometheus != null) {
             hooks = SessionHooks.both(hooks, new EventSessionHooks(events));
         }
+        // Without an https port no name is served over HTTPS, whatever certificates are listed.
+        ConfiguredCertificates certificates = ConfiguredCertificates.load(
+                config.http().httpsPort() == 0 ? List.of() : config.http().certificates());
         if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
             binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
-                    webLoops, history, accounts));
+                    webLoops, history, accounts, host -> certificates.contextFor(host).isPresent()));
             httpFrontend = new HttpFrontend(config.http(), httpRouter, ErrorPages.load(config.http().errorPages()),
                     metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops,
                     streams);
@@ -211,7 +214,6 @@ public final class TunnelServer implements AutoCloseable {
             log.info("http listener bound address={} domain={}", httpListener.address(), config.http().domain());
         }
         if (config.http().httpsPort() != 0) {
-            ConfiguredCertificates certificates = ConfiguredCertificates.load(config.http().certificates());
             ClientConnectConfig clientConnect = config.http().clientConnect();
             DecryptedHttp web = (channel, sniHost) -> httpFrontend.install(channel.pipeline(), true);
             HttpsRoutes routes = new VhostHttpsRoutes(httpRouter);

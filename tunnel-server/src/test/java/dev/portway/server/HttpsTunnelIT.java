@@ -129,11 +129,37 @@ class HttpsTunnelIT {
         }
     }
 
+    @Test
+    void aTerminatedTunnelWithACertificateShowsItsHttpsUrlBesideTheHttpOne() throws Exception {
+        TestCa.PemFiles files = ca.issue(HOST).written(dir, "app");
+        int httpPort = TunnelFixture.freePort();
+        int httpsPort = startServer(httpPort, List.of(new HttpsCertificateConfig(List.of(HOST), files.cert(),
+                files.key())));
+        TunnelResult.Status status = register("web", TunnelFixture.freePort(), "terminate");
+        assertThat(status.publicAddress()).isEqualTo("http://" + HOST + ":" + httpPort);
+        assertThat(status.alsoAt()).containsExactly("https://" + HOST + ":" + httpsPort);
+    }
+
+    @Test
+    void withoutACertificateForItsHostATunnelShowsOnlyItsHttpUrl() throws Exception {
+        int httpPort = TunnelFixture.freePort();
+        startServer(httpPort, List.of());
+        TunnelResult.Status status = register("web", TunnelFixture.freePort(), "terminate");
+        assertThat(status.publicAddress()).isEqualTo("http://" + HOST + ":" + httpPort);
+        assertThat(status.alsoAt()).isEmpty();
+    }
+
     private void startServer(List<HttpsCertificateConfig> certificates) throws Exception {
+        startServer(0, certificates);
+    }
+
+    /** @return the https port */
+    private int startServer(int httpPort, List<HttpsCertificateConfig> certificates) throws Exception {
         int httpsPort = TunnelFixture.freePort();
         ServerConfig config = fixture.serverConfig(0, Duration.ofSeconds(10), 3)
-                .withHttp(new HttpConfig(null, 0, httpsPort).withHttps(httpsPort, certificates));
+                .withHttp(new HttpConfig(null, httpPort, httpsPort).withHttps(httpsPort, certificates));
         fixture.startServer(config);
+        return httpsPort;
     }
 
     private TunnelResult.Status register(String name, int localPort, String https) throws Exception {

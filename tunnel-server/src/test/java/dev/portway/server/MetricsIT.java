@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portway.client.TunnelClient;
 import dev.portway.client.config.ClientConfig;
 import dev.portway.client.config.ClientMetricsConfig;
+import dev.portway.client.config.TunnelConfig;
+import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.control.TunnelType;
 import dev.portway.client.metrics.ClientMetricsEndpoint;
 import dev.portway.client.tls.ClientTlsContexts;
 import dev.portway.monitor.micrometer.PrometheusMetrics;
@@ -14,6 +17,7 @@ import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.Scrape;
 import dev.portway.server.testkit.TunnelFixture;
+import dev.portway.server.testkit.UdpEchoServer;
 import dev.portway.server.testkit.Wire;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -106,7 +114,7 @@ class MetricsIT {
         startServer();
         ClientConfig config = fixture.clientConfig(fixture.controlAddress().getPort(), TunnelFixture.TOKEN,
                 List.of(tcp("echo", echo.port(), 0)), Duration.ofMillis(250)).withMetrics(new ClientMetricsConfig(0));
-        try (PrometheusMetrics prometheus = new PrometheusMetrics();
+        try (PrometheusMetrics prometheus = PrometheusMetrics.forClient();
              ClientMetricsEndpoint endpoint = ClientMetricsEndpoint.start(config.metrics(), prometheus)) {
             RecordingEvents events = new RecordingEvents();
             TunnelClient client = new TunnelClient(config, "c1", ClientTlsContexts.create(config.tls()), events,
@@ -125,6 +133,52 @@ class MetricsIT {
                 assertThat(scrape.value("portway_clients_connected")).isEqualTo(1);
                 assertThat(scrape.value("portway_client_reconnects_total")).isNotNull();
                 assertThat(Scrape.get(endpoint.address(), "/other").statusCode()).isEqualTo(404);
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    /** A client counts UDP payload bytes like the server does, and its scrape holds no server-only family. */
+    @Test
+    void clientCountsUdpBytesAndShowsNoServerOnlyFamilies() throws Exception {
+        startServer();
+        try (UdpEchoServer udpEcho = new UdpEchoServer();
+             PrometheusMetrics prometheus = PrometheusMetrics.forClient();
+             DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            TunnelConfig tunnel = new TunnelConfig("dns", TunnelType.UDP, new HostPort("127.0.0.1", udpEcho.port()), 0);
+            ClientConfig config = fixture.clientConfig(fixture.controlAddress().getPort(), TunnelFixture.TOKEN,
+                    List.of(tunnel), Duration.ofMillis(250));
+            RecordingEvents events = new RecordingEvents();
+            TunnelClient client = new TunnelClient(config, "c1", ClientTlsContexts.create(config.tls()), events,
+                    prometheus.recorder(), null);
+            try {
+                client.start();
+                int publicPort = port(events.nextRegistration(WAIT).get(0));
+                byte[] message = new byte[100];
+                peer.setSoTimeout(500);
+                DatagramPacket reply = new DatagramPacket(new byte[200], 200);
+                for (int attempt = 0; ; attempt++) {
+                    peer.send(new DatagramPacket(message, message.length, InetAddress.getLoopbackAddress(), publicPort));
+                    try {
+                        peer.receive(reply);
+                        break;
+                    } catch (SocketTimeoutException lost) {
+                        assertThat(attempt).as("round trips lost").isLessThan(20);
+                    }
+                }
+                String in = "portway_tunnel_bytes_total{direction=\"in\",tunnel=\"dns\",user=\"\"}";
+                String out = "portway_tunnel_bytes_total{direction=\"out\",tunnel=\"dns\",user=\"\"}";
+                // Both directions were counted before the reply reached the peer.
+                Scrape scrape = Scrape.parse(prometheus.scrape());
+                assertThat(scrape.value(out) % 100).isZero();
+                assertThat(scrape.value(out)).isGreaterThanOrEqualTo(100);
+                assertThat(scrape.value(in) % 100).isZero();
+                assertThat(scrape.value(in)).isGreaterThanOrEqualTo(100);
+                assertThat(scrape.names()).contains("portway_udp_flows", "portway_udp_datagrams_dropped_total",
+                                "portway_clients_connected", "portway_client_reconnects_total")
+                        .doesNotContain("portway_public_connections_total", "portway_auth_failures_total",
+                                "portway_quota_events_total");
             } finally {
                 client.close();
             }

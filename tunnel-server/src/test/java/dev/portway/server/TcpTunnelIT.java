@@ -86,11 +86,11 @@ class TcpTunnelIT {
     }
 
     @Test
-    void wrongTokenIsRefusedAndTheClientBacksOff() throws Exception {
+    void wrongTokenIsRefusedAndTheClientBacksOffWhenToldToKeepTrying() throws Exception {
         fixture.startServer();
         RecordingEvents events = new RecordingEvents();
-        ClientConfig config = fixture.clientConfig(fixture.controlAddress().getPort(), "not-the-right-token-at-all",
-                List.of(tcp("echo", echo.port(), 0)), Duration.ofSeconds(10));
+        ClientConfig config = TunnelFixture.keepTrying(fixture.clientConfig(fixture.controlAddress().getPort(),
+                "not-the-right-token-at-all", List.of(tcp("echo", echo.port(), 0)), Duration.ofSeconds(10)));
         fixture.startClient(config, "intruder", events);
 
         assertThat(events.nextRefusal(WAIT)).isEqualTo("invalid token");

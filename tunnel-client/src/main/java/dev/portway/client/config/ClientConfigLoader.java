@@ -60,7 +60,8 @@ import java.util.regex.Pattern;
  *     requestHeaders: {set: {X-From: portway}, remove: [Cookie]}
  *     responseHeaders: {set: {}, remove: [Server]}
  *     basicAuth: {user: me, password: ...}
- * reconnect: {initial: 1s, max: 8s, factor: 2.0, jitter: true}
+ * reconnect: {initial: 1s, max: 8s, factor: 2.0, jitter: true, exitOnFatal: true}   # false: retry even a wrong
+ *                              # certificate or token (exit codes 3 and 4) for ever
  * dialTimeout: 10s
  * keepAliveInterval: 10s
  * keepAliveMissed: 3
@@ -479,7 +480,7 @@ public final class ClientConfigLoader {
     }
 
     private static ReconnectConfig readReconnect(ConfigObject root) {
-        Optional<ConfigObject> section = root.object("reconnect", "initial", "max", "factor", "jitter");
+        Optional<ConfigObject> section = root.object("reconnect", "initial", "max", "factor", "jitter", "exitOnFatal");
         if (section.isEmpty()) {
             return ReconnectConfig.DEFAULTS;
         }
@@ -489,6 +490,7 @@ public final class ClientConfigLoader {
         Duration max = r.duration("max", d.max(), MIN_DURATION, MAX_BACKOFF);
         double factor = r.decimal("factor", d.factor(), 1.0, 10.0);
         boolean jitter = r.bool("jitter", d.jitter());
+        boolean exitOnFatal = r.bool("exitOnFatal", d.exitOnFatal());
         if (max.compareTo(initial) < 0) {
             if (r.has("max")) {
                 r.invalid("max", "expected at least initial (" + Durations.format(initial) + ")");
@@ -497,6 +499,6 @@ public final class ClientConfigLoader {
             }
             return d;
         }
-        return new ReconnectConfig(initial, max, factor, jitter);
+        return new ReconnectConfig(initial, max, factor, jitter, exitOnFatal);
     }
 }

@@ -1,5 +1,7 @@
 package dev.portway.client.config;
 
+import dev.portway.protocol.tls.CertificateFingerprint;
+
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -17,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public record ClientTlsConfig(String fingerprint, Path ca, boolean insecure, String serverName) {
 
-    public static final String FINGERPRINT_PREFIX = "sha256:";
+    public static final String FINGERPRINT_PREFIX = CertificateFingerprint.PREFIX;
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-f]{64}");
 
     public ClientTlsConfig {

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import java.security.cert.CertificateException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The client's TLS setup for the tunnel connection: one {@link SslContext} built at start by
@@ -26,6 +28,22 @@ public final class ClientTls {
     ClientTls(SslContext context, ClientTlsConfig config) {
         this.context = context;
         this.config = config;
+    }
+
+    /**
+     * Why the server's certificate was refused, when that is what {@code cause} (a failed connection's) comes down to:
+     * a fingerprint or CA that does not match stays wrong however often the client dials again. Both TLS providers
+     * keep the trust manager's {@link CertificateException} in the handshake failure's causes.
+     *
+     * @return the refusal's message, or empty for any other failure
+     */
+    public static Optional<String> certificateRefusal(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CertificateException refused) {
+                return Optional.of(refused.getMessage() == null ? refused.toString() : refused.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     public SslContext context() {

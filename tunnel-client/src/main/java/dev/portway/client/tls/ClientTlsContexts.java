@@ -5,7 +5,6 @@ import dev.portway.protocol.tls.TlsProviders;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.util.FingerprintTrustManagerFactory;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 
 import java.io.IOException;
@@ -40,9 +39,7 @@ public final class ClientTlsContexts {
                 .sslProvider(provider)
                 .protocols(TlsProviders.TLS_13);
         if (config.fingerprint() != null) {
-            builder.trustManager(FingerprintTrustManagerFactory.builder("SHA-256")
-                    .fingerprints(config.fingerprint())
-                    .build());
+            builder.trustManager(new PinnedCertificateTrustManager(config.fingerprintWithPrefix()));
         } else if (config.ca() != null) {
             builder.trustManager(readCertificates(config));
         } else if (config.insecure()) {

@@ -1,8 +1,10 @@
 package dev.portway.client.udp;
 
 import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.TunnelTraffic;
 import dev.portway.monitor.UdpDrop;
 import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.protocol.transport.UdpSocketBuffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,6 +14,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
@@ -30,16 +33,18 @@ final class LocalUdpFlow extends ChannelInboundHandlerAdapter {
     private final int id;
     private final TunnelSession session;
     private final TunnelMetrics metrics;
+    private final TunnelTraffic traffic;
     private final String label;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private Channel socket;
     private boolean connected;
     private boolean closed;
 
-    LocalUdpFlow(int id, TunnelSession session, TunnelMetrics metrics, String label) {
+    LocalUdpFlow(int id, TunnelSession session, TunnelMetrics metrics, TunnelTraffic traffic, String label) {
         this.id = id;
         this.session = session;
         this.metrics = metrics;
+        this.traffic = traffic;
         this.label = label;
     }
 
@@ -53,6 +58,10 @@ final class LocalUdpFlow extends ChannelInboundHandlerAdapter {
             return;
         }
         connected = true;
+        UdpSocketBuffers.DEFAULTS.logWhenCapped(socket);
+        int localPort = ((InetSocketAddress) socket.localAddress()).getPort();
+        metrics.udpSocketOpened(localPort);
+        socket.closeFuture().addListener(gone -> metrics.udpSocketClosed(localPort));
         ByteBuf data;
         while ((data = pending.poll()) != null) {
             write(data);
@@ -84,6 +93,7 @@ final class LocalUdpFlow extends ChannelInboundHandlerAdapter {
             drop(data);
             return;
         }
+        traffic.bytesIn(data.readableBytes());
         socket.writeAndFlush(data, socket.voidPromise());
     }
 
@@ -93,8 +103,11 @@ final class LocalUdpFlow extends ChannelInboundHandlerAdapter {
             if (msg instanceof DatagramPacket packet && !closed) {
                 ByteBuf content = packet.content();
                 // The receive buffer fits the largest datagram; a small reply gets a buffer of its own size.
-                ByteBuf copy = ctx.alloc().buffer(content.readableBytes()).writeBytes(content);
-                if (!session.sendDatagram(id, copy)) {
+                int bytes = content.readableBytes();
+                ByteBuf copy = ctx.alloc().buffer(bytes).writeBytes(content);
+                if (session.sendDatagram(id, copy)) {
+                    traffic.bytesOut(bytes);
+                } else {
                     metrics.udpDatagramDropped(UdpDrop.CONGESTED);
                 }
             }

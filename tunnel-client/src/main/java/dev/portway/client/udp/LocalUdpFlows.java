@@ -1,6 +1,7 @@
 package dev.portway.client.udp;
 
 import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.TunnelTraffic;
 import dev.portway.monitor.UdpDrop;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.ProtocolException;
@@ -9,6 +10,7 @@ import dev.portway.protocol.control.FlowClose;
 import dev.portway.protocol.control.FlowOpen;
 import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.transport.Transport;
+import dev.portway.protocol.transport.UdpSocketBuffers;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -53,9 +55,10 @@ public final class LocalUdpFlows {
     /**
      * Opens the flow's local socket towards {@code target}, which the caller took from its own tunnel configuration.
      *
+     * @param traffic the tunnel's byte counters: datagram payloads delivered each way, as the server counts them
      * @throws ProtocolException when the id is already live: the server broke the protocol
      */
-    public void open(FlowOpen open, HostPort target) {
+    public void open(FlowOpen open, HostPort target, TunnelTraffic traffic) {
         if (flows.containsKey(open.flow())) {
             throw ProtocolException.connectionError(ErrorCode.PROTOCOL_ERROR, "FLOW_OPEN for live flow %d", open.flow());
         }
@@ -68,10 +71,10 @@ public final class LocalUdpFlows {
             return;
         }
         String label = session.label() + " tunnel=" + open.tunnel() + " flow=" + open.flow() + " peer=" + open.peer();
-        LocalUdpFlow flow = new LocalUdpFlow(open.flow(), session, metrics, label);
+        LocalUdpFlow flow = new LocalUdpFlow(open.flow(), session, metrics, traffic, label);
         flows.put(open.flow(), flow);
         metrics.udpFlowOpened();
-        ChannelFuture connect = new Bootstrap()
+        ChannelFuture connect = UdpSocketBuffers.DEFAULTS.applyTo(new Bootstrap())
                 .group(session.channel().eventLoop())
                 .channel(transport.datagramChannel())
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))

@@ -92,6 +92,7 @@ class ClientConfigLoaderTest {
                   max: 2m
                   factor: 1.5
                   jitter: false
+                  exitOnFatal: false
                 dialTimeout: 5s
                 keepAliveInterval: 15
                 keepAliveMissed: 4
@@ -108,7 +109,7 @@ class ClientConfigLoaderTest {
                 new TunnelConfig("ssh", TunnelType.TCP, new HostPort("127.0.0.1", 22), 2222),
                 new TunnelConfig("web_8080", TunnelType.TCP, new HostPort("::1", 8080), 0));
         assertThat(c.reconnect()).isEqualTo(
-                new ReconnectConfig(Duration.ofMillis(500), Duration.ofMinutes(2), 1.5, false));
+                new ReconnectConfig(Duration.ofMillis(500), Duration.ofMinutes(2), 1.5, false, false));
         assertThat(c.dialTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.keepAliveInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.keepAliveMissed()).isEqualTo(4);
@@ -133,7 +134,8 @@ class ClientConfigLoaderTest {
         assertThat(c.tls().serverName()).isNull();
         assertThat(c.tunnels().get(0).remotePort()).isZero();
         assertThat(c.reconnect()).isEqualTo(ReconnectConfig.DEFAULTS);
-        assertThat(c.reconnect()).isEqualTo(new ReconnectConfig(Duration.ofSeconds(1), Duration.ofSeconds(8), 2.0, true));
+        assertThat(c.reconnect()).isEqualTo(new ReconnectConfig(Duration.ofSeconds(1), Duration.ofSeconds(8), 2.0, true,
+                true));
         assertThat(c.dialTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.keepAliveInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.keepAliveMissed()).isEqualTo(3);
@@ -491,13 +493,14 @@ class ClientConfigLoaderTest {
     @Test
     void reconnectAndTimingsAreChecked() throws Exception {
         assertThat(problems(minimal(ONE_TUNNEL + """
-                reconnect: {initial: 5s, max: 1s, factor: 0.5, jitter: sometimes}
+                reconnect: {initial: 5s, max: 1s, factor: 0.5, jitter: sometimes, exitOnFatal: never}
                 dialTimeout: 0s
                 keepAliveInterval: soon
                 keepAliveMissed: 0
                 """))).containsExactly(
                 "client.yaml: reconnect.factor: expected a number between 1 and 10, got 0.5",
                 "client.yaml: reconnect.jitter: expected true or false, got \"sometimes\"",
+                "client.yaml: reconnect.exitOnFatal: expected true or false, got \"never\"",
                 "client.yaml: reconnect.max: expected at least initial (5s), got \"1s\"",
                 "client.yaml: dialTimeout: expected a duration between 1ms and 10m, got \"0s\"",
                 "client.yaml: keepAliveInterval: expected a duration such as 10s, 500ms, 2m, 1h or a number of "

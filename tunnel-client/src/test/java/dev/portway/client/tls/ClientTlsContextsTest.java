@@ -130,7 +130,11 @@ class ClientTlsContextsTest {
         ClientTls tls = ClientTlsContexts.create(ClientTlsConfig.pinned(other.fingerprint()), provider);
         Outcome outcome = handshake(served, tls, "127.0.0.1");
         assertThat(outcome.success()).isFalse();
-        assertThat(outcome.cause()).isNotNull();
+        // The user compares what the server printed at start with what it presents now.
+        String presented = served.fingerprint();
+        String pinned = other.fingerprint();
+        assertThat(ClientTls.certificateRefusal(outcome.cause())).hasValueSatisfying(refusal -> assertThat(refusal)
+                .contains("fingerprint " + presented).contains(pinned));
     }
 
     @ParameterizedTest
@@ -158,6 +162,7 @@ class ClientTlsContextsTest {
                 ClientTlsConfig.trustCa(caFile).withServerName("tunnel.example.com"), provider);
         Outcome outcome = handshake(leaf, tls, "127.0.0.1");
         assertThat(outcome.success()).isFalse();
+        assertThat(ClientTls.certificateRefusal(outcome.cause())).isPresent();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.portway.monitor.micrometer;
 
 import dev.portway.monitor.AuthFailureReason;
+import dev.portway.monitor.KernelUdpDrops;
 import dev.portway.monitor.MeterReadings;
 import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.QuotaEvent;
@@ -8,12 +9,15 @@ import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.monitor.UdpDrop;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.noop.NoopCounter;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +50,11 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
             Duration.ofSeconds(10)};
     private static final Set<String> HTTP_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE");
+    /** The reason label of datagrams the kernel dropped on a full socket receive buffer ({@link KernelUdpDrops}). */
+    static final String SOCKET_BUFFER = "socket_buffer";
+    /** Stands in for the counters of server-only families on a client: counts nothing, is in no registry. */
+    private static final Counter NOT_KEPT = new NoopCounter(
+            new Meter.Id("not.kept", Tags.empty(), null, null, Meter.Type.COUNTER));
 
     private final MeterRegistry registry;
     /** Connected clients and their latest control RTT (NaN until the first sample). */
@@ -61,8 +70,19 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
     private final Map<HttpKey, Timer> httpTimers = new ConcurrentHashMap<>();
     private final AtomicInteger udpFlows = new AtomicInteger();
     private final Map<UdpDrop, Counter> udpDropped = new EnumMap<>(UdpDrop.class);
+    private final KernelUdpDrops kernelDrops = new KernelUdpDrops();
 
+    /** A server's meters: every family. */
     public MicrometerTunnelMetrics(MeterRegistry registry) {
+        this(registry, true);
+    }
+
+    /**
+     * @param serverFamilies whether to keep the families only a server records (public connections, auth failures,
+     *                       quota events), which exist at zero from the start; a client leaves them out, where they
+     *                       would stay zero for ever
+     */
+    public MicrometerTunnelMetrics(MeterRegistry registry, boolean serverFamilies) {
         this.registry = registry;
         Gauge.builder(MeterNames.CLIENTS_CONNECTED, clients, Map::size)
                 .description("Clients connected right now")
@@ -71,15 +91,14 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
                 .description("Server: connections that took over an older one of the same client; "
                         + "client: reconnect attempts")
                 .register(registry);
-        publicAccepted = publicConnections("accepted", "none");
+        publicAccepted = kept(serverFamilies, publicConnections("accepted", "none"));
         for (PublicConnectionRefusal reason : PublicConnectionRefusal.values()) {
-            publicRefused.put(reason, publicConnections("refused", reason.label()));
+            publicRefused.put(reason, kept(serverFamilies, publicConnections("refused", reason.label())));
         }
         for (AuthFailureReason reason : AuthFailureReason.values()) {
-            authFailures.put(reason, Counter.builder(MeterNames.AUTH_FAILURES)
+            authFailures.put(reason, kept(serverFamilies, Counter.builder(MeterNames.AUTH_FAILURES)
                     .description("Clients refused at authentication, by reason")
-                    .tag("reason", reason.label())
-                    .register(registry));
+                    .tag("reason", reason.label())));
         }
         Gauge.builder(MeterNames.UDP_FLOWS, udpFlows, AtomicInteger::get)
                 .description("UDP flows (public peers of udp tunnels) open right now")
@@ -90,19 +109,26 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
                     .tag("reason", reason.label())
                     .register(registry));
         }
+        // Counted by the kernel, not by Portway, so read when scraped rather than incremented.
+        FunctionCounter.builder(MeterNames.UDP_DATAGRAMS_DROPPED, kernelDrops, KernelUdpDrops::total)
+                .description("UDP datagrams dropped, by reason")
+                .tag("reason", SOCKET_BUFFER)
+                .register(registry);
         for (QuotaEvent kind : QuotaEvent.values()) {
-            quotaEvents.put(kind, Counter.builder(MeterNames.QUOTA_EVENTS)
+            quotaEvents.put(kind, kept(serverFamilies, Counter.builder(MeterNames.QUOTA_EVENTS)
                     .description("Plan limits approached or hit, by kind")
-                    .tag("kind", kind.label())
-                    .register(registry));
+                    .tag("kind", kind.label())));
         }
     }
 
-    private Counter publicConnections(String result, String reason) {
+    private Counter kept(boolean keep, Counter.Builder counter) {
+        return keep ? counter.register(registry) : NOT_KEPT;
+    }
+
+    private static Counter.Builder publicConnections(String result, String reason) {
         return Counter.builder(MeterNames.PUBLIC_CONNECTIONS)
                 .description("Public connections to tunnels, by result and refusal reason")
-                .tags("result", result, "reason", reason)
-                .register(registry);
+                .tags("result", result, "reason", reason);
     }
 
     // ---- udp ----
@@ -120,6 +146,16 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
     @Override
     public void udpDatagramDropped(UdpDrop reason) {
         udpDropped.get(reason).increment();
+    }
+
+    @Override
+    public void udpSocketOpened(int localPort) {
+        kernelDrops.opened(localPort);
+    }
+
+    @Override
+    public void udpSocketClosed(int localPort) {
+        kernelDrops.closed(localPort);
     }
 
     // ---- clients ----

@@ -2,12 +2,15 @@ package dev.portway.monitor.micrometer;
 
 import dev.portway.monitor.MeterReadings;
 import dev.portway.monitor.TunnelMetrics;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -27,15 +30,44 @@ public final class PrometheusMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final MicrometerTunnelMetrics recorder;
 
+    /** A server's meters. */
     public PrometheusMetrics() {
+        this(true);
+    }
+
+    /** A client's meters: without the families only a server records. */
+    public static PrometheusMetrics forClient() {
+        return new PrometheusMetrics(false);
+    }
+
+    private PrometheusMetrics(boolean serverFamilies) {
+        lintClean(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        new ProcessCpuTime().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new NettyAllocatorMetrics().bindTo(registry);
-        recorder = new MicrometerTunnelMetrics(registry);
+        recorder = new MicrometerTunnelMetrics(registry, serverFamilies);
+    }
+
+    /**
+     * Keeps every name {@code promtool check metrics} accepts: Micrometer's {@code process_cpu_time_ns_total} (an
+     * abbreviated unit) gives way to {@link ProcessCpuTime}'s seconds, and {@code system_cpu_count} (a {@code _count}
+     * suffix on a gauge, which reads as part of a summary) becomes {@code system_cpus}. Filters apply to meters
+     * registered after them, so this runs first.
+     */
+    private static void lintClean(MeterRegistry registry) {
+        registry.config()
+                .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
+                .meterFilter(new MeterFilter() {
+                    @Override
+                    public Meter.Id map(Meter.Id id) {
+                        return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+                    }
+                });
     }
 
     public TunnelMetrics recorder() {

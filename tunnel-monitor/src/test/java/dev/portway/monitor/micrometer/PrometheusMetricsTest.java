@@ -37,4 +37,32 @@ class PrometheusMetricsTest {
                     "jvm_threads_live_threads");
         }
     }
+
+    @Test
+    void aClientKeepsNoFamilyOnlyAServerRecords() {
+        try (PrometheusMetrics prometheus = PrometheusMetrics.forClient()) {
+            prometheus.recorder().traffic("dns", "").bytesIn(7);
+            assertThat(prometheus.scrape())
+                    .contains("portway_tunnel_bytes_total{direction=\"in\",tunnel=\"dns\",user=\"\"} 7.0",
+                            "portway_udp_datagrams_dropped_total{reason=\"congested\"} 0.0",
+                            "portway_client_reconnects_total 0.0")
+                    .doesNotContain("portway_public_connections_total", "portway_auth_failures_total",
+                            "portway_quota_events_total");
+        }
+    }
+
+    /** The two JVM meters whose Micrometer names {@code promtool check metrics} rejected, under names it accepts. */
+    @Test
+    void cpuMetersHaveLintCleanNames() {
+        try (PrometheusMetrics prometheus = new PrometheusMetrics()) {
+            String text = prometheus.scrape();
+            assertThat(text).contains("# TYPE process_cpu_seconds_total counter", "# TYPE system_cpus gauge")
+                    .doesNotContain("process_cpu_time_ns_total", "system_cpu_count");
+            double cpuSeconds = Double.parseDouble(text.lines()
+                    .filter(line -> line.startsWith("process_cpu_seconds_total ")).findFirst().orElseThrow()
+                    .substring("process_cpu_seconds_total ".length()));
+            // Seconds, not nanoseconds: a test JVM has used more than a millisecond of CPU and less than a day.
+            assertThat(cpuSeconds).isBetween(0.001, 86_400.0);
+        }
+    }
 }

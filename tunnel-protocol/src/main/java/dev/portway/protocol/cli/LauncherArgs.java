@@ -6,7 +6,8 @@ import java.nio.file.Path;
  * The command line shared by {@code tunnel-server} and {@code tunnel-client}:
  * {@code [-c FILE] [--check] [--log-format json|text] [--help] [--version]}.
  *
- * @param check validate the configuration file and exit, starting nothing
+ * @param logFormat {@code json}, {@code text}, or null when not given: then {@link #effectiveLogFormat} decides
+ * @param check     validate the configuration file and exit, starting nothing
  */
 public record LauncherArgs(Path config, String logFormat, boolean help, boolean version, boolean check) {
 
@@ -15,7 +16,7 @@ public record LauncherArgs(Path config, String logFormat, boolean help, boolean 
                 Usage: %1$s [-c FILE] [--check] [--log-format json|text]
                   -c, --config FILE     read settings from FILE (%2$s)
                       --check           check FILE and exit: 0 and "ok: FILE" when it is valid, 2 otherwise
-                      --log-format F    json (default) or text
+                      --log-format F    text or json (default: text when stderr is a terminal, else json)
                   -h, --help            print this help and exit
                       --version         print the version and exit
                 """.formatted(program, configName);
@@ -24,7 +25,7 @@ public record LauncherArgs(Path config, String logFormat, boolean help, boolean 
     /** Parses arguments; throws {@link IllegalArgumentException} with a message fit for the user. */
     public static LauncherArgs parse(String[] args) {
         Path config = null;
-        String logFormat = "json";
+        String logFormat = null;
         boolean help = false;
         boolean version = false;
         boolean check = false;
@@ -50,9 +51,17 @@ public record LauncherArgs(Path config, String logFormat, boolean help, boolean 
         return new LauncherArgs(config, logFormat, help, version, check);
     }
 
+    /**
+     * The format asked for, or else readable lines for a person at a terminal and JSON for whatever collects the
+     * output of a service (a journal, a file, a log shipper), which parses it.
+     */
+    public String effectiveLogFormat(boolean stderrIsTerminal) {
+        return logFormat != null ? logFormat : stderrIsTerminal ? "text" : "json";
+    }
+
     /** Selects the logback configuration; must run before the first logger is created. */
     public void configureLogging() {
-        configureLogging(logFormat);
+        configureLogging(effectiveLogFormat(Terminal.stderr()));
     }
 
     /** For the other commands of a program: {@code format} is json or text. */

@@ -19,7 +19,7 @@ public final class TlsProviders {
     /** Chooses the provider and logs the choice; called once per context, at start. */
     public static SslProvider choose(String purpose) {
         if (OpenSsl.isAvailable()) {
-            log.info("[tls] {}: using the OpenSSL provider ({})", purpose, OpenSsl.versionString());
+            log.debug("[tls] {}: using the OpenSSL provider ({})", purpose, OpenSsl.versionString());
             return SslProvider.OPENSSL;
         }
         Throwable cause = OpenSsl.unavailabilityCause();

@@ -15,8 +15,27 @@ class LauncherArgsTest {
         assertThat(args.logFormat()).isEqualTo("text");
         assertThat(LauncherArgs.parse(new String[] {"--help"}).help()).isTrue();
         assertThat(LauncherArgs.parse(new String[] {"--version"}).version()).isTrue();
-        assertThat(LauncherArgs.parse(new String[] {}).logFormat()).isEqualTo("json");
+        assertThat(LauncherArgs.parse(new String[] {}).logFormat()).isNull();
         assertThat(LauncherArgs.parse(new String[] {"--check", "-c", "client.yaml"}).check()).isTrue();
+    }
+
+    @Test
+    void withoutAFormatAPersonAtATerminalReadsTextAndAServiceManagerGetsJson() {
+        LauncherArgs unset = LauncherArgs.parse(new String[] {});
+        assertThat(unset.effectiveLogFormat(true)).isEqualTo("text");
+        assertThat(unset.effectiveLogFormat(false)).isEqualTo("json");
+        LauncherArgs json = LauncherArgs.parse(new String[] {"--log-format", "json"});
+        assertThat(json.effectiveLogFormat(true)).isEqualTo("json");
+        assertThat(LauncherArgs.parse(new String[] {"--log-format", "text"}).effectiveLogFormat(false)).isEqualTo("text");
+    }
+
+    @Test
+    void terminalsAreTheDevicesFileDescriptorsPointAt() {
+        assertThat(Terminal.isTerminalDevice("/dev/pts/3")).isTrue();
+        assertThat(Terminal.isTerminalDevice("/dev/tty1")).isTrue();
+        assertThat(Terminal.isTerminalDevice("pipe:[48213]")).isFalse();
+        assertThat(Terminal.isTerminalDevice("/var/log/portway.log")).isFalse();
+        assertThat(Terminal.isTerminalDevice("/dev/null")).isFalse();
     }
 
     @Test

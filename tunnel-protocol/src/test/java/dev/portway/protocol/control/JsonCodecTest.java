@@ -20,7 +20,8 @@ class JsonCodecTest {
                 new Hello(1, "0.1.0", List.of("udp"), 65536, 100),
                 new Auth("secret-token-123", "laptop"),
                 AuthResult.accepted("laptop", "s-1"),
-                AuthResult.refused("bad token"),
+                AuthResult.refused("bad token", AuthResult.INVALID_TOKEN),
+                AuthResult.suspended("allowance used", 60, "2026-12-01T00:00:00Z"),
                 new TunnelRegister(List.of(new TunnelSpec("web", TunnelType.TCP, 8080, null))),
                 new TunnelUnregister(List.of("web")),
                 new TunnelResult(List.of(TunnelResult.Status.accepted("web", "example.com:8080"),
@@ -41,6 +42,18 @@ class JsonCodecTest {
         ControlMessage message = decode("{\"type\":\"auth\",\"token\":\"t0k3n\",\"clientId\":\"c1\","
                 + "\"futureField\":{\"nested\":[1,2,3]},\"another\":true}");
         assertThat(message).isEqualTo(new Auth("t0k3n", "c1"));
+    }
+
+    /** Only a wrong token or a malformed AUTH make the client stop; an older server's refusal has no error at all. */
+    @Test
+    void onlyRefusalsThatAskingAgainCannotLiftArePermanent() {
+        assertThat(AuthResult.refused("invalid token", AuthResult.INVALID_TOKEN).permanent()).isTrue();
+        assertThat(AuthResult.refused("bad client id", AuthResult.MALFORMED).permanent()).isTrue();
+        assertThat(AuthResult.refused("too many clients", "session_limit").permanent()).isFalse();
+        assertThat(AuthResult.suspended("allowance used", 60, null).permanent()).isFalse();
+        AuthResult fromOlderServer = (AuthResult) decode("{\"type\":\"auth_result\",\"ok\":false,\"reason\":\"invalid token\"}");
+        assertThat(fromOlderServer.permanent()).isFalse();
+        assertThat(AuthResult.accepted("c1", "s1").permanent()).isFalse();
     }
 
     @Test

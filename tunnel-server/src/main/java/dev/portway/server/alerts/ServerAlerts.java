@@ -53,7 +53,7 @@ public final class ServerAlerts implements AutoCloseable {
         AlertEvaluator evaluator = new AlertEvaluator(readings, rules, notifiers, Clock.systemUTC());
         long interval = config.interval().toNanos();
         ScheduledFuture<?> evaluation = scheduler.scheduleAtFixedRate(evaluator, 0, interval, TimeUnit.NANOSECONDS);
-        log.info("alerts evaluated every {} ms: rules={} webhooks={} telegram={}", config.interval().toMillis(),
+        log.debug("alerts evaluated every {} ms: rules={} webhooks={} telegram={}", config.interval().toMillis(),
                 rules.stream().map(AlertRule::name).toList(), config.webhooks().size(),
                 config.telegram() != null ? "chat " + config.telegram().chatId() : "none");
         return new ServerAlerts(evaluation, delivery);

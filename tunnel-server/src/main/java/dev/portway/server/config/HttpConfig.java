@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param domain               tunnels' subdomains are served under it ({@code app} → {@code app.<domain>}); null:
  *                             only custom domains are served
  * @param httpPort             plain HTTP; 0 disables it
- * @param httpsPort            HTTPS routed by SNI; 0 disables it
+ * @param httpsPort            HTTPS routed by SNI; 0 disables it. When server.yaml does not set it, see
+ *                             {@link #httpsPortWhenUnset}
  * @param maxHeaderSize        largest request header block accepted; larger ones are answered 431
  * @param requestHeaderTimeout from a request's first byte until its headers are complete; then 408 and close
  * @param idleTimeout          a keep-alive connection with no request in progress is closed after this
@@ -30,13 +31,15 @@ public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHead
                          Duration bodyIdleTimeout, Map<Integer, Path> errorPages, List<HttpsCertificateConfig> certificates,
                          ClientConnectConfig clientConnect) {
     public static final int DEFAULT_HTTP_PORT = 80;
+    /** The port HTTPS takes when server.yaml does not name one but the server has certificates to serve. */
     public static final int DEFAULT_HTTPS_PORT = 443;
     public static final int DEFAULT_MAX_HEADER_SIZE = 32 * 1024;
     public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_BODY_IDLE_TIMEOUT = Duration.ofSeconds(60);
-    public static final HttpConfig DEFAULTS = new HttpConfig(null, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT);
+    /** No certificates, so no HTTPS: see {@link #httpsPortWhenUnset}. */
+    public static final HttpConfig DEFAULTS = new HttpConfig(null, DEFAULT_HTTP_PORT, 0);
     /** No web listeners at all: for servers (and tests) that carry TCP and UDP only. */
     public static final HttpConfig DISABLED = new HttpConfig(null, 0, 0);
 
@@ -57,6 +60,17 @@ public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHead
         errorPages = errorPages == null ? Map.of() : Map.copyOf(errorPages);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
         clientConnect = clientConnect == null ? ClientConnectConfig.DEFAULTS : clientConnect;
+    }
+
+    /**
+     * The https port of a server.yaml without {@code https.port}. Without a certificate the listener could only serve
+     * passthrough tunnels, which an operator asks for by setting the port; binding 443 anyway made every quick start
+     * without root fail on a listener nobody wanted. ACME, once it exists, will be a certificate source too.
+     *
+     * @param hasCertificates whether the server can terminate TLS for some name ({@code https.certificates})
+     */
+    public static int httpsPortWhenUnset(boolean hasCertificates) {
+        return hasCertificates ? DEFAULT_HTTPS_PORT : 0;
     }
 
     /** The listeners with every limit at its default. */

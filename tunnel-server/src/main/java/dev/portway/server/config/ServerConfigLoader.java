@@ -5,6 +5,7 @@ import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.config.PortRanges;
+import dev.portway.protocol.transport.UdpSocketBuffers;
 import dev.portway.server.https.CertificateChecks;
 import dev.portway.protocol.control.HostPatterns;
 import dev.portway.server.proxyprotocol.TrustedProxies;
@@ -59,6 +60,7 @@ import java.util.regex.Pattern;
  *   password: ...              # never echoed in problems or logs
  *   maxPoolSize: 10
  * udp: {idleTimeout: 60s, maxDatagram: 65507}   # flows idle this long are removed; larger datagrams dropped
+ *   # also receiveBuffer, sendBuffer: 4194304 (bytes of SO_RCVBUF/SO_SNDBUF of each public UDP socket; 0: the kernel's)
  * proxyProtocol:
  *   trustedCidrs: [10.0.0.0/8]   # these must send a PROXY v1/v2 header on public listeners; others may not
  * alerts:                      # the rules of deploy/prometheus/alerts.yaml, evaluated by the server itself
@@ -96,7 +98,7 @@ import java.util.regex.Pattern;
  *   checkInterval: 2s          # how often connected users' usage is read
  *   retryAfter: 1m             # a client refused for its plan asks again this soon (a plan change lets it in)
  * https:
- *   port: 443                  # 0: no https listener
+ *   port: 443                  # 0: no https listener; unset: 443 with certificates, none without
  *   certificates:              # for tunnels with https: terminate; key must match cert, cert must cover domains
  *     - {domains: [app.example.org, "*.example.org"], cert: example.crt, key: example.key}
  * </pre>
@@ -325,14 +327,17 @@ public final class ServerConfigLoader {
     }
 
     private static UdpConfig readUdp(ConfigObject root) {
-        Optional<ConfigObject> section = root.object("udp", "idleTimeout", "maxDatagram");
+        Optional<ConfigObject> section = root.object("udp", "idleTimeout", "maxDatagram", "receiveBuffer", "sendBuffer");
         if (section.isEmpty()) {
             return UdpConfig.DEFAULTS;
         }
         ConfigObject udp = section.get();
         Duration idleTimeout = udp.duration("idleTimeout", UdpConfig.DEFAULT_IDLE_TIMEOUT, MIN_DURATION, MAX_UDP_IDLE);
         int maxDatagram = udp.integer("maxDatagram", UdpConfig.DEFAULT_MAX_DATAGRAM, 1, UdpConfig.DEFAULT_MAX_DATAGRAM);
-        return new UdpConfig(idleTimeout, maxDatagram);
+        UdpSocketBuffers defaults = UdpSocketBuffers.DEFAULTS;
+        return new UdpConfig(idleTimeout, maxDatagram, new UdpSocketBuffers(
+                udp.integer("receiveBuffer", defaults.receive(), 0, UdpSocketBuffers.MAX_SIZE),
+                udp.integer("sendBuffer", defaults.send(), 0, UdpSocketBuffers.MAX_SIZE)));
     }
 
     private static ProxyProtocolConfig readProxyProtocol(ConfigObject root) {
@@ -513,10 +518,9 @@ public final class ServerConfigLoader {
     private static HttpConfig readHttps(ConfigObject root, HttpConfig http) {
         Optional<ConfigObject> section = root.object("https", "port", "certificates", "clientConnect");
         if (section.isEmpty()) {
-            return http;
+            return http.withHttps(HttpConfig.httpsPortWhenUnset(false), List.of());
         }
         ConfigObject https = section.get();
-        int port = https.integer("port", HttpConfig.DEFAULT_HTTPS_PORT, 0, 65535);
         List<HttpsCertificateConfig> certificates = new ArrayList<>();
         Set<String> listed = new HashSet<>();
         for (ConfigObject item : https.objects("certificates", "domains", "cert", "key")) {
@@ -525,7 +529,11 @@ public final class ServerConfigLoader {
                 certificates.add(certificate);
             }
         }
-        return http.withHttps(port, certificates, readClientConnect(https));
+        ClientConnectConfig clientConnect = readClientConnect(https);
+        // Clients dialing wss:// to names of their own are something to serve, like a certificate.
+        boolean serves = !certificates.isEmpty() || (clientConnect.enabled() && !clientConnect.hosts().isEmpty());
+        int port = https.integer("port", HttpConfig.httpsPortWhenUnset(serves), 0, 65535);
+        return http.withHttps(port, certificates, clientConnect);
     }
 
     private static ClientConnectConfig readClientConnect(ConfigObject https) {

@@ -292,7 +292,8 @@ public final class ClientSession implements SessionListener {
             Duration delay = context.throttle().recordFailure(address);
             log.warn("[peer={}] authentication refused: invalid token {}", session.remoteAddress(),
                     dev.portway.protocol.control.Tokens.redact(auth.token()));
-            session.channel().eventLoop().schedule(() -> refuse("invalid token", null), delay.toMillis(), TimeUnit.MILLISECONDS);
+            session.channel().eventLoop().schedule(() -> sendRefusal("invalid token", AuthFailureReason.INVALID_TOKEN),
+                    delay.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
         context.throttle().recordSuccess(address);
@@ -358,13 +359,19 @@ public final class ClientSession implements SessionListener {
         context.hooks().authenticated(this);
     }
 
-    /** @param failure counted as an auth failure unless null (counted already, when the refusal is delayed) */
+    /** Counts the failure, then refuses. */
     private void refuse(String reason, AuthFailureReason failure) {
-        if (failure != null) {
-            context.metrics().authFailure(failure);
-        }
+        context.metrics().authFailure(failure);
+        sendRefusal(reason, failure);
+    }
+
+    /**
+     * Refuses a failure counted already (a delayed refusal is counted when decided). The failure's label travels
+     * along, so that a client can tell a refusal it should stop on from one that may pass.
+     */
+    private void sendRefusal(String reason, AuthFailureReason failure) {
         state = State.CLOSED;
-        session.send(AuthResult.refused(reason));
+        session.send(AuthResult.refused(reason, failure.label()));
         session.close(ErrorCode.AUTH_FAILED, reason);
     }
 
@@ -511,7 +518,7 @@ public final class ClientSession implements SessionListener {
     }
 
     private TunnelResult.Status accepted(PublicTunnel tunnel) {
-        return TunnelResult.Status.accepted(tunnel.name(), tunnel.publicAddress(context.publicHost()));
+        return TunnelResult.Status.accepted(tunnel.name(), tunnel.publicAddress(context.publicHost()), tunnel.alsoAt());
     }
 
     /** Closes every public port of this client; streams already open run on. */

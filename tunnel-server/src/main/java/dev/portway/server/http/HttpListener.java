@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 
 /** A public web port every http tunnel shares: plain HTTP, or HTTPS routed by SNI. */
@@ -37,12 +36,19 @@ public final class HttpListener implements AutoCloseable {
         var bound = template.clone().childHandler(childHandler).bind(bindHost, port).await();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
-            String hint = port < 1024 && cause instanceof BindException
-                    ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE; or set " + setting + ")" : "";
-            throw new IOException("cannot bind " + setting + " " + bindHost + ":" + port + ": " + cause.getMessage() + hint,
-                    cause);
+            throw new IOException("cannot bind " + setting + " " + bindHost + ":" + port + ": " + cause.getMessage()
+                    + " (" + hint(setting, port) + ")", cause);
         }
         return new HttpListener(bound.channel());
+    }
+
+    /**
+     * Said for every failure, not only a {@link java.net.BindException}: the epoll transport reports "Permission
+     * denied" and "Address already in use" as its own IOException, and both have the same two ways out.
+     */
+    static String hint(String setting, int port) {
+        String privileged = port > 0 && port < 1024 ? "ports below 1024 need root or CAP_NET_BIND_SERVICE; " : "";
+        return privileged + "set " + setting + ": 0 in server.yaml to turn this listener off, or a free port above 1024";
     }
 
     public InetSocketAddress address() {

@@ -36,7 +36,8 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private final List<HttpRoute> routes;
     private final HttpVhostRouter router;
     private final HeaderPolicy policy;
-    private final String url;
+    /** What the client shows: the main URL first, then the tunnel's other scheme when the server serves both. */
+    private final List<String> urls;
     private final TunnelCounters counters;
     /** Public connections whose current request goes to this tunnel, so that deleting it can end them. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -55,7 +56,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private ScheduledFuture<?> expiry;
 
     HttpTunnel(String name, Principal principal, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
-               String url, TunnelCounters counters, TunnelSession owner, TunnelConnections passthrough,
+               List<String> urls, TunnelCounters counters, TunnelSession owner, TunnelConnections passthrough,
                PeerFilter filter, ConnectionCap cap, Duration offlineGrace, HttpGroup group) {
         this.filter = filter;
         this.cap = cap;
@@ -66,7 +67,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         this.routes = List.copyOf(routes);
         this.router = router;
         this.policy = new HeaderPolicy(options);
-        this.url = url;
+        this.urls = List.copyOf(urls);
         this.counters = counters;
         this.owner = owner;
         this.passthrough = passthrough;
@@ -146,7 +147,12 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
 
     @Override
     public String publicAddress(String publicHost) {
-        return url;
+        return urls.get(0);
+    }
+
+    @Override
+    public List<String> alsoAt() {
+        return urls.subList(1, urls.size());
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -49,16 +50,20 @@ public final class HttpTunnelBinder implements TunnelBinder {
     private final ServedLoopGroup webLoops;
     private final TrafficCounter history;
     private final UserAccounts accounts;
+    private final Predicate<String> httpsHosts;
 
     /**
      * @param bridge   carries the raw connections of {@code https: passthrough} tunnels to streams
      * @param webLoops the web listeners' loops, told where each new tunnel's carrier runs
      * @param history  storage's traffic counter; null without a database
      * @param accounts the users' plans: connection caps and bandwidth
+     * @param httpsHosts whether the https listener terminates TLS for a host (a certificate covers it)
      */
     public HttpTunnelBinder(HttpConfig config, HttpVhostRouter router, TunnelMetrics metrics, StreamBridge bridge,
-                            ServedLoopGroup webLoops, TrafficCounter history, UserAccounts accounts) {
+                            ServedLoopGroup webLoops, TrafficCounter history, UserAccounts accounts,
+                            Predicate<String> httpsHosts) {
         this.config = config;
+        this.httpsHosts = httpsHosts;
         this.history = history;
         this.accounts = accounts;
         this.router = router;
@@ -81,7 +86,7 @@ public final class HttpTunnelBinder implements TunnelBinder {
             TunnelCounters counters = new TunnelCounters(traffic, history, principal, accounts.account(principal));
             ConnectionCap cap = counters.account().tunnelCap(spec.maxConnections());
             Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal, options,
-                    routes, router, url(routes.get(0), passthrough), counters, owner, passthrough
+                    routes, router, urls(routes.get(0), passthrough), counters, owner, passthrough
                     ? new TunnelConnections(spec.name(), TunnelType.HTTP, owner, counters, bridge, filter, cap)
                     : null, filter, cap, OFFLINE_GRACE, group);
             for (HttpRoute route : routes) {
@@ -121,7 +126,8 @@ public final class HttpTunnelBinder implements TunnelBinder {
                     + ", got \"" + https + "\"");
         }
         if (config.httpsPort() == 0) {
-            throw new TunnelRefusedException("https: passthrough needs the server's https port, which is disabled");
+            throw new TunnelRefusedException("https: passthrough needs the server's https port, which is off "
+                    + "(the operator sets https.port in server.yaml to turn it on)");
         }
         if (!options.locations().isEmpty()) {
             throw new TunnelRefusedException("https: passthrough routes by host name only; remove locations");
@@ -219,9 +225,22 @@ public final class HttpTunnelBinder implements TunnelBinder {
         return host;
     }
 
-    /** An https URL for a passthrough tunnel, and for any tunnel when plain HTTP is disabled. */
-    private String url(HttpRoute first, boolean passthrough) {
-        boolean https = passthrough || config.httpPort() == 0;
+    /**
+     * An https URL for a passthrough tunnel, and for any tunnel when plain HTTP is disabled; otherwise the http URL,
+     * followed by the https one when the https listener holds a certificate for the host, so that the user sees that
+     * both work.
+     */
+    private List<String> urls(HttpRoute first, boolean passthrough) {
+        if (passthrough || config.httpPort() == 0) {
+            return List.of(url(first, true));
+        }
+        if (config.httpsPort() != 0 && httpsHosts.test(first.host())) {
+            return List.of(url(first, false), url(first, true));
+        }
+        return List.of(url(first, false));
+    }
+
+    private String url(HttpRoute first, boolean https) {
         int port = https ? config.httpsPort() : config.httpPort();
         int defaultPort = https ? 443 : 80;
         String suffix = port == defaultPort || port == 0 ? "" : ":" + port;

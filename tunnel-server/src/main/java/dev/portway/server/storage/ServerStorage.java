@@ -40,7 +40,7 @@ public final class ServerStorage implements AutoCloseable {
      * @throws dev.portway.storage.StorageException when any of that fails; nothing is left running then
      */
     public static ServerStorage start(DatabaseSettings settings, Path dataDir, UsagePeriods periods) {
-        log.info("starting database {}", settings.connection());
+        log.debug("starting database {}", settings.connection());
         Database database = Database.start(settings.connection(), dataDir);
         Storage storage = null;
         try {

@@ -1,5 +1,6 @@
 package dev.portway.server.tls;
 
+import dev.portway.protocol.tls.CertificateFingerprint;
 import dev.portway.server.config.ServerConfig;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -40,17 +41,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -75,7 +73,7 @@ public final class ServerCertificate {
         this.chain = List.copyOf(chain);
         this.privateKey = privateKey;
         this.selfSigned = selfSigned;
-        this.fingerprint = fingerprintOf(chain.get(0));
+        this.fingerprint = CertificateFingerprint.of(chain.get(0));
     }
 
     /** Configured files when {@code config.tls()} names them, otherwise the generated certificate in the data dir. */
@@ -224,16 +222,6 @@ public final class ServerCertificate {
             }
         }
         throw new GeneralSecurityException("no PEM private key found in " + file);
-    }
-
-    /** {@code sha256:<64 lowercase hex>} of a certificate's DER encoding, the form clients pin. */
-    public static String fingerprintOf(X509Certificate cert) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
-            return "sha256:" + HexFormat.of().formatHex(digest);
-        } catch (CertificateEncodingException | java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot fingerprint a certificate", e);
-        }
     }
 
     /** {@code sha256:<64 lowercase hex>} of the leaf certificate. */

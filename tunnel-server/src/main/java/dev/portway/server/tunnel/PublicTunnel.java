@@ -4,6 +4,8 @@ import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 
+import java.util.List;
+
 /**
  * One registered tunnel's public side, whatever its type: a TCP or UDP port, or a set of HTTP routes. The client
  * session that registered it holds it and hands it to a successor session on take-over.
@@ -20,6 +22,11 @@ public interface PublicTunnel {
 
     /** What the client is told and shows its user: {@code host:port}, or a URL for an http tunnel. */
     String publicAddress(String publicHost);
+
+    /** Further addresses the public reaches the same tunnel at (an http tunnel's https URL); none by default. */
+    default List<String> alsoAt() {
+        return List.of();
+    }
 
     /** Moves new public connections to another session of the same client (take-over). */
     void owner(TunnelSession owner);

@@ -60,6 +60,10 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
 
     void bound(Channel socket) {
         port.bound(socket);
+        config.socketBuffers().logWhenCapped(socket);
+        int localPort = ((InetSocketAddress) socket.localAddress()).getPort();
+        metrics.udpSocketOpened(localPort);
+        socket.closeFuture().addListener(closed -> metrics.udpSocketClosed(localPort));
     }
 
     @Override

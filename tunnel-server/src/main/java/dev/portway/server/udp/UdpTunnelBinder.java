@@ -48,10 +48,10 @@ public final class UdpTunnelBinder implements TunnelBinder {
                            UserAccounts accounts) {
         this.accounts = accounts;
         this.filters = filters;
-        this.template = new Bootstrap()
+        this.template = config.socketBuffers().applyTo(new Bootstrap()
                 .channel(transport.datagramChannel())
                 // One byte above the limit, so that a larger datagram arrives truncated and is recognised.
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxDatagram() + 1));
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxDatagram() + 1)));
         this.bindHost = bindHost;
         this.ports = ports;
         this.config = config;

@@ -39,10 +39,24 @@ class HttpsConfigLoaderTest {
     }
 
     @Test
-    void withoutASectionHttpsListensOn443WithoutCertificates() throws Exception {
+    void withoutCertificatesOrAPortThereIsNoHttpsListener() throws Exception {
         HttpConfig http = ServerConfigLoader.load(write("")).http();
-        assertThat(http.httpsPort()).isEqualTo(443);
+        assertThat(http.httpsPort()).isZero();
         assertThat(http.certificates()).isEmpty();
+        assertThat(ServerConfigLoader.load(write("https: {certificates: []}")).http().httpsPort()).isZero();
+    }
+
+    @Test
+    void certificatesWithoutAPortListenOn443() throws Exception {
+        ca.issue("app.example.test").written(dir, "app");
+        assertThat(ServerConfigLoader.load(write(
+                "https: {certificates: [{domains: [app.example.test], cert: app.crt, key: app.key}]}"))
+                .http().httpsPort()).isEqualTo(443);
+    }
+
+    @Test
+    void aPortWithoutCertificatesListensForPassthroughTunnels() throws Exception {
+        assertThat(ServerConfigLoader.load(write("https: {port: 8443}")).http().httpsPort()).isEqualTo(8443);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.portway.server.config;
 import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.config.PortRanges;
+import dev.portway.protocol.transport.UdpSocketBuffers;
 import dev.portway.storage.db.DatabaseConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -343,7 +344,7 @@ class ServerConfigLoaderTest {
         HttpConfig http = c.http();
         assertThat(http.domain()).isEqualTo("tunnel.example.com");
         assertThat(http.httpPort()).isEqualTo(8080);
-        assertThat(http.httpsPort()).isEqualTo(HttpConfig.DEFAULT_HTTPS_PORT);
+        assertThat(http.httpsPort()).isZero();
         assertThat(http.maxHeaderSize()).isEqualTo(16384);
         assertThat(http.requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(http.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
@@ -390,11 +391,15 @@ class ServerConfigLoaderTest {
     @Test
     void udpAndProxyProtocolSectionsAreRead() throws Exception {
         ServerConfig c = ServerConfigLoader.load(write("""
-                udp: {idleTimeout: 30s, maxDatagram: 1400}
+                udp: {idleTimeout: 30s, maxDatagram: 1400, receiveBuffer: 8388608, sendBuffer: 0}
                 proxyProtocol:
                   trustedCidrs: [10.0.0.0/8, "fd00::/8", 192.0.2.1]
                 """));
-        assertThat(c.udp()).isEqualTo(new UdpConfig(Duration.ofSeconds(30), 1400));
+        assertThat(c.udp()).isEqualTo(new UdpConfig(Duration.ofSeconds(30), 1400, new UdpSocketBuffers(8388608, 0)));
+        assertThat(ServerConfigLoader.load(write("udp: {idleTimeout: 30s}")).udp().socketBuffers())
+                .isEqualTo(new UdpSocketBuffers(4 * 1024 * 1024, 4 * 1024 * 1024));
+        assertThat(problems("udp: {receiveBuffer: -1}")).containsExactly(
+                "server.yaml: udp.receiveBuffer: expected an integer between 0 and 268435456, got -1");
         assertThat(c.proxyProtocol().trustedCidrs()).containsExactly("10.0.0.0/8", "fd00::/8", "192.0.2.1");
     }
 

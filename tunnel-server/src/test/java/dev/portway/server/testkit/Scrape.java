@@ -55,6 +55,11 @@ public final class Scrape {
         return new Scrape(response.body());
     }
 
+    /** A scrape read from text, such as a registry's own rendering. */
+    public static Scrape parse(String text) {
+        return new Scrape(text);
+    }
+
     /** Scrapes until {@code condition} holds, for meters updated after the event a test waits on. */
     public static Scrape until(InetSocketAddress admin, Predicate<Scrape> condition) throws Exception {
         long deadline = System.nanoTime() + TunnelFixture.WAIT.toNanos();

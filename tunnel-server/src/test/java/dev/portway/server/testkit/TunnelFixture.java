@@ -99,6 +99,13 @@ public final class TunnelFixture implements AutoCloseable {
                 Duration.ofSeconds(5), keepAliveInterval, 3, null, List.of());
     }
 
+    /** {@code config} with {@code reconnect.exitOnFatal: false}: it retries even a wrong token or certificate. */
+    public static ClientConfig keepTrying(ClientConfig config) {
+        return new ClientConfig(config.servers(), config.proxy(), config.token(), config.clientId(), config.tls(), config.tunnels(),
+                config.reconnect().withExitOnFatal(false), config.dialTimeout(), config.keepAliveInterval(),
+                config.keepAliveMissed(), config.metrics(), config.allowTargets());
+    }
+
     public TunnelClient startClient(ClientConfig config, String clientId, RecordingEvents events) throws Exception {
         TunnelClient client = new TunnelClient(config, clientId, ClientTlsContexts.create(config.tls()), events);
         clients.add(client);

@@ -1,5 +1,6 @@
 package dev.portway.server.tls;
 
+import dev.portway.protocol.tls.CertificateFingerprint;
 import dev.portway.client.config.ClientTlsConfig;
 import dev.portway.client.tls.ClientTls;
 import dev.portway.client.tls.ClientTlsContexts;
@@ -103,7 +104,7 @@ class ServerTlsContextsTest {
         assertThat(done.isSuccess()).isTrue();
         assertThat(seen[0].engine().getSession().getProtocol()).isEqualTo("TLSv1.3");
         X509Certificate peer = (X509Certificate) seen[0].engine().getSession().getPeerCertificates()[0];
-        assertThat(ServerCertificate.fingerprintOf(peer)).isEqualTo(cert.fingerprint());
+        assertThat(CertificateFingerprint.of(peer)).isEqualTo(cert.fingerprint());
     }
 
     @Test

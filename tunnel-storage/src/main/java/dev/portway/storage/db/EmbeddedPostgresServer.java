@@ -167,7 +167,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             run(List.of(bin("initdb"), "-D", pgData.toString(), "--username=" + SUPERUSER,
                     "--pwfile=" + pwFile, "--auth=scram-sha-256", "--encoding=UTF8", "--no-locale",
                     "--no-instructions"), INITDB_TIMEOUT);
-            log.info("Initialised the embedded PostgreSQL data directory {}", pgData);
+            log.debug("Initialised the embedded PostgreSQL data directory {}", pgData);
         } finally {
             Files.deleteIfExists(pwFile);
         }
@@ -207,7 +207,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         run(List.of(bin("pg_ctl"), "-D", pgData.toString(), "-l", pgData.resolve("server.log").toString(),
                 "-o", options, "-w", "-t", "60", "start"), PG_CTL_TIMEOUT);
         running = true;
-        log.info("Embedded PostgreSQL started on 127.0.0.1:{} with data in {}{}", port, pgData,
+        log.debug("Embedded PostgreSQL started on 127.0.0.1:{} with data in {}{}", port, pgData,
                 runAs.map(u -> " as user " + u.name()).orElse(""));
     }
 

@@ -58,7 +58,7 @@ final class PostgresBinaries {
             } finally {
                 deleteRecursively(staging);
             }
-            log.info("Unpacked the embedded PostgreSQL binaries into {}", home);
+            log.debug("Unpacked the embedded PostgreSQL binaries into {}", home);
             return home;
         } finally {
             Files.deleteIfExists(archive);
