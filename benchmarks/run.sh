@@ -2,7 +2,7 @@
 # Portway end-to-end benchmarks on loopback, each figure next to a baseline measured in the same run.
 #
 #   benchmarks/run.sh                 every case
-#   benchmarks/run.sh tcp http        a subset; cases: tcp http conns setup latency rate clients limits
+#   benchmarks/run.sh tcp http        a subset; cases: tcp http conns setup latency rate clients limits transport
 #
 # Installs what it needs from Debian's packages (iperf3, wrk, nginx-light, openssh-server/-client) when missing,
 # builds the jars, starts everything on 127.0.0.1, prints one table and writes it to benchmarks/results/latest.md.
@@ -15,7 +15,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-all_cases=(tcp http conns setup latency rate clients limits)
+all_cases=(tcp http conns setup latency rate clients limits transport)
 secs="${BENCH_SECONDS:-10}"
 warm="${BENCH_WARMUP:-15}"
 
@@ -112,14 +112,14 @@ load_cmd=(java -XX:+UseParallelGC -jar "$load_jar")
 token="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 
 # ---------------------------------------------------------------- Portway
-server_pid=""; server_port=""; http_port=""; fingerprint=""
+server_pid=""; server_port=""; http_port=""; https_port=""; fingerprint=""
 # http tunnels' subdomains are served under this name; wrk and the load tool route to them with a Host header
 vhost_domain="bench.test"
 # a fresh server for every case, so that no case inherits the heap, JIT state or buffers an earlier one left behind
 start_server() {
   [ -n "$server_pid" ] && stop_pid "$server_pid"
   rm -rf "$work/server-data" "$work/server.out"
-  server_port=$(free_port); http_port=$(free_port)
+  server_port=$(free_port); http_port=$(free_port); https_port=$(free_port)
   cat > "$work/server.yaml" <<YAML
 bind: 127.0.0.1
 controlPort: $server_port
@@ -129,7 +129,8 @@ domain: $vhost_domain
 http:
   port: $http_port
 https:
-  port: 0
+  port: $https_port
+  clientConnect: {hosts: [localhost]}
 auth:
   tokens: ["$token"]
 YAML
@@ -610,6 +611,54 @@ case_limits() {
   stop_pid "$plain_web"; stop_pid "$limited_web"; stop_pid "$plan_web"
   stop_pid "$plain_tcp"; stop_pid "$limited_tcp"; stop_pid "$plan_tcp"
 }
+# ---------------------------------------------------------------- transport: wss:// against direct TLS
+# The same tunnels over the WebSocket transport on the https port and over the direct TLS control connection, each
+# measured twice in alternating order (the mean of the two taken), so that drift on a shared machine falls on both.
+case_transport() {
+  start_nginx
+  local iperf_port tls_port ws_port tls_tcp ws_tcp tls_web ws_web
+  iperf_port=$(free_port); tls_port=$(free_port); ws_port=$(free_port)
+  iperf3 -s -B 127.0.0.1 -p "$iperf_port" > "$work/iperf-transport.log" 2>&1 &
+  pids+=($!)
+  wait_port "$iperf_port"
+  start_client tlstcp "$iperf_port" "$tls_port"; tls_tcp=$client_pid
+  start_client wstcp "$iperf_port" "$ws_port" "wss://localhost:$https_port"; ws_tcp=$client_pid
+  start_http_client tlsweb "$nginx_port"; tls_web=$client_pid
+  launch_client wsweb "wss://localhost:$https_port" "    type: http
+    local: 127.0.0.1:$nginx_port
+    subdomain: wsweb" "^wsweb +http +http://wsweb\..*:$http_port "; ws_web=$client_pid
+  local port host
+  for port in "$tls_port" "$ws_port"; do
+    timeout $(( warm + 30 )) iperf3 -c 127.0.0.1 -p "$port" -t "$warm" > /dev/null 2>&1 || true
+  done
+  for host in tlsweb wsweb; do wrk_run "$http_port" "$warm" "$host.$vhost_domain" > /dev/null; done
+  local n round tls=() ws=() c
+  for n in 1 8; do
+    tls=(); ws=()
+    for round in 1 2; do
+      if [ "$round" -eq 1 ]; then
+        tls+=("$(iperf "$tls_port" "$n")"); ws+=("$(iperf "$ws_port" "$n")")
+      else
+        ws+=("$(iperf "$ws_port" "$n")"); tls+=("$(iperf "$tls_port" "$n")")
+      fi
+    done
+    c="9 TCP over wss:// (https port), iperf3 $( [ "$n" -eq 1 ] && echo '1 stream' || echo '-P 8'), $secs s, mean of 2"
+    row "$c" "Mbit/s" "$(mean "${ws[@]}")" "direct TLS transport" "$(mean "${tls[@]}")"
+  done
+  local tls_rps=() ws_rps=() tls_p99=() ws_p99=() r
+  for round in 1 2; do
+    for host in $( [ "$round" -eq 1 ] && echo "tlsweb wsweb" || echo "wsweb tlsweb"); do
+      read -r -a r <<< "$(wrk_run "$http_port" 15 "$host.$vhost_domain")"
+      if [ "$host" = tlsweb ]; then tls_rps+=("${r[0]}"); tls_p99+=("${r[2]}"); else ws_rps+=("${r[0]}"); ws_p99+=("${r[2]}"); fi
+    done
+  done
+  c="9b HTTP via http tunnel over wss:// to nginx, wrk 2 thr 50 conn 15 s, mean of 2"
+  row "$c" "req/s" "$(mean "${ws_rps[@]}")" "direct TLS transport" "$(mean "${tls_rps[@]}")"
+  row "$c" "p99 ms" "$(mean "${ws_p99[@]}")" "direct TLS transport" "$(mean "${tls_p99[@]}")"
+  stop_pid "$tls_tcp"; stop_pid "$ws_tcp"; stop_pid "$tls_web"; stop_pid "$ws_web"
+}
+
+mean() { printf '%s\n' "$@" | awk '$1 != "n/a" { s += $1; n++ } END { if (n == 0) print "n/a"; else printf "%.1f", s / n }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 for c in "${cases[@]}"; do
