@@ -232,7 +232,7 @@ class AdminApiIT {
             RecordingEvents events = new RecordingEvents();
             startClientAllowing(echo, "late", events);
 
-            awaitTunnel("stored", Duration.ofSeconds(10));
+            TunnelFixture.awaitTunnel(server, "stored", Duration.ofSeconds(10));
             Wire.Exchange exchange = Wire.echo(port, 128 * 1024, 11);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
             assertThat(server.sessions().all().get(0).tunnelAddresses()).containsOnlyKeys("own", "stored");
@@ -369,17 +369,6 @@ class AdminApiIT {
     private Reply createTunnel(String name, int remotePort, String localTarget) throws Exception {
         return call("POST", "/api/v1/tunnels", adminKey, "{\"name\": \"" + name + "\", \"type\": \"tcp\", "
                 + "\"remotePort\": " + remotePort + ", \"localTarget\": \"" + localTarget + "\"}");
-    }
-
-    private void awaitTunnel(String name, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (server.sessions().all().stream().anyMatch(s -> s.tunnelAddresses().containsKey(name))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("tunnel " + name + " did not open within " + limit);
     }
 
     /** The token's {@code lastUsed} once set (the login records it without waiting), or "" after {@code limit}. */

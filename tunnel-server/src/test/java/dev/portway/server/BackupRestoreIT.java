@@ -107,7 +107,7 @@ class BackupRestoreIT {
             restored.startClient(restored.clientConfig(restored.controlAddress().getPort(), token, List.of(),
                             Duration.ofMillis(500)).withAllowTargets(List.of(HostPort.parse(echoTarget))),
                     "alice-laptop", events);
-            awaitTunnel(second, "echo", Duration.ofSeconds(20));
+            TunnelFixture.awaitTunnel(second, "echo", Duration.ofSeconds(20));
             Wire.Exchange exchange = Wire.echo(port, 256 * 1024, 23);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
 
@@ -135,16 +135,5 @@ class BackupRestoreIT {
     /** The server.yaml an operator would pass to backup and restore: where the data directory is. */
     private static Path yaml(Path file, ServerConfig config) throws Exception {
         return Files.writeString(file, "dataDir: " + config.dataDir().toAbsolutePath() + "\n");
-    }
-
-    private static void awaitTunnel(TunnelServer server, String name, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (server.sessions().all().stream().anyMatch(s -> s.tunnelAddresses().containsKey(name))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("tunnel " + name + " did not open within " + limit);
     }
 }

@@ -129,6 +129,18 @@ public final class TunnelFixture implements AutoCloseable {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
+    /** Waits until some session of {@code server} holds the tunnel {@code name} open. */
+    public static void awaitTunnel(TunnelServer server, String name, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (server.sessions().all().stream().anyMatch(s -> s.tunnelAddresses().containsKey(name))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("tunnel " + name + " did not open within " + limit);
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
