@@ -6,6 +6,7 @@ import dev.portway.protocol.cli.LauncherArgs;
 import dev.portway.protocol.config.ConfigException;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerConfigLoader;
+import dev.portway.server.http.AccessLogFile;
 import dev.portway.storage.bootstrap.InitialCredentials;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class ServerMain {
             err.println(e.getMessage());
             return 2;
         }
+        openAccessLog(config);
         TunnelServer server = new TunnelServer(config);
         InetSocketAddress address;
         try {
@@ -87,6 +89,14 @@ public final class ServerMain {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Only a server with a public web listener writes an access log, so only such a server has the file. */
+    private static void openAccessLog(ServerConfig config) {
+        boolean web = config.http().httpPort() != 0 || config.http().httpsPort() != 0;
+        if (web && LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+            AccessLogFile.open(logging, config.accessLog(), config.dataDir());
+        }
     }
 
     /**
