@@ -1,14 +1,11 @@
 package dev.portway.server;
 
+import dev.portway.server.testkit.Programs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -24,19 +21,9 @@ class PromtoolRulesTest {
 
     @Test
     void promtoolAcceptsTheAlertRules() throws Exception {
-        assumeTrue(onPath("promtool"), "promtool is not on the PATH");
-        Process check = new ProcessBuilder("promtool", "check", "rules", RULES.toString())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(check.exitValue()).as(output).isZero();
-        assertThat(output).contains("SUCCESS");
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        return path != null && Arrays.stream(path.split(File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+        assumeTrue(Programs.onPath("promtool"), "promtool is not on the PATH");
+        Programs.Result check = Programs.run(List.of("promtool", "check", "rules", RULES.toString()));
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        assertThat(check.output()).contains("SUCCESS");
     }
 }
