@@ -44,9 +44,19 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Like {@link #start} with {@code workingDir} as the working directory (null: this JVM's). */
     public static JavaProcess startIn(Path workingDir, String mainClass, String... args) throws IOException {
+        return launch(workingDir, List.of("-cp", System.getProperty("java.class.path"), mainClass), args);
+    }
+
+    /** {@code java -jar jar args} in {@code workingDir}: a packaged archive, run as its users run it. */
+    public static JavaProcess startJar(Path workingDir, Path jar, String... args) throws IOException {
+        return launch(workingDir, List.of("-jar", jar.toString()), args);
+    }
+
+    private static JavaProcess launch(Path workingDir, List<String> what, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                mainClass));
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(what);
         command.addAll(List.of(args));
         return new JavaProcess(new ProcessBuilder(command).directory(workingDir == null ? null : workingDir.toFile())
                 .redirectErrorStream(true).start());
