@@ -21,7 +21,14 @@ mkdir -p "$root" "$out/debs"
 "$jdk/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.zipfs \
   --strip-debug --no-man-pages --no-header-files --compress=2 --output "$root/opt/java"
 
-(cd "$out/debs" && apt-get download -qq libc6 zlib1g libstdc++6 libgcc-s1 dash 2>/dev/null)
+packages="libc6 zlib1g libstdc++6 libgcc-s1 dash"
+# A fresh container has no package lists yet; only root can fetch them.
+# shellcheck disable=SC2086
+if ! (cd "$out/debs" && apt-get download -qq $packages 2>/dev/null); then
+  [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1
+  (cd "$out/debs" && apt-get download -qq $packages 2>/dev/null) \
+    || { echo "base-image.sh: apt-get download $packages failed" >&2; exit 1; }
+fi
 for deb in "$out"/debs/*.deb; do dpkg-deb -x "$deb" "$root"; done
 rm -rf "$root/usr/share/doc" "$root/usr/share/lintian" "$root/usr/share/man" "$root/usr/share/gdb" \
   "$root/usr/share/gcc" "$root/usr/share/menu" "$root/usr/share/debianutils"
