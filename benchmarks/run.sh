@@ -134,9 +134,9 @@ https:
 auth:
   tokens: ["$token"]
 YAML
-  # the access log (one line per request, as shipped) goes to the temp directory, not the working directory
+  # the access log (one line per request, as shipped) goes to $work/server-data/logs, not the working directory
   # shellcheck disable=SC2086
-  java ${PORTWAY_JAVA_OPTS:-} -Dportway.access.log="$work/access.log" -jar "$server_jar" -c "$work/server.yaml" \
+  java ${PORTWAY_JAVA_OPTS:-} -jar "$server_jar" -c "$work/server.yaml" \
     --log-format text > "$work/server.out" 2> "$work/server.log" &
   server_pid=$!; pids+=("$server_pid")
   wait_line "$work/server.out" '^TLS certificate fingerprint: ' 60 || die "server did not start: $(cat "$work/server.log")"

@@ -9,6 +9,7 @@ import dev.portway.server.backup.RestoreCommand;
 import dev.portway.server.cli.admin.AdminCommand;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerConfigLoader;
+import dev.portway.server.http.AccessLogFile;
 import dev.portway.storage.bootstrap.InitialCredentials;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,7 @@ public final class ServerMain {
             out.println("ok: " + args.config());
             return 0;
         }
+        openAccessLog(config);
         TunnelServer server = new TunnelServer(config);
         InetSocketAddress address;
         try {
@@ -121,6 +123,14 @@ public final class ServerMain {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Only a server with a public web listener writes an access log, so only such a server has the file. */
+    private static void openAccessLog(ServerConfig config) {
+        boolean web = config.http().httpPort() != 0 || config.http().httpsPort() != 0;
+        if (web && LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+            AccessLogFile.open(logging, config.accessLog(), config.dataDir());
+        }
     }
 
     /**

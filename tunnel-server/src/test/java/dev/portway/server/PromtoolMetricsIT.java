@@ -6,7 +6,7 @@ import dev.portway.client.tls.ClientTlsContexts;
 import dev.portway.monitor.micrometer.PrometheusMetrics;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.server.testkit.EchoServer;
-import dev.portway.server.testkit.Promtool;
+import dev.portway.server.testkit.Programs;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.Scrape;
 import dev.portway.server.testkit.TunnelFixture;
@@ -36,7 +36,7 @@ class PromtoolMetricsIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(Promtool.available(), "promtool is not on the PATH");
+        assumeTrue(Programs.onPath("promtool"), "promtool is not on the PATH");
         fixture = new TunnelFixture();
         echo = new EchoServer();
         fixture.startServer(fixture.serverConfig(0, Duration.ofMillis(250), 20));
@@ -73,7 +73,7 @@ class PromtoolMetricsIT {
     }
 
     private static void assertLintClean(String scrape) throws Exception {
-        Promtool.Result check = Promtool.run(scrape, "check", "metrics");
+        Programs.Result check = Programs.run(scrape, List.of("promtool", "check", "metrics"));
         assertThat(check.exitCode()).as(check.output()).isZero();
         assertThat(check.output()).isBlank();
     }

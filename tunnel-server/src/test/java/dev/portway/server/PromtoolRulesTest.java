@@ -1,10 +1,11 @@
 package dev.portway.server;
 
-import dev.portway.server.testkit.Promtool;
+import dev.portway.server.testkit.Programs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -20,8 +21,8 @@ class PromtoolRulesTest {
 
     @Test
     void promtoolAcceptsTheAlertRules() throws Exception {
-        assumeTrue(Promtool.available(), "promtool is not on the PATH");
-        Promtool.Result check = Promtool.run(null, "check", "rules", RULES.toString());
+        assumeTrue(Programs.onPath("promtool"), "promtool is not on the PATH");
+        Programs.Result check = Programs.run(List.of("promtool", "check", "rules", RULES.toString()));
         assertThat(check.exitCode()).as(check.output()).isZero();
         assertThat(check.output()).contains("SUCCESS");
     }

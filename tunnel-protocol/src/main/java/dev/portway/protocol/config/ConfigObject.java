@@ -217,6 +217,28 @@ public final class ConfigObject {
         return d;
     }
 
+    /** A number of bytes in {@code [min, max]} ({@code 100MB}, {@code 512KB}, or bytes); the default when absent. */
+    public long byteSize(String key, long defaultValue, long min, long max) {
+        JsonNode v = raw(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        String expected = "expected a size between " + ByteSizes.format(min) + " and " + ByteSizes.format(max)
+                + " such as 100MB or 512KB";
+        long bytes;
+        try {
+            bytes = ByteSizes.parse(v.isIntegralNumber() ? v.asText() : v.textValue());
+        } catch (IllegalArgumentException e) {
+            invalid(key, expected);
+            return defaultValue;
+        }
+        if (bytes < min || bytes > max) {
+            invalid(key, expected);
+            return defaultValue;
+        }
+        return bytes;
+    }
+
     /**
      * A {@code host:port}; with {@code defaultPort >= 1} a bare host is accepted too. Null when absent, with a
      * problem if {@code required}.

@@ -1,12 +1,10 @@
 package dev.portway.protocol.relay;
 
+import dev.portway.protocol.config.ByteSizes;
 import io.github.bucket4j.Bucket;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A bandwidth limit shared by every connection of one tunnel (or of one user): a token bucket per direction, filled
@@ -29,7 +27,6 @@ public final class Bandwidth {
      * allows 16 GB/s, and a read rounded up to whole tokens costs at most 15 bytes more than it carried.
      */
     static final int UNIT = 16;
-    private static final Pattern RATE = Pattern.compile("(\\d{1,12})\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
 
     /** The two buckets for one rate. */
     record Buckets(long bytesPerSecond, Bucket fromSocket, Bucket toSocket) {
@@ -110,20 +107,13 @@ public final class Bandwidth {
      * @throws IllegalArgumentException saying what was expected
      */
     public static long parse(String text) {
-        Matcher m = text == null ? null : RATE.matcher(text.strip());
-        if (m == null || !m.matches()) {
+        long bytes;
+        try {
+            bytes = ByteSizes.parse(text);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("expected a rate such as 512KB or 1MB (per second), or a number of bytes");
         }
-        long value = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-        int shift = switch (unit) {
-            case "KB" -> 10;
-            case "MB" -> 20;
-            case "GB" -> 30;
-            default -> 0;
-        };
-        long bytes = value << shift;
-        if (value > MAX_BYTES_PER_SECOND >> shift || bytes < MIN_BYTES_PER_SECOND) {
+        if (bytes < MIN_BYTES_PER_SECOND || bytes > MAX_BYTES_PER_SECOND) {
             throw new IllegalArgumentException("expected 1KB to 10GB a second");
         }
         return bytes;

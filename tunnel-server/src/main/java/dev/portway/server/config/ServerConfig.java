@@ -33,6 +33,7 @@ import java.util.function.Consumer;
  * @param domainProof whether custom domains must be proven before use; null means {@link DomainProofConfig#DEFAULTS}
  * @param access server-wide address rules; null means {@link AccessConfig#NONE}
  * @param quotas how plans' traffic allowances are counted; null means {@link QuotasConfig#DEFAULTS}
+ * @param accessLog the public HTTP listeners' access log file; null means {@link AccessLogConfig#DEFAULTS}
  */
 public record ServerConfig(
         String bind,
@@ -55,7 +56,8 @@ public record ServerConfig(
         LimitsConfig limits,
         DomainProofConfig domainProof,
         AccessConfig access,
-        QuotasConfig quotas) {
+        QuotasConfig quotas,
+        AccessLogConfig accessLog) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final int DEFAULT_CONTROL_PORT = 7000;
@@ -82,6 +84,7 @@ public record ServerConfig(
         domainProof = domainProof == null ? DomainProofConfig.DEFAULTS : domainProof;
         access = access == null ? AccessConfig.NONE : access;
         quotas = quotas == null ? QuotasConfig.DEFAULTS : quotas;
+        accessLog = accessLog == null ? AccessLogConfig.DEFAULTS : accessLog;
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -100,7 +103,7 @@ public record ServerConfig(
                 DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null, AdminConfig.DEFAULTS,
                 DatabaseSettings.EMBEDDED, HttpConfig.DEFAULTS, UdpConfig.DEFAULTS, ProxyProtocolConfig.NONE,
                 AlertsConfig.DEFAULTS, LimitsConfig.DEFAULTS, DomainProofConfig.DEFAULTS,
-                AccessConfig.NONE, QuotasConfig.DEFAULTS);
+                AccessConfig.NONE, QuotasConfig.DEFAULTS, AccessLogConfig.DEFAULTS);
     }
 
     public ServerConfig withDataDir(Path dir) {
@@ -155,6 +158,10 @@ public record ServerConfig(
         return copy(c -> c.quotas = newQuotas);
     }
 
+    public ServerConfig withAccessLog(AccessLogConfig newAccessLog) {
+        return copy(c -> c.accessLog = newAccessLog);
+    }
+
     /** The one place that calls the canonical constructor for a copy, so it still validates and fills defaults. */
     private ServerConfig copy(Consumer<Copy> change) {
         Copy copy = new Copy(this);
@@ -185,6 +192,7 @@ public record ServerConfig(
         private DomainProofConfig domainProof;
         private AccessConfig access;
         private QuotasConfig quotas;
+        private AccessLogConfig accessLog;
 
         private Copy(ServerConfig from) {
             bind = from.bind;
@@ -208,12 +216,13 @@ public record ServerConfig(
             domainProof = from.domainProof;
             access = from.access;
             quotas = from.quotas;
+            accessLog = from.accessLog;
         }
 
         private ServerConfig build() {
             return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                     keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
-                    proxyProtocol, alerts, limits, domainProof, access, quotas);
+                    proxyProtocol, alerts, limits, domainProof, access, quotas, accessLog);
         }
     }
 }

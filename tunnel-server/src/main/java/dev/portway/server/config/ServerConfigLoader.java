@@ -97,6 +97,10 @@ import java.util.regex.Pattern;
  *   timeZone: UTC              # where a calendar month (or a subscription day) starts
  *   checkInterval: 2s          # how often connected users' usage is read
  *   retryAfter: 1m             # a client refused for its plan asks again this soon (a plan change lets it in)
+ * accessLog:                   # one line per public HTTP request; rolls over by size, oldest deleted
+ *   path: data/logs/access.log # default: logs/access.log under dataDir; relative: to this file, like every path here
+ *   maxFileSize: 100MB
+ *   maxFiles: 10               # the file plus rolled ones (access.log.1, .2, ...): at most 1GB on disk
  * https:
  *   port: 443                  # 0: no https listener; unset: 443 with certificates, none without
  *   certificates:              # for tunnels with https: terminate; key must match cert, cert must cover domains
@@ -134,7 +138,7 @@ public final class ServerConfigLoader {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
                 "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database",
                 "domain", "http", "https", "udp", "proxyProtocol", "alerts", "limits",
-                "domainProof", "access", "quotas");
+                "domainProof", "access", "quotas", "accessLog");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -164,13 +168,26 @@ public final class ServerConfigLoader {
         AccessConfig access = readAccess(root);
         QuotasConfig quotas = readQuotas(root);
         HttpConfig http = readHttps(root, readHttp(root));
+        AccessLogConfig accessLog = readAccessLog(root);
 
         if (reader.hasProblems()) {
             return null;
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                 keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol,
-                alerts, limits, domainProof, access, quotas);
+                alerts, limits, domainProof, access, quotas, accessLog);
+    }
+
+    private static AccessLogConfig readAccessLog(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("accessLog", "path", "maxFileSize", "maxFiles");
+        if (section.isEmpty()) {
+            return AccessLogConfig.DEFAULTS;
+        }
+        ConfigObject accessLog = section.get();
+        return new AccessLogConfig(accessLog.path("path"),
+                accessLog.byteSize("maxFileSize", AccessLogConfig.DEFAULT_MAX_FILE_SIZE, AccessLogConfig.MIN_FILE_SIZE,
+                        AccessLogConfig.MAX_FILE_SIZE),
+                accessLog.integer("maxFiles", AccessLogConfig.DEFAULT_MAX_FILES, 2, AccessLogConfig.MAX_FILES));
     }
 
     private static QuotasConfig readQuotas(ConfigObject root) {

@@ -140,7 +140,7 @@ class ServerConfigLoaderTest {
                 new AuthConfig(List.of(AuthConfig.StaticToken.plain("0123456789abcdef"),
                         AuthConfig.StaticToken.plain("another-long-enough-token"))), Duration.ofSeconds(5),
                 Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com",
-                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null, null, null, null));
+                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null, null, null, null, null));
         assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
     }
 
@@ -276,11 +276,29 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void accessLogLivesUnderTheDataDirUnlessAPathRelativeToTheFileIsGiven() throws Exception {
+        ServerConfig defaults = ServerConfigLoader.load(write("dataDir: state\n"));
+        assertThat(defaults.accessLog()).isEqualTo(AccessLogConfig.DEFAULTS);
+        assertThat(defaults.accessLog().file(defaults.dataDir()))
+                .isEqualTo(dir.toAbsolutePath().resolve("state/logs/access.log"));
+
+        ServerConfig c = ServerConfigLoader.load(write("accessLog: {path: ../logs/web.log, maxFileSize: 5MB, maxFiles: 3}\n"));
+        assertThat(c.accessLog()).isEqualTo(new AccessLogConfig(
+                dir.toAbsolutePath().getParent().resolve("logs/web.log"), 5L << 20, 3));
+        assertThat(c.accessLog().file(c.dataDir())).isEqualTo(c.accessLog().path());
+
+        assertThat(problems("accessLog: {maxFileSize: 10, maxFiles: 1, rotate: daily}\n")).containsExactly(
+                "server.yaml: accessLog.rotate: unknown field; expected one of path, maxFileSize, maxFiles",
+                "server.yaml: accessLog.maxFileSize: expected a size between 1KB and 10GB such as 100MB or 512KB, got 10",
+                "server.yaml: accessLog.maxFiles: expected an integer between 2 and 21, got 1");
+    }
+
+    @Test
     void unknownKeyIsRejected() throws Exception {
         assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
                 "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
                         + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, "
-                        + "domain, http, https, udp, proxyProtocol, alerts, limits, domainProof, access, quotas",
+                        + "domain, http, https, udp, proxyProtocol, alerts, limits, domainProof, access, quotas, accessLog",
                 "server.yaml: tls.ca: unknown field; expected one of cert, key");
     }
 

@@ -39,11 +39,27 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Starts {@code mainClass} with {@code args}; its stdout and stderr are read as one. */
     public static JavaProcess start(String mainClass, String... args) throws IOException {
+        return startIn(null, mainClass, args);
+    }
+
+    /** Like {@link #start} with {@code workingDir} as the working directory (null: this JVM's). */
+    public static JavaProcess startIn(Path workingDir, String mainClass, String... args) throws IOException {
+        return launch(workingDir, List.of("-cp", System.getProperty("java.class.path"), mainClass), args);
+    }
+
+    /** {@code java -jar jar args} in {@code workingDir}: a packaged archive, run as its users run it. */
+    public static JavaProcess startJar(Path workingDir, Path jar, String... args) throws IOException {
+        return launch(workingDir, List.of("-jar", jar.toString()), args);
+    }
+
+    private static JavaProcess launch(Path workingDir, List<String> what, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                mainClass));
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(what);
         command.addAll(List.of(args));
-        return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return new JavaProcess(new ProcessBuilder(command).directory(workingDir == null ? null : workingDir.toFile())
+                .redirectErrorStream(true).start());
     }
 
     /** Waits for an output line that starts with {@code prefix}; returns it. */
@@ -65,6 +81,14 @@ public final class JavaProcess implements AutoCloseable {
     /** The process id, for reading its figures under /proc. */
     public long pid() {
         return process.pid();
+    }
+
+    /** SIGTERM, the way a service manager stops it; waits until the process is gone (its shutdown hooks ran). */
+    public void stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running " + timeout + " after SIGTERM");
+        }
     }
 
     /** kill -9, and waits until the process is gone. */

@@ -202,8 +202,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     private synchronized void startPostmaster() throws IOException {
+        // pg_ctl's log file is never rolled: without checkpoint lines (on by default, two every few minutes) it
+        // grows by a few lines per start and stop, and by errors.
         String options = "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-                + " -c max_connections=200";
+                + " -c max_connections=200 -c log_checkpoints=off";
         run(List.of(bin("pg_ctl"), "-D", pgData.toString(), "-l", pgData.resolve("server.log").toString(),
                 "-o", options, "-w", "-t", "60", "start"), PG_CTL_TIMEOUT);
         running = true;
