@@ -70,7 +70,6 @@ public final class TunnelClient implements AutoCloseable {
 
     private final ClientConfig config;
     private final String clientId;
-    private final ClientTls tls;
     private final ClientEvents events;
     private final Transport transport = Transport.detect();
     private final EventLoopGroup group;
@@ -114,7 +113,6 @@ public final class TunnelClient implements AutoCloseable {
         this.config = config;
         this.metrics = metrics;
         this.clientId = clientId;
-        this.tls = tls;
         this.events = events;
         this.ownsGroup = sharedGroup == null;
         this.group = ownsGroup ? transport.newGroup(0, "portway-client") : sharedGroup;
