@@ -530,7 +530,7 @@ install_missing
 ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 if [ -z "${BENCH_NO_BUILD:-}" ] || [ ! -f "$load_jar" ] || [ ! -f "$server_jar" ] || [ ! -f "$client_jar" ]; then
   log "building jars"
-  ./mvnw -B -q -DskipTests package
+  ./mvnw -B -q -DskipTests -P!image package
 fi
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # ---------------------------------------------------------------- case 8: limits configured, not reached
