@@ -1,6 +1,7 @@
 package dev.portway.server;
 
 import dev.portway.admin.AdminApi;
+import dev.portway.admin.reload.ConfigReload;
 import dev.portway.admin.claims.ClaimSettings;
 import dev.portway.admin.claims.DnsTxtLookup;
 import dev.portway.monitor.PublicConnectionRefusal;
@@ -10,6 +11,7 @@ import dev.portway.monitor.events.TrafficRateSampler;
 import dev.portway.monitor.micrometer.PrometheusMetrics;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.ProductVersion;
+import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
@@ -17,6 +19,7 @@ import dev.portway.server.access.PeerFilters;
 import dev.portway.server.admin.AdminApiRoute;
 import dev.portway.server.admin.AdminRouter;
 import dev.portway.server.admin.AdminServer;
+import dev.portway.server.admin.FileConfigReload;
 import dev.portway.server.admin.MonitoringRoutes;
 import dev.portway.server.admin.RegistryLiveServerView;
 import dev.portway.server.admin.SessionTunnelPusher;
@@ -46,7 +49,7 @@ import dev.portway.server.http.ServedLoopGroup;
 import dev.portway.server.https.CertificateSource;
 import dev.portway.server.https.ClientHosts;
 import dev.portway.server.https.ClientUpgradeGate;
-import dev.portway.server.https.ConfiguredCertificates;
+import dev.portway.server.https.CertificateFiles;
 import dev.portway.server.https.DecryptedHttp;
 import dev.portway.protocol.control.HostPatterns;
 import dev.portway.server.https.HttpsListener;
@@ -59,6 +62,9 @@ import dev.portway.server.plans.UserAccounts;
 import dev.portway.storage.Storage;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.TrustedProxies;
+import dev.portway.server.reload.LiveSettings;
+import dev.portway.server.reload.ReloadReport;
+import dev.portway.server.reload.ServerReload;
 import dev.portway.server.storage.ServerStorage;
 import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
@@ -78,6 +84,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,6 +113,10 @@ public final class TunnelServer implements AutoCloseable {
     public static final Duration RATE_INTERVAL = Duration.ofSeconds(2);
 
     private final ServerConfig config;
+    /** The file {@link #config} was read from; null when the server runs on defaults or a config built in code. */
+    private final Path configFile;
+    /** Null before start and without a {@link #configFile}. */
+    private ServerReload reload;
     private final Transport transport = Transport.detect();
     private final EventLoopGroup bossGroup = transport.newGroup(1, "portway-accept");
     private final EventLoopGroup workerGroup = transport.newGroup(0, "portway-io");
@@ -136,7 +147,13 @@ public final class TunnelServer implements AutoCloseable {
     private ServerStorage storage;
 
     public TunnelServer(ServerConfig config) {
+        this(config, null);
+    }
+
+    /** @param configFile where {@code config} was read from, read again by {@link #reload()}; null: none */
+    public TunnelServer(ServerConfig config, Path configFile) {
         this.config = config;
+        this.configFile = configFile;
         this.prometheus = config.admin().enabled() ? new PrometheusMetrics() : null;
         this.metrics = prometheus != null ? prometheus.recorder() : TunnelMetrics.NOOP;
     }
@@ -154,7 +171,8 @@ public final class TunnelServer implements AutoCloseable {
         } else {
             log.info("database disabled (database.enabled: false): clients authenticate with auth.tokens only");
         }
-        Authenticator authenticator = authenticator();
+        StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
+        Authenticator authenticator = authenticator(staticTokens);
         // Without groups: TCP ports pick their child loop per tunnel; the web listeners steer theirs (ServedLoopGroup).
         ServerBootstrap publicOptions = new ServerBootstrap()
                 .channel(transport.serverChannel())
@@ -194,7 +212,7 @@ public final class TunnelServer implements AutoCloseable {
             hooks = SessionHooks.both(hooks, new EventSessionHooks(events));
         }
         // Without an https port no name is served over HTTPS, whatever certificates are listed.
-        ConfiguredCertificates certificates = ConfiguredCertificates.load(
+        CertificateFiles certificates = CertificateFiles.load(
                 config.http().httpsPort() == 0 ? List.of() : config.http().certificates());
         if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
             binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
@@ -232,6 +250,10 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (storage != null) {
             watchQuotas(accounts);
+        }
+        if (configFile != null) {
+            reload = new ServerReload(configFile, config, new LiveSettings(staticTokens, ports, trustedProxies,
+                    httpFrontend, config.http().httpsPort() == 0 ? null : certificates));
         }
         if (prometheus != null) {
             admin = adminServer();
@@ -310,7 +332,8 @@ public final class TunnelServer implements AutoCloseable {
         }
         AdminApi api = new AdminApi(storage.storage(),
                 new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events),
-                pusher, Clock.systemUTC(), claimSettings());
+                pusher, Clock.systemUTC(), claimSettings(),
+                reload == null ? ConfigReload.NONE : new FileConfigReload(reload, ForkJoinPool.commonPool()));
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
         return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES, adminLimits());
     }
@@ -334,8 +357,7 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     /** Static tokens first (memory, no database round trip), then the tokens stored in the database. */
-    private Authenticator authenticator() {
-        StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
+    private Authenticator authenticator(StaticTokenAuthenticator staticTokens) {
         if (storage == null) {
             if (staticTokens.isEmpty()) {
                 log.warn("no client tokens configured (auth.tokens) and no database: every client will be refused");
@@ -344,6 +366,20 @@ public final class TunnelServer implements AutoCloseable {
         }
         return new ChainedAuthenticator(List.of(staticTokens,
                 new DatabaseTokenAuthenticator(storage.storage().tokenCache())));
+    }
+
+    /**
+     * Reads the server's configuration file again and applies what changed without dropping a session or a
+     * connection (SIGHUP, {@code POST /api/v1/reload}); what cannot change live is reported as needing a restart.
+     *
+     * @throws ConfigException the file is invalid; nothing changed
+     * @throws IllegalStateException the server was started without a file, or is not started
+     */
+    public ReloadReport reload() throws ConfigException {
+        if (reload == null) {
+            throw new IllegalStateException("started without a configuration file (-c): nothing to reload");
+        }
+        return reload.reload();
     }
 
     /** Where {@code /metrics} is served; null when the admin listener is disabled or not started. */
