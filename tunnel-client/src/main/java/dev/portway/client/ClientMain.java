@@ -10,6 +10,9 @@ import dev.portway.monitor.micrometer.PrometheusMetrics;
 import dev.portway.client.tls.ClientTls;
 import dev.portway.client.tls.ClientTlsContexts;
 import dev.portway.protocol.ProductVersion;
+import dev.portway.client.reload.ClientReload;
+import dev.portway.client.reload.ConfigFileWatch;
+import dev.portway.protocol.cli.HangupSignal;
 import dev.portway.protocol.cli.LauncherArgs;
 import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.control.TunnelResult;
@@ -45,6 +48,8 @@ import java.util.stream.Stream;
  */
 public final class ClientMain {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    /** How often client.yaml is looked at; a change is read one period after it was seen, once it stays. */
+    private static final Duration WATCH_PERIOD = Duration.ofSeconds(2);
 
     private ClientMain() {
     }
@@ -112,7 +117,11 @@ public final class ClientMain {
                 prometheus == null ? TunnelMetrics.NOOP : prometheus.recorder(), null);
         client.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> client.stop(SHUTDOWN_GRACE), "portway-shutdown"));
+        ClientReload reload = new ClientReload(args.config(), config, client);
+        HangupSignal.onHangup(reload::reload);
+        ConfigFileWatch watch = ConfigFileWatch.start(args.config(), WATCH_PERIOD, reload::reload);
         Termination end = client.terminated().join();
+        watch.close();
         if (endpoint != null) {
             endpoint.close();
             prometheus.close();
