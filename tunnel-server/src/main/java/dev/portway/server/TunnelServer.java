@@ -200,7 +200,8 @@ public final class TunnelServer implements AutoCloseable {
         TunnelBinder binder = new TcpGroups(tcpPorts);
         UdpTunnelBinder udpBinder = new UdpTunnelBinder(transport, config.bind(),
                 ports.get(1), config.udp(), metrics, history,
-                new UserCeiling("limits.udpFlowsPerUser", "UDP flows", config.limits().udpFlowsPerUser()), filters,
+                new UserCeiling("limits.udpFlowsPerUser", "UDP flows",
+                        user -> accounts.serverLimits().udpFlowsPerUser()), filters,
                 accounts);
         Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
         binders.put(TunnelType.TCP, binder);
@@ -222,13 +223,17 @@ public final class TunnelServer implements AutoCloseable {
                     streams);
         }
         SslContext controlContext = ServerTlsContexts.forControl(certificate);
+        // Made whether their listeners are enabled or not, so that a reload resizes one list.
+        SourceLimits httpLimits = webLimits("http");
+        SourceLimits httpsLimits = webLimits("https");
+        SourceLimits adminLimits = new SourceLimits("admin", config.limits().connectionsPerSource(), 0, source -> { });
         // With every binder, before the web listeners: the https port hands clients that come as WebSockets to it.
         control = new ControlServer(bossGroup, workerGroup, transport, controlContext, settings, registry,
                 authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks, nameClaims(ports),
                 filters.control(), accounts);
         if (config.http().httpPort() != 0) {
             httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(),
-                    webLimits("http").guard(httpFrontend.initializer()), "http.port");
+                    httpLimits.guard(httpFrontend.initializer()), "http.port");
             log.info("http listener bound address={} domain={}", httpListener.address(), config.http().domain());
         }
         if (config.http().httpsPort() != 0) {
@@ -244,7 +249,7 @@ public final class TunnelServer implements AutoCloseable {
             }
             HttpsListener https = new HttpsListener(routes, served, web, config.handshakeTimeout(), proxyProtocol);
             httpsListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpsPort(),
-                    webLimits("https").guard(https), "https.port");
+                    httpsLimits.guard(https), "https.port");
             log.info("https listener bound address={} certificates={} domain(s)", httpsListener.address(),
                     certificates.domains());
         }
@@ -253,10 +258,11 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (configFile != null) {
             reload = new ServerReload(configFile, config, new LiveSettings(staticTokens, ports, trustedProxies,
-                    httpFrontend, config.http().httpsPort() == 0 ? null : certificates));
+                    httpFrontend, config.http().httpsPort() == 0 ? null : certificates, accounts, filters,
+                    List.of(control.sourceLimits(), httpLimits, httpsLimits, adminLimits)));
         }
         if (prometheus != null) {
-            admin = adminServer();
+            admin = adminServer(adminLimits);
             adminAddress = admin.bind();
             long interval = config.keepAliveInterval().toNanos();
             workerGroup.next().scheduleAtFixedRate(new RttSampler(registry, metrics), interval, interval,
@@ -320,22 +326,18 @@ public final class TunnelServer implements AutoCloseable {
                 source -> metrics.publicConnectionRefused(PublicConnectionRefusal.SOURCE_LIMIT));
     }
 
-    private SourceLimits adminLimits() {
-        return new SourceLimits("admin", config.limits().connectionsPerSource(), 0, source -> { });
-    }
-
-    private AdminServer adminServer() {
+    private AdminServer adminServer(SourceLimits adminLimits) {
         AdminRouter router = MonitoringRoutes.addTo(new AdminRouter(), prometheus);
         if (storage == null) {
             return new AdminServer(config.admin(), transport, bossGroup, router, AdminServer.DEFAULT_MAX_BODY,
-                    adminLimits());
+                    adminLimits);
         }
         AdminApi api = new AdminApi(storage.storage(),
                 new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events),
                 pusher, Clock.systemUTC(), claimSettings(),
                 reload == null ? ConfigReload.NONE : new FileConfigReload(reload, ForkJoinPool.commonPool()));
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
-        return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES, adminLimits());
+        return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES, adminLimits);
     }
 
     /** Stored ownership of hosts and ports when there is a database; the random port allocators skip reserved ports. */

@@ -137,6 +137,23 @@ class ReloadIT {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aNewDenyListReachesATunnelAlreadyOpen() throws Exception {
+        TunnelServer server = start(yaml("1025-65535", false, TunnelFixture.TOKEN));
+        int port = TunnelFixture.port(fixture.connect("open", new RecordingEvents(),
+                TunnelFixture.tcp("echo", echo.port(), 0)).get(0));
+        assertIntact(Wire.echo(port, 4096, 1));
+
+        Files.writeString(file, yaml("1025-65535", false, TunnelFixture.TOKEN)
+                + "access:\n  deny: [127.0.0.2]\nlimits:\n  streamsPerUser: 100\n");
+        assertThat(server.reload().applied()).extracting(ConfigDiff.Change::field)
+                .containsExactly("limits.streamsPerUser", "access.deny");
+
+        assertThat(Wire.refusedWithoutAnswer(port, "127.0.0.2")).isTrue();
+        assertIntact(Wire.echo(port, 4096, 2));
+    }
+
+    @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void theAdminApiReloadsAndReportsAnInvalidFile() throws Exception {
         int port = TunnelFixture.freePort();

@@ -25,7 +25,7 @@ public final class ConfigDiff {
     }
 
     /** The settings {@link LiveSettings} applies to the running server; a prefix covers every field below it. */
-    static final Set<String> LIVE = Set.of("auth.tokens", "allowPorts", "proxyProtocol.trustedCidrs",
+    static final Set<String> LIVE = Set.of("auth.tokens", "allowPorts", "proxyProtocol.trustedCidrs", "limits", "access",
             "http.maxHeaderSize", "http.requestHeaderTimeout", "http.idleTimeout", "http.responseTimeout",
             "http.bodyIdleTimeout", "http.errorPages", "https.certificates");
 

@@ -1,10 +1,13 @@
 package dev.portway.server.reload;
 
+import dev.portway.server.access.PeerFilters;
 import dev.portway.server.auth.StaticTokenAuthenticator;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.http.ErrorPages;
 import dev.portway.server.http.HttpFrontend;
 import dev.portway.server.https.CertificateFiles;
+import dev.portway.server.limits.SourceLimits;
+import dev.portway.server.plans.UserAccounts;
 import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.tcp.PortAllocator;
 
@@ -22,12 +25,18 @@ import java.util.List;
  * @param trustedProxies {@code proxyProtocol.trustedCidrs}, shared by every public listener
  * @param web            http limits and error pages; null without a web listener
  * @param certificates   {@code https.certificates}; null without an https listener
+ * @param accounts       the per-user {@code limits}
+ * @param filters        {@code access.*}, for the control port and every tunnel
+ * @param sourceLimits   every listener's per-address ceilings ({@code limits.connectionsPerSource},
+ *                       {@code limits.handshakesPerSource})
  */
 public record LiveSettings(StaticTokenAuthenticator tokens, List<PortAllocator> ports, TrustedProxies trustedProxies,
-                           HttpFrontend web, CertificateFiles certificates) {
+                           HttpFrontend web, CertificateFiles certificates, UserAccounts accounts,
+                           PeerFilters filters, List<SourceLimits> sourceLimits) {
 
     public LiveSettings {
         ports = List.copyOf(ports);
+        sourceLimits = List.copyOf(sourceLimits);
     }
 
     /**
@@ -41,6 +50,10 @@ public record LiveSettings(StaticTokenAuthenticator tokens, List<PortAllocator> 
         tokens.replace(next.auth());
         ports.forEach(allocator -> allocator.allow(next.allowPorts()));
         trustedProxies.replace(next.proxyProtocol().trustedCidrs());
+        accounts.replaceServerLimits(next.limits());
+        sourceLimits.forEach(limits -> limits.resize(next.limits().connectionsPerSource(),
+                next.limits().handshakesPerSource()));
+        filters.replace(next.access());
         if (web != null) {
             try {
                 web.reconfigure(next.http(), ErrorPages.load(next.http().errorPages()));

@@ -9,6 +9,7 @@ import dev.portway.server.config.HttpsCertificateConfig;
 import dev.portway.server.config.LimitsConfig;
 import dev.portway.server.config.ProxyProtocolConfig;
 import dev.portway.server.config.ServerConfig;
+import dev.portway.server.config.UdpConfig;
 import dev.portway.server.reload.ConfigDiff.Change;
 import dev.portway.server.reload.ConfigDiff.Effect;
 import org.junit.jupiter.api.Test;
@@ -68,13 +69,21 @@ class ConfigDiffTest {
     }
 
     @Test
-    void settingsNotYetLiveAreReportedAsNeedingARestart() {
+    void limitsAndAccessRulesAreLiveAndUdpSettingsAreNot() {
         ServerConfig next = BASE.withLimits(new LimitsConfig(10, 10, 10, 10, 10, 10))
-                .withAccess(new AccessConfig(List.of("192.0.2.0/24"), List.of()));
+                .withAccess(new AccessConfig(List.of("192.0.2.0/24"), List.of()))
+                .withUdp(new UdpConfig(Duration.ofSeconds(5), 1200));
 
-        assertThat(ConfigDiff.between(BASE, next)).extracting(Change::effect).containsOnly(Effect.RESTART);
-        assertThat(ConfigDiff.between(BASE, next)).extracting(Change::field).contains("limits.sessionsPerUser",
-                "access.deny");
+        assertThat(ConfigDiff.between(BASE, next)).containsExactly(
+                new Change("udp.idleTimeout", Effect.RESTART),
+                new Change("udp.maxDatagram", Effect.RESTART),
+                new Change("limits.connectionsPerSource", Effect.LIVE),
+                new Change("limits.handshakesPerSource", Effect.LIVE),
+                new Change("limits.sessionsPerUser", Effect.LIVE),
+                new Change("limits.tunnelsPerUser", Effect.LIVE),
+                new Change("limits.streamsPerUser", Effect.LIVE),
+                new Change("limits.udpFlowsPerUser", Effect.LIVE),
+                new Change("access.deny", Effect.LIVE));
     }
 
     private static ServerConfig withAllowPorts(ServerConfig config, PortRanges ports) {
