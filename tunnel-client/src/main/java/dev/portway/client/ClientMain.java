@@ -113,13 +113,15 @@ public final class ClientMain {
             }
             out.println("Metrics: http://" + ClientMetricsConfig.BIND + ":" + endpoint.address().getPort() + "/metrics");
         }
-        TunnelClient client = new TunnelClient(config, clientId, tls, new ConsoleEvents(config, out),
+        ConsoleEvents events = new ConsoleEvents(config, out);
+        TunnelClient client = new TunnelClient(config, clientId, tls, events,
                 prometheus == null ? TunnelMetrics.NOOP : prometheus.recorder(), null);
         client.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> client.stop(SHUTDOWN_GRACE), "portway-shutdown"));
         ClientReload reload = new ClientReload(args.config(), config, client);
-        HangupSignal.onHangup(reload::reload);
-        ConfigFileWatch watch = ConfigFileWatch.start(args.config(), WATCH_PERIOD, reload::reload);
+        Runnable reloadAndShow = () -> reload.reload().ifPresent(events::reconfigured);
+        HangupSignal.onHangup(reloadAndShow);
+        ConfigFileWatch watch = ConfigFileWatch.start(args.config(), WATCH_PERIOD, reloadAndShow);
         Termination end = client.terminated().join();
         watch.close();
         if (endpoint != null) {
@@ -163,14 +165,19 @@ public final class ClientMain {
 
     /** Prints the tunnel table and connection changes for the person running the client. */
     static final class ConsoleEvents implements ClientEvents {
-        private final ClientConfig config;
         private final PrintStream out;
-        private final Map<String, TunnelConfig> tunnels;
+        /** Replaced by a reload, so that the lines of a tunnel it added show its type and target. */
+        private volatile ClientConfig config;
+        private volatile Map<String, TunnelConfig> tunnels;
 
         ConsoleEvents(ClientConfig config, PrintStream out) {
-            this.config = config;
             this.out = out;
-            this.tunnels = config.tunnels().stream().collect(Collectors.toMap(TunnelConfig::name, Function.identity()));
+            reconfigured(config);
+        }
+
+        void reconfigured(ClientConfig next) {
+            config = next;
+            tunnels = next.tunnels().stream().collect(Collectors.toMap(TunnelConfig::name, Function.identity()));
         }
 
         @Override

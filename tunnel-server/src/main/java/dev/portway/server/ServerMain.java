@@ -136,6 +136,8 @@ public final class ServerMain {
         } catch (IllegalStateException e) {
             // Not a static logger: logging is configured in run(), and a logger made earlier would miss that.
             LoggerFactory.getLogger(ServerMain.class).warn("SIGHUP ignored: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(ServerMain.class).error("reload failed", e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Reads client.yaml again (SIGHUP, or {@link ConfigFileWatch} seeing it change) and hands it to the running
@@ -37,7 +38,8 @@ public final class ClientReload {
         this.client = client;
     }
 
-    public synchronized void reload() {
+    /** @return the file as the client now runs it, when it was valid and changed something; else empty */
+    public synchronized Optional<ClientConfig> reload() {
         ClientConfig next;
         ClientTls tls;
         try {
@@ -46,15 +48,15 @@ public final class ClientReload {
         } catch (ConfigException e) {
             log.warn("reload refused file={} problems={}: nothing changed", file, e.problems().size());
             e.problems().forEach(problem -> log.warn("reload problem: {}", problem));
-            return;
+            return Optional.empty();
         } catch (IOException | GeneralSecurityException e) {
             log.warn("reload refused file={}: nothing changed: {}: tls: cannot set up TLS: {}", file,
                     file.getFileName(), e.getMessage());
-            return;
+            return Optional.empty();
         }
         if (next.equals(running)) {
             log.info("reload done file={}: no change", file);
-            return;
+            return Optional.empty();
         }
         // The client id and the metrics listener belong to the process; the rest is taken by the running client.
         if (!Objects.equals(next.clientId(), started.clientId())) {
@@ -66,5 +68,6 @@ public final class ClientReload {
         client.reconfigure(next, tls);
         running = next;
         log.info("reload done file={} tunnels={}", file, next.tunnels().size());
+        return Optional.of(next);
     }
 }
