@@ -10,6 +10,7 @@ import dev.portway.server.reload.ReloadReport;
 import dev.portway.server.testkit.AdminHttp;
 import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.RecordingEvents;
+import dev.portway.server.testkit.TestCa;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
 import org.junit.jupiter.api.AfterEach;
@@ -18,9 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -154,6 +157,36 @@ class ReloadIT {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void certificateFilesAreReadAgainAndABadOneKeepsTheOneInUse() throws Exception {
+        TestCa ca = TestCa.create("reload-test-ca");
+        TestCa.Issued first = ca.issue("app.test");
+        first.written(dir, "app");
+        String https = """
+                https:
+                  port: %d
+                  certificates:
+                    - {domains: [app.test], cert: app.crt, key: app.key}
+                  clientConnect: {hosts: [app.test]}
+                """.formatted(TunnelFixture.freePort());
+        String yaml = yaml("1025-65535", false, TunnelFixture.TOKEN) + https;
+        TunnelServer server = start(yaml);
+        assertThat(servedCertificate(ca, server)).isEqualTo(first.cert());
+
+        TestCa.Issued renewed = ca.issue("app.test");
+        renewed.written(dir, "app");
+        ReloadReport report = server.reload();
+        assertThat(report.applied()).as("the paths did not change").isEmpty();
+        assertThat(report.failures()).isEmpty();
+        assertThat(servedCertificate(ca, server)).isEqualTo(renewed.cert());
+
+        Files.writeString(dir.resolve("app.crt"), "-----BEGIN CERTIFICATE-----\nnot one\n");
+        assertThatThrownBy(server::reload).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("https.certificates[0].cert");
+        assertThat(servedCertificate(ca, server)).isEqualTo(renewed.cert());
+    }
+
+    @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void theAdminApiReloadsAndReportsAnInvalidFile() throws Exception {
         int port = TunnelFixture.freePort();
@@ -209,6 +242,12 @@ class ReloadIT {
             text.append("    - ").append(token).append('\n');
         }
         return text.toString();
+    }
+
+    private static Certificate servedCertificate(TestCa ca, TunnelServer server) throws Exception {
+        try (SSLSocket socket = ca.connect(server.httpsAddress().getPort(), "app.test")) {
+            return socket.getSession().getPeerCertificates()[0];
+        }
     }
 
     private static ClientSession onlySession(TunnelServer server) {
