@@ -65,7 +65,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #reconfigure} takes a changed client.yaml on the running session.
  *
  * <p>Threading: connection state changes on the current session's event loop; {@link #stop} may be called from
- * any thread.
+ * any thread, and {@link #reconfigure} from any thread, one call at a time.
  */
 public final class TunnelClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TunnelClient.class);

@@ -115,8 +115,8 @@ public final class TunnelServer implements AutoCloseable {
     private final ServerConfig config;
     /** The file {@link #config} was read from; null when the server runs on defaults or a config built in code. */
     private final Path configFile;
-    /** Null before start and without a {@link #configFile}. */
-    private ServerReload reload;
+    /** Null before start and without a {@link #configFile}; read by the signal and admin threads. */
+    private volatile ServerReload reload;
     private final Transport transport = Transport.detect();
     private final EventLoopGroup bossGroup = transport.newGroup(1, "portway-accept");
     private final EventLoopGroup workerGroup = transport.newGroup(0, "portway-io");

@@ -1,7 +1,9 @@
 package dev.portway.admin.reload;
 
 import dev.portway.admin.problem.ApiException;
+import dev.portway.admin.problem.ProblemType;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -15,8 +17,8 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface ConfigReload {
     /** A server started without a configuration file has nothing to re-read. */
-    ConfigReload NONE = () -> CompletableFuture.failedFuture(
-            ApiException.unavailable("The server was started without a configuration file (-c): nothing to reload"));
+    ConfigReload NONE = () -> CompletableFuture.failedFuture(new ApiException(ProblemType.NOT_RELOADABLE,
+            "The server was started without a configuration file (-c): nothing to reload", null, Map.of()));
 
     CompletionStage<ReloadResult> reload();
 }

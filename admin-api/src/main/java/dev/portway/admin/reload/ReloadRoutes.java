@@ -27,7 +27,7 @@ public final class ReloadRoutes {
                 .summary("Re-read server.yaml and apply what changed without dropping connections")
                 .access(Access.ADMIN)
                 .response(200, BodyShape.of(ReloadResult.class))
-                .errors(422, 503)
+                .errors(409, 422)
                 .handler(this::reload));
     }
 
