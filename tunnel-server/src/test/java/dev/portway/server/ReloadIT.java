@@ -141,19 +141,24 @@ class ReloadIT {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void aNewDenyListReachesATunnelAlreadyOpen() throws Exception {
+    void newAccessRulesAndLimitsReachWhatIsAlreadyOpen() throws Exception {
         TunnelServer server = start(yaml("1025-65535", false, TunnelFixture.TOKEN));
         int port = TunnelFixture.port(fixture.connect("open", new RecordingEvents(),
                 TunnelFixture.tcp("echo", echo.port(), 0)).get(0));
         assertIntact(Wire.echo(port, 4096, 1));
 
         Files.writeString(file, yaml("1025-65535", false, TunnelFixture.TOKEN)
-                + "access:\n  deny: [127.0.0.2]\nlimits:\n  streamsPerUser: 100\n");
+                + "access:\n  deny: [127.0.0.2]\nlimits:\n  tunnelsPerUser: 1\n  streamsPerUser: 100\n");
         assertThat(server.reload().applied()).extracting(ConfigDiff.Change::field)
-                .containsExactly("limits.streamsPerUser", "access.deny");
+                .containsExactly("limits.tunnelsPerUser", "limits.streamsPerUser", "access.deny");
 
         assertThat(Wire.refusedWithoutAnswer(port, "127.0.0.2")).isTrue();
         assertIntact(Wire.echo(port, 4096, 2));
+        // The same user (one static token) already holds its one tunnel.
+        TunnelResult.Status second = fixture.connect("second", new RecordingEvents(),
+                TunnelFixture.tcp("more", echo.port(), 0)).get(0);
+        assertThat(second.accepted()).as(second.toString()).isFalse();
+        assertThat(second.reason()).contains("holds 1 tunnels");
     }
 
     @Test
