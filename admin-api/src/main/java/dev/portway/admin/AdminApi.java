@@ -19,6 +19,8 @@ import dev.portway.admin.http.Route;
 import dev.portway.admin.http.Router;
 import dev.portway.admin.openapi.OpenApiRoutes;
 import dev.portway.admin.plans.PlanRoutes;
+import dev.portway.admin.reload.ConfigReload;
+import dev.portway.admin.reload.ReloadRoutes;
 import dev.portway.admin.problem.ApiException;
 import dev.portway.admin.problem.Problems;
 import dev.portway.admin.sessions.SessionControl;
@@ -72,6 +74,12 @@ public final class AdminApi {
     /** @param claims the server's own domain and where domain proofs are looked up */
     public AdminApi(Storage storage, LiveServerView liveServer, TunnelPusher pusher, Clock clock,
                     ClaimSettings claims) {
+        this(storage, liveServer, pusher, clock, claims, ConfigReload.NONE);
+    }
+
+    /** @param reload re-reads the server's configuration file for {@code POST /api/v1/reload} */
+    public AdminApi(Storage storage, LiveServerView liveServer, TunnelPusher pusher, Clock clock,
+                    ClaimSettings claims, ConfigReload reload) {
         Auditor auditor = new Auditor(storage.audit());
         SessionControl sessionControl = new SessionControl(liveServer);
         List<Route> routes = new ArrayList<>();
@@ -87,6 +95,7 @@ public final class AdminApi {
         routes.addAll(new SessionRoutes(liveServer, auditor).routes());
         routes.addAll(new AuditRoutes(storage.audit()).routes());
         routes.addAll(new EventRoutes(liveServer).routes());
+        routes.addAll(new ReloadRoutes(reload, auditor).routes());
         OpenApiRoutes openApi = new OpenApiRoutes(version());
         routes.addAll(openApi.routes());
         this.router = new Router(routes);

@@ -10,6 +10,9 @@ import dev.portway.monitor.micrometer.PrometheusMetrics;
 import dev.portway.client.tls.ClientTls;
 import dev.portway.client.tls.ClientTlsContexts;
 import dev.portway.protocol.ProductVersion;
+import dev.portway.client.reload.ClientReload;
+import dev.portway.client.reload.ConfigFileWatch;
+import dev.portway.protocol.cli.HangupSignal;
 import dev.portway.protocol.cli.LauncherArgs;
 import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.control.TunnelResult;
@@ -45,6 +48,8 @@ import java.util.stream.Stream;
  */
 public final class ClientMain {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    /** How often client.yaml is looked at; a change is read one period after it was seen, once it stays. */
+    private static final Duration WATCH_PERIOD = Duration.ofSeconds(2);
 
     private ClientMain() {
     }
@@ -108,11 +113,17 @@ public final class ClientMain {
             }
             out.println("Metrics: http://" + ClientMetricsConfig.BIND + ":" + endpoint.address().getPort() + "/metrics");
         }
-        TunnelClient client = new TunnelClient(config, clientId, tls, new ConsoleEvents(config, out),
+        ConsoleEvents events = new ConsoleEvents(config, out);
+        TunnelClient client = new TunnelClient(config, clientId, tls, events,
                 prometheus == null ? TunnelMetrics.NOOP : prometheus.recorder(), null);
         client.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> client.stop(SHUTDOWN_GRACE), "portway-shutdown"));
+        ClientReload reload = new ClientReload(args.config(), config, client);
+        Runnable reloadAndShow = () -> reload.reload().ifPresent(events::reconfigured);
+        HangupSignal.onHangup(reloadAndShow);
+        ConfigFileWatch watch = ConfigFileWatch.start(args.config(), WATCH_PERIOD, reloadAndShow);
         Termination end = client.terminated().join();
+        watch.close();
         if (endpoint != null) {
             endpoint.close();
             prometheus.close();
@@ -154,14 +165,19 @@ public final class ClientMain {
 
     /** Prints the tunnel table and connection changes for the person running the client. */
     static final class ConsoleEvents implements ClientEvents {
-        private final ClientConfig config;
         private final PrintStream out;
-        private final Map<String, TunnelConfig> tunnels;
+        /** Replaced by a reload, so that the lines of a tunnel it added show its type and target. */
+        private volatile ClientConfig config;
+        private volatile Map<String, TunnelConfig> tunnels;
 
         ConsoleEvents(ClientConfig config, PrintStream out) {
-            this.config = config;
             this.out = out;
-            this.tunnels = config.tunnels().stream().collect(Collectors.toMap(TunnelConfig::name, Function.identity()));
+            reconfigured(config);
+        }
+
+        void reconfigured(ClientConfig next) {
+            config = next;
+            tunnels = next.tunnels().stream().collect(Collectors.toMap(TunnelConfig::name, Function.identity()));
         }
 
         @Override

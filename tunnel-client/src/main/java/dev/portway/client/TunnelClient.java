@@ -45,11 +45,13 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -60,24 +62,23 @@ import java.util.concurrent.TimeUnit;
  * and dials a tunnel's local target for every stream the server opens. When the connection drops it reconnects
  * with exponential backoff and full jitter, and registers again; a successful registration resets the backoff.
  * Tunnels with a {@code healthCheck} are unregistered while their local target fails its checks.
+ * {@link #reconfigure} takes a changed client.yaml on the running session.
  *
  * <p>Threading: connection state changes on the current session's event loop; {@link #stop} may be called from
- * any thread.
+ * any thread, and {@link #reconfigure} from any thread, one call at a time.
  */
 public final class TunnelClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TunnelClient.class);
     private static final FrameEncoder ENCODER = new FrameEncoder();
 
-    private final ClientConfig config;
+    /** How the server is reached, and the client.yaml it came from; swapped whole by {@link #reconfigure}. */
+    private volatile Link link;
     private final String clientId;
     private final ClientEvents events;
     private final Transport transport = Transport.detect();
     private final EventLoopGroup group;
     private final boolean ownsGroup;
-    private final Backoff backoff;
     private final LocalDialer dialer;
-    private final ServerDialer serverDialer;
-    private final SessionSettings settings;
     private final Map<String, TunnelConfig> tunnels = new LinkedHashMap<>();
     private final TunnelMetrics metrics;
     /** Per tunnel; the client has no user of its own, so the user label is empty. */
@@ -110,33 +111,122 @@ public final class TunnelClient implements AutoCloseable {
      */
     public TunnelClient(ClientConfig config, String clientId, ClientTls tls, ClientEvents events,
                         TunnelMetrics metrics, EventLoopGroup sharedGroup) {
-        this.config = config;
         this.metrics = metrics;
         this.clientId = clientId;
         this.events = events;
         this.ownsGroup = sharedGroup == null;
         this.group = ownsGroup ? transport.newGroup(0, "portway-client") : sharedGroup;
-        this.backoff = new Backoff(config.reconnect(), new SecureRandom());
+        this.link = Link.of(config, tls, transport);
         this.dialer = new LocalDialer(transport, config.dialTimeout());
-        this.settings = SessionSettings.defaults(ProductVersion.current())
-                .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
-        this.serverDialer = new ServerDialer(tls, transport, config.proxy(), config.dialTimeout(),
-                settings.maxFramePayload());
-        config.tunnels().forEach(t -> {
-            tunnels.put(t.name(), t);
-            traffic.put(t.name(), metrics.traffic(t.name(), ""));
-            if (t.bandwidthLimit() > 0) {
-                bandwidth.put(t.name(), Bandwidth.perSecond(t.bandwidthLimit()));
-            }
-        });
+        config.tunnels().forEach(this::putLocked);
         this.healthChecks = new HealthChecks(config.tunnels(), new HealthProbe(transport), group, new HealthListener());
+    }
+
+    /**
+     * How the server is reached: the config it was read from, and what is built from it once per change.
+     *
+     * @param settings keep-alive and frame limits of every session
+     */
+    private record Link(ClientConfig config, ServerDialer serverDialer, SessionSettings settings, Backoff backoff) {
+        static Link of(ClientConfig config, ClientTls tls, Transport transport) {
+            SessionSettings settings = SessionSettings.defaults(ProductVersion.current())
+                    .withKeepAlive(config.keepAliveInterval(), config.keepAliveMissed());
+            return new Link(config, new ServerDialer(tls, transport, config.proxy(), config.dialTimeout(),
+                    settings.maxFramePayload()), settings, new Backoff(config.reconnect(), new SecureRandom()));
+        }
+
+        /** The same connection with another config whose connection settings are these. */
+        Link with(ClientConfig next) {
+            return new Link(next, serverDialer, settings, backoff);
+        }
+
+        /** Whether {@code next} reaches the server the way this link does, so the session can stay. */
+        boolean reaches(ClientConfig next) {
+            return config.servers().equals(next.servers()) && Objects.equals(config.proxy(), next.proxy())
+                    && config.token().equals(next.token()) && config.tls().equals(next.tls())
+                    && config.dialTimeout().equals(next.dialTimeout()) && config.reconnect().equals(next.reconnect())
+                    && config.keepAliveInterval().equals(next.keepAliveInterval())
+                    && config.keepAliveMissed() == next.keepAliveMissed();
+        }
+    }
+
+    private ClientConfig config() {
+        return link.config();
+    }
+
+    /** Adds a tunnel of client.yaml with its counters and limit; in the constructor, or holding {@code tunnels}. */
+    private void putLocked(TunnelConfig tunnel) {
+        tunnels.put(tunnel.name(), tunnel);
+        traffic.computeIfAbsent(tunnel.name(), name -> metrics.traffic(name, ""));
+        if (tunnel.bandwidthLimit() > 0) {
+            bandwidth.put(tunnel.name(), Bandwidth.perSecond(tunnel.bandwidthLimit()));
+        } else {
+            bandwidth.remove(tunnel.name());
+        }
+    }
+
+    /**
+     * Takes a changed client.yaml while running (the caller loaded and checked it, and built {@code tls} from it).
+     * Tunnels added are registered and removed ones unregistered, on the current session: the server stops opening
+     * streams for a removed tunnel, and those already open run to their end. A changed tunnel is unregistered and
+     * registered again. A change in how the server is reached (addresses, proxy, token, tls, timeouts, keep-alive,
+     * reconnect) ends the session and reconnects with the new settings, with every tunnel of {@code next}.
+     * {@code clientId} and {@code metrics} stay as they were started.
+     */
+    public void reconfigure(ClientConfig next, ClientTls tls) {
+        Link previous = link;
+        boolean reconnect = !previous.reaches(next);
+        Map<String, TunnelConfig> before = byName(previous.config().tunnels());
+        Map<String, TunnelConfig> after = byName(next.tunnels());
+        List<String> removed = before.keySet().stream().filter(name -> !after.containsKey(name)).toList();
+        List<TunnelConfig> fresh = after.values().stream()
+                .filter(tunnel -> !tunnel.equals(before.get(tunnel.name()))).toList();
+        synchronized (tunnels) {
+            link = reconnect ? Link.of(next, tls, transport) : previous.with(next);
+            // A fresh tunnel may replace one of the same name: changed in client.yaml, or pushed by the server.
+            List<String> unregister = new ArrayList<>(removed);
+            fresh.stream().map(TunnelConfig::name).filter(tunnels::containsKey).forEach(unregister::add);
+            for (String name : unregister) {
+                tunnels.remove(name);
+                bandwidth.remove(name);
+                unhealthy.remove(name);
+                healthChecks.remove(name);
+            }
+            fresh.forEach(this::putLocked);
+            if (!reconnect && registering != null) {
+                if (!unregister.isEmpty()) {
+                    registering.send(new TunnelUnregister(unregister));
+                }
+                if (!fresh.isEmpty()) {
+                    registering.send(new TunnelRegister(fresh.stream().map(TunnelConfig::spec).toList()));
+                }
+            }
+        }
+        fresh.forEach(healthChecks::add);
+        removed.forEach(name -> log.info("reload changed field=tunnels[{}] change=removed", name));
+        fresh.forEach(tunnel -> log.info("reload changed field=tunnels[{}] change={}", tunnel.name(),
+                before.containsKey(tunnel.name()) ? "replaced" : "added"));
+        if (reconnect) {
+            log.info("reload changed field=server change=reconnecting servers={} proxy={}", next.servers(),
+                    next.proxy());
+            TunnelSession session = current;
+            if (session != null) {
+                session.close(ErrorCode.NO_ERROR, "client.yaml changed how the server is reached");
+            }
+        }
+    }
+
+    private static Map<String, TunnelConfig> byName(List<TunnelConfig> tunnels) {
+        Map<String, TunnelConfig> byName = new LinkedHashMap<>();
+        tunnels.forEach(tunnel -> byName.put(tunnel.name(), tunnel));
+        return byName;
     }
 
     public void start() {
         log.info("starting Portway client version={} transport={} server={} proxy={} clientId={}",
-                ProductVersion.current(), transport.name(), config.servers(), config.proxy(), clientId);
+                ProductVersion.current(), transport.name(), config().servers(), config().proxy(), clientId);
         if (metrics != TunnelMetrics.NOOP) {
-            long interval = config.keepAliveInterval().toNanos();
+            long interval = config().keepAliveInterval().toNanos();
             group.next().scheduleAtFixedRate(this::sampleRtt, interval, interval, TimeUnit.NANOSECONDS);
         }
         connect();
@@ -153,7 +243,7 @@ public final class TunnelClient implements AutoCloseable {
 
     /** The server host as configured, for showing public addresses the server gives without a host. */
     public String serverHost() {
-        return config.server().host();
+        return config().server().host();
     }
 
     /**
@@ -187,8 +277,11 @@ public final class TunnelClient implements AutoCloseable {
         if (stopping) {
             return;
         }
-        ServerAddress server = config.servers().get(serverIndex);
-        serverDialer.dial(group, server,
+        Link now = link;
+        // A reload may have shortened the list since the index was moved on.
+        ServerAddress server = now.config().servers().get(Math.min(serverIndex, now.config().servers().size() - 1));
+        SessionSettings settings = now.settings();
+        now.serverDialer().dial(group, server,
                         pipeline -> pipeline
                                 .addLast("frame-decoder", new FrameDecoder(settings.maxFramePayload()))
                                 .addLast("frame-encoder", ENCODER)
@@ -197,7 +290,8 @@ public final class TunnelClient implements AutoCloseable {
                         cause -> failedBeforeSession(server, cause))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
-                        retry("cannot connect to " + server + ": " + serverDialer.explain(server, f.cause()), false);
+                        retry("cannot connect to " + server + ": "
+                                + now.serverDialer().explain(server, f.cause()), false);
                     }
                 });
     }
@@ -205,13 +299,13 @@ public final class TunnelClient implements AutoCloseable {
     /** A wss:// connection that ended before its upgrade: the same rules as a session's end, without a session. */
     private void failedBeforeSession(ServerAddress server, Throwable cause) {
         Optional<String> untrusted = cause == null ? Optional.empty() : ClientTls.certificateRefusal(cause);
-        if (untrusted.isPresent() && config.reconnect().exitOnFatal()) {
+        if (untrusted.isPresent() && config().reconnect().exitOnFatal()) {
             end(new Termination(Termination.Kind.SERVER_NOT_TRUSTED,
                     "cannot trust the server " + server + ": " + untrusted.get()));
             return;
         }
         retry("cannot connect to " + server + ": "
-                + (cause == null ? "connection closed" : serverDialer.explain(server, cause)), false);
+                + (cause == null ? "connection closed" : link.serverDialer().explain(server, cause)), false);
     }
 
     private void sampleRtt() {
@@ -241,7 +335,7 @@ public final class TunnelClient implements AutoCloseable {
             return;
         }
         metrics.reconnect();
-        List<ServerAddress> servers = config.servers();
+        List<ServerAddress> servers = config().servers();
         if (!hadSession && serverIndex + 1 < servers.size()) {
             serverIndex++;
             log.info("{}; trying the next server address {}", reason, servers.get(serverIndex));
@@ -250,7 +344,7 @@ public final class TunnelClient implements AutoCloseable {
             return;
         }
         serverIndex = 0;
-        long delay = backoff.delay(attempt++).toMillis();
+        long delay = link.backoff().delay(attempt++).toMillis();
         log.info("disconnected from server: {}; reconnecting in {} ms", reason, delay);
         events.onDisconnected(reason, delay);
         group.next().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
@@ -281,7 +375,7 @@ public final class TunnelClient implements AutoCloseable {
      */
     private void onPush(TunnelSession session, TunnelPush push) {
         TunnelSpec spec = push.tunnel();
-        if (config.tunnels().stream().anyMatch(t -> t.name().equals(spec.name()))) {
+        if (config().tunnels().stream().anyMatch(t -> t.name().equals(spec.name()))) {
             if (push.action() == TunnelPush.Action.ADD) {
                 decline(session, spec.name(), "client.yaml defines a tunnel of that name");
             }
@@ -302,7 +396,7 @@ public final class TunnelClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             target = null;
         }
-        if (target == null || !config.allowTargets().contains(target)) {
+        if (target == null || !config().allowTargets().contains(target)) {
             decline(session, spec.name(), "local target " + spec.local() + " is not in this client's allowTargets");
             return;
         }
@@ -367,7 +461,7 @@ public final class TunnelClient implements AutoCloseable {
             current = session;
             udp = new LocalUdpFlows(session, transport, metrics);
             session.label("server=" + server);
-            session.send(new Auth(config.token(), clientId));
+            session.send(new Auth(config().token(), clientId));
         }
 
         @Override
@@ -488,7 +582,7 @@ public final class TunnelClient implements AutoCloseable {
                                 "cannot trust the server " + server + ": " + refused))
                         .orElse(null);
             }
-            if (fatal != null && config.reconnect().exitOnFatal()) {
+            if (fatal != null && config().reconnect().exitOnFatal()) {
                 // Otherwise retried like any failure, for an operator to fix on the server; the message says what.
                 end(fatal);
                 return;
@@ -498,7 +592,7 @@ public final class TunnelClient implements AutoCloseable {
                 return;
             }
             retry(fatal != null ? fatal.reason() : refusal != null ? refusal : closedBecause != null ? closedBecause
-                    : cause == null ? "connection closed" : serverDialer.explain(server, cause), authenticated);
+                    : cause == null ? "connection closed" : link.serverDialer().explain(server, cause), authenticated);
         }
     }
 
@@ -509,9 +603,12 @@ public final class TunnelClient implements AutoCloseable {
     private final class HealthListener implements HealthChecks.Listener {
         @Override
         public void down(TunnelConfig tunnel, int failures, String reason) {
-            log.warn("[tunnel={}] local target {} failed {} health check(s) in a row ({}); unregistering",
-                    tunnel.name(), tunnel.local(), failures, reason);
             synchronized (tunnels) {
+                if (tunnels.get(tunnel.name()) != tunnel) {
+                    return; // removed or replaced by a reload while its check ran
+                }
+                log.warn("[tunnel={}] local target {} failed {} health check(s) in a row ({}); unregistering",
+                        tunnel.name(), tunnel.local(), failures, reason);
                 unhealthy.add(tunnel.name());
                 if (registering != null) {
                     registering.send(new TunnelUnregister(List.of(tunnel.name())));
@@ -522,9 +619,12 @@ public final class TunnelClient implements AutoCloseable {
 
         @Override
         public void up(TunnelConfig tunnel) {
-            log.info("[tunnel={}] local target {} passes its health check again; registering", tunnel.name(),
-                    tunnel.local());
             synchronized (tunnels) {
+                if (tunnels.get(tunnel.name()) != tunnel) {
+                    return; // removed or replaced by a reload while its check ran
+                }
+                log.info("[tunnel={}] local target {} passes its health check again; registering", tunnel.name(),
+                        tunnel.local());
                 unhealthy.remove(tunnel.name());
                 if (registering != null) {
                     registering.send(new TunnelRegister(List.of(tunnel.spec())));

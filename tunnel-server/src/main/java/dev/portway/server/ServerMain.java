@@ -2,6 +2,7 @@ package dev.portway.server;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.portway.protocol.ProductVersion;
+import dev.portway.protocol.cli.HangupSignal;
 import dev.portway.protocol.cli.LauncherArgs;
 import dev.portway.protocol.config.ConfigException;
 import dev.portway.server.backup.BackupCommand;
@@ -86,7 +87,7 @@ public final class ServerMain {
             return 0;
         }
         openAccessLog(config);
-        TunnelServer server = new TunnelServer(config);
+        TunnelServer server = new TunnelServer(config, args.config());
         InetSocketAddress address;
         try {
             address = server.start();
@@ -107,6 +108,7 @@ public final class ServerMain {
         }
         server.initialCredentials().ifPresent(credentials -> printOnce(out, credentials, terminal));
         out.flush();
+        HangupSignal.onHangup(() -> reload(server));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.stop(config.shutdownGrace());
@@ -123,6 +125,20 @@ public final class ServerMain {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The reload logs what it changed, or the file's problems; a server without a file says there is nothing to do. */
+    private static void reload(TunnelServer server) {
+        try {
+            server.reload();
+        } catch (ConfigException e) {
+            // Logged by the reload with every problem; the server goes on with what it runs.
+        } catch (IllegalStateException e) {
+            // Not a static logger: logging is configured in run(), and a logger made earlier would miss that.
+            LoggerFactory.getLogger(ServerMain.class).warn("SIGHUP ignored: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(ServerMain.class).error("reload failed", e);
+        }
     }
 
     /** Only a server with a public web listener writes an access log, so only such a server has the file. */

@@ -1,6 +1,7 @@
 package dev.portway.server;
 
 import dev.portway.admin.AdminApi;
+import dev.portway.admin.reload.ConfigReload;
 import dev.portway.admin.claims.ClaimSettings;
 import dev.portway.admin.claims.DnsTxtLookup;
 import dev.portway.monitor.PublicConnectionRefusal;
@@ -10,6 +11,7 @@ import dev.portway.monitor.events.TrafficRateSampler;
 import dev.portway.monitor.micrometer.PrometheusMetrics;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.ProductVersion;
+import dev.portway.protocol.config.ConfigException;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
@@ -17,6 +19,7 @@ import dev.portway.server.access.PeerFilters;
 import dev.portway.server.admin.AdminApiRoute;
 import dev.portway.server.admin.AdminRouter;
 import dev.portway.server.admin.AdminServer;
+import dev.portway.server.admin.FileConfigReload;
 import dev.portway.server.admin.MonitoringRoutes;
 import dev.portway.server.admin.RegistryLiveServerView;
 import dev.portway.server.admin.SessionTunnelPusher;
@@ -46,7 +49,7 @@ import dev.portway.server.http.ServedLoopGroup;
 import dev.portway.server.https.CertificateSource;
 import dev.portway.server.https.ClientHosts;
 import dev.portway.server.https.ClientUpgradeGate;
-import dev.portway.server.https.ConfiguredCertificates;
+import dev.portway.server.https.CertificateFiles;
 import dev.portway.server.https.DecryptedHttp;
 import dev.portway.protocol.control.HostPatterns;
 import dev.portway.server.https.HttpsListener;
@@ -59,6 +62,9 @@ import dev.portway.server.plans.UserAccounts;
 import dev.portway.storage.Storage;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.TrustedProxies;
+import dev.portway.server.reload.LiveSettings;
+import dev.portway.server.reload.ReloadReport;
+import dev.portway.server.reload.ServerReload;
 import dev.portway.server.storage.ServerStorage;
 import dev.portway.server.storage.StorageSessionHooks;
 import dev.portway.server.tcp.PortAllocator;
@@ -78,6 +84,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,6 +113,10 @@ public final class TunnelServer implements AutoCloseable {
     public static final Duration RATE_INTERVAL = Duration.ofSeconds(2);
 
     private final ServerConfig config;
+    /** The file {@link #config} was read from; null when the server runs on defaults or a config built in code. */
+    private final Path configFile;
+    /** Null before start and without a {@link #configFile}; read by the signal and admin threads. */
+    private volatile ServerReload reload;
     private final Transport transport = Transport.detect();
     private final EventLoopGroup bossGroup = transport.newGroup(1, "portway-accept");
     private final EventLoopGroup workerGroup = transport.newGroup(0, "portway-io");
@@ -136,7 +147,13 @@ public final class TunnelServer implements AutoCloseable {
     private ServerStorage storage;
 
     public TunnelServer(ServerConfig config) {
+        this(config, null);
+    }
+
+    /** @param configFile where {@code config} was read from, read again by {@link #reload()}; null: none */
+    public TunnelServer(ServerConfig config, Path configFile) {
         this.config = config;
+        this.configFile = configFile;
         this.prometheus = config.admin().enabled() ? new PrometheusMetrics() : null;
         this.metrics = prometheus != null ? prometheus.recorder() : TunnelMetrics.NOOP;
     }
@@ -154,7 +171,8 @@ public final class TunnelServer implements AutoCloseable {
         } else {
             log.info("database disabled (database.enabled: false): clients authenticate with auth.tokens only");
         }
-        Authenticator authenticator = authenticator();
+        StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
+        Authenticator authenticator = authenticator(staticTokens);
         // Without groups: TCP ports pick their child loop per tunnel; the web listeners steer theirs (ServedLoopGroup).
         ServerBootstrap publicOptions = new ServerBootstrap()
                 .channel(transport.serverChannel())
@@ -182,7 +200,8 @@ public final class TunnelServer implements AutoCloseable {
         TunnelBinder binder = new TcpGroups(tcpPorts);
         UdpTunnelBinder udpBinder = new UdpTunnelBinder(transport, config.bind(),
                 ports.get(1), config.udp(), metrics, history,
-                new UserCeiling("limits.udpFlowsPerUser", "UDP flows", config.limits().udpFlowsPerUser()), filters,
+                new UserCeiling("limits.udpFlowsPerUser", "UDP flows",
+                        user -> accounts.serverLimits().udpFlowsPerUser()), filters,
                 accounts);
         Map<TunnelType, TunnelBinder> binders = new EnumMap<>(TunnelType.class);
         binders.put(TunnelType.TCP, binder);
@@ -194,7 +213,7 @@ public final class TunnelServer implements AutoCloseable {
             hooks = SessionHooks.both(hooks, new EventSessionHooks(events));
         }
         // Without an https port no name is served over HTTPS, whatever certificates are listed.
-        ConfiguredCertificates certificates = ConfiguredCertificates.load(
+        CertificateFiles certificates = CertificateFiles.load(
                 config.http().httpsPort() == 0 ? List.of() : config.http().certificates());
         if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
             binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
@@ -204,13 +223,17 @@ public final class TunnelServer implements AutoCloseable {
                     streams);
         }
         SslContext controlContext = ServerTlsContexts.forControl(certificate);
+        // Made whether their listeners are enabled or not, so that a reload resizes one list.
+        SourceLimits httpLimits = webLimits("http");
+        SourceLimits httpsLimits = webLimits("https");
+        SourceLimits adminLimits = new SourceLimits("admin", config.limits().connectionsPerSource(), 0, source -> { });
         // With every binder, before the web listeners: the https port hands clients that come as WebSockets to it.
         control = new ControlServer(bossGroup, workerGroup, transport, controlContext, settings, registry,
                 authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks, nameClaims(ports),
                 filters.control(), accounts);
         if (config.http().httpPort() != 0) {
             httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(),
-                    webLimits("http").guard(httpFrontend.initializer()), "http.port");
+                    httpLimits.guard(httpFrontend.initializer()), "http.port");
             log.info("http listener bound address={} domain={}", httpListener.address(), config.http().domain());
         }
         if (config.http().httpsPort() != 0) {
@@ -226,15 +249,20 @@ public final class TunnelServer implements AutoCloseable {
             }
             HttpsListener https = new HttpsListener(routes, served, web, config.handshakeTimeout(), proxyProtocol);
             httpsListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpsPort(),
-                    webLimits("https").guard(https), "https.port");
+                    httpsLimits.guard(https), "https.port");
             log.info("https listener bound address={} certificates={} domain(s)", httpsListener.address(),
                     certificates.domains());
         }
         if (storage != null) {
             watchQuotas(accounts);
         }
+        if (configFile != null) {
+            reload = new ServerReload(configFile, config, new LiveSettings(staticTokens, ports, trustedProxies,
+                    httpFrontend, config.http().httpsPort() == 0 ? null : certificates, accounts, filters,
+                    List.of(control.sourceLimits(), httpLimits, httpsLimits, adminLimits)));
+        }
         if (prometheus != null) {
-            admin = adminServer();
+            admin = adminServer(adminLimits);
             adminAddress = admin.bind();
             long interval = config.keepAliveInterval().toNanos();
             workerGroup.next().scheduleAtFixedRate(new RttSampler(registry, metrics), interval, interval,
@@ -298,21 +326,18 @@ public final class TunnelServer implements AutoCloseable {
                 source -> metrics.publicConnectionRefused(PublicConnectionRefusal.SOURCE_LIMIT));
     }
 
-    private SourceLimits adminLimits() {
-        return new SourceLimits("admin", config.limits().connectionsPerSource(), 0, source -> { });
-    }
-
-    private AdminServer adminServer() {
+    private AdminServer adminServer(SourceLimits adminLimits) {
         AdminRouter router = MonitoringRoutes.addTo(new AdminRouter(), prometheus);
         if (storage == null) {
             return new AdminServer(config.admin(), transport, bossGroup, router, AdminServer.DEFAULT_MAX_BODY,
-                    adminLimits());
+                    adminLimits);
         }
         AdminApi api = new AdminApi(storage.storage(),
                 new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events),
-                pusher, Clock.systemUTC(), claimSettings());
+                pusher, Clock.systemUTC(), claimSettings(),
+                reload == null ? ConfigReload.NONE : new FileConfigReload(reload, ForkJoinPool.commonPool()));
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
-        return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES, adminLimits());
+        return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES, adminLimits);
     }
 
     /** Stored ownership of hosts and ports when there is a database; the random port allocators skip reserved ports. */
@@ -334,8 +359,7 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     /** Static tokens first (memory, no database round trip), then the tokens stored in the database. */
-    private Authenticator authenticator() {
-        StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
+    private Authenticator authenticator(StaticTokenAuthenticator staticTokens) {
         if (storage == null) {
             if (staticTokens.isEmpty()) {
                 log.warn("no client tokens configured (auth.tokens) and no database: every client will be refused");
@@ -344,6 +368,20 @@ public final class TunnelServer implements AutoCloseable {
         }
         return new ChainedAuthenticator(List.of(staticTokens,
                 new DatabaseTokenAuthenticator(storage.storage().tokenCache())));
+    }
+
+    /**
+     * Reads the server's configuration file again and applies what changed without dropping a session or a
+     * connection (SIGHUP, {@code POST /api/v1/reload}); what cannot change live is reported as needing a restart.
+     *
+     * @throws ConfigException the file is invalid; nothing changed
+     * @throws IllegalStateException the server was started without a file, or is not started
+     */
+    public ReloadReport reload() throws ConfigException {
+        if (reload == null) {
+            throw new IllegalStateException("started without a configuration file (-c): nothing to reload");
+        }
+        return reload.reload();
     }
 
     /** Where {@code /metrics} is served; null when the admin listener is disabled or not started. */

@@ -53,8 +53,9 @@ class SystemdUnitsTest {
                 .isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
         String server = Files.readString(SYSTEMD.resolve("portway-server.service"));
         assertThat(server).contains("User=portway\n", "ReadWritePaths=/var/lib/portway\n", "ProtectSystem=strict\n",
-                "AmbientCapabilities=CAP_NET_BIND_SERVICE\n");
+                "AmbientCapabilities=CAP_NET_BIND_SERVICE\n", "ExecReload=/bin/kill -HUP $MAINPID\n");
         assertThat(Files.readString(SYSTEMD.resolve("portway-client.service"))).contains("User=portway\n",
-                "ProtectSystem=strict\n", "NoNewPrivileges=yes\n", "RestartPreventExitStatus=2 3 4\n");
+                "ProtectSystem=strict\n", "NoNewPrivileges=yes\n", "RestartPreventExitStatus=2 3 4\n",
+                "ExecReload=/bin/kill -HUP $MAINPID\n");
     }
 }

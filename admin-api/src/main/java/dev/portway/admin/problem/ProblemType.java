@@ -13,6 +13,8 @@ public enum ProblemType {
     NO_ROUTE(404, "no-route", "No such endpoint"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
     CONFLICT(409, "conflict", "Already taken"),
+    /** {@code POST /api/v1/reload} on a server started without a configuration file: nothing to read again. */
+    NOT_RELOADABLE(409, "not-reloadable", "No configuration file to reload"),
     BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
     INVALID_FIELD(422, "invalid-field", "Invalid field"),
     INTERNAL(500, "internal", "Internal error"),

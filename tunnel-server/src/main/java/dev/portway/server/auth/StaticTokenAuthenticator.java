@@ -18,20 +18,36 @@ import java.util.concurrent.CompletionStage;
  * <p>Each token is its own principal ({@link AuthConfig#users()}: {@code static:<name>}, or {@code static:N} for a
  * plain N-th entry): the holder of one token cannot take over the client id, ports or hosts of another's. The colon
  * keeps these names apart from database users, whose names cannot contain one.
+ *
+ * <p>A reload ({@link #replace}) swaps the whole table at once: a login sees the old list or the new one, never half
+ * of each. Clients already connected stay connected whatever the new list says.
  */
 public final class StaticTokenAuthenticator implements Authenticator {
-    private final List<byte[]> digests;
-    private final List<Principal> principals;
+    /** Digests and their principals, index for index. */
+    private record Table(List<byte[]> digests, List<Principal> principals) {
+        static Table of(AuthConfig config) {
+            return new Table(config.tokens().stream().map(t -> sha256(t.token())).toList(),
+                    config.users().stream()
+                            .map(user -> new Principal(user, Principal.NOT_STORED, Principal.NOT_STORED)).toList());
+        }
+    }
+
+    private volatile Table table;
 
     public StaticTokenAuthenticator(AuthConfig config) {
-        this.digests = config.tokens().stream().map(t -> sha256(t.token())).toList();
-        this.principals = config.users().stream()
-                .map(user -> new Principal(user, Principal.NOT_STORED, Principal.NOT_STORED)).toList();
+        this.table = Table.of(config);
+    }
+
+    /** Accepts the tokens of {@code config} from now on, and no longer those of the list it replaces. */
+    public void replace(AuthConfig config) {
+        table = Table.of(config);
     }
 
     @Override
     public CompletionStage<Optional<Principal>> authenticate(String token) {
         byte[] presented = sha256(token == null ? "" : token);
+        Table current = table;
+        List<byte[]> digests = current.digests();
         int match = -1;
         for (int i = 0; i < digests.size(); i++) {
             // Every digest is compared, matched or not, so the time taken says nothing about which one matched.
@@ -39,11 +55,11 @@ public final class StaticTokenAuthenticator implements Authenticator {
                 match = i;
             }
         }
-        return CompletableFuture.completedFuture(match < 0 ? Optional.empty() : Optional.of(principals.get(match)));
+        return CompletableFuture.completedFuture(match < 0 ? Optional.empty() : Optional.of(current.principals().get(match)));
     }
 
     public boolean isEmpty() {
-        return digests.isEmpty();
+        return table.digests().isEmpty();
     }
 
     private static byte[] sha256(String value) {

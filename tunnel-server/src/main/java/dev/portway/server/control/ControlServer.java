@@ -64,6 +64,11 @@ public final class ControlServer {
                         sourceLimits.guard(initializer)));
     }
 
+    /** The control port's per-address ceilings, which a reload resizes. */
+    public SourceLimits sourceLimits() {
+        return sourceLimits;
+    }
+
     /**
      * Takes a client connection that arrived on another listener (a WebSocket on the HTTPS port, once upgraded) as if
      * it had come to the control port: the same address rules, per-source ceilings, handshake deadline and

@@ -16,12 +16,16 @@ import io.netty.channel.ChannelPipeline;
  * so that local services see {@code X-Forwarded-Proto: https}. The plain listener reads a PROXY header first when
  * the peer is a trusted proxy ({@link ProxyProtocolInbound}); the address in it is the one X-Forwarded-For names.
  *
- * <p>Threading: shared by every public connection; immutable.
+ * <p>Threading: shared by every public connection. A reload ({@link #reconfigure}) swaps the limits and pages in one
+ * step; each connection keeps those it was installed with, so a request never changes rules half-way.
  */
 public final class HttpFrontend {
-    private final HttpConfig config;
+    /** What a reload may change, read once per connection. */
+    private record Settings(HttpConfig config, ErrorPages pages) {
+    }
+
+    private volatile Settings settings;
     private final HttpVhostRouter router;
-    private final ErrorPages pages;
     private final TunnelMetrics metrics;
     private final ProxyProtocolInbound proxyProtocol;
     private final ServedLoopGroup webLoops;
@@ -34,13 +38,17 @@ public final class HttpFrontend {
      */
     public HttpFrontend(HttpConfig config, HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics,
                         ProxyProtocolInbound proxyProtocol, ServedLoopGroup webLoops, UserCeiling streams) {
-        this.config = config;
+        this.settings = new Settings(config, pages);
         this.router = router;
-        this.pages = pages;
         this.metrics = metrics;
         this.proxyProtocol = proxyProtocol;
         this.webLoops = webLoops;
         this.streams = streams;
+    }
+
+    /** Connections accepted from now on get {@code config}'s timeouts and header limit and {@code pages}. */
+    public void reconfigure(HttpConfig config, ErrorPages pages) {
+        settings = new Settings(config, pages);
     }
 
     public HttpVhostRouter router() {
@@ -53,13 +61,15 @@ public final class HttpFrontend {
      */
     public void install(ChannelPipeline pipeline, boolean secure) {
         pipeline.channel().config().setAutoRead(false);
+        Settings current = settings;
+        HttpConfig config = current.config();
         RequestClock clock = new RequestClock(config.idleTimeout(), config.requestHeaderTimeout(),
                 config.bodyIdleTimeout(), config.responseTimeout());
         BandwidthThrottle throttle = new BandwidthThrottle();
         pipeline.addLast(HttpPipeline.THROTTLE, throttle)
                 .addLast(HttpPipeline.CLOCK, clock)
                 .addLast(HttpPipeline.CODEC, new PublicHttpCodec(config.maxHeaderSize()))
-                .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, pages, metrics, secure ? "https" : "http",
+                .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, current.pages(), metrics, secure ? "https" : "http",
                         clock, webLoops, streams, throttle));
     }
 

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading: any thread.
  */
 public final class SourceCounter {
-    private final int max;
+    /** Changed by a reload; what is held above a lowered ceiling stays until it is given back. */
+    private volatile int max;
     private final ConcurrentHashMap<InetAddress, Integer> held = new ConcurrentHashMap<>();
 
     public SourceCounter(int max) {
@@ -31,6 +32,10 @@ public final class SourceCounter {
             return now + 1;
         });
         return taken[0] ? new Ticket(source) : null;
+    }
+
+    public void setMax(int newMax) {
+        max = newMax;
     }
 
     public int max() {

@@ -42,6 +42,17 @@ public final class SourceLimits {
         this.onRefused = onRefused;
     }
 
+    /**
+     * The ceilings from now on ({@code limits} reloaded): connections beyond a lowered ceiling stay open, new ones
+     * are refused until the address is below it again.
+     */
+    public void resize(int connectionsPerSource, int handshakesPerSource) {
+        connections.setMax(connectionsPerSource);
+        if (handshakes != null) {
+            handshakes.setMax(handshakesPerSource);
+        }
+    }
+
     /** The child handler to give the listener: admits a connection, then hands it to {@code pipeline}. */
     public ChannelHandler guard(ChannelHandler pipeline) {
         return new ChannelInitializer<>() {

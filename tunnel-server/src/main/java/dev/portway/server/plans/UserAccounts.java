@@ -40,7 +40,8 @@ public final class UserAccounts {
      */
     private static final Duration IDLE_GRACE = Duration.ofMinutes(2);
 
-    private final LimitsConfig server;
+    /** {@code limits} of server.yaml; a reload replaces it ({@link #replaceServerLimits}). */
+    private volatile LimitsConfig server;
     /** Null without a database. */
     private final UsageMeter meter;
     private final Duration retryAfter;
@@ -59,6 +60,20 @@ public final class UserAccounts {
         this.meter = meter;
         this.retryAfter = retryAfter;
         this.unstored = new Account(Principal.NOT_STORED, UserTerms.of(server));
+    }
+
+    /**
+     * The server's limits from now on. Users without a stored row (static tokens) take them at once; stored users at
+     * their next usage reading ({@code quotas.checkInterval}), which derives their terms from plan and server anew.
+     */
+    public void replaceServerLimits(LimitsConfig limits) {
+        server = limits;
+        unstored.terms = UserTerms.of(limits);
+    }
+
+    /** The server's limits as they are now. */
+    public LimitsConfig serverLimits() {
+        return server;
     }
 
     /** Without a database: every user has the server's limits. */

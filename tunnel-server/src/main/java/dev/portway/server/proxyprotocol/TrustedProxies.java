@@ -7,9 +7,12 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** The networks (server.yaml {@code proxyProtocol.trustedCidrs}) whose connections carry a PROXY header. */
+/**
+ * The networks (server.yaml {@code proxyProtocol.trustedCidrs}) whose connections carry a PROXY header. A reload
+ * ({@link #replace}) applies to connections accepted after it.
+ */
 public final class TrustedProxies {
-    private final List<IpSubnetFilterRule> networks;
+    private volatile List<IpSubnetFilterRule> networks;
 
     private TrustedProxies(List<IpSubnetFilterRule> networks) {
         this.networks = networks;
@@ -18,6 +21,11 @@ public final class TrustedProxies {
     /** @throws IllegalArgumentException naming the first entry that is not {@code address/prefix} */
     public static TrustedProxies of(List<String> cidrs) {
         return new TrustedProxies(cidrs.stream().map(TrustedProxies::parse).toList());
+    }
+
+    /** Trusts {@code cidrs} from now on; the loader has checked them. */
+    public void replace(List<String> cidrs) {
+        networks = cidrs.stream().map(TrustedProxies::parse).toList();
     }
 
     /** @throws IllegalArgumentException when {@code cidr} is not an IP network ({@link IpNetworks}) */

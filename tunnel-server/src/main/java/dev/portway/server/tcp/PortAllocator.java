@@ -12,20 +12,34 @@ import java.util.stream.IntStream;
  * port get a clear "already used by another tunnel" rather than an operating-system bind error. Thread-safe.
  */
 public final class PortAllocator {
-    private final PortRanges allowed;
-    private final int[] candidates;
+    /** The ranges and every port in them, swapped together on a reload. */
+    private record Allowed(PortRanges ranges, int[] candidates) {
+        static Allowed of(PortRanges ranges) {
+            return new Allowed(ranges, ranges.ranges().stream()
+                    .flatMapToInt(range -> IntStream.rangeClosed(range.from(), range.to()))
+                    .toArray());
+        }
+    }
+
+    private volatile Allowed allowed;
     private final Set<Integer> reserved = ConcurrentHashMap.newKeySet();
     private volatile Set<Integer> withheld = Set.of();
 
     public PortAllocator(PortRanges allowed) {
-        this.allowed = allowed;
-        this.candidates = allowed.ranges().stream()
-                .flatMapToInt(range -> IntStream.rangeClosed(range.from(), range.to()))
-                .toArray();
+        this.allowed = Allowed.of(allowed);
+    }
+
+    /**
+     * Hands out ports of {@code ranges} from now on (a reload of {@code allowPorts}). Tunnels already on a port outside
+     * them keep it until they close.
+     */
+    public void allow(PortRanges ranges) {
+        allowed = Allowed.of(ranges);
     }
 
     /** Reserves {@code port}; returns null on success, or the reason it cannot be had. */
     public String reserve(int port) {
+        PortRanges allowed = this.allowed.ranges();
         if (!allowed.contains(port)) {
             return "port " + port + " is not allowed on this server (allowPorts: " + allowed + ")";
         }
@@ -37,6 +51,7 @@ public final class PortAllocator {
 
     /** Reserves some free allowed port, starting at a random place; -1 when every allowed port is taken. */
     public int reserveAny() {
+        int[] candidates = allowed.candidates();
         if (candidates.length == 0) {
             return -1;
         }

@@ -28,7 +28,7 @@ class PeerFilterTest {
         PeerFilter open = filters.forTunnel(IpRules.NONE);
         assertThat(open.permits(peer("198.51.100.1"))).isTrue();
         assertThat(open.permits(peer("203.0.113.7"))).isFalse();
-        assertThat(PeerFilters.NONE.forTunnel(IpRules.NONE)).isSameAs(PeerFilter.OPEN);
+        assertThat(PeerFilters.NONE.forTunnel(IpRules.NONE).permits(peer("203.0.113.7"))).isTrue();
     }
 
     @Test
@@ -38,6 +38,20 @@ class PeerFilterTest {
         assertThat(control.permits(peer("10.1.2.3"))).isTrue();
         assertThat(control.permits(peer("10.9.2.3"))).isFalse();
         assertThat(control.permits(peer("192.0.2.1"))).isFalse();
-        assertThat(PeerFilters.NONE.control().isOpen()).isTrue();
+        assertThat(PeerFilters.NONE.control().permits(peer("192.0.2.1"))).isTrue();
+    }
+
+    @Test
+    void aReloadReachesFiltersMadeBeforeIt() {
+        PeerFilters filters = new PeerFilters(AccessConfig.NONE);
+        PeerFilter tunnel = filters.forTunnel(new IpRules(List.of(), List.of("198.51.100.0/24")));
+        assertThat(tunnel.permits(peer("203.0.113.7"))).isTrue();
+
+        filters.replace(new AccessConfig(List.of("203.0.113.7"), List.of("10.0.0.0/8")));
+        assertThat(tunnel.permits(peer("203.0.113.7"))).as("the server's new deny list").isFalse();
+        assertThat(tunnel.permits(peer("198.51.100.1"))).as("the tunnel's own rules stay").isFalse();
+        assertThat(tunnel.permits(peer("192.0.2.1"))).isTrue();
+        assertThat(filters.control().permits(peer("192.0.2.1"))).as("the new controlAllow").isFalse();
+        assertThat(filters.control().permits(peer("10.1.2.3"))).isTrue();
     }
 }

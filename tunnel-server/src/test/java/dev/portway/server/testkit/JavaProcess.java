@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A {@code main} of this project run as a separate JVM on the test's class path, the way a user runs it, so a test can
@@ -64,18 +65,33 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Waits for an output line that starts with {@code prefix}; returns it. */
     public String awaitLine(String prefix, Duration timeout) throws InterruptedException {
+        return awaitLine(line -> line.startsWith(prefix), "starting with \"" + prefix + "\"", timeout);
+    }
+
+    /** Waits for an output line that contains {@code part} (a log line, after its time and level); returns it. */
+    public String awaitLineContaining(String part, Duration timeout) throws InterruptedException {
+        return awaitLine(line -> line.contains(part), "containing \"" + part + "\"", timeout);
+    }
+
+    private String awaitLine(Predicate<String> wanted, String description, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         StringBuilder seen = new StringBuilder();
         while (System.nanoTime() < deadline) {
             String line = lines.poll(100, TimeUnit.MILLISECONDS);
             if (line != null) {
                 seen.append(line).append('\n');
-                if (line.startsWith(prefix)) {
+                if (wanted.test(line)) {
                     return line;
                 }
             }
         }
-        throw new AssertionError("no line starting with \"" + prefix + "\" within " + timeout + "; output:\n" + seen);
+        throw new AssertionError("no line " + description + " within " + timeout + "; output:\n" + seen);
+    }
+
+    /** Whether the process still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** The process id, for reading its figures under /proc. */

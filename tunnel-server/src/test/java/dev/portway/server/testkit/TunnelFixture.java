@@ -64,7 +64,12 @@ public final class TunnelFixture implements AutoCloseable {
     }
 
     public TunnelServer startServer(ServerConfig config) throws Exception {
-        server = new TunnelServer(config);
+        return startServer(config, null);
+    }
+
+    /** A server that {@link TunnelServer#reload() reloads} from {@code file}, which {@code config} was read from. */
+    public TunnelServer startServer(ServerConfig config, Path file) throws Exception {
+        server = new TunnelServer(config, file);
         controlAddress = server.start();
         return server;
     }
