@@ -214,6 +214,23 @@ class ClientTransportIT {
     }
 
     @Test
+    void bytesSentRightBehindTheUpgradeRequestReachTheWebSocket() throws Exception {
+        startServer();
+        try (SSLSocket socket = rawClient()) {
+            // A masked ping (zero key) in the same write as the request: it must not be lost with the HTTP decoder.
+            byte[] request = upgradeRequest(SERVER_NAME, "portway.v1").getBytes(StandardCharsets.US_ASCII);
+            byte[] ping = {(byte) 0x89, (byte) 0x84, 0, 0, 0, 0, 'a', 'b', 'c', 'd'};
+            byte[] both = new byte[request.length + ping.length];
+            System.arraycopy(request, 0, both, 0, request.length);
+            System.arraycopy(ping, 0, both, request.length, ping.length);
+            socket.getOutputStream().write(both);
+            socket.getOutputStream().flush();
+            assertThat(readHead(socket)).startsWith("HTTP/1.1 101 ");
+            assertThat(socket.getInputStream().readNBytes(6)).containsExactly(0x8A, 4, 'a', 'b', 'c', 'd');
+        }
+    }
+
+    @Test
     void aWebAppsOwnWebSocketOnThatPathStillReachesItsTunnel() throws Exception {
         startServer();
         RecordingEvents events = new RecordingEvents();
@@ -234,6 +251,18 @@ class ClientTransportIT {
      * control port's self-signed one), upgraded to a client WebSocket; the 101 has been read.
      */
     private SSLSocket upgradedRawClient() throws Exception {
+        SSLSocket socket = rawClient();
+        socket.getOutputStream().write(upgradeRequest(SERVER_NAME, "portway.v1").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        String head = readHead(socket);
+        assertThat(head).startsWith("HTTP/1.1 101 ")
+                .contains("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+                .contains("sec-websocket-protocol: portway.v1");
+        return socket;
+    }
+
+    /** A TLS connection to the https port as {@link #SERVER_NAME}, trusting whatever certificate it gets. */
+    private SSLSocket rawClient() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new TrustEverything()}, null);
         Socket plain = new Socket("127.0.0.1", fixture.server().httpsAddress().getPort());
@@ -243,8 +272,10 @@ class ClientTransportIT {
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setServerNames(List.of(new SNIHostName(SERVER_NAME)));
         socket.setSSLParameters(parameters);
-        socket.getOutputStream().write(upgradeRequest(SERVER_NAME, "portway.v1").getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    private static String readHead(SSLSocket socket) throws IOException {
         StringBuilder head = new StringBuilder();
         InputStream in = socket.getInputStream();
         while (!head.toString().endsWith("\r\n\r\n")) {
@@ -252,10 +283,7 @@ class ClientTransportIT {
             assertThat(b).as("the upgrade's answer so far: %s", head).isNotNegative();
             head.append((char) b);
         }
-        assertThat(head.toString()).startsWith("HTTP/1.1 101 ")
-                .contains("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
-                .contains("sec-websocket-protocol: portway.v1");
-        return socket;
+        return head.toString();
     }
 
     private static String upgradeRequest(String host, String subprotocol) {

@@ -179,7 +179,8 @@ public final class ClientConfigLoader {
             try {
                 return ProxyConfig.parse(written, List.of(), "proxy");
             } catch (IllegalArgumentException e) {
-                root.invalid("proxy", e.getMessage());
+                // Not root.invalid: it would quote the value, password and all.
+                root.problem("proxy", e.getMessage() + ", got " + redactedProxy(written));
                 return null;
             }
         }
@@ -196,6 +197,17 @@ public final class ClientConfigLoader {
             }
         }
         return null;
+    }
+
+    /** The proxy URL as written with whatever stands between "://" (or the start) and the last '@' hidden. */
+    private static String redactedProxy(String written) {
+        int at = written.lastIndexOf('@');
+        if (at < 0) {
+            return "\"" + written + "\"";
+        }
+        int scheme = written.indexOf("://");
+        String prefix = scheme >= 0 && scheme < at ? written.substring(0, scheme + 3) : "";
+        return "\"" + prefix + "***" + written.substring(at) + "\"";
     }
 
     /** {@code bandwidthLimit: 1MB}: bytes per second each way; 0 when absent. */

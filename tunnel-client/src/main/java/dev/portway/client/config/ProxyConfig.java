@@ -48,10 +48,9 @@ public record ProxyConfig(Kind kind, HostPort address, String user, String passw
     }
 
     /**
-     * Parses {@code http://[user:password@]host[:port]} or {@code socks5://...}; {@code https://} is taken as
-     * {@code http://} (the CONNECT request itself is not encrypted: curl and most tools do the same for
-     * {@code HTTPS_PROXY=http://...}, and a proxy speaking TLS to its clients is rare), and a bare {@code host:port}
-     * as an HTTP proxy.
+     * Parses {@code http://[user:password@]host[:port]} or {@code socks5://...}, and a bare {@code host:port} as an
+     * HTTP proxy. {@code https://} (a proxy spoken to over TLS) is refused rather than taken as {@code http://}: that
+     * would send its credentials in the clear to a proxy the user believed was encrypted.
      *
      * @throws IllegalArgumentException saying what was expected, never repeating the password
      */
@@ -68,8 +67,10 @@ public record ProxyConfig(Kind kind, HostPort address, String user, String passw
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         Kind kind = switch (scheme) {
-            case "http", "https" -> Kind.HTTP;
-            case "socks5", "socks5h", "socks" -> Kind.SOCKS5;
+            case "http" -> Kind.HTTP;
+            case "socks5", "socks5h" -> Kind.SOCKS5;
+            case "https" -> throw new IllegalArgumentException(
+                    "expected an http:// or socks5:// proxy URL (a proxy reached over TLS, https://, is not supported)");
             default -> throw new IllegalArgumentException("expected an http:// or socks5:// proxy URL");
         };
         if (uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))) {
@@ -86,10 +87,22 @@ public record ProxyConfig(Kind kind, HostPort address, String user, String passw
             if (colon < 0) {
                 throw new IllegalArgumentException("expected user:password before the proxy's host, got a user only");
             }
-            user = URLDecoder.decode(userInfo.substring(0, colon), StandardCharsets.UTF_8);
-            password = URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8);
+            user = percentDecoded(userInfo.substring(0, colon));
+            password = percentDecoded(userInfo.substring(colon + 1));
         }
         return new ProxyConfig(kind, address, user, password, bypass, source);
+    }
+
+    /**
+     * {@code %XX} escapes only: a {@code +} in a password stays a plus (URLDecoder's form decoding would make it a
+     * space). A bad escape is reported without quoting any of the text, which may be a password.
+     */
+    private static String percentDecoded(String text) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected %XX escapes with two hex digits in the proxy's user:password");
+        }
     }
 
     /** Whether {@code host} is to be reached without the proxy, by {@code NO_PROXY}'s usual rules. */

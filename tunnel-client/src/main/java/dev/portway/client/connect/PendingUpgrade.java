@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -33,6 +34,9 @@ final class PendingUpgrade extends ChannelInboundHandlerAdapter {
             ChannelPipeline pipeline = ctx.pipeline();
             pipeline.remove(this);
             installSession.accept(pipeline);
+        } else if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess() && failure == null) {
+            // A TLS handshake that times out (or fails in some engines) says so only here, not as an exception.
+            failure = tls.cause();
         } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             failure = new TimeoutException("the WebSocket upgrade was not answered in time");
             ctx.close();

@@ -621,4 +621,23 @@ class ClientConfigLoaderTest {
                 .hasMessage("client.yaml: (environment HTTPS_PROXY): expected user:password before the proxy's host, "
                         + "got a user only");
     }
+
+    @Test
+    void aBadProxyUrlIsReportedWithoutItsPassword() throws Exception {
+        assertThat(problems(minimal("proxy: \"http://alice:s3cret@proxy.lan:31x8\"\n" + ONE_TUNNEL)))
+                .singleElement().asString()
+                .contains("client.yaml: proxy: expected http://[user:password@]host:port")
+                .contains("\"http://***@proxy.lan:31x8\"")
+                .doesNotContain("s3cret");
+        assertThat(problems(minimal("proxy: \"http://alice:s3%ZZcret@proxy.lan:3128\"\n" + ONE_TUNNEL)))
+                .singleElement().asString().doesNotContain("s3").contains("***@proxy.lan");
+        assertThat(problems(minimal("proxy: \"https://alice:s3cret@proxy.lan:443\"\n" + ONE_TUNNEL)))
+                .singleElement().asString().contains("https://, is not supported").doesNotContain("s3cret");
+    }
+
+    @Test
+    void aPlusInAProxyPasswordStaysAPlus() throws Exception {
+        ClientConfig c = read(minimal("proxy: \"http://alice:a+b%40c@proxy.lan\"\n" + ONE_TUNNEL), Map.of());
+        assertThat(c.proxy().password()).isEqualTo("a+b@c");
+    }
 }

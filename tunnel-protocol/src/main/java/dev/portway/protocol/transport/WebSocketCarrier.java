@@ -28,7 +28,8 @@ import java.util.List;
  * a browser from shaping bytes that a cleartext intermediary would read as HTTP; this client runs no foreign script
  * and its WebSocket always travels inside TLS, while XOR-copying every byte on both ends would cost a pass over
  * all the traffic. Intermediaries that read the frames see well-formed masked frames. A ping is answered, a pong ignored, and a close message ends the connection the way a
- * TCP end of stream would (where Netty's client protocol handler sits in front, these never reach here).
+ * TCP end of stream would (where Netty's client protocol handler sits in front, these never reach here); pings are
+ * answered only while the connection is writable.
  *
  * <p>Reference counting: the buffers are passed on, not copied; a text message is a protocol error.
  */
@@ -85,7 +86,11 @@ public final class WebSocketCarrier extends MessageToMessageCodec<WebSocketFrame
     @Override
     protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) {
         if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            // Only while the peer reads what it is sent: a peer that floods pings and reads nothing would otherwise
+            // grow this side's outbound buffer without bound. A ping left unanswered costs nothing.
+            if (ctx.channel().isWritable()) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            }
             return;
         }
         if (frame instanceof PongWebSocketFrame) {

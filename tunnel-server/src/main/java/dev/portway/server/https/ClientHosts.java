@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * The names the https listener terminates TLS for on behalf of clients ({@code https.clientConnect.hosts}, and the
  * server's public host), even when no tunnel serves them: a {@code wss://} client dials the server's own name. A
- * tunnel on such a name keeps its route; a name without a certificate of its own is served with the control port's
+ * tunnel on such a name keeps its ordinary requests but is never passed through; a name without a certificate of its own is served with the control port's
  * certificate, the one a client pins by fingerprint.
  *
  * <p>Threading: immutable.
@@ -23,11 +23,14 @@ public final class ClientHosts {
         this.controlContext = controlContext;
     }
 
+    /**
+     * A client host is always terminated, even when a tunnel asks for passthrough on it: otherwise any user who
+     * claimed the server's own name (as a subdomain or custom domain) would receive every {@code wss://} client's TLS
+     * handshake, and with a CA-issued certificate of its own could read their tokens. A terminating tunnel on the
+     * name keeps its ordinary requests; the clients' upgrade is taken before routing.
+     */
     public HttpsRoutes routes(HttpsRoutes tunnels) {
-        return host -> {
-            Optional<HttpsRoute> route = tunnels.find(host);
-            return route.isPresent() || !hosts.contains(host) ? route : Optional.of(HttpsRoute.TERMINATE);
-        };
+        return host -> hosts.contains(host) ? Optional.of(HttpsRoute.TERMINATE) : tunnels.find(host);
     }
 
     public CertificateSource certificates(CertificateSource configured) {

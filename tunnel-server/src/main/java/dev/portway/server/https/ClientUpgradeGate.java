@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -66,8 +65,9 @@ public final class ClientUpgradeGate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (pending != null) {
-            // The upgrade request's end, which the HTTP decoder sends right after it; a body has no place here.
-            boolean empty = !(msg instanceof HttpContent content) || !content.content().isReadable();
+            // The upgrade request's end, which the HTTP decoder sends right after it; a body, or anything but the
+            // request's content, has no place here.
+            boolean empty = msg instanceof HttpContent content && !content.content().isReadable();
             boolean last = msg instanceof LastHttpContent;
             ReferenceCountUtil.release(msg);
             if (!empty) {
@@ -94,17 +94,17 @@ public final class ClientUpgradeGate extends ChannelInboundHandlerAdapter {
         pipeline.remove(HttpPipeline.PROXY);
         pipeline.remove(HttpPipeline.THROTTLE);
         pipeline.remove(HttpPipeline.CLOCK);
-        CombinedChannelDuplexHandler<?, ?> http = (CombinedChannelDuplexHandler<?, ?>) pipeline.get(HttpPipeline.CODEC);
         ctx.writeAndFlush(upgrade.accept(request));
-        // Bytes the HTTP decoder holds beyond the request go on to the WebSocket decoder when it leaves.
         pipeline.addAfter(HttpPipeline.CODEC, "websocket-decoder",
                 new WebSocket13FrameDecoder(WebSocketCarrier.decoderConfig(maxFramePayload, true)));
-        http.removeInboundHandler();
-        pipeline.replace(HttpPipeline.CODEC, "websocket-encoder", new WebSocket13FrameEncoder(false));
         pipeline.replace(this, "websocket-carrier", new WebSocketCarrier(false));
         InetSocketAddress peer = ProxyProtocolInbound.endpoints(ctx.channel()).peer();
         log.debug("[peer={}] client connection upgraded on the https port", peer);
         clients.accept(ctx.channel(), peer);
+        // Last, once the session's handlers are in place, and in one step, so that the WebSocket encoder is there for
+        // anything they answer: bytes the HTTP decoder holds beyond the request (a client that sent its first frames
+        // without waiting for the 101) go on to the WebSocket decoder as the HTTP codec leaves.
+        pipeline.replace(HttpPipeline.CODEC, "websocket-encoder", new WebSocket13FrameEncoder(false));
         ctx.channel().config().setAutoRead(true);
         ctx.channel().read();
     }
