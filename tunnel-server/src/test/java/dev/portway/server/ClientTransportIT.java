@@ -18,6 +18,7 @@ import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TestCa;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,7 +37,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -264,7 +262,8 @@ class ClientTransportIT {
     /** A TLS connection to the https port as {@link #SERVER_NAME}, trusting whatever certificate it gets. */
     private SSLSocket rawClient() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustEverything()}, null);
+        // Only the WebSocket is under test here, not the control certificate it is served with.
+        context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
         Socket plain = new Socket("127.0.0.1", fixture.server().httpsAddress().getPort());
         plain.setSoTimeout(20_000);
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, SERVER_NAME, plain.getPort(),
@@ -291,22 +290,6 @@ class ClientTransportIT {
         return "GET /_portway/connect HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + subprotocol + "\r\n\r\n";
-    }
-
-    /** Only for reaching the control certificate in a test that checks the WebSocket, not the certificate. */
-    private static final class TrustEverything implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 
     private void transferThrough(List<ServerAddress> servers, ProxyConfig proxy, String clientId) throws Exception {

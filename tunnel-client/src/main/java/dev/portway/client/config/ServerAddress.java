@@ -47,7 +47,7 @@ public record ServerAddress(Kind kind, HostPort address, String path) {
             int slash = rest.indexOf('/');
             String authority = slash < 0 ? rest : rest.substring(0, slash);
             String path = slash < 0 ? WebSocketCarrier.DEFAULT_PATH : rest.substring(slash);
-            if (path.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#' || c >= 0x7f)) {
+            if (!WebSocketCarrier.isUpgradePath(path)) {
                 throw new IllegalArgumentException("the path of \"" + text + "\" may hold no spaces, query or fragment");
             }
             return new ServerAddress(Kind.WEBSOCKET, HostPort.parse(authority, DEFAULT_WSS_PORT), path);

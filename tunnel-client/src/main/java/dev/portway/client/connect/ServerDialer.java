@@ -3,7 +3,6 @@ package dev.portway.client.connect;
 import dev.portway.client.config.ProxyConfig;
 import dev.portway.client.config.ServerAddress;
 import dev.portway.client.tls.ClientTls;
-import dev.portway.protocol.frame.Frame;
 import dev.portway.protocol.transport.Transport;
 import dev.portway.protocol.transport.WebSocketCarrier;
 import io.netty.bootstrap.Bootstrap;
@@ -149,7 +148,7 @@ public final class ServerDialer {
                 .version(WebSocketVersion.V13)
                 .allowExtensions(false)
                 .customHeaders(EmptyHttpHeaders.INSTANCE)
-                .maxFramePayloadLength(maxFramePayload + Frame.HEADER_LENGTH)
+                .maxFramePayloadLength(WebSocketCarrier.maxMessage(maxFramePayload))
                 .handshakeTimeoutMillis(timeout.toMillis())
                 .handleCloseFrames(true)
                 .dropPongFrames(true)

@@ -45,7 +45,7 @@ public final class WebSocketCarrier extends MessageToMessageCodec<WebSocketFrame
      */
     public static WebSocketDecoderConfig decoderConfig(int maxFramePayload, boolean expectMasked) {
         return WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(maxFramePayload + Frame.HEADER_LENGTH)
+                .maxFramePayloadLength(maxMessage(maxFramePayload))
                 .expectMaskedFrames(expectMasked)
                 .allowMaskMismatch(false)
                 .allowExtensions(false)
@@ -61,6 +61,19 @@ public final class WebSocketCarrier extends MessageToMessageCodec<WebSocketFrame
     /** @param clientSide whether this end is the WebSocket client, whose frames carry the mask bit */
     public WebSocketCarrier(boolean clientSide) {
         this.clientSide = clientSide;
+    }
+
+    /** The largest message a side accepts: one protocol frame of the largest payload it decodes, with its header. */
+    public static int maxMessage(int maxFramePayload) {
+        return maxFramePayload + Frame.HEADER_LENGTH;
+    }
+
+    /**
+     * Whether {@code path} can be the upgrade's path as written in either side's configuration: absolute, and without
+     * spaces, control characters, query or fragment.
+     */
+    public static boolean isUpgradePath(String path) {
+        return path.startsWith("/") && path.chars().noneMatch(c -> c <= ' ' || c == '?' || c == '#' || c >= 0x7f);
     }
 
     @Override

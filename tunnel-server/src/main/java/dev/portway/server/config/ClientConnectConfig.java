@@ -22,8 +22,9 @@ public record ClientConnectConfig(boolean enabled, String path, List<String> hos
 
     public ClientConnectConfig {
         Objects.requireNonNull(path, "path");
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("https.clientConnect.path must start with /: " + path);
+        if (!WebSocketCarrier.isUpgradePath(path)) {
+            throw new IllegalArgumentException("https.clientConnect.path must be an absolute path without spaces, query "
+                    + "or fragment: " + path);
         }
         hosts = List.copyOf(hosts);
     }

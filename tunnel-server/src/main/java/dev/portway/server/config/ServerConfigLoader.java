@@ -5,9 +5,10 @@ import dev.portway.protocol.config.ConfigObject;
 import dev.portway.protocol.config.ConfigReader;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.config.PortRanges;
-import dev.portway.protocol.transport.UdpSocketBuffers;
 import dev.portway.server.https.CertificateChecks;
 import dev.portway.protocol.control.HostPatterns;
+import dev.portway.protocol.transport.UdpSocketBuffers;
+import dev.portway.protocol.transport.WebSocketCarrier;
 import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.storage.db.DatabaseConfig;
@@ -563,7 +564,7 @@ public final class ServerConfigLoader {
         String path = connect.string("path");
         if (path == null) {
             path = ClientConnectConfig.DEFAULTS.path();
-        } else if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#' || c >= 0x7f)) {
+        } else if (!WebSocketCarrier.isUpgradePath(path)) {
             connect.invalid("path", "expected a path starting with / without spaces, query or fragment");
             path = ClientConnectConfig.DEFAULTS.path();
         }
