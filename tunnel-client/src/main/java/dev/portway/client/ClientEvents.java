@@ -1,5 +1,6 @@
 package dev.portway.client;
 
+import dev.portway.client.config.ServerAddress;
 import dev.portway.protocol.control.TunnelResult;
 
 import java.util.List;
@@ -9,8 +10,12 @@ import java.util.List;
  * client's event loop; implementations return quickly.
  */
 public interface ClientEvents {
-    /** The server answered a registration; one status per configured tunnel. */
-    default void onRegistered(List<TunnelResult.Status> statuses) {
+    /**
+     * The server answered a registration; one status per configured tunnel.
+     *
+     * @param server the address of the list this session is on
+     */
+    default void onRegistered(ServerAddress server, List<TunnelResult.Status> statuses) {
     }
 
     /** The server refused the token or the client id. */

@@ -3,6 +3,7 @@ package dev.portway.client;
 import dev.portway.client.config.ClientConfig;
 import dev.portway.client.config.ClientConfigLoader;
 import dev.portway.client.config.ClientMetricsConfig;
+import dev.portway.client.config.ServerAddress;
 import dev.portway.client.config.TunnelConfig;
 import dev.portway.client.metrics.ClientMetricsEndpoint;
 import dev.portway.monitor.TunnelMetrics;
@@ -167,7 +168,6 @@ public final class ClientMain {
     static final class ConsoleEvents implements ClientEvents {
         private final PrintStream out;
         /** Replaced by a reload, so that the lines of a tunnel it added show its type and target. */
-        private volatile ClientConfig config;
         private volatile Map<String, TunnelConfig> tunnels;
 
         ConsoleEvents(ClientConfig config, PrintStream out) {
@@ -176,12 +176,11 @@ public final class ClientMain {
         }
 
         void reconfigured(ClientConfig next) {
-            config = next;
             tunnels = next.tunnels().stream().collect(Collectors.toMap(TunnelConfig::name, Function.identity()));
         }
 
         @Override
-        public void onRegistered(List<TunnelResult.Status> statuses) {
+        public void onRegistered(ServerAddress server, List<TunnelResult.Status> statuses) {
             int nameWidth = statuses.stream().mapToInt(s -> s.name().length()).max().orElse(4);
             for (TunnelResult.Status status : statuses) {
                 TunnelConfig tunnel = tunnels.get(status.name());
@@ -190,7 +189,7 @@ public final class ClientMain {
                 String name = String.format("%-" + nameWidth + "s", status.name());
                 if (status.accepted()) {
                     String addresses = Stream.concat(Stream.of(status.publicAddress()), status.alsoAt().stream())
-                            .map(this::publicAddress).collect(Collectors.joining(", "));
+                            .map(address -> publicAddress(server, address)).collect(Collectors.joining(", "));
                     out.printf("%s  %s  %s -> %s%n", name, type, addresses, target);
                 } else {
                     out.printf("%s  %s  refused: %s%n", name, type, status.reason());
@@ -220,8 +219,9 @@ public final class ClientMain {
             out.flush();
         }
 
-        private String publicAddress(String address) {
-            return address.startsWith(":") ? config.server().host() + address : address;
+        /** A tcp/udp address the server gave without a host is on the host this session reached. */
+        private static String publicAddress(ServerAddress server, String address) {
+            return address.startsWith(":") ? server.host() + address : address;
         }
     }
 }

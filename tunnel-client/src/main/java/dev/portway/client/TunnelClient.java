@@ -299,13 +299,26 @@ public final class TunnelClient implements AutoCloseable {
     /** A wss:// connection that ended before its upgrade: the same rules as a session's end, without a session. */
     private void failedBeforeSession(ServerAddress server, Throwable cause) {
         Optional<String> untrusted = cause == null ? Optional.empty() : ClientTls.certificateRefusal(cause);
-        if (untrusted.isPresent() && config().reconnect().exitOnFatal()) {
-            end(new Termination(Termination.Kind.SERVER_NOT_TRUSTED,
-                    "cannot trust the server " + server + ": " + untrusted.get()));
+        if (untrusted.isPresent()) {
+            untrusted(server, untrusted.get());
             return;
         }
         retry("cannot connect to " + server + ": "
                 + (cause == null ? "connection closed" : link.serverDialer().explain(server, cause)), false);
+    }
+
+    /**
+     * A server whose certificate this client cannot trust. Another address of the list may be a node that presents
+     * the right one, so it is tried; when the last address of the round refuses, the client ends (unless client.yaml
+     * says to keep trying): waiting fixes no certificate.
+     */
+    private void untrusted(ServerAddress server, String refusal) {
+        String reason = "cannot trust the server " + server + ": " + refusal;
+        if (config().reconnect().exitOnFatal() && serverIndex + 1 >= config().servers().size()) {
+            end(new Termination(Termination.Kind.SERVER_NOT_TRUSTED, reason));
+            return;
+        }
+        retry(reason, false);
     }
 
     private void sampleRtt() {
@@ -494,7 +507,7 @@ public final class TunnelClient implements AutoCloseable {
                         log.warn("[tunnel={}] refused by server: {}", status.name(), status.reason());
                     }
                 }
-                events.onRegistered(result.results());
+                events.onRegistered(server, result.results());
             } else if (message instanceof TunnelPush push) {
                 onPush(session, push);
             } else if (message instanceof FlowOpen open) {
@@ -576,11 +589,11 @@ public final class TunnelClient implements AutoCloseable {
                         "another client with the same client id (" + clientId + ") took over this connection"));
                 return;
             }
-            if (fatal == null && cause != null) {
-                fatal = ClientTls.certificateRefusal(cause)
-                        .map(refused -> new Termination(Termination.Kind.SERVER_NOT_TRUSTED,
-                                "cannot trust the server " + server + ": " + refused))
-                        .orElse(null);
+            Optional<String> untrusted = fatal == null && cause != null
+                    ? ClientTls.certificateRefusal(cause) : Optional.empty();
+            if (untrusted.isPresent()) {
+                untrusted(server, untrusted.get());
+                return;
             }
             if (fatal != null && config().reconnect().exitOnFatal()) {
                 // Otherwise retried like any failure, for an operator to fix on the server; the message says what.

@@ -2,6 +2,7 @@ package dev.portway.client;
 
 import dev.portway.client.config.ClientConfig;
 import dev.portway.client.config.ClientTlsConfig;
+import dev.portway.client.config.ServerAddress;
 import dev.portway.client.config.TunnelConfig;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.HttpOptions;
@@ -97,10 +98,22 @@ class ClientMainTest {
                         new HostPort("127.0.0.1", 8080), 0, new HttpOptions("app", null, null, null, null, null, null,
                         null), null)));
         PrintStream console = new PrintStream(out, true, StandardCharsets.UTF_8);
-        new ClientMain.ConsoleEvents(config, console).onRegistered(List.of(TunnelResult.Status.accepted("web",
+        new ClientMain.ConsoleEvents(config, console).onRegistered(config.server(), List.of(TunnelResult.Status.accepted("web",
                 "http://app.tunnel.example.com", List.of("https://app.tunnel.example.com"))));
         assertThat(text(out)).isEqualTo(
                 "web  http  http://app.tunnel.example.com, https://app.tunnel.example.com -> 127.0.0.1:8080\n");
+    }
+
+    @Test
+    void aPortWithoutAHostIsShownOnTheAddressTheSessionReached() {
+        ClientConfig config = ClientConfig.of(new HostPort("a.example.com", 7000), "t",
+                ClientTlsConfig.insecureNoVerification(), List.of(new TunnelConfig("ssh", TunnelType.TCP,
+                        new HostPort("127.0.0.1", 22), 2222)));
+        PrintStream console = new PrintStream(out, true, StandardCharsets.UTF_8);
+        new ClientMain.ConsoleEvents(config, console).onRegistered(
+                ServerAddress.direct(new HostPort("b.example.com", 7000)),
+                List.of(TunnelResult.Status.accepted("ssh", ":2222")));
+        assertThat(text(out)).isEqualTo("ssh  tcp  b.example.com:2222 -> 127.0.0.1:22\n");
     }
 
     private int run(String... args) {

@@ -6,6 +6,7 @@ import dev.portway.client.TunnelClient;
 import dev.portway.client.config.ClientConfig;
 import dev.portway.client.config.ClientTlsConfig;
 import dev.portway.client.config.ReconnectConfig;
+import dev.portway.client.config.ServerAddress;
 import dev.portway.client.config.TunnelConfig;
 import dev.portway.client.tls.ClientTls;
 import dev.portway.client.tls.ClientTlsContexts;
@@ -213,7 +214,7 @@ final class ManyClients {
         volatile long lastRegistered;
 
         @Override
-        public void onRegistered(List<TunnelResult.Status> statuses) {
+        public void onRegistered(ServerAddress server, List<TunnelResult.Status> statuses) {
             if (statuses.stream().allMatch(TunnelResult.Status::accepted)) {
                 lastRegistered = System.nanoTime();
             }

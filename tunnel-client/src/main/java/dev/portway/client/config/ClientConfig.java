@@ -82,7 +82,7 @@ public record ClientConfig(
                 keepAliveInterval, keepAliveMissed, metrics, allowTargets);
     }
 
-    /** The first address: the host a tunnel's public address is shown with when the server gives none. */
+    /** The first address of the list. */
     public ServerAddress server() {
         return servers.get(0);
     }

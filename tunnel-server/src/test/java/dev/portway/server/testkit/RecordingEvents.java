@@ -1,6 +1,7 @@
 package dev.portway.server.testkit;
 
 import dev.portway.client.ClientEvents;
+import dev.portway.client.config.ServerAddress;
 import dev.portway.protocol.control.TunnelResult;
 
 import java.time.Duration;
@@ -24,7 +25,7 @@ public final class RecordingEvents implements ClientEvents {
     }
 
     @Override
-    public void onRegistered(List<TunnelResult.Status> statuses) {
+    public void onRegistered(ServerAddress server, List<TunnelResult.Status> statuses) {
         registrations.add(statuses);
     }
 
