@@ -12,8 +12,10 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.config.ClientConnectConfig;
 import dev.portway.server.config.HttpConfig;
 import dev.portway.server.config.HttpsCertificateConfig;
+import dev.portway.server.config.ProxyProtocolConfig;
 import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.ForwardProxy;
+import dev.portway.server.testkit.FreezableRelay;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TestCa;
 import dev.portway.server.testkit.TunnelFixture;
@@ -32,6 +34,7 @@ import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -119,6 +122,23 @@ class ClientTransportIT {
         assertThat(events.retryDelays()).containsExactly(0L);
         List<TunnelResult.Status> statuses = events.nextRegistration(WAIT);
         assertIntact(echo(statuses.get(0)));
+    }
+
+    @Test
+    void aWebSocketClientBehindATrustedLoadBalancerIsKnownByTheAddressItsHeaderNames() throws Exception {
+        startServer(Duration.ofSeconds(10), List.of("127.0.0.1/32"));
+        byte[] header = "PROXY TCP4 203.0.113.7 127.0.0.1 40000 443\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (FreezableRelay balancer = new FreezableRelay(
+                new InetSocketAddress("127.0.0.1", fixture.server().httpsAddress().getPort()), header)) {
+            RecordingEvents events = new RecordingEvents();
+            fixture.startClient(client(new ServerAddress(ServerAddress.Kind.WEBSOCKET,
+                    new HostPort(SERVER_NAME, balancer.port()), "/_portway/connect"), null), "behind-lb", events);
+
+            assertThat(events.nextRegistration(WAIT)).allMatch(TunnelResult.Status::accepted);
+            assertThat(fixture.server().sessions().all()).singleElement()
+                    .satisfies(session -> assertThat(session.peer()).isEqualTo(
+                            new InetSocketAddress(InetAddress.getByName("203.0.113.7"), 40000)));
+        }
     }
 
     @Test
@@ -306,12 +326,18 @@ class ClientTransportIT {
     }
 
     private void startServer(Duration handshakeTimeout) throws Exception {
+        startServer(handshakeTimeout, List.of());
+    }
+
+    /** @param trustedProxies the addresses whose connections to the public listeners start with a PROXY header */
+    private void startServer(Duration handshakeTimeout, List<String> trustedProxies) throws Exception {
         TestCa.PemFiles files = ca.issue(WEB_HOST).written(dir, "web");
         int httpsPort = TunnelFixture.freePort();
         HttpConfig http = new HttpConfig(null, 0, httpsPort).withHttps(httpsPort,
                 List.of(new HttpsCertificateConfig(List.of(WEB_HOST), files.cert(), files.key())),
                 new ClientConnectConfig(true, "/_portway/connect", List.of(SERVER_NAME)));
-        fixture.startServer(fixture.serverConfig(0, Duration.ofSeconds(10), 3, handshakeTimeout).withHttp(http));
+        fixture.startServer(fixture.serverConfig(0, Duration.ofSeconds(10), 3, handshakeTimeout).withHttp(http)
+                .withProxyProtocol(new ProxyProtocolConfig(trustedProxies)));
         web = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         web.createContext("/", exchange -> {
             byte[] body = "hello from the web tunnel\n".getBytes(StandardCharsets.UTF_8);

@@ -37,7 +37,7 @@ public final class RegistryLiveServerView implements LiveServerView {
         for (ClientSession session : registry.all()) {
             Principal principal = session.principal();
             sessions.add(new LiveSession(session.sessionId(), session.clientId(), principal.userId(),
-                    principal.tokenId(), PublicEndpoints.text(session.session().remoteAddress()), session.connectedAt(),
+                    principal.tokenId(), PublicEndpoints.text(session.peer()), session.connectedAt(),
                     new ArrayList<>(session.tunnelAddresses().keySet())));
         }
         return sessions;

@@ -23,6 +23,7 @@ import dev.portway.server.plans.PlanChecks;
 import dev.portway.server.plans.UserTerms;
 import dev.portway.server.limits.LogLimiter;
 import dev.portway.server.limits.SourceLimits;
+import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
@@ -169,6 +170,15 @@ public final class ClientSession implements SessionListener {
         return tunnels.size();
     }
 
+    /**
+     * Where the client connects from: the socket's peer, or for a wss:// client that came through a trusted load
+     * balancer, the peer its PROXY header named. Limits, the auth throttle, logs and the admin API all key on it, so
+     * that clients behind one balancer are not counted as one.
+     */
+    public InetSocketAddress peer() {
+        return ProxyProtocolInbound.endpoints(session.channel()).peer();
+    }
+
     public TunnelSession session() {
         return session;
     }
@@ -272,7 +282,7 @@ public final class ClientSession implements SessionListener {
             return;
         }
         state = State.AUTHENTICATING;
-        InetAddress address = ((InetSocketAddress) session.remoteAddress()).getAddress();
+        InetAddress address = peer().getAddress();
         context.authenticator().authenticate(auth.token()).whenComplete((principal, error) ->
                 session.channel().eventLoop().execute(() -> onAuthenticated(auth, address, principal, error)));
     }
@@ -282,7 +292,7 @@ public final class ClientSession implements SessionListener {
             return;
         }
         if (error != null) {
-            log.error("[peer={}] authentication failed unexpectedly", session.remoteAddress(), error);
+            log.error("[peer={}] authentication failed unexpectedly", peer(), error);
             refuse("authentication is unavailable; try again later", AuthFailureReason.UNAVAILABLE);
             return;
         }
@@ -290,7 +300,7 @@ public final class ClientSession implements SessionListener {
             context.metrics().authFailure(AuthFailureReason.INVALID_TOKEN);
             refusalPending = true;
             Duration delay = context.throttle().recordFailure(address);
-            log.warn("[peer={}] authentication refused: invalid token {}", session.remoteAddress(),
+            log.warn("[peer={}] authentication refused: invalid token {}", peer(),
                     dev.portway.protocol.control.Tokens.redact(auth.token()));
             session.channel().eventLoop().schedule(() -> sendRefusal("invalid token", AuthFailureReason.INVALID_TOKEN),
                     delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -308,7 +318,7 @@ public final class ClientSession implements SessionListener {
             return;
         }
         if (!admission.admitted()) {
-            log.info("[peer={}] user {} refused by its plan: {}", session.remoteAddress(), user.user(),
+            log.info("[peer={}] user {} refused by its plan: {}", peer(), user.user(),
                     admission.reason());
             context.metrics().authFailure(AuthFailureReason.PLAN);
             state = State.CLOSED;
@@ -349,10 +359,10 @@ public final class ClientSession implements SessionListener {
         if (previous != null) {
             context.metrics().reconnect();
             log.info("[client={}] reconnected from {}; took over the previous connection and its {} tunnel(s)",
-                    clientId, session.remoteAddress(), tunnels.size());
+                    clientId, peer(), tunnels.size());
             previous.session.close(ErrorCode.SESSION_REPLACED, "replaced by a newer connection of the same client");
         } else {
-            log.info("[client={}] connected from {} user={} session={}", clientId, session.remoteAddress(),
+            log.info("[client={}] connected from {} user={} session={}", clientId, peer(),
                     principal.user(), sessionId);
         }
         session.send(AuthResult.accepted(clientId, sessionId));

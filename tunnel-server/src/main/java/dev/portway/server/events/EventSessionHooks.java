@@ -44,6 +44,6 @@ public final class EventSessionHooks implements SessionHooks {
 
     private static EventPayload client(ClientSession session, boolean connected) {
         return new EventPayload.Client(connected, session.clientId(), session.principal().user(), session.sessionId(),
-                PublicEndpoints.text(session.session().remoteAddress()));
+                PublicEndpoints.text(session.peer()));
     }
 }

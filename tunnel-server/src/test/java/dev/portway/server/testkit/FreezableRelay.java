@@ -13,13 +13,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP relay on loopback that forwards to one target until told to freeze: then every connection it carries at
  * that moment goes silent, neither forwarding nor closing, like a NAT box that lost its mapping. Connections
- * made after the freeze are forwarded normally.
+ * made after the freeze are forwarded normally. Given a prefix, it sends it upstream first on every connection, as a
+ * load balancer sends its PROXY header.
  */
 public final class FreezableRelay implements AutoCloseable {
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private final byte[] prefix;
 
     private static final class Link {
         final Socket downstream;
@@ -33,7 +35,12 @@ public final class FreezableRelay implements AutoCloseable {
     }
 
     public FreezableRelay(InetSocketAddress target) throws IOException {
+        this(target, new byte[0]);
+    }
+
+    public FreezableRelay(InetSocketAddress target, byte[] prefix) throws IOException {
         this.target = target;
+        this.prefix = prefix.clone();
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "freezable-relay-accept");
         acceptor.setDaemon(true);
@@ -54,6 +61,7 @@ public final class FreezableRelay implements AutoCloseable {
             try {
                 Socket downstream = listener.accept();
                 Socket upstream = new Socket(target.getAddress(), target.getPort());
+                upstream.getOutputStream().write(prefix);
                 Link link = new Link(downstream, upstream);
                 links.add(link);
                 pump(link, downstream, upstream);
