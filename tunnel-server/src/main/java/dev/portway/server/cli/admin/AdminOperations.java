@@ -1,5 +1,6 @@
 package dev.portway.server.cli.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,8 +8,11 @@ import dev.portway.server.cli.CommandLine;
 import dev.portway.server.cli.UsageException;
 import dev.portway.server.cli.admin.TextTable.Column;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -56,8 +60,54 @@ final class AdminOperations {
                             new Column("TOKEN", "/tokenId"), new Column("ADDRESS", "/remoteAddress"),
                             new Column("CONNECTED", "/connectedAt"), new Column("TUNNELS", "/tunnels")), null),
             new AdminOperation("sessions", "kick", List.of("ID"), List.of(),
-                    (args, line) -> delete("/api/v1/sessions/" + URLEncoder.encode(args.get(0), StandardCharsets.UTF_8)
-                            .replace("+", "%20")), List.of(), "disconnected session %s"));
+                    (args, line) -> delete("/api/v1/sessions/" + segment(args.get(0))), List.of(),
+                    "disconnected session %s"),
+            new AdminOperation("plans", "list", List.of(), List.of(),
+                    (args, line) -> get("/api/v1/plans"), planColumns(), null),
+            new AdminOperation("plans", "create", List.of("NAME"), List.of("--limits FILE"),
+                    AdminOperations::createPlan, planColumns(), null),
+            new AdminOperation("plans", "delete", List.of("ID"), List.of(),
+                    (args, line) -> delete("/api/v1/plans/" + id(args.get(0))), List.of(), "deleted plan %s"),
+            new AdminOperation("users", "set-plan", List.of("USER", "PLAN|default"), List.of(),
+                    (args, line) -> new ApiCall("PATCH", "/api/v1/users/" + id(args.get(0)),
+                            planChoice(args.get(1)).toString()),
+                    userColumns(""), null),
+            new AdminOperation("usage", "show", List.of("USER"), List.of(),
+                    (args, line) -> get("/api/v1/users/" + id(args.get(0)) + "/usage"),
+                    List.of(new Column("PERIOD START", "/period/start"), new Column("USED", "/used"),
+                            new Column("ALLOWANCE", "/allowance"), new Column("SHARE", "/share"),
+                            new Column("STATE", "/state"), new Column("PLAN", "/plan/name"),
+                            new Column("REASON", "/reason")), null),
+            new AdminOperation("api-keys", "list", List.of("USER"), List.of(),
+                    (args, line) -> get("/api/v1/users/" + id(args.get(0)) + "/api-keys"), apiKeyColumns(), null),
+            new AdminOperation("api-keys", "issue", List.of("USER"), List.of("--role admin|user"),
+                    (args, line) -> new ApiCall("POST", "/api/v1/users/" + id(args.get(0)) + "/api-keys",
+                            JSON.createObjectNode().put("role", line.value("--role").orElse("user")).toString()),
+                    issuedKeyColumns(), null),
+            new AdminOperation("api-keys", "rotate", List.of("ID"), List.of(),
+                    (args, line) -> new ApiCall("POST", "/api/v1/api-keys/" + id(args.get(0)) + "/rotate", null),
+                    issuedKeyColumns(), null),
+            new AdminOperation("api-keys", "revoke", List.of("ID"), List.of(),
+                    (args, line) -> delete("/api/v1/api-keys/" + id(args.get(0))), apiKeyColumns(), null),
+            new AdminOperation("claims", "list", List.of(), List.of(),
+                    (args, line) -> get("/api/v1/claims"),
+                    List.of(new Column("KIND", "/kind"), new Column("NAME", "/name"), new Column("USER", "/user"),
+                            new Column("RESERVED", "/reserved"), new Column("VERIFIED", "/verified"),
+                            new Column("LAST USED", "/lastUsed")), null),
+            new AdminOperation("claims", "release", List.of("KIND", "NAME"), List.of(),
+                    (args, line) -> delete("/api/v1/claims/" + segment(args.get(0)) + "/" + segment(args.get(1))),
+                    List.of(new Column("KIND", "/kind"), new Column("NAME", "/name"), new Column("USER", "/user")),
+                    null),
+            new AdminOperation("audit", "list", List.of(), List.of("--limit N"),
+                    (args, line) -> get("/api/v1/audit" + (line.value("--limit").isPresent()
+                            ? "?limit=" + number("--limit", line.value("--limit").get()) : "")),
+                    List.of(new Column("ID", "/id"), new Column("AT", "/at"), new Column("ACTOR", "/actor"),
+                            new Column("ACTION", "/action"), new Column("TARGET", "/target"),
+                            new Column("FROM", "/remoteAddress")), null),
+            new AdminOperation("config", "reload", List.of(), List.of(),
+                    (args, line) -> new ApiCall("POST", "/api/v1/reload", null),
+                    List.of(new Column("APPLIED", "/applied"), new Column("NEEDS RESTART", "/needsRestart"),
+                            new Column("FAILURES", "/failures")), null));
 
     private AdminOperations() {
     }
@@ -87,6 +137,57 @@ final class AdminOperations {
         return new ApiCall("POST", "/api/v1/tunnels", body.toString());
     }
 
+    /**
+     * A plan's limits come from a JSON file (or {@code -} for stdin) in the API's field names, as docs/plans.md shows
+     * them: a plan has too many to spell as options.
+     */
+    private static ApiCall createPlan(List<String> args, CommandLine line) throws UsageException {
+        ObjectNode body = JSON.createObjectNode();
+        Optional<String> file = line.value("--limits");
+        if (file.isPresent()) {
+            try {
+                JsonNode limits = JSON.readTree(file.get().equals("-") ? System.in.readAllBytes()
+                        : Files.readAllBytes(Path.of(file.get())));
+                if (limits == null || !limits.isObject()) {
+                    throw new UsageException("--limits " + file.get() + ": expected a JSON object of plan limits");
+                }
+                body.setAll((ObjectNode) limits);
+            } catch (IOException e) {
+                throw new UsageException("--limits " + file.get() + ": " + e.getMessage());
+            }
+        }
+        body.put("name", args.get(0));
+        return new ApiCall("POST", "/api/v1/plans", body.toString());
+    }
+
+    /** {@code default} puts the user back on the default plan. */
+    private static ObjectNode planChoice(String plan) throws UsageException {
+        ObjectNode body = JSON.createObjectNode();
+        if (plan.equals("default")) {
+            body.putNull("planId");
+        } else {
+            body.put("planId", number("PLAN", plan));
+        }
+        return body;
+    }
+
+    private static List<Column> planColumns() {
+        return List.of(new Column("ID", "/id"), new Column("NAME", "/name"), new Column("DEFAULT", "/default"),
+                new Column("TRAFFIC/MONTH", "/monthlyTraffic"), new Column("AT LIMIT", "/atLimit"),
+                new Column("TUNNELS", "/tunnelsPerUser"), new Column("CLIENTS", "/clientsPerUser"),
+                new Column("TYPES", "/tunnelTypes"), new Column("CUSTOM DOMAINS", "/customDomains"));
+    }
+
+    private static List<Column> apiKeyColumns() {
+        return List.of(new Column("ID", "/id"), new Column("USER", "/userId"), new Column("ROLE", "/role"),
+                new Column("PREFIX", "/prefix"), new Column("CREATED", "/created"), new Column("REVOKED", "/revoked"));
+    }
+
+    private static List<Column> issuedKeyColumns() {
+        return List.of(new Column("ID", "/id"), new Column("ROLE", "/role"), new Column("PREFIX", "/prefix"),
+                new Column("KEY (shown once)", "/key"));
+    }
+
     private static List<Column> userColumns(String at) {
         return List.of(new Column("ID", at + "/id"), new Column("NAME", at + "/name"),
                 new Column("STATUS", at + "/status"), new Column("PLAN", at + "/planId"),
@@ -109,6 +210,11 @@ final class AdminOperations {
 
     private static List<Column> append(List<Column> columns, Column... more) {
         return Stream.concat(columns.stream(), Arrays.stream(more)).toList();
+    }
+
+    /** One path segment, encoded: session ids and host names are passed as the user typed them. */
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static ApiCall get(String path) {

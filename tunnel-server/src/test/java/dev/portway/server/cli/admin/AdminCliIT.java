@@ -12,10 +12,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +115,52 @@ class AdminCliIT {
                 env.get(AdminCommand.KEY_VARIABLE));
         assertThat(flags.exit()).as(flags.err()).isZero();
         assertThat(flags.out()).contains("admin");
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void plansUsageApiKeysClaimsAndTheAuditLog(@TempDir Path dir) throws Exception {
+        Path limits = dir.resolve("hobby.json");
+        Files.writeString(limits, "{\"monthlyTraffic\": 1073741824, \"tunnelsPerUser\": 3}");
+        assertThat(admin("plans", "create", "hobby", "--limits", limits.toString()).out())
+                .containsPattern("(?m)^\\d+ +hobby +false +1073741824 +\\S+ +3 ");
+        long planId = json(admin("plans", "list", "--json")).findParents("name").stream()
+                .filter(p -> p.path("name").asText().equals("hobby")).findFirst().orElseThrow().path("id").asLong();
+        long userId = json(admin("users", "create", "erin", "--json")).path("user").path("id").asLong();
+        String user = Long.toString(userId);
+
+        assertThat(admin("users", "set-plan", user, Long.toString(planId)).out())
+                .containsPattern("(?m)^" + userId + " +erin +active +" + planId + " ");
+        assertThat(admin("usage", "show", user).out()).contains("1073741824", "hobby", "ok");
+        assertThat(admin("users", "set-plan", user, "default").out())
+                .containsPattern("(?m)^" + userId + " +erin +active +- ");
+
+        String key = lastWord(admin("api-keys", "issue", user).out());
+        assertThat(key).startsWith("pwk_");
+        long keyId = json(admin("api-keys", "list", user, "--json")).get(0).path("id").asLong();
+        String rotated = lastWord(admin("api-keys", "rotate", Long.toString(keyId)).out());
+        assertThat(rotated).startsWith("pwk_").isNotEqualTo(key);
+        JsonNode keys = json(admin("api-keys", "list", user, "--json"));
+        long newKeyId = keys.findParents("role").stream().filter(k -> k.path("revoked").isNull()).findFirst()
+                .orElseThrow().path("id").asLong();
+        assertThat(admin("api-keys", "revoke", Long.toString(newKeyId)).out())
+                .containsPattern("(?m)^" + newKeyId + " +" + userId + " +user ");
+
+        assertThat(admin("claims", "list").out()).startsWith("KIND");
+        assertThat(admin("audit", "list", "--limit", "50").out())
+                .contains("plan.create", "user.update", "apiKey.issue", "apiKey.rotate", "apiKey.revoke");
+        assertThat(admin("plans", "delete", Long.toString(planId)).out().strip()).isEqualTo("deleted plan " + planId);
+
+        Run badFile = run(env, "plans", "create", "x", "--limits", dir.resolve("missing.json").toString());
+        assertThat(badFile.exit()).isEqualTo(2);
+        assertThat(badFile.err()).contains("--limits " + dir.resolve("missing.json"));
+        Run notReloadable = run(env, "config", "reload");
+        assertThat(notReloadable.exit()).isEqualTo(1);
+        assertThat(notReloadable.err()).startsWith("tunnel-server admin: ").doesNotContain("{");
+    }
+
+    private static String lastWord(String table) {
+        return table.lines().skip(1).findFirst().orElseThrow().replaceAll(".* ", "");
     }
 
     private record Run(int exit, String out, String err) {
