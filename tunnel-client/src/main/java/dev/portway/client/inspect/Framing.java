@@ -1,0 +1,63 @@
+package dev.portway.client.inspect;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How the body of one message ends (RFC 9112 section 6): not at all, after a length, after the last chunk, when the
+ * connection closes, or never as HTTP because the connection switched protocols.
+ */
+record Framing(Kind kind, long length) {
+    enum Kind { NONE, LENGTH, CHUNKED, UNTIL_CLOSE, SWITCHED }
+
+    static final Framing NONE = new Framing(Kind.NONE, 0);
+    static final Framing CHUNKED = new Framing(Kind.CHUNKED, 0);
+    static final Framing UNTIL_CLOSE = new Framing(Kind.UNTIL_CLOSE, 0);
+    static final Framing SWITCHED = new Framing(Kind.SWITCHED, 0);
+
+    /**
+     * The framing the head's own fields give; a response's request method and status can still override it.
+     *
+     * @throws IllegalArgumentException for framing a recipient must reject (ambiguous or malformed lengths)
+     */
+    static Framing of(HttpHead head) {
+        List<String> codings = head.headers("Transfer-Encoding");
+        List<String> lengths = head.headers("Content-Length");
+        if (!codings.isEmpty()) {
+            if (!lengths.isEmpty()) {
+                throw new IllegalArgumentException("both Transfer-Encoding and Content-Length");
+            }
+            String last = codings.get(codings.size() - 1);
+            int comma = last.lastIndexOf(',');
+            String coding = (comma < 0 ? last : last.substring(comma + 1)).strip().toLowerCase(Locale.ROOT);
+            if (coding.equals("chunked")) {
+                return CHUNKED;
+            }
+            if (head.isRequest()) {
+                throw new IllegalArgumentException("request body of unknown length");
+            }
+            return UNTIL_CLOSE;
+        }
+        if (!lengths.isEmpty()) {
+            long length = -1;
+            for (String value : lengths) {
+                for (String item : value.split(",")) {
+                    long parsed = parseLength(item.strip());
+                    if (length >= 0 && parsed != length) {
+                        throw new IllegalArgumentException("conflicting Content-Length values");
+                    }
+                    length = parsed;
+                }
+            }
+            return length == 0 ? NONE : new Framing(Kind.LENGTH, length);
+        }
+        return head.isRequest() ? NONE : UNTIL_CLOSE;
+    }
+
+    private static long parseLength(String text) {
+        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("invalid Content-Length");
+        }
+        return Long.parseLong(text);
+    }
+}
