@@ -70,6 +70,11 @@ public final class ExchangeObserver {
         }
     }
 
+    /** Whether every exchange started has ended (or none has started). */
+    boolean idle() {
+        return receiving == null && awaiting.isEmpty();
+    }
+
     /** The id of the exchange started last; 0 before the first. */
     long latestId() {
         return latest == null ? 0 : latest.id;
