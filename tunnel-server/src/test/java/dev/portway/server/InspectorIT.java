@@ -224,6 +224,18 @@ class InspectorIT {
                     .doesNotContain("Connection: close");
             browser.until(d -> d.findElements(By.cssSelector("#list tbody tr")).size() == 4);
             browser.screenshot("inspector-replay");
+
+            browser.visible(By.id("edit")).click();
+            WebElement path = browser.visible(By.id("edit-path"));
+            path.clear();
+            path.sendKeys("/edited?by=page");
+            WebElement headers = browser.driver().findElement(By.id("edit-headers"));
+            headers.sendKeys("\nX-From-Page: yes");
+            browser.driver().findElement(By.id("edit-send")).click();
+            browser.until(d -> d.findElement(By.id("replay-body")).getText().contains("uri: /edited?by=page"));
+            assertThat(browser.driver().findElement(By.id("replay-body")).getText()).contains("X-From-Page: yes");
+            browser.until(d -> d.findElements(By.cssSelector("#list tbody tr")).size() == 5);
+            browser.screenshot("inspector-edit-replay");
         }
     }
 

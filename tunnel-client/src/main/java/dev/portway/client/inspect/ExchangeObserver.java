@@ -83,6 +83,10 @@ public final class ExchangeObserver {
     private void guarded(HttpMessageParser parser, ByteBuf buf) {
         try {
             parser.feed(buf);
+            // Once per buffer, not per change: a small exchange read whole in one buffer is published once.
+            for (Recording recording : awaiting) {
+                recording.publishIfChanged();
+            }
         } catch (RuntimeException e) {
             log.warn("inspector stopped on an error; the connection is not affected", e);
             stop("inspector error: " + e);
@@ -209,6 +213,8 @@ public final class ExchangeObserver {
         long requestNanos = -1;
         long firstByteNanos = -1;
         long totalNanos = -1;
+        /** Changed since its last snapshot was published. */
+        boolean changed;
 
         Recording(HttpHead request) {
             this.request = request;
@@ -228,16 +234,24 @@ public final class ExchangeObserver {
             if (state == Exchange.State.REQUEST) {
                 state = Exchange.State.RESPONSE;
             }
-            if (requestRecorded.size() > 0 || state != Exchange.State.RESPONSE) {
+            if (state == Exchange.State.COMPLETE) {
+                publish(null); // answered early (a 413, say): no longer awaiting, so published here
+            } else {
                 // A request without a body looks the same until its response starts: one snapshot fewer.
-                publish(null);
+                changed |= requestRecorded.size() > 0 || state != Exchange.State.RESPONSE;
             }
         }
 
         void responseStarted(HttpHead head) {
             response = head;
             firstByteNanos = System.nanoTime() - startNanos;
-            publish(null);
+            changed = true;
+        }
+
+        void publishIfChanged() {
+            if (changed) {
+                publish(null);
+            }
         }
 
         void responseEnded() {
@@ -268,6 +282,7 @@ public final class ExchangeObserver {
 
         /** @param note why the exchange is incomplete; null when it is not */
         private void publish(String note) {
+            changed = false;
             inspectLog.update(slot, snapshot(note));
         }
 

@@ -1,8 +1,5 @@
 package dev.portway.client.inspect;
 
-import java.util.List;
-import java.util.Locale;
-
 /**
  * How the body of one message ends (RFC 9112 section 6): not at all, after a length, after the last chunk, when the
  * connection closes, or never as HTTP because the connection switched protocols.
@@ -21,27 +18,14 @@ record Framing(Kind kind, long length) {
      * @throws IllegalArgumentException for framing a recipient must reject (ambiguous or malformed lengths)
      */
     static Framing of(HttpHead head) {
-        List<String> codings = head.headers("Transfer-Encoding");
-        List<String> lengths = head.headers("Content-Length");
-        if (!codings.isEmpty()) {
-            if (!lengths.isEmpty()) {
-                throw new IllegalArgumentException("both Transfer-Encoding and Content-Length");
-            }
-            String last = codings.get(codings.size() - 1);
-            int comma = last.lastIndexOf(',');
-            String coding = (comma < 0 ? last : last.substring(comma + 1)).strip().toLowerCase(Locale.ROOT);
-            if (coding.equals("chunked")) {
-                return CHUNKED;
-            }
-            if (head.isRequest()) {
-                throw new IllegalArgumentException("request body of unknown length");
-            }
-            return UNTIL_CLOSE;
-        }
-        if (!lengths.isEmpty()) {
-            long length = -1;
-            for (String value : lengths) {
-                for (String item : value.split(",")) {
+        String coding = null;
+        long length = -1;
+        for (HttpHead.Header header : head.headers()) {
+            if (header.name().equalsIgnoreCase("Transfer-Encoding")) {
+                int comma = header.value().lastIndexOf(',');
+                coding = (comma < 0 ? header.value() : header.value().substring(comma + 1)).strip();
+            } else if (header.name().equalsIgnoreCase("Content-Length")) {
+                for (String item : header.value().split(",")) {
                     long parsed = parseLength(item.strip());
                     if (length >= 0 && parsed != length) {
                         throw new IllegalArgumentException("conflicting Content-Length values");
@@ -49,6 +33,20 @@ record Framing(Kind kind, long length) {
                     length = parsed;
                 }
             }
+        }
+        if (coding != null) {
+            if (length >= 0) {
+                throw new IllegalArgumentException("both Transfer-Encoding and Content-Length");
+            }
+            if (coding.equalsIgnoreCase("chunked")) {
+                return CHUNKED;
+            }
+            if (head.isRequest()) {
+                throw new IllegalArgumentException("request body of unknown length");
+            }
+            return UNTIL_CLOSE;
+        }
+        if (length >= 0) {
             return length == 0 ? NONE : new Framing(Kind.LENGTH, length);
         }
         return head.isRequest() ? NONE : UNTIL_CLOSE;

@@ -22,6 +22,14 @@ import java.util.List;
 final class HttpMessageParser {
     static final int MAX_HEAD = 64 * 1024;
     static final int MAX_CHUNK_LINE = 1024;
+    /** The characters of an RFC 9110 token, by code. */
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+        for (int c = '!'; c < 0x7f; c++) {
+            TOKEN[c] = "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+        }
+    }
 
     interface Listener {
         /** A complete head; returns how its body is framed. May throw IllegalArgumentException to fail. */
@@ -179,7 +187,7 @@ final class HttpMessageParser {
             endMessage();
             return stop;
         }
-        HttpHead head = parseHead(new String(line, 0, start, StandardCharsets.ISO_8859_1));
+        HttpHead head = parseFields(start);
         startLine = null;
         lineLength = 0;
         lineStart = 0;
@@ -251,16 +259,38 @@ final class HttpMessageParser {
         listener.onEnd();
     }
 
-    private HttpHead parseHead(String text) {
-        String[] lines = text.split("\r?\n");
-        List<HttpHead.Header> headers = new ArrayList<>(lines.length - 1);
-        for (int i = 1; i < lines.length; i++) {
-            String field = lines[i];
-            int colon = field.indexOf(':');
-            if (colon <= 0 || !token(field.substring(0, colon))) {
+    /** The header fields: every line of {@code line[0, end)} after the start line, read in place. */
+    private HttpHead parseFields(int end) {
+        List<HttpHead.Header> headers = new ArrayList<>();
+        int at = 0;
+        while (line[at] != '\n') {
+            at++;
+        }
+        at++;
+        while (at < end) {
+            int lf = at;
+            while (line[lf] != '\n') {
+                lf++;
+            }
+            int stop = lf > at && line[lf - 1] == '\r' ? lf - 1 : lf;
+            int colon = at;
+            while (colon < stop && line[colon] != ':') {
+                colon++;
+            }
+            if (colon == at || colon == stop || !token(line, at, colon)) {
                 throw new IllegalArgumentException("malformed header field");
             }
-            headers.add(new HttpHead.Header(field.substring(0, colon), field.substring(colon + 1).strip()));
+            int from = colon + 1;
+            int to = stop;
+            while (from < to && (line[from] == ' ' || line[from] == '\t')) {
+                from++;
+            }
+            while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
+                to--;
+            }
+            headers.add(new HttpHead.Header(new String(line, at, colon - at, StandardCharsets.ISO_8859_1),
+                    new String(line, from, to - from, StandardCharsets.ISO_8859_1)));
+            at = lf + 1;
         }
         return new HttpHead(startLine.method(), startLine.target(), startLine.version(), startLine.status(),
                 startLine.reason(), headers);
@@ -284,12 +314,18 @@ final class HttpMessageParser {
     }
 
     private static boolean token(String s) {
-        if (s.isEmpty()) {
+        byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
+        return token(bytes, 0, bytes.length);
+    }
+
+    /** Whether {@code bytes[from, to)} is an RFC 9110 token (a method, a field name). */
+    private static boolean token(byte[] bytes, int from, int to) {
+        if (from >= to) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+        for (int i = from; i < to; i++) {
+            int c = bytes[i] & 0xff;
+            if (c >= TOKEN.length || !TOKEN[c]) {
                 return false;
             }
         }
