@@ -191,6 +191,11 @@ class InspectorIT {
                 + "/replay")).header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(plain.statusCode()).as("a cross-site form post is refused").isEqualTo(415);
+        try (HttpWire rebound = new HttpWire(inspector.address().getPort())) {
+            HttpWire.Response misdirected = rebound.exchange("GET /api/requests HTTP/1.1\r\nHost: rebound.example:"
+                    + inspector.address().getPort() + "\r\n\r\n");
+            assertThat(misdirected.status()).as("a DNS name rebound to loopback is refused").isEqualTo(421);
+        }
         assertThat(get("/api/requests?tunnel=app&limit=100").get("requests")).hasSize(6);
     }
 

@@ -81,7 +81,7 @@ public final class InspectLog {
                 oldest.remove();
             }
         }
-        notify(exchange);
+        tell(exchange);
         return slot;
     }
 
@@ -93,10 +93,10 @@ public final class InspectLog {
             }
             entries.put(slot.id, new Entry(slot, exchange));
         }
-        notify(exchange);
+        tell(exchange);
     }
 
-    private void notify(Exchange exchange) {
+    private void tell(Exchange exchange) {
         for (Listener listener : listeners) {
             listener.changed(exchange);
         }
