@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -237,7 +238,9 @@ class InspectorIT {
             WebElement headers = browser.driver().findElement(By.id("edit-headers"));
             headers.sendKeys("\nX-From-Page: yes");
             browser.driver().findElement(By.id("edit-send")).click();
-            browser.until(d -> d.findElement(By.id("replay-body")).getText().contains("uri: /edited?by=page"));
+            // The replay's answer replaces the earlier one: looked up afresh on each try, not held.
+            browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("replay-body"),
+                    "uri: /edited?by=page"));
             assertThat(browser.driver().findElement(By.id("replay-body")).getText()).contains("X-From-Page: yes");
             browser.until(d -> d.findElements(By.cssSelector("#list tbody tr")).size() == 5);
             browser.screenshot("inspector-edit-replay");

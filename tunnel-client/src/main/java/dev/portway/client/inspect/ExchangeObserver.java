@@ -94,6 +94,7 @@ public final class ExchangeObserver {
     }
 
     private void stop(String reason) {
+        log.debug("[tunnel={} peer={}] recording stopped: {}", tunnel, peer, reason);
         requests.stop();
         responses.stop();
         abandon(reason);

@@ -37,8 +37,8 @@ import java.util.regex.Pattern;
  * server on a few daemon threads serves it, apart from the event loops that carry tunnel traffic, as the client's
  * metrics endpoint does.
  *
- * <p>Only this machine's browser should use it: requests must name the listener itself in {@code Host} (no DNS
- * rebinding), and requests that change something must be JSON, which a page of another origin cannot send without
+ * <p>Only a browser the user points at it should use it: requests must name the listener itself in {@code Host} (no
+ * DNS rebinding), and requests that change something must be JSON, which a page of another origin cannot send without
  * a CORS preflight this server never grants. The page runs under a strict Content-Security-Policy.
  */
 public final class InspectServer implements AutoCloseable {
@@ -58,14 +58,18 @@ public final class InspectServer implements AutoCloseable {
     private static final Pattern ONE = Pattern.compile("/api/requests/(\\d{1,18})");
     private static final Pattern REPLAY = Pattern.compile("/api/requests/(\\d{1,18})/replay");
     private static final int DEFAULT_LIMIT = 200;
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final InspectLog inspectLog;
     private final Replayer replayer;
     private final AtomicInteger eventStreams = new AtomicInteger();
+    private final String configuredAddress;
 
-    private InspectServer(HttpServer server, ExecutorService executor, InspectLog inspectLog, Replayer replayer) {
+    private InspectServer(HttpServer server, ExecutorService executor, InspectLog inspectLog, Replayer replayer,
+                          String configuredAddress) {
+        this.configuredAddress = configuredAddress;
         this.server = server;
         this.executor = executor;
         this.inspectLog = inspectLog;
@@ -87,7 +91,7 @@ public final class InspectServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         InspectServer inspect = new InspectServer(server, executor, inspectLog,
-                new Replayer(inspectLog, targets, Duration.ofSeconds(5), Duration.ofSeconds(30)));
+                new Replayer(inspectLog, targets, Duration.ofSeconds(5), Duration.ofSeconds(30)), config.address());
         server.createContext("/", inspect::serve);
         server.start();
         log.info("inspector listening address={}", inspect.address());
@@ -163,19 +167,21 @@ public final class InspectServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code Host} names this listener: its port, with {@code localhost}, an IP address literal, or the
+     * configured address. A DNS name that merely resolves here (DNS rebinding) is refused.
+     */
     private boolean hostIsThisListener(String host) {
         if (host == null) {
             return false;
         }
-        int port = address().getPort();
-        String h = host.toLowerCase(Locale.ROOT);
-        String bound = address().getAddress().getHostAddress();
-        for (String name : List.of("localhost", "127.0.0.1", "[::1]", bound, "[" + bound + "]")) {
-            if (h.equals(name + ":" + port)) {
-                return true;
-            }
+        int colon = host.lastIndexOf(':');
+        if (colon < 0 || !host.substring(colon + 1).equals(Integer.toString(address().getPort()))) {
+            return false;
         }
-        return false;
+        String name = host.substring(0, colon).toLowerCase(Locale.ROOT);
+        return name.equals("localhost") || name.equals(configuredAddress.toLowerCase(Locale.ROOT))
+                || IPV4.matcher(name).matches() || name.startsWith("[") && name.endsWith("]");
     }
 
     private boolean sameOriginJson(HttpExchange exchange) {

@@ -119,6 +119,8 @@ function messageElement(message, prefix) {
 }
 
 let current = null;
+/** The recorded body (base64) of the request being edited when it is not text; null for text. */
+let binaryBody = null;
 
 async function choose(id) {
   selected = id;
@@ -189,11 +191,19 @@ function openEditor() {
   $('edit-headers').value = request.headers
     .filter(([name]) => !/^(content-length|transfer-encoding|connection)$/i.test(name))
     .map(([name, value]) => `${name}: ${value}`).join('\n');
+  // A binary body is sent back as the bytes recorded; text can be edited. A truncated one must be written anew.
+  binaryBody = null;
   let body = '';
   if (request.body && !request.body.truncated) {
-    body = new TextDecoder().decode(Uint8Array.from(atob(request.body.base64), c => c.charCodeAt(0)));
+    const bytes = Uint8Array.from(atob(request.body.base64), c => c.charCodeAt(0));
+    try {
+      body = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (e) {
+      binaryBody = request.body.base64;
+    }
   }
-  $('edit-body').value = body;
+  $('edit-body').value = binaryBody === null ? body : '(binary body: sent as recorded)';
+  $('edit-body').disabled = binaryBody !== null;
   $('edit-form').hidden = false;
 }
 
@@ -203,7 +213,10 @@ function sendEdit(event) {
     const colon = line.indexOf(':');
     return colon < 0 ? [line, ''] : [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
   });
-  replay({ method: $('edit-method').value.trim(), path: $('edit-path').value.trim(), headers, body: $('edit-body').value });
+  const edit = { method: $('edit-method').value.trim(), path: $('edit-path').value.trim(), headers };
+  if (binaryBody === null) edit.body = $('edit-body').value;
+  else edit.bodyBase64 = binaryBody;
+  replay(edit);
 }
 
 function connect() {
