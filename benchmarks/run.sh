@@ -3,6 +3,7 @@
 #
 #   benchmarks/run.sh                 every case
 #   benchmarks/run.sh tcp http        a subset; cases: tcp http conns setup latency rate clients limits transport
+#                                     inspect
 #
 # Installs what it needs from Debian's packages (iperf3, wrk, nginx-light, openssh-server/-client) when missing,
 # builds the jars, starts everything on 127.0.0.1, prints one table and writes it to benchmarks/results/latest.md.
@@ -15,7 +16,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-all_cases=(tcp http conns setup latency rate clients limits transport)
+all_cases=(tcp http conns setup latency rate clients limits transport inspect)
 secs="${BENCH_SECONDS:-10}"
 warm="${BENCH_WARMUP:-15}"
 
@@ -159,13 +160,14 @@ start_http_client() { # name local_port
     subdomain: $name" "^$name +http +http://$name\..*:$http_port "
 }
 
-launch_client() { # name server tunnel_fields registered_line_regex
+launch_client() { # name server tunnel_fields registered_line_regex [top-level client.yaml lines]
   local name="$1"
   cat > "$work/client-$name.yaml" <<YAML
 server: $2
 token: "$token"
 tls:
   fingerprint: "$fingerprint"
+${5:-}
 tunnels:
   - name: $name
 $3
@@ -656,6 +658,40 @@ case_transport() {
   row "$c" "req/s" "$(mean "${ws_rps[@]}")" "direct TLS transport" "$(mean "${tls_rps[@]}")"
   row "$c" "p99 ms" "$(mean "${ws_p99[@]}")" "direct TLS transport" "$(mean "${tls_p99[@]}")"
   stop_pid "$tls_tcp"; stop_pid "$ws_tcp"; stop_pid "$tls_web"; stop_pid "$ws_web"
+}
+
+# ---------------------------------------------------------------- inspect: the request inspector on against off
+# Two http tunnels to the same nginx, one of a client with the inspector on (every default: maxRequests 500,
+# maxBodyBytes 1MB), run in rotating order as in case 8; the ratio is what recording every exchange costs the relay.
+case_inspect() {
+  start_nginx
+  local inspect_port plain_web inspect_web
+  inspect_port=$(free_port)
+  start_http_client plainweb "$nginx_port"; plain_web=$client_pid
+  launch_client inspectweb "127.0.0.1:$server_port" "    type: http
+    local: 127.0.0.1:$nginx_port
+    subdomain: inspectweb" "^inspectweb +http +http://inspectweb\..*:$http_port " \
+    "inspect: {port: $inspect_port}"; inspect_web=$client_pid
+  local plain="plainweb.$vhost_domain" inspected="inspectweb.$vhost_domain" i which r
+  for host in "$plain" "$inspected"; do wrk_run "$http_port" "$warm" "$host" > /dev/null; done
+  local off_req=() on_req=() off_p99=() on_p99=()
+  for i in 0 1 2; do
+    for which in $(( i % 2 )) $(( (i + 1) % 2 )); do
+      if [ "$which" -eq 0 ]; then
+        read -r -a r <<< "$(wrk_run "$http_port" "$secs" "$plain")"; off_req+=("${r[0]}"); off_p99+=("${r[2]}")
+      else
+        read -r -a r <<< "$(wrk_run "$http_port" "$secs" "$inspected")"; on_req+=("${r[0]}"); on_p99+=("${r[2]}")
+      fi
+    done
+    log "inspect round $((i + 1)): req/s off ${off_req[-1]} on ${on_req[-1]}"
+  done
+  local kept
+  kept=$(curl -fsS "http://127.0.0.1:$inspect_port/api/requests?limit=100000" | grep -o '"id":' | wc -l || echo n/a)
+  local c="10 HTTP via http tunnel with the request inspector on vs off (3 rotating runs each, median), $secs s"
+  row "$c" "req/s" "$(median "${on_req[@]}")" "inspector off" "$(median "${off_req[@]}")" ">= 0.85"
+  row "$c" "p99 ms" "$(median "${on_p99[@]}")" "inspector off" "$(median "${off_p99[@]}")"
+  row_abs "$c" "exchanges kept by the inspector" "$kept" "= maxRequests (500): $( [ "$kept" = 500 ] && echo met || echo "NOT met")"
+  stop_pid "$plain_web"; stop_pid "$inspect_web"
 }
 
 mean() { printf '%s\n' "$@" | awk '$1 != "n/a" { s += $1; n++ } END { if (n == 0) print "n/a"; else printf "%.1f", s / n }'; }

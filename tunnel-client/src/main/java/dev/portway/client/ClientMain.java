@@ -5,6 +5,7 @@ import dev.portway.client.config.ClientConfigLoader;
 import dev.portway.client.config.ClientMetricsConfig;
 import dev.portway.client.config.ServerAddress;
 import dev.portway.client.config.TunnelConfig;
+import dev.portway.client.inspect.InspectServer;
 import dev.portway.client.metrics.ClientMetricsEndpoint;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.micrometer.PrometheusMetrics;
@@ -16,6 +17,7 @@ import dev.portway.client.reload.ConfigFileWatch;
 import dev.portway.protocol.cli.HangupSignal;
 import dev.portway.protocol.cli.LauncherArgs;
 import dev.portway.protocol.config.ConfigException;
+import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.TunnelResult;
 
 import java.io.IOException;
@@ -38,7 +40,7 @@ import java.util.stream.Stream;
  * {@code tunnel-client -c client.yaml}. Prints one line per tunnel once the server has answered. Exit codes:
  * <ul>
  *   <li>0 after a clean stop;</li>
- *   <li>1 when the client cannot start (its metrics port) or gives up because another client with the same client id
+ *   <li>1 when the client cannot start (its metrics or inspector port) or gives up because another client with the same client id
  *       took over;</li>
  *   <li>2 for a usage or configuration error;</li>
  *   <li>3 when the server's certificate is not the pinned {@code tls.fingerprint} (the message shows the one it
@@ -117,6 +119,24 @@ public final class ClientMain {
         ConsoleEvents events = new ConsoleEvents(config, out);
         TunnelClient client = new TunnelClient(config, clientId, tls, events,
                 prometheus == null ? TunnelMetrics.NOOP : prometheus.recorder(), null);
+        InspectServer inspector = null;
+        if (config.inspect() != null) {
+            try {
+                inspector = InspectServer.start(config.inspect(), client.inspectLog().orElseThrow(),
+                        client::localTarget);
+            } catch (IOException e) {
+                err.println("tunnel-client: cannot serve the inspector on " + config.inspect().address() + ":"
+                        + config.inspect().port() + ": " + e.getMessage());
+                if (endpoint != null) {
+                    endpoint.close();
+                    prometheus.close();
+                }
+                client.close();
+                return 1;
+            }
+            out.println("Inspector: http://" + new HostPort(config.inspect().address(), inspector.address().getPort())
+                    + "/");
+        }
         client.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> client.stop(SHUTDOWN_GRACE), "portway-shutdown"));
         ClientReload reload = new ClientReload(args.config(), config, client);
@@ -125,6 +145,9 @@ public final class ClientMain {
         ConfigFileWatch watch = ConfigFileWatch.start(args.config(), WATCH_PERIOD, reloadAndShow);
         Termination end = client.terminated().join();
         watch.close();
+        if (inspector != null) {
+            inspector.close();
+        }
         if (endpoint != null) {
             endpoint.close();
             prometheus.close();

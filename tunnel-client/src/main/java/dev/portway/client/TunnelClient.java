@@ -7,6 +7,7 @@ import dev.portway.client.config.TunnelConfig;
 import dev.portway.client.connect.ServerDialer;
 import dev.portway.client.health.HealthChecks;
 import dev.portway.client.health.HealthProbe;
+import dev.portway.client.inspect.InspectLog;
 import dev.portway.client.proxy.LocalDialer;
 import dev.portway.client.tls.ClientTls;
 import dev.portway.client.udp.LocalUdpFlows;
@@ -89,6 +90,8 @@ public final class TunnelClient implements AutoCloseable {
     /** Tunnels whose health check failed: not registered until a check passes again. Guarded by {@code tunnels}. */
     private final Set<String> unhealthy = new HashSet<>();
     private final HealthChecks healthChecks;
+    /** The request inspector's record of http tunnels; null when client.yaml has no {@code inspect}. */
+    private final InspectLog inspect;
     private volatile TunnelSession current;
     /**
      * The session that has authenticated, to which tunnels may be registered; guarded by {@code tunnels}, so that
@@ -118,6 +121,8 @@ public final class TunnelClient implements AutoCloseable {
         this.group = ownsGroup ? transport.newGroup(0, "portway-client") : sharedGroup;
         this.link = Link.of(config, tls, transport);
         this.dialer = new LocalDialer(transport, config.dialTimeout());
+        this.inspect = config.inspect() == null ? null
+                : new InspectLog(config.inspect().maxRequests(), config.inspect().maxBodyBytes());
         config.tunnels().forEach(this::putLocked);
         this.healthChecks = new HealthChecks(config.tunnels(), new HealthProbe(transport), group, new HealthListener());
     }
@@ -239,6 +244,19 @@ public final class TunnelClient implements AutoCloseable {
      */
     public CompletableFuture<Termination> terminated() {
         return terminated;
+    }
+
+    /** What the request inspector recorded; empty when client.yaml has no {@code inspect} (read at start only). */
+    public Optional<InspectLog> inspectLog() {
+        return Optional.ofNullable(inspect);
+    }
+
+    /** The local target of a tunnel this client serves now (from client.yaml, or pushed and allowed); empty if none. */
+    public Optional<HostPort> localTarget(String tunnel) {
+        synchronized (tunnels) {
+            TunnelConfig config = tunnels.get(tunnel);
+            return config == null ? Optional.empty() : Optional.of(config.local());
+        }
     }
 
     /** The server host as configured, for showing public addresses the server gives without a host. */
@@ -534,7 +552,13 @@ public final class TunnelClient implements AutoCloseable {
                 return null;
             }
             return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop(), counted,
-                    tunnel.proxyProtocol(), limit);
+                    tunnel.proxyProtocol(), limit, carriesHttp(tunnel) ? inspect : null);
+        }
+
+        /** An http tunnel whose streams carry HTTP/1.1 in clear (not TLS passed through to the service). */
+        private static boolean carriesHttp(TunnelConfig tunnel) {
+            return tunnel.type() == TunnelType.HTTP
+                    && (tunnel.http() == null || !"passthrough".equals(tunnel.http().https()));
         }
 
         /** The local target comes from this client's own tunnel, never from the server's message. */

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param metrics the client's own metrics endpoint; null: none, and no meters are kept
  * @param allowTargets the only local targets a tunnel pushed by the server may reach; empty: every push is ignored,
  *                     so an operator (or a compromised server) can never make this client dial anything it did not list
+ * @param inspect the request inspector of http tunnels; null: off, nothing is recorded
  */
 public record ClientConfig(
         List<ServerAddress> servers,
@@ -37,7 +38,8 @@ public record ClientConfig(
         Duration keepAliveInterval,
         int keepAliveMissed,
         ClientMetricsConfig metrics,
-        List<HostPort> allowTargets) {
+        List<HostPort> allowTargets,
+        InspectConfig inspect) {
 
     public static final int DEFAULT_SERVER_PORT = 7000;
     public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(10);
@@ -64,22 +66,27 @@ public record ClientConfig(
     /** A config with every optional setting at its default; handy for tests and embedding. */
     public static ClientConfig of(HostPort server, String token, ClientTlsConfig tls, List<TunnelConfig> tunnels) {
         return new ClientConfig(List.of(ServerAddress.direct(server)), null, token, null, tls, tunnels, ReconnectConfig.DEFAULTS, DEFAULT_DIAL_TIMEOUT,
-                DEFAULT_KEEP_ALIVE_INTERVAL, DEFAULT_KEEP_ALIVE_MISSED, null, List.of());
+                DEFAULT_KEEP_ALIVE_INTERVAL, DEFAULT_KEEP_ALIVE_MISSED, null, List.of(), null);
     }
 
     public ClientConfig withMetrics(ClientMetricsConfig newMetrics) {
         return new ClientConfig(servers, proxy, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
-                keepAliveMissed, newMetrics, allowTargets);
+                keepAliveMissed, newMetrics, allowTargets, inspect);
     }
 
     public ClientConfig withAllowTargets(List<HostPort> targets) {
         return new ClientConfig(servers, proxy, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
-                keepAliveMissed, metrics, targets);
+                keepAliveMissed, metrics, targets, inspect);
     }
 
     public ClientConfig withServers(List<ServerAddress> newServers, ProxyConfig newProxy) {
         return new ClientConfig(newServers, newProxy, token, clientId, tls, tunnels, reconnect, dialTimeout,
-                keepAliveInterval, keepAliveMissed, metrics, allowTargets);
+                keepAliveInterval, keepAliveMissed, metrics, allowTargets, inspect);
+    }
+
+    public ClientConfig withInspect(InspectConfig newInspect) {
+        return new ClientConfig(servers, proxy, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
+                keepAliveMissed, metrics, allowTargets, newInspect);
     }
 
     /** The first address of the list. */
@@ -93,6 +100,6 @@ public record ClientConfig(
         return "ClientConfig[servers=" + servers + ", proxy=" + proxy + ", token=" + dev.portway.protocol.control.Tokens.redact(token)
                 + ", clientId=" + clientId + ", tls=" + tls + ", tunnels=" + tunnels + ", reconnect=" + reconnect
                 + ", dialTimeout=" + dialTimeout + ", keepAliveInterval=" + keepAliveInterval
-                + ", keepAliveMissed=" + keepAliveMissed + ", metrics=" + metrics + ", allowTargets=" + allowTargets + "]";
+                + ", keepAliveMissed=" + keepAliveMissed + ", metrics=" + metrics + ", allowTargets=" + allowTargets + ", inspect=" + inspect + "]";
     }
 }

@@ -67,6 +67,8 @@ import java.util.regex.Pattern;
  * keepAliveMissed: 3
  * metrics: {port: 9101}       # optional: GET /metrics on 127.0.0.1:9101
  * allowTargets: [127.0.0.1:8080]   # optional: targets tunnels pushed by the server may reach
+ * inspect: {port: 4040, address: 127.0.0.1, maxRequests: 500, maxBodyBytes: 1MB}   # optional: the request
+ *                              # inspector of http tunnels (docs/inspector.md)
  * </pre>
  */
 public final class ClientConfigLoader {
@@ -115,7 +117,7 @@ public final class ClientConfigLoader {
      */
     static ClientConfig read(ConfigReader reader, Map<String, String> env) {
         ConfigObject root = reader.root("server", "proxy", "token", "clientId", "tls", "tunnels", "reconnect", "dialTimeout",
-                "keepAliveInterval", "keepAliveMissed", "metrics", "allowTargets");
+                "keepAliveInterval", "keepAliveMissed", "metrics", "allowTargets", "inspect");
 
         List<ServerAddress> servers = readServers(root);
         ProxyConfig proxy = readProxy(root, env);
@@ -131,12 +133,13 @@ public final class ClientConfigLoader {
                 MIN_DURATION, MAX_TIMEOUT);
         int keepAliveMissed = root.integer("keepAliveMissed", ClientConfig.DEFAULT_KEEP_ALIVE_MISSED, 1, 100);
         ClientMetricsConfig metrics = readMetrics(root);
+        InspectConfig inspect = readInspect(root);
 
         if (reader.hasProblems()) {
             return null;
         }
         return new ClientConfig(servers, proxy, token, clientId, tls, tunnels, reconnect, dialTimeout, keepAliveInterval,
-                keepAliveMissed, metrics, allowTargets);
+                keepAliveMissed, metrics, allowTargets, inspect);
     }
 
     private static final int MAX_SERVERS = 16;
@@ -259,6 +262,27 @@ public final class ClientConfigLoader {
         }
         int port = metrics.integer("port", 0, 0, 65535);
         return new ClientMetricsConfig(port);
+    }
+
+    /** {@code inspect: {}} turns the inspector on with every default. */
+    private static InspectConfig readInspect(ConfigObject root) {
+        Optional<ConfigObject> section = root.object("inspect", "port", "address", "maxRequests", "maxBodyBytes");
+        if (section.isEmpty()) {
+            return null;
+        }
+        ConfigObject inspect = section.get();
+        String address = inspect.string("address");
+        if (address == null) {
+            address = InspectConfig.DEFAULT_ADDRESS;
+        } else if (address.isBlank() || address.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            inspect.invalid("address", "expected a host name or IP address to listen on");
+        }
+        int port = inspect.integer("port", InspectConfig.DEFAULT_PORT, 0, 65535);
+        int maxRequests = inspect.integer("maxRequests", InspectConfig.DEFAULT_MAX_REQUESTS, 1,
+                InspectConfig.MAX_REQUESTS_LIMIT);
+        long maxBodyBytes = inspect.byteSize("maxBodyBytes", InspectConfig.DEFAULT_MAX_BODY_BYTES, 0,
+                InspectConfig.MAX_BODY_BYTES_LIMIT);
+        return new InspectConfig(address, port, maxRequests, (int) maxBodyBytes);
     }
 
     private static String readClientId(ConfigObject root) {

@@ -1,6 +1,9 @@
 package dev.portway.client.proxy;
 
 import dev.portway.client.config.ProxyProtocolVersion;
+import dev.portway.client.inspect.ExchangeObserver;
+import dev.portway.client.inspect.InspectHandler;
+import dev.portway.client.inspect.InspectLog;
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.config.HostPort;
@@ -25,7 +28,8 @@ import java.time.Duration;
  * loop, so bytes cross between the two without changing threads. The target comes from client.yaml, never from
  * the server. Pipeline of a local connection: a byte counter (bytes written to the local service count as
  * {@code in}, bytes read from it as {@code out}, as on the server), then the relay; a tunnel with
- * {@code proxyProtocol} adds Netty's PROXY header encoder in front and {@link ProxyHeaderWriter} before the relay.
+ * {@code proxyProtocol} adds Netty's PROXY header encoder in front and {@link ProxyHeaderWriter} before the relay; an
+ * http tunnel of a client with the inspector on has an {@link InspectHandler} just in front of the relay.
  */
 public final class LocalDialer {
     private static final Logger log = LoggerFactory.getLogger(LocalDialer.class);
@@ -43,9 +47,10 @@ public final class LocalDialer {
      *
      * @param proxyProtocol the PROXY header to write before the relayed bytes; null for none
      * @param bandwidth     the tunnel's shared bandwidth limit; null for none
+     * @param inspect       where the exchanges of an http tunnel are recorded; null: not recorded
      */
     public StreamRelay dial(TunnelStream stream, String tunnel, HostPort target, EventLoop loop, TunnelTraffic traffic,
-                            ProxyProtocolVersion proxyProtocol, Bandwidth bandwidth) {
+                            ProxyProtocolVersion proxyProtocol, Bandwidth bandwidth, InspectLog inspect) {
         String label = "tunnel=" + tunnel + " stream=" + stream.id() + " peer=" + stream.open().peer();
         StreamRelay relay = new StreamRelay(loop, label);
         relay.attachStream(stream);
@@ -58,14 +63,15 @@ public final class LocalDialer {
         // event is left; a stream reset meanwhile needs no socket at all.
         loop.execute(() -> {
             if (!stream.closeFuture().isDone()) {
-                connect(stream, target, loop, traffic, proxyProtocol, bandwidth, relay, label);
+                connect(stream, target, loop, traffic, proxyProtocol, bandwidth, inspect, relay, label);
             }
         });
         return relay;
     }
 
     private void connect(TunnelStream stream, HostPort target, EventLoop loop, TunnelTraffic traffic,
-                         ProxyProtocolVersion proxyProtocol, Bandwidth bandwidth, StreamRelay relay, String label) {
+                         ProxyProtocolVersion proxyProtocol, Bandwidth bandwidth, InspectLog inspect,
+                         StreamRelay relay, String label) {
         new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -90,6 +96,10 @@ public final class LocalDialer {
                         if (bandwidth != null) {
                             // Behind the counter: the meters show what crossed the socket, when it did.
                             ch.pipeline().addLast(bandwidth.throttle());
+                        }
+                        if (inspect != null) {
+                            ch.pipeline().addLast(new InspectHandler(new ExchangeObserver(inspect, stream.open().tunnel(),
+                                    stream.open().peer(), 0)));
                         }
                         ch.pipeline().addLast(relay);
                     }

@@ -58,12 +58,16 @@ public final class ClientReload {
             log.info("reload done file={}: no change", file);
             return Optional.empty();
         }
-        // The client id and the metrics listener belong to the process; the rest is taken by the running client.
+        // The client id, the metrics listener and the inspector (its listener and its log of exchanges) belong to the
+        // process; the rest is taken by the running client.
         if (!Objects.equals(next.clientId(), started.clientId())) {
             log.info("reload changed field=clientId applied=at-restart");
         }
         if (!Objects.equals(next.metrics(), started.metrics())) {
             log.info("reload changed field=metrics applied=at-restart");
+        }
+        if (!Objects.equals(next.inspect(), started.inspect())) {
+            log.info("reload changed field=inspect applied=at-restart");
         }
         client.reconfigure(next, tls);
         running = next;

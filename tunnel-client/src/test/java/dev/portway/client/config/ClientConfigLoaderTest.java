@@ -188,7 +188,28 @@ class ClientConfigLoaderTest {
                         + "bandwidthLimit, rateLimit, maxConnections");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, proxy, token, clientId, tls, tunnels, "
-                        + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets");
+                        + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets, inspect");
+    }
+
+    @Test
+    void inspectIsOffUnlessAskedForAndTakesItsDefaultsOnLoopback() throws Exception {
+        assertThat(load(minimal(ONE_TUNNEL)).inspect()).isNull();
+        assertThat(load(minimal(ONE_TUNNEL + "inspect: {}\n")).inspect())
+                .isEqualTo(new InspectConfig("127.0.0.1", 4040, 500, 1024 * 1024));
+        assertThat(load(minimal(ONE_TUNNEL + "inspect: {port: 4141, address: 0.0.0.0, maxRequests: 20, "
+                + "maxBodyBytes: 64KB}\n")).inspect()).isEqualTo(new InspectConfig("0.0.0.0", 4141, 20, 65536));
+    }
+
+    @Test
+    void inspectLimitsOutOfRangeNameTheirField() throws Exception {
+        assertThat(problems(minimal(ONE_TUNNEL + "inspect: {port: 70000, maxRequests: 0, maxBodyBytes: 1GB, "
+                + "address: \"\", size: 3}\n"))).containsExactlyInAnyOrder(
+                "client.yaml: inspect.size: unknown field; expected one of port, address, maxRequests, maxBodyBytes",
+                "client.yaml: inspect.port: expected an integer between 0 and 65535, got 70000",
+                "client.yaml: inspect.maxRequests: expected an integer between 1 and 100000, got 0",
+                "client.yaml: inspect.maxBodyBytes: expected a size between 0 and 64MB such as 100MB or 512KB, got "
+                        + "\"1GB\"",
+                "client.yaml: inspect.address: expected a host name or IP address to listen on, got \"\"");
     }
 
     @Test

@@ -47,6 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code /download?bytes=N&seed=S}: streams {@link PatternStream}{@code (S, N)} with a Content-Length;</li>
  * <li>{@code /close}: answers {@code closing} with {@code Connection: close} and closes;</li>
  * <li>{@code /chunked}: answers {@code alpha beta gamma} in three chunks;</li>
+ * <li>{@code /gzip}: answers {@link #GZIP_JSON} compressed with gzip ({@code Content-Encoding: gzip});</li>
  * <li>anything else: a text page of {@code backend}, {@code method}, {@code uri} and every request header as
  * {@code name: value} lines (headers only for HEAD).</li>
  * </ul>
@@ -57,6 +58,9 @@ public final class HttpBackend implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
     private final AtomicInteger connections = new AtomicInteger();
+    /** What {@code /gzip} answers, before compression. */
+    public static final String GZIP_JSON = "{\"compressed\":true,\"items\":[1,2,3],\"text\":\"" + "gzip ".repeat(200)
+            + "\"}";
 
     public HttpBackend(String name) throws InterruptedException {
         this.name = name;
@@ -143,6 +147,14 @@ public final class HttpBackend implements AutoCloseable {
                     ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer("beta ", StandardCharsets.UTF_8)));
                     ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.copiedBuffer("gamma", StandardCharsets.UTF_8)));
                 }
+                case "/gzip" -> {
+                    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                            HttpResponseStatus.OK, Unpooled.wrappedBuffer(gzip(GZIP_JSON)));
+                    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                            .set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP)
+                            .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+                    send(ctx, response, keepAlive);
+                }
                 default -> {
                     StringBuilder body = new StringBuilder()
                             .append("backend: ").append(name).append('\n')
@@ -178,6 +190,16 @@ public final class HttpBackend implements AutoCloseable {
                     ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(chunk, 0, n)));
                 }
             }
+        }
+
+        private static byte[] gzip(String text) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
         }
 
         private static String param(QueryStringDecoder query, String name) {

@@ -101,14 +101,14 @@ public final class TunnelFixture implements AutoCloseable {
         return new ClientConfig(List.of(ServerAddress.direct(new HostPort("127.0.0.1", serverPort))), null, token, null,
                 new ClientTlsConfig(fingerprintHex, null, false, null), tunnels,
                 new ReconnectConfig(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, true),
-                Duration.ofSeconds(5), keepAliveInterval, 3, null, List.of());
+                Duration.ofSeconds(5), keepAliveInterval, 3, null, List.of(), null);
     }
 
     /** {@code config} with {@code reconnect.exitOnFatal: false}: it retries even a wrong token or certificate. */
     public static ClientConfig keepTrying(ClientConfig config) {
         return new ClientConfig(config.servers(), config.proxy(), config.token(), config.clientId(), config.tls(), config.tunnels(),
                 config.reconnect().withExitOnFatal(false), config.dialTimeout(), config.keepAliveInterval(),
-                config.keepAliveMissed(), config.metrics(), config.allowTargets());
+                config.keepAliveMissed(), config.metrics(), config.allowTargets(), config.inspect());
     }
 
     public TunnelClient startClient(ClientConfig config, String clientId, RecordingEvents events) throws Exception {
