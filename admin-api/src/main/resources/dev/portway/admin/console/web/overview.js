@@ -39,6 +39,7 @@ export async function overview(main) {
     if (rateIn.length > HISTORY) { rateIn.shift(); rateOut.shift(); }
     main.querySelector('#rate-in').textContent = `${bytes(rateIn[rateIn.length - 1])}/s`;
     main.querySelector('#rate-out').textContent = `${bytes(rateOut[rateOut.length - 1])}/s`;
+    chart.dataset.samples = rateIn.length;
     replace(chart, lines('Bytes per second in and out', rateIn, rateOut));
   }
 

@@ -94,7 +94,7 @@ export async function tunnels(main, { me }) {
   const listSlot = h('div');
   const trafficSlot = h('div');
   const notice = h('p', { class: 'form-error', role: 'alert', id: 'tunnels-error' });
-  replace(main, h('h1', {}, 'Tunnels'), formSlot, status, h('h2', {}, 'Tunnels'), notice, listSlot, trafficSlot);
+  replace(main, h('h1', {}, 'Tunnels'), notice, listSlot, trafficSlot, h('h2', {}, 'New or edited tunnel'), formSlot, status);
 
   function showCreate() {
     replace(formSlot, tunnelForm(me, null, created => {
