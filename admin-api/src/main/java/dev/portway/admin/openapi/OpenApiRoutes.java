@@ -111,8 +111,16 @@ public final class OpenApiRoutes {
             ObjectNode parameter = parameters.addObject();
             parameter.put("name", query.name()).put("in", "query").put("required", false)
                     .put("description", query.description());
-            parameter.putObject("schema").put("type", "integer").put("minimum", query.min())
-                    .put("maximum", query.max()).put("default", query.defaultValue());
+            ObjectNode schema = parameter.putObject("schema");
+            if (query.text()) {
+                schema.put("type", "string").put("maxLength", query.max());
+                query.values().forEach(schema.withArray("enum")::add);
+            } else {
+                schema.put("type", "integer").put("minimum", query.min()).put("maximum", query.max());
+                if (query.defaultValue() >= query.min() && query.defaultValue() <= query.max()) {
+                    schema.put("default", query.defaultValue());
+                }
+            }
         }
         if (!route.request().isNone()) {
             ObjectNode body = operation.putObject("requestBody");

@@ -71,6 +71,7 @@ public final class SignInRoutes {
                 Route.route("DELETE", "/api/v1/session", "signOut")
                         .summary("End the cookie's session and delete the cookie")
                         .response(204, BodyShape.NONE)
+                        .errors(404)
                         .handler(this::signOut));
     }
 
@@ -96,13 +97,12 @@ public final class SignInRoutes {
     }
 
     private CompletableFuture<AdminResponse> signOut(Call call) {
-        Optional<CookieSessions.CookieSession> session = cookieSession(call);
-        session.ifPresent(s -> sessions.close(s.id()));
-        CompletableFuture<Void> audited = session.isPresent()
-                ? auditor.record(call.operator(), "session.signout", "user:" + call.operator().userId(), Map.of())
-                : CompletableFuture.completedFuture(null);
-        return audited.thenApply(ignored -> new AdminResponse(204,
-                Map.of("Set-Cookie", SessionCookie.delete(call.request())), new byte[0]));
+        CookieSessions.CookieSession session = cookieSession(call).orElseThrow(() -> ApiException.notFound(
+                "No session to end: this request was authenticated by a bearer key, not a session cookie"));
+        sessions.close(session.id());
+        return auditor.record(call.operator(), "session.signout", "user:" + call.operator().userId(), Map.of())
+                .thenApply(ignored -> new AdminResponse(204,
+                        Map.of("Set-Cookie", SessionCookie.delete(call.request())), new byte[0]));
     }
 
     /** The session this request came with, when it came by cookie rather than by bearer key. */

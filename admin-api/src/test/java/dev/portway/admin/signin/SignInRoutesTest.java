@@ -132,6 +132,7 @@ class SignInRoutesTest extends SharedAdminApi {
         assertThat(me.json().path("csrfToken").isNull()).isTrue();
         assertThat(api.call("POST", "/api/v1/users", api.adminKey, "{\"name\": \"bearer-made\"}").status())
                 .isEqualTo(201);
+        assertProblem(api.call("DELETE", "/api/v1/session", api.adminKey, null), 404);
     }
 
     @Test

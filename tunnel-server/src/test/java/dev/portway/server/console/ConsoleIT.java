@@ -106,6 +106,10 @@ class ConsoleIT {
             browser.open(base + "/console/#/users");
             browser.until(d -> browser.text(By.id("users-table")).contains("carol"));
             browser.screenshot("console-users-1280");
+            // The filter is the API's (q=), applied in the database: one match of two users.
+            browser.visible(By.id("users-table-filter")).sendKeys("caro");
+            browser.until(d -> browser.text(By.id("users-table-status")).startsWith("1 users"));
+            assertThat(browser.text(By.id("users-table"))).doesNotContain("admin");
 
             // A bad port: the API's own detail, next to the port field.
             browser.open(base + "/console/#/tunnels");

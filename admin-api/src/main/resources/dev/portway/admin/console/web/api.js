@@ -15,7 +15,7 @@ export function whenSignedOut(callback) {
   onSignedOut = callback;
 }
 
-export async function api(method, path, body) {
+async function call(method, path, body) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-Portway-CSRF'] = csrfToken;
@@ -23,14 +23,24 @@ export async function api(method, path, body) {
     method, headers, credentials: 'same-origin', cache: 'no-store',
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (response.status === 204) return null;
+  if (response.status === 204) return { data: null, response };
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const error = new ApiError(response.status, data);
     if (response.status === 401 && path !== '/api/v1/session') onSignedOut();
     throw error;
   }
-  return data;
+  return { data, response };
+}
+
+export async function api(method, path, body) {
+  return (await call(method, path, body)).data;
+}
+
+/** One page of a list route: its rows, and how many match in all (X-Total-Count). */
+export async function apiPage(path) {
+  const { data, response } = await call('GET', path);
+  return { items: data, total: Number(response.headers.get('X-Total-Count') ?? data.length) };
 }
 
 export async function signIn(apiKey) {

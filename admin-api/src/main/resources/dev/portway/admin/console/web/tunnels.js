@@ -1,6 +1,6 @@
 import { h, replace, field, showProblem, clearProblems, bytes, time } from './dom.js';
 import { api, liveEvents } from './api.js';
-import { listView } from './table.js';
+import { listView, fromApi } from './table.js';
 import { bars } from './chart.js';
 
 // What the API answered when this page created a tunnel: pushed, or pending with the reason; by tunnel id.
@@ -105,47 +105,54 @@ export async function tunnels(main, { me }) {
     }));
   }
 
-  async function load() {
-    const [rows, live] = await Promise.all([api('GET', '/api/v1/tunnels'), api('GET', '/api/v1/sessions')]);
-    const up = new Set(live.flatMap(s => s.tunnels.map(t => `${s.userId}/${t}`)));
-    replace(listSlot, listView({
-      id: 'tunnels-table', label: 'tunnels', rows,
-      columns: [
-        { key: 'name', label: 'Name' },
-        { key: 'type', label: 'Type' },
-        { key: 'ownerId', label: 'Owner', wide: true },
-        { key: 'public', label: 'Public', value: t => t.remotePort ?? [t.subdomain, ...(t.customDomains || [])].filter(Boolean).join(', ') },
-        { key: 'localTarget', label: 'Target', wide: true },
-        { key: 'state', label: 'State', value: t => state(t, up).text,
-          render: t => { const s = state(t, up); return h('span', { class: `state-${s.name}`, 'data-state': s.name }, s.text); } },
-        { key: 'updated', label: 'Updated', render: t => time(t.updated), wide: true },
-        { key: 'actions', label: '', sortable: false, render: t => h('span', { class: 'actions' },
-          h('button', { type: 'button', class: 'secondary', 'aria-label': `Edit ${t.name}`, onclick: () => {
-            replace(formSlot, tunnelForm(me, t, () => { showCreate(); load(); }));
-            formSlot.querySelector('input').focus();
-          } }, 'Edit'),
-          h('button', { type: 'button', class: 'secondary', 'aria-label': `Traffic of ${t.name}`,
-            onclick: () => traffic(trafficSlot, t).catch(e => { notice.textContent = e.detail; }) }, 'Traffic'),
-          h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${t.name}`, onclick: async event => {
-            const button = event.currentTarget;
-            if (button.dataset.confirm !== 'yes') {
-              button.dataset.confirm = 'yes';
-              button.textContent = 'Confirm delete';
-              return;
-            }
-            try {
-              await api('DELETE', `/api/v1/tunnels/${t.id}`);
-              await load();
-            } catch (error) {
-              notice.textContent = error.detail;
-            }
-          } }, 'Delete')) },
-      ],
-    }));
-  }
+  const page = fromApi('/api/v1/tunnels');
+  let up = new Set();
+  const list = listView({
+    id: 'tunnels-table', label: 'tunnels', sort: 'name',
+    // The state column comes from the live sessions, read with each page.
+    load: async query => {
+      const [rows, live] = await Promise.all([page(query), api('GET', '/api/v1/sessions')]);
+      up = new Set(live.flatMap(s => s.tunnels.map(t => `${s.userId}/${t}`)));
+      return rows;
+    },
+    columns: [
+      { key: 'name', label: 'Name' },
+      { key: 'type', label: 'Type' },
+      { key: 'ownerId', label: 'Owner', wide: true },
+      { key: 'remotePort', label: 'Public', render: t => t.remotePort !== null ? String(t.remotePort)
+        : [t.subdomain, ...(t.customDomains || [])].filter(Boolean).join(', ') },
+      { key: 'localTarget', label: 'Target', sortable: false, wide: true },
+      { key: 'state', label: 'State', sortable: false,
+        render: t => { const s = state(t, up); return h('span', { class: `state-${s.name}`, 'data-state': s.name }, s.text); } },
+      { key: 'updated', label: 'Updated', render: t => time(t.updated), wide: true },
+      { key: 'actions', label: '', sortable: false, render: t => h('span', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', 'aria-label': `Edit ${t.name}`, onclick: () => {
+          replace(formSlot, tunnelForm(me, t, () => { showCreate(); load(); }));
+          formSlot.querySelector('input').focus();
+        } }, 'Edit'),
+        h('button', { type: 'button', class: 'secondary', 'aria-label': `Traffic of ${t.name}`,
+          onclick: () => traffic(trafficSlot, t).catch(e => { notice.textContent = e.detail; }) }, 'Traffic'),
+        h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${t.name}`, onclick: async event => {
+          const button = event.currentTarget;
+          if (button.dataset.confirm !== 'yes') {
+            button.dataset.confirm = 'yes';
+            button.textContent = 'Confirm delete';
+            return;
+          }
+          try {
+            await api('DELETE', `/api/v1/tunnels/${t.id}`);
+            await load();
+          } catch (error) {
+            notice.textContent = error.detail;
+          }
+        } }, 'Delete')) },
+    ],
+  });
+  replace(listSlot, list);
+  const load = () => list.reload();
 
   showCreate();
-  await load();
+  await list.ready;
   const refresh = () => load().catch(() => {});
   return liveEvents({ 'tunnel.up': refresh, 'tunnel.down': refresh, 'client.connected': refresh, 'client.disconnected': refresh });
 }

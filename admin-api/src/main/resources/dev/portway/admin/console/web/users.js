@@ -1,6 +1,6 @@
 import { h, replace, field, showProblem, clearProblems, bytes, time } from './dom.js';
 import { api } from './api.js';
-import { listView } from './table.js';
+import { listView, fromApi, fromRows } from './table.js';
 
 // An API key returned with a new user, shown on the user's page the route change opens; in memory only.
 let pendingKey = null;
@@ -16,7 +16,6 @@ export function oneTime(label, secret) {
 
 export async function users(main, { me, args }) {
   if (args[0]) return user(main, me, args[0]);
-  const rows = await api('GET', '/api/v1/users');
   const result = h('div');
   const parts = [h('h1', {}, 'Users')];
   if (me.role === 'admin') {
@@ -41,17 +40,19 @@ export async function users(main, { me, args }) {
     });
     parts.push(form, h('h2', {}, 'All users'));
   }
-  replace(main, ...parts, result, listView({
-    id: 'users-table', label: 'users', rows,
+  const list = listView({
+    id: 'users-table', label: 'users', load: fromApi('/api/v1/users'),
     columns: [
       { key: 'id', label: 'Id' },
       { key: 'name', label: 'Name', render: u => h('a', { href: `#/users/${u.id}` }, u.name) },
       { key: 'status', label: 'Status' },
-      { key: 'planId', label: 'Plan', render: u => u.planId === null ? 'default' : String(u.planId) },
+      { key: 'planId', label: 'Plan', sortable: false, render: u => u.planId === null ? 'default' : String(u.planId) },
       { key: 'created', label: 'Created', render: u => time(u.created), wide: true },
-      { key: 'expiresAt', label: 'Expires', render: u => time(u.expiresAt), wide: true },
+      { key: 'expiresAt', label: 'Expires', sortable: false, render: u => time(u.expiresAt), wide: true },
     ],
-  }));
+  });
+  replace(main, ...parts, result, list);
+  await list.ready;
 }
 
 async function user(main, me, id) {
@@ -86,6 +87,7 @@ async function user(main, me, id) {
       showProblem(statusForm, error);
     }
   });
+  const tokenList = tokenView(main, me, id, tokens, notice);
   replace(main,
     h('p', {}, h('a', { href: '#/users' }, '← Users')),
     h('h1', {}, `User ${u.name}`),
@@ -100,24 +102,27 @@ async function user(main, me, id) {
     notice,
     h('div', { class: 'actions' }, issue),
     h('div', { id: 'token-slot' }),
-    listView({
-      id: 'tokens-table', label: 'client tokens', rows: tokens,
-      columns: [
-        { key: 'id', label: 'Id' },
-        { key: 'prefix', label: 'Prefix' },
-        { key: 'created', label: 'Created', render: t => time(t.created), wide: true },
-        { key: 'lastUsed', label: 'Last used', render: t => time(t.lastUsed) },
-        { key: 'revoked', label: 'Revoked', render: t => t.revoked ? time(t.revoked) : h('button', {
-          type: 'button', class: 'danger', 'data-token': t.id, 'aria-label': `Revoke token ${t.prefix}`,
-          onclick: async () => {
-            try {
-              await api('DELETE', `/api/v1/tokens/${t.id}`);
-              await user(main, me, id);
-            } catch (error) {
-              notice.textContent = error.detail;
-            }
-          },
-        }, 'Revoke') },
-      ],
-    }));
+    tokenList);
+  await tokenList.ready;
+}
+
+function tokenView(main, me, id, tokens, notice) {
+  const columns = [
+    { key: 'id', label: 'Id' },
+    { key: 'prefix', label: 'Prefix' },
+    { key: 'created', label: 'Created', render: t => time(t.created), wide: true },
+    { key: 'lastUsed', label: 'Last used', render: t => time(t.lastUsed) },
+    { key: 'revoked', label: 'Revoked', render: t => t.revoked ? time(t.revoked) : h('button', {
+      type: 'button', class: 'danger', 'data-token': t.id, 'aria-label': `Revoke token ${t.prefix}`,
+      onclick: async () => {
+        try {
+          await api('DELETE', `/api/v1/tokens/${t.id}`);
+          await user(main, me, id);
+        } catch (error) {
+          notice.textContent = error.detail;
+        }
+      },
+    }, 'Revoke') },
+  ];
+  return listView({ id: 'tokens-table', label: 'client tokens', columns, load: fromRows(tokens, columns) });
 }
