@@ -25,6 +25,8 @@ import dev.portway.admin.problem.ApiException;
 import dev.portway.admin.problem.Problems;
 import dev.portway.admin.sessions.SessionControl;
 import dev.portway.admin.sessions.SessionRoutes;
+import dev.portway.admin.signin.CookieSessions;
+import dev.portway.admin.signin.SignInRoutes;
 import dev.portway.admin.tokens.TokenRoutes;
 import dev.portway.admin.traffic.TrafficRoutes;
 import dev.portway.admin.tunnels.TunnelRoutes;
@@ -96,11 +98,14 @@ public final class AdminApi {
         routes.addAll(new AuditRoutes(storage.audit()).routes());
         routes.addAll(new EventRoutes(liveServer).routes());
         routes.addAll(new ReloadRoutes(reload, auditor).routes());
+        CookieSessions sessions = new CookieSessions(clock::instant, CookieSessions.DEFAULT_LIFETIME,
+                CookieSessions.DEFAULT_MAX_SESSIONS);
+        this.authenticator = new Authenticator(storage.apiKeys(), sessions);
+        routes.addAll(new SignInRoutes(authenticator, sessions, auditor).routes());
         OpenApiRoutes openApi = new OpenApiRoutes(version());
         routes.addAll(openApi.routes());
         this.router = new Router(routes);
         openApi.describe(router.routes());
-        this.authenticator = new Authenticator(storage.apiKeys());
     }
 
     /** The route table that is both served and documented. */

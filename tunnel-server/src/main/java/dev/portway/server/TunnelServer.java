@@ -1,6 +1,7 @@
 package dev.portway.server;
 
 import dev.portway.admin.AdminApi;
+import dev.portway.admin.console.Console;
 import dev.portway.admin.reload.ConfigReload;
 import dev.portway.admin.claims.ClaimSettings;
 import dev.portway.admin.claims.DnsTxtLookup;
@@ -336,7 +337,8 @@ public final class TunnelServer implements AutoCloseable {
                 new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events),
                 pusher, Clock.systemUTC(), claimSettings(),
                 reload == null ? ConfigReload.NONE : new FileConfigReload(reload, ForkJoinPool.commonPool()));
-        router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));
+        router.delegate(AdminApiRoute::owns, new AdminApiRoute(api::handle));
+        router.delegate(Console::owns, new AdminApiRoute(new Console()::handle));
         return new AdminServer(config.admin(), transport, bossGroup, router, AdminApi.MAX_BODY_BYTES, adminLimits);
     }
 

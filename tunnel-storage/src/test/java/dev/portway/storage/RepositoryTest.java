@@ -4,6 +4,7 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.storage.apikeys.ApiKeyPrincipal;
 import dev.portway.storage.apikeys.ApiKeyRole;
 import dev.portway.storage.apikeys.IssuedApiKey;
+import dev.portway.storage.paging.ListQuery;
 import dev.portway.storage.audit.AuditEntry;
 import dev.portway.storage.db.Database;
 import dev.portway.storage.sessions.SessionRecord;
@@ -134,7 +135,7 @@ class RepositoryTest {
 
         long id = result(storage.audit().record("admin", "tunnel.create", "tunnel/7", "{\"port\": 20080}",
                 "198.51.100.1"));
-        assertThat(result(storage.audit().recent(10))).first().satisfies(entry -> {
+        assertThat(result(storage.audit().page(new ListQuery(null, "id", true, 10, 0))).items()).first().satisfies(entry -> {
             assertThat(entry.id()).isEqualTo(id);
             assertThat(entry).extracting(AuditEntry::actor, AuditEntry::action, AuditEntry::target)
                     .containsExactly("admin", "tunnel.create", "tunnel/7");

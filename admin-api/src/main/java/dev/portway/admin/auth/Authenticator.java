@@ -2,6 +2,9 @@ package dev.portway.admin.auth;
 
 import dev.portway.admin.http.AdminRequest;
 import dev.portway.admin.problem.ApiException;
+import dev.portway.admin.signin.CookieSessions;
+import dev.portway.admin.signin.CookieSessions.CookieSession;
+import dev.portway.admin.signin.SessionCookie;
 import dev.portway.storage.apikeys.ApiKeyPrincipal;
 import dev.portway.storage.apikeys.ApiKeyRepository;
 import dev.portway.storage.tokens.SecretTokens;
@@ -11,28 +14,37 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code Authorization: Bearer pwk_...} → {@link Operator}. Keys are looked up by hash on every request (storage does
- * not cache them), so a revoked key stops working at once. Logs name a key by its prefix only.
+ * {@code Authorization: Bearer pwk_...}, or the console's session cookie, → {@link Operator}. Keys are looked up by
+ * hash on every request (storage does not cache them), so a revoked key stops working at once, also for the sessions
+ * it signed in. A request by cookie that changes anything (any method but GET and HEAD) must also carry the session's
+ * CSRF token in {@code X-Portway-CSRF}: another site's page can make a browser send the cookie, but cannot read the
+ * token. Logs name a key by its prefix only.
  */
 public final class Authenticator {
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
     private static final String SCHEME = "bearer ";
+    public static final String CSRF_HEADER = "x-portway-csrf";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD");
 
     private final ApiKeyRepository apiKeys;
+    private final CookieSessions sessions;
 
-    public Authenticator(ApiKeyRepository apiKeys) {
+    public Authenticator(ApiKeyRepository apiKeys, CookieSessions sessions) {
         this.apiKeys = apiKeys;
+        this.sessions = sessions;
     }
 
     /** Completes with the operator, or exceptionally with a 401 (no or bad key) or 403 (user not active). */
     public CompletableFuture<Operator> authenticate(AdminRequest request) {
         List<String> values = request.headerValues("authorization");
         if (values.isEmpty()) {
-            return CompletableFuture.failedFuture(
-                    ApiException.unauthenticated("Send an API key as Authorization: Bearer <key>", false));
+            return SessionCookie.value(request).map(id -> bySession(request, id))
+                    .orElseGet(() -> CompletableFuture.failedFuture(ApiException.unauthenticated(
+                            "Send an API key as Authorization: Bearer <key>, or sign in", false)));
         }
         String value = values.get(0);
         if (values.size() > 1 || value.length() <= SCHEME.length()
@@ -41,20 +53,52 @@ public final class Authenticator {
                     ApiException.unauthenticated("Expected one Authorization: Bearer <key> header", true));
         }
         String key = value.substring(SCHEME.length()).trim();
+        // A key not even shaped like one (a client token pasted by mistake, say) costs no database round trip.
+        return byKey(request, key);
+    }
+
+    /** The operator of an API key, as for a bearer key; for signing in. */
+    public CompletableFuture<Operator> byKey(AdminRequest request, String key) {
         if (!key.startsWith(SecretTokens.API_KEY_PREFIX)) {
-            // Not even shaped like a key (a client token pasted by mistake, say): no database round trip.
             return refuse(request, key);
         }
         return apiKeys.authenticate(key).thenApply(found -> {
             ApiKeyPrincipal principal = found.orElseThrow(() -> refusal(request, key));
-            if (principal.userStatus() != UserStatus.ACTIVE) {
-                log.warn("Admin API key {}*** of {} user {} refused from {}", SecretTokens.displayPrefix(key),
-                        principal.userStatus().dbName(), principal.userName(), request.remoteAddress());
-                throw ApiException.forbidden("User " + principal.userName() + " is " + principal.userStatus().dbName());
-            }
-            return new Operator(principal.userId(), principal.userName(), principal.keyId(), principal.role(),
-                    request.remoteAddress());
+            return active(request, principal);
         });
+    }
+
+    private CompletableFuture<Operator> bySession(AdminRequest request, String id) {
+        CookieSession session = sessions.find(id).orElse(null);
+        if (session == null) {
+            return CompletableFuture.failedFuture(
+                    ApiException.unauthenticated("The session has expired or was signed out; sign in again", true));
+        }
+        if (!SAFE_METHODS.contains(request.method())
+                && !session.csrfMatches(request.header(CSRF_HEADER).orElse(null))) {
+            log.warn("Console request {} {} without its CSRF token refused from {}", request.method(), request.path(),
+                    request.remoteAddress());
+            return CompletableFuture.failedFuture(ApiException.forbidden(
+                    "A signed-in change needs the X-Portway-CSRF header with the token returned at sign-in"));
+        }
+        return apiKeys.authenticateHash(session.keyHash()).thenApply(found -> {
+            ApiKeyPrincipal principal = found.orElseThrow(() -> {
+                sessions.close(id);
+                log.warn("Console session of a revoked API key ended, from {}", request.remoteAddress());
+                return ApiException.unauthenticated("The API key of this session was revoked; sign in again", true);
+            });
+            return active(request, principal);
+        });
+    }
+
+    private static Operator active(AdminRequest request, ApiKeyPrincipal principal) {
+        if (principal.userStatus() != UserStatus.ACTIVE) {
+            log.warn("Admin API key {} of {} user {} refused from {}", principal.keyId(),
+                    principal.userStatus().dbName(), principal.userName(), request.remoteAddress());
+            throw ApiException.forbidden("User " + principal.userName() + " is " + principal.userStatus().dbName());
+        }
+        return new Operator(principal.userId(), principal.userName(), principal.keyId(), principal.role(),
+                request.remoteAddress());
     }
 
     private static CompletableFuture<Operator> refuse(AdminRequest request, String key) {

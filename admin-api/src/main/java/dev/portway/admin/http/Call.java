@@ -51,6 +51,21 @@ public record Call(AdminRequest request, Route route, Map<String, String> pathPa
         return parsed;
     }
 
+    /** A declared text query parameter, null when absent or empty; 422 naming it when too long or not an allowed value. */
+    public String textQuery(QueryParam parameter) {
+        String value = request.query().get(parameter.name());
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.length() > parameter.max()) {
+            throw ApiException.invalid(parameter.name(), "expected at most " + parameter.max() + " characters");
+        }
+        if (!parameter.values().isEmpty() && !parameter.values().contains(value)) {
+            throw ApiException.invalid(parameter.name(), "expected one of " + parameter.values());
+        }
+        return value;
+    }
+
     private static ApiException outOfRange(QueryParam parameter) {
         return ApiException.invalid(parameter.name(),
                 "expected an integer from " + parameter.min() + " to " + parameter.max());

@@ -12,6 +12,7 @@ import dev.portway.admin.http.PathTemplate;
 import dev.portway.admin.http.QueryParam;
 import dev.portway.admin.http.Route;
 import dev.portway.admin.problem.Problem;
+import dev.portway.admin.signin.SessionCookie;
 
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -67,8 +68,13 @@ public final class OpenApiRoutes {
             path.set(route.method().toLowerCase(Locale.ROOT), operation(route, schemas));
         }
         ObjectNode components = root.putObject("components");
-        components.putObject("securitySchemes").putObject("apiKey").put("type", "http").put("scheme", "bearer")
+        ObjectNode securitySchemes = components.putObject("securitySchemes");
+        securitySchemes.putObject("apiKey").put("type", "http").put("scheme", "bearer")
                 .put("description", "An admin API key (pwk_...)");
+        securitySchemes.putObject("sessionCookie").put("type", "apiKey").put("in", "cookie")
+                .put("name", SessionCookie.NAME)
+                .put("description", "The session cookie POST /api/v1/session sets; every method but GET also needs"
+                        + " the header X-Portway-CSRF with the token returned at sign-in");
         ObjectNode schemaNodes = components.putObject("schemas");
         // Schemas discovered while describing one may add more; walk until none is new.
         Set<String> done = new TreeSet<>();
@@ -89,6 +95,7 @@ public final class OpenApiRoutes {
         ArrayNode security = operation.putArray("security");
         if (route.access() != Access.PUBLIC) {
             security.addObject().putArray("apiKey");
+            security.addObject().putArray("sessionCookie");
         }
         ArrayNode parameters = operation.putArray("parameters");
         for (String name : route.path().parameterNames()) {
@@ -104,8 +111,16 @@ public final class OpenApiRoutes {
             ObjectNode parameter = parameters.addObject();
             parameter.put("name", query.name()).put("in", "query").put("required", false)
                     .put("description", query.description());
-            parameter.putObject("schema").put("type", "integer").put("minimum", query.min())
-                    .put("maximum", query.max()).put("default", query.defaultValue());
+            ObjectNode schema = parameter.putObject("schema");
+            if (query.text()) {
+                schema.put("type", "string").put("maxLength", query.max());
+                query.values().forEach(schema.withArray("enum")::add);
+            } else {
+                schema.put("type", "integer").put("minimum", query.min()).put("maximum", query.max());
+                if (query.defaultValue() >= query.min() && query.defaultValue() <= query.max()) {
+                    schema.put("default", query.defaultValue());
+                }
+            }
         }
         if (!route.request().isNone()) {
             ObjectNode body = operation.putObject("requestBody");

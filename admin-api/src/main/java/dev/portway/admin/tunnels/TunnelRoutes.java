@@ -1,5 +1,7 @@
 package dev.portway.admin.tunnels;
 
+import dev.portway.admin.http.ListParams;
+import dev.portway.storage.tunnels.TunnelRepository;
 import dev.portway.admin.PushResult;
 import dev.portway.admin.TunnelPusher;
 import dev.portway.admin.audit.Auditor;
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeoutException;
 
 /** Tunnels: a user key creates, reads, changes and deletes its own; an admin key any user's. */
 public final class TunnelRoutes {
+    private static final ListParams PAGING = new ListParams(TunnelRepository.SORTS, "id", 0);
     private static final Logger log = LoggerFactory.getLogger(TunnelRoutes.class);
     /** A client that does not answer a push within this time is reported as pending, not waited for. */
     private static final long PUSH_TIMEOUT_SECONDS = 5;
@@ -57,8 +60,10 @@ public final class TunnelRoutes {
                         .errors(400, 409, 413, 422)
                         .handler(this::create),
                 Route.route("GET", "/api/v1/tunnels", "listTunnels")
-                        .summary("List tunnels (a user key sees only its own)")
+                        .summary("List tunnels (a user key sees only its own); q looks in name, subdomain and target")
+                        .query(PAGING.parameters())
                         .response(200, BodyShape.listOf(TunnelView.class))
+                        .errors(422)
                         .handler(this::list),
                 Route.route("GET", "/api/v1/tunnels/{id}", "getTunnel")
                         .summary("Get a tunnel")
@@ -125,9 +130,8 @@ public final class TunnelRoutes {
 
     private CompletableFuture<AdminResponse> list(Call call) {
         Operator operator = call.operator();
-        CompletableFuture<List<Tunnel>> tunnels = operator.isAdmin() ? storage.tunnels().listAll()
-                : storage.tunnels().listByOwner(operator.userId());
-        return tunnels.thenApply(found -> Json.response(200, found.stream().map(TunnelView::of).toList()));
+        return storage.tunnels().page(operator.isAdmin() ? null : operator.userId(), PAGING.read(call))
+                .thenApply(page -> ListParams.response(page, TunnelView::of));
     }
 
     private CompletableFuture<AdminResponse> update(Call call) {

@@ -1,5 +1,9 @@
 package dev.portway.admin.users;
 
+import dev.portway.storage.paging.Page;
+import dev.portway.storage.users.UserRepository;
+import dev.portway.storage.paging.ListQuery;
+import dev.portway.admin.http.ListParams;
 import dev.portway.admin.audit.Auditor;
 import dev.portway.admin.auth.Operator;
 import dev.portway.admin.http.Access;
@@ -33,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
  * holds just that one).
  */
 public final class UserRoutes {
+    private static final ListParams PAGING = new ListParams(UserRepository.SORTS, "id", 0);
     private final Storage storage;
     private final Auditor auditor;
     private final SessionControl sessions;
@@ -53,8 +58,10 @@ public final class UserRoutes {
                         .errors(400, 409, 413, 422)
                         .handler(this::create),
                 Route.route("GET", "/api/v1/users", "listUsers")
-                        .summary("List users (a user key sees only its own user)")
+                        .summary("List users (a user key sees only its own user); q looks in name and status")
+                        .query(PAGING.parameters())
                         .response(200, BodyShape.listOf(UserView.class))
+                        .errors(422)
                         .handler(this::list),
                 Route.route("GET", "/api/v1/users/{id}", "getUser")
                         .summary("Get a user")
@@ -102,9 +109,11 @@ public final class UserRoutes {
 
     private CompletableFuture<AdminResponse> list(Call call) {
         Operator operator = call.operator();
-        CompletableFuture<List<User>> users = operator.isAdmin() ? storage.users().list()
-                : storage.users().findById(operator.userId()).thenApply(u -> u.map(List::of).orElse(List.of()));
-        return users.thenApply(found -> Json.response(200, found.stream().map(UserView::of).toList()));
+        ListQuery query = PAGING.read(call);
+        CompletableFuture<Page<User>> users = operator.isAdmin() ? storage.users().page(query)
+                : storage.users().findById(operator.userId()).thenApply(u -> u.map(List::of).orElse(List.of()))
+                        .thenApply(own -> new Page<>(own, own.size()));
+        return users.thenApply(page -> ListParams.response(page, UserView::of));
     }
 
     private CompletableFuture<AdminResponse> get(Call call) {

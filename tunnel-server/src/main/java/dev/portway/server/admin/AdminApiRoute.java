@@ -21,16 +21,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
- * Carries a Netty request to the transport-free {@link AdminApi} and its answer back. The body is copied out of the
- * request here, on the event loop, because the request is released when this returns; the aggregator in front has
- * already refused bodies over {@link AdminApi#MAX_BODY_BYTES}.
+ * Carries a Netty request to a transport-free part of admin-api ({@link AdminApi#handle}, or the console's
+ * {@code Console#handle}) and its answer back. The body is copied out of the request here, on the event loop, because
+ * the request is released when this returns; the aggregator in front has already refused bodies over
+ * {@link AdminApi#MAX_BODY_BYTES}.
  */
 public final class AdminApiRoute implements AsyncAdminRoute {
-    private final AdminApi api;
+    private final Function<AdminRequest, CompletableFuture<AdminResponse>> api;
 
-    public AdminApiRoute(AdminApi api) {
+    /** @param api never blocks, and its future never fails (every failure is already a problem response) */
+    public AdminApiRoute(Function<AdminRequest, CompletableFuture<AdminResponse>> api) {
         this.api = api;
     }
 
@@ -50,7 +53,7 @@ public final class AdminApiRoute implements AsyncAdminRoute {
         byte[] body = ByteBufUtil.getBytes(request.content());
         AdminRequest adminRequest = new AdminRequest(request.method().name(), uri.path(), query, headers, body,
                 PublicEndpoints.text(remote));
-        return api.handle(adminRequest).thenApply(AdminApiRoute::toNetty);
+        return api.apply(adminRequest).thenApply(AdminApiRoute::toNetty);
     }
 
     private static FullHttpResponse toNetty(AdminResponse answer) {

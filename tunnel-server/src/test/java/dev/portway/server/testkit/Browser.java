@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -82,6 +86,30 @@ public final class Browser implements AutoCloseable {
     /** Waits up to 15 s for {@code condition} to return a non-null, non-false value, and returns it. */
     public <T> T until(Function<? super WebDriver, T> condition) {
         return new WebDriverWait(driver, WAIT).until(condition);
+    }
+
+    /**
+     * The element's visible text, or "" when there is no such element or the page just replaced it: for conditions
+     * polled with {@link #until} on pages that re-render.
+     */
+    public String text(By by) {
+        try {
+            return driver.findElement(by).getText();
+        } catch (NoSuchElementException | StaleElementReferenceException e) {
+            return "";
+        }
+    }
+
+    /** Renders the pages as if the system preferred {@code light} or {@code dark} ({@code prefers-color-scheme}). */
+    public void prefersColorScheme(String scheme) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+    }
+
+    /** Every cookie of the profile as Chromium's DevTools report them, HttpOnly ones too: name, value, httpOnly, sameSite... */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> cookies() {
+        return (List<Map<String, Object>>) driver.executeCdpCommand("Network.getAllCookies", Map.of()).get("cookies");
     }
 
     /** Saves a PNG of the viewport as {@code <name>.png} with the test report, and returns its path. */

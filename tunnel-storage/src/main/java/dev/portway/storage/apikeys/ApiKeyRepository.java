@@ -50,7 +50,14 @@ public final class ApiKeyRepository {
 
     /** The operator of a valid (not revoked) key. */
     public CompletableFuture<Optional<ApiKeyPrincipal>> authenticate(String key) {
-        byte[] hash = SecretTokens.hash(key);
+        return authenticateHash(SecretTokens.hash(key));
+    }
+
+    /**
+     * As {@link #authenticate}, by the key's hash: for a holder of a signed-in key (a console session) that keeps
+     * the hash rather than the key itself.
+     */
+    public CompletableFuture<Optional<ApiKeyPrincipal>> authenticateHash(byte[] hash) {
         return jdbc.query(c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT k.id, k.role, u.id AS user_id, u.name, u.status FROM api_keys k"

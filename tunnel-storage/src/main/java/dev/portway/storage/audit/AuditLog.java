@@ -2,15 +2,27 @@ package dev.portway.storage.audit;
 
 import dev.portway.storage.db.Jdbc;
 import dev.portway.storage.db.Rows;
+import dev.portway.storage.paging.ListQuery;
+import dev.portway.storage.paging.Page;
+import dev.portway.storage.paging.PagedSelect;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** Append-only record of who changed what. */
 public final class AuditLog {
+    private static final PagedSelect<AuditEntry> PAGED = new PagedSelect<>(
+            "SELECT id, actor, action, target, detail::text AS detail, remote_addr, at", "FROM audit_log", null,
+            List.of("actor", "action", "target"),
+            Map.of("id", "id", "at", "at", "actor", "actor", "action", "action", "target", "target"), "id",
+            AuditLog::read);
+    /** The fields {@link #page} sorts by. */
+    public static final Set<String> SORTS = PAGED.columns().keySet();
     private final Jdbc jdbc;
 
     public AuditLog(Jdbc jdbc) {
@@ -35,22 +47,13 @@ public final class AuditLog {
         });
     }
 
-    /** Newest first. */
-    public CompletableFuture<List<AuditEntry>> recent(int limit) {
-        return jdbc.query(c -> {
-            List<AuditEntry> entries = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT id, actor, action, target, detail::text AS detail,"
-                    + " remote_addr, at FROM audit_log ORDER BY id DESC LIMIT ?")) {
-                s.setInt(1, limit);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        entries.add(new AuditEntry(rs.getLong("id"), rs.getString("actor"), rs.getString("action"),
-                                rs.getString("target"), rs.getString("detail"), rs.getString("remote_addr"),
-                                Rows.instant(rs, "at")));
-                    }
-                }
-            }
-            return entries;
-        });
+    /** One page of entries; {@link ListQuery#contains} looks in the actor, the action and the target. */
+    public CompletableFuture<Page<AuditEntry>> page(ListQuery query) {
+        return jdbc.query(PAGED.page(query, null));
+    }
+
+    private static AuditEntry read(ResultSet rs) throws SQLException {
+        return new AuditEntry(rs.getLong("id"), rs.getString("actor"), rs.getString("action"),
+                rs.getString("target"), rs.getString("detail"), rs.getString("remote_addr"), Rows.instant(rs, "at"));
     }
 }

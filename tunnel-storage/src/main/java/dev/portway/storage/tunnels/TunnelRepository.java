@@ -6,6 +6,9 @@ import dev.portway.storage.change.ChangeEvent;
 import dev.portway.storage.db.Jdbc;
 import dev.portway.storage.db.Rows;
 import dev.portway.storage.db.Tx;
+import dev.portway.storage.paging.ListQuery;
+import dev.portway.storage.paging.Page;
+import dev.portway.storage.paging.PagedSelect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,10 +29,15 @@ import java.util.concurrent.CompletableFuture;
  * {@link ChangeEvent#tunnel} for the routing caches of all nodes.
  */
 public final class TunnelRepository {
-    private static final String SELECT = "SELECT t.id, t.user_id, t.name, t.type, t.remote_port, t.subdomain,"
+    private static final String COLUMNS = "SELECT t.id, t.user_id, t.name, t.type, t.remote_port, t.subdomain,"
             + " t.locations, t.local_target, t.options::text AS options, t.enabled, t.created, t.updated,"
             + " coalesce((SELECT array_agg(d.domain ORDER BY d.domain) FROM tunnel_domains d"
-            + " WHERE d.tunnel_id = t.id), '{}') AS custom_domains FROM tunnels t";
+            + " WHERE d.tunnel_id = t.id), '{}') AS custom_domains";
+    private static final String SELECT = COLUMNS + " FROM tunnels t";
+    private static final PagedSelect<Tunnel> ALL = paged(null);
+    private static final PagedSelect<Tunnel> OWNED = paged("t.user_id = ?");
+    /** The fields {@link #page} sorts by. */
+    public static final Set<String> SORTS = ALL.columns().keySet();
 
     private final Jdbc jdbc;
 
@@ -128,8 +138,19 @@ public final class TunnelRepository {
         return jdbc.query(c -> list(c, " WHERE t.user_id = ? ORDER BY t.id", ownerId));
     }
 
-    public CompletableFuture<List<Tunnel>> listAll() {
-        return jdbc.query(c -> list(c, " ORDER BY t.id", null));
+    /**
+     * One page of tunnels, of one owner or (null) of all; {@link ListQuery#contains} looks in the name, the subdomain
+     * and the local target.
+     */
+    public CompletableFuture<Page<Tunnel>> page(Long ownerId, ListQuery query) {
+        return jdbc.query(ownerId == null ? ALL.page(query, null) : OWNED.page(query, ownerId));
+    }
+
+    private static PagedSelect<Tunnel> paged(String scope) {
+        return new PagedSelect<>(COLUMNS, "FROM tunnels t", scope, List.of("t.name", "t.subdomain", "t.local_target"),
+                Map.of("id", "t.id", "name", "t.name", "type", "t.type", "ownerId", "t.user_id",
+                        "remotePort", "t.remote_port", "created", "t.created", "updated", "t.updated"),
+                "t.id", TunnelRepository::read);
     }
 
     private static void bindFields(Connection c, PreparedStatement s, TunnelDraft draft, int first)

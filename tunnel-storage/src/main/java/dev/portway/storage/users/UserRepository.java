@@ -5,6 +5,9 @@ import dev.portway.storage.change.ChangeEvent;
 import dev.portway.storage.db.Jdbc;
 import dev.portway.storage.db.Rows;
 import dev.portway.storage.db.Tx;
+import dev.portway.storage.paging.ListQuery;
+import dev.portway.storage.paging.Page;
+import dev.portway.storage.paging.PagedSelect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,6 +16,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -21,6 +26,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class UserRepository {
     private static final String COLUMNS = "id, name, status, created, plan_id, plan_since, expires_at";
+    private static final PagedSelect<User> PAGED = new PagedSelect<>("SELECT " + COLUMNS, "FROM users", null,
+            List.of("name", "status"), Map.of("id", "id", "name", "name", "status", "status", "created", "created"),
+            "id", UserRepository::read);
+    /** The fields {@link #page} sorts by. */
+    public static final Set<String> SORTS = PAGED.columns().keySet();
 
     private final Jdbc jdbc;
 
@@ -60,17 +70,9 @@ public final class UserRepository {
         });
     }
 
-    public CompletableFuture<List<User>> list() {
-        return jdbc.query(c -> {
-            List<User> users = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users ORDER BY id");
-                 ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    users.add(read(rs));
-                }
-            }
-            return users;
-        });
+    /** One page of users; {@link ListQuery#contains} looks in the name and the status. */
+    public CompletableFuture<Page<User>> page(ListQuery query) {
+        return jdbc.query(PAGED.page(query, null));
     }
 
     public CompletableFuture<Long> count() {
