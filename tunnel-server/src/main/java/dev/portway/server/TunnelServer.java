@@ -16,6 +16,13 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
 import dev.portway.server.access.PeerFilters;
+import dev.portway.server.acme.AcmeCertificates;
+import dev.portway.server.acme.AcmeOrders;
+import dev.portway.server.acme.AcmeService;
+import dev.portway.server.acme.CertificateStore;
+import dev.portway.server.acme.FileCertificateStore;
+import dev.portway.server.acme.PendingChallenges;
+import dev.portway.server.acme.StorageCipher;
 import dev.portway.server.admin.AdminApiRoute;
 import dev.portway.server.admin.AdminRouter;
 import dev.portway.server.admin.AdminServer;
@@ -32,6 +39,7 @@ import dev.portway.server.auth.StaticTokenAuthenticator;
 import dev.portway.server.claims.NameClaims;
 import dev.portway.server.claims.ReservedPorts;
 import dev.portway.server.claims.StoredNameClaims;
+import dev.portway.server.config.AcmeConfig;
 import dev.portway.server.config.ClientConnectConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ControlServer;
@@ -145,6 +153,12 @@ public final class TunnelServer implements AutoCloseable {
     private InetSocketAddress adminAddress;
     /** Null when {@code database.enabled} is false or before start. */
     private ServerStorage storage;
+    /** Validations of ACME orders in progress, answered by the web listeners. */
+    private final PendingChallenges acmeChallenges = new PendingChallenges();
+    /** What {@code https.acme} has issued; empty without it. */
+    private final AcmeCertificates acmeCertificates = new AcmeCertificates();
+    /** Null without {@code https.acme}. */
+    private AcmeService acmeService;
 
     public TunnelServer(ServerConfig config) {
         this(config, null);
@@ -215,12 +229,13 @@ public final class TunnelServer implements AutoCloseable {
         // Without an https port no name is served over HTTPS, whatever certificates are listed.
         CertificateFiles certificates = CertificateFiles.load(
                 config.http().httpsPort() == 0 ? List.of() : config.http().certificates());
+        CertificateSource terminated = certificates.orElse(acmeCertificates);
         if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
             binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
-                    webLoops, history, accounts, host -> certificates.contextFor(host).isPresent()));
+                    webLoops, history, accounts, host -> terminated.contextFor(host).isPresent()));
             httpFrontend = new HttpFrontend(config.http(), httpRouter, ErrorPages.load(config.http().errorPages()),
                     metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops,
-                    streams);
+                    streams, acmeChallenges);
         }
         SslContext controlContext = ServerTlsContexts.forControl(certificate);
         // Made whether their listeners are enabled or not, so that a reload resizes one list.
@@ -240,18 +255,22 @@ public final class TunnelServer implements AutoCloseable {
             ClientConnectConfig clientConnect = config.http().clientConnect();
             DecryptedHttp web = (channel, sniHost) -> httpFrontend.install(channel.pipeline(), true);
             HttpsRoutes routes = new VhostHttpsRoutes(httpRouter);
-            CertificateSource served = certificates;
+            CertificateSource served = terminated;
             if (clientConnect.enabled()) {
                 ClientHosts clientHosts = new ClientHosts(clientHostNames(clientConnect), controlContext);
                 routes = clientHosts.routes(routes);
                 served = clientHosts.certificates(served);
                 web = ClientUpgradeGate.around(web, clientConnect.path(), settings.maxFramePayload(), control::adopt);
             }
-            HttpsListener https = new HttpsListener(routes, served, web, config.handshakeTimeout(), proxyProtocol);
+            HttpsListener https = new HttpsListener(routes, served, acmeChallenges, web, config.handshakeTimeout(),
+                    proxyProtocol);
             httpsListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpsPort(),
                     httpsLimits.guard(https), "https.port");
             log.info("https listener bound address={} certificates={} domain(s)", httpsListener.address(),
                     certificates.domains());
+        }
+        if (config.http().acme() != null && config.http().httpsPort() != 0) {
+            startAcme(config.http().acme());
         }
         if (storage != null) {
             watchQuotas(accounts);
@@ -290,6 +309,27 @@ public final class TunnelServer implements AutoCloseable {
             names.add(HostPatterns.normalize(config.publicHost()));
         }
         return names;
+    }
+
+    /** Serves the stored ACME certificates, then orders and renews on a thread of its own. */
+    private void startAcme(AcmeConfig acme) throws IOException {
+        Path acmeDir = config.dataDir().resolve("acme");
+        StorageCipher cipher = acme.storageKeyFile() != null ? StorageCipher.fromFile(acme.storageKeyFile(), false)
+                : StorageCipher.fromFile(acmeDir.resolve("storage.key"), true);
+        CertificateStore store = FileCertificateStore.open(acmeDir, cipher);
+        ScheduledExecutorService acmeThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "portway-acme");
+            thread.setDaemon(true);
+            return thread;
+        });
+        acmeService = new AcmeService(acme, store, new AcmeOrders(acme, store, acmeChallenges), acmeCertificates,
+                acmeThread, Clock.systemUTC());
+        try {
+            acmeService.start();
+        } catch (Exception e) {
+            throw new IOException("cannot read the stored ACME certificates: " + e, e);
+        }
+        log.info("acme started directory={} domains={}", acme.directory(), acme.domains());
     }
 
     /** Reads connected users' usage on a thread of its own, and acts on their plans. */
@@ -427,6 +467,11 @@ public final class TunnelServer implements AutoCloseable {
         return httpListener == null ? null : httpListener.address();
     }
 
+    /** The certificates {@code https.acme} has issued and serves. */
+    public AcmeCertificates acmeCertificates() {
+        return acmeCertificates;
+    }
+
     /** Where public HTTPS is served; null when {@code https.port} is 0 or before start. */
     public InetSocketAddress httpsAddress() {
         return httpsListener == null ? null : httpsListener.address();
@@ -454,6 +499,9 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (alerts != null) {
             alerts.close();
+        }
+        if (acmeService != null) {
+            acmeService.close();
         }
         if (quotaThread != null) {
             quotaThread.shutdownNow();

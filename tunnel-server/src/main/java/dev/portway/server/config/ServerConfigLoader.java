@@ -106,6 +106,16 @@ import java.util.regex.Pattern;
  *   port: 443                  # 0: no https listener; unset: 443 with certificates, none without
  *   certificates:              # for tunnels with https: terminate; key must match cert, cert must cover domains
  *     - {domains: [app.example.org, "*.example.org"], cert: example.crt, key: example.key}
+ *   acme:                      # certificates from an ACME CA; see docs/certificates.md
+ *     directory: letsencrypt   # or letsencrypt-staging, or the directory's URL
+ *     email: ops@example.org
+ *     agreeTerms: true         # required: the CA's terms of service
+ *     domains: [www.example.org]
+ *     challenges: [http-01, tls-alpn-01]
+ *     eab: {keyId: ..., hmacKey: ...}   # External Account Binding; hmacKey never echoed
+ *     trustedCa: acme-ca.pem   # the ACME server's TLS is signed by this CA (private CAs)
+ *     storageKey: acme.key     # AES key of private keys at rest; default acme/storage.key under dataDir
+ *     checkInterval: 1h        # how often certificates are checked for renewal
  * </pre>
  */
 public final class ServerConfigLoader {
@@ -314,7 +324,7 @@ public final class ServerConfigLoader {
             }
         });
         return new HttpConfig(domain, port, defaults.httpsPort(), maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, bodyIdleTimeout, errorPages, defaults.certificates(), defaults.clientConnect());
+                responseTimeout, bodyIdleTimeout, errorPages, defaults.certificates(), defaults.clientConnect(), null);
     }
 
     private static DatabaseSettings readDatabase(ConfigObject root) {
@@ -534,7 +544,7 @@ public final class ServerConfigLoader {
 
     /** The https listener's part of {@code http}, which holds what the other web settings say. */
     private static HttpConfig readHttps(ConfigObject root, HttpConfig http) {
-        Optional<ConfigObject> section = root.object("https", "port", "certificates", "clientConnect");
+        Optional<ConfigObject> section = root.object("https", "port", "certificates", "clientConnect", "acme");
         if (section.isEmpty()) {
             return http.withHttps(HttpConfig.httpsPortWhenUnset(false), List.of());
         }
@@ -548,10 +558,100 @@ public final class ServerConfigLoader {
             }
         }
         ClientConnectConfig clientConnect = readClientConnect(https);
+        AcmeConfig acme = readAcme(https, listed);
         // Clients dialing wss:// to names of their own are something to serve, like a certificate.
-        boolean serves = !certificates.isEmpty() || (clientConnect.enabled() && !clientConnect.hosts().isEmpty());
+        boolean serves = !certificates.isEmpty() || acme != null
+                || (clientConnect.enabled() && !clientConnect.hosts().isEmpty());
         int port = https.integer("port", HttpConfig.httpsPortWhenUnset(serves), 0, 65535);
-        return http.withHttps(port, certificates, clientConnect);
+        return http.withHttps(port, certificates, clientConnect).withAcme(acme);
+    }
+
+    /**
+     * {@code https.acme}: a directory by name or URL, terms agreed to, exact host names that no file certificate
+     * lists already. Null when absent or wrong.
+     */
+    private static AcmeConfig readAcme(ConfigObject https, Set<String> listed) {
+        Optional<ConfigObject> section = https.object("acme", "directory", "email", "agreeTerms", "domains",
+                "challenges", "eab", "trustedCa", "checkInterval", "storageKey");
+        if (section.isEmpty()) {
+            return null;
+        }
+        ConfigObject acme = section.get();
+        int problemsBefore = acme.reader().problems().size();
+        URI directory = readAcmeDirectory(acme);
+        String email = acme.string("email");
+        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+")) {
+            acme.invalid("email", "expected an e-mail address");
+        }
+        if (!acme.bool("agreeTerms", false)) {
+            acme.invalid("agreeTerms", "expected true: the CA issues nothing before its terms of service are agreed to");
+        }
+        List<String> domains = new ArrayList<>();
+        List<String> written = acme.strings("domains");
+        if (written.isEmpty()) {
+            acme.invalid("domains", "expected a list of at least one host name");
+        }
+        for (int i = 0; i < written.size(); i++) {
+            String domain = HostPatterns.normalize(written.get(i));
+            String at = acme.childPath("domains") + "[" + i + "]";
+            if (HostPatterns.isWildcard(domain)) {
+                acme.reader().problem(at, "expected an exact host name: a wildcard needs the dns-01 challenge, "
+                        + "which https.acme does not offer", "\"" + written.get(i) + "\"");
+            } else if (!HOST_NAME.matcher(domain).matches()) {
+                acme.reader().problem(at, "expected a host name", "\"" + written.get(i) + "\"");
+            } else if (!listed.add(domain)) {
+                acme.reader().problem(at, "expected a domain no entry of https.certificates lists",
+                        "\"" + written.get(i) + "\"");
+            } else {
+                domains.add(domain);
+            }
+        }
+        List<String> challenges = acme.strings("challenges");
+        for (int i = 0; i < challenges.size(); i++) {
+            if (!AcmeConfig.CHALLENGE_TYPES.contains(challenges.get(i))) {
+                acme.reader().problem(acme.childPath("challenges") + "[" + i + "]",
+                        "expected " + AcmeConfig.HTTP_01 + " or " + AcmeConfig.TLS_ALPN_01, "\"" + challenges.get(i) + "\"");
+            }
+        }
+        AcmeConfig.ExternalAccount eab = acme.object("eab", "keyId", "hmacKey")
+                .map(binding -> {
+                    String keyId = binding.requiredString("keyId");
+                    String hmacKey = binding.secret("hmacKey", true, 16);
+                    return keyId == null || hmacKey == null ? null : new AcmeConfig.ExternalAccount(keyId, hmacKey);
+                })
+                .orElse(null);
+        Path trustedCa = acme.has("trustedCa") ? acme.existingFile("trustedCa", "a PEM certificate file") : null;
+        Path storageKey = acme.has("storageKey") ? acme.existingFile("storageKey", "a file of 32 random bytes")
+                : null;
+        Duration checkInterval = acme.duration("checkInterval", AcmeConfig.DEFAULT_CHECK_INTERVAL,
+                Duration.ofSeconds(1), Duration.ofDays(1));
+        if (directory == null || acme.reader().problems().size() > problemsBefore) {
+            return null;
+        }
+        return new AcmeConfig(directory, email, domains, challenges, eab, trustedCa, checkInterval, storageKey);
+    }
+
+    private static URI readAcmeDirectory(ConfigObject acme) {
+        String directory = acme.requiredString("directory");
+        if (directory == null) {
+            return null;
+        }
+        if (directory.equals("letsencrypt")) {
+            return AcmeConfig.LETSENCRYPT;
+        }
+        if (directory.equals("letsencrypt-staging")) {
+            return AcmeConfig.LETSENCRYPT_STAGING;
+        }
+        try {
+            URI uri = new URI(directory);
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        acme.invalid("directory", "expected letsencrypt, letsencrypt-staging or the https:// URL of an ACME directory");
+        return null;
     }
 
     private static ClientConnectConfig readClientConnect(ConfigObject https) {

@@ -8,10 +8,10 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
@@ -37,26 +37,29 @@ public final class ConfiguredCertificates implements CertificateSource {
             throws IOException, GeneralSecurityException {
         Map<String, SslContext> byDomain = new HashMap<>();
         if (!certificates.isEmpty()) {
-            SslProvider provider = TlsProviders.choose("https listener");
             for (HttpsCertificateConfig entry : certificates) {
-                SslContext context = context(ServerCertificate.load(entry.cert(), entry.key()), provider);
+                ServerCertificate loaded = ServerCertificate.load(entry.cert(), entry.key());
+                SslContext context = context(loaded.privateKey(), loaded.chain(), ApplicationProtocolNames.HTTP_1_1);
                 entry.domains().forEach(domain -> byDomain.put(HostPatterns.normalize(domain), context));
             }
         }
         return new ConfiguredCertificates(byDomain);
     }
 
-    private static SslContext context(ServerCertificate certificate, SslProvider provider)
+    /**
+     * The context public HTTPS terminates with, for any source of certificates.
+     *
+     * @param protocol the one ALPN protocol offered: only HTTP/1.1 is proxied (offering h2 would make browsers speak
+     *                 a protocol nobody reads), or {@code acme-tls/1} for a TLS-ALPN-01 validation
+     */
+    public static SslContext context(PrivateKey key, List<X509Certificate> chain, String protocol)
             throws javax.net.ssl.SSLException {
-        return SslContextBuilder.forServer(certificate.privateKey(),
-                        certificate.chain().toArray(new X509Certificate[0]))
-                .sslProvider(provider)
+        return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+                .sslProvider(TlsProviders.choose("https listener"))
                 .protocols(PROTOCOLS)
-                // Only HTTP/1.1 is proxied; offering h2 would make browsers speak a protocol nobody reads.
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_1_1))
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, protocol))
                 .build();
     }
 

@@ -1,0 +1,158 @@
+package dev.portway.server;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.portway.client.config.TunnelConfig;
+import dev.portway.protocol.config.HostPort;
+import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.TunnelType;
+import dev.portway.server.acme.IssuedCertificate;
+import dev.portway.server.config.AcmeConfig;
+import dev.portway.server.config.HttpConfig;
+import dev.portway.server.config.ServerConfig;
+import dev.portway.server.testkit.Pebble;
+import dev.portway.server.testkit.RecordingEvents;
+import dev.portway.server.testkit.TestCa;
+import dev.portway.server.testkit.TunnelFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLSocket;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Certificates from a real ACME server: Pebble validates the server's answers on its real http and https ports, the
+ * issued certificate is served by SNI, and a client that trusts only Pebble's root reaches an http tunnel over HTTPS.
+ */
+@Timeout(120)
+class AcmeIT {
+    private static final String HOST = "app.acme.test";
+    private static final int BODY_BYTES = 256 * 1024;
+
+    @TempDir
+    Path dir;
+    private TunnelFixture fixture;
+    private Pebble pebble;
+    private HttpServer local;
+    private final byte[] body = new byte[BODY_BYTES];
+    private ServerConfig config;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        assumeTrue(Pebble.installed(), "pebble and pebble-challtestsrv are not on the PATH");
+        fixture = new TunnelFixture();
+        new Random(15).nextBytes(body);
+        local = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        local.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        local.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+        if (pebble != null) {
+            pebble.close();
+        }
+        if (local != null) {
+            local.stop(0);
+        }
+    }
+
+    @Test
+    void http01IssuesACertificateThatServesAnHttpTunnelOverHttps() throws Exception {
+        startServerWithAcme(AcmeConfig.HTTP_01);
+        IssuedCertificate issued = awaitCertificate();
+        assertThat(issued.domains()).containsExactly(HOST);
+        reachTunnelOverHttps(issued);
+        // Kept where only the server's user may read, with the private key encrypted.
+        Path acmeDir = config.dataDir().resolve("acme");
+        assertThat(Files.getPosixFilePermissions(acmeDir.resolve(HOST + ".key")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(acmeDir.resolve(HOST + ".key"), StandardCharsets.ISO_8859_1))
+                .doesNotContain("PRIVATE KEY");
+        assertThat(Files.getPosixFilePermissions(acmeDir.resolve("storage.key")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void tlsAlpn01IssuesACertificateThatServesAnHttpTunnelOverHttps() throws Exception {
+        startServerWithAcme(AcmeConfig.TLS_ALPN_01);
+        reachTunnelOverHttps(awaitCertificate());
+    }
+
+    private void startServerWithAcme(String challenge) throws Exception {
+        int httpPort = TunnelFixture.freePort();
+        int httpsPort = TunnelFixture.freePort();
+        pebble = Pebble.start(dir.resolve("pebble"), httpPort, httpsPort, Map.of());
+        AcmeConfig acme = new AcmeConfig(URI.create(pebble.directory()), "ops@acme.test", List.of(HOST),
+                List.of(challenge), null, pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem")), null, null);
+        config = fixture.serverConfig(0, Duration.ofSeconds(10), 3)
+                .withHttp(new HttpConfig(null, httpPort, httpsPort).withAcme(acme));
+        fixture.startServer(config);
+        HttpOptions options = new HttpOptions(null, List.of(HOST), null, null, null, null, null, "terminate");
+        fixture.connect("c1", new RecordingEvents(), new TunnelConfig("web", TunnelType.HTTP,
+                new HostPort("127.0.0.1", local.getAddress().getPort()), 0, options, null));
+    }
+
+    private IssuedCertificate awaitCertificate() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<IssuedCertificate> served = fixture.server().acmeCertificates().served(HOST);
+            if (served.isPresent()) {
+                return served.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no certificate for " + HOST + " within 90 s");
+    }
+
+    /** GETs the body through the tunnel over HTTPS, trusting only Pebble's root; checks every byte and the FIN. */
+    private void reachTunnelOverHttps(IssuedCertificate issued) throws Exception {
+        X509Certificate root = pebble.root();
+        try (SSLSocket socket = TestCa.connect(TestCa.trusting(root), fixture.server().httpsAddress().getPort(),
+                HOST)) {
+            assertThat(socket.getSession().getPeerCertificates()[0]).isEqualTo(issued.leaf());
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            // readAllBytes returns only at the server's FIN (a reset throws).
+            byte[] response = socket.getInputStream().readAllBytes();
+            String head = new String(response, 0, Math.min(response.length, 512), StandardCharsets.ISO_8859_1);
+            assertThat(head).startsWith("HTTP/1.1 200");
+            int bodyStart = head.indexOf("\r\n\r\n") + 4;
+            byte[] received = Arrays.copyOfRange(response, bodyStart, response.length);
+            assertThat(sha256(received)).isEqualTo(sha256(body));
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
