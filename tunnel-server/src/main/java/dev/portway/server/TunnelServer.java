@@ -20,6 +20,7 @@ import dev.portway.server.acme.AcmeCertificates;
 import dev.portway.server.acme.AcmeOrders;
 import dev.portway.server.acme.AcmeService;
 import dev.portway.server.acme.CertificateStore;
+import dev.portway.server.acme.DatabaseCertificateStore;
 import dev.portway.server.acme.FileCertificateStore;
 import dev.portway.server.acme.PendingChallenges;
 import dev.portway.server.acme.StorageCipher;
@@ -316,7 +317,10 @@ public final class TunnelServer implements AutoCloseable {
         Path acmeDir = config.dataDir().resolve("acme");
         StorageCipher cipher = acme.storageKeyFile() != null ? StorageCipher.fromFile(acme.storageKeyFile(), false)
                 : StorageCipher.fromFile(acmeDir.resolve("storage.key"), true);
-        CertificateStore store = FileCertificateStore.open(acmeDir, cipher);
+        // With a database every node serves what one of them ordered; the key file has to be the same on each.
+        CertificateStore store = storage != null
+                ? new DatabaseCertificateStore(storage.storage().certificates(), cipher)
+                : FileCertificateStore.open(acmeDir, cipher);
         ScheduledExecutorService acmeThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "portway-acme");
             thread.setDaemon(true);

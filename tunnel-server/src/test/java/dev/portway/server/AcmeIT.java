@@ -7,12 +7,17 @@ import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.acme.IssuedCertificate;
 import dev.portway.server.config.AcmeConfig;
+import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.config.HttpConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.testkit.Pebble;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TestCa;
 import dev.portway.server.testkit.TunnelFixture;
+import dev.portway.storage.Storage;
+import dev.portway.storage.certificates.StoredCertificate;
+import dev.portway.storage.db.DatabaseConfig;
+import dev.portway.storage.db.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -107,17 +113,52 @@ class AcmeIT {
         reachTunnelOverHttps(awaitCertificate());
     }
 
+    @Test
+    void nodesOnOneDatabaseServeTheCertificateOneOfThemOrdered() throws Exception {
+        Path storageKey = Files.write(dir.resolve("storage.key"), new byte[32]);
+        startServerWithAcme(AcmeConfig.HTTP_01, storageKey, DatabaseSettings.EMBEDDED);
+        IssuedCertificate issued = awaitCertificate();
+        Storage storage = fixture.server().storage().orElseThrow().storage();
+        StoredCertificate stored = storage.certificates().all().get(20, TimeUnit.SECONDS).get(0);
+        assertThat(stored.name()).isEqualTo(HOST);
+        assertThat(new String(stored.sealedKey(), StandardCharsets.ISO_8859_1)).doesNotContain("PRIVATE KEY");
+
+        EmbeddedPostgresServer postgres = fixture.server().storage().orElseThrow().database().embeddedServer()
+                .orElseThrow();
+        try (TunnelFixture nodeB = new TunnelFixture()) {
+            // Its CA would validate on node A's ports only: node B must find the certificate, not order one.
+            TunnelServer serverB = nodeB.startServer(nodeB.serverConfig(0, Duration.ofSeconds(10), 3)
+                    .withDatabase(new DatabaseSettings(true, new DatabaseConfig(postgres.jdbcUrl(), postgres.user(),
+                            postgres.password(), 4)))
+                    .withHttp(new HttpConfig(null, TunnelFixture.freePort(), TunnelFixture.freePort())
+                            .withAcme(config.http().acme())));
+            register(nodeB);
+            assertThat(serverB.acmeCertificates().served(HOST).orElseThrow().leaf()).isEqualTo(issued.leaf());
+            reachTunnelOverHttps(serverB, issued);
+        }
+        assertThat(storage.certificates().all().get(20, TimeUnit.SECONDS)).hasSize(1);
+    }
+
     private void startServerWithAcme(String challenge) throws Exception {
+        startServerWithAcme(challenge, null, DatabaseSettings.DISABLED);
+    }
+
+    private void startServerWithAcme(String challenge, Path storageKey, DatabaseSettings database) throws Exception {
         int httpPort = TunnelFixture.freePort();
         int httpsPort = TunnelFixture.freePort();
         pebble = Pebble.start(dir.resolve("pebble"), httpPort, httpsPort, Map.of());
         AcmeConfig acme = new AcmeConfig(URI.create(pebble.directory()), "ops@acme.test", List.of(HOST),
-                List.of(challenge), null, pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem")), null, null);
-        config = fixture.serverConfig(0, Duration.ofSeconds(10), 3)
+                List.of(challenge), null, pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem")), null,
+                storageKey);
+        config = fixture.serverConfig(0, Duration.ofSeconds(10), 3).withDatabase(database)
                 .withHttp(new HttpConfig(null, httpPort, httpsPort).withAcme(acme));
         fixture.startServer(config);
+        register(fixture);
+    }
+
+    private void register(TunnelFixture node) throws Exception {
         HttpOptions options = new HttpOptions(null, List.of(HOST), null, null, null, null, null, "terminate");
-        fixture.connect("c1", new RecordingEvents(), new TunnelConfig("web", TunnelType.HTTP,
+        node.connect("c1", new RecordingEvents(), new TunnelConfig("web", TunnelType.HTTP,
                 new HostPort("127.0.0.1", local.getAddress().getPort()), 0, options, null));
     }
 
@@ -135,9 +176,12 @@ class AcmeIT {
 
     /** GETs the body through the tunnel over HTTPS, trusting only Pebble's root; checks every byte and the FIN. */
     private void reachTunnelOverHttps(IssuedCertificate issued) throws Exception {
+        reachTunnelOverHttps(fixture.server(), issued);
+    }
+
+    private void reachTunnelOverHttps(TunnelServer server, IssuedCertificate issued) throws Exception {
         X509Certificate root = pebble.root();
-        try (SSLSocket socket = TestCa.connect(TestCa.trusting(root), fixture.server().httpsAddress().getPort(),
-                HOST)) {
+        try (SSLSocket socket = TestCa.connect(TestCa.trusting(root), server.httpsAddress().getPort(), HOST)) {
             assertThat(socket.getSession().getPeerCertificates()[0]).isEqualTo(issued.leaf());
             socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));

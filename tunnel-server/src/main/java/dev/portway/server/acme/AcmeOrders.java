@@ -129,8 +129,7 @@ public final class AcmeOrders {
                 : new Session(directory, new TrustingAcmeProvider(config.trustedCa()));
         KeyPair accountKey = store.accountKey(directory).orElse(null);
         if (accountKey == null) {
-            accountKey = KeyPairUtils.createECKeyPair(KEY_CURVE);
-            store.saveAccountKey(directory, accountKey);
+            accountKey = store.saveAccountKey(directory, KeyPairUtils.createECKeyPair(KEY_CURVE));
             log.info("[acme directory={}] new account key stored", directory);
         }
         AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey);

@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 public interface CertificateStore {
     Optional<KeyPair> accountKey(URI directory) throws Exception;
 
-    void saveAccountKey(URI directory, KeyPair key) throws Exception;
+    /** Stores {@code key} unless a key for {@code directory} is stored already; returns the one stored. */
+    KeyPair saveAccountKey(URI directory, KeyPair key) throws Exception;
 
     List<IssuedCertificate> certificates() throws Exception;
 

@@ -53,8 +53,10 @@ public final class FileCertificateStore implements CertificateStore {
     }
 
     @Override
-    public void saveAccountKey(URI directory, KeyPair key) throws Exception {
+    public KeyPair saveAccountKey(URI directory, KeyPair key) throws Exception {
+        // Called under the order lock, after accountKey found none: nothing else writes this file meanwhile.
         write(dir.resolve(accountFile(directory)), StoredForm.sealKeyPair(cipher, key, directory.toString()));
+        return key;
     }
 
     @Override

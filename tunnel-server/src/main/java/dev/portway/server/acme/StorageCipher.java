@@ -1,5 +1,6 @@
 package dev.portway.server.acme;
 
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -82,6 +83,11 @@ public final class StorageCipher {
         cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, Arrays.copyOfRange(stored, 1,
                 1 + NONCE_BYTES)));
         cipher.updateAAD(label.getBytes(StandardCharsets.UTF_8));
-        return cipher.doFinal(stored, 1 + NONCE_BYTES, stored.length - 1 - NONCE_BYTES);
+        try {
+            return cipher.doFinal(stored, 1 + NONCE_BYTES, stored.length - 1 - NONCE_BYTES);
+        } catch (AEADBadTagException e) {
+            throw new GeneralSecurityException("the stored key of " + label + " was encrypted under another storage key"
+                    + " (every node of one database needs the same https.acme.storageKey), or was altered", e);
+        }
     }
 }
