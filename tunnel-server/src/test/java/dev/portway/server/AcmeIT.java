@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLSocket;
 import java.io.OutputStream;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +39,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +53,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Certificates from a real ACME server: Pebble validates the server's answers on its real http and https ports, the
  * issued certificate is served by SNI, and a client that trusts only Pebble's root reaches an http tunnel over HTTPS.
  */
-@Timeout(120)
+@Timeout(180)
 class AcmeIT {
     private static final String HOST = "app.acme.test";
     private static final int BODY_BYTES = 256 * 1024;
@@ -139,17 +142,53 @@ class AcmeIT {
         assertThat(storage.certificates().all().get(20, TimeUnit.SECONDS)).hasSize(1);
     }
 
+    @Test
+    void aShortLivedCertificateIsRenewedWhileAnOpenConnectionGoesOnAndStaysWhenTheCaIsGone() throws Exception {
+        startServerWithAcme(AcmeConfig.HTTP_01, null, DatabaseSettings.DISABLED, Duration.ofSeconds(45),
+                Duration.ofSeconds(1));
+        IssuedCertificate first = awaitCertificate();
+        SSLSocket open = TestCa.connect(TestCa.trusting(pebble.root()), fixture.server().httpsAddress().getPort(),
+                HOST);
+        try {
+            assertThat(open.getSession().getPeerCertificates()[0]).isEqualTo(first.leaf());
+            assertThat(sha256(keepAliveGet(open))).isEqualTo(sha256(body));
+
+            IssuedCertificate renewed = awaitCertificate(certificate -> !certificate.leaf().equals(first.leaf()),
+                    Duration.ofSeconds(60));
+            reachTunnelOverHttps(renewed);
+            // The connection made with the old certificate carries its next request as if nothing happened.
+            assertThat(sha256(keepAliveGet(open))).isEqualTo(sha256(body));
+
+            pebble.stopCa();
+            // Past the renewal time of the new certificate, orders fail; the certificate in service stays.
+            Thread.sleep(Math.max(0, renewed.renewAt().toEpochMilli() - System.currentTimeMillis()) + 3_000);
+            assertThat(fixture.server().acmeCertificates().served(HOST).orElseThrow().leaf())
+                    .isEqualTo(renewed.leaf());
+            try (SSLSocket again = TestCa.connect(TestCa.trusting(renewed.chain().get(renewed.chain().size() - 1)),
+                    fixture.server().httpsAddress().getPort(), HOST)) {
+                assertThat(again.getSession().getPeerCertificates()[0]).isEqualTo(renewed.leaf());
+            }
+        } finally {
+            open.close();
+        }
+    }
+
     private void startServerWithAcme(String challenge) throws Exception {
         startServerWithAcme(challenge, null, DatabaseSettings.DISABLED);
     }
 
     private void startServerWithAcme(String challenge, Path storageKey, DatabaseSettings database) throws Exception {
+        startServerWithAcme(challenge, storageKey, database, null, null);
+    }
+
+    private void startServerWithAcme(String challenge, Path storageKey, DatabaseSettings database, Duration validity,
+                                     Duration checkInterval) throws Exception {
         int httpPort = TunnelFixture.freePort();
         int httpsPort = TunnelFixture.freePort();
-        pebble = Pebble.start(dir.resolve("pebble"), httpPort, httpsPort, Map.of());
+        pebble = Pebble.start(dir.resolve("pebble"), httpPort, httpsPort, validity);
         AcmeConfig acme = new AcmeConfig(URI.create(pebble.directory()), "ops@acme.test", List.of(HOST),
-                List.of(challenge), null, pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem")), null,
-                storageKey);
+                List.of(challenge), null, pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem")),
+                checkInterval, storageKey);
         config = fixture.serverConfig(0, Duration.ofSeconds(10), 3).withDatabase(database)
                 .withHttp(new HttpConfig(null, httpPort, httpsPort).withAcme(acme));
         fixture.startServer(config);
@@ -163,15 +202,38 @@ class AcmeIT {
     }
 
     private IssuedCertificate awaitCertificate() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        return awaitCertificate(certificate -> true, Duration.ofSeconds(90));
+    }
+
+    private IssuedCertificate awaitCertificate(Predicate<IssuedCertificate> wanted, Duration limit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<IssuedCertificate> served = fixture.server().acmeCertificates().served(HOST);
+            Optional<IssuedCertificate> served = fixture.server().acmeCertificates().served(HOST).filter(wanted);
             if (served.isPresent()) {
                 return served.get();
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no certificate for " + HOST + " within 90 s");
+        throw new AssertionError("no such certificate for " + HOST + " within " + limit);
+    }
+
+    /** One GET on a connection that stays open: reads the head and exactly Content-Length bytes of body. */
+    private static byte[] keepAliveGet(SSLSocket socket) throws Exception {
+        socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("end of the response head").isNotNegative();
+            head.append((char) b);
+        }
+        assertThat(head.toString()).startsWith("HTTP/1.1 200");
+        Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        assertThat(length.find()).isTrue();
+        return in.readNBytes(Integer.parseInt(length.group(1)));
     }
 
     /** GETs the body through the tunnel over HTTPS, trusting only Pebble's root; checks every byte and the FIN. */

@@ -46,9 +46,9 @@ public final class Pebble implements AutoCloseable {
     /**
      * @param httpPort where Pebble sends HTTP-01 validations (the server's http.port)
      * @param tlsPort  where Pebble sends TLS-ALPN-01 validations (the server's https.port)
-     * @param env      Pebble's own settings, such as {@code PEBBLE_VA_ALWAYS_VALID}; added to fast defaults
+     * @param validity how long the certificates it issues are valid; null: Pebble's default (five years)
      */
-    public static Pebble start(Path dir, int httpPort, int tlsPort, Map<String, String> env) throws Exception {
+    public static Pebble start(Path dir, int httpPort, int tlsPort, Duration validity) throws Exception {
         Files.createDirectories(dir);
         TestCa tlsCa = TestCa.create("pebble-listener-ca");
         TestCa.PemFiles listener = tlsCa.issue("localhost").written(dir, "pebble-listener");
@@ -64,14 +64,13 @@ public final class Pebble implements AutoCloseable {
             Path config = Files.writeString(dir.resolve("pebble-config.json"), """
                     {"pebble": {"listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
                       "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
-                      "ocspResponderURL": "", "externalAccountBindingRequired": false}}
+                      "ocspResponderURL": "", "externalAccountBindingRequired": false%s}}
                     """.formatted(pebble.acmePort, pebble.managementPort, listener.cert(), listener.key(), httpPort,
-                    tlsPort));
-            Map<String, String> settings = new java.util.HashMap<>(Map.of("PEBBLE_VA_NOSLEEP", "1",
-                    "PEBBLE_WFE_NONCEREJECT", "0", "PEBBLE_AUTHZREUSE", "0"));
-            settings.putAll(env);
+                    tlsPort, validity == null ? "" : ", \"certificateValidityPeriod\": " + validity.toSeconds()));
+            // Validate at once, accept every nonce, and validate each order anew (no reused authorizations).
             pebble.launch("pebble", new ProcessBuilder("pebble", "-config", config.toString(),
-                    "-dnsserver", "127.0.0.1:" + dnsPort), settings);
+                    "-dnsserver", "127.0.0.1:" + dnsPort), Map.of("PEBBLE_VA_NOSLEEP", "1",
+                    "PEBBLE_WFE_NONCEREJECT", "0", "PEBBLE_AUTHZREUSE", "0"));
             awaitPort(pebble.acmePort);
             awaitPort(pebble.managementPort);
             return pebble;
