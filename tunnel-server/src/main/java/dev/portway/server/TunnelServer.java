@@ -327,7 +327,7 @@ public final class TunnelServer implements AutoCloseable {
             return thread;
         });
         acmeService = new AcmeService(acme, store, new AcmeOrders(acme, store, acmeChallenges), acmeCertificates,
-                acmeThread, Clock.systemUTC());
+                acmeThread, Clock.systemUTC(), metrics, prometheus != null ? events : null);
         try {
             acmeService.start();
         } catch (Exception e) {

@@ -7,9 +7,12 @@ import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.acme.IssuedCertificate;
 import dev.portway.server.config.AcmeConfig;
+import dev.portway.server.config.AlertsConfig;
 import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.config.HttpConfig;
 import dev.portway.server.config.ServerConfig;
+import dev.portway.server.config.ServerConfigLoader;
+import dev.portway.server.testkit.NotificationReceiver;
 import dev.portway.server.testkit.Pebble;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TestCa;
@@ -36,6 +39,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -65,6 +69,8 @@ class AcmeIT {
     private HttpServer local;
     private final byte[] body = new byte[BODY_BYTES];
     private ServerConfig config;
+    /** The alerting of the next server started; null: the defaults. */
+    private AlertsConfig alerts;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -144,6 +150,8 @@ class AcmeIT {
 
     @Test
     void aShortLivedCertificateIsRenewedWhileAnOpenConnectionGoesOnAndStaysWhenTheCaIsGone() throws Exception {
+        NotificationReceiver webhook = new NotificationReceiver(0);
+        alerts = alertsTo(webhook);
         startServerWithAcme(AcmeConfig.HTTP_01, null, DatabaseSettings.DISABLED, Duration.ofSeconds(45),
                 Duration.ofSeconds(1));
         IssuedCertificate first = awaitCertificate();
@@ -168,9 +176,36 @@ class AcmeIT {
                     fixture.server().httpsAddress().getPort(), HOST)) {
                 assertThat(again.getSession().getPeerCertificates()[0]).isEqualTo(renewed.leaf());
             }
+            // Failures go on every second; the alert was sent once. (A 45-second certificate is also always
+            // expiring within 14 days: that alert too fired once, at the first certificate, and never again.)
+            Thread.sleep(2_000);
+            List<String> firing = new ArrayList<>();
+            for (NotificationReceiver.Received r = webhook.next(Duration.ofSeconds(1)); r != null;
+                 r = webhook.next(Duration.ofSeconds(1))) {
+                if (r.body().contains("PortwayCertificate") && r.body().contains("firing")) {
+                    firing.add(r.body().contains("renewal_failing") ? "renewal_failing" : "expiring");
+                }
+            }
+            assertThat(firing).containsExactlyInAnyOrder("expiring", "renewal_failing");
         } finally {
             open.close();
+            webhook.close();
         }
+    }
+
+    /** Every rule off but the certificates' (always on), evaluated often, sent to {@code webhook}. */
+    private AlertsConfig alertsTo(NotificationReceiver webhook) throws Exception {
+        Path file = Files.writeString(dir.resolve("alerts.yaml"), """
+                alerts:
+                  interval: 100ms
+                  clientOffline: {enabled: false}
+                  tunnelDown: {enabled: false}
+                  httpLatency: {enabled: false}
+                  httpErrorRate: {enabled: false}
+                  quotaNearlyUsed: {enabled: false}
+                  webhooks: [{url: "%s"}]
+                """.formatted(webhook.url("/hook")));
+        return ServerConfigLoader.load(file).alerts();
     }
 
     private void startServerWithAcme(String challenge) throws Exception {
@@ -191,6 +226,9 @@ class AcmeIT {
                 checkInterval, storageKey);
         config = fixture.serverConfig(0, Duration.ofSeconds(10), 3).withDatabase(database)
                 .withHttp(new HttpConfig(null, httpPort, httpsPort).withAcme(acme));
+        if (alerts != null) {
+            config = config.withAlerts(alerts);
+        }
         fixture.startServer(config);
         register(fixture);
     }

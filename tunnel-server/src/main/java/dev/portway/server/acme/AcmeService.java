@@ -1,16 +1,21 @@
 package dev.portway.server.acme;
 
+import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.events.EventJournal;
+import dev.portway.monitor.events.EventPayload;
 import dev.portway.server.config.AcmeConfig;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * Keeps a certificate for every name of {@code https.acme.domains}: serves the stored ones at start, orders the
  * missing ones, and renews each once two thirds of its lifetime have passed. Orders run under the store's lock, and
  * a node that gets the lock after another has ordered finds that certificate stored and serves it. A failed order
- * keeps the certificate in service and is tried again with a growing delay, or after the CA's Retry-After.
+ * keeps the certificate in service and is tried again with a growing delay, or after the CA's Retry-After; it is
+ * counted, shown as the certificate's renewal failures (which the {@code PortwayCertificate} alert reads) and, at the
+ * first failure in a row, announced on the event stream.
  *
  * <p>Threading: everything runs on the one thread of {@code thread}.
  */
@@ -32,14 +39,20 @@ public final class AcmeService implements AutoCloseable {
     private final AcmeCertificates served;
     private final ScheduledExecutorService thread;
     private final Clock clock;
+    private final TunnelMetrics metrics;
+    /** The event stream; null when no meters are kept. */
+    private final EventJournal events;
     /** Per domain: the failures in a row, and when it may be tried again. */
     private final Map<String, Backoff> failing = new HashMap<>();
 
     private record Backoff(int failures, Instant until) {
     }
 
+    /** @param events where issued certificates and failing renewals are announced; null: nowhere */
     public AcmeService(AcmeConfig config, CertificateStore store, AcmeOrders orders, AcmeCertificates served,
-                       ScheduledExecutorService thread, Clock clock) {
+                       ScheduledExecutorService thread, Clock clock, TunnelMetrics metrics, EventJournal events) {
+        this.metrics = metrics;
+        this.events = events;
         this.config = config;
         this.store = store;
         this.orders = orders;
@@ -73,7 +86,9 @@ public final class AcmeService implements AutoCloseable {
                     if (due(domain, clock.instant())) {
                         IssuedCertificate issued = orders.order(List.of(domain));
                         store.save(issued);
-                        served.serve(issued);
+                        serve(issued);
+                        metrics.acmeOrder(true);
+                        publish(new EventPayload.Certificate("issued", domain, issued.notAfter().toString(), null));
                         log.info("[acme domain={}] certificate issued notAfter={}", domain, issued.notAfter());
                     }
                     return null;
@@ -103,6 +118,13 @@ public final class AcmeService implements AutoCloseable {
         }
         Backoff backoff = new Backoff(failures, until);
         failing.put(domain, backoff);
+        metrics.acmeOrder(false);
+        Optional<IssuedCertificate> inService = served.served(domain);
+        inService.ifPresent(current -> metrics.certificate(domain, current.notAfter(), failures));
+        if (failures == 1) {
+            publish(new EventPayload.Certificate("renewal_failing", domain,
+                    inService.map(current -> current.notAfter().toString()).orElse(null), e.toString()));
+        }
         log.warn("[acme domain={}] order failed failures={} retryAt={}: {}", domain, failures, until, e.toString());
         return backoff;
     }
@@ -111,8 +133,19 @@ public final class AcmeService implements AutoCloseable {
         for (IssuedCertificate stored : store.certificates()) {
             IssuedCertificate current = served.served(stored.name()).orElse(null);
             if (current == null || stored.notAfter().isAfter(current.notAfter())) {
-                served.serve(stored);
+                serve(stored);
             }
+        }
+    }
+
+    private void serve(IssuedCertificate certificate) throws SSLException {
+        served.serve(certificate);
+        metrics.certificate(certificate.name(), certificate.notAfter(), 0);
+    }
+
+    private void publish(EventPayload payload) {
+        if (events != null) {
+            events.publish(payload);
         }
     }
 
