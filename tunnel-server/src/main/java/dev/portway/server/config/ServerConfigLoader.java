@@ -586,26 +586,8 @@ public final class ServerConfigLoader {
         if (!acme.bool("agreeTerms", false)) {
             acme.invalid("agreeTerms", "expected true: the CA issues nothing before its terms of service are agreed to");
         }
-        List<String> domains = new ArrayList<>();
-        List<String> written = acme.strings("domains");
-        if (written.isEmpty()) {
-            acme.invalid("domains", "expected a list of at least one host name");
-        }
-        for (int i = 0; i < written.size(); i++) {
-            String domain = HostPatterns.normalize(written.get(i));
-            String at = acme.childPath("domains") + "[" + i + "]";
-            if (HostPatterns.isWildcard(domain)) {
-                acme.reader().problem(at, "expected an exact host name: a wildcard needs the dns-01 challenge, "
-                        + "which https.acme does not offer", "\"" + written.get(i) + "\"");
-            } else if (!HOST_NAME.matcher(domain).matches()) {
-                acme.reader().problem(at, "expected a host name", "\"" + written.get(i) + "\"");
-            } else if (!listed.add(domain)) {
-                acme.reader().problem(at, "expected a domain no entry of https.certificates lists",
-                        "\"" + written.get(i) + "\"");
-            } else {
-                domains.add(domain);
-            }
-        }
+        List<String> domains = readDomains(acme, acme.strings("domains"), listed, false,
+                "expected a domain no entry of https.certificates lists");
         List<String> challenges = acme.strings("challenges");
         for (int i = 0; i < challenges.size(); i++) {
             if (!AcmeConfig.CHALLENGE_TYPES.contains(challenges.get(i))) {
@@ -688,23 +670,8 @@ public final class ServerConfigLoader {
      */
     private static HttpsCertificateConfig readCertificate(ConfigObject item, Set<String> listed) {
         int problemsBefore = item.reader().problems().size();
-        List<String> domains = new ArrayList<>();
         List<String> written = item.strings("domains");
-        if (written.isEmpty()) {
-            item.invalid("domains", "expected a list of at least one host name");
-        }
-        for (int i = 0; i < written.size(); i++) {
-            String domain = HostPatterns.normalize(written.get(i));
-            String at = item.childPath("domains") + "[" + i + "]";
-            String name = HostPatterns.isWildcard(domain) ? domain.substring(2) : domain;
-            if (!HOST_NAME.matcher(name).matches()) {
-                item.reader().problem(at, "expected a host name or *.domain", "\"" + written.get(i) + "\"");
-            } else if (!listed.add(domain)) {
-                item.reader().problem(at, "expected a domain no other certificate lists", "\"" + written.get(i) + "\"");
-            } else {
-                domains.add(domain);
-            }
-        }
+        List<String> domains = readDomains(item, written, listed, true, "expected a domain no other certificate lists");
         Path certFile = required(item, "cert", "a PEM certificate file");
         Path keyFile = required(item, "key", "a PEM private key file");
         if (certFile == null || keyFile == null) {
@@ -743,6 +710,38 @@ public final class ServerConfigLoader {
             return null;
         }
         return new HttpsCertificateConfig(domains, certFile, keyFile);
+    }
+
+    /**
+     * The host names {@code written} in {@code section.domains}, lower case, each added to {@code listed}; a name
+     * listed already is a problem that says {@code listedAlready}.
+     *
+     * @param wildcards whether {@code *.domain} names are accepted
+     */
+    private static List<String> readDomains(ConfigObject section, List<String> written, Set<String> listed,
+                                            boolean wildcards, String listedAlready) {
+        List<String> domains = new ArrayList<>();
+        if (written.isEmpty()) {
+            section.invalid("domains", "expected a list of at least one host name");
+        }
+        for (int i = 0; i < written.size(); i++) {
+            String domain = HostPatterns.normalize(written.get(i));
+            String at = section.childPath("domains") + "[" + i + "]";
+            String quoted = "\"" + written.get(i) + "\"";
+            boolean wildcard = HostPatterns.isWildcard(domain);
+            if (wildcard && !wildcards) {
+                section.reader().problem(at, "expected an exact host name: a wildcard needs the dns-01 challenge, "
+                        + "which https.acme does not offer", quoted);
+            } else if (!HOST_NAME.matcher(wildcard ? domain.substring(2) : domain).matches()) {
+                section.reader().problem(at, wildcards ? "expected a host name or *.domain" : "expected a host name",
+                        quoted);
+            } else if (!listed.add(domain)) {
+                section.reader().problem(at, listedAlready, quoted);
+            } else {
+                domains.add(domain);
+            }
+        }
+        return domains;
     }
 
     private static Path required(ConfigObject item, String key, String what) {
