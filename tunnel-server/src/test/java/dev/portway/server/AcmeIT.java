@@ -7,6 +7,7 @@ import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.acme.IssuedCertificate;
 import dev.portway.server.config.AcmeConfig;
+import dev.portway.server.https.CertificateChecks;
 import dev.portway.server.config.AlertsConfig;
 import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.config.HttpConfig;
@@ -14,6 +15,7 @@ import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerConfigLoader;
 import dev.portway.server.testkit.NotificationReceiver;
 import dev.portway.server.testkit.Pebble;
+import dev.portway.server.testkit.Programs;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TestCa;
 import dev.portway.server.testkit.TunnelFixture;
@@ -60,6 +62,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(180)
 class AcmeIT {
     private static final String HOST = "app.acme.test";
+    private static final String WILDCARD = "*.wild.acme.test";
+    private static final String WILDCARD_HOST = "app.wild.acme.test";
     private static final int BODY_BYTES = 256 * 1024;
 
     @TempDir
@@ -223,7 +227,7 @@ class AcmeIT {
         pebble = Pebble.start(dir.resolve("pebble"), httpPort, httpsPort, validity);
         AcmeConfig acme = new AcmeConfig(URI.create(pebble.directory()), "ops@acme.test", List.of(HOST),
                 List.of(challenge), null, pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem")),
-                checkInterval, storageKey);
+                checkInterval, storageKey, null);
         config = fixture.serverConfig(0, Duration.ofSeconds(10), 3).withDatabase(database)
                 .withHttp(new HttpConfig(null, httpPort, httpsPort).withAcme(acme));
         if (alerts != null) {
@@ -233,8 +237,42 @@ class AcmeIT {
         register(fixture);
     }
 
+    @Test
+    void dns01ThroughTheOperatorsHookIssuesAWildcardCertificateThatServesTheNamesUnderIt() throws Exception {
+        assumeTrue(Programs.onPath("curl"), "curl is not on the PATH");
+        int httpsPort = TunnelFixture.freePort();
+        pebble = Pebble.start(dir.resolve("pebble"), TunnelFixture.freePort(), httpsPort, null);
+        Path hook = Files.writeString(dir.resolve("dns-hook"), """
+                #!/bin/sh
+                # dns-hook set|remove <record name> <value>: publishes the TXT record on Pebble's DNS server.
+                set -e
+                name="${2%%.}."
+                case "$1" in
+                  set) curl -sSf -X POST -d "{\\"host\\":\\"$name\\",\\"value\\":\\"$3\\"}" %1$s/set-txt ;;
+                  remove) curl -sSf -X POST -d "{\\"host\\":\\"$name\\"}" %1$s/clear-txt ;;
+                  *) exit 2 ;;
+                esac
+                """.formatted(pebble.dnsManagement()));
+        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
+        AcmeConfig acme = new AcmeConfig(URI.create(pebble.directory()), null, List.of(WILDCARD),
+                List.of(AcmeConfig.DNS_01), null, pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem")), null,
+                null, hook);
+        config = fixture.serverConfig(0, Duration.ofSeconds(10), 3)
+                .withHttp(new HttpConfig(null, 0, httpsPort).withAcme(acme));
+        fixture.startServer(config);
+        register(fixture, WILDCARD_HOST);
+
+        IssuedCertificate issued = awaitCertificate(WILDCARD, certificate -> true, Duration.ofSeconds(90));
+        assertThat(CertificateChecks.dnsNames(issued.leaf())).containsExactly(WILDCARD);
+        reachTunnelOverHttps(fixture.server(), issued, WILDCARD_HOST);
+    }
+
     private void register(TunnelFixture node) throws Exception {
-        HttpOptions options = new HttpOptions(null, List.of(HOST), null, null, null, null, null, "terminate");
+        register(node, HOST);
+    }
+
+    private void register(TunnelFixture node, String host) throws Exception {
+        HttpOptions options = new HttpOptions(null, List.of(host), null, null, null, null, null, "terminate");
         node.connect("c1", new RecordingEvents(), new TunnelConfig("web", TunnelType.HTTP,
                 new HostPort("127.0.0.1", local.getAddress().getPort()), 0, options, null));
     }
@@ -245,15 +283,20 @@ class AcmeIT {
 
     private IssuedCertificate awaitCertificate(Predicate<IssuedCertificate> wanted, Duration limit)
             throws InterruptedException {
+        return awaitCertificate(HOST, wanted, limit);
+    }
+
+    private IssuedCertificate awaitCertificate(String name, Predicate<IssuedCertificate> wanted, Duration limit)
+            throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<IssuedCertificate> served = fixture.server().acmeCertificates().served(HOST).filter(wanted);
+            Optional<IssuedCertificate> served = fixture.server().acmeCertificates().served(name).filter(wanted);
             if (served.isPresent()) {
                 return served.get();
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no such certificate for " + HOST + " within " + limit);
+        throw new AssertionError("no such certificate for " + name + " within " + limit);
     }
 
     /** One GET on a connection that stays open: reads the head and exactly Content-Length bytes of body. */
@@ -280,10 +323,14 @@ class AcmeIT {
     }
 
     private void reachTunnelOverHttps(TunnelServer server, IssuedCertificate issued) throws Exception {
+        reachTunnelOverHttps(server, issued, HOST);
+    }
+
+    private void reachTunnelOverHttps(TunnelServer server, IssuedCertificate issued, String host) throws Exception {
         X509Certificate root = pebble.root();
-        try (SSLSocket socket = TestCa.connect(TestCa.trusting(root), server.httpsAddress().getPort(), HOST)) {
+        try (SSLSocket socket = TestCa.connect(TestCa.trusting(root), server.httpsAddress().getPort(), host)) {
             assertThat(socket.getSession().getPeerCertificates()[0]).isEqualTo(issued.leaf());
-            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             // readAllBytes returns only at the server's FIN (a reset throws).

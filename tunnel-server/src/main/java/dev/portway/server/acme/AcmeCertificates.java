@@ -37,8 +37,14 @@ public final class AcmeCertificates implements CertificateSource {
         return Optional.ofNullable(byDomain.get(HostPatterns.normalize(domain))).map(Served::certificate);
     }
 
+    /** The certificate of {@code host} exactly, else the wildcard one over it. */
     @Override
     public Optional<SslContext> contextFor(String host) {
-        return Optional.ofNullable(byDomain.get(host)).map(Served::context);
+        Served exact = byDomain.get(host);
+        if (exact != null) {
+            return Optional.of(exact.context());
+        }
+        String wildcard = HostPatterns.wildcardFor(host);
+        return wildcard == null ? Optional.empty() : Optional.ofNullable(byDomain.get(wildcard)).map(Served::context);
     }
 }

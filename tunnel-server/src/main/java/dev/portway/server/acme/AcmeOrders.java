@@ -12,6 +12,7 @@ import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
@@ -43,6 +44,8 @@ public final class AcmeOrders {
     private final AcmeConfig config;
     private final CertificateStore store;
     private final PendingChallenges challenges;
+    /** Null without {@code https.acme.dnsHook}. */
+    private final DnsHook dnsHook;
     private Session session;
     private Login login;
 
@@ -54,6 +57,7 @@ public final class AcmeOrders {
         this.config = config;
         this.store = store;
         this.challenges = challenges;
+        this.dnsHook = config.dnsHook() == null ? null : new DnsHook(config.dnsHook());
     }
 
     /** Orders a certificate for {@code domains}; the first names it. */
@@ -75,6 +79,7 @@ public final class AcmeOrders {
     }
 
     private void authorize(Authorization authorization) throws Exception {
+        // A wildcard's authorization names the domain under it; its TXT record is the same as the domain's.
         String host = authorization.getIdentifier().getDomain();
         Challenge challenge = pick(authorization);
         Runnable withdraw = answer(challenge, host);
@@ -115,6 +120,19 @@ public final class AcmeOrders {
             challenges.answerTlsAlpn01(host, ConfiguredCertificates.context(key.getPrivate(),
                     List.of(alpn.createCertificate(key, Identifier.dns(host))), ChallengeCertificates.ACME_TLS_1));
             return () -> challenges.withdrawTlsAlpn01(host);
+        }
+        if (challenge instanceof Dns01Challenge dns && dnsHook != null) {
+            String record = dns.getRRName(host);
+            dnsHook.set(record, dns.getDigest());
+            return () -> {
+                try {
+                    dnsHook.remove(record, dns.getDigest());
+                } catch (AcmeException e) {
+                    log.warn("[acme domain={}] TXT record left in place: {}", host, e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
         }
         throw new AcmeException("cannot answer challenge " + challenge.getType());
     }

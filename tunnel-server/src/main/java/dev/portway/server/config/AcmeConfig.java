@@ -13,20 +13,26 @@ import java.util.Set;
  *
  * @param directory      the CA's directory URL
  * @param email          contact address given to the CA; null: none
- * @param domains        names to hold a certificate for, each exact; one certificate per name
- * @param challenges     challenge types offered, in order of preference ({@link #HTTP_01}, {@link #TLS_ALPN_01})
+ * @param domains        names to hold a certificate for, exact or {@code *.domain} (with {@link #DNS_01}); one
+ *                       certificate per name
+ * @param challenges     challenge types offered, in order of preference ({@link #HTTP_01}, {@link #TLS_ALPN_01},
+ *                       {@link #DNS_01})
  * @param eab            External Account Binding for CAs that require one; null: none
  * @param trustedCa      PEM file of the CA that signed the ACME server's own TLS certificate, for private CAs;
  *                       null: the JVM's trust store
  * @param checkInterval  how often stored certificates are checked for renewal
  * @param storageKeyFile the AES key that encrypts private keys at rest; null: {@code acme/storage.key} under dataDir,
  *                       created on first start
+ * @param dnsHook        the operator's program that publishes ({@code set}) and removes ({@code remove}) the TXT
+ *                       record of a dns-01 challenge; null: no dns-01
  */
 public record AcmeConfig(URI directory, String email, List<String> domains, List<String> challenges,
-                         ExternalAccount eab, Path trustedCa, Duration checkInterval, Path storageKeyFile) {
+                         ExternalAccount eab, Path trustedCa, Duration checkInterval, Path storageKeyFile,
+                         Path dnsHook) {
     public static final String HTTP_01 = "http-01";
     public static final String TLS_ALPN_01 = "tls-alpn-01";
-    public static final Set<String> CHALLENGE_TYPES = Set.of(HTTP_01, TLS_ALPN_01);
+    public static final String DNS_01 = "dns-01";
+    public static final Set<String> CHALLENGE_TYPES = Set.of(HTTP_01, TLS_ALPN_01, DNS_01);
     public static final List<String> DEFAULT_CHALLENGES = List.of(HTTP_01, TLS_ALPN_01);
     public static final URI LETSENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
     public static final URI LETSENCRYPT_STAGING = URI.create("https://acme-staging-v02.api.letsencrypt.org/directory");
@@ -48,7 +54,9 @@ public record AcmeConfig(URI directory, String email, List<String> domains, List
     public AcmeConfig {
         Objects.requireNonNull(directory, "directory");
         domains = List.copyOf(domains);
-        challenges = challenges == null || challenges.isEmpty() ? DEFAULT_CHALLENGES : List.copyOf(challenges);
+        challenges = challenges == null || challenges.isEmpty()
+                ? (dnsHook == null ? DEFAULT_CHALLENGES : List.of(HTTP_01, TLS_ALPN_01, DNS_01))
+                : List.copyOf(challenges);
         checkInterval = checkInterval == null ? DEFAULT_CHECK_INTERVAL : checkInterval;
     }
 }

@@ -18,6 +18,7 @@ import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -115,6 +116,7 @@ import java.util.regex.Pattern;
  *     eab: {keyId: ..., hmacKey: ...}   # External Account Binding; hmacKey never echoed
  *     trustedCa: acme-ca.pem   # the ACME server's TLS is signed by this CA (private CAs)
  *     storageKey: acme.key     # AES key of private keys at rest; default acme/storage.key under dataDir
+ *     dnsHook: bin/dns-hook    # dns-01: run as `dns-hook set|remove <record name> <value>`; allows *.domain
  *     checkInterval: 1h        # how often certificates are checked for renewal
  * </pre>
  */
@@ -572,7 +574,7 @@ public final class ServerConfigLoader {
      */
     private static AcmeConfig readAcme(ConfigObject https, Set<String> listed) {
         Optional<ConfigObject> section = https.object("acme", "directory", "email", "agreeTerms", "domains",
-                "challenges", "eab", "trustedCa", "checkInterval", "storageKey");
+                "challenges", "eab", "trustedCa", "checkInterval", "storageKey", "dnsHook");
         if (section.isEmpty()) {
             return null;
         }
@@ -586,14 +588,26 @@ public final class ServerConfigLoader {
         if (!acme.bool("agreeTerms", false)) {
             acme.invalid("agreeTerms", "expected true: the CA issues nothing before its terms of service are agreed to");
         }
-        List<String> domains = readDomains(acme, acme.strings("domains"), listed, false,
+        Path dnsHook = acme.has("dnsHook") ? acme.existingFile("dnsHook", "an executable program") : null;
+        if (dnsHook != null && !Files.isExecutable(dnsHook)) {
+            acme.problem("dnsHook", "expected an executable program, got " + dnsHook + ", which may not be run");
+        }
+        List<String> domains = readDomains(acme, acme.strings("domains"), listed, acme.has("dnsHook"),
                 "expected a domain no entry of https.certificates lists");
         List<String> challenges = acme.strings("challenges");
         for (int i = 0; i < challenges.size(); i++) {
+            String at = acme.childPath("challenges") + "[" + i + "]";
+            String quoted = "\"" + challenges.get(i) + "\"";
             if (!AcmeConfig.CHALLENGE_TYPES.contains(challenges.get(i))) {
-                acme.reader().problem(acme.childPath("challenges") + "[" + i + "]",
-                        "expected " + AcmeConfig.HTTP_01 + " or " + AcmeConfig.TLS_ALPN_01, "\"" + challenges.get(i) + "\"");
+                acme.reader().problem(at, "expected " + AcmeConfig.HTTP_01 + ", " + AcmeConfig.TLS_ALPN_01 + " or "
+                        + AcmeConfig.DNS_01, quoted);
+            } else if (challenges.get(i).equals(AcmeConfig.DNS_01) && !acme.has("dnsHook")) {
+                acme.reader().problem(at, "expected http-01 or tls-alpn-01: dns-01 needs https.acme.dnsHook", quoted);
             }
+        }
+        if (!challenges.isEmpty() && !challenges.contains(AcmeConfig.DNS_01)
+                && domains.stream().anyMatch(HostPatterns::isWildcard)) {
+            acme.invalid("challenges", "expected a list with dns-01: only dns-01 validates a wildcard domain");
         }
         AcmeConfig.ExternalAccount eab = acme.object("eab", "keyId", "hmacKey")
                 .map(binding -> {
@@ -610,7 +624,8 @@ public final class ServerConfigLoader {
         if (directory == null || acme.reader().problems().size() > problemsBefore) {
             return null;
         }
-        return new AcmeConfig(directory, email, domains, challenges, eab, trustedCa, checkInterval, storageKey);
+        return new AcmeConfig(directory, email, domains, challenges, eab, trustedCa, checkInterval, storageKey,
+                dnsHook);
     }
 
     private static URI readAcmeDirectory(ConfigObject acme) {
@@ -731,7 +746,7 @@ public final class ServerConfigLoader {
             boolean wildcard = HostPatterns.isWildcard(domain);
             if (wildcard && !wildcards) {
                 section.reader().problem(at, "expected an exact host name: a wildcard needs the dns-01 challenge, "
-                        + "which https.acme does not offer", quoted);
+                        + "which needs https.acme.dnsHook", quoted);
             } else if (!HOST_NAME.matcher(wildcard ? domain.substring(2) : domain).matches()) {
                 section.reader().problem(at, wildcards ? "expected a host name or *.domain" : "expected a host name",
                         quoted);

@@ -195,6 +195,24 @@ class HttpsConfigLoaderTest {
     }
 
     @Test
+    void aDnsHookAllowsWildcardsAndDns01() throws Exception {
+        Path hook = Files.writeString(dir.resolve("hook"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        AcmeConfig acme = ServerConfigLoader.load(write("""
+                https:
+                  acme: {directory: letsencrypt, agreeTerms: true, domains: ["*.example.test"], dnsHook: hook}
+                """)).http().acme();
+        assertThat(acme.domains()).containsExactly("*.example.test");
+        assertThat(acme.dnsHook()).isEqualTo(hook);
+        assertThat(acme.challenges()).contains(AcmeConfig.DNS_01);
+        assertThat(String.join("\n", problems("""
+                https:
+                  acme: {directory: letsencrypt, agreeTerms: true, domains: ["*.example.test"], dnsHook: hook,
+                         challenges: [http-01]}
+                """))).contains("https.acme.challenges: expected a list with dns-01");
+    }
+
+    @Test
     void acmeProblemsNameTheirFieldAndTheHmacKeyIsNeverEchoed() throws Exception {
         ca.issue("app.example.test").written(dir, "app");
         List<String> problems = problems("""

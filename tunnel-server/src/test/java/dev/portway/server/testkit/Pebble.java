@@ -29,10 +29,12 @@ public final class Pebble implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final int acmePort;
     private final int managementPort;
+    private final int challtestPort;
     private final TestCa tlsCa;
     private final Path dir;
 
-    private Pebble(Path dir, TestCa tlsCa, int acmePort, int managementPort) {
+    private Pebble(Path dir, TestCa tlsCa, int acmePort, int managementPort, int challtestPort) {
+        this.challtestPort = challtestPort;
         this.dir = dir;
         this.tlsCa = tlsCa;
         this.acmePort = acmePort;
@@ -54,7 +56,7 @@ public final class Pebble implements AutoCloseable {
         TestCa.PemFiles listener = tlsCa.issue("localhost").written(dir, "pebble-listener");
         int dnsPort = TunnelFixture.freePort();
         int challtestPort = TunnelFixture.freePort();
-        Pebble pebble = new Pebble(dir, tlsCa, TunnelFixture.freePort(), TunnelFixture.freePort());
+        Pebble pebble = new Pebble(dir, tlsCa, TunnelFixture.freePort(), TunnelFixture.freePort(), challtestPort);
         try {
             pebble.launch("challtestsrv", new ProcessBuilder("pebble-challtestsrv",
                     "-dns01", "127.0.0.1:" + dnsPort, "-management", "127.0.0.1:" + challtestPort,
@@ -89,6 +91,14 @@ public final class Pebble implements AutoCloseable {
     /** The directory URL of {@code https.acme.directory}. */
     public String directory() {
         return "https://localhost:" + acmePort + "/dir";
+    }
+
+    /**
+     * The HTTP management API of Pebble's DNS server ({@code POST /set-txt}, {@code /clear-txt}), which a dns-01 hook
+     * calls to publish its TXT records.
+     */
+    public String dnsManagement() {
+        return "http://127.0.0.1:" + challtestPort;
     }
 
     /** Writes the CA of Pebble's own listener to {@code file}: {@code https.acme.trustedCa}. */
