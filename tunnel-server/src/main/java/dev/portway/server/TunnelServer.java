@@ -120,6 +120,8 @@ public final class TunnelServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TunnelServer.class);
     /** How often the event stream gets a snapshot of per-tunnel byte rates. */
     public static final Duration RATE_INTERVAL = Duration.ofSeconds(2);
+    /** How often the files of https.certificates are looked at (their times and sizes only) for a change. */
+    static final Duration CERTIFICATE_FILES_POLL = Duration.ofSeconds(10);
 
     private final ServerConfig config;
     /** The file {@link #config} was read from; null when the server runs on defaults or a config built in code. */
@@ -158,8 +160,8 @@ public final class TunnelServer implements AutoCloseable {
     private final PendingChallenges acmeChallenges = new PendingChallenges();
     /** What {@code https.acme} has issued; empty without it. */
     private final AcmeCertificates acmeCertificates = new AcmeCertificates();
-    /** Null without {@code https.acme}. */
-    private AcmeService acmeService;
+    /** ACME orders and the polling of certificate files; null without either. */
+    private ScheduledExecutorService certificateThread;
 
     public TunnelServer(ServerConfig config) {
         this(config, null);
@@ -270,8 +272,17 @@ public final class TunnelServer implements AutoCloseable {
             log.info("https listener bound address={} certificates={} domain(s)", httpsListener.address(),
                     certificates.domains());
         }
-        if (config.http().acme() != null && config.http().httpsPort() != 0) {
-            startAcme(config.http().acme());
+        if (config.http().httpsPort() != 0 && (config.http().acme() != null
+                || !config.http().certificates().isEmpty())) {
+            certificateThread = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "portway-certificates");
+                thread.setDaemon(true);
+                return thread;
+            });
+            watchCertificateFiles(certificates);
+            if (config.http().acme() != null) {
+                startAcme(config.http().acme());
+            }
         }
         if (storage != null) {
             watchQuotas(accounts);
@@ -312,7 +323,22 @@ public final class TunnelServer implements AutoCloseable {
         return names;
     }
 
-    /** Serves the stored ACME certificates, then orders and renews on a thread of its own. */
+    /**
+     * Reads the files of {@code https.certificates} again when they change (a renewal by another tool), with the
+     * checks of the start; files that fail them leave the certificates in use, and the log says why.
+     */
+    private void watchCertificateFiles(CertificateFiles certificates) {
+        long every = CERTIFICATE_FILES_POLL.toMillis();
+        certificateThread.scheduleWithFixedDelay(() -> certificates.reloadIfChanged().ifPresent(outcome -> {
+            if (outcome.isEmpty()) {
+                log.info("https.certificates reloaded: a file changed domains={}", certificates.domains());
+            } else {
+                log.warn("https.certificates: a file changed but kept the certificates in use: {}", outcome.get());
+            }
+        }), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Serves the stored ACME certificates, then orders and renews on the certificate thread. */
     private void startAcme(AcmeConfig acme) throws IOException {
         Path acmeDir = config.dataDir().resolve("acme");
         StorageCipher cipher = acme.storageKeyFile() != null ? StorageCipher.fromFile(acme.storageKeyFile(), false)
@@ -321,13 +347,8 @@ public final class TunnelServer implements AutoCloseable {
         CertificateStore store = storage != null
                 ? new DatabaseCertificateStore(storage.storage().certificates(), cipher)
                 : FileCertificateStore.open(acmeDir, cipher);
-        ScheduledExecutorService acmeThread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "portway-acme");
-            thread.setDaemon(true);
-            return thread;
-        });
-        acmeService = new AcmeService(acme, store, new AcmeOrders(acme, store, acmeChallenges), acmeCertificates,
-                acmeThread, Clock.systemUTC(), metrics, prometheus != null ? events : null);
+        AcmeService acmeService = new AcmeService(acme, store, new AcmeOrders(acme, store, acmeChallenges), acmeCertificates,
+                certificateThread, Clock.systemUTC(), metrics, prometheus != null ? events : null);
         try {
             acmeService.start();
         } catch (Exception e) {
@@ -504,8 +525,8 @@ public final class TunnelServer implements AutoCloseable {
         if (alerts != null) {
             alerts.close();
         }
-        if (acmeService != null) {
-            acmeService.close();
+        if (certificateThread != null) {
+            certificateThread.shutdownNow();
         }
         if (quotaThread != null) {
             quotaThread.shutdownNow();

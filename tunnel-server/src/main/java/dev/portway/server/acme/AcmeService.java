@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  * counted, shown as the certificate's renewal failures (which the {@code PortwayCertificate} alert reads) and, at the
  * first failure in a row, announced on the event stream.
  *
- * <p>Threading: everything runs on the one thread of {@code thread}.
+ * <p>Threading: everything runs on the one thread of {@code thread}, which its owner shuts down.
  */
-public final class AcmeService implements AutoCloseable {
+public final class AcmeService {
     private static final Logger log = LoggerFactory.getLogger(AcmeService.class);
     static final Duration FIRST_RETRY = Duration.ofSeconds(10);
 
@@ -151,10 +151,5 @@ public final class AcmeService implements AutoCloseable {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    @Override
-    public void close() {
-        thread.shutdownNow();
     }
 }

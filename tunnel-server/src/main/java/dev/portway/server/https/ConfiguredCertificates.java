@@ -32,13 +32,26 @@ public final class ConfiguredCertificates implements CertificateSource {
         this.byDomain = Map.copyOf(byDomain);
     }
 
-    /** Loads every configured certificate; the loader has already checked keys and domains. */
+    /**
+     * Loads every configured certificate, checking again what the configuration loader checks at start (the files
+     * may have changed since): the key belongs to the certificate, which covers every listed domain.
+     */
     public static ConfiguredCertificates load(List<HttpsCertificateConfig> certificates)
             throws IOException, GeneralSecurityException {
         Map<String, SslContext> byDomain = new HashMap<>();
         if (!certificates.isEmpty()) {
             for (HttpsCertificateConfig entry : certificates) {
                 ServerCertificate loaded = ServerCertificate.load(entry.cert(), entry.key());
+                if (!CertificateChecks.keyMatches(loaded.leaf(), loaded.privateKey())) {
+                    throw new GeneralSecurityException(entry.key() + " is not the private key of " + entry.cert());
+                }
+                List<String> covered = CertificateChecks.dnsNames(loaded.leaf());
+                for (String domain : entry.domains()) {
+                    if (!CertificateChecks.covers(covered, domain)) {
+                        throw new GeneralSecurityException(entry.cert() + " does not cover " + domain + " (it names "
+                                + String.join(", ", covered) + ")");
+                    }
+                }
                 SslContext context = context(loaded.privateKey(), loaded.chain(), ApplicationProtocolNames.HTTP_1_1);
                 entry.domains().forEach(domain -> byDomain.put(HostPatterns.normalize(domain), context));
             }
