@@ -30,6 +30,7 @@ import dev.portway.server.admin.AdminServer;
 import dev.portway.server.admin.FileConfigReload;
 import dev.portway.server.admin.MonitoringRoutes;
 import dev.portway.server.admin.RegistryLiveServerView;
+import dev.portway.server.admin.ServedCertificates;
 import dev.portway.server.admin.SessionTunnelPusher;
 import dev.portway.server.alerts.ServerAlerts;
 import dev.portway.server.auth.AuthFailureThrottle;
@@ -160,6 +161,10 @@ public final class TunnelServer implements AutoCloseable {
     private final PendingChallenges acmeChallenges = new PendingChallenges();
     /** What {@code https.acme} has issued; empty without it. */
     private final AcmeCertificates acmeCertificates = new AcmeCertificates();
+    /** Null without {@code https.acme}. */
+    private volatile AcmeService acmeService;
+    /** The files of {@code https.certificates}; none without an https port. */
+    private CertificateFiles certificateFiles;
     /** ACME orders and the polling of certificate files; null without either. */
     private ScheduledExecutorService certificateThread;
 
@@ -232,6 +237,7 @@ public final class TunnelServer implements AutoCloseable {
         // Without an https port no name is served over HTTPS, whatever certificates are listed.
         CertificateFiles certificates = CertificateFiles.load(
                 config.http().httpsPort() == 0 ? List.of() : config.http().certificates());
+        certificateFiles = certificates;
         CertificateSource terminated = certificates.orElse(acmeCertificates);
         if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
             binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
@@ -347,7 +353,7 @@ public final class TunnelServer implements AutoCloseable {
         CertificateStore store = storage != null
                 ? new DatabaseCertificateStore(storage.storage().certificates(), cipher)
                 : FileCertificateStore.open(acmeDir, cipher);
-        AcmeService acmeService = new AcmeService(acme, store, new AcmeOrders(acme, store, acmeChallenges), acmeCertificates,
+        acmeService = new AcmeService(acme, store, new AcmeOrders(acme, store, acmeChallenges), acmeCertificates,
                 certificateThread, Clock.systemUTC(), metrics, prometheus != null ? events : null);
         try {
             acmeService.start();
@@ -398,7 +404,9 @@ public final class TunnelServer implements AutoCloseable {
                     adminLimits);
         }
         AdminApi api = new AdminApi(storage.storage(),
-                new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events),
+                new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events,
+                        new ServedCertificates(certificateFiles, acmeCertificates, () -> acmeService,
+                                Clock.systemUTC())),
                 pusher, Clock.systemUTC(), claimSettings(),
                 reload == null ? ConfigReload.NONE : new FileConfigReload(reload, ForkJoinPool.commonPool()));
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api));

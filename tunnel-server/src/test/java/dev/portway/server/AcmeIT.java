@@ -1,5 +1,6 @@
 package dev.portway.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.portway.client.config.TunnelConfig;
 import dev.portway.protocol.config.HostPort;
@@ -13,6 +14,7 @@ import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.config.HttpConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerConfigLoader;
+import dev.portway.server.testkit.AdminHttp;
 import dev.portway.server.testkit.NotificationReceiver;
 import dev.portway.server.testkit.Pebble;
 import dev.portway.server.testkit.Programs;
@@ -135,6 +137,17 @@ class AcmeIT {
         StoredCertificate stored = storage.certificates().all().get(20, TimeUnit.SECONDS).get(0);
         assertThat(stored.name()).isEqualTo(HOST);
         assertThat(new String(stored.sealedKey(), StandardCharsets.ISO_8859_1)).doesNotContain("PRIVATE KEY");
+        AdminHttp admin = new AdminHttp(fixture.server().adminAddress(), AdminHttp.initialCredential(
+                fixture.server().initialCredentials().orElseThrow().file(), "admin_api_key"));
+        JsonNode listed = admin.expect(200, "GET", "/api/v1/certificates", null);
+        assertThat(listed).singleElement().satisfies(certificate -> {
+            assertThat(certificate.path("name").asText()).isEqualTo(HOST);
+            assertThat(certificate.path("source").asText()).isEqualTo("acme");
+            assertThat(certificate.path("state").asText()).isEqualTo("valid");
+            assertThat(certificate.path("issuer").asText()).isEqualTo(
+                    issued.leaf().getIssuerX500Principal().getName());
+            assertThat(certificate.path("notAfter").asText()).isNotEmpty();
+        });
 
         EmbeddedPostgresServer postgres = fixture.server().storage().orElseThrow().database().embeddedServer()
                 .orElseThrow();

@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslContext;
 
 import javax.net.ssl.SSLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +31,11 @@ public final class AcmeCertificates implements CertificateSource {
         Map<String, Served> next = new HashMap<>(byDomain);
         certificate.domains().forEach(domain -> next.put(HostPatterns.normalize(domain), served));
         byDomain = Map.copyOf(next);
+    }
+
+    /** Every certificate served now. */
+    public List<IssuedCertificate> all() {
+        return byDomain.values().stream().map(Served::certificate).distinct().toList();
     }
 
     /** The certificate served for {@code domain}, exactly. */

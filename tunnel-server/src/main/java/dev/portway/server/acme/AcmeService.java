@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -44,6 +45,8 @@ public final class AcmeService {
     private final EventJournal events;
     /** Per domain: the failures in a row, and when it may be tried again. */
     private final Map<String, Backoff> failing = new HashMap<>();
+    /** Why the last order of a domain failed, while it keeps failing; read by the admin API's thread. */
+    private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
 
     private record Backoff(int failures, Instant until) {
     }
@@ -94,6 +97,7 @@ public final class AcmeService {
                     return null;
                 });
                 failing.remove(domain);
+                lastErrors.remove(domain);
             } catch (Exception e) {
                 Backoff failed = failed(domain, e);
                 next = min(next, Duration.between(clock.instant(), failed.until()));
@@ -103,6 +107,11 @@ public final class AcmeService {
             }
         }
         thread.schedule(this::check, Math.max(1, next.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** Why the orders of {@code domain} are failing; empty when the last one did not fail. */
+    public Optional<String> lastError(String domain) {
+        return Optional.ofNullable(lastErrors.get(domain));
     }
 
     private boolean due(String domain, Instant now) {
@@ -118,6 +127,7 @@ public final class AcmeService {
         }
         Backoff backoff = new Backoff(failures, until);
         failing.put(domain, backoff);
+        lastErrors.put(domain, e.toString());
         metrics.acmeOrder(false);
         Optional<IssuedCertificate> inService = served.served(domain);
         inService.ifPresent(current -> metrics.certificate(domain, current.notAfter(), failures));

@@ -91,6 +91,11 @@ public final class CertificateFiles implements CertificateSource {
         return current.contextFor(host);
     }
 
+    /** The certificates served now. */
+    public List<ConfiguredCertificates.Loaded> loaded() {
+        return current.loaded();
+    }
+
     /** How many domains have a certificate now. */
     public int domains() {
         return current.domains();

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,16 @@ public final class ConfiguredCertificates implements CertificateSource {
     /** Public HTTPS serves browsers and tools of every age that still speak TLS 1.2; the tunnel itself is 1.3 only. */
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    private final Map<String, SslContext> byDomain;
+    /** One certificate file as loaded, for the admin API's list. */
+    public record Loaded(List<String> domains, X509Certificate leaf) {
+    }
 
-    private ConfiguredCertificates(Map<String, SslContext> byDomain) {
+    private final Map<String, SslContext> byDomain;
+    private final List<Loaded> loaded;
+
+    private ConfiguredCertificates(Map<String, SslContext> byDomain, List<Loaded> loaded) {
         this.byDomain = Map.copyOf(byDomain);
+        this.loaded = List.copyOf(loaded);
     }
 
     /**
@@ -39,24 +46,26 @@ public final class ConfiguredCertificates implements CertificateSource {
     public static ConfiguredCertificates load(List<HttpsCertificateConfig> certificates)
             throws IOException, GeneralSecurityException {
         Map<String, SslContext> byDomain = new HashMap<>();
+        List<Loaded> loaded = new ArrayList<>();
         if (!certificates.isEmpty()) {
             for (HttpsCertificateConfig entry : certificates) {
-                ServerCertificate loaded = ServerCertificate.load(entry.cert(), entry.key());
-                if (!CertificateChecks.keyMatches(loaded.leaf(), loaded.privateKey())) {
+                ServerCertificate file = ServerCertificate.load(entry.cert(), entry.key());
+                if (!CertificateChecks.keyMatches(file.leaf(), file.privateKey())) {
                     throw new GeneralSecurityException(entry.key() + " is not the private key of " + entry.cert());
                 }
-                List<String> covered = CertificateChecks.dnsNames(loaded.leaf());
+                List<String> covered = CertificateChecks.dnsNames(file.leaf());
                 for (String domain : entry.domains()) {
                     if (!CertificateChecks.covers(covered, domain)) {
                         throw new GeneralSecurityException(entry.cert() + " does not cover " + domain + " (it names "
                                 + String.join(", ", covered) + ")");
                     }
                 }
-                SslContext context = context(loaded.privateKey(), loaded.chain(), ApplicationProtocolNames.HTTP_1_1);
+                SslContext context = context(file.privateKey(), file.chain(), ApplicationProtocolNames.HTTP_1_1);
                 entry.domains().forEach(domain -> byDomain.put(HostPatterns.normalize(domain), context));
+                loaded.add(new Loaded(entry.domains(), file.leaf()));
             }
         }
-        return new ConfiguredCertificates(byDomain);
+        return new ConfiguredCertificates(byDomain, loaded);
     }
 
     /**
@@ -85,6 +94,11 @@ public final class ConfiguredCertificates implements CertificateSource {
         }
         String wildcard = HostPatterns.wildcardFor(name);
         return wildcard == null ? Optional.empty() : Optional.ofNullable(byDomain.get(wildcard));
+    }
+
+    /** The certificates, as loaded. */
+    public List<Loaded> loaded() {
+        return loaded;
     }
 
     /** How many domains have a certificate; for the start-up log line. */
