@@ -70,6 +70,7 @@ import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.plans.QuotaWatch;
 import dev.portway.server.plans.UserAccounts;
 import dev.portway.storage.Storage;
+import dev.portway.storage.change.ChangeKind;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.reload.LiveSettings;
@@ -192,6 +193,14 @@ public final class TunnelServer implements AutoCloseable {
             storage = ServerStorage.start(config.database(), config.dataDir(), config.quotas().period());
         } else {
             log.info("database disabled (database.enabled: false): clients authenticate with auth.tokens only");
+        }
+        if (storage != null) {
+            // Every node answers the CA's HTTP-01 requests of an order any node placed: the CA may reach any of them.
+            storage.database().changes().subscribe(event -> {
+                if (event.kind() == ChangeKind.ACME_CHALLENGE) {
+                    acmeChallenges.shared(event.key());
+                }
+            });
         }
         StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
         Authenticator authenticator = authenticator(staticTokens);
@@ -353,6 +362,7 @@ public final class TunnelServer implements AutoCloseable {
         CertificateStore store = storage != null
                 ? new DatabaseCertificateStore(storage.storage().certificates(), cipher)
                 : FileCertificateStore.open(acmeDir, cipher);
+
         acmeService = new AcmeService(acme, store, new AcmeOrders(acme, store, acmeChallenges), acmeCertificates,
                 certificateThread, Clock.systemUTC(), metrics, prometheus != null ? events : null);
         try {

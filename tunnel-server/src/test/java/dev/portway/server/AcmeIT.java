@@ -225,6 +225,32 @@ class AcmeIT {
         return ServerConfigLoader.load(file).alerts();
     }
 
+    @Test
+    void anotherNodeOnTheDatabaseAnswersTheHttp01RequestsOfAnOrderPlacedByThisOne() throws Exception {
+        int answeringPort = TunnelFixture.freePort();
+        pebble = Pebble.start(dir.resolve("pebble"), answeringPort, TunnelFixture.freePort(), null);
+        AcmeConfig acme = new AcmeConfig(URI.create(pebble.directory()), null, List.of(HOST),
+                List.of(AcmeConfig.HTTP_01), null, pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem")),
+                null, Files.write(dir.resolve("storage.key"), new byte[32]), null);
+        try (TunnelFixture answering = new TunnelFixture()) {
+            // The node without https.acme answers on the port the CA validates on; the ordering node's own http
+            // port is one the CA never sees.
+            ServerConfig ordering = fixture.serverConfig(0, Duration.ofSeconds(10), 3)
+                    .withDatabase(DatabaseSettings.EMBEDDED)
+                    .withHttp(new HttpConfig(null, TunnelFixture.freePort(), TunnelFixture.freePort()).withAcme(acme));
+            // The ordering node's first attempt may come before the answering node listens; it is tried again.
+            fixture.startServer(ordering);
+            EmbeddedPostgresServer postgres = fixture.server().storage().orElseThrow().database().embeddedServer()
+                    .orElseThrow();
+            answering.startServer(answering.serverConfig(0, Duration.ofSeconds(10), 3)
+                    .withDatabase(new DatabaseSettings(true, new DatabaseConfig(postgres.jdbcUrl(), postgres.user(),
+                            postgres.password(), 4)))
+                    .withHttp(new HttpConfig(null, answeringPort, 0)));
+            IssuedCertificate issued = awaitCertificate();
+            assertThat(CertificateChecks.dnsNames(issued.leaf())).containsExactly(HOST);
+        }
+    }
+
     private void startServerWithAcme(String challenge) throws Exception {
         startServerWithAcme(challenge, null, DatabaseSettings.DISABLED);
     }

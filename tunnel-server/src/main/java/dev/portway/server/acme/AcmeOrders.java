@@ -112,7 +112,15 @@ public final class AcmeOrders {
     private Runnable answer(Challenge challenge, String host) throws Exception {
         if (challenge instanceof Http01Challenge http) {
             challenges.answerHttp01(http.getToken(), http.getAuthorization());
-            return () -> challenges.withdrawHttp01(http.getToken());
+            store.shareHttp01(http.getAuthorization());
+            return () -> {
+                challenges.withdrawHttp01(http.getToken());
+                try {
+                    store.withdrawHttp01(http.getToken());
+                } catch (Exception e) {
+                    log.debug("[acme domain={}] answer not withdrawn on other nodes: {}", host, e.toString());
+                }
+            };
         }
         if (challenge instanceof TlsAlpn01Challenge alpn) {
             // acme4j signs the validation certificate with RSA only.

@@ -28,4 +28,15 @@ public interface CertificateStore {
      * find its certificate when they get the lock.
      */
     <T> T exclusively(Callable<T> work) throws Exception;
+
+    /**
+     * Serves an HTTP-01 answer on every server sharing this store, and returns once they are told; the ordering
+     * server serves it itself in any case.
+     */
+    default void shareHttp01(String keyAuthorization) throws Exception {
+    }
+
+    /** Withdraws what {@link #shareHttp01} shared. */
+    default void withdrawHttp01(String token) throws Exception {
+    }
 }

@@ -59,4 +59,15 @@ public final class DatabaseCertificateStore implements CertificateStore {
     public <T> T exclusively(Callable<T> work) throws Exception {
         return repository.exclusively(work);
     }
+
+    /** By NOTIFY: the CA's request may reach any node behind the name. */
+    @Override
+    public void shareHttp01(String keyAuthorization) {
+        repository.announceHttp01(keyAuthorization).join();
+    }
+
+    @Override
+    public void withdrawHttp01(String token) {
+        repository.withdrawHttp01(token).join();
+    }
 }

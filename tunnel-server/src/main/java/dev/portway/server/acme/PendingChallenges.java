@@ -30,6 +30,18 @@ public final class PendingChallenges implements WellKnownAnswers, ChallengeCerti
         keyAuthorizations.remove(token);
     }
 
+    /**
+     * An HTTP-01 answer another node shared ({@link CertificateStore#shareHttp01}): {@code +<key authorization>} to
+     * serve, {@code -<token>} to withdraw. Anything else is ignored.
+     */
+    public void shared(String change) {
+        if (change.startsWith("+") && change.indexOf('.') > 1) {
+            answerHttp01(change.substring(1, change.indexOf('.')), change.substring(1));
+        } else if (change.startsWith("-") && change.length() > 1) {
+            withdrawHttp01(change.substring(1));
+        }
+    }
+
     void answerTlsAlpn01(String host, SslContext context) {
         alpnContexts.put(HostPatterns.normalize(host), context);
     }

@@ -1,5 +1,7 @@
 package dev.portway.storage.certificates;
 
+import dev.portway.storage.change.ChangeEvent;
+import dev.portway.storage.change.ChangeKind;
 import dev.portway.storage.db.Jdbc;
 
 import java.sql.Array;
@@ -96,6 +98,23 @@ public final class CertificateRepository {
                 s.setTimestamp(6, Timestamp.from(certificate.notAfter()));
                 s.executeUpdate();
             }
+            return null;
+        });
+    }
+
+    /** Tells every node (this one included) to serve an HTTP-01 answer. */
+    public CompletableFuture<Void> announceHttp01(String keyAuthorization) {
+        return announce("+" + keyAuthorization);
+    }
+
+    /** Tells every node to stop serving the HTTP-01 answer of {@code token}. */
+    public CompletableFuture<Void> withdrawHttp01(String token) {
+        return announce("-" + token);
+    }
+
+    private CompletableFuture<Void> announce(String key) {
+        return jdbc.transaction(tx -> {
+            tx.publish(new ChangeEvent(ChangeKind.ACME_CHALLENGE, key));
             return null;
         });
     }
