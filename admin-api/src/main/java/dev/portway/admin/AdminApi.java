@@ -21,6 +21,7 @@ import dev.portway.admin.openapi.OpenApiRoutes;
 import dev.portway.admin.plans.PlanRoutes;
 import dev.portway.admin.reload.ConfigReload;
 import dev.portway.admin.reload.ReloadRoutes;
+import dev.portway.admin.certificates.CertificateRoutes;
 import dev.portway.admin.problem.ApiException;
 import dev.portway.admin.problem.Problems;
 import dev.portway.admin.sessions.SessionControl;
@@ -102,6 +103,7 @@ public final class AdminApi {
                 CookieSessions.DEFAULT_MAX_SESSIONS);
         this.authenticator = new Authenticator(storage.apiKeys(), sessions);
         routes.addAll(new SignInRoutes(authenticator, sessions, auditor).routes());
+        routes.addAll(new CertificateRoutes(liveServer).routes());
         OpenApiRoutes openApi = new OpenApiRoutes(version());
         routes.addAll(openApi.routes());
         this.router = new Router(routes);

@@ -27,4 +27,9 @@ public interface LiveServerView {
 
     /** Client, tunnel and traffic-rate events of this node, with a short backlog, for {@code GET /api/v1/events}. */
     EventJournal events();
+
+    /** The certificates the https port serves on this node; none without one. */
+    default List<LiveCertificate> certificates() {
+        return List.of();
+    }
 }

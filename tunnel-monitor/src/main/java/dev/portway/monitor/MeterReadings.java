@@ -1,5 +1,7 @@
 package dev.portway.monitor;
 
+import java.time.Instant;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +27,15 @@ public interface MeterReadings {
 
     /** How often {@code kind} was recorded since the process started. */
     long quotaEvents(QuotaEvent kind);
+
+    /** The certificates served now, by name. */
+    default Map<String, CertificateState> certificates() {
+        return Map.of();
+    }
+
+    /** @param renewalFailures failed renewals in a row; 0 when the last one succeeded or none was due */
+    record CertificateState(Instant notAfter, int renewalFailures) {
+    }
 
     /** A tunnel as {@code portway_tunnel_up} labels it. */
     record UpTunnel(String tunnel, String user, String type) {

@@ -1,5 +1,7 @@
 package dev.portway.monitor;
 
+import java.time.Instant;
+
 /**
  * What the server and the client tell their meters, in their own words and without any metrics-library type, so
  * the code that moves bytes never depends on how the numbers are kept.
@@ -71,6 +73,17 @@ public interface TunnelMetrics {
     void authFailure(AuthFailureReason reason);
 
     void quotaEvent(QuotaEvent kind);
+
+    /**
+     * The state of a certificate the server serves: when it expires, and how many times in a row its renewal has
+     * failed (0 when the last attempt succeeded or none was due).
+     */
+    default void certificate(String name, Instant notAfter, int renewalFailures) {
+    }
+
+    /** An ACME order ended: {@code issued} or {@code failed}. */
+    default void acmeOrder(boolean issued) {
+    }
 
     /**
      * One request through an HTTP tunnel, from the request's first byte to the response's last.

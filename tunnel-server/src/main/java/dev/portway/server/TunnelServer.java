@@ -17,12 +17,21 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.transport.Transport;
 import dev.portway.server.access.PeerFilters;
+import dev.portway.server.acme.AcmeCertificates;
+import dev.portway.server.acme.AcmeOrders;
+import dev.portway.server.acme.AcmeService;
+import dev.portway.server.acme.CertificateStore;
+import dev.portway.server.acme.DatabaseCertificateStore;
+import dev.portway.server.acme.FileCertificateStore;
+import dev.portway.server.acme.PendingChallenges;
+import dev.portway.server.acme.StorageCipher;
 import dev.portway.server.admin.AdminApiRoute;
 import dev.portway.server.admin.AdminRouter;
 import dev.portway.server.admin.AdminServer;
 import dev.portway.server.admin.FileConfigReload;
 import dev.portway.server.admin.MonitoringRoutes;
 import dev.portway.server.admin.RegistryLiveServerView;
+import dev.portway.server.admin.ServedCertificates;
 import dev.portway.server.admin.SessionTunnelPusher;
 import dev.portway.server.alerts.ServerAlerts;
 import dev.portway.server.auth.AuthFailureThrottle;
@@ -33,6 +42,7 @@ import dev.portway.server.auth.StaticTokenAuthenticator;
 import dev.portway.server.claims.NameClaims;
 import dev.portway.server.claims.ReservedPorts;
 import dev.portway.server.claims.StoredNameClaims;
+import dev.portway.server.config.AcmeConfig;
 import dev.portway.server.config.ClientConnectConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ControlServer;
@@ -61,6 +71,7 @@ import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.plans.QuotaWatch;
 import dev.portway.server.plans.UserAccounts;
 import dev.portway.storage.Storage;
+import dev.portway.storage.change.ChangeKind;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.TrustedProxies;
 import dev.portway.server.reload.LiveSettings;
@@ -112,6 +123,8 @@ public final class TunnelServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TunnelServer.class);
     /** How often the event stream gets a snapshot of per-tunnel byte rates. */
     public static final Duration RATE_INTERVAL = Duration.ofSeconds(2);
+    /** How often the files of https.certificates are looked at (their times and sizes only) for a change. */
+    static final Duration CERTIFICATE_FILES_POLL = Duration.ofSeconds(10);
 
     private final ServerConfig config;
     /** The file {@link #config} was read from; null when the server runs on defaults or a config built in code. */
@@ -146,6 +159,16 @@ public final class TunnelServer implements AutoCloseable {
     private InetSocketAddress adminAddress;
     /** Null when {@code database.enabled} is false or before start. */
     private ServerStorage storage;
+    /** Validations of ACME orders in progress, answered by the web listeners. */
+    private final PendingChallenges acmeChallenges = new PendingChallenges();
+    /** What {@code https.acme} has issued; empty without it. */
+    private final AcmeCertificates acmeCertificates = new AcmeCertificates();
+    /** Null without {@code https.acme}. */
+    private volatile AcmeService acmeService;
+    /** The files of {@code https.certificates}; none without an https port. */
+    private CertificateFiles certificateFiles;
+    /** ACME orders and the polling of certificate files; null without either. */
+    private ScheduledExecutorService certificateThread;
 
     public TunnelServer(ServerConfig config) {
         this(config, null);
@@ -171,6 +194,14 @@ public final class TunnelServer implements AutoCloseable {
             storage = ServerStorage.start(config.database(), config.dataDir(), config.quotas().period());
         } else {
             log.info("database disabled (database.enabled: false): clients authenticate with auth.tokens only");
+        }
+        if (storage != null) {
+            // Every node answers the CA's HTTP-01 requests of an order any node placed: the CA may reach any of them.
+            storage.database().changes().subscribe(event -> {
+                if (event.kind() == ChangeKind.ACME_CHALLENGE) {
+                    acmeChallenges.shared(event.key());
+                }
+            });
         }
         StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
         Authenticator authenticator = authenticator(staticTokens);
@@ -216,12 +247,14 @@ public final class TunnelServer implements AutoCloseable {
         // Without an https port no name is served over HTTPS, whatever certificates are listed.
         CertificateFiles certificates = CertificateFiles.load(
                 config.http().httpsPort() == 0 ? List.of() : config.http().certificates());
+        certificateFiles = certificates;
+        CertificateSource terminated = certificates.orElse(acmeCertificates);
         if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
             binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
-                    webLoops, history, accounts, host -> certificates.contextFor(host).isPresent()));
+                    webLoops, history, accounts, host -> terminated.contextFor(host).isPresent()));
             httpFrontend = new HttpFrontend(config.http(), httpRouter, ErrorPages.load(config.http().errorPages()),
                     metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops,
-                    streams);
+                    streams, acmeChallenges);
         }
         SslContext controlContext = ServerTlsContexts.forControl(certificate);
         // Made whether their listeners are enabled or not, so that a reload resizes one list.
@@ -241,18 +274,31 @@ public final class TunnelServer implements AutoCloseable {
             ClientConnectConfig clientConnect = config.http().clientConnect();
             DecryptedHttp web = (channel, sniHost) -> httpFrontend.install(channel.pipeline(), true);
             HttpsRoutes routes = new VhostHttpsRoutes(httpRouter);
-            CertificateSource served = certificates;
+            CertificateSource served = terminated;
             if (clientConnect.enabled()) {
                 ClientHosts clientHosts = new ClientHosts(clientHostNames(clientConnect), controlContext);
                 routes = clientHosts.routes(routes);
                 served = clientHosts.certificates(served);
                 web = ClientUpgradeGate.around(web, clientConnect.path(), settings.maxFramePayload(), control::adopt);
             }
-            HttpsListener https = new HttpsListener(routes, served, web, config.handshakeTimeout(), proxyProtocol);
+            HttpsListener https = new HttpsListener(routes, served, acmeChallenges, web, config.handshakeTimeout(),
+                    proxyProtocol);
             httpsListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpsPort(),
                     httpsLimits.guard(https), "https.port");
             log.info("https listener bound address={} certificates={} domain(s)", httpsListener.address(),
                     certificates.domains());
+        }
+        if (config.http().httpsPort() != 0 && (config.http().acme() != null
+                || !config.http().certificates().isEmpty())) {
+            certificateThread = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "portway-certificates");
+                thread.setDaemon(true);
+                return thread;
+            });
+            watchCertificateFiles(certificates);
+            if (config.http().acme() != null) {
+                startAcme(config.http().acme());
+            }
         }
         if (storage != null) {
             watchQuotas(accounts);
@@ -291,6 +337,41 @@ public final class TunnelServer implements AutoCloseable {
             names.add(HostPatterns.normalize(config.publicHost()));
         }
         return names;
+    }
+
+    /**
+     * Reads the files of {@code https.certificates} again when they change (a renewal by another tool), with the
+     * checks of the start; files that fail them leave the certificates in use, and the log says why.
+     */
+    private void watchCertificateFiles(CertificateFiles certificates) {
+        long every = CERTIFICATE_FILES_POLL.toMillis();
+        certificateThread.scheduleWithFixedDelay(() -> certificates.reloadIfChanged().ifPresent(outcome -> {
+            if (outcome.isEmpty()) {
+                log.info("https.certificates reloaded: a file changed domains={}", certificates.domains());
+            } else {
+                log.warn("https.certificates: a file changed but kept the certificates in use: {}", outcome.get());
+            }
+        }), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Serves the stored ACME certificates, then orders and renews on the certificate thread. */
+    private void startAcme(AcmeConfig acme) throws IOException {
+        Path acmeDir = config.dataDir().resolve("acme");
+        StorageCipher cipher = acme.storageKeyFile() != null ? StorageCipher.fromFile(acme.storageKeyFile(), false)
+                : StorageCipher.fromFile(acmeDir.resolve("storage.key"), true);
+        // With a database every node serves what one of them ordered; the key file has to be the same on each.
+        CertificateStore store = storage != null
+                ? new DatabaseCertificateStore(storage.storage().certificates(), cipher)
+                : FileCertificateStore.open(acmeDir, cipher);
+
+        acmeService = new AcmeService(acme, store, new AcmeOrders(acme, store, acmeChallenges), acmeCertificates,
+                certificateThread, Clock.systemUTC(), metrics, prometheus != null ? events : null);
+        try {
+            acmeService.start();
+        } catch (Exception e) {
+            throw new IOException("cannot read the stored ACME certificates: " + e, e);
+        }
+        log.info("acme started directory={} domains={}", acme.directory(), acme.domains());
     }
 
     /** Reads connected users' usage on a thread of its own, and acts on their plans. */
@@ -334,7 +415,9 @@ public final class TunnelServer implements AutoCloseable {
                     adminLimits);
         }
         AdminApi api = new AdminApi(storage.storage(),
-                new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events),
+                new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events,
+                        new ServedCertificates(certificateFiles, acmeCertificates, () -> acmeService,
+                                Clock.systemUTC())),
                 pusher, Clock.systemUTC(), claimSettings(),
                 reload == null ? ConfigReload.NONE : new FileConfigReload(reload, ForkJoinPool.commonPool()));
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api::handle));
@@ -429,6 +512,11 @@ public final class TunnelServer implements AutoCloseable {
         return httpListener == null ? null : httpListener.address();
     }
 
+    /** The certificates {@code https.acme} has issued and serves. */
+    public AcmeCertificates acmeCertificates() {
+        return acmeCertificates;
+    }
+
     /** Where public HTTPS is served; null when {@code https.port} is 0 or before start. */
     public InetSocketAddress httpsAddress() {
         return httpsListener == null ? null : httpsListener.address();
@@ -456,6 +544,9 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (alerts != null) {
             alerts.close();
+        }
+        if (certificateThread != null) {
+            certificateThread.shutdownNow();
         }
         if (quotaThread != null) {
             quotaThread.shutdownNow();

@@ -2,6 +2,7 @@ package dev.portway.storage;
 
 import dev.portway.storage.apikeys.ApiKeyRepository;
 import dev.portway.storage.audit.AuditLog;
+import dev.portway.storage.certificates.CertificateRepository;
 import dev.portway.storage.claims.ClaimRepository;
 import dev.portway.storage.plans.PlanRepository;
 import dev.portway.storage.usage.UsageMeter;
@@ -42,6 +43,7 @@ public final class Storage implements AutoCloseable {
     private final TrafficRepository traffic;
     private final AuditLog audit;
     private final ClaimRepository claims;
+    private final CertificateRepository certificates;
     private final PlanRepository plans;
     private final UsageRepository usage;
     private final UsageMeter usageMeter;
@@ -61,6 +63,7 @@ public final class Storage implements AutoCloseable {
         this.traffic = new TrafficRepository(database.jdbc());
         this.audit = new AuditLog(database.jdbc());
         this.claims = new ClaimRepository(database.jdbc());
+        this.certificates = new CertificateRepository(database.jdbc(), database::openDedicatedConnection);
         this.plans = new PlanRepository(database.jdbc());
         this.usage = new UsageRepository(database.jdbc());
         this.tokenCache = new TokenCache(clientTokens, database.changes(), settings.cache());
@@ -120,6 +123,10 @@ public final class Storage implements AutoCloseable {
 
     public TrafficRepository traffic() {
         return traffic;
+    }
+
+    public CertificateRepository certificates() {
+        return certificates;
     }
 
     public ClaimRepository claims() {

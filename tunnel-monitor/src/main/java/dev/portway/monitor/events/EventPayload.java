@@ -62,6 +62,25 @@ public sealed interface EventPayload {
         }
     }
 
+    /**
+     * A certificate the server serves was {@code issued} (or renewed), or its renewal is {@code renewal_failing}
+     * (sent at the first failure in a row only). For operators: no user sees it.
+     *
+     * @param notAfter when the certificate in service expires (ISO-8601); null when none is in service yet
+     * @param reason   why the renewal failed; null when issued
+     */
+    record Certificate(String state, String name, String notAfter, String reason) implements EventPayload {
+        @Override
+        public String type() {
+            return "certificate." + state;
+        }
+
+        @Override
+        public EventPayload visibleTo(String viewer) {
+            return null;
+        }
+    }
+
     /** Bytes per second of every tunnel with counted traffic, over the last {@code intervalMillis}. */
     record Rates(long intervalMillis, List<TunnelRate> tunnels) implements EventPayload {
         public Rates {

@@ -35,6 +35,13 @@ public final class MeterNames {
     public static final String NETTY_USED_DIRECT_MEMORY = "portway.netty.allocator.used.direct.memory";
     public static final String NETTY_USED_HEAP_MEMORY = "portway.netty.allocator.used.heap.memory";
 
+    /** Gauge per certificate. Prometheus: {@code portway_certificate_expiry_days{certificate}}. */
+    public static final String CERTIFICATE_EXPIRY = "portway.certificate.expiry.days";
+    /** Gauge per certificate. Prometheus: {@code portway_certificate_renewal_failures{certificate}}. */
+    public static final String CERTIFICATE_RENEWAL_FAILURES = "portway.certificate.renewal.failures";
+    /** Counter. Prometheus: {@code portway_acme_orders_total{outcome}}. */
+    public static final String ACME_ORDERS = "portway.acme.orders";
+
     private MeterNames() {
     }
 }

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.noop.NoopCounter;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link TunnelMetrics} on a Micrometer registry. Every meter a hot path touches is created once and kept in a map
@@ -71,6 +73,9 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
     private final AtomicInteger udpFlows = new AtomicInteger();
     private final Map<UdpDrop, Counter> udpDropped = new EnumMap<>(UdpDrop.class);
     private final KernelUdpDrops kernelDrops = new KernelUdpDrops();
+    /** Certificates are few (the names of https.acme and https.certificates): one gauge pair each. */
+    private final Map<String, AtomicReference<CertificateState>> certificates = new ConcurrentHashMap<>();
+    private final Map<Boolean, Counter> acmeOrders = new HashMap<>();
 
     /** A server's meters: every family. */
     public MicrometerTunnelMetrics(MeterRegistry registry) {
@@ -119,6 +124,44 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
                     .description("Plan limits approached or hit, by kind")
                     .tag("kind", kind.label())));
         }
+        for (boolean issued : new boolean[] {true, false}) {
+            acmeOrders.put(issued, kept(serverFamilies, Counter.builder(MeterNames.ACME_ORDERS)
+                    .description("Certificate orders from the ACME CA, by outcome")
+                    .tag("outcome", issued ? "issued" : "failed")));
+        }
+    }
+
+    @Override
+    public void certificate(String name, Instant notAfter, int renewalFailures) {
+        CertificateState state = new CertificateState(notAfter, renewalFailures);
+        certificates.computeIfAbsent(name, n -> certificateGauges(n, state)).set(state);
+    }
+
+    private AtomicReference<CertificateState> certificateGauges(String name, CertificateState first) {
+        AtomicReference<CertificateState> state = new AtomicReference<>(first);
+        // Read when scraped, so the days count down without anyone recording.
+        Gauge.builder(MeterNames.CERTIFICATE_EXPIRY, state,
+                        ref -> Duration.between(Instant.now(), ref.get().notAfter()).toSeconds() / 86_400.0)
+                .description("Days until the certificate expires")
+                .tag("certificate", name)
+                .register(registry);
+        Gauge.builder(MeterNames.CERTIFICATE_RENEWAL_FAILURES, state, ref -> ref.get().renewalFailures())
+                .description("Failed renewals of the certificate in a row")
+                .tag("certificate", name)
+                .register(registry);
+        return state;
+    }
+
+    @Override
+    public void acmeOrder(boolean issued) {
+        acmeOrders.get(issued).increment();
+    }
+
+    @Override
+    public Map<String, CertificateState> certificates() {
+        Map<String, CertificateState> now = new HashMap<>();
+        certificates.forEach((name, state) -> now.put(name, state.get()));
+        return now;
     }
 
     private Counter kept(boolean keep, Counter.Builder counter) {

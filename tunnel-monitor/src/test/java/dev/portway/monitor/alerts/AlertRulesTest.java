@@ -154,6 +154,38 @@ class AlertRulesTest {
     }
 
     @Test
+    void aFailingRenewalFiresOnceAndResolvesWhenARenewalSucceeds() {
+        AlertEvaluator evaluator = evaluator(new CertificateRule());
+        Instant later = clock.instant().plus(Duration.ofDays(30));
+        metrics.recorder().certificate("www.example.test", later, 1);
+        runFor(evaluator, Duration.ofMinutes(5), Duration.ofSeconds(15));
+        metrics.recorder().certificate("www.example.test", later, 4);
+        runFor(evaluator, Duration.ofMinutes(5), Duration.ofSeconds(15));
+        assertThat(sent).singleElement().satisfies(alert -> {
+            assertThat(alert.labels()).isEqualTo(Map.of("certificate", "www.example.test", "problem",
+                    "renewal_failing"));
+            assertThat(alert.summary()).startsWith("renewal failing: www.example.test");
+        });
+        metrics.recorder().certificate("www.example.test", later.plus(Duration.ofDays(60)), 0);
+        runFor(evaluator, Duration.ofMinutes(1), Duration.ofSeconds(15));
+        assertThat(sent).extracting(AlertNotification::state).containsExactly(AlertState.FIRING, AlertState.RESOLVED);
+    }
+
+    @Test
+    void aCertificateFiresOnceWhenLessThan14DaysAreLeft() {
+        AlertEvaluator evaluator = evaluator(new CertificateRule());
+        metrics.recorder().certificate("www.example.test", clock.instant().plus(Duration.ofDays(14))
+                .plus(Duration.ofMinutes(10)), 0);
+        runFor(evaluator, Duration.ofMinutes(5), Duration.ofMinutes(1));
+        assertThat(sent).isEmpty();
+        runFor(evaluator, Duration.ofMinutes(30), Duration.ofMinutes(1));
+        assertThat(sent).singleElement().satisfies(alert -> {
+            assertThat(alert.labels()).containsEntry("problem", "expiring");
+            assertThat(alert.summary()).startsWith("certificate expiring within 14 days: www.example.test");
+        });
+    }
+
+    @Test
     void quantileInterpolatesLikePrometheus() {
         double[] bounds = {0.1, 1, 10};
         // 100 requests: 50 up to 0.1 s, 40 up to 1 s, 10 up to 10 s. p95 lies halfway through the last bucket.

@@ -2,6 +2,7 @@ package dev.portway.server.admin;
 
 import dev.portway.server.proxyprotocol.PublicEndpoints;
 
+import dev.portway.admin.LiveCertificate;
 import dev.portway.admin.LiveServerView;
 import dev.portway.admin.LiveSession;
 import dev.portway.monitor.events.EventJournal;
@@ -13,6 +14,7 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The admin API's view of this node: the authenticated sessions of the {@link SessionRegistry}. Threading: any
@@ -24,11 +26,24 @@ public final class RegistryLiveServerView implements LiveServerView {
     private final SessionRegistry registry;
     private final BooleanSupplier listenersBound;
     private final EventJournal events;
+    private final Supplier<List<LiveCertificate>> certificates;
 
     public RegistryLiveServerView(SessionRegistry registry, BooleanSupplier listenersBound, EventJournal events) {
+        this(registry, listenersBound, events, List::of);
+    }
+
+    /** @param certificates what the https port serves now */
+    public RegistryLiveServerView(SessionRegistry registry, BooleanSupplier listenersBound, EventJournal events,
+                                  Supplier<List<LiveCertificate>> certificates) {
         this.registry = registry;
         this.listenersBound = listenersBound;
         this.events = events;
+        this.certificates = certificates;
+    }
+
+    @Override
+    public List<LiveCertificate> certificates() {
+        return certificates.get();
     }
 
     @Override

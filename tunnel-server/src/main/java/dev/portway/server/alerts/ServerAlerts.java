@@ -5,6 +5,7 @@ import dev.portway.monitor.alerts.AbsenceRule;
 import dev.portway.monitor.alerts.AlertDelivery;
 import dev.portway.monitor.alerts.AlertEvaluator;
 import dev.portway.monitor.alerts.AlertRule;
+import dev.portway.monitor.alerts.CertificateRule;
 import dev.portway.monitor.alerts.HttpErrorRateRule;
 import dev.portway.monitor.alerts.HttpLatencyRule;
 import dev.portway.monitor.alerts.Notifier;
@@ -78,6 +79,8 @@ public final class ServerAlerts implements AutoCloseable {
         if (config.quotaNearlyUsed().enabled()) {
             rules.add(new QuotaNearlyUsedRule(config.lookback(), config.quotaNearlyUsed().holdFor()));
         }
+        // Always on: a certificate about to expire or failing to renew is never something to leave unsaid.
+        rules.add(new CertificateRule());
         return rules;
     }
 

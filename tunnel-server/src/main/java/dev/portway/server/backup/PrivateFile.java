@@ -13,16 +13,16 @@ import java.sql.SQLException;
  * target, which replaces the target once complete. A backup holds token and key hashes and domain proof tokens, and
  * a backup cut short by a full disk must not overwrite the last good one.
  */
-final class PrivateFile {
+public final class PrivateFile {
     @FunctionalInterface
-    interface Content<T> {
+    public interface Content<T> {
         T writeTo(OutputStream out) throws IOException, SQLException;
     }
 
     private PrivateFile() {
     }
 
-    static <T> T write(Path target, Content<T> content) throws IOException, SQLException {
+    public static <T> T write(Path target, Content<T> content) throws IOException, SQLException {
         Path absolute = target.toAbsolutePath();
         Path tmp = Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

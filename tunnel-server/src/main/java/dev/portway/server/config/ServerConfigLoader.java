@@ -18,6 +18,7 @@ import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -106,6 +107,17 @@ import java.util.regex.Pattern;
  *   port: 443                  # 0: no https listener; unset: 443 with certificates, none without
  *   certificates:              # for tunnels with https: terminate; key must match cert, cert must cover domains
  *     - {domains: [app.example.org, "*.example.org"], cert: example.crt, key: example.key}
+ *   acme:                      # certificates from an ACME CA; see docs/certificates.md
+ *     directory: letsencrypt   # or letsencrypt-staging, or the directory's URL
+ *     email: ops@example.org
+ *     agreeTerms: true         # required: the CA's terms of service
+ *     domains: [www.example.org]
+ *     challenges: [http-01, tls-alpn-01]
+ *     eab: {keyId: ..., hmacKey: ...}   # External Account Binding; hmacKey never echoed
+ *     trustedCa: acme-ca.pem   # the ACME server's TLS is signed by this CA (private CAs)
+ *     storageKey: acme.key     # AES key of private keys at rest; default acme/storage.key under dataDir
+ *     dnsHook: bin/dns-hook    # dns-01: run as `dns-hook set|remove <record name> <value>`; allows *.domain
+ *     checkInterval: 1h        # how often certificates are checked for renewal
  * </pre>
  */
 public final class ServerConfigLoader {
@@ -314,7 +326,7 @@ public final class ServerConfigLoader {
             }
         });
         return new HttpConfig(domain, port, defaults.httpsPort(), maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, bodyIdleTimeout, errorPages, defaults.certificates(), defaults.clientConnect());
+                responseTimeout, bodyIdleTimeout, errorPages, defaults.certificates(), defaults.clientConnect(), null);
     }
 
     private static DatabaseSettings readDatabase(ConfigObject root) {
@@ -534,7 +546,7 @@ public final class ServerConfigLoader {
 
     /** The https listener's part of {@code http}, which holds what the other web settings say. */
     private static HttpConfig readHttps(ConfigObject root, HttpConfig http) {
-        Optional<ConfigObject> section = root.object("https", "port", "certificates", "clientConnect");
+        Optional<ConfigObject> section = root.object("https", "port", "certificates", "clientConnect", "acme");
         if (section.isEmpty()) {
             return http.withHttps(HttpConfig.httpsPortWhenUnset(false), List.of());
         }
@@ -548,10 +560,95 @@ public final class ServerConfigLoader {
             }
         }
         ClientConnectConfig clientConnect = readClientConnect(https);
+        AcmeConfig acme = readAcme(https, listed);
         // Clients dialing wss:// to names of their own are something to serve, like a certificate.
-        boolean serves = !certificates.isEmpty() || (clientConnect.enabled() && !clientConnect.hosts().isEmpty());
+        boolean serves = !certificates.isEmpty() || acme != null
+                || (clientConnect.enabled() && !clientConnect.hosts().isEmpty());
         int port = https.integer("port", HttpConfig.httpsPortWhenUnset(serves), 0, 65535);
-        return http.withHttps(port, certificates, clientConnect);
+        return http.withHttps(port, certificates, clientConnect).withAcme(acme);
+    }
+
+    /**
+     * {@code https.acme}: a directory by name or URL, terms agreed to, exact host names that no file certificate
+     * lists already. Null when absent or wrong.
+     */
+    private static AcmeConfig readAcme(ConfigObject https, Set<String> listed) {
+        Optional<ConfigObject> section = https.object("acme", "directory", "email", "agreeTerms", "domains",
+                "challenges", "eab", "trustedCa", "checkInterval", "storageKey", "dnsHook");
+        if (section.isEmpty()) {
+            return null;
+        }
+        ConfigObject acme = section.get();
+        int problemsBefore = acme.reader().problems().size();
+        URI directory = readAcmeDirectory(acme);
+        String email = acme.string("email");
+        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+")) {
+            acme.invalid("email", "expected an e-mail address");
+        }
+        if (!acme.bool("agreeTerms", false)) {
+            acme.invalid("agreeTerms", "expected true: the CA issues nothing before its terms of service are agreed to");
+        }
+        Path dnsHook = acme.has("dnsHook") ? acme.existingFile("dnsHook", "an executable program") : null;
+        if (dnsHook != null && !Files.isExecutable(dnsHook)) {
+            acme.problem("dnsHook", "expected an executable program, got " + dnsHook + ", which may not be run");
+        }
+        List<String> domains = readDomains(acme, acme.strings("domains"), listed, acme.has("dnsHook"),
+                "expected a domain no entry of https.certificates lists");
+        List<String> challenges = acme.strings("challenges");
+        for (int i = 0; i < challenges.size(); i++) {
+            String at = acme.childPath("challenges") + "[" + i + "]";
+            String quoted = "\"" + challenges.get(i) + "\"";
+            if (!AcmeConfig.CHALLENGE_TYPES.contains(challenges.get(i))) {
+                acme.reader().problem(at, "expected " + AcmeConfig.HTTP_01 + ", " + AcmeConfig.TLS_ALPN_01 + " or "
+                        + AcmeConfig.DNS_01, quoted);
+            } else if (challenges.get(i).equals(AcmeConfig.DNS_01) && !acme.has("dnsHook")) {
+                acme.reader().problem(at, "expected http-01 or tls-alpn-01: dns-01 needs https.acme.dnsHook", quoted);
+            }
+        }
+        if (!challenges.isEmpty() && !challenges.contains(AcmeConfig.DNS_01)
+                && domains.stream().anyMatch(HostPatterns::isWildcard)) {
+            acme.invalid("challenges", "expected a list with dns-01: only dns-01 validates a wildcard domain");
+        }
+        AcmeConfig.ExternalAccount eab = acme.object("eab", "keyId", "hmacKey")
+                .map(binding -> {
+                    String keyId = binding.requiredString("keyId");
+                    String hmacKey = binding.secret("hmacKey", true, 16);
+                    return keyId == null || hmacKey == null ? null : new AcmeConfig.ExternalAccount(keyId, hmacKey);
+                })
+                .orElse(null);
+        Path trustedCa = acme.has("trustedCa") ? acme.existingFile("trustedCa", "a PEM certificate file") : null;
+        Path storageKey = acme.has("storageKey") ? acme.existingFile("storageKey", "a file of 32 random bytes")
+                : null;
+        Duration checkInterval = acme.duration("checkInterval", AcmeConfig.DEFAULT_CHECK_INTERVAL,
+                Duration.ofSeconds(1), Duration.ofDays(1));
+        if (directory == null || acme.reader().problems().size() > problemsBefore) {
+            return null;
+        }
+        return new AcmeConfig(directory, email, domains, challenges, eab, trustedCa, checkInterval, storageKey,
+                dnsHook);
+    }
+
+    private static URI readAcmeDirectory(ConfigObject acme) {
+        String directory = acme.requiredString("directory");
+        if (directory == null) {
+            return null;
+        }
+        if (directory.equals("letsencrypt")) {
+            return AcmeConfig.LETSENCRYPT;
+        }
+        if (directory.equals("letsencrypt-staging")) {
+            return AcmeConfig.LETSENCRYPT_STAGING;
+        }
+        try {
+            URI uri = new URI(directory);
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        acme.invalid("directory", "expected letsencrypt, letsencrypt-staging or the https:// URL of an ACME directory");
+        return null;
     }
 
     private static ClientConnectConfig readClientConnect(ConfigObject https) {
@@ -588,23 +685,8 @@ public final class ServerConfigLoader {
      */
     private static HttpsCertificateConfig readCertificate(ConfigObject item, Set<String> listed) {
         int problemsBefore = item.reader().problems().size();
-        List<String> domains = new ArrayList<>();
         List<String> written = item.strings("domains");
-        if (written.isEmpty()) {
-            item.invalid("domains", "expected a list of at least one host name");
-        }
-        for (int i = 0; i < written.size(); i++) {
-            String domain = HostPatterns.normalize(written.get(i));
-            String at = item.childPath("domains") + "[" + i + "]";
-            String name = HostPatterns.isWildcard(domain) ? domain.substring(2) : domain;
-            if (!HOST_NAME.matcher(name).matches()) {
-                item.reader().problem(at, "expected a host name or *.domain", "\"" + written.get(i) + "\"");
-            } else if (!listed.add(domain)) {
-                item.reader().problem(at, "expected a domain no other certificate lists", "\"" + written.get(i) + "\"");
-            } else {
-                domains.add(domain);
-            }
-        }
+        List<String> domains = readDomains(item, written, listed, true, "expected a domain no other certificate lists");
         Path certFile = required(item, "cert", "a PEM certificate file");
         Path keyFile = required(item, "key", "a PEM private key file");
         if (certFile == null || keyFile == null) {
@@ -643,6 +725,38 @@ public final class ServerConfigLoader {
             return null;
         }
         return new HttpsCertificateConfig(domains, certFile, keyFile);
+    }
+
+    /**
+     * The host names {@code written} in {@code section.domains}, lower case, each added to {@code listed}; a name
+     * listed already is a problem that says {@code listedAlready}.
+     *
+     * @param wildcards whether {@code *.domain} names are accepted
+     */
+    private static List<String> readDomains(ConfigObject section, List<String> written, Set<String> listed,
+                                            boolean wildcards, String listedAlready) {
+        List<String> domains = new ArrayList<>();
+        if (written.isEmpty()) {
+            section.invalid("domains", "expected a list of at least one host name");
+        }
+        for (int i = 0; i < written.size(); i++) {
+            String domain = HostPatterns.normalize(written.get(i));
+            String at = section.childPath("domains") + "[" + i + "]";
+            String quoted = "\"" + written.get(i) + "\"";
+            boolean wildcard = HostPatterns.isWildcard(domain);
+            if (wildcard && !wildcards) {
+                section.reader().problem(at, "expected an exact host name: a wildcard needs the dns-01 challenge, "
+                        + "which needs https.acme.dnsHook", quoted);
+            } else if (!HOST_NAME.matcher(wildcard ? domain.substring(2) : domain).matches()) {
+                section.reader().problem(at, wildcards ? "expected a host name or *.domain" : "expected a host name",
+                        quoted);
+            } else if (!listed.add(domain)) {
+                section.reader().problem(at, listedAlready, quoted);
+            } else {
+                domains.add(domain);
+            }
+        }
+        return domains;
     }
 
     private static Path required(ConfigObject item, String key, String what) {

@@ -26,6 +26,7 @@ public final class HttpFrontend {
 
     private volatile Settings settings;
     private final HttpVhostRouter router;
+    private final WellKnownAnswers wellKnown;
     private final TunnelMetrics metrics;
     private final ProxyProtocolInbound proxyProtocol;
     private final ServedLoopGroup webLoops;
@@ -35,11 +36,14 @@ public final class HttpFrontend {
      * @param proxyProtocol whom to believe about a plain HTTP connection's real peer
      * @param webLoops      the loops the web listeners register connections on, told which carrier serves requests
      * @param streams       {@code limits.streamsPerUser}, shared with the TCP tunnels
+     * @param wellKnown     requests answered before routing (ACME HTTP-01)
      */
     public HttpFrontend(HttpConfig config, HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics,
-                        ProxyProtocolInbound proxyProtocol, ServedLoopGroup webLoops, UserCeiling streams) {
+                        ProxyProtocolInbound proxyProtocol, ServedLoopGroup webLoops, UserCeiling streams,
+                        WellKnownAnswers wellKnown) {
         this.settings = new Settings(config, pages);
         this.router = router;
+        this.wellKnown = wellKnown;
         this.metrics = metrics;
         this.proxyProtocol = proxyProtocol;
         this.webLoops = webLoops;
@@ -69,7 +73,7 @@ public final class HttpFrontend {
         pipeline.addLast(HttpPipeline.THROTTLE, throttle)
                 .addLast(HttpPipeline.CLOCK, clock)
                 .addLast(HttpPipeline.CODEC, new PublicHttpCodec(config.maxHeaderSize()))
-                .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, current.pages(), metrics, secure ? "https" : "http",
+                .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, wellKnown, current.pages(), metrics, secure ? "https" : "http",
                         clock, webLoops, streams, throttle));
     }
 

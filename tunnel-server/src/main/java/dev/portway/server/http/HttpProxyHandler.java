@@ -11,6 +11,7 @@ import dev.portway.protocol.relay.BandwidthThrottle;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import dev.portway.server.proxyprotocol.PublicEndpoints;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -44,6 +46,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The proxy of one public HTTP connection. Every request is routed on its own Host and path, so a keep-alive
@@ -74,6 +77,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private static final int RETRY_AFTER_SECONDS = 1;
 
     private final HttpVhostRouter router;
+    private final WellKnownAnswers wellKnown;
     private final ErrorPages pages;
     private final TunnelMetrics metrics;
     private final String scheme;
@@ -139,10 +143,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
      * @param streams  {@code limits.streamsPerUser}: each backend stream holds a unit of its tunnel's user's
      * @param throttle the connection's, held to the bandwidth of the tunnel each new backend stream goes to
      */
-    HttpProxyHandler(HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics, String scheme,
-                     RequestClock clock, ServedLoopGroup webLoops, UserCeiling streams, BandwidthThrottle throttle) {
+    HttpProxyHandler(HttpVhostRouter router, WellKnownAnswers wellKnown, ErrorPages pages, TunnelMetrics metrics,
+                     String scheme, RequestClock clock, ServedLoopGroup webLoops, UserCeiling streams,
+                     BandwidthThrottle throttle) {
         this.throttle = throttle;
         this.router = router;
+        this.wellKnown = wellKnown;
         this.pages = pages;
         this.metrics = metrics;
         this.scheme = scheme;
@@ -343,6 +349,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         request.headers().set(HttpHeaderNames.HOST, host);
         e.mayLeaveHttp = UpgradeOffer.of(request.headers()).offered();
         boolean closeOnRefusal = !e.keepAlive || hasBody;
+        Optional<String> known = wellKnown.answer(host, target.path());
+        if (known.isPresent()) {
+            ReferenceCountUtil.release(request);
+            respond(textAnswer(known.get()), closeOnRefusal);
+            return;
+        }
         RouteTarget route = router.route(host, target.path());
         HttpTunnel tunnel = route == null ? null : route.pick(backend == null ? null : backend.tunnel());
         if (tunnel == null) {
@@ -788,6 +800,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     // ---- answers of the server's own ----
+
+    private FullHttpResponse textAnswer(String text) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                ByteBufUtil.writeUtf8(ctx.alloc(), text));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        return response;
+    }
 
     private void respond(HttpResponseStatus status, boolean close) {
         respond(pages.render(ctx.alloc(), status, exchange.host), close);

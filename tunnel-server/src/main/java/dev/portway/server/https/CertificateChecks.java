@@ -26,7 +26,8 @@ public final class CertificateChecks {
      */
     public static boolean keyMatches(X509Certificate cert, PrivateKey key) {
         String algorithm = switch (key.getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
+            // Bouncy Castle, installed as a provider for acme4j, names its EC keys ECDSA.
+            case "EC", "ECDSA" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
             case "Ed25519", "EdDSA" -> "Ed25519";
             case "Ed448" -> "Ed448";

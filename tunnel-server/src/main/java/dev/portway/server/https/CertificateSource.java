@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Where the https listener finds the certificate to terminate TLS with for a host name: the files in server.yaml
- * today ({@link ConfiguredCertificates}), ACME later. Implementations build their {@link SslContext}s ahead of time
+ ({@link CertificateFiles}) and the ACME certificates. Implementations build their {@link SslContext}s ahead of time
  * (at start, and again when a certificate changes), never inside {@link #contextFor}, which runs on an event loop for
  * every new connection.
  *
@@ -18,4 +18,9 @@ public interface CertificateSource {
 
     /** The context for {@code host} (lower case, as sent in SNI), or empty when no certificate covers it. */
     Optional<SslContext> contextFor(String host);
+
+    /** This source's certificate for a host, and {@code other}'s where this one has none. */
+    default CertificateSource orElse(CertificateSource other) {
+        return host -> contextFor(host).or(() -> other.contextFor(host));
+    }
 }

@@ -8,11 +8,12 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,37 +27,61 @@ public final class ConfiguredCertificates implements CertificateSource {
     /** Public HTTPS serves browsers and tools of every age that still speak TLS 1.2; the tunnel itself is 1.3 only. */
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    private final Map<String, SslContext> byDomain;
-
-    private ConfiguredCertificates(Map<String, SslContext> byDomain) {
-        this.byDomain = Map.copyOf(byDomain);
+    /** One certificate file as loaded, for the admin API's list. */
+    public record Loaded(List<String> domains, X509Certificate leaf) {
     }
 
-    /** Loads every configured certificate; the loader has already checked keys and domains. */
+    private final Map<String, SslContext> byDomain;
+    private final List<Loaded> loaded;
+
+    private ConfiguredCertificates(Map<String, SslContext> byDomain, List<Loaded> loaded) {
+        this.byDomain = Map.copyOf(byDomain);
+        this.loaded = List.copyOf(loaded);
+    }
+
+    /**
+     * Loads every configured certificate, checking again what the configuration loader checks at start (the files
+     * may have changed since): the key belongs to the certificate, which covers every listed domain.
+     */
     public static ConfiguredCertificates load(List<HttpsCertificateConfig> certificates)
             throws IOException, GeneralSecurityException {
         Map<String, SslContext> byDomain = new HashMap<>();
+        List<Loaded> loaded = new ArrayList<>();
         if (!certificates.isEmpty()) {
-            SslProvider provider = TlsProviders.choose("https listener");
             for (HttpsCertificateConfig entry : certificates) {
-                SslContext context = context(ServerCertificate.load(entry.cert(), entry.key()), provider);
+                ServerCertificate file = ServerCertificate.load(entry.cert(), entry.key());
+                if (!CertificateChecks.keyMatches(file.leaf(), file.privateKey())) {
+                    throw new GeneralSecurityException(entry.key() + " is not the private key of " + entry.cert());
+                }
+                List<String> covered = CertificateChecks.dnsNames(file.leaf());
+                for (String domain : entry.domains()) {
+                    if (!CertificateChecks.covers(covered, domain)) {
+                        throw new GeneralSecurityException(entry.cert() + " does not cover " + domain + " (it names "
+                                + String.join(", ", covered) + ")");
+                    }
+                }
+                SslContext context = context(file.privateKey(), file.chain(), ApplicationProtocolNames.HTTP_1_1);
                 entry.domains().forEach(domain -> byDomain.put(HostPatterns.normalize(domain), context));
+                loaded.add(new Loaded(entry.domains(), file.leaf()));
             }
         }
-        return new ConfiguredCertificates(byDomain);
+        return new ConfiguredCertificates(byDomain, loaded);
     }
 
-    private static SslContext context(ServerCertificate certificate, SslProvider provider)
+    /**
+     * The context public HTTPS terminates with, for any source of certificates.
+     *
+     * @param protocol the one ALPN protocol offered: only HTTP/1.1 is proxied (offering h2 would make browsers speak
+     *                 a protocol nobody reads), or {@code acme-tls/1} for a TLS-ALPN-01 validation
+     */
+    public static SslContext context(PrivateKey key, List<X509Certificate> chain, String protocol)
             throws javax.net.ssl.SSLException {
-        return SslContextBuilder.forServer(certificate.privateKey(),
-                        certificate.chain().toArray(new X509Certificate[0]))
-                .sslProvider(provider)
+        return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+                .sslProvider(TlsProviders.choose("https listener"))
                 .protocols(PROTOCOLS)
-                // Only HTTP/1.1 is proxied; offering h2 would make browsers speak a protocol nobody reads.
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_1_1))
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, protocol))
                 .build();
     }
 
@@ -69,6 +94,11 @@ public final class ConfiguredCertificates implements CertificateSource {
         }
         String wildcard = HostPatterns.wildcardFor(name);
         return wildcard == null ? Optional.empty() : Optional.ofNullable(byDomain.get(wildcard));
+    }
+
+    /** The certificates, as loaded. */
+    public List<Loaded> loaded() {
+        return loaded;
     }
 
     /** How many domains have a certificate; for the start-up log line. */

@@ -21,11 +21,12 @@ public final class HttpsListener extends ChannelInitializer<SocketChannel> {
 
     /**
      * @param helloTimeout  how long a connection may take to send its ClientHello
+     * @param challenges    ACME TLS-ALPN-01 validations in progress
      * @param proxyProtocol whom to believe about a connection's real peer; its PROXY header precedes the TLS bytes
      */
-    public HttpsListener(HttpsRoutes routes, CertificateSource certificates, DecryptedHttp http,
-                         Duration helloTimeout, ProxyProtocolInbound proxyProtocol) {
-        this.dispatcher = new SniDispatcher(routes, certificates);
+    public HttpsListener(HttpsRoutes routes, CertificateSource certificates, ChallengeCertificates challenges,
+                         DecryptedHttp http, Duration helloTimeout, ProxyProtocolInbound proxyProtocol) {
+        this.dispatcher = new SniDispatcher(routes, certificates, challenges);
         this.http = http;
         this.helloTimeoutMillis = helloTimeout.toMillis();
         this.proxyProtocol = proxyProtocol;

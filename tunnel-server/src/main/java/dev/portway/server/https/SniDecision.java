@@ -16,4 +16,8 @@ public sealed interface SniDecision {
     /** Terminate TLS with {@code context}, then serve the decrypted connection as HTTP with scheme https. */
     record Terminate(SslContext context) implements SniDecision {
     }
+
+    /** Complete the handshake of a CA's TLS-ALPN-01 validation with {@code context}, then close. */
+    record AnswerChallenge(SslContext context) implements SniDecision {
+    }
 }

@@ -2,6 +2,7 @@ package dev.portway.server.https;
 
 import dev.portway.protocol.control.HostPatterns;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,18 +15,37 @@ import java.util.Optional;
 public final class SniDispatcher {
     private final HttpsRoutes routes;
     private final CertificateSource certificates;
+    private final ChallengeCertificates challenges;
 
     public SniDispatcher(HttpsRoutes routes, CertificateSource certificates) {
+        this(routes, certificates, ChallengeCertificates.NONE);
+    }
+
+    public SniDispatcher(HttpsRoutes routes, CertificateSource certificates, ChallengeCertificates challenges) {
         this.routes = routes;
         this.certificates = certificates;
+        this.challenges = challenges;
     }
 
     /** @param sniHost the server name the client sent, or null when it sent none (or did not speak TLS) */
     public SniDecision decide(String sniHost) {
+        return decide(sniHost, List.of());
+    }
+
+    /**
+     * @param sniHost   the server name the client sent, or null when it sent none (or did not speak TLS)
+     * @param protocols the ALPN protocols it offered
+     */
+    public SniDecision decide(String sniHost, List<String> protocols) {
         if (sniHost == null) {
             return new SniDecision.Refuse("no SNI host name");
         }
         String host = HostPatterns.normalize(sniHost);
+        if (protocols.equals(List.of(ChallengeCertificates.ACME_TLS_1))) {
+            return challenges.contextFor(host)
+                    .<SniDecision>map(SniDecision.AnswerChallenge::new)
+                    .orElseGet(() -> new SniDecision.Refuse("no ACME validation pending for " + host));
+        }
         Optional<HttpsRoute> route = routes.find(host);
         if (route.isEmpty()) {
             return new SniDecision.Refuse("no tunnel serves " + host);

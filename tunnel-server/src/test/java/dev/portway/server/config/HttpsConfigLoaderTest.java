@@ -137,7 +137,7 @@ class HttpsConfigLoaderTest {
                     - {domains: [app.example.test], cert: app.crt, key: app.key}
                     - {domains: [APP.example.test], cert: app.crt, key: app.key}
                 """)).containsExactlyInAnyOrder(
-                "server.yaml: https.listen: unknown field; expected one of port, certificates, clientConnect",
+                "server.yaml: https.listen: unknown field; expected one of port, certificates, clientConnect, acme",
                 "server.yaml: https.port: expected an integer between 0 and 65535, got 70000",
                 "server.yaml: https.certificates[0].domains: expected a list of at least one host name, got a list",
                 "server.yaml: https.certificates[1].domains[0]: expected a host name or *.domain, got \"bad host\"",
@@ -168,5 +168,68 @@ class HttpsConfigLoaderTest {
                 "server.yaml: https.clientConnect.path: expected a path starting with / without spaces, query or "
                         + "fragment, got \"edge connect\"",
                 "server.yaml: https.clientConnect.hosts[0]: expected a host name, got \"bad host\"");
+    }
+
+    @Test
+    void acmeIsReadWithADirectoryByNameAndListensOn443() throws Exception {
+        HttpConfig http = ServerConfigLoader.load(write("""
+                https:
+                  acme:
+                    directory: letsencrypt-staging
+                    email: ops@example.test
+                    agreeTerms: true
+                    domains: [App.Example.Test]
+                    challenges: [tls-alpn-01]
+                    eab: {keyId: kid-1, hmacKey: 0123456789abcdef0123}
+                    checkInterval: 10m
+                """)).http();
+        assertThat(http.httpsPort()).isEqualTo(443);
+        AcmeConfig acme = http.acme();
+        assertThat(acme.directory()).isEqualTo(AcmeConfig.LETSENCRYPT_STAGING);
+        assertThat(acme.domains()).containsExactly("app.example.test");
+        assertThat(acme.challenges()).containsExactly(AcmeConfig.TLS_ALPN_01);
+        assertThat(acme.eab().keyId()).isEqualTo("kid-1");
+        assertThat(acme.toString()).doesNotContain("0123456789abcdef0123");
+        assertThat(acme.checkInterval()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(ServerConfigLoader.load(write("")).http().acme()).isNull();
+    }
+
+    @Test
+    void aDnsHookAllowsWildcardsAndDns01() throws Exception {
+        Path hook = Files.writeString(dir.resolve("hook"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        AcmeConfig acme = ServerConfigLoader.load(write("""
+                https:
+                  acme: {directory: letsencrypt, agreeTerms: true, domains: ["*.example.test"], dnsHook: hook}
+                """)).http().acme();
+        assertThat(acme.domains()).containsExactly("*.example.test");
+        assertThat(acme.dnsHook()).isEqualTo(hook);
+        assertThat(acme.challenges()).contains(AcmeConfig.DNS_01);
+        assertThat(String.join("\n", problems("""
+                https:
+                  acme: {directory: letsencrypt, agreeTerms: true, domains: ["*.example.test"], dnsHook: hook,
+                         challenges: [http-01]}
+                """))).contains("https.acme.challenges: expected a list with dns-01");
+    }
+
+    @Test
+    void acmeProblemsNameTheirFieldAndTheHmacKeyIsNeverEchoed() throws Exception {
+        ca.issue("app.example.test").written(dir, "app");
+        List<String> problems = problems("""
+                https:
+                  certificates: [{domains: [app.example.test], cert: app.crt, key: app.key}]
+                  acme:
+                    directory: "ftp://ca.example.test"
+                    email: nobody
+                    domains: [app.example.test, "*.example.test", "bad name"]
+                    challenges: [dns-99]
+                    eab: {keyId: k, hmacKey: short-secret}
+                """);
+        assertThat(String.join("\n", problems))
+                .contains("https.acme.directory", "https.acme.email", "https.acme.agreeTerms",
+                        "https.acme.domains[0]", "expected a domain no entry of https.certificates lists",
+                        "https.acme.domains[1]", "dns-01", "https.acme.domains[2]", "https.acme.challenges[0]",
+                        "https.acme.eab.hmacKey")
+                .doesNotContain("short-secret");
     }
 }

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -34,15 +35,31 @@ class SniRouterTest {
     }
 
     private EmbeddedChannel router(HttpsRoutes routes, CertificateSource certificates) {
-        channel = new EmbeddedChannel(new SniRouter(new SniDispatcher(routes, certificates),
+        return router(routes, certificates, ChallengeCertificates.NONE);
+    }
+
+    private EmbeddedChannel router(HttpsRoutes routes, CertificateSource certificates,
+                                   ChallengeCertificates challenges) {
+        channel = new EmbeddedChannel(new SniRouter(new SniDispatcher(routes, certificates, challenges),
                 (ch, host) -> servedHosts.add(host), 10_000));
         return channel;
     }
 
     /** The first flight a real TLS client sends for {@code sni}. */
     private static ByteBuf clientHello(String sni) throws Exception {
-        SslContext client = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+        return clientHello(sni, List.of());
+    }
+
+    /** The first flight a real TLS client offering the ALPN {@code protocols} sends for {@code sni}. */
+    static ByteBuf clientHello(String sni, List<String> protocols) throws Exception {
+        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE);
+        if (!protocols.isEmpty()) {
+            builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, protocols));
+        }
+        SslContext client = builder.build();
         EmbeddedChannel clientChannel = new EmbeddedChannel();
         SslHandler handler = client.newHandler(clientChannel.alloc(), sni, 443);
         clientChannel.pipeline().addLast(handler);
@@ -108,5 +125,32 @@ class SniRouterTest {
         // The ClientHello reached the TLS handler, which answered with a handshake record (ServerHello).
         assertThat(outbound(ch)[0]).isEqualTo((byte) 22);
         assertThat(ch.isOpen()).isTrue();
+    }
+
+    @Test
+    void aHelloOfferingOnlyAcmeTls1IsAnsweredWithTheValidationCertificateAndNeverReachesHttp() throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("app.example.test");
+        SslContext validation = SslContextBuilder.forServer(cert.key(), cert.cert()).build();
+        EmbeddedChannel ch = router(host -> Optional.of(HttpsRoute.TERMINATE), CertificateSource.NONE,
+                host -> host.equals("app.example.test") ? Optional.of(validation) : Optional.empty());
+        feedSplit(ch, clientHello("app.example.test", List.of(ChallengeCertificates.ACME_TLS_1)));
+
+        assertThat(servedHosts).isEmpty();
+        assertThat(ch.pipeline().get(SniRouter.TLS)).isInstanceOf(SslHandler.class);
+        assertThat(ch.pipeline().get(SniRouter.CHALLENGE_DONE)).isNotNull();
+        assertThat(outbound(ch)[0]).isEqualTo((byte) 22);
+    }
+
+    @Test
+    void acmeTls1WithoutAPendingValidationGetsTheAlertEvenWhereACertificateExists() throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("app.example.test");
+        SslContext context = SslContextBuilder.forServer(cert.key(), cert.cert()).build();
+        EmbeddedChannel ch = router(host -> Optional.of(HttpsRoute.TERMINATE), host -> Optional.of(context),
+                ChallengeCertificates.NONE);
+        feedSplit(ch, clientHello("app.example.test", List.of(ChallengeCertificates.ACME_TLS_1)));
+
+        assertThat(outbound(ch)).isEqualTo(UNRECOGNIZED_NAME_ALERT);
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(servedHosts).isEmpty();
     }
 }

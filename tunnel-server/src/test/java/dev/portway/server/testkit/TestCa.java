@@ -92,13 +92,23 @@ public final class TestCa {
      * and verifying the certificate against it; null sends no name and verifies nothing but the chain.
      */
     public SSLSocket connect(int port, String sni) throws Exception {
+        return connect(trusting(cert), port, sni);
+    }
+
+    /** A client context that trusts {@code root} only. */
+    public static SSLContext trusting(X509Certificate root) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("ca", cert);
+        trust.setCertificateEntry("ca", root);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    /** Like {@link #connect(int, String)}, trusting what {@code context} trusts. */
+    public static SSLSocket connect(SSLContext context, int port, String sni) throws Exception {
         Socket plain = new Socket("127.0.0.1", port);
         plain.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain,
@@ -116,6 +126,11 @@ public final class TestCa {
             throw e;
         }
         return socket;
+    }
+
+    /** Writes this CA's certificate as PEM to {@code file}, for a program that is to trust it. */
+    public Path writeCert(Path file) throws Exception {
+        return Files.writeString(file, pem(cert));
     }
 
     private static KeyPair ecKey() throws Exception {

@@ -12,6 +12,11 @@ public enum ChangeKind {
     PLAN("plan"),
     /** A claim was reserved or released; key: the claim's kind ({@code host} or {@code port}). */
     CLAIM("claim"),
+    /**
+     * An ACME HTTP-01 answer to serve ({@code +<key authorization>}) or to withdraw ({@code -<token>}): the CA's
+     * request may reach any node, not only the one that ordered. Not an invalidation; nothing is cached.
+     */
+    ACME_CHALLENGE("acme"),
     /** Anything may be stale, e.g. after the listener missed notifications while reconnecting; key: "*". */
     ALL("all");
 
