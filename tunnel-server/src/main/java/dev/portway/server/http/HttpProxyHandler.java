@@ -69,7 +69,6 @@ import java.util.List;
  */
 final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements BackendStream.Listener {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
-    private static final int RESPONSE_HEAD_SIZE_HINT = 512;
     /** Streams of a busy user end all the time; a client may well be served a second later. */
     private static final int RETRY_AFTER_SECONDS = 1;
 
@@ -81,6 +80,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final ServedLoopGroup webLoops;
     private final UserCeiling streams;
     private final BandwidthThrottle throttle;
+    private final PublicResponses responses;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private final Runnable readNext = this::readNextOnLoop;
     private ChannelHandlerContext ctx;
@@ -137,11 +137,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     /**
      * @param streams  {@code limits.streamsPerUser}: each backend stream holds a unit of its tunnel's user's
-     * @param throttle the connection's, held to the bandwidth of the tunnel each new backend stream goes to
+     * @param throttle  the connection's, held to the bandwidth of the tunnel each new backend stream goes to
+     * @param responses how answers are written: as HTTP/1.1 bytes, or as messages to an HTTP/2 stream's codec
      */
     HttpProxyHandler(HttpVhostRouter router, ErrorPages pages, TunnelMetrics metrics, String scheme,
-                     RequestClock clock, ServedLoopGroup webLoops, UserCeiling streams, BandwidthThrottle throttle) {
+                     RequestClock clock, ServedLoopGroup webLoops, UserCeiling streams, BandwidthThrottle throttle,
+                     PublicResponses responses) {
         this.throttle = throttle;
+        this.responses = responses;
         this.router = router;
         this.pages = pages;
         this.metrics = metrics;
@@ -178,7 +181,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private void start() {
         if (!started) {
             started = true;
-            metrics.publicConnectionAccepted();
             ctx.read();
         }
     }
@@ -528,7 +530,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), ctx.alloc(), this, metrics, () -> {
             stream.release();
             place.release();
-        });
+        }, responses.contentOnly());
         tunnel.track(ctx.channel());
         backend.open(peer);
         return true;
@@ -560,10 +562,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         responseHead(head, body);
-        ByteBuf bytes = ctx.alloc().buffer(RESPONSE_HEAD_SIZE_HINT);
-        MessageHeads.writeResponseHead(bytes, head);
-        // Bytes, which the public codec passes through: the answer was framed already.
-        lastWrite = ctx.write(bytes);
+        lastWrite = responses.head(ctx, head);
     }
 
     @Override
@@ -574,7 +573,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             bytes.release();
         } else {
             exchange.bytes += payload;
-            lastWrite = ctx.write(bytes);
+            lastWrite = responses.body(ctx, bytes);
         }
     }
 
@@ -583,7 +582,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (from != backend || closing || upgraded || exchange == null || !exchange.responseStarted) {
             return;
         }
-        responseDone(lastWrite != null ? lastWrite : ctx.write(Unpooled.EMPTY_BUFFER));
+        lastWrite = responses.end(ctx, from.trailers(), lastWrite);
+        responseDone(lastWrite);
     }
 
     @Override

@@ -52,11 +52,11 @@ public final class ConfiguredCertificates implements CertificateSource {
                         certificate.chain().toArray(new X509Certificate[0]))
                 .sslProvider(provider)
                 .protocols(PROTOCOLS)
-                // Only HTTP/1.1 is proxied; offering h2 would make browsers speak a protocol nobody reads.
+                // h2 first: a client offering both prefers it (AlpnHttp serves each).
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_1_1))
+                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                 .build();
     }
 
