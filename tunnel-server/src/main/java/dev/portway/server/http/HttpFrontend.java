@@ -90,7 +90,8 @@ public final class HttpFrontend {
                 stream -> {
                     stream.config().setAutoRead(false);
                     RequestClock clock = newClock(config);
-                    stream.pipeline().addLast(HttpPipeline.STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+                    stream.pipeline().addLast(HttpPipeline.STREAM_ERRORS, Http2StreamErrors.INSTANCE)
+                            .addLast(HttpPipeline.STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                             .addLast(HttpPipeline.STREAM_HEADS, Http2RequestHeads.INSTANCE)
                             .addLast(HttpPipeline.CLOCK, clock)
                             .addLast(HttpPipeline.PROXY, proxy(current, secure, clock, throttle, PublicResponses.HTTP2));

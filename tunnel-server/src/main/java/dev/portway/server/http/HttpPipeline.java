@@ -3,8 +3,8 @@ package dev.portway.server.http;
 /**
  * Names of the handlers {@link HttpFrontend} adds to a public connection, in pipeline order. An HTTPS listener puts
  * its TLS handler before {@link #THROTTLE}. An HTTP/2 connection has {@link #THROTTLE}, then the {@code HTTP2_*}
- * handlers; each of its streams is a channel of its own with {@link #STREAM_CODEC}, {@link #CLOCK} and
- * {@link #PROXY}.
+ * handlers; each of its streams is a channel of its own with {@link #STREAM_ERRORS}, {@link #STREAM_CODEC},
+ * {@link #STREAM_HEADS}, {@link #CLOCK} and {@link #PROXY}.
  */
 public final class HttpPipeline {
     /**
@@ -24,7 +24,9 @@ public final class HttpPipeline {
     public static final String HTTP2_STREAMS = "http2-streams";
     /** Closes an HTTP/2 connection idle with no stream open ({@link Http2Connection}). */
     public static final String HTTP2_IDLE_CLOSE = "http2-idle-close";
-    /** On an HTTP/2 stream: its frames to HTTP messages and back, then {@link Http2RequestHeads}. */
+    /** On an HTTP/2 stream, first: resets it with the code of a stream error ({@link Http2StreamErrors}). */
+    public static final String STREAM_ERRORS = "http2-stream-errors";
+    /** On an HTTP/2 stream: its frames to HTTP messages and back. */
     public static final String STREAM_CODEC = "http2-stream-codec";
     /** On an HTTP/2 stream: drops what the stream's codec adds to each request for its own use. */
     public static final String STREAM_HEADS = "http2-stream-heads";
