@@ -678,10 +678,13 @@ h2load_run() { # host seconds clients streams_per_client [--h1] -> "req_s p50_ms
     || { log "h2load failed: $(echo "$out" | tail -3)"; echo "n/a n/a n/a"; return; }
   local rps
   rps=$(echo "$out" | awk '/^finished in/ { gsub(/,/, "", $4); print $4 }')
+  log "h2load ${proto:-h2} -c $clients -m $streams: $(echo "$out" | grep -E '^(requests|status codes):' | tr '\n' ' ')"
   # the log has one line per request: start (us since epoch), status, duration (us)
   sort -n -k3 "$log" | awk -v rps="${rps:-n/a}" '{ d[NR] = $3 } END {
     if (NR == 0) { print rps, "n/a", "n/a"; exit }
-    printf "%s %.2f %.2f\n", rps, d[int(NR * 0.50) > 0 ? int(NR * 0.50) : 1] / 1000, d[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1] / 1000 }'
+    i50 = int(NR * 0.50); if (i50 < 1) i50 = 1
+    i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+    printf "%s %.2f %.2f\n", rps, d[i50] / 1000, d[i99] / 1000 }'
   rm -f "$log"
 }
 
@@ -692,7 +695,7 @@ case_h2() {
   launch_client h2web "127.0.0.1:$server_port" "    type: http
     local: 127.0.0.1:$nginx_port
     subdomain: h2web
-    https: terminate" "^h2web +http +http://h2web\..*:$http_port "; web=$client_pid
+    https: terminate" "^h2web +http +http://h2web\..*:$http_port[, ]"; web=$client_pid
   h2load_run "$host" "$warm" 50 1 > /dev/null; h2load_run "$host" "$warm" 50 1 --h1 > /dev/null
   local h1 h2 h2m
   read -r -a h1 <<< "$(h2load_run "$host" "$secs" 50 1 --h1)"

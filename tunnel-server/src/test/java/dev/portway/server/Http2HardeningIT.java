@@ -98,8 +98,7 @@ class Http2HardeningIT {
                 peer.headers(stream, RawHttp2Peer.get(HOST, "/", Map.of()), false);
                 peer.frame(RawHttp2Peer.RST_STREAM, 0, stream, RawHttp2Peer.rstStream(Http2Error.CANCEL.code()));
             }
-            RawHttp2Peer.Outcome outcome = peer.readOutcome(Integer.MAX_VALUE);
-            assertThat(outcome.goAway()).isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
+            assertGoAway(peer, Http2Error.ENHANCE_YOUR_CALM);
         }
         assertRefused("rapid_reset");
     }
@@ -115,8 +114,7 @@ class Http2HardeningIT {
                 flood.writeBytes(RawHttp2Peer.encode(RawHttp2Peer.CONTINUATION, 0, 1, new byte[0]));
             }
             writeIgnoringReset(peer, flood.toByteArray());
-            RawHttp2Peer.Outcome outcome = peer.readOutcome(Integer.MAX_VALUE);
-            assertThat(outcome.goAway()).isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
+            assertGoAway(peer, Http2Error.ENHANCE_YOUR_CALM);
         }
         assertRefused("continuation_flood");
     }
@@ -151,8 +149,7 @@ class Http2HardeningIT {
             // Far above it: the connection goes.
             Http2Headers big = RawHttp2Peer.get(HOST, "/", Map.of("x-big", "a".repeat(MAX_HEADER_SIZE * 4)));
             peer.headers(3, big, true);
-            RawHttp2Peer.Outcome outcome = peer.readOutcome(Integer.MAX_VALUE);
-            assertThat(outcome.goAway()).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+            assertGoAway(peer, Http2Error.PROTOCOL_ERROR);
         }
         assertRefused("header_list_size");
     }
@@ -187,6 +184,11 @@ class Http2HardeningIT {
                     .isEqualTo(Http2Error.FLOW_CONTROL_ERROR.code());
         }
         assertRefused("flow_control");
+    }
+
+    /** Reads until the server's GOAWAY, which must carry {@code error}. */
+    private static void assertGoAway(RawHttp2Peer peer, Http2Error error) throws Exception {
+        assertThat(peer.readOutcome(Integer.MAX_VALUE).goAway()).isEqualTo(error.code());
     }
 
     /** False when the server closed the connection meanwhile, which is what a flood test waits for. */

@@ -35,11 +35,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -254,16 +252,10 @@ class Http2IT {
         return result.output().strip() + " exit=" + result.exitCode();
     }
 
-    private static String sha256(Path file) throws Exception {
-        MessageDigest digest = PatternStream.newSha256();
+    private static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
+            return PatternStream.sha256(in);
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** The pattern, with a Content-Length ({@code length} > 0) or chunked (0). */
@@ -275,14 +267,7 @@ class Http2IT {
     }
 
     private static void digestOfBody(HttpExchange exchange) throws IOException {
-        MessageDigest digest = PatternStream.newSha256();
-        InputStream in = exchange.getRequestBody();
-        byte[] buffer = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            digest.update(buffer, 0, n);
-        }
-        answer(exchange, 200, HexFormat.of().formatHex(digest.digest()));
+        answer(exchange, 200, PatternStream.sha256(exchange.getRequestBody()));
     }
 
     private static void echoHeaders(HttpExchange exchange) throws IOException {
