@@ -121,9 +121,10 @@ public final class HttpFrontend {
                     if (!resolved.isSuccess()) {
                         return;
                     }
-                    if (settings.config().http2().cleartext()) {
+                    HttpConfig config = settings.config();
+                    if (config.http2().cleartext()) {
                         ch.pipeline().addLast(PriorKnowledgeSniffer.NAME, new PriorKnowledgeSniffer(
-                                settings.config().idleTimeout(), http2 -> {
+                                config.idleTimeout(), http2 -> {
                                     if (http2) {
                                         installHttp2(ch.pipeline(), false);
                                     } else {

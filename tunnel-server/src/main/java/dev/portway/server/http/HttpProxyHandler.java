@@ -61,6 +61,10 @@ import java.util.List;
  * pipelined one answered while the public channel is not writable, so a peer that pipelines and never reads holds
  * at most one read's requests and the channel's high water mark of answers.
  *
+ * <p>On an HTTP/2 connection each stream is a channel of its own with its own handler, which serves that stream's
+ * one request over its own backend stream: "the connection" above is then the stream, closing it resets only that
+ * stream, and answers are written as messages for the stream's codec rather than as bytes ({@link PublicResponses}).
+ *
  * <p>Threading: the public channel's event loop; backend events hop there. Reference counting: releases every
  * message it does not pass on, including pipelined ones still queued when the connection closes. Closing: a
  * malformed request, a timeout, or an answer that cannot be framed for keep-alive closes this one connection after
