@@ -3,9 +3,10 @@
 #
 #   benchmarks/run.sh                 every case
 #   benchmarks/run.sh tcp http        a subset; cases: tcp http conns setup latency rate clients limits transport
-#                                     inspect
+#                                     inspect h2
 #
-# Installs what it needs from Debian's packages (iperf3, wrk, nginx-light, openssh-server/-client) when missing,
+# Installs what it needs from Debian's packages (iperf3, wrk, nginx-light, openssh-server/-client, nghttp2-client)
+# when missing,
 # builds the jars, starts everything on 127.0.0.1, prints one table and writes it to benchmarks/results/latest.md.
 # Every process it starts is killed on exit. See benchmarks/README.md for what each case measures.
 #
@@ -16,7 +17,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-all_cases=(tcp http conns setup latency rate clients limits transport inspect)
+all_cases=(tcp http conns setup latency rate clients limits transport inspect h2)
 secs="${BENCH_SECONDS:-10}"
 warm="${BENCH_WARMUP:-15}"
 
@@ -55,7 +56,8 @@ die() { log "ERROR: $*"; exit 1; }
 install_missing() {
   local missing=() cmd pkg
   for pair in iperf3:iperf3 wrk:wrk nginx:nginx-light /usr/sbin/sshd:openssh-server ssh:openssh-client \
-              ssh-keygen:openssh-client timeout:coreutils ss:iproute2 curl:curl; do
+              ssh-keygen:openssh-client timeout:coreutils ss:iproute2 curl:curl h2load:nghttp2-client \
+              openssl:openssl; do
     cmd="${pair%%:*}"; pkg="${pair#*:}"
     command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || missing+=("$pkg")
   done
@@ -117,10 +119,19 @@ server_pid=""; server_port=""; http_port=""; https_port=""; fingerprint=""
 # http tunnels' subdomains are served under this name; wrk and the load tool route to them with a Host header
 vhost_domain="bench.test"
 # a fresh server for every case, so that no case inherits the heap, JIT state or buffers an earlier one left behind
-start_server() {
+start_server() { # [certificate]: also terminate TLS for *.$vhost_domain with a throwaway self-signed certificate
   [ -n "$server_pid" ] && stop_pid "$server_pid"
   rm -rf "$work/server-data" "$work/server.out"
   server_port=$(free_port); http_port=$(free_port); https_port=$(free_port)
+  local certificates=""
+  if [ "${1:-}" = certificate ]; then
+    timeout 30 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+      -subj "/CN=*.$vhost_domain" -addext "subjectAltName=DNS:*.$vhost_domain" \
+      -keyout "$work/web.key" -out "$work/web.crt" > /dev/null 2>&1 || die "openssl could not make a certificate"
+    certificates="
+  certificates:
+    - {domains: [\"*.$vhost_domain\"], cert: $work/web.crt, key: $work/web.key}"
+  fi
   cat > "$work/server.yaml" <<YAML
 bind: 127.0.0.1
 controlPort: $server_port
@@ -131,7 +142,7 @@ http:
   port: $http_port
 https:
   port: $https_port
-  clientConnect: {hosts: [localhost]}
+  clientConnect: {hosts: [localhost]}$certificates
 auth:
   tokens: ["$token"]
 YAML
@@ -692,6 +703,47 @@ case_inspect() {
   row "$c" "p99 ms" "$(median "${on_p99[@]}")" "inspector off" "$(median "${off_p99[@]}")"
   row_abs "$c" "exchanges kept by the inspector" "$kept" "= maxRequests (500): $( [ "$kept" = 500 ] && echo met || echo "NOT met")"
   stop_pid "$plain_web"; stop_pid "$inspect_web"
+}
+
+# ---------------------------------------------------------------- case 11: HTTP/2 on the https port
+h2load_run() { # host seconds clients streams_per_client [--h1] -> "req_s p50_ms p99_ms"
+  local host="$1" seconds="$2" clients="$3" streams="$4" proto="${5:-}" out log="$work/h2load-$RANDOM.tsv"
+  # shellcheck disable=SC2086
+  out=$(timeout $(( seconds + 30 )) h2load $proto -t 2 -c "$clients" -m "$streams" -D "$seconds" \
+          --connect-to="127.0.0.1:$https_port" --log-file="$log" "https://$host:$https_port/" 2>&1) \
+    || { log "h2load failed: $(echo "$out" | tail -3)"; echo "n/a n/a n/a"; return; }
+  local rps
+  rps=$(echo "$out" | awk '/^finished in/ { gsub(/,/, "", $4); print $4 }')
+  log "h2load ${proto:-h2} -c $clients -m $streams: $(echo "$out" | grep -E '^(requests|status codes):' | tr '\n' ' ')"
+  # the log has one line per request: start (us since epoch), status, duration (us)
+  sort -n -k3 "$log" | awk -v rps="${rps:-n/a}" '{ d[NR] = $3 } END {
+    if (NR == 0) { print rps, "n/a", "n/a"; exit }
+    i50 = int(NR * 0.50); if (i50 < 1) i50 = 1
+    i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+    printf "%s %.2f %.2f\n", rps, d[i50] / 1000, d[i99] / 1000 }'
+  rm -f "$log"
+}
+
+case_h2() {
+  start_server certificate
+  start_nginx
+  local host="h2web.$vhost_domain" web
+  launch_client h2web "127.0.0.1:$server_port" "    type: http
+    local: 127.0.0.1:$nginx_port
+    subdomain: h2web
+    https: terminate" "^h2web +http +http://h2web\..*:$http_port[, ]"; web=$client_pid
+  h2load_run "$host" "$warm" 50 1 > /dev/null; h2load_run "$host" "$warm" 50 1 --h1 > /dev/null
+  local h1 h2 h2m
+  read -r -a h1 <<< "$(h2load_run "$host" "$secs" 50 1 --h1)"
+  read -r -a h2 <<< "$(h2load_run "$host" "$secs" 50 1)"
+  read -r -a h2m <<< "$(h2load_run "$host" "$secs" 5 10)"
+  local c="11 HTTPS via http tunnel (TLS terminated), h2load 2 thr, $secs s: HTTP/2 beside HTTP/1.1"
+  row "$c" "req/s, h2 50 conn x 1 stream" "${h2[0]}" "HTTP/1.1 50 conn" "${h1[0]}"
+  row "$c" "p99 ms, h2 50 conn x 1 stream" "${h2[2]}" "HTTP/1.1 50 conn" "${h1[2]}"
+  row "$c" "req/s, h2 5 conn x 10 streams" "${h2m[0]}" "HTTP/1.1 50 conn" "${h1[0]}"
+  row "$c" "p99 ms, h2 5 conn x 10 streams" "${h2m[2]}" "HTTP/1.1 50 conn" "${h1[2]}"
+  row "$c" "p50 ms, h2 50 conn x 1 stream" "${h2[1]}" "HTTP/1.1 50 conn" "${h1[1]}"
+  stop_pid "$web"
 }
 
 mean() { printf '%s\n' "$@" | awk '$1 != "n/a" { s += $1; n++ } END { if (n == 0) print "n/a"; else printf "%.1f", s / n }'; }

@@ -50,6 +50,10 @@ enum NoopTunnelMetrics implements TunnelMetrics {
     }
 
     @Override
+    public void http2Refused(Http2Refusal reason) {
+    }
+
+    @Override
     public void authFailure(AuthFailureReason reason) {
     }
 

@@ -70,6 +70,9 @@ public interface TunnelMetrics {
 
     void publicConnectionRefused(PublicConnectionRefusal reason);
 
+    /** A public HTTP/2 stream or connection refused with an error code ({@link Http2Refusal}). */
+    void http2Refused(Http2Refusal reason);
+
     void authFailure(AuthFailureReason reason);
 
     void quotaEvent(QuotaEvent kind);

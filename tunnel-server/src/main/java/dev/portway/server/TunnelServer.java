@@ -61,6 +61,7 @@ import dev.portway.server.https.CertificateSource;
 import dev.portway.server.https.ClientHosts;
 import dev.portway.server.https.ClientUpgradeGate;
 import dev.portway.server.https.CertificateFiles;
+import dev.portway.server.https.AlpnHttp;
 import dev.portway.server.https.DecryptedHttp;
 import dev.portway.protocol.control.HostPatterns;
 import dev.portway.server.https.HttpsListener;
@@ -281,6 +282,8 @@ public final class TunnelServer implements AutoCloseable {
                 served = clientHosts.certificates(served);
                 web = ClientUpgradeGate.around(web, clientConnect.path(), settings.maxFramePayload(), control::adopt);
             }
+            DecryptedHttp http2 = (channel, sniHost) -> httpFrontend.installHttp2(channel.pipeline(), true);
+            web = AlpnHttp.choosing(web, http2);
             HttpsListener https = new HttpsListener(routes, served, acmeChallenges, web, config.handshakeTimeout(),
                     proxyProtocol);
             httpsListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpsPort(),

@@ -21,6 +21,8 @@ public final class MeterNames {
     public static final String TUNNEL_BYTES = "portway.tunnel.bytes";
     /** Counter. Prometheus: {@code portway_public_connections_total{result,reason}}. */
     public static final String PUBLIC_CONNECTIONS = "portway.public.connections";
+    /** Counter. Prometheus: {@code portway_http2_refused_total{reason}}. */
+    public static final String HTTP2_REFUSED = "portway.http2.refused";
     /** Counter. Prometheus: {@code portway_auth_failures_total{reason}}. */
     public static final String AUTH_FAILURES = "portway.auth.failures";
     /** Counter. Prometheus: {@code portway_quota_events_total{kind}}. */

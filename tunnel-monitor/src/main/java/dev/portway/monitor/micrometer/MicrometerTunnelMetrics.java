@@ -1,6 +1,7 @@
 package dev.portway.monitor.micrometer;
 
 import dev.portway.monitor.AuthFailureReason;
+import dev.portway.monitor.Http2Refusal;
 import dev.portway.monitor.KernelUdpDrops;
 import dev.portway.monitor.MeterReadings;
 import dev.portway.monitor.PublicConnectionRefusal;
@@ -67,6 +68,7 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
     private final Map<TrafficKey, TunnelTraffic> traffic = new ConcurrentHashMap<>();
     private final Counter publicAccepted;
     private final Map<PublicConnectionRefusal, Counter> publicRefused = new EnumMap<>(PublicConnectionRefusal.class);
+    private final Map<Http2Refusal, Counter> http2Refused = new EnumMap<>(Http2Refusal.class);
     private final Map<AuthFailureReason, Counter> authFailures = new EnumMap<>(AuthFailureReason.class);
     private final Map<QuotaEvent, Counter> quotaEvents = new EnumMap<>(QuotaEvent.class);
     private final Map<HttpKey, Timer> httpTimers = new ConcurrentHashMap<>();
@@ -99,6 +101,11 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
         publicAccepted = kept(serverFamilies, publicConnections("accepted", "none"));
         for (PublicConnectionRefusal reason : PublicConnectionRefusal.values()) {
             publicRefused.put(reason, kept(serverFamilies, publicConnections("refused", reason.label())));
+        }
+        for (Http2Refusal reason : Http2Refusal.values()) {
+            http2Refused.put(reason, kept(serverFamilies, Counter.builder(MeterNames.HTTP2_REFUSED)
+                    .description("Public HTTP/2 streams and connections refused with an error code, by reason")
+                    .tag("reason", reason.label())));
         }
         for (AuthFailureReason reason : AuthFailureReason.values()) {
             authFailures.put(reason, kept(serverFamilies, Counter.builder(MeterNames.AUTH_FAILURES)
@@ -184,6 +191,11 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
     @Override
     public void udpFlowClosed() {
         udpFlows.decrementAndGet();
+    }
+
+    @Override
+    public void http2Refused(Http2Refusal reason) {
+        http2Refused.get(reason).increment();
     }
 
     @Override

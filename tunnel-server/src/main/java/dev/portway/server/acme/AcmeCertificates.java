@@ -3,7 +3,6 @@ package dev.portway.server.acme;
 import dev.portway.protocol.control.HostPatterns;
 import dev.portway.server.https.CertificateSource;
 import dev.portway.server.https.ConfiguredCertificates;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 
 import javax.net.ssl.SSLException;
@@ -27,7 +26,7 @@ public final class AcmeCertificates implements CertificateSource {
     /** Serves {@code certificate} for its domains from the next handshake on. */
     public void serve(IssuedCertificate certificate) throws SSLException {
         Served served = new Served(certificate, ConfiguredCertificates.context(certificate.keyPair().getPrivate(),
-                certificate.chain(), ApplicationProtocolNames.HTTP_1_1));
+                certificate.chain(), ConfiguredCertificates.WEB_PROTOCOLS));
         Map<String, Served> next = new HashMap<>(byDomain);
         certificate.domains().forEach(domain -> next.put(HostPatterns.normalize(domain), served));
         byDomain = Map.copyOf(next);

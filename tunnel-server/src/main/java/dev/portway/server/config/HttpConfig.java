@@ -26,11 +26,12 @@ import java.util.Objects;
  *                             tunnels are served on HTTPS
  * @param clientConnect        whether and where the https listener takes client connections as WebSockets
  * @param acme                 certificates ordered from an ACME CA; null: none
+ * @param http2                HTTP/2 on the web ports and its limits
  */
 public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHeaderSize,
                          Duration requestHeaderTimeout, Duration idleTimeout, Duration responseTimeout,
                          Duration bodyIdleTimeout, Map<Integer, Path> errorPages, List<HttpsCertificateConfig> certificates,
-                         ClientConnectConfig clientConnect, AcmeConfig acme) {
+                         ClientConnectConfig clientConnect, AcmeConfig acme, Http2Config http2) {
     public static final int DEFAULT_HTTP_PORT = 80;
     /** The port HTTPS takes when server.yaml does not name one but the server has certificates to serve. */
     public static final int DEFAULT_HTTPS_PORT = 443;
@@ -61,6 +62,7 @@ public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHead
         errorPages = errorPages == null ? Map.of() : Map.copyOf(errorPages);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
         clientConnect = clientConnect == null ? ClientConnectConfig.DEFAULTS : clientConnect;
+        http2 = http2 == null ? Http2Config.DEFAULTS : http2;
     }
 
     /**
@@ -78,18 +80,18 @@ public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHead
     /** The listeners with every limit at its default. */
     public HttpConfig(String domain, int httpPort, int httpsPort) {
         this(domain, httpPort, httpsPort, DEFAULT_MAX_HEADER_SIZE, DEFAULT_REQUEST_HEADER_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_BODY_IDLE_TIMEOUT, Map.of(), List.of(), null, null);
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_BODY_IDLE_TIMEOUT, Map.of(), List.of(), null, null, null);
     }
 
     public HttpConfig withLimits(int newMaxHeaderSize, Duration newRequestHeaderTimeout, Duration newIdleTimeout,
                                  Duration newResponseTimeout) {
         return new HttpConfig(domain, httpPort, httpsPort, newMaxHeaderSize, newRequestHeaderTimeout, newIdleTimeout,
-                newResponseTimeout, bodyIdleTimeout, errorPages, certificates, clientConnect, acme);
+                newResponseTimeout, bodyIdleTimeout, errorPages, certificates, clientConnect, acme, http2);
     }
 
     public HttpConfig withBodyIdleTimeout(Duration newBodyIdleTimeout) {
         return new HttpConfig(domain, httpPort, httpsPort, maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, newBodyIdleTimeout, errorPages, certificates, clientConnect, acme);
+                responseTimeout, newBodyIdleTimeout, errorPages, certificates, clientConnect, acme, http2);
     }
 
     public HttpConfig withHttps(int newHttpsPort, List<HttpsCertificateConfig> newCertificates) {
@@ -99,11 +101,16 @@ public record HttpConfig(String domain, int httpPort, int httpsPort, int maxHead
     public HttpConfig withHttps(int newHttpsPort, List<HttpsCertificateConfig> newCertificates,
                                 ClientConnectConfig newClientConnect) {
         return new HttpConfig(domain, httpPort, newHttpsPort, maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, bodyIdleTimeout, errorPages, newCertificates, newClientConnect, acme);
+                responseTimeout, bodyIdleTimeout, errorPages, newCertificates, newClientConnect, acme, http2);
     }
 
     public HttpConfig withAcme(AcmeConfig newAcme) {
         return new HttpConfig(domain, httpPort, httpsPort, maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, bodyIdleTimeout, errorPages, certificates, clientConnect, newAcme);
+                responseTimeout, bodyIdleTimeout, errorPages, certificates, clientConnect, newAcme, http2);
+    }
+
+    public HttpConfig withHttp2(Http2Config newHttp2) {
+        return new HttpConfig(domain, httpPort, httpsPort, maxHeaderSize, requestHeaderTimeout, idleTimeout,
+                responseTimeout, bodyIdleTimeout, errorPages, certificates, clientConnect, acme, newHttp2);
     }
 }

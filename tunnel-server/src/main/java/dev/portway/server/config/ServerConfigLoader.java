@@ -87,6 +87,13 @@ import java.util.regex.Pattern;
  *   responseTimeout: 60s       # 504 when the local service takes longer to start its answer
  *   bodyIdleTimeout: 60s       # 408 (or close) when no byte of a request body came for this long
  *   errorPages: {404: 404.html, 502: 502.html}   # replace the built-in pages (400 401 404 408 431 502 503 504)
+ *   http2:                     # ALPN h2 is always offered on terminated HTTPS; see docs/http2.md
+ *     cleartext: false         # true: the plain port also takes HTTP/2 with prior knowledge (h2c)
+ *     maxConcurrentStreams: 100
+ *     initialWindowSize: 262144  # bytes a peer may send on one stream ahead of the tunnel
+ *     maxResets: 200           # streams reset by the peer within resetWindow before GOAWAY (rapid reset)
+ *     resetWindow: 30s
+ *     maxQueuedControlFrames: 10000  # unread answers to SETTINGS/PING/RST_STREAM before the connection is closed
  * limits:                      # per address and per user; see docs/security.md
  *   connectionsPerSource: 1024
  *   handshakesPerSource: 32
@@ -128,6 +135,8 @@ public final class ServerConfigLoader {
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration MAX_UDP_IDLE = Duration.ofHours(24);
     private static final int MAX_HTTP_HEADER_SIZE = 1024 * 1024;
+    /** Each open stream may hold a window of request bytes and a tunnel stream: a bound on what one peer holds. */
+    private static final int MAX_HTTP2_STREAMS = 10_000;
     /** The answers the server gives itself on the public web ports, whose pages an operator may replace. */
     /** Address lists longer than this belong in a firewall; each connection is checked against them. */
     private static final int MAX_NETWORKS = 1024;
@@ -302,7 +311,7 @@ public final class ServerConfigLoader {
         domain = domain == null ? null : domain.toLowerCase(java.util.Locale.ROOT);
         HttpConfig defaults = HttpConfig.DEFAULTS;
         Optional<ConfigObject> section = root.object("http", "port", "maxHeaderSize", "requestHeaderTimeout",
-                "idleTimeout", "responseTimeout", "bodyIdleTimeout", "errorPages");
+                "idleTimeout", "responseTimeout", "bodyIdleTimeout", "errorPages", "http2");
         if (section.isEmpty()) {
             return new HttpConfig(domain, defaults.httpPort(), defaults.httpsPort());
         }
@@ -326,7 +335,24 @@ public final class ServerConfigLoader {
             }
         });
         return new HttpConfig(domain, port, defaults.httpsPort(), maxHeaderSize, requestHeaderTimeout, idleTimeout,
-                responseTimeout, bodyIdleTimeout, errorPages, defaults.certificates(), defaults.clientConnect(), null);
+                responseTimeout, bodyIdleTimeout, errorPages, defaults.certificates(), defaults.clientConnect(), null,
+                readHttp2(http));
+    }
+
+    private static Http2Config readHttp2(ConfigObject http) {
+        Optional<ConfigObject> section = http.object("http2", "cleartext", "maxConcurrentStreams",
+                "initialWindowSize", "maxResets", "resetWindow", "maxQueuedControlFrames");
+        if (section.isEmpty()) {
+            return Http2Config.DEFAULTS;
+        }
+        ConfigObject h2 = section.get();
+        Http2Config defaults = Http2Config.DEFAULTS;
+        return new Http2Config(h2.bool("cleartext", defaults.cleartext()),
+                h2.integer("maxConcurrentStreams", defaults.maxConcurrentStreams(), 1, MAX_HTTP2_STREAMS),
+                h2.integer("initialWindowSize", defaults.initialWindowSize(), 65_535, Http2Config.MAX_WINDOW_SIZE),
+                h2.integer("maxResets", defaults.maxResets(), 1, Integer.MAX_VALUE),
+                h2.duration("resetWindow", defaults.resetWindow(), Duration.ofSeconds(1), MAX_TIMEOUT),
+                h2.integer("maxQueuedControlFrames", defaults.maxQueuedControlFrames(), 1, Integer.MAX_VALUE));
     }
 
     private static DatabaseSettings readDatabase(ConfigObject root) {

@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -64,7 +65,10 @@ final class BackendStream implements StreamHandler {
         /** A response head ({@link ResponseFramer.Listener#onHead}). */
         void onResponseHead(BackendStream backend, HttpResponse head, ResponseFramer.Body body);
 
-        /** Response body bytes as they came, or raw bytes after an upgrade; {@code payload} of them are content. */
+        /**
+         * Response body bytes as they came (or their content alone, for a content-only stream), or raw bytes after an
+         * upgrade; {@code payload} of them are content.
+         */
         void onResponseBody(BackendStream backend, ByteBuf bytes, int payload);
 
         /** The current response is complete. */
@@ -109,11 +113,13 @@ final class BackendStream implements StreamHandler {
     private boolean answered;
 
     /**
-     * @param ceiling gives back what this stream holds of its tunnel's user's {@code limits.streamsPerUser} and of its
-     *                tunnel's {@code maxConnections}; run once
+     * @param ceiling     gives back what this stream holds of its tunnel's user's {@code limits.streamsPerUser} and of
+     *                    its tunnel's {@code maxConnections}; run once
+     * @param contentOnly whether response bodies reach the listener without their chunk framing, for a public peer
+     *                    that does not speak HTTP/1.1, and trailers through {@link #trailers()}
      */
     BackendStream(HttpTunnel tunnel, TunnelSession session, EventLoop home, ByteBufAllocator alloc, Listener listener,
-                  TunnelMetrics metrics, Runnable ceiling) {
+                  TunnelMetrics metrics, Runnable ceiling, boolean contentOnly) {
         this.tunnel = tunnel;
         this.ceiling = ceiling;
         this.session = session;
@@ -137,7 +143,12 @@ final class BackendStream implements StreamHandler {
             public void onEnd() {
                 listener.onResponseEnd(BackendStream.this);
             }
-        });
+        }, contentOnly);
+    }
+
+    /** The trailers of the response that ended last, when bodies come without framing; none otherwise. */
+    HttpHeaders trailers() {
+        return framer.trailers();
     }
 
     HttpTunnel tunnel() {

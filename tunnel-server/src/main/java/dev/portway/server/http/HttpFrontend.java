@@ -8,6 +8,7 @@ import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 
 /**
  * Serves public HTTP on a connection: installs the handlers of {@link HttpPipeline} that parse requests, route
@@ -31,6 +32,7 @@ public final class HttpFrontend {
     private final ProxyProtocolInbound proxyProtocol;
     private final ServedLoopGroup webLoops;
     private final UserCeiling streams;
+    private final Http2Refusals refusals;
 
     /**
      * @param proxyProtocol whom to believe about a plain HTTP connection's real peer
@@ -48,6 +50,7 @@ public final class HttpFrontend {
         this.proxyProtocol = proxyProtocol;
         this.webLoops = webLoops;
         this.streams = streams;
+        this.refusals = new Http2Refusals(metrics);
     }
 
     /** Connections accepted from now on get {@code config}'s timeouts and header limit and {@code pages}. */
@@ -65,25 +68,74 @@ public final class HttpFrontend {
      */
     public void install(ChannelPipeline pipeline, boolean secure) {
         pipeline.channel().config().setAutoRead(false);
+        metrics.publicConnectionAccepted();
         Settings current = settings;
         HttpConfig config = current.config();
-        RequestClock clock = new RequestClock(config.idleTimeout(), config.requestHeaderTimeout(),
-                config.bodyIdleTimeout(), config.responseTimeout());
+        RequestClock clock = newClock(config);
         BandwidthThrottle throttle = new BandwidthThrottle();
         pipeline.addLast(HttpPipeline.THROTTLE, throttle)
                 .addLast(HttpPipeline.CLOCK, clock)
                 .addLast(HttpPipeline.CODEC, new PublicHttpCodec(config.maxHeaderSize()))
-                .addLast(HttpPipeline.PROXY, new HttpProxyHandler(router, wellKnown, current.pages(), metrics, secure ? "https" : "http",
-                        clock, webLoops, streams, throttle));
+                .addLast(HttpPipeline.PROXY, proxy(current, secure, clock, throttle, PublicResponses.HTTP1));
     }
 
-    /** For a plain HTTP listener's accepted connections. */
+    /**
+     * Serves HTTP/2 on a connection whose next bytes are the client's connection preface (it chose {@code h2} by ALPN,
+     * or sent the preface on the plain port): each stream is a request handled as an HTTP/1.1 one is, by its own
+     * {@link HttpProxyHandler}. Call on the channel's event loop, with the channel active.
+     */
+    public void installHttp2(ChannelPipeline pipeline, boolean secure) {
+        metrics.publicConnectionAccepted();
+        Settings current = settings;
+        HttpConfig config = current.config();
+        BandwidthThrottle throttle = new BandwidthThrottle();
+        pipeline.addLast(HttpPipeline.THROTTLE, throttle);
+        Http2Connection.install(pipeline, config.http2(), config.maxHeaderSize(), config.idleTimeout(), refusals,
+                stream -> {
+                    stream.config().setAutoRead(false);
+                    RequestClock clock = newClock(config);
+                    stream.pipeline().addLast(HttpPipeline.STREAM_ERRORS, Http2StreamErrors.INSTANCE)
+                            .addLast(HttpPipeline.STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+                            .addLast(HttpPipeline.STREAM_HEADS, Http2RequestHeads.INSTANCE)
+                            .addLast(HttpPipeline.CLOCK, clock)
+                            .addLast(HttpPipeline.PROXY, proxy(current, secure, clock, throttle, PublicResponses.HTTP2));
+                });
+    }
+
+    private HttpProxyHandler proxy(Settings current, boolean secure, RequestClock clock, BandwidthThrottle throttle,
+                                   PublicResponses responses) {
+        return new HttpProxyHandler(router, wellKnown, current.pages(), metrics, secure ? "https" : "http", clock, webLoops,
+                streams, throttle, responses);
+    }
+
+    private static RequestClock newClock(HttpConfig config) {
+        return new RequestClock(config.idleTimeout(), config.requestHeaderTimeout(), config.bodyIdleTimeout(),
+                config.responseTimeout());
+    }
+
+    /**
+     * For a plain HTTP listener's accepted connections: HTTP/1.x, or with {@code http.http2.cleartext} also HTTP/2
+     * with prior knowledge, told apart by the first bytes ({@link PriorKnowledgeSniffer}).
+     */
     public ChannelInitializer<Channel> initializer() {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 proxyProtocol.install(ch).addListener(resolved -> {
-                    if (resolved.isSuccess()) {
+                    if (!resolved.isSuccess()) {
+                        return;
+                    }
+                    HttpConfig config = settings.config();
+                    if (config.http2().cleartext()) {
+                        ch.pipeline().addLast(PriorKnowledgeSniffer.NAME, new PriorKnowledgeSniffer(
+                                config.idleTimeout(), http2 -> {
+                                    if (http2) {
+                                        installHttp2(ch.pipeline(), false);
+                                    } else {
+                                        install(ch.pipeline(), false);
+                                    }
+                                }));
+                    } else {
                         install(ch.pipeline(), false);
                     }
                 });

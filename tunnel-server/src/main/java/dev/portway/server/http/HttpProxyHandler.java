@@ -64,6 +64,10 @@ import java.util.Optional;
  * pipelined one answered while the public channel is not writable, so a peer that pipelines and never reads holds
  * at most one read's requests and the channel's high water mark of answers.
  *
+ * <p>On an HTTP/2 connection each stream is a channel of its own with its own handler, which serves that stream's
+ * one request over its own backend stream: "the connection" above is then the stream, closing it resets only that
+ * stream, and answers are written as messages for the stream's codec rather than as bytes ({@link PublicResponses}).
+ *
  * <p>Threading: the public channel's event loop; backend events hop there. Reference counting: releases every
  * message it does not pass on, including pipelined ones still queued when the connection closes. Closing: a
  * malformed request, a timeout, or an answer that cannot be framed for keep-alive closes this one connection after
@@ -72,7 +76,6 @@ import java.util.Optional;
  */
 final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements BackendStream.Listener {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
-    private static final int RESPONSE_HEAD_SIZE_HINT = 512;
     /** Streams of a busy user end all the time; a client may well be served a second later. */
     private static final int RETRY_AFTER_SECONDS = 1;
 
@@ -85,6 +88,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final ServedLoopGroup webLoops;
     private final UserCeiling streams;
     private final BandwidthThrottle throttle;
+    private final PublicResponses responses;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private final Runnable readNext = this::readNextOnLoop;
     private ChannelHandlerContext ctx;
@@ -141,12 +145,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     /**
      * @param streams  {@code limits.streamsPerUser}: each backend stream holds a unit of its tunnel's user's
-     * @param throttle the connection's, held to the bandwidth of the tunnel each new backend stream goes to
+     * @param throttle  the connection's, held to the bandwidth of the tunnel each new backend stream goes to
+     * @param responses how answers are written: as HTTP/1.1 bytes, or as messages to an HTTP/2 stream's codec
      */
     HttpProxyHandler(HttpVhostRouter router, WellKnownAnswers wellKnown, ErrorPages pages, TunnelMetrics metrics,
                      String scheme, RequestClock clock, ServedLoopGroup webLoops, UserCeiling streams,
-                     BandwidthThrottle throttle) {
+                     BandwidthThrottle throttle, PublicResponses responses) {
         this.throttle = throttle;
+        this.responses = responses;
         this.router = router;
         this.wellKnown = wellKnown;
         this.pages = pages;
@@ -184,7 +190,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private void start() {
         if (!started) {
             started = true;
-            metrics.publicConnectionAccepted();
             ctx.read();
         }
     }
@@ -540,7 +545,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), ctx.alloc(), this, metrics, () -> {
             stream.release();
             place.release();
-        });
+        }, responses.contentOnly());
         tunnel.track(ctx.channel());
         backend.open(peer);
         return true;
@@ -572,10 +577,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         responseHead(head, body);
-        ByteBuf bytes = ctx.alloc().buffer(RESPONSE_HEAD_SIZE_HINT);
-        MessageHeads.writeResponseHead(bytes, head);
-        // Bytes, which the public codec passes through: the answer was framed already.
-        lastWrite = ctx.write(bytes);
+        lastWrite = responses.head(ctx, head);
     }
 
     @Override
@@ -586,7 +588,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             bytes.release();
         } else {
             exchange.bytes += payload;
-            lastWrite = ctx.write(bytes);
+            lastWrite = responses.body(ctx, bytes);
         }
     }
 
@@ -595,7 +597,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (from != backend || closing || upgraded || exchange == null || !exchange.responseStarted) {
             return;
         }
-        responseDone(lastWrite != null ? lastWrite : ctx.write(Unpooled.EMPTY_BUFFER));
+        lastWrite = responses.end(ctx, from.trailers(), lastWrite);
+        responseDone(lastWrite);
     }
 
     @Override

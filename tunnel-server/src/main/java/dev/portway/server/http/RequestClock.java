@@ -3,6 +3,7 @@ package dev.portway.server.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Duration;
@@ -67,7 +68,8 @@ final class RequestClock extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf buf && buf.isReadable()) {
+        // On an HTTP/2 stream the clock sits behind the stream's codec and sees messages: each one is bytes received.
+        if (msg instanceof ByteBuf buf ? buf.isReadable() : msg instanceof HttpObject) {
             if (readingBody && running == Expired.BODY) {
                 running = null;
             } else if (awaitingRequest) {

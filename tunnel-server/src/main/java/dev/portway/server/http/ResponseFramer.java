@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -29,6 +31,10 @@ import java.util.List;
  * trailer lines. An interim answer (1xx) is followed by the request's real answer, and
  * after {@code 101 Switching Protocols} every byte is the upgraded protocol's; a {@code 101} is refused unless its
  * request offered the protocol it switches to ({@link UpgradeOffer}).
+ *
+ * <p>For a peer that does not speak HTTP/1.1 (HTTP/2) the framer also removes the framing: made {@code contentOnly}, it
+ * hands on only the content of a chunked body, and parses its trailer section into {@link #trailers()}, at most
+ * {@link #MAX_HEAD_SIZE} bytes of it.
  *
  * <p>A plain class, so that its framing is tested on bytes split anywhere, without a channel.
  *
@@ -64,7 +70,10 @@ final class ResponseFramer {
          */
         void onBody(ByteBuf bytes, int payload);
 
-        /** The current response is complete (after a 101: its head is, and raw bytes follow). */
+        /**
+         * The current response is complete (after a 101: its head is, and raw bytes follow); a content-only framer
+         * has its trailers in {@link #trailers()} now.
+         */
         void onEnd();
     }
 
@@ -84,6 +93,10 @@ final class ResponseFramer {
 
     private final ByteBufAllocator alloc;
     private final Listener listener;
+    private final boolean contentOnly;
+    /** The trailer section of the current chunked body as read, for a content-only framer. */
+    private final ByteArrayOutputStream trailerBytes = new ByteArrayOutputStream();
+    private HttpHeaders trailers = EmptyHttpHeaders.INSTANCE;
     /** Each request sent and not yet answered. */
     private final ArrayDeque<Sent> sent = new ArrayDeque<>(2);
     private State state = State.HEAD;
@@ -102,8 +115,19 @@ final class ResponseFramer {
     private int payload;
 
     ResponseFramer(ByteBufAllocator alloc, Listener listener) {
+        this(alloc, listener, false);
+    }
+
+    /** @param contentOnly whether bodies are handed on without their chunk framing ({@link ResponseFramer}) */
+    ResponseFramer(ByteBufAllocator alloc, Listener listener, boolean contentOnly) {
         this.alloc = alloc;
         this.listener = listener;
+        this.contentOnly = contentOnly;
+    }
+
+    /** The trailer fields of the response that ended last, for a content-only framer; none otherwise. */
+    HttpHeaders trailers() {
+        return trailers;
     }
 
     /**
@@ -355,6 +379,7 @@ final class ResponseFramer {
             return;
         }
         HttpHeaders headers = response.headers();
+        trailers = EmptyHttpHeaders.INSTANCE;
         Body body;
         if ((request != null && request.head()) || code == 204 || code == 304) {
             body = Body.NONE;
@@ -453,7 +478,7 @@ final class ResponseFramer {
         int i = start;
         payload = 0;
         boolean ended = false;
-        while (i < limit && !ended) {
+        while (i < limit && !ended && state != State.CLOSED) {
             byte b = in.getByte(i);
             if (chunkCr) {
                 if (b != LF) {
@@ -493,10 +518,13 @@ final class ResponseFramer {
                 }
                 case CHUNK_DATA -> {
                     int take = (int) Math.min(remaining, limit - i);
+                    if (contentOnly) {
+                        listener.onBody(in.retainedSlice(i, take), take);
+                    }
                     i += take;
                     payload += take;
                     remaining -= take;
-                    if (remaining == 0) {
+                    if (remaining == 0 && state != State.CLOSED) {
                         state = State.CHUNK_DATA_END;
                     }
                 }
@@ -514,11 +542,18 @@ final class ResponseFramer {
                 case TRAILER -> {
                     i++;
                     ended = trailer(b);
+                    if (contentOnly) {
+                        keepTrailer(b, ended);
+                    }
                 }
                 default -> throw new IllegalStateException(state.name());
             }
         }
-        listener.onBody(in.readRetainedSlice(i - start), payload);
+        if (contentOnly) {
+            in.readerIndex(i);
+        } else {
+            listener.onBody(in.readRetainedSlice(i - start), payload);
+        }
         if (ended && state != State.CLOSED) {
             endResponse();
         }
@@ -566,6 +601,33 @@ final class ResponseFramer {
         trailerValue |= b == ':';
         trailerLineLength++;
         return false;
+    }
+
+    /** Gathers the trailer section and parses it once its empty line ended it. */
+    private void keepTrailer(byte b, boolean ended) throws MalformedResponseException {
+        if (!ended) {
+            if (trailerBytes.size() >= MAX_HEAD_SIZE) {
+                throw new MalformedResponseException("trailer section above " + MAX_HEAD_SIZE + " bytes");
+            }
+            trailerBytes.write(b);
+            return;
+        }
+        byte[] bytes = trailerBytes.toByteArray();
+        trailerBytes.reset();
+        if (bytes.length == 0) {
+            return;
+        }
+        HttpHeaders fields = HEADERS.newHeaders();
+        int start = 0;
+        while (start < bytes.length) {
+            int lineEnd = lineEnd(bytes, start);
+            int end = trimEnd(bytes, start, lineEnd);
+            if (end > start) {
+                addHeader(fields, bytes, start, end);
+            }
+            start = lineEnd + 1;
+        }
+        trailers = fields;
     }
 
     private void chunkSizeEnd() {

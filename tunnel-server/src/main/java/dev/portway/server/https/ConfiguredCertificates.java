@@ -26,6 +26,8 @@ import java.util.Optional;
 public final class ConfiguredCertificates implements CertificateSource {
     /** Public HTTPS serves browsers and tools of every age that still speak TLS 1.2; the tunnel itself is 1.3 only. */
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /** What terminated HTTPS offers, h2 first: a client offering both prefers it (AlpnHttp serves each). */
+    public static final String[] WEB_PROTOCOLS = {ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1};
 
     /** One certificate file as loaded, for the admin API's list. */
     public record Loaded(List<String> domains, X509Certificate leaf) {
@@ -60,7 +62,7 @@ public final class ConfiguredCertificates implements CertificateSource {
                                 + String.join(", ", covered) + ")");
                     }
                 }
-                SslContext context = context(file.privateKey(), file.chain(), ApplicationProtocolNames.HTTP_1_1);
+                SslContext context = context(file.privateKey(), file.chain(), WEB_PROTOCOLS);
                 entry.domains().forEach(domain -> byDomain.put(HostPatterns.normalize(domain), context));
                 loaded.add(new Loaded(entry.domains(), file.leaf()));
             }
@@ -71,17 +73,17 @@ public final class ConfiguredCertificates implements CertificateSource {
     /**
      * The context public HTTPS terminates with, for any source of certificates.
      *
-     * @param protocol the one ALPN protocol offered: only HTTP/1.1 is proxied (offering h2 would make browsers speak
-     *                 a protocol nobody reads), or {@code acme-tls/1} for a TLS-ALPN-01 validation
+     * @param protocols the ALPN protocols offered: {@link #WEB_PROTOCOLS} for a served certificate, or
+     *                  {@code acme-tls/1} alone for a TLS-ALPN-01 validation
      */
-    public static SslContext context(PrivateKey key, List<X509Certificate> chain, String protocol)
+    public static SslContext context(PrivateKey key, List<X509Certificate> chain, String... protocols)
             throws javax.net.ssl.SSLException {
         return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
                 .sslProvider(TlsProviders.choose("https listener"))
                 .protocols(PROTOCOLS)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, protocol))
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, protocols))
                 .build();
     }
 

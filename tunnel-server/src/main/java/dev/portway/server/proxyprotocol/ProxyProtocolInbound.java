@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ServerChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
@@ -79,11 +80,18 @@ public final class ProxyProtocolInbound {
         return resolved;
     }
 
-    /** The connection's real peer and target: from its PROXY header when it had one, else the socket's own. */
+    /**
+     * The connection's real peer and target: from its PROXY header when it had one, else the socket's own. A channel
+     * within a connection (an HTTP/2 stream) has its connection's.
+     */
     public static PublicEndpoints endpoints(Channel ch) {
-        PublicEndpoints fromHeader = ch.attr(ENDPOINTS).get();
-        return fromHeader != null ? fromHeader
-                : new PublicEndpoints((InetSocketAddress) ch.remoteAddress(), (InetSocketAddress) ch.localAddress());
+        Channel connection = ch;
+        while (connection.parent() != null && !(connection.parent() instanceof ServerChannel)) {
+            connection = connection.parent();
+        }
+        PublicEndpoints fromHeader = connection.attr(ENDPOINTS).get();
+        return fromHeader != null ? fromHeader : new PublicEndpoints((InetSocketAddress) connection.remoteAddress(),
+                (InetSocketAddress) connection.localAddress());
     }
 
     static void endpoints(Channel ch, PublicEndpoints fromHeader) {

@@ -393,10 +393,32 @@ class ServerConfigLoaderTest {
                 "server.yaml: http.maxHeaderSize: expected an integer between 1024 and 1048576, got 10",
                 "server.yaml: http.bodyIdleTimeout: expected a duration between 1ms and 10m, got 0",
                 "server.yaml: http.tls: unknown field; expected one of port, maxHeaderSize, requestHeaderTimeout, "
-                        + "idleTimeout, responseTimeout, bodyIdleTimeout, errorPages",
+                        + "idleTimeout, responseTimeout, bodyIdleTimeout, errorPages, http2",
                 "server.yaml: http.errorPages.500: unknown field; expected one of 400, 401, 403, 404, 408, 429, 431, 502, 504");
         assertThat(problems("http: {errorPages: {404: missing.html}}\n")).singleElement().asString()
                 .startsWith("server.yaml: http.errorPages.404: expected an HTML file that exists");
+    }
+
+    @Test
+    void http2SettingsAreReadWithDefaultsAndBounds() throws Exception {
+        Http2Config h2 = ServerConfigLoader.load(write("""
+                http:
+                  http2: {cleartext: true, maxConcurrentStreams: 50, initialWindowSize: 1048576, maxResets: 100,
+                          resetWindow: 10s, maxQueuedControlFrames: 500}
+                """)).http().http2();
+        assertThat(h2).isEqualTo(new Http2Config(true, 50, 1_048_576, 100, Duration.ofSeconds(10), 500));
+        assertThat(ServerConfigLoader.load(write("domain: tunnel.example.com\n")).http().http2())
+                .isEqualTo(Http2Config.DEFAULTS);
+        assertThat(Http2Config.DEFAULTS.cleartext()).isFalse();
+        assertThat(problems("""
+                http:
+                  http2: {maxConcurrentStreams: 0, initialWindowSize: 1000, resetWindow: 0s, push: true}
+                """)).containsExactlyInAnyOrder(
+                "server.yaml: http.http2.push: unknown field; expected one of cleartext, maxConcurrentStreams, "
+                        + "initialWindowSize, maxResets, resetWindow, maxQueuedControlFrames",
+                "server.yaml: http.http2.maxConcurrentStreams: expected an integer between 1 and 10000, got 0",
+                "server.yaml: http.http2.initialWindowSize: expected an integer of at least 65535, got 1000",
+                "server.yaml: http.http2.resetWindow: expected a duration between 1s and 10m, got \"0s\"");
     }
 
     @Test

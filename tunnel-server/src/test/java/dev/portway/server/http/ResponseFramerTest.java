@@ -149,6 +149,54 @@ class ResponseFramerTest {
     }
 
     @Test
+    void aContentOnlyFramerStripsChunkFramingAndParsesTheTrailers() throws Exception {
+        String wire = CHUNKED + "HTTP/1.1 204 No Content\r\n\r\n";
+        for (int cut = 0; cut < wire.length(); cut++) {
+            List<String> events = new ArrayList<>();
+            StringBuilder body = new StringBuilder();
+            ResponseFramer[] framer = new ResponseFramer[1];
+            framer[0] = new ResponseFramer(UnpooledByteBufAllocator.DEFAULT, new ResponseFramer.Listener() {
+                @Override
+                public void onHead(HttpResponse head, ResponseFramer.Body kind) {
+                    events.add("head " + head.status().code() + " " + kind);
+                }
+
+                @Override
+                public void onBody(ByteBuf bytes, int payload) {
+                    assertThat(payload).isEqualTo(bytes.readableBytes());
+                    body.append(bytes.toString(StandardCharsets.ISO_8859_1));
+                    bytes.release();
+                }
+
+                @Override
+                public void onEnd() {
+                    events.add("end " + body + " " + framer[0].trailers().entries());
+                    body.setLength(0);
+                }
+            }, true);
+            framer[0].requestSent(request(HttpMethod.GET));
+            framer[0].requestSent(request(HttpMethod.GET));
+            byte[] bytes = wire.getBytes(StandardCharsets.ISO_8859_1);
+            framer[0].feed(UnpooledByteBufAllocator.DEFAULT.buffer().writeBytes(bytes, 0, cut));
+            framer[0].feed(UnpooledByteBufAllocator.DEFAULT.buffer().writeBytes(bytes, cut, bytes.length - cut));
+            framer[0].close();
+            assertThat(events).as("cut at %d", cut).containsExactly("head 200 CHUNKED",
+                    "end hello world [X-Checksum=42, X-More=yes]", "head 204 NONE", "end  []");
+        }
+    }
+
+    @Test
+    void aContentOnlyFramerBoundsTheTrailerSection() {
+        ResponseFramer framer = new ResponseFramer(UnpooledByteBufAllocator.DEFAULT, new Transcript(), true);
+        framer.requestSent(request(HttpMethod.GET));
+        String wire = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
+                + ("X-Pad: " + "a".repeat(1000) + "\r\n").repeat(ResponseFramer.MAX_HEAD_SIZE / 1000 + 1);
+        assertThatThrownBy(() -> framer.feed(UnpooledByteBufAllocator.DEFAULT.buffer()
+                .writeBytes(wire.getBytes(StandardCharsets.ISO_8859_1))))
+                .isInstanceOf(ResponseFramer.MalformedResponseException.class).hasMessageContaining("trailer section");
+    }
+
+    @Test
     void transferEncodingWinsOverContentLengthWhichIsDropped() throws Exception {
         assertFrames("HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
                 requests(HttpMethod.GET), false,

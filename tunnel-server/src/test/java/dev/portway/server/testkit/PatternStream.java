@@ -1,6 +1,8 @@
 package dev.portway.server.testkit;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -37,9 +39,17 @@ public final class PatternStream extends InputStream {
 
     /** The SHA-256, in hex, of the sequence for {@code seed} and {@code length}. */
     public static String sha256(long seed, long length) {
+        try {
+            return sha256(new PatternStream(seed, length));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The SHA-256, in hex, of what {@code in} yields to its end; {@code in} is left open. */
+    public static String sha256(InputStream in) throws IOException {
         MessageDigest digest = newSha256();
         byte[] buffer = new byte[64 * 1024];
-        PatternStream in = new PatternStream(seed, length);
         int n;
         while ((n = in.read(buffer, 0, buffer.length)) > 0) {
             digest.update(buffer, 0, n);
