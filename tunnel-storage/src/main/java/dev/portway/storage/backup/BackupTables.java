@@ -34,6 +34,8 @@ final class BackupTables {
             "traffic_flushes", "ids that make a node's retried traffic flush count once",
             "quota_notices", "which quota warnings went out this period",
             "audit_log", "history, not configuration",
+            "acme_accounts", "made again on the next order; its key is sealed with the storage key, which no backup holds",
+            "certificates", "ordered again from the CA after a restore; keys sealed with the storage key, as above",
             "flyway_schema_history", "written by the migrations of the database restored into");
 
     private BackupTables() {
