@@ -16,6 +16,7 @@ import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerConfigLoader;
 import dev.portway.server.testkit.AdminHttp;
 import dev.portway.server.testkit.NotificationReceiver;
+import dev.portway.server.testkit.PatternStream;
 import dev.portway.server.testkit.Pebble;
 import dev.portway.server.testkit.Programs;
 import dev.portway.server.testkit.RecordingEvents;
@@ -40,12 +41,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -176,13 +175,13 @@ class AcmeIT {
                 HOST);
         try {
             assertThat(open.getSession().getPeerCertificates()[0]).isEqualTo(first.leaf());
-            assertThat(sha256(keepAliveGet(open))).isEqualTo(sha256(body));
+            assertThat(PatternStream.sha256(keepAliveGet(open))).isEqualTo(PatternStream.sha256(body));
 
             IssuedCertificate renewed = awaitCertificate(certificate -> !certificate.leaf().equals(first.leaf()),
                     Duration.ofSeconds(60));
             reachTunnelOverHttps(renewed);
             // The connection made with the old certificate carries its next request as if nothing happened.
-            assertThat(sha256(keepAliveGet(open))).isEqualTo(sha256(body));
+            assertThat(PatternStream.sha256(keepAliveGet(open))).isEqualTo(PatternStream.sha256(body));
 
             pebble.stopCa();
             // Past the renewal time of the new certificate, orders fail; the certificate in service stays.
@@ -378,11 +377,8 @@ class AcmeIT {
             assertThat(head).startsWith("HTTP/1.1 200");
             int bodyStart = head.indexOf("\r\n\r\n") + 4;
             byte[] received = Arrays.copyOfRange(response, bodyStart, response.length);
-            assertThat(sha256(received)).isEqualTo(sha256(body));
+            assertThat(PatternStream.sha256(received)).isEqualTo(PatternStream.sha256(body));
         }
     }
 
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
 }

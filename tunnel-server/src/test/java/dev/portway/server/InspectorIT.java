@@ -33,10 +33,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
@@ -118,7 +116,8 @@ class InspectorIT {
                     StandardCharsets.UTF_8)).isEqualTo(HttpBackend.GZIP_JSON);
             HttpWire.Response posted = wire.exchange("POST /upload?size=small HTTP/1.1\r\nHost: " + APP
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + small.length() + "\r\n\r\n" + small);
-            assertThat(posted.text()).isEqualTo(sha256(small.getBytes(StandardCharsets.UTF_8)) + " " + small.length());
+            assertThat(posted.text())
+                    .isEqualTo(PatternStream.sha256(small.getBytes(StandardCharsets.UTF_8)) + " " + small.length());
         }
 
         JsonNode list = awaitList("?tunnel=app", 3);
@@ -139,7 +138,7 @@ class InspectorIT {
         assertThat(bigBody.get("truncated").asBoolean()).isTrue();
         byte[] kept = Base64.getDecoder().decode(bigBody.get("base64").asText());
         assertThat(kept).hasSize(MAX_BODY);
-        assertThat(sha256(kept)).isEqualTo(PatternStream.sha256(11, MAX_BODY));
+        assertThat(PatternStream.sha256(kept)).isEqualTo(PatternStream.sha256(11, MAX_BODY));
         assertThat(big.get("peer").asText()).startsWith("127.0.0.1");
         assertThat(header(big.get("request"), "X-Forwarded-For")).isEqualTo("127.0.0.1");
         assertThat(big.get("response").get("body").get("base64").asText())
@@ -160,7 +159,7 @@ class InspectorIT {
         assertThat(replay.get("replayOf").asLong()).isEqualTo(smallId);
         assertThat(replay.get("peer").asText()).isEqualTo("replay");
         assertThat(text(replay.get("response").get("body")))
-                .isEqualTo(sha256(small.getBytes(StandardCharsets.UTF_8)) + " " + small.length());
+                .isEqualTo(PatternStream.sha256(small.getBytes(StandardCharsets.UTF_8)) + " " + small.length());
         assertThat(service.connectionsAccepted()).isEqualTo(connectionsBefore + 1);
 
         // Edit and replay: another method, path, header and body.
@@ -173,7 +172,7 @@ class InspectorIT {
         assertThat(edit.get("request").get("target").asText()).isEqualTo("/upload?edited=1");
         assertThat(header(edit.get("request"), "X-Edited")).isEqualTo("yes");
         assertThat(text(edit.get("response").get("body")))
-                .isEqualTo(sha256("changed body".getBytes(StandardCharsets.UTF_8)) + " 12");
+                .isEqualTo(PatternStream.sha256("changed body".getBytes(StandardCharsets.UTF_8)) + " 12");
         JsonNode echoed = JSON.readTree(post("/api/requests/" + smallId + "/replay",
                 "{\"method\":\"DELETE\",\"path\":\"/echo\",\"headers\":[[\"X-Edited\",\"twice\"]],\"body\":\"\"}")
                 .body());
@@ -288,7 +287,4 @@ class InspectorIT {
         return new String(Base64.getDecoder().decode(body.get("base64").asText()), StandardCharsets.UTF_8);
     }
 
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
 }

@@ -46,6 +46,11 @@ public final class PatternStream extends InputStream {
         }
     }
 
+    /** The SHA-256, in hex, of {@code bytes}. */
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
+    }
+
     /** The SHA-256, in hex, of what {@code in} yields to its end; {@code in} is left open. */
     public static String sha256(InputStream in) throws IOException {
         MessageDigest digest = newSha256();
