@@ -1,0 +1,54 @@
+package dev.portway.server.testkit;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Ports for a test to bind later, after it has handed them to another process (Pebble, a second server). A port
+ * taken by {@code bind(0)} and let go is in the kernel's ephemeral range, where any outgoing connection made before
+ * the later bind may take it as its local port; these come from below that range, where only listeners go, and are
+ * never handed out twice in one run.
+ */
+public final class FreePorts {
+    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    private static final int SPAN = 8_000;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    private FreePorts() {
+    }
+
+    public static int next() throws IOException {
+        int first = Math.max(1025, ephemeralStart() - SPAN);
+        int bound = ephemeralStart() - first;
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = first + ThreadLocalRandom.current().nextInt(bound);
+            if (HANDED_OUT.add(port) && bindable(port)) {
+                return port;
+            }
+        }
+        throw new IOException("no free port in " + first + "-" + (first + bound - 1));
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    private static int ephemeralStart() {
+        try {
+            return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException unknown) {
+            return 32_768;
+        }
+    }
+}
