@@ -46,7 +46,8 @@ public final class FreePorts {
 
     private static int ephemeralStart() {
         try {
-            return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+            // Read by lines: this file may report a size smaller than its text, which readString trusts.
+            return Integer.parseInt(Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException unknown) {
             return 32_768;
         }
