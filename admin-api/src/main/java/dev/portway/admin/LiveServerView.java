@@ -1,5 +1,6 @@
 package dev.portway.admin;
 
+import dev.portway.monitor.alerts.FiringAlert;
 import dev.portway.monitor.events.EventJournal;
 
 import java.util.List;
@@ -30,6 +31,11 @@ public interface LiveServerView {
 
     /** The certificates the https port serves on this node; none without one. */
     default List<LiveCertificate> certificates() {
+        return List.of();
+    }
+
+    /** The server's own alerts firing on this node; none when alerting is off. */
+    default List<FiringAlert> alerts() {
         return List.of();
     }
 }

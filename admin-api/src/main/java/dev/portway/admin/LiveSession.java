@@ -1,5 +1,6 @@
 package dev.portway.admin;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,9 +10,10 @@ import java.util.List;
  * @param id      the server's id for the connection (what {@link LiveServerView#disconnect} takes)
  * @param tokenId the client token it logged in with, so that revoking that token can end the session
  * @param tunnels names of the tunnels it has registered
+ * @param rtt     the control connection's last measured round trip (PING to PONG); null before the first PONG
  */
 public record LiveSession(String id, String clientId, long userId, long tokenId, String remoteAddress,
-                          Instant connectedAt, List<String> tunnels) {
+                          Instant connectedAt, List<String> tunnels, Duration rtt) {
     public LiveSession {
         tunnels = tunnels == null ? List.of() : List.copyOf(tunnels);
     }

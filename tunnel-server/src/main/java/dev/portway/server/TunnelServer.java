@@ -7,6 +7,7 @@ import dev.portway.admin.claims.ClaimSettings;
 import dev.portway.admin.claims.DnsTxtLookup;
 import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.TunnelMetrics;
+import dev.portway.monitor.alerts.FiringAlert;
 import dev.portway.monitor.events.EventJournal;
 import dev.portway.monitor.events.TrafficRateSampler;
 import dev.portway.monitor.micrometer.PrometheusMetrics;
@@ -148,7 +149,8 @@ public final class TunnelServer implements AutoCloseable {
     private ScheduledExecutorService monitorThread;
     /** Plans' enforcement: usage reads and lock-outs. Null without a database. */
     private ScheduledExecutorService quotaThread;
-    private ServerAlerts alerts;
+    /** Set once the monitor thread starts, after the admin listener that reads it. */
+    private volatile ServerAlerts alerts;
     private ServerCertificate certificate;
     private ControlServer control;
     private AdminServer admin;
@@ -411,6 +413,11 @@ public final class TunnelServer implements AutoCloseable {
                 source -> metrics.publicConnectionRefused(PublicConnectionRefusal.SOURCE_LIMIT));
     }
 
+    private List<FiringAlert> firingAlerts() {
+        ServerAlerts current = alerts;
+        return current == null ? List.of() : current.firing();
+    }
+
     private AdminServer adminServer(SourceLimits adminLimits) {
         AdminRouter router = MonitoringRoutes.addTo(new AdminRouter(), prometheus);
         if (storage == null) {
@@ -420,7 +427,7 @@ public final class TunnelServer implements AutoCloseable {
         AdminApi api = new AdminApi(storage.storage(),
                 new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events,
                         new ServedCertificates(certificateFiles, acmeCertificates, () -> acmeService,
-                                Clock.systemUTC())),
+                                Clock.systemUTC()), this::firingAlerts),
                 pusher, Clock.systemUTC(), claimSettings(),
                 reload == null ? ConfigReload.NONE : new FileConfigReload(reload, ForkJoinPool.commonPool()));
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api::handle));

@@ -200,6 +200,13 @@ public final class OpenApiRoutes {
             array.set("items", javaTypeSchema(parameterized.getActualTypeArguments()[0], schemas));
             return array;
         }
+        if (type instanceof ParameterizedType parameterized && parameterized.getRawType() == Map.class
+                && parameterized.getActualTypeArguments()[0] == String.class) {
+            ObjectNode object = Json.MAPPER.createObjectNode();
+            object.put("type", "object");
+            object.set("additionalProperties", javaTypeSchema(parameterized.getActualTypeArguments()[1], schemas));
+            return object;
+        }
         if (type instanceof Class<?> cls) {
             return typeSchema(cls, schemas);
         }

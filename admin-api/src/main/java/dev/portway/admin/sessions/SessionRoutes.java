@@ -26,10 +26,11 @@ public final class SessionRoutes {
     }
 
     public record SessionView(String id, String clientId, long userId, long tokenId, String remoteAddress,
-                              String connectedAt, List<String> tunnels) {
+                              String connectedAt, List<String> tunnels, Double rttMillis) {
         static SessionView of(LiveSession session) {
             return new SessionView(session.id(), session.clientId(), session.userId(), session.tokenId(),
-                    session.remoteAddress(), Json.time(session.connectedAt()), session.tunnels());
+                    session.remoteAddress(), Json.time(session.connectedAt()), session.tunnels(),
+                    session.rtt() == null ? null : session.rtt().toNanos() / 1e6);
         }
     }
 

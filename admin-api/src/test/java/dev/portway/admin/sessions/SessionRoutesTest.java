@@ -28,6 +28,7 @@ class SessionRoutesTest extends SharedAdminApi {
         assertThat(own.json().get(0).path("clientId").asText()).isEqualTo("client-max-1");
         assertThat(own.json().get(0).path("connectedAt").asText()).isEqualTo("2025-01-01T10:00:00Z");
         assertThat(own.json().get(0).path("tunnels").get(0).asText()).isEqualTo("ssh");
+        assertThat(own.json().get(0).path("rttMillis").asDouble()).isEqualTo(1.5);
     }
 
     @Test

@@ -4,9 +4,11 @@ import dev.portway.admin.LiveServerView;
 import dev.portway.admin.LiveSession;
 import dev.portway.admin.PushResult;
 import dev.portway.admin.TunnelPusher;
+import dev.portway.monitor.alerts.FiringAlert;
 import dev.portway.monitor.events.EventJournal;
 import dev.portway.storage.tunnels.Tunnel;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +26,11 @@ public final class FakeLiveServer implements LiveServerView, TunnelPusher {
     public final EventJournal events = new EventJournal();
     /** What the next pushes answer; {@code null} fails the push future. */
     public volatile PushResult pushAnswer = PushResult.pushed();
+    public volatile List<FiringAlert> alerts = List.of();
 
     public LiveSession connect(String id, long userId, long tokenId) {
         LiveSession session = new LiveSession(id, "client-" + id, userId, tokenId, "198.51.100.7:40000",
-                Instant.parse("2025-01-01T10:00:00Z"), List.of("ssh"));
+                Instant.parse("2025-01-01T10:00:00Z"), List.of("ssh"), Duration.ofNanos(1_500_000));
         sessions.put(id, session);
         return session;
     }
@@ -54,6 +57,11 @@ public final class FakeLiveServer implements LiveServerView, TunnelPusher {
     @Override
     public EventJournal events() {
         return events;
+    }
+
+    @Override
+    public List<FiringAlert> alerts() {
+        return alerts;
     }
 
     @Override

@@ -6,6 +6,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -22,6 +24,7 @@ public final class AlertEvaluator implements Runnable {
     private final List<AlertTracker> trackers;
     private final List<Notifier> notifiers;
     private final Clock clock;
+    private volatile List<FiringAlert> firing = List.of();
 
     public AlertEvaluator(MeterReadings readings, List<AlertRule> rules, List<Notifier> notifiers, Clock clock) {
         this.readings = readings;
@@ -33,16 +36,26 @@ public final class AlertEvaluator implements Runnable {
     @Override
     public void run() {
         Instant now = clock.instant();
+        List<FiringAlert> nowFiring = new ArrayList<>();
         for (AlertTracker tracker : trackers) {
             List<AlertNotification> transitions;
             try {
                 transitions = tracker.update(tracker.rule().evaluate(readings, now), now);
             } catch (RuntimeException e) {
                 log.error("[alert={}] evaluation failed", tracker.rule().name(), e);
+                nowFiring.addAll(tracker.firing());
                 continue;
             }
             transitions.forEach(this::announce);
+            nowFiring.addAll(tracker.firing());
         }
+        nowFiring.sort(Comparator.comparing(FiringAlert::since));
+        firing = List.copyOf(nowFiring);
+    }
+
+    /** What fired at the last evaluation, oldest first; read from any thread. */
+    public List<FiringAlert> firing() {
+        return firing;
     }
 
     private void announce(AlertNotification notification) {

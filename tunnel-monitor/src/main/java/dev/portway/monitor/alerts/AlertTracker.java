@@ -66,6 +66,17 @@ final class AlertTracker {
         return out;
     }
 
+    /** The instances firing after the last {@link #update}. */
+    List<FiringAlert> firing() {
+        List<FiringAlert> firing = new ArrayList<>();
+        instances.forEach((labels, instance) -> {
+            if (instance.firing) {
+                firing.add(new FiringAlert(rule.name(), rule.severity(), labels, instance.summary, instance.since));
+            }
+        });
+        return firing;
+    }
+
     private AlertNotification notification(Map<String, String> labels, Instance instance, AlertState state,
                                            Instant endsAt) {
         return new AlertNotification(rule.name(), state, rule.severity(), labels, instance.summary, instance.since,

@@ -50,9 +50,12 @@ class AlertRulesTest {
         metrics.recorder().clientDisconnected("c1");
         runFor(evaluator, Duration.ofSeconds(105), Duration.ofSeconds(15));
         assertThat(sent).as("pending, not yet 2 minutes").isEmpty();
+        assertThat(evaluator.firing()).as("pending is not firing").isEmpty();
         runFor(evaluator, Duration.ofMinutes(5), Duration.ofSeconds(15));
         assertThat(sent).hasSize(1);
         AlertNotification firing = sent.get(0);
+        assertThat(evaluator.firing()).containsExactly(new FiringAlert("PortwayClientOffline", "warning",
+                Map.of("client", "c1"), firing.summary(), firing.startsAt()));
         assertThat(firing.alert()).isEqualTo("PortwayClientOffline");
         assertThat(firing.state()).isEqualTo(AlertState.FIRING);
         assertThat(firing.labels()).isEqualTo(Map.of("client", "c1"));
@@ -64,6 +67,7 @@ class AlertRulesTest {
         assertThat(sent.get(1).state()).isEqualTo(AlertState.RESOLVED);
         assertThat(sent.get(1).startsAt()).isEqualTo(firing.startsAt());
         assertThat(sent.get(1).endsAt()).isAfter(firing.startsAt());
+        assertThat(evaluator.firing()).isEmpty();
     }
 
     @Test

@@ -5,12 +5,14 @@ import dev.portway.server.proxyprotocol.PublicEndpoints;
 import dev.portway.admin.LiveCertificate;
 import dev.portway.admin.LiveServerView;
 import dev.portway.admin.LiveSession;
+import dev.portway.monitor.alerts.FiringAlert;
 import dev.portway.monitor.events.EventJournal;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.SessionRegistry;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -27,18 +29,28 @@ public final class RegistryLiveServerView implements LiveServerView {
     private final BooleanSupplier listenersBound;
     private final EventJournal events;
     private final Supplier<List<LiveCertificate>> certificates;
+    private final Supplier<List<FiringAlert>> alerts;
 
     public RegistryLiveServerView(SessionRegistry registry, BooleanSupplier listenersBound, EventJournal events) {
-        this(registry, listenersBound, events, List::of);
+        this(registry, listenersBound, events, List::of, List::of);
     }
 
-    /** @param certificates what the https port serves now */
+    /**
+     * @param certificates what the https port serves now
+     * @param alerts       what fired at the alerts' last evaluation
+     */
     public RegistryLiveServerView(SessionRegistry registry, BooleanSupplier listenersBound, EventJournal events,
-                                  Supplier<List<LiveCertificate>> certificates) {
+                                  Supplier<List<LiveCertificate>> certificates, Supplier<List<FiringAlert>> alerts) {
         this.registry = registry;
         this.listenersBound = listenersBound;
         this.events = events;
         this.certificates = certificates;
+        this.alerts = alerts;
+    }
+
+    @Override
+    public List<FiringAlert> alerts() {
+        return alerts.get();
     }
 
     @Override
@@ -53,9 +65,14 @@ public final class RegistryLiveServerView implements LiveServerView {
             Principal principal = session.principal();
             sessions.add(new LiveSession(session.sessionId(), session.clientId(), principal.userId(),
                     principal.tokenId(), PublicEndpoints.text(session.peer()), session.connectedAt(),
-                    new ArrayList<>(session.tunnelAddresses().keySet())));
+                    new ArrayList<>(session.tunnelAddresses().keySet()), rtt(session)));
         }
         return sessions;
+    }
+
+    private static Duration rtt(ClientSession session) {
+        long nanos = session.session().rttNanos();
+        return nanos < 0 ? null : Duration.ofNanos(nanos);
     }
 
     @Override

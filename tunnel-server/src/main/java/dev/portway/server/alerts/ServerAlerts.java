@@ -6,6 +6,7 @@ import dev.portway.monitor.alerts.AlertDelivery;
 import dev.portway.monitor.alerts.AlertEvaluator;
 import dev.portway.monitor.alerts.AlertRule;
 import dev.portway.monitor.alerts.CertificateRule;
+import dev.portway.monitor.alerts.FiringAlert;
 import dev.portway.monitor.alerts.HttpErrorRateRule;
 import dev.portway.monitor.alerts.HttpLatencyRule;
 import dev.portway.monitor.alerts.Notifier;
@@ -31,10 +32,12 @@ import java.util.concurrent.TimeUnit;
 public final class ServerAlerts implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerAlerts.class);
 
+    private final AlertEvaluator evaluator;
     private final ScheduledFuture<?> evaluation;
     private final AlertDelivery delivery;
 
-    private ServerAlerts(ScheduledFuture<?> evaluation, AlertDelivery delivery) {
+    private ServerAlerts(AlertEvaluator evaluator, ScheduledFuture<?> evaluation, AlertDelivery delivery) {
+        this.evaluator = evaluator;
         this.evaluation = evaluation;
         this.delivery = delivery;
     }
@@ -57,7 +60,7 @@ public final class ServerAlerts implements AutoCloseable {
         log.debug("alerts evaluated every {} ms: rules={} webhooks={} telegram={}", config.interval().toMillis(),
                 rules.stream().map(AlertRule::name).toList(), config.webhooks().size(),
                 config.telegram() != null ? "chat " + config.telegram().chatId() : "none");
-        return new ServerAlerts(evaluation, delivery);
+        return new ServerAlerts(evaluator, evaluation, delivery);
     }
 
     static List<AlertRule> rules(AlertsConfig config) {
@@ -82,6 +85,11 @@ public final class ServerAlerts implements AutoCloseable {
         // Always on: a certificate about to expire or failing to renew is never something to leave unsaid.
         rules.add(new CertificateRule());
         return rules;
+    }
+
+    /** What fired at the last evaluation, for {@code GET /api/v1/alerts}. */
+    public List<FiringAlert> firing() {
+        return evaluator.firing();
     }
 
     @Override

@@ -2,9 +2,11 @@ package dev.portway.server.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portway.protocol.config.HostPort;
+import dev.portway.client.TunnelClient;
 import dev.portway.server.TunnelServer;
 import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.config.HttpConfig;
+import dev.portway.server.config.ServerConfigLoader;
 import dev.portway.server.testkit.AdminHttp;
 import dev.portway.server.testkit.Browser;
 import dev.portway.server.testkit.HttpBackend;
@@ -24,6 +26,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +57,16 @@ class ConsoleIT {
     static void startServer() throws Exception {
         fixture = new TunnelFixture();
         httpPort = TunnelFixture.freePort();
+        // A client gone for a second is an alert, so the overview has one to show.
+        Path alerts = Files.writeString(Files.createTempFile("console-alerts", ".yaml"), """
+                alerts:
+                  interval: 200ms
+                  clientOffline: {for: 1s}
+                """);
         server = fixture.startServer(fixture.serverConfig(0, Duration.ofSeconds(2), 6)
-                .withDatabase(DatabaseSettings.EMBEDDED).withHttp(new HttpConfig("tunnel.test", httpPort, 0)));
+                .withDatabase(DatabaseSettings.EMBEDDED).withHttp(new HttpConfig("tunnel.test", httpPort, 0))
+                .withAlerts(ServerConfigLoader.load(alerts).alerts()));
+        Files.delete(alerts);
         base = "http://127.0.0.1:" + server.adminAddress().getPort();
         adminKey = AdminHttp.initialCredential(server.initialCredentials().orElseThrow().file(), "admin_api_key");
         admin = new AdminHttp(server.adminAddress(), adminKey);
@@ -81,6 +93,21 @@ class ConsoleIT {
                     .containsEntry("sameSite", "Strict").containsEntry("secure", false)
                     .containsEntry("session", false));
             assertThat(script(browser, "return document.cookie")).isEqualTo("");
+
+            // A client seen and then gone: the overview lists the alert within its next refreshes.
+            TunnelClient gone = fixture.startClient(fixture.clientConfig(fixture.controlAddress().getPort(),
+                    TunnelFixture.TOKEN, List.of(), Duration.ofSeconds(2)), "nas-offline", new RecordingEvents());
+            while (!admin.expect(200, "GET", "/api/v1/sessions", null).findValuesAsText("clientId")
+                    .contains("nas-offline")) {
+                Thread.sleep(50);
+            }
+            // Seen by a few evaluations first: only a client that was present can go missing.
+            Thread.sleep(600);
+            gone.close();
+            browser.until(d -> browser.text(By.id("alerts-list")).contains("PortwayClientOffline client=nas-offline"));
+            assertThat(browser.text(By.id("alerts-firing"))).isEqualTo("1");
+            assertThat(admin.expect(200, "GET", "/api/v1/alerts", null)).singleElement().satisfies(alert ->
+                    assertThat(alert.path("labels").path("client").asText()).isEqualTo("nas-offline"));
             browser.screenshot("console-overview-1280");
 
             // A user with a user key, and a client token: each shown once.
@@ -167,6 +194,11 @@ class ConsoleIT {
 
             // Disconnect the session: its row goes (the client then reconnects with a new session).
             browser.open(base + "/console/#/sessions");
+            // The round trip of the control connection, measured at each keep-alive (every 2 s here).
+            browser.until(d -> {
+                browser.driver().navigate().refresh();
+                return browser.text(By.id("sessions-table")).matches("(?s).*\\d+\\.\\d ms.*");
+            });
             WebElement disconnect = browser.visible(By.cssSelector("#sessions-table button[data-session]"));
             String sessionId = disconnect.getAttribute("data-session");
             browser.screenshot("console-sessions-1280");
@@ -210,6 +242,8 @@ class ConsoleIT {
             browser.visible(By.id("nav"));
             browser.until(d -> !browser.text(By.id("clients-online")).equals("—"));
             assertThat(browser.text(By.id("who"))).isEqualTo("dave (user)");
+            browser.until(d -> d.findElements(By.id("alerts-card")).isEmpty());
+            assertThat(browser.driver().findElements(By.id("alerts-list"))).as("alerts: admins only").isEmpty();
             assertThat(browser.driver().findElement(By.id("nav-audit")).isDisplayed()).as("audit: admins only").isFalse();
             browser.screenshot("console-overview-390");
 

@@ -1,14 +1,23 @@
-import { h, replace, bytes } from './dom.js';
+import { h, replace, bytes, time } from './dom.js';
 import { api, liveEvents } from './api.js';
 import { lines } from './chart.js';
 
 const HISTORY = 60;
+/** Alerts are evaluated on the server every few seconds; the page asks as often, not more. */
+const ALERTS_EVERY_MS = 5000;
 
 function card(id, label) {
   return h('div', { class: 'card' }, h('div', { class: 'value', id }, '—'), h('div', { class: 'label' }, label));
 }
 
-/** Clients online, tunnels up and stored, and the live rate in and out from the event stream's `rates`. */
+function labelText(labels) {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(' ');
+}
+
+/**
+ * Clients online, tunnels up and stored, the server's alerts firing (for an admin key; a user key has no access and
+ * the section is left out), and the live rate in and out from the event stream's `rates`.
+ */
 export async function overview(main) {
   const rateIn = [];
   const rateOut = [];
@@ -20,7 +29,10 @@ export async function overview(main) {
       card('tunnels-up', 'Tunnels up'),
       card('tunnels-down', 'Stored tunnels not up'),
       card('rate-in', 'In per second'),
-      card('rate-out', 'Out per second')),
+      card('rate-out', 'Out per second'),
+      h('div', { class: 'card', id: 'alerts-card' }, h('div', { class: 'value', id: 'alerts-firing' }, '—'),
+        h('div', { class: 'label' }, 'Alerts firing'))),
+    h('ul', { id: 'alerts-list', class: 'alerts' }),
     h('h2', {}, 'Live rate (last 2 minutes) ', h('span', { class: 'legend-in' }, '■ in'), ' ', h('span', { class: 'legend-out' }, '■ out')),
     chart);
 
@@ -43,10 +55,37 @@ export async function overview(main) {
     replace(chart, lines('Bytes per second in and out', rateIn, rateOut));
   }
 
+  let alertsTimer = null;
+  async function alerts() {
+    let firing;
+    try {
+      firing = await api('GET', '/api/v1/alerts');
+    } catch (e) {
+      if (e.status === 403) {
+        main.querySelector('#alerts-card').remove();
+        main.querySelector('#alerts-list').remove();
+        return false;
+      }
+      throw e;
+    }
+    main.querySelector('#alerts-firing').textContent = firing.length;
+    replace(main.querySelector('#alerts-list'), ...firing.map(a => h('li', { class: `alert-${a.severity}` },
+      h('strong', {}, a.alert), ' ', h('code', {}, labelText(a.labels)), ' — ', a.summary,
+      h('span', { class: 'muted' }, ` since ${time(a.since)}`))));
+    return true;
+  }
+
   await counts();
+  if (await alerts().catch(() => true)) {
+    alertsTimer = setInterval(() => alerts().catch(() => {}), ALERTS_EVERY_MS);
+  }
   const refresh = () => counts().catch(() => {});
-  return liveEvents({
+  const stopEvents = liveEvents({
     rates,
     'client.connected': refresh, 'client.disconnected': refresh, 'tunnel.up': refresh, 'tunnel.down': refresh,
   });
+  return () => {
+    stopEvents();
+    clearInterval(alertsTimer);
+  };
 }
