@@ -196,6 +196,9 @@ class InspectorIT {
                     + inspector.address().getPort() + "\r\n\r\n");
             assertThat(misdirected.status()).as("a DNS name rebound to loopback is refused").isEqualTo(421);
         }
+        HttpResponse<String> crossSite = http.send(HttpRequest.newBuilder(URI.create(api + "/api/events"))
+                .header("Sec-Fetch-Site", "cross-site").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(crossSite.statusCode()).as("another site's page cannot read or hold a live stream").isEqualTo(403);
         assertThat(get("/api/requests?tunnel=app&limit=100").get("requests")).hasSize(6);
     }
 

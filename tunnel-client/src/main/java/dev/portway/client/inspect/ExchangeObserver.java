@@ -31,8 +31,8 @@ public final class ExchangeObserver {
     private final ArrayDeque<Recording> awaiting = new ArrayDeque<>();
     /** The request whose bytes are arriving. */
     private Recording receiving;
-    /** The last exchange started, for a replay to find its result. */
-    private Recording latest;
+    /** The id of the last exchange started, for a replay to find its result; only the id, never its bodies. */
+    private long latestId;
 
     /**
      * @param peer     the public peer, as the stream's OPEN gave it
@@ -77,7 +77,7 @@ public final class ExchangeObserver {
 
     /** The id of the exchange started last; 0 before the first. */
     long latestId() {
-        return latest == null ? 0 : latest.id;
+        return latestId;
     }
 
     private void guarded(HttpMessageParser parser, ByteBuf buf) {
@@ -118,7 +118,7 @@ public final class ExchangeObserver {
             }
             Framing framing = Framing.of(head);
             receiving = new Recording(head);
-            latest = receiving;
+            latestId = receiving.id;
             awaiting.add(receiving);
             return framing;
         }
@@ -204,8 +204,8 @@ public final class ExchangeObserver {
         final long startNanos = System.nanoTime();
         final Instant startedAt = Instant.now();
         final HttpHead request;
-        final BodyBuffer requestBody = new BodyBuffer(inspectLog.maxBodyBytes());
-        final BodyBuffer responseBody = new BodyBuffer(inspectLog.maxBodyBytes());
+        final BodyBuffer requestBody = new BodyBuffer(inspectLog.maxBodyBytes(), this::charge);
+        final BodyBuffer responseBody = new BodyBuffer(inspectLog.maxBodyBytes(), this::charge);
         final InspectLog.Slot slot;
         RecordedBody requestRecorded;
         HttpHead response;
@@ -222,10 +222,18 @@ public final class ExchangeObserver {
             this.slot = inspectLog.add(snapshot(null));
         }
 
+        private boolean charge(long bytes) {
+            return slot.charge(bytes);
+        }
+
         void dropBodiesIfEvicted() {
-            if (slot.evicted) {
+            if (slot.evicted()) {
                 requestBody.drop();
                 responseBody.drop();
+                if (requestRecorded != null) {
+                    requestRecorded = new RecordedBody(new byte[0], requestRecorded.size());
+                }
+                slot.release();
             }
         }
 
@@ -285,6 +293,12 @@ public final class ExchangeObserver {
         private void publish(String note) {
             changed = false;
             inspectLog.update(slot, snapshot(note));
+            boolean over = state == Exchange.State.UPGRADED || state == Exchange.State.INCOMPLETE
+                    || state == Exchange.State.COMPLETE && requestRecorded != null;
+            if (over) {
+                // Nothing more is recorded: its bodies are the snapshot's alone, charged until the log lets go.
+                slot.release();
+            }
         }
 
         private Exchange snapshot(String note) {

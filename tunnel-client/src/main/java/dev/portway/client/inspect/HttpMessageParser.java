@@ -220,7 +220,9 @@ final class HttpMessageParser {
             if (digit < 0) {
                 break;
             }
-            if (++digits > 15) {
+            digits++;
+            // Leading zeros are valid and do not count towards the size's 15 significant hex digits (no overflow).
+            if (size > (Long.MAX_VALUE >> 4)) {
                 throw new IllegalArgumentException("chunk size too large");
             }
             size = size * 16 + digit;

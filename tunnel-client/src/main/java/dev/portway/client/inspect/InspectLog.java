@@ -10,8 +10,9 @@ import java.util.function.Predicate;
 
 /**
  * The exchanges the inspector keeps: the newest {@code maxRequests}, each at its latest snapshot. Adding one beyond
- * that removes the oldest, and an exchange still being recorded when it is removed stops keeping body bytes, so the
- * bodies held here and by the observers stay under {@code maxRequests x maxBodyBytes x 2}.
+ * that removes the oldest. The body bytes held here and by the observers recording exchanges stay under
+ * {@code maxRequests x maxBodyBytes x 2} together (a {@link BodyBudget}): an exchange is charged for the bytes its
+ * bodies keep, and gives them back once it has left the log and its recording has let go of them.
  *
  * <p>Threading: every method may be called from any thread. Observers add and update on event loops, so the lock is
  * held only to change or copy the map; listeners run on the caller's thread, after the lock is released, and must
@@ -23,13 +24,49 @@ public final class InspectLog {
         void changed(Exchange exchange);
     }
 
-    /** An observer's hold on its exchange: whether the log still keeps it. */
-    static final class Slot {
+    /**
+     * An observer's hold on its exchange: whether the log still keeps it, and the body bytes charged to it. The
+     * charge goes back to the budget when both the log (eviction) and the recording ({@link #release}) are done.
+     */
+    final class Slot {
         final long id;
-        volatile boolean evicted;
+        private volatile boolean evicted;
+        private boolean released;
+        private long charged;
 
         Slot(long id) {
             this.id = id;
+        }
+
+        boolean evicted() {
+            return evicted;
+        }
+
+        /** Charges {@code bytes} about to be kept; {@code false} when the exchange left the log or nothing is left. */
+        synchronized boolean charge(long bytes) {
+            if (evicted || released || !budget.take(bytes)) {
+                return false;
+            }
+            charged += bytes;
+            return true;
+        }
+
+        /** The recording holds no body bytes of this exchange any more; only the log's snapshot may. */
+        synchronized void release() {
+            released = true;
+            settle();
+        }
+
+        private synchronized void evict() {
+            evicted = true;
+            settle();
+        }
+
+        private void settle() {
+            if (evicted && released) {
+                budget.give(charged);
+                charged = 0;
+            }
         }
     }
 
@@ -38,6 +75,7 @@ public final class InspectLog {
 
     private final int maxRequests;
     private final int maxBodyBytes;
+    private final BodyBudget budget;
     private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private long lastId;
@@ -48,6 +86,12 @@ public final class InspectLog {
         }
         this.maxRequests = maxRequests;
         this.maxBodyBytes = maxBodyBytes;
+        this.budget = new BodyBudget(2L * maxRequests * maxBodyBytes);
+    }
+
+    /** Body bytes held now, by snapshots and recordings together. */
+    long bodyBytesHeld() {
+        return budget.used();
     }
 
     public int maxBodyBytes() {
@@ -77,7 +121,7 @@ public final class InspectLog {
             entries.put(exchange.id(), new Entry(slot, exchange));
             Iterator<Entry> oldest = entries.values().iterator();
             while (entries.size() > maxRequests) {
-                oldest.next().slot().evicted = true;
+                oldest.next().slot().evict();
                 oldest.remove();
             }
         }
@@ -130,7 +174,7 @@ public final class InspectLog {
     /** Forgets every exchange. */
     public void clear() {
         synchronized (this) {
-            entries.values().forEach(entry -> entry.slot().evicted = true);
+            entries.values().forEach(entry -> entry.slot().evict());
             entries.clear();
         }
     }

@@ -125,6 +125,10 @@ public final class InspectServer implements AutoCloseable {
             problem(exchange, 421, "Misdirected Request", "the Host header must name this listener");
             return;
         }
+        if (fromAnotherSite(exchange)) {
+            problem(exchange, 403, "Forbidden", "requests from another site's pages are refused");
+            return;
+        }
         boolean changes = !method.equals("GET");
         if (changes && !sameOriginJson(exchange)) {
             problem(exchange, 415, "Unsupported Media Type",
@@ -182,6 +186,15 @@ public final class InspectServer implements AutoCloseable {
         String name = host.substring(0, colon).toLowerCase(Locale.ROOT);
         return name.equals("localhost") || name.equals(configuredAddress.toLowerCase(Locale.ROOT))
                 || IPV4.matcher(name).matches() || name.startsWith("[") && name.endsWith("]");
+    }
+
+    /**
+     * A browser names the site a request comes from ({@code Sec-Fetch-Site}); a page elsewhere could otherwise open
+     * the live streams (an image tag is enough) and hold every slot. Scripts and curl send no such header.
+     */
+    private static boolean fromAnotherSite(HttpExchange exchange) {
+        String site = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
+        return site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none");
     }
 
     private boolean sameOriginJson(HttpExchange exchange) {
@@ -334,7 +347,7 @@ public final class InspectServer implements AutoCloseable {
             problem(exchange, 429, "Too Many Requests", "at most " + MAX_EVENT_STREAMS + " live pages at once");
             return;
         }
-        EventQueue queue = new EventQueue();
+        EventQueue queue = new EventQueue(inspectLog);
         inspectLog.addListener(queue);
         try {
             exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");

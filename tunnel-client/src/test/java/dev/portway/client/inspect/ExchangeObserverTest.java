@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -60,7 +61,7 @@ class ExchangeObserverTest {
         String requests = "POST /hook?a=1 HTTP/1.1\r\nHost: app\r\nContent-Length: 5\r\nX-Forwarded-For: 203.0.113.7\r\n"
                 + "\r\nhello"
                 + "GET /two HTTP/1.1\r\nHost: app\r\n\r\n";
-        String responses = "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\n"
+        String responses = "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n0000000000000000002\r\nde\r\n0\r\n"
                 + "X-Trailer: t\r\n\r\n"
                 + "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nnah";
         for (int step : new int[]{1, 2, 7, 4096}) {
@@ -168,6 +169,41 @@ class ExchangeObserverTest {
 
         assertThat(small.list(ALL, 100)).extracting(e -> e.request().target()).containsExactly("/4", "/3", "/2");
         assertThat(small.size()).isEqualTo(3);
+    }
+
+    @Test
+    void connectionsThatStopMidBodyCannotHoldMoreThanTheLogsAllowance() {
+        // 4 exchanges x 1000 bytes x 2: the most bodies the inspector may hold, whatever the connections do.
+        InspectLog budgeted = new InspectLog(4, 1000);
+        List<ExchangeObserver> silent = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ExchangeObserver connection = new ExchangeObserver(budgeted, "web", "p" + i, 0);
+            feed(ascii("POST /" + i + " HTTP/1.1\r\nContent-Length: 5000\r\n\r\n"), 4096, connection::request);
+            feed(new byte[1000], 1000, connection::request);
+            silent.add(connection);
+            assertThat(budgeted.bodyBytesHeld()).isLessThanOrEqualTo(2L * 4 * 1000);
+        }
+        // Requests awaiting answers on connections that keep their bodies pinned: the newest find nothing left.
+        for (int i = 0; i < 200; i++) {
+            ExchangeObserver connection = new ExchangeObserver(budgeted, "web", "q" + i, 0);
+            feed(ascii("POST /q" + i + " HTTP/1.1\r\nContent-Length: 1000\r\n\r\n"), 4096, connection::request);
+            feed(new byte[1000], 1000, connection::request);
+            silent.add(connection);
+            assertThat(budgeted.bodyBytesHeld()).isLessThanOrEqualTo(2L * 4 * 1000);
+        }
+        assertThat(budgeted.list(ALL, 10)).allSatisfy(e -> assertThat(e.requestBody().size()).isEqualTo(1000));
+
+        silent.forEach(ExchangeObserver::closed);
+        for (int i = 0; i < 4; i++) {
+            ExchangeObserver quick = new ExchangeObserver(budgeted, "web", "p", 0);
+            feed(ascii("GET /late" + i + " HTTP/1.1\r\n\r\n"), 64, quick::request);
+            feed(ascii("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"), 64, quick::response);
+        }
+        assertThat(budgeted.list(ALL, 10)).extracting(e -> e.request().target())
+                .containsExactly("/late3", "/late2", "/late1", "/late0");
+        assertThat(budgeted.list(ALL, 10)).allSatisfy(e -> assertThat(e.responseBody().kept()).isEqualTo(ascii("abc")));
+        assertThat(budgeted.bodyBytesHeld()).as("what the four kept exchanges charge, no more")
+                .isLessThanOrEqualTo(4L * 256);
     }
 
     @Test
