@@ -86,6 +86,9 @@ public final class AdminApi {
                     ClaimSettings claims, ConfigReload reload) {
         Auditor auditor = new Auditor(storage.audit());
         SessionControl sessionControl = new SessionControl(liveServer);
+        CookieSessions sessions = new CookieSessions(clock::instant, CookieSessions.DEFAULT_LIFETIME,
+                CookieSessions.DEFAULT_MAX_SESSIONS);
+        this.authenticator = new Authenticator(storage.apiKeys(), sessions);
         List<Route> routes = new ArrayList<>();
         routes.addAll(new HealthRoutes(storage, liveServer).routes());
         routes.addAll(new UserRoutes(storage, auditor, sessionControl).routes());
@@ -98,11 +101,8 @@ public final class AdminApi {
         routes.addAll(new UsageRoutes(storage).routes());
         routes.addAll(new SessionRoutes(liveServer, auditor).routes());
         routes.addAll(new AuditRoutes(storage.audit()).routes());
-        routes.addAll(new EventRoutes(liveServer).routes());
+        routes.addAll(new EventRoutes(liveServer, authenticator::authenticate).routes());
         routes.addAll(new ReloadRoutes(reload, auditor).routes());
-        CookieSessions sessions = new CookieSessions(clock::instant, CookieSessions.DEFAULT_LIFETIME,
-                CookieSessions.DEFAULT_MAX_SESSIONS);
-        this.authenticator = new Authenticator(storage.apiKeys(), sessions);
         routes.addAll(new SignInRoutes(authenticator, sessions, auditor).routes());
         routes.addAll(new CertificateRoutes(liveServer).routes());
         routes.addAll(new AlertRoutes(liveServer).routes());

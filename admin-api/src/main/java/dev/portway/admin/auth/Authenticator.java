@@ -42,9 +42,17 @@ public final class Authenticator {
     public CompletableFuture<Operator> authenticate(AdminRequest request) {
         List<String> values = request.headerValues("authorization");
         if (values.isEmpty()) {
-            return SessionCookie.value(request).map(id -> bySession(request, id))
-                    .orElseGet(() -> CompletableFuture.failedFuture(ApiException.unauthenticated(
-                            "Send an API key as Authorization: Bearer <key>, or sign in", false)));
+            List<String> cookies = SessionCookie.values(request);
+            if (cookies.size() > 1) {
+                // Taking either could run this browser's requests as someone else's session.
+                return CompletableFuture.failedFuture(ApiException.unauthenticated("Several "
+                        + SessionCookie.NAME + " cookies came with the request (one set by another site under this"
+                        + " domain?); clear this site's cookies and sign in again", true));
+            }
+            return cookies.isEmpty()
+                    ? CompletableFuture.failedFuture(ApiException.unauthenticated(
+                            "Send an API key as Authorization: Bearer <key>, or sign in", false))
+                    : bySession(request, cookies.get(0));
         }
         String value = values.get(0);
         if (values.size() > 1 || value.length() <= SCHEME.length()
@@ -74,7 +82,7 @@ public final class Authenticator {
             return CompletableFuture.failedFuture(
                     ApiException.unauthenticated("The session has expired or was signed out; sign in again", true));
         }
-        if (!SAFE_METHODS.contains(request.method())
+        if (!SAFE_METHODS.contains(request.method()) && !signOut(request)
                 && !session.csrfMatches(request.header(CSRF_HEADER).orElse(null))) {
             log.warn("Console request {} {} without its CSRF token refused from {}", request.method(), request.path(),
                     request.remoteAddress());
@@ -89,6 +97,14 @@ public final class Authenticator {
             });
             return active(request, principal);
         });
+    }
+
+    /**
+     * Signing out needs no CSRF token: another site making the browser sign out does no harm, and a tab whose token
+     * went stale (signed in again elsewhere) must still be able to end its session.
+     */
+    private static boolean signOut(AdminRequest request) {
+        return request.method().equals("DELETE") && request.path().equals("/api/v1/session");
     }
 
     private static Operator active(AdminRequest request, ApiKeyPrincipal principal) {

@@ -1,6 +1,7 @@
 package dev.portway.admin.events;
 
 import dev.portway.admin.LiveServerView;
+import dev.portway.admin.http.AdminRequest;
 import dev.portway.admin.http.AdminResponse;
 import dev.portway.admin.http.Call;
 import dev.portway.admin.http.Route;
@@ -9,6 +10,7 @@ import dev.portway.monitor.events.EventJournal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * {@code GET /api/v1/events}: the live event stream as Server-Sent Events. A {@code user} key gets its own clients'
@@ -19,9 +21,12 @@ public final class EventRoutes {
     public static final String CONTENT_TYPE = "text/event-stream; charset=utf-8";
 
     private final LiveServerView liveServer;
+    private final Function<AdminRequest, CompletableFuture<?>> authenticate;
 
-    public EventRoutes(LiveServerView liveServer) {
+    /** @param authenticate authenticates a request again, so an open stream ends once its key or session would not */
+    public EventRoutes(LiveServerView liveServer, Function<AdminRequest, CompletableFuture<?>> authenticate) {
         this.liveServer = liveServer;
+        this.authenticate = authenticate;
     }
 
     public List<Route> routes() {
@@ -39,7 +44,8 @@ public final class EventRoutes {
         String viewer = call.operator().isAdmin() ? null : call.operator().userName();
         return CompletableFuture.completedFuture(AdminResponse.streaming(200,
                 Map.of("Content-Type", CONTENT_TYPE, "Cache-Control", "no-cache"),
-                new EventStream(liveServer.events(), lastEventId, viewer)));
+                new EventStream(liveServer.events(), lastEventId, viewer,
+                        () -> authenticate.apply(call.request()), EventStream.RECHECK_EVERY)));
     }
 
     /** An id this server never issued (not a number) is treated as none: the stream starts with live events. */

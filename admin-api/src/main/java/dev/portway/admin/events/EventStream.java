@@ -8,26 +8,44 @@ import dev.portway.monitor.events.EventPayload;
 import dev.portway.monitor.events.LiveEvent;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One subscriber of the {@link EventJournal}, rendering each event it may see as one SSE message:
  * {@code id}, {@code event} (the type) and {@code data} (one line of JSON with {@code time} and the event's fields).
  * A missing part of the backlog is announced by an {@code events.lost} message without an id.
  *
+ * <p>The stream's key or session is checked again every {@link #RECHECK_EVERY} (at the next event after that; the server
+ * publishes rates every few seconds): the stream ends once it would be refused, so revoking the key, suspending its
+ * user, signing out or the session's expiry close the streams it opened too.
+ *
  * <p>Threading: events arrive under the journal's lock on whichever thread published them; rendering is a little
  * JSON, and the sink only enqueues. When the sink refuses (slow reader), this subscriber leaves the journal.
  */
 final class EventStream implements ResponseStream, EventJournal.Subscriber {
+    static final Duration RECHECK_EVERY = Duration.ofSeconds(30);
+
     private final EventJournal journal;
     private final long lastEventId;
     /** Null: an admin, who sees everything. */
     private final String viewer;
+    private final Supplier<CompletableFuture<?>> recheck;
+    private final long recheckNanos;
+    private final AtomicLong nextCheckNanos;
     private volatile Sink sink;
 
-    EventStream(EventJournal journal, long lastEventId, String viewer) {
+    /** @param recheck authenticates the stream's request again; fails when it would now be refused */
+    EventStream(EventJournal journal, long lastEventId, String viewer, Supplier<CompletableFuture<?>> recheck,
+                Duration recheckEvery) {
         this.journal = journal;
         this.lastEventId = lastEventId;
         this.viewer = viewer;
+        this.recheck = recheck;
+        this.recheckNanos = recheckEvery.toNanos();
+        this.nextCheckNanos = new AtomicLong(System.nanoTime() + recheckNanos);
     }
 
     @Override
@@ -45,6 +63,15 @@ final class EventStream implements ResponseStream, EventJournal.Subscriber {
 
     @Override
     public void deliver(LiveEvent event) {
+        long next = nextCheckNanos.get();
+        if (System.nanoTime() - next >= 0 && nextCheckNanos.compareAndSet(next, System.nanoTime() + recheckNanos)) {
+            recheck.get().whenComplete((allowed, refused) -> {
+                if (refused != null) {
+                    journal.unsubscribe(this);
+                    sink.end();
+                }
+            });
+        }
         EventPayload visible = viewer == null ? event.payload() : event.payload().visibleTo(viewer);
         if (visible == null) {
             return;

@@ -18,5 +18,8 @@ public interface ResponseStream {
     interface Sink {
         /** Queues one chunk; false when the connection is closed or being closed because its reader is too slow. */
         boolean send(byte[] chunk);
+
+        /** Ends the body after what was queued, and the connection with it; {@link #stop} follows. */
+        void end();
     }
 }

@@ -5,9 +5,11 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -17,14 +19,18 @@ import java.util.function.Supplier;
  * the hash of the API key that signed in and to a CSRF token. The key itself is never kept; every request looks the
  * hash up again, so revoking the key or suspending its user ends the session's rights at once.
  *
- * <p>Bounded: at most {@code maxSessions} are held; signing in beyond that ends the oldest one. Every session lives
- * the same fixed time, so the oldest is always the next to expire, and insertion order is expiry order.
+ * <p>Bounded: at most {@code maxSessions} are held; signing in beyond that ends the oldest one. One key holds at most
+ * {@link #MAX_PER_KEY}: its next sign-in ends its own oldest, so one key signing in over and over cannot push everyone
+ * else's sessions out. Every session lives the same fixed time, so the oldest is always the next to expire, and
+ * insertion order is expiry order.
  *
  * <p>Threading: any thread; every method holds the instance's lock for a few map operations.
  */
 public final class CookieSessions {
     public static final Duration DEFAULT_LIFETIME = Duration.ofHours(8);
     public static final int DEFAULT_MAX_SESSIONS = 1000;
+    /** Browsers one API key may have signed in at once. */
+    public static final int MAX_PER_KEY = 10;
     private static final int SECRET_BYTES = 32;
 
     private final Supplier<Instant> clock;
@@ -69,6 +75,15 @@ public final class CookieSessions {
     public synchronized CookieSession open(byte[] keyHash) {
         Instant now = clock.get();
         dropExpired(now);
+        List<String> sameKey = new ArrayList<>();
+        sessions.values().forEach(s -> {
+            if (MessageDigest.isEqual(s.keyHash(), keyHash)) {
+                sameKey.add(s.id());
+            }
+        });
+        for (int i = 0; i <= sameKey.size() - MAX_PER_KEY; i++) {
+            sessions.remove(sameKey.get(i));
+        }
         Iterator<String> oldest = sessions.keySet().iterator();
         while (sessions.size() >= maxSessions) {
             oldest.next();

@@ -3,6 +3,8 @@ package dev.portway.admin.signin;
 import dev.portway.admin.http.AdminRequest;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -18,20 +20,30 @@ public final class SessionCookie {
     private SessionCookie() {
     }
 
-    /** The cookie's value from the request's {@code Cookie} headers. */
+    /** The cookie's value from the request's {@code Cookie} headers; the first, when there are several. */
     public static Optional<String> value(AdminRequest request) {
+        List<String> values = values(request);
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /**
+     * Every value of the cookie the request carries. More than one means another site under the same domain set
+     * one of its own beside this listener's (a browser sends both, the longer path first).
+     */
+    public static List<String> values(AdminRequest request) {
+        List<String> values = new ArrayList<>();
         for (String header : request.headerValues("cookie")) {
             for (String pair : header.split(";")) {
                 int equals = pair.indexOf('=');
                 if (equals > 0 && pair.substring(0, equals).trim().equals(NAME)) {
                     String value = pair.substring(equals + 1).trim();
                     if (!value.isEmpty()) {
-                        return Optional.of(value);
+                        values.add(value);
                     }
                 }
             }
         }
-        return Optional.empty();
+        return values;
     }
 
     public static String set(String value, Duration maxAge, AdminRequest request) {

@@ -4,6 +4,7 @@ import dev.portway.admin.audit.Auditor;
 import dev.portway.admin.auth.Authenticator;
 import dev.portway.admin.auth.Operator;
 import dev.portway.admin.http.Access;
+import dev.portway.admin.http.AdminRequest;
 import dev.portway.admin.http.AdminResponse;
 import dev.portway.admin.http.BodyShape;
 import dev.portway.admin.http.Call;
@@ -13,6 +14,7 @@ import dev.portway.admin.problem.ApiException;
 import dev.portway.storage.tokens.SecretTokens;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +78,7 @@ public final class SignInRoutes {
     }
 
     private CompletableFuture<AdminResponse> signIn(Call call) {
+        refuseAnotherSite(call.request());
         String key = call.body(SignIn.class).apiKey();
         if (key == null || key.isBlank()) {
             throw ApiException.invalid("apiKey", "an API key (pwk_...) is required");
@@ -103,6 +106,25 @@ public final class SignInRoutes {
         return auditor.record(call.operator(), "session.signout", "user:" + call.operator().userId(), Map.of())
                 .thenApply(ignored -> new AdminResponse(204,
                         Map.of("Set-Cookie", SessionCookie.delete(call.request())), new byte[0]));
+    }
+
+    /**
+     * A page of another site (a tenant's tunnel under the same domain, say) could otherwise sign the operator's
+     * browser in as its own user: a plain-text POST needs no CORS preflight, and SameSite does not tell sites of one
+     * domain apart. JSON does need the preflight, which is never granted; an Origin, when the browser sends one, must
+     * be this listener's.
+     */
+    private static void refuseAnotherSite(AdminRequest request) {
+        boolean json = request.header("content-type")
+                .map(type -> type.toLowerCase(Locale.ROOT).startsWith("application/json")).orElse(false);
+        Optional<String> origin = request.header("origin");
+        Optional<String> host = request.header("host");
+        boolean sameOrigin = origin.isEmpty() || host.isPresent()
+                && (origin.get().equalsIgnoreCase("http://" + host.get())
+                || origin.get().equalsIgnoreCase("https://" + host.get()));
+        if (!json || !sameOrigin) {
+            throw ApiException.forbidden("Sign in with Content-Type: application/json, from this listener's own pages");
+        }
     }
 
     /** The session this request came with, when it came by cookie rather than by bearer key. */

@@ -38,6 +38,17 @@ class CookieSessionsTest {
     }
 
     @Test
+    void oneKeySigningInOverAndOverEndsOnlyItsOwnOldestSessions() {
+        CookieSessions roomy = new CookieSessions(now::get, Duration.ofHours(8), 1000);
+        CookieSessions.CookieSession operator = roomy.open(new byte[] {9});
+        for (int i = 0; i < 5_000; i++) {
+            roomy.open(new byte[] {1});
+        }
+        assertThat(roomy.size()).isEqualTo(CookieSessions.MAX_PER_KEY + 1);
+        assertThat(roomy.find(operator.id())).as("another key's session stays").isPresent();
+    }
+
+    @Test
     void expiredSessionsMakeRoomBeforeLiveOnesArePushedOut() {
         sessions.open(new byte[] {1});
         now.set(START.plus(Duration.ofHours(4)));

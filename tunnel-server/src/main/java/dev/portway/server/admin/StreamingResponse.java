@@ -3,6 +3,7 @@ package dev.portway.server.admin;
 import dev.portway.admin.http.ResponseStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 
 /**
  * A response whose body a {@link ResponseStream} produces for as long as the connection lasts (Server-Sent Events).
@@ -44,7 +46,18 @@ final class StreamingResponse extends DefaultFullHttpResponse {
             head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
             channel.writeAndFlush(head);
-            stream.start(chunk -> send(channel, chunk));
+            stream.start(new ResponseStream.Sink() {
+                @Override
+                public boolean send(byte[] chunk) {
+                    return StreamingResponse.send(channel, chunk);
+                }
+
+                @Override
+                public void end() {
+                    channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+                            .addListener(ChannelFutureListener.CLOSE);
+                }
+            });
             // After start: a connection that closed already stops the stream at once instead of leaving a subscriber.
             channel.closeFuture().addListener(f -> stream.stop());
         });

@@ -73,7 +73,16 @@ async function route() {
 }
 
 signOutButton.addEventListener('click', async () => {
-  await signOut().catch(() => {});
+  try {
+    await signOut();
+  } catch (error) {
+    // 401: the session had already ended. Anything else: it may still be valid, so say so instead of hiding it.
+    if (error.status !== 401) {
+      replace(main, h('p', { class: 'form-error', role: 'alert', id: 'sign-out-error' },
+        `Sign-out failed, the session may still be valid: ${error.detail || error}`));
+      return;
+    }
+  }
   showSignIn('Signed out.');
 });
 whenSignedOut(() => showSignIn('Your session has ended; sign in again.'));
