@@ -30,8 +30,8 @@ public final class Console {
     static final String RESOURCES = "/dev/portway/admin/console/web/";
     /** Every file the console is made of; a test checks that this list and the resource directory agree. */
     static final List<String> FILES = List.of("index.html", "console.css", "app.js", "api.js", "dom.js",
-            "overview.js", "users.js", "tunnels.js", "sessions.js", "audit.js", "chart.js", "table.js",
-            "favicon.svg");
+            "overview.js", "users.js", "tunnels.js", "sessions.js", "certificates.js", "audit.js", "chart.js",
+            "table.js", "favicon.svg");
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
             + " img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     static final Map<String, String> SECURITY_HEADERS = Map.of(

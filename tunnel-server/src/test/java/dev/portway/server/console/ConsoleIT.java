@@ -6,6 +6,7 @@ import dev.portway.client.TunnelClient;
 import dev.portway.server.TunnelServer;
 import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.config.HttpConfig;
+import dev.portway.server.config.HttpsCertificateConfig;
 import dev.portway.server.config.ServerConfigLoader;
 import dev.portway.server.testkit.AdminHttp;
 import dev.portway.server.testkit.Browser;
@@ -13,6 +14,7 @@ import dev.portway.server.testkit.HttpBackend;
 import dev.portway.server.testkit.HttpWire;
 import dev.portway.server.testkit.PatternStream;
 import dev.portway.server.testkit.RecordingEvents;
+import dev.portway.server.testkit.TestCa;
 import dev.portway.server.testkit.TunnelFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,11 +31,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +56,7 @@ class ConsoleIT {
     private static String adminKey;
     private static AdminHttp admin;
     private static int httpPort;
+    private static Path certificateDir;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -63,8 +68,16 @@ class ConsoleIT {
                   interval: 200ms
                   clientOffline: {for: 1s}
                 """);
+        // A certificate from files on the https port, for the certificates page.
+        certificateDir = Files.createTempDirectory("console-certificate");
+        TestCa.PemFiles certificate = TestCa.create("Console Test CA").issue("console.tunnel.test")
+                .written(certificateDir, "console");
+        int httpsPort = TunnelFixture.freePort();
         server = fixture.startServer(fixture.serverConfig(0, Duration.ofSeconds(2), 6)
-                .withDatabase(DatabaseSettings.EMBEDDED).withHttp(new HttpConfig("tunnel.test", httpPort, 0))
+                .withDatabase(DatabaseSettings.EMBEDDED)
+                .withHttp(new HttpConfig("tunnel.test", httpPort, httpsPort).withHttps(httpsPort, List.of(
+                        new HttpsCertificateConfig(List.of("console.tunnel.test"), certificate.cert(),
+                                certificate.key()))))
                 .withAlerts(ServerConfigLoader.load(alerts).alerts()));
         Files.delete(alerts);
         base = "http://127.0.0.1:" + server.adminAddress().getPort();
@@ -75,6 +88,9 @@ class ConsoleIT {
     @AfterAll
     static void stop() throws IOException {
         fixture.close();
+        try (Stream<Path> files = Files.walk(certificateDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @Test
@@ -207,6 +223,11 @@ class ConsoleIT {
             assertThat(admin.expect(200, "GET", "/api/v1/sessions", null).findValuesAsText("id"))
                     .doesNotContain(sessionId);
 
+            browser.open(base + "/console/#/certificates");
+            browser.until(d -> browser.text(By.id("certificates-table")).contains("console.tunnel.test"));
+            assertThat(browser.text(By.id("certificates-table"))).contains("file", "valid", "days)");
+            browser.screenshot("console-certificates-1280");
+
             browser.open(base + "/console/#/audit");
             browser.until(d -> browser.text(By.id("audit-table")).contains("session.disconnect"));
             browser.screenshot("console-audit-1280");
@@ -245,6 +266,8 @@ class ConsoleIT {
             browser.until(d -> d.findElements(By.id("alerts-card")).isEmpty());
             assertThat(browser.driver().findElements(By.id("alerts-list"))).as("alerts: admins only").isEmpty();
             assertThat(browser.driver().findElement(By.id("nav-audit")).isDisplayed()).as("audit: admins only").isFalse();
+            assertThat(browser.driver().findElement(By.id("nav-certificates")).isDisplayed()).as("admins only")
+                    .isFalse();
             browser.screenshot("console-overview-390");
 
             browser.open(base + "/console/#/tunnels");

@@ -5,8 +5,9 @@ import { users } from './users.js';
 import { tunnels } from './tunnels.js';
 import { sessions } from './sessions.js';
 import { audit } from './audit.js';
+import { certificates } from './certificates.js';
 
-const pages = { overview, users, tunnels, sessions, audit };
+const pages = { overview, users, tunnels, sessions, certificates, audit };
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const who = document.getElementById('who');
@@ -51,6 +52,7 @@ function started(session) {
   signOutButton.hidden = false;
   who.textContent = `${session.userName} (${session.role})`;
   document.getElementById('nav-audit').hidden = session.role !== 'admin';
+  document.getElementById('nav-certificates').hidden = session.role !== 'admin';
   route();
 }
 
