@@ -39,18 +39,28 @@ public final class StorageCipher {
 
     /**
      * The key in {@code file}; when {@code create} and the file does not exist, a new random key is written there,
-     * readable by its owner only.
+     * readable by its owner only, in a folder only its owner may enter when this creates the folder.
      */
     public static StorageCipher fromFile(Path file, boolean create) throws IOException {
         if (create && !Files.exists(file)) {
             byte[] fresh = new byte[KEY_BYTES];
             new SecureRandom().nextBytes(fresh);
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path folder = file.toAbsolutePath().getParent();
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectories(folder,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            // Whole or not at all: written aside, then linked into place, which fails if another process of this data
+            // folder made one first. A crash leaves no empty key file that would stop the next start.
+            Path aside = Files.createTempFile(folder, file.getFileName() + ".", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                Files.write(Files.createFile(file,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), fresh);
+                Files.write(aside, fresh);
+                Files.createLink(file, aside);
             } catch (FileAlreadyExistsException e) {
-                // Another process of this data folder made it first: use that one.
+                // Another process made it first: use that one.
+            } finally {
+                Files.deleteIfExists(aside);
             }
         }
         byte[] key = Files.readAllBytes(file);

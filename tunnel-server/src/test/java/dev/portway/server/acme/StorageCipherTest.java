@@ -23,6 +23,11 @@ class StorageCipherTest {
         StorageCipher first = StorageCipher.fromFile(file, true);
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.size(file)).isEqualTo(StorageCipher.KEY_BYTES);
+        assertThat(Files.getPosixFilePermissions(file.getParent())).as("the folder it made")
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        try (var left = Files.list(file.getParent())) {
+            assertThat(left).as("nothing written aside is left").containsExactly(file);
+        }
         byte[] sealed = first.encrypt("secret".getBytes(StandardCharsets.UTF_8), "app.example.test");
 
         StorageCipher again = StorageCipher.fromFile(file, true);
