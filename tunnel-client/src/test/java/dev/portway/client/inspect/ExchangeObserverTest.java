@@ -176,20 +176,16 @@ class ExchangeObserverTest {
         // 4 exchanges x 1000 bytes x 2: the most bodies the inspector may hold, whatever the connections do.
         InspectLog budgeted = new InspectLog(4, 1000);
         List<ExchangeObserver> silent = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            ExchangeObserver connection = new ExchangeObserver(budgeted, "web", "p" + i, 0);
-            feed(ascii("POST /" + i + " HTTP/1.1\r\nContent-Length: 5000\r\n\r\n"), 4096, connection::request);
-            feed(new byte[1000], 1000, connection::request);
-            silent.add(connection);
-            assertThat(budgeted.bodyBytesHeld()).isLessThanOrEqualTo(2L * 4 * 1000);
-        }
-        // Requests awaiting answers on connections that keep their bodies pinned: the newest find nothing left.
-        for (int i = 0; i < 200; i++) {
-            ExchangeObserver connection = new ExchangeObserver(budgeted, "web", "q" + i, 0);
-            feed(ascii("POST /q" + i + " HTTP/1.1\r\nContent-Length: 1000\r\n\r\n"), 4096, connection::request);
-            feed(new byte[1000], 1000, connection::request);
-            silent.add(connection);
-            assertThat(budgeted.bodyBytesHeld()).isLessThanOrEqualTo(2L * 4 * 1000);
+        // Half-sent bodies, then requests awaiting answers: connections that keep their bodies pinned.
+        for (int contentLength : new int[]{5000, 1000}) {
+            for (int i = 0; i < 200; i++) {
+                ExchangeObserver connection = new ExchangeObserver(budgeted, "web", "p" + i, 0);
+                feed(ascii("POST /" + contentLength + "/" + i + " HTTP/1.1\r\nContent-Length: " + contentLength
+                        + "\r\n\r\n"), 4096, connection::request);
+                feed(new byte[1000], 1000, connection::request);
+                silent.add(connection);
+                assertThat(budgeted.bodyBytesHeld()).isLessThanOrEqualTo(2L * 4 * 1000);
+            }
         }
         assertThat(budgeted.list(ALL, 10)).allSatisfy(e -> assertThat(e.requestBody().size()).isEqualTo(1000));
 
