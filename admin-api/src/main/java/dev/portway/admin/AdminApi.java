@@ -103,7 +103,7 @@ public final class AdminApi {
                 CookieSessions.DEFAULT_MAX_SESSIONS);
         this.authenticator = new Authenticator(storage.apiKeys(), sessions);
         routes.addAll(new SignInRoutes(authenticator, sessions, auditor).routes());
-        routes.addAll(new CertificateRoutes(liveServer).routes());
+        routes.addAll(new CertificateRoutes(liveServer, auditor).routes());
         OpenApiRoutes openApi = new OpenApiRoutes(version());
         routes.addAll(openApi.routes());
         this.router = new Router(routes);

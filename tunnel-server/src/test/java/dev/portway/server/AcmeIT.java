@@ -11,6 +11,7 @@ import dev.portway.server.config.AcmeConfig;
 import dev.portway.server.https.CertificateChecks;
 import dev.portway.server.config.AlertsConfig;
 import dev.portway.server.config.DatabaseSettings;
+import dev.portway.server.config.DomainProofConfig;
 import dev.portway.server.config.HttpConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerConfigLoader;
@@ -65,6 +66,9 @@ class AcmeIT {
     private static final String HOST = "app.acme.test";
     private static final String WILDCARD = "*.wild.acme.test";
     private static final String WILDCARD_HOST = "app.wild.acme.test";
+    private static final String REQUESTED = "requested.acme.test";
+    /** Pebble's DNS points it at 127.0.0.2, where nothing of the server listens. */
+    private static final String ELSEWHERE = "elsewhere.acme.test";
     private static final int BODY_BYTES = 256 * 1024;
 
     @TempDir
@@ -136,8 +140,7 @@ class AcmeIT {
         StoredCertificate stored = storage.certificates().all().get(20, TimeUnit.SECONDS).get(0);
         assertThat(stored.name()).isEqualTo(HOST);
         assertThat(new String(stored.sealedKey(), StandardCharsets.ISO_8859_1)).doesNotContain("PRIVATE KEY");
-        AdminHttp admin = new AdminHttp(fixture.server().adminAddress(), AdminHttp.initialCredential(
-                fixture.server().initialCredentials().orElseThrow().file(), "admin_api_key"));
+        AdminHttp admin = admin();
         JsonNode listed = admin.expect(200, "GET", "/api/v1/certificates", null);
         assertThat(listed).singleElement().satisfies(certificate -> {
             assertThat(certificate.path("name").asText()).isEqualTo(HOST);
@@ -250,6 +253,97 @@ class AcmeIT {
         }
     }
 
+    @Test
+    void anOperatorRequestsACertificateThroughTheApiAndDeletesIt() throws Exception {
+        Path storageKey = Files.write(dir.resolve("storage.key"), new byte[32]);
+        startServerWithAcme(AcmeConfig.HTTP_01, storageKey, DatabaseSettings.EMBEDDED);
+        awaitCertificate();
+        AdminHttp admin = admin();
+        JsonNode requested = admin.expect(202, "POST", "/api/v1/certificates",
+                "{\"domain\": \"" + REQUESTED + "\"}");
+        assertThat(requested.path("origin").asText()).isEqualTo("api");
+        IssuedCertificate issued = awaitCertificate(REQUESTED, certificate -> true, Duration.ofSeconds(90));
+        register(fixture, REQUESTED);
+        reachTunnelOverHttps(fixture.server(), issued, REQUESTED);
+        assertThat(listed(admin, REQUESTED).path("state").asText()).isEqualTo("valid");
+        assertThat(listed(admin, REQUESTED).path("origin").asText()).isEqualTo("api");
+        assertThat(listed(admin, HOST).path("origin").asText()).isEqualTo("config");
+
+        // What server.yaml holds stays: neither requested again nor deleted.
+        assertThat(admin.call("POST", "/api/v1/certificates", "{\"domain\": \"" + HOST + "\"}").status())
+                .isEqualTo(409);
+        assertThat(admin.call("DELETE", "/api/v1/certificates/" + HOST, null).status()).isEqualTo(409);
+        admin.expect(204, "DELETE", "/api/v1/certificates/" + REQUESTED, null);
+        assertThat(fixture.server().acmeCertificates().served(REQUESTED)).isEmpty();
+        assertThat(admin.expect(200, "GET", "/api/v1/certificates", null).findValuesAsText("name"))
+                .containsExactly(HOST);
+        Storage storage = fixture.server().storage().orElseThrow().storage();
+        assertThat(storage.certificates().all().get(20, TimeUnit.SECONDS)).extracting(StoredCertificate::name)
+                .containsExactly(HOST);
+        assertThat(storage.certificates().requests().get(20, TimeUnit.SECONDS)).isEmpty();
+        assertThat(admin.call("DELETE", "/api/v1/certificates/" + REQUESTED, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aTunnelsCustomDomainGetsACertificateOnlyWhenTheNameReachesThisServer() throws Exception {
+        int httpPort = TunnelFixture.freePort();
+        int httpsPort = TunnelFixture.freePort();
+        pebble = Pebble.start(dir.resolve("pebble"), httpPort, httpsPort, null);
+        pebble.pointAt(ELSEWHERE, "127.0.0.2");
+        AcmeConfig acme = new AcmeConfig(URI.create(pebble.directory()), null, List.of(), List.of(AcmeConfig.HTTP_01),
+                null, pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem")), null,
+                Files.write(dir.resolve("storage.key"), new byte[32]), null).withOnDemand(true, httpPort);
+        config = fixture.serverConfig(0, Duration.ofSeconds(10), 3).withDatabase(DatabaseSettings.EMBEDDED)
+                .withDomainProof(new DomainProofConfig(false, List.of(pebble.dnsServer())))
+                .withHttp(new HttpConfig(null, httpPort, httpsPort).withAcme(acme));
+        fixture.startServer(config);
+        register(fixture, HOST);
+        reachTunnelOverHttps(awaitCertificate());
+        AdminHttp admin = admin();
+        assertThat(listed(admin, HOST).path("origin").asText()).isEqualTo("tunnel");
+
+        register(fixture, ELSEWHERE);
+        JsonNode failing = awaitListed(admin, ELSEWHERE, entry -> entry.path("state").asText().equals("failing"));
+        assertThat(failing.path("lastError").asText()).contains("probe", "did not reach this server", "127.0.0.2");
+        assertThat(failing.path("retryAt").asText()).isNotEmpty();
+        assertThat(fixture.server().acmeCertificates().served(ELSEWHERE)).isEmpty();
+        // The CA saw the one order of the name that reaches the server, and none for the other.
+        String metrics = admin.call("GET", "/metrics", null).body();
+        assertThat(metrics).containsPattern("portway_acme_orders_total\\{outcome=\"issued\"[^}]*} 1\\.0")
+                .containsPattern("portway_acme_orders_total\\{outcome=\"failed\"[^}]*} 0\\.0");
+    }
+
+    private AdminHttp admin() throws Exception {
+        return new AdminHttp(fixture.server().adminAddress(), AdminHttp.initialCredential(
+                fixture.server().initialCredentials().orElseThrow().file(), "admin_api_key"));
+    }
+
+    private static JsonNode listed(AdminHttp admin, String name) throws Exception {
+        for (JsonNode entry : admin.expect(200, "GET", "/api/v1/certificates", null)) {
+            if (entry.path("name").asText().equals(name)) {
+                return entry;
+            }
+        }
+        throw new AssertionError(name + " is not listed");
+    }
+
+    private static JsonNode awaitListed(AdminHttp admin, String name, Predicate<JsonNode> wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            for (JsonNode entry : admin.expect(200, "GET", "/api/v1/certificates", null)) {
+                if (entry.path("name").asText().equals(name)) {
+                    last = entry;
+                    if (wanted.test(entry)) {
+                        return entry;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(name + " not as wanted within 60 s; last listed: " + last);
+    }
+
     private void startServerWithAcme(String challenge) throws Exception {
         startServerWithAcme(challenge, null, DatabaseSettings.DISABLED);
     }
@@ -309,9 +403,11 @@ class AcmeIT {
         register(node, HOST);
     }
 
+    /** A client of its own per host, with one http tunnel for it. */
     private void register(TunnelFixture node, String host) throws Exception {
         HttpOptions options = new HttpOptions(null, List.of(host), null, null, null, null, null, "terminate");
-        node.connect("c1", new RecordingEvents(), new TunnelConfig("web", TunnelType.HTTP,
+        node.connect("c-" + host, new RecordingEvents(), new TunnelConfig("web-" + host.replace('.', '-'),
+                TunnelType.HTTP,
                 new HostPort("127.0.0.1", local.getAddress().getPort()), 0, options, null));
     }
 
