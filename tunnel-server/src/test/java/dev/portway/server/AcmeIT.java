@@ -16,11 +16,14 @@ import dev.portway.server.config.HttpConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerConfigLoader;
 import dev.portway.server.testkit.AdminHttp;
+import dev.portway.server.testkit.JavaProcess;
 import dev.portway.server.testkit.NotificationReceiver;
 import dev.portway.server.testkit.PatternStream;
 import dev.portway.server.testkit.Pebble;
+import dev.portway.server.testkit.Processes;
 import dev.portway.server.testkit.Programs;
 import dev.portway.server.testkit.RecordingEvents;
+import dev.portway.server.testkit.Scrape;
 import dev.portway.server.testkit.TestCa;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.storage.Storage;
@@ -165,6 +168,64 @@ class AcmeIT {
             reachTunnelOverHttps(serverB, issued);
         }
         assertThat(storage.certificates().all().get(20, TimeUnit.SECONDS)).hasSize(1);
+    }
+
+    @Test
+    void twoServerProcessesOnOneDatabaseOrderOneCertificateAndBothServeIt() throws Exception {
+        List<Integer> httpPorts = List.of(TunnelFixture.freePort(), TunnelFixture.freePort());
+        // The CA validates on the first node's port only; HTTP-01 answers reach it from either node by NOTIFY.
+        pebble = Pebble.start(dir.resolve("pebble"), httpPorts.get(0), TunnelFixture.freePort(), null);
+        Path listenerCa = pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem"));
+        Path storageKey = Files.write(dir.resolve("storage.key"), new byte[32]);
+        List<JavaProcess> nodes = new ArrayList<>();
+        // PostgreSQL runs as its own user when the tests run as root; it has to pass through this folder.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"));
+             TunnelFixture clients = new TunnelFixture()) {
+            List<InetSocketAddress> admins = new ArrayList<>();
+            List<Integer> httpsPorts = new ArrayList<>();
+            for (int http : httpPorts) {
+                int control = TunnelFixture.freePort();
+                int admin = TunnelFixture.freePort();
+                int https = TunnelFixture.freePort();
+                JavaProcess node = Processes.server(control, """
+                        database: {url: "%s", user: "%s", password: "%s"}
+                        """.formatted(postgres.jdbcUrl(), postgres.user(), postgres.password()), """
+                        admin: {bind: 127.0.0.1, port: %d}
+                        http: {port: %d}
+                        https:
+                          port: %d
+                          acme: {directory: "%s", agreeTerms: true, domains: [%s], challenges: [http-01],
+                                 trustedCa: "%s", storageKey: "%s"}
+                        """.formatted(admin, http, https, pebble.directory(), HOST, listenerCa, storageKey));
+                nodes.add(node);
+                // One after the other: the first start on an empty database makes the initial admin.
+                String fingerprint = node.awaitLine("TLS certificate fingerprint: ", TunnelFixture.WAIT)
+                        .substring("TLS certificate fingerprint: sha256:".length());
+                RecordingEvents events = new RecordingEvents();
+                clients.startClient(TunnelFixture.clientConfig(control, fingerprint, TunnelFixture.TOKEN,
+                        List.of(httpTunnel(HOST)), Duration.ofSeconds(10)), "c" + nodes.size(), events);
+                events.nextRegistration(TunnelFixture.WAIT);
+                admins.add(new InetSocketAddress("127.0.0.1", admin));
+                httpsPorts.add(https);
+            }
+            String expiry = "portway_certificate_expiry_days{certificate=\"" + HOST + "\"}";
+            double issued = 0;
+            for (InetSocketAddress admin : admins) {
+                Scrape scrape = Scrape.until(admin, s -> s.value(expiry) != null);
+                issued += scrape.sum("portway_acme_orders_total{outcome=\"issued\"");
+            }
+            assertThat(issued).as("orders issued by both nodes").isEqualTo(1.0);
+            X509Certificate first = reachOverHttps(httpsPorts.get(0), HOST);
+            assertThat(reachOverHttps(httpsPorts.get(1), HOST)).isEqualTo(first);
+            for (JavaProcess node : nodes) {
+                assertThat(node.isAlive()).isTrue();
+            }
+        } finally {
+            for (JavaProcess node : nodes) {
+                node.close();
+            }
+        }
     }
 
     @Test
@@ -405,10 +466,14 @@ class AcmeIT {
 
     /** A client of its own per host, with one http tunnel for it. */
     private void register(TunnelFixture node, String host) throws Exception {
+        node.connect("c-" + host, new RecordingEvents(), httpTunnel(host));
+    }
+
+    /** An http tunnel for {@code host} to the local server, TLS terminated by the server. */
+    private TunnelConfig httpTunnel(String host) {
         HttpOptions options = new HttpOptions(null, List.of(host), null, null, null, null, null, "terminate");
-        node.connect("c-" + host, new RecordingEvents(), new TunnelConfig("web-" + host.replace('.', '-'),
-                TunnelType.HTTP,
-                new HostPort("127.0.0.1", local.getAddress().getPort()), 0, options, null));
+        return new TunnelConfig("web-" + host.replace('.', '-'), TunnelType.HTTP,
+                new HostPort("127.0.0.1", local.getAddress().getPort()), 0, options, null);
     }
 
     private IssuedCertificate awaitCertificate() throws InterruptedException {
@@ -461,9 +526,14 @@ class AcmeIT {
     }
 
     private void reachTunnelOverHttps(TunnelServer server, IssuedCertificate issued, String host) throws Exception {
+        assertThat(reachOverHttps(server.httpsAddress().getPort(), host)).isEqualTo(issued.leaf());
+    }
+
+    /** {@link #reachTunnelOverHttps} on {@code httpsPort}; returns the certificate the server presented. */
+    private X509Certificate reachOverHttps(int httpsPort, String host) throws Exception {
         X509Certificate root = pebble.root();
-        try (SSLSocket socket = TestCa.connect(TestCa.trusting(root), server.httpsAddress().getPort(), host)) {
-            assertThat(socket.getSession().getPeerCertificates()[0]).isEqualTo(issued.leaf());
+        try (SSLSocket socket = TestCa.connect(TestCa.trusting(root), httpsPort, host)) {
+            X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
             socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
@@ -474,7 +544,7 @@ class AcmeIT {
             int bodyStart = head.indexOf("\r\n\r\n") + 4;
             byte[] received = Arrays.copyOfRange(response, bodyStart, response.length);
             assertThat(PatternStream.sha256(received)).isEqualTo(PatternStream.sha256(body));
+            return presented;
         }
     }
-
 }
