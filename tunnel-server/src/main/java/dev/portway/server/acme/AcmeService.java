@@ -216,13 +216,14 @@ public final class AcmeService {
                 continue;
             }
             try {
-                if (AcmeRequest.TUNNEL.equals(wanted.getValue())) {
-                    probe.check(domain);
-                }
                 store.exclusively(() -> {
                     // Another node may have ordered while this one waited for the lock.
                     syncStored();
                     if (due(domain)) {
+                        // Under the lock: of the nodes that see the tunnel's request, one probes and orders.
+                        if (AcmeRequest.TUNNEL.equals(wanted.getValue())) {
+                            probe.check(domain);
+                        }
                         order(domain);
                     }
                     return null;
