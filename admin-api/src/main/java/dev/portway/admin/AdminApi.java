@@ -104,7 +104,7 @@ public final class AdminApi {
         routes.addAll(new EventRoutes(liveServer, authenticator::authenticate).routes());
         routes.addAll(new ReloadRoutes(reload, auditor).routes());
         routes.addAll(new SignInRoutes(authenticator, sessions, auditor).routes());
-        routes.addAll(new CertificateRoutes(liveServer).routes());
+        routes.addAll(new CertificateRoutes(liveServer, auditor).routes());
         routes.addAll(new AlertRoutes(liveServer).routes());
         OpenApiRoutes openApi = new OpenApiRoutes(version());
         routes.addAll(openApi.routes());

@@ -1,9 +1,14 @@
 package dev.portway.admin;
 
+import dev.portway.admin.problem.ApiException;
+import dev.portway.admin.problem.ProblemType;
 import dev.portway.monitor.alerts.FiringAlert;
 import dev.portway.monitor.events.EventJournal;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What the admin API may see of, and ask of, the running server. The server implements it; the admin API never
@@ -29,7 +34,7 @@ public interface LiveServerView {
     /** Client, tunnel and traffic-rate events of this node, with a short backlog, for {@code GET /api/v1/events}. */
     EventJournal events();
 
-    /** The certificates the https port serves on this node; none without one. */
+    /** The certificates the https port serves on this node, and those being ordered; none without one. */
     default List<LiveCertificate> certificates() {
         return List.of();
     }
@@ -37,5 +42,27 @@ public interface LiveServerView {
     /** The server's own alerts firing on this node; none when alerting is off. */
     default List<FiringAlert> alerts() {
         return List.of();
+    }
+
+    /**
+     * Has a certificate ordered for {@code domain} (a host name the caller checked) and kept renewed; completes with
+     * its entry as it stands, usually {@code pending}. Fails with an {@link ApiException}: 409 when ACME is off or a
+     * file certificate serves the name, 422 when the name cannot be validated (a wildcard without dns-01).
+     */
+    default CompletionStage<LiveCertificate> requestCertificate(String domain) {
+        return CompletableFuture.failedFuture(acmeDisabled());
+    }
+
+    /**
+     * Stops serving and renewing the ACME certificate {@code name} on every node. Fails with an {@link ApiException}:
+     * 404 when there is none, 409 when it is configured (https.acme.domains, a file certificate) or ACME is off.
+     */
+    default CompletionStage<Void> deleteCertificate(String name) {
+        return CompletableFuture.failedFuture(acmeDisabled());
+    }
+
+    static ApiException acmeDisabled() {
+        return new ApiException(ProblemType.ACME_DISABLED, "This server gets no certificates from an ACME CA: "
+                + "https.acme is not set in server.yaml (or https.port is 0)", null, Map.of());
     }
 }

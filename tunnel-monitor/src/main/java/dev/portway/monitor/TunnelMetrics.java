@@ -84,6 +84,10 @@ public interface TunnelMetrics {
     default void certificate(String name, Instant notAfter, int renewalFailures) {
     }
 
+    /** The certificate {@code name} is not served any more: its meters go. */
+    default void certificateGone(String name) {
+    }
+
     /** An ACME order ended: {@code issued} or {@code failed}. */
     default void acmeOrder(boolean issued) {
     }

@@ -23,6 +23,7 @@ import dev.portway.server.acme.AcmeOrders;
 import dev.portway.server.acme.AcmeService;
 import dev.portway.server.acme.CertificateStore;
 import dev.portway.server.acme.DatabaseCertificateStore;
+import dev.portway.server.acme.DomainProbe;
 import dev.portway.server.acme.FileCertificateStore;
 import dev.portway.server.acme.PendingChallenges;
 import dev.portway.server.acme.StorageCipher;
@@ -62,6 +63,7 @@ import dev.portway.server.https.CertificateSource;
 import dev.portway.server.https.ClientHosts;
 import dev.portway.server.https.ClientUpgradeGate;
 import dev.portway.server.https.CertificateFiles;
+import dev.portway.server.https.ConfiguredCertificates;
 import dev.portway.server.https.AlpnHttp;
 import dev.portway.server.https.DecryptedHttp;
 import dev.portway.protocol.control.HostPatterns;
@@ -203,6 +205,9 @@ public final class TunnelServer implements AutoCloseable {
             storage.database().changes().subscribe(event -> {
                 if (event.kind() == ChangeKind.ACME_CHALLENGE) {
                     acmeChallenges.shared(event.key());
+                } else if ((event.kind() == ChangeKind.CERTIFICATE || event.kind() == ChangeKind.ALL)
+                        && acmeService != null) {
+                    acmeService.storeChanged();
                 }
             });
         }
@@ -254,7 +259,12 @@ public final class TunnelServer implements AutoCloseable {
         CertificateSource terminated = certificates.orElse(acmeCertificates);
         if (config.http().httpPort() != 0 || config.http().httpsPort() != 0) {
             binders.put(TunnelType.HTTP, new HttpTunnelBinder(config.http(), httpRouter, metrics, tcpPorts.bridge(),
-                    webLoops, history, accounts, host -> terminated.contextFor(host).isPresent()));
+                    webLoops, history, accounts, host -> terminated.contextFor(host).isPresent(), host -> {
+                        AcmeService acme = acmeService;
+                        if (acme != null) {
+                            acme.customDomainOpened(host);
+                        }
+                    }));
             httpFrontend = new HttpFrontend(config.http(), httpRouter, ErrorPages.load(config.http().errorPages()),
                     metrics, new ProxyProtocolInbound(trustedProxies, ProxyProtocolInbound.Refusal.HTTP_400), webLoops,
                     streams, acmeChallenges);
@@ -346,17 +356,36 @@ public final class TunnelServer implements AutoCloseable {
 
     /**
      * Reads the files of {@code https.certificates} again when they change (a renewal by another tool), with the
-     * checks of the start; files that fail them leave the certificates in use, and the log says why.
+     * checks of the start; files that fail them leave the certificates in use, and the log says why. Their meters
+     * follow what is served at each look, also after a reload by SIGHUP or the API.
      */
     private void watchCertificateFiles(CertificateFiles certificates) {
         long every = CERTIFICATE_FILES_POLL.toMillis();
-        certificateThread.scheduleWithFixedDelay(() -> certificates.reloadIfChanged().ifPresent(outcome -> {
-            if (outcome.isEmpty()) {
-                log.info("https.certificates reloaded: a file changed domains={}", certificates.domains());
-            } else {
-                log.warn("https.certificates: a file changed but kept the certificates in use: {}", outcome.get());
-            }
-        }), every, every, TimeUnit.MILLISECONDS);
+        Set<String> metered = new HashSet<>();
+        meterFiles(certificates, metered);
+        certificateThread.scheduleWithFixedDelay(() -> {
+            certificates.reloadIfChanged().ifPresent(outcome -> {
+                if (outcome.isEmpty()) {
+                    log.info("https.certificates reloaded: a file changed domains={}", certificates.domains());
+                } else {
+                    log.warn("https.certificates: a file changed but kept the certificates in use: {}",
+                            outcome.get());
+                }
+            });
+            meterFiles(certificates, metered);
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Days to expiry of each certificate file served, by its first domain; {@code metered} holds the names. */
+    private void meterFiles(CertificateFiles certificates, Set<String> metered) {
+        Set<String> now = new HashSet<>();
+        for (ConfiguredCertificates.Loaded file : certificates.loaded()) {
+            now.add(file.domains().get(0));
+            metrics.certificate(file.domains().get(0), file.leaf().getNotAfter().toInstant(), 0);
+        }
+        metered.stream().filter(name -> !now.contains(name)).forEach(metrics::certificateGone);
+        metered.clear();
+        metered.addAll(now);
     }
 
     /** Serves the stored ACME certificates, then orders and renews on the certificate thread. */
@@ -369,14 +398,17 @@ public final class TunnelServer implements AutoCloseable {
                 ? new DatabaseCertificateStore(storage.storage().certificates(), cipher)
                 : FileCertificateStore.open(acmeDir, cipher);
 
+        DomainProbe probe = new DomainProbe(acmeChallenges, store, DomainProbe.lookup(nameServers()), acme.probePort(),
+                DomainProbe.DEFAULT_TIMEOUT);
         acmeService = new AcmeService(acme, store, new AcmeOrders(acme, store, acmeChallenges), acmeCertificates,
-                certificateThread, Clock.systemUTC(), metrics, prometheus != null ? events : null);
+                probe, certificateThread, Clock.systemUTC(), metrics, prometheus != null ? events : null);
         try {
             acmeService.start();
         } catch (Exception e) {
             throw new IOException("cannot read the stored ACME certificates: " + e, e);
         }
-        log.info("acme started directory={} domains={}", acme.directory(), acme.domains());
+        log.info("acme started directory={} domains={} onDemand={}", acme.directory(), acme.domains(),
+                acme.onDemand());
     }
 
     /** Reads connected users' usage on a thread of its own, and acts on their plans. */
@@ -426,7 +458,8 @@ public final class TunnelServer implements AutoCloseable {
         }
         AdminApi api = new AdminApi(storage.storage(),
                 new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events,
-                        new ServedCertificates(certificateFiles, acmeCertificates, () -> acmeService,
+                        new ServedCertificates(certificateFiles, acmeCertificates,
+                                config.http().httpsPort() == 0 ? null : config.http().acme(), () -> acmeService,
                                 Clock.systemUTC()), this::firingAlerts),
                 pusher, Clock.systemUTC(), claimSettings(),
                 reload == null ? ConfigReload.NONE : new FileConfigReload(reload, ForkJoinPool.commonPool()));
@@ -446,11 +479,15 @@ public final class TunnelServer implements AutoCloseable {
 
     /** Domain proofs are looked up on the common pool: a few at a time at most, each bounded by DNS timeouts. */
     private ClaimSettings claimSettings() {
-        List<InetSocketAddress> nameServers = config.domainProof().nameServers().stream()
-                .map(server -> InetSocketAddress.createUnresolved(server.host(), server.port())).toList();
         String domain = config.http().domain();
         return new ClaimSettings(domain == null ? null : HostPatterns.normalize(domain),
-                new DnsTxtLookup(nameServers, ForkJoinPool.commonPool()));
+                new DnsTxtLookup(nameServers(), ForkJoinPool.commonPool()));
+    }
+
+    /** {@code domainProof.nameServers}: where names users bring are looked up, for proofs and probes. */
+    private List<InetSocketAddress> nameServers() {
+        return config.domainProof().nameServers().stream()
+                .map(server -> InetSocketAddress.createUnresolved(server.host(), server.port())).toList();
     }
 
     /** Static tokens first (memory, no database round trip), then the tokens stored in the database. */

@@ -11,15 +11,19 @@ import dev.portway.server.config.AcmeConfig;
 import dev.portway.server.https.CertificateChecks;
 import dev.portway.server.config.AlertsConfig;
 import dev.portway.server.config.DatabaseSettings;
+import dev.portway.server.config.DomainProofConfig;
 import dev.portway.server.config.HttpConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.config.ServerConfigLoader;
 import dev.portway.server.testkit.AdminHttp;
+import dev.portway.server.testkit.JavaProcess;
 import dev.portway.server.testkit.NotificationReceiver;
 import dev.portway.server.testkit.PatternStream;
 import dev.portway.server.testkit.Pebble;
+import dev.portway.server.testkit.Processes;
 import dev.portway.server.testkit.Programs;
 import dev.portway.server.testkit.RecordingEvents;
+import dev.portway.server.testkit.Scrape;
 import dev.portway.server.testkit.TestCa;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.storage.Storage;
@@ -65,6 +69,9 @@ class AcmeIT {
     private static final String HOST = "app.acme.test";
     private static final String WILDCARD = "*.wild.acme.test";
     private static final String WILDCARD_HOST = "app.wild.acme.test";
+    private static final String REQUESTED = "requested.acme.test";
+    /** Pebble's DNS points it at 127.0.0.2, where nothing of the server listens. */
+    private static final String ELSEWHERE = "elsewhere.acme.test";
     private static final int BODY_BYTES = 256 * 1024;
 
     @TempDir
@@ -136,8 +143,7 @@ class AcmeIT {
         StoredCertificate stored = storage.certificates().all().get(20, TimeUnit.SECONDS).get(0);
         assertThat(stored.name()).isEqualTo(HOST);
         assertThat(new String(stored.sealedKey(), StandardCharsets.ISO_8859_1)).doesNotContain("PRIVATE KEY");
-        AdminHttp admin = new AdminHttp(fixture.server().adminAddress(), AdminHttp.initialCredential(
-                fixture.server().initialCredentials().orElseThrow().file(), "admin_api_key"));
+        AdminHttp admin = admin();
         JsonNode listed = admin.expect(200, "GET", "/api/v1/certificates", null);
         assertThat(listed).singleElement().satisfies(certificate -> {
             assertThat(certificate.path("name").asText()).isEqualTo(HOST);
@@ -162,6 +168,64 @@ class AcmeIT {
             reachTunnelOverHttps(serverB, issued);
         }
         assertThat(storage.certificates().all().get(20, TimeUnit.SECONDS)).hasSize(1);
+    }
+
+    @Test
+    void twoServerProcessesOnOneDatabaseOrderOneCertificateAndBothServeIt() throws Exception {
+        List<Integer> httpPorts = List.of(TunnelFixture.freePort(), TunnelFixture.freePort());
+        // The CA validates on the first node's port only; HTTP-01 answers reach it from either node by NOTIFY.
+        pebble = Pebble.start(dir.resolve("pebble"), httpPorts.get(0), TunnelFixture.freePort(), null);
+        Path listenerCa = pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem"));
+        Path storageKey = Files.write(dir.resolve("storage.key"), new byte[32]);
+        List<JavaProcess> nodes = new ArrayList<>();
+        // PostgreSQL runs as its own user when the tests run as root; it has to pass through this folder.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"));
+             TunnelFixture clients = new TunnelFixture()) {
+            List<InetSocketAddress> admins = new ArrayList<>();
+            List<Integer> httpsPorts = new ArrayList<>();
+            for (int http : httpPorts) {
+                int control = TunnelFixture.freePort();
+                int admin = TunnelFixture.freePort();
+                int https = TunnelFixture.freePort();
+                JavaProcess node = Processes.server(control, """
+                        database: {url: "%s", user: "%s", password: "%s"}
+                        """.formatted(postgres.jdbcUrl(), postgres.user(), postgres.password()), """
+                        admin: {bind: 127.0.0.1, port: %d}
+                        http: {port: %d}
+                        https:
+                          port: %d
+                          acme: {directory: "%s", agreeTerms: true, domains: [%s], challenges: [http-01],
+                                 trustedCa: "%s", storageKey: "%s"}
+                        """.formatted(admin, http, https, pebble.directory(), HOST, listenerCa, storageKey));
+                nodes.add(node);
+                // One after the other: the first start on an empty database makes the initial admin.
+                String fingerprint = node.awaitLine("TLS certificate fingerprint: ", TunnelFixture.WAIT)
+                        .substring("TLS certificate fingerprint: sha256:".length());
+                RecordingEvents events = new RecordingEvents();
+                clients.startClient(TunnelFixture.clientConfig(control, fingerprint, TunnelFixture.TOKEN,
+                        List.of(httpTunnel(HOST)), Duration.ofSeconds(10)), "c" + nodes.size(), events);
+                events.nextRegistration(TunnelFixture.WAIT);
+                admins.add(new InetSocketAddress("127.0.0.1", admin));
+                httpsPorts.add(https);
+            }
+            String expiry = "portway_certificate_expiry_days{certificate=\"" + HOST + "\"}";
+            double issued = 0;
+            for (InetSocketAddress admin : admins) {
+                Scrape scrape = Scrape.until(admin, s -> s.value(expiry) != null);
+                issued += scrape.sum("portway_acme_orders_total{outcome=\"issued\"");
+            }
+            assertThat(issued).as("orders issued by both nodes").isEqualTo(1.0);
+            X509Certificate first = reachOverHttps(httpsPorts.get(0), HOST);
+            assertThat(reachOverHttps(httpsPorts.get(1), HOST)).isEqualTo(first);
+            for (JavaProcess node : nodes) {
+                assertThat(node.isAlive()).isTrue();
+            }
+        } finally {
+            for (JavaProcess node : nodes) {
+                node.close();
+            }
+        }
     }
 
     @Test
@@ -250,6 +314,97 @@ class AcmeIT {
         }
     }
 
+    @Test
+    void anOperatorRequestsACertificateThroughTheApiAndDeletesIt() throws Exception {
+        Path storageKey = Files.write(dir.resolve("storage.key"), new byte[32]);
+        startServerWithAcme(AcmeConfig.HTTP_01, storageKey, DatabaseSettings.EMBEDDED);
+        awaitCertificate();
+        AdminHttp admin = admin();
+        JsonNode requested = admin.expect(202, "POST", "/api/v1/certificates",
+                "{\"domain\": \"" + REQUESTED + "\"}");
+        assertThat(requested.path("origin").asText()).isEqualTo("api");
+        IssuedCertificate issued = awaitCertificate(REQUESTED, certificate -> true, Duration.ofSeconds(90));
+        register(fixture, REQUESTED);
+        reachTunnelOverHttps(fixture.server(), issued, REQUESTED);
+        assertThat(listed(admin, REQUESTED).path("state").asText()).isEqualTo("valid");
+        assertThat(listed(admin, REQUESTED).path("origin").asText()).isEqualTo("api");
+        assertThat(listed(admin, HOST).path("origin").asText()).isEqualTo("config");
+
+        // What server.yaml holds stays: neither requested again nor deleted.
+        assertThat(admin.call("POST", "/api/v1/certificates", "{\"domain\": \"" + HOST + "\"}").status())
+                .isEqualTo(409);
+        assertThat(admin.call("DELETE", "/api/v1/certificates/" + HOST, null).status()).isEqualTo(409);
+        admin.expect(204, "DELETE", "/api/v1/certificates/" + REQUESTED, null);
+        assertThat(fixture.server().acmeCertificates().served(REQUESTED)).isEmpty();
+        assertThat(admin.expect(200, "GET", "/api/v1/certificates", null).findValuesAsText("name"))
+                .containsExactly(HOST);
+        Storage storage = fixture.server().storage().orElseThrow().storage();
+        assertThat(storage.certificates().all().get(20, TimeUnit.SECONDS)).extracting(StoredCertificate::name)
+                .containsExactly(HOST);
+        assertThat(storage.certificates().requests().get(20, TimeUnit.SECONDS)).isEmpty();
+        assertThat(admin.call("DELETE", "/api/v1/certificates/" + REQUESTED, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aTunnelsCustomDomainGetsACertificateOnlyWhenTheNameReachesThisServer() throws Exception {
+        int httpPort = TunnelFixture.freePort();
+        int httpsPort = TunnelFixture.freePort();
+        pebble = Pebble.start(dir.resolve("pebble"), httpPort, httpsPort, null);
+        pebble.pointAt(ELSEWHERE, "127.0.0.2");
+        AcmeConfig acme = new AcmeConfig(URI.create(pebble.directory()), null, List.of(), List.of(AcmeConfig.HTTP_01),
+                null, pebble.writeListenerCa(dir.resolve("pebble-listener-ca.pem")), null,
+                Files.write(dir.resolve("storage.key"), new byte[32]), null).withOnDemand(true, httpPort);
+        config = fixture.serverConfig(0, Duration.ofSeconds(10), 3).withDatabase(DatabaseSettings.EMBEDDED)
+                .withDomainProof(new DomainProofConfig(false, List.of(pebble.dnsServer())))
+                .withHttp(new HttpConfig(null, httpPort, httpsPort).withAcme(acme));
+        fixture.startServer(config);
+        register(fixture, HOST);
+        reachTunnelOverHttps(awaitCertificate());
+        AdminHttp admin = admin();
+        assertThat(listed(admin, HOST).path("origin").asText()).isEqualTo("tunnel");
+
+        register(fixture, ELSEWHERE);
+        JsonNode failing = awaitListed(admin, ELSEWHERE, entry -> entry.path("state").asText().equals("failing"));
+        assertThat(failing.path("lastError").asText()).contains("probe", "did not reach this server", "127.0.0.2");
+        assertThat(failing.path("retryAt").asText()).isNotEmpty();
+        assertThat(fixture.server().acmeCertificates().served(ELSEWHERE)).isEmpty();
+        // The CA saw the one order of the name that reaches the server, and none for the other.
+        String metrics = admin.call("GET", "/metrics", null).body();
+        assertThat(metrics).containsPattern("portway_acme_orders_total\\{outcome=\"issued\"[^}]*} 1\\.0")
+                .containsPattern("portway_acme_orders_total\\{outcome=\"failed\"[^}]*} 0\\.0");
+    }
+
+    private AdminHttp admin() throws Exception {
+        return new AdminHttp(fixture.server().adminAddress(), AdminHttp.initialCredential(
+                fixture.server().initialCredentials().orElseThrow().file(), "admin_api_key"));
+    }
+
+    private static JsonNode listed(AdminHttp admin, String name) throws Exception {
+        for (JsonNode entry : admin.expect(200, "GET", "/api/v1/certificates", null)) {
+            if (entry.path("name").asText().equals(name)) {
+                return entry;
+            }
+        }
+        throw new AssertionError(name + " is not listed");
+    }
+
+    private static JsonNode awaitListed(AdminHttp admin, String name, Predicate<JsonNode> wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            for (JsonNode entry : admin.expect(200, "GET", "/api/v1/certificates", null)) {
+                if (entry.path("name").asText().equals(name)) {
+                    last = entry;
+                    if (wanted.test(entry)) {
+                        return entry;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(name + " not as wanted within 60 s; last listed: " + last);
+    }
+
     private void startServerWithAcme(String challenge) throws Exception {
         startServerWithAcme(challenge, null, DatabaseSettings.DISABLED);
     }
@@ -309,10 +464,16 @@ class AcmeIT {
         register(node, HOST);
     }
 
+    /** A client of its own per host, with one http tunnel for it. */
     private void register(TunnelFixture node, String host) throws Exception {
+        node.connect("c-" + host, new RecordingEvents(), httpTunnel(host));
+    }
+
+    /** An http tunnel for {@code host} to the local server, TLS terminated by the server. */
+    private TunnelConfig httpTunnel(String host) {
         HttpOptions options = new HttpOptions(null, List.of(host), null, null, null, null, null, "terminate");
-        node.connect("c1", new RecordingEvents(), new TunnelConfig("web", TunnelType.HTTP,
-                new HostPort("127.0.0.1", local.getAddress().getPort()), 0, options, null));
+        return new TunnelConfig("web-" + host.replace('.', '-'), TunnelType.HTTP,
+                new HostPort("127.0.0.1", local.getAddress().getPort()), 0, options, null);
     }
 
     private IssuedCertificate awaitCertificate() throws InterruptedException {
@@ -365,9 +526,14 @@ class AcmeIT {
     }
 
     private void reachTunnelOverHttps(TunnelServer server, IssuedCertificate issued, String host) throws Exception {
+        assertThat(reachOverHttps(server.httpsAddress().getPort(), host)).isEqualTo(issued.leaf());
+    }
+
+    /** {@link #reachTunnelOverHttps} on {@code httpsPort}; returns the certificate the server presented. */
+    private X509Certificate reachOverHttps(int httpsPort, String host) throws Exception {
         X509Certificate root = pebble.root();
-        try (SSLSocket socket = TestCa.connect(TestCa.trusting(root), server.httpsAddress().getPort(), host)) {
-            assertThat(socket.getSession().getPeerCertificates()[0]).isEqualTo(issued.leaf());
+        try (SSLSocket socket = TestCa.connect(TestCa.trusting(root), httpsPort, host)) {
+            X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
             socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
@@ -378,7 +544,7 @@ class AcmeIT {
             int bodyStart = head.indexOf("\r\n\r\n") + 4;
             byte[] received = Arrays.copyOfRange(response, bodyStart, response.length);
             assertThat(PatternStream.sha256(received)).isEqualTo(PatternStream.sha256(body));
+            return presented;
         }
     }
-
 }

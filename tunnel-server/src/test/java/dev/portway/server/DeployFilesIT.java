@@ -50,6 +50,8 @@ class DeployFilesIT {
         TunnelResult.Status status = fixture.connect("c1", new RecordingEvents(), tcp("echo", echo.port(), 0)).get(0);
         Wire.echo(port(status), 10_000, 1);
         fixture.server().metrics().httpRequest("echo", "GET", 200, 1_000_000);
+        // No https port here: a certificate is recorded directly, as a served one would be.
+        fixture.server().metrics().certificate("www.example.test", java.time.Instant.now().plusSeconds(86_400), 0);
         exported = Scrape.until(fixture.server().adminAddress(),
                 s -> s.names().contains("portway_streams_open") && s.names().contains("portway_client_rtt_seconds"))
                 .names();
@@ -109,9 +111,10 @@ class DeployFilesIT {
         }
 
         assertThat(names).contains("PortwayClientOffline", "PortwayTunnelDown", "PortwayHttpLatencyHigh",
-                "PortwayHttpErrorRateHigh", "PortwayQuotaNearlyUsed");
+                "PortwayHttpErrorRateHigh", "PortwayQuotaNearlyUsed", "PortwayCertificate");
         assertThat(exported).containsAll(metricNames(exprs));
-        assertThat(metricNames(exprs)).contains("portway_quota_events_total", "portway_http_requests_seconds_bucket");
+        assertThat(metricNames(exprs)).contains("portway_quota_events_total", "portway_http_requests_seconds_bucket",
+                "portway_certificate_expiry_days", "portway_certificate_renewal_failures");
     }
 
     @Test

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * Asks DNS servers for TXT records with the JDK's own resolver (JNDI's DNS provider: no dependency, and it takes a
  * server and port, which the system resolver does not). A lookup blocks for up to a few seconds, so it runs on the
- * given executor, never on the caller's thread.
+ * given executor, never on the caller's thread. {@link #records} answers other record types the same way, blocking,
+ * for callers that run on a thread of their own.
  */
 public final class DnsTxtLookup implements TxtLookup {
     private final String providerUrl;
@@ -41,7 +42,7 @@ public final class DnsTxtLookup implements TxtLookup {
     public CompletableFuture<List<String>> txt(String name) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return lookup(name);
+                return records(name, "TXT").stream().map(DnsTxtLookup::unquoted).toList();
             } catch (NamingException e) {
                 throw new CompletionException(new IllegalStateException("DNS lookup of " + name + " failed: "
                         + e.getMessage(), e));
@@ -49,7 +50,11 @@ public final class DnsTxtLookup implements TxtLookup {
         }, executor);
     }
 
-    private List<String> lookup(String name) throws NamingException {
+    /**
+     * The records of {@code type} ({@code TXT}, {@code A}, {@code AAAA}, ...) of {@code name}, as JNDI writes them;
+     * empty when the name has none or does not exist. Blocks for up to a few seconds.
+     */
+    public List<String> records(String name, String type) throws NamingException {
         Hashtable<String, String> env = new Hashtable<>();
         env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
         env.put(Context.PROVIDER_URL, providerUrl);
@@ -57,12 +62,12 @@ public final class DnsTxtLookup implements TxtLookup {
         env.put("com.sun.jndi.dns.timeout.retries", "2");
         DirContext context = new InitialDirContext(env);
         try {
-            Attribute records = context.getAttributes(name, new String[] {"TXT"}).get("TXT");
+            Attribute records = context.getAttributes(name, new String[] {type}).get(type);
             List<String> texts = new ArrayList<>();
             if (records != null) {
                 NamingEnumeration<?> values = records.getAll();
                 while (values.hasMore()) {
-                    texts.add(unquoted(String.valueOf(values.next())));
+                    texts.add(String.valueOf(values.next()));
                 }
             }
             return texts;

@@ -15,6 +15,8 @@ public enum ProblemType {
     CONFLICT(409, "conflict", "Already taken"),
     /** {@code POST /api/v1/reload} on a server started without a configuration file: nothing to read again. */
     NOT_RELOADABLE(409, "not-reloadable", "No configuration file to reload"),
+    /** A certificate request or deletion on a server without {@code https.acme}. */
+    ACME_DISABLED(409, "acme-disabled", "No ACME certificate authority configured"),
     BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
     INVALID_FIELD(422, "invalid-field", "Invalid field"),
     INTERNAL(500, "internal", "Internal error"),

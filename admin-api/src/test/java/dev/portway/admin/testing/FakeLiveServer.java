@@ -1,9 +1,11 @@
 package dev.portway.admin.testing;
 
+import dev.portway.admin.LiveCertificate;
 import dev.portway.admin.LiveServerView;
 import dev.portway.admin.LiveSession;
 import dev.portway.admin.PushResult;
 import dev.portway.admin.TunnelPusher;
+import dev.portway.admin.problem.ApiException;
 import dev.portway.monitor.alerts.FiringAlert;
 import dev.portway.monitor.events.EventJournal;
 import dev.portway.storage.tunnels.Tunnel;
@@ -12,11 +14,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The server's side of the admin API, as a test controls it: sessions to list, listeners up or down, push answers. */
+/**
+ * The server's side of the admin API, as a test controls it: sessions to list, listeners up or down, push answers,
+ * ACME on or off with the names its configuration holds.
+ */
 public final class FakeLiveServer implements LiveServerView, TunnelPusher {
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
     public final List<String> disconnected = new CopyOnWriteArrayList<>();
@@ -27,6 +34,11 @@ public final class FakeLiveServer implements LiveServerView, TunnelPusher {
     /** What the next pushes answer; {@code null} fails the push future. */
     public volatile PushResult pushAnswer = PushResult.pushed();
     public volatile List<FiringAlert> alerts = List.of();
+    /** The ACME certificates by name, as requested; empty at first. */
+    public final Map<String, LiveCertificate> certificates = new ConcurrentHashMap<>();
+    public volatile boolean acme = true;
+    /** Names the server's configuration holds: not deleted through the API. */
+    public volatile Set<String> configuredCertificates = Set.of();
 
     public LiveSession connect(String id, long userId, long tokenId) {
         LiveSession session = new LiveSession(id, "client-" + id, userId, tokenId, "198.51.100.7:40000",
@@ -62,6 +74,33 @@ public final class FakeLiveServer implements LiveServerView, TunnelPusher {
     @Override
     public List<FiringAlert> alerts() {
         return alerts;
+    }
+
+    @Override
+    public List<LiveCertificate> certificates() {
+        return List.copyOf(certificates.values());
+    }
+
+    @Override
+    public CompletionStage<LiveCertificate> requestCertificate(String domain) {
+        if (!acme) {
+            return CompletableFuture.failedFuture(LiveServerView.acmeDisabled());
+        }
+        return CompletableFuture.completedFuture(certificates.computeIfAbsent(domain, name -> new LiveCertificate(name,
+                List.of(name), null, null, null, LiveCertificate.ACME, "api", "pending", null, null)));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteCertificate(String name) {
+        if (!acme) {
+            return CompletableFuture.failedFuture(LiveServerView.acmeDisabled());
+        }
+        if (configuredCertificates.contains(name)) {
+            return CompletableFuture.failedFuture(ApiException.conflict("name", name + " is configured"));
+        }
+        return certificates.remove(name) == null
+                ? CompletableFuture.failedFuture(ApiException.notFound("No ACME certificate " + name))
+                : CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -144,6 +144,18 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
         certificates.computeIfAbsent(name, n -> certificateGauges(n, state)).set(state);
     }
 
+    @Override
+    public void certificateGone(String name) {
+        if (certificates.remove(name) != null) {
+            for (String meter : List.of(MeterNames.CERTIFICATE_EXPIRY, MeterNames.CERTIFICATE_RENEWAL_FAILURES)) {
+                Gauge gauge = registry.find(meter).tag("certificate", name).gauge();
+                if (gauge != null) {
+                    registry.remove(gauge);
+                }
+            }
+        }
+    }
+
     private AtomicReference<CertificateState> certificateGauges(String name, CertificateState first) {
         AtomicReference<CertificateState> state = new AtomicReference<>(first);
         // Read when scraped, so the days count down without anyone recording.

@@ -40,6 +40,22 @@ class MicrometerTunnelMetricsTest {
     }
 
     @Test
+    void aCertificateNoLongerServedTakesItsGaugesAndMayComeBack() {
+        metrics.certificate("www.example.test", java.time.Instant.now().plus(java.time.Duration.ofDays(30)), 2);
+        assertThat(registry.get(MeterNames.CERTIFICATE_EXPIRY).tag("certificate", "www.example.test").gauge().value())
+                .isCloseTo(30, within(0.01));
+        assertThat(registry.get(MeterNames.CERTIFICATE_RENEWAL_FAILURES).gauge().value()).isEqualTo(2);
+
+        metrics.certificateGone("www.example.test");
+        assertThat(registry.find(MeterNames.CERTIFICATE_EXPIRY).gauges()).isEmpty();
+        assertThat(registry.find(MeterNames.CERTIFICATE_RENEWAL_FAILURES).gauges()).isEmpty();
+        assertThat(metrics.certificates()).isEmpty();
+
+        metrics.certificate("www.example.test", java.time.Instant.now().plus(java.time.Duration.ofDays(60)), 0);
+        assertThat(registry.get(MeterNames.CERTIFICATE_EXPIRY).gauge().value()).isCloseTo(60, within(0.01));
+    }
+
+    @Test
     void connectedClientsAndTheirRttComeAndGo() {
         metrics.clientConnected("c1");
         metrics.clientConnected("c2");

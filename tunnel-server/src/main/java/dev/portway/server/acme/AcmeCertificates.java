@@ -15,7 +15,7 @@ import java.util.Optional;
  * The ACME certificates the https listener serves, by domain. A new certificate replaces the old one for the next
  * handshake; connections already open keep the session they negotiated, so nothing is dropped.
  *
- * <p>Threading: {@link #contextFor} from any thread; {@link #serve} from the ACME thread.
+ * <p>Threading: {@link #contextFor} from any thread; {@link #serve} and {@link #withdraw} from the ACME thread.
  */
 public final class AcmeCertificates implements CertificateSource {
     private record Served(IssuedCertificate certificate, SslContext context) {
@@ -29,6 +29,13 @@ public final class AcmeCertificates implements CertificateSource {
                 certificate.chain(), ConfiguredCertificates.WEB_PROTOCOLS));
         Map<String, Served> next = new HashMap<>(byDomain);
         certificate.domains().forEach(domain -> next.put(HostPatterns.normalize(domain), served));
+        byDomain = Map.copyOf(next);
+    }
+
+    /** Stops serving the certificate named {@code name}, for every domain it was served for. */
+    public void withdraw(String name) {
+        Map<String, Served> next = new HashMap<>(byDomain);
+        next.values().removeIf(served -> served.certificate().name().equals(name));
         byDomain = Map.copyOf(next);
     }
 

@@ -9,12 +9,14 @@ import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Identifier;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.RenewalInfo;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
+import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.util.KeyPairUtils;
 import org.slf4j.Logger;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.security.KeyPair;
 import java.security.Security;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -76,6 +80,21 @@ public final class AcmeOrders {
             throw new AcmeException("order ended " + status + problem(order.getError().map(Object::toString)));
         }
         return new IssuedCertificate(domains.get(0), domains, order.getCertificate().getCertificateChain(), domainKey);
+    }
+
+    /**
+     * The CA's suggested renewal window of {@code leaf} (ACME Renewal Information); empty when its directory offers
+     * none.
+     */
+    Optional<RenewalTimes.Window> renewalWindow(X509Certificate leaf) throws Exception {
+        Login account = login();
+        if (account.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
+            return Optional.empty();
+        }
+        RenewalInfo info = account.bindRenewalInfo(leaf);
+        Optional<Instant> retryAfter = info.fetch();
+        return Optional.of(new RenewalTimes.Window(info.getSuggestedWindowStart(), info.getSuggestedWindowEnd(),
+                retryAfter));
     }
 
     private void authorize(Authorization authorization) throws Exception {

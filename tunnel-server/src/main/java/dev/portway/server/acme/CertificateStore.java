@@ -1,5 +1,7 @@
 package dev.portway.server.acme;
 
+import dev.portway.storage.certificates.AcmeRequest;
+
 import java.net.URI;
 import java.security.KeyPair;
 import java.util.List;
@@ -22,6 +24,15 @@ public interface CertificateStore {
 
     /** Adds {@code certificate}, or replaces the one of its name. */
     void save(IssuedCertificate certificate) throws Exception;
+
+    /** The names certificates are wanted for besides {@code https.acme.domains}. */
+    List<AcmeRequest> requests() throws Exception;
+
+    /** Records a request for {@code name} unless one exists; returns the one stored. */
+    AcmeRequest request(String name, String origin) throws Exception;
+
+    /** Deletes the certificate of {@code name} and the request for it; true when there was either. */
+    boolean delete(String name) throws Exception;
 
     /**
      * Runs {@code work} while no other server sharing this store runs work of its own: one node orders, the others

@@ -1,5 +1,6 @@
 package dev.portway.server.acme;
 
+import dev.portway.storage.certificates.AcmeRequest;
 import dev.portway.storage.certificates.CertificateRepository;
 import dev.portway.storage.certificates.StoredCertificate;
 
@@ -53,6 +54,21 @@ public final class DatabaseCertificateStore implements CertificateStore {
                 StoredForm.chainPem(certificate.chain()),
                 StoredForm.sealKeyPair(cipher, certificate.keyPair(), certificate.name()),
                 certificate.notBefore(), certificate.notAfter())).join();
+    }
+
+    @Override
+    public List<AcmeRequest> requests() {
+        return repository.requests().join();
+    }
+
+    @Override
+    public AcmeRequest request(String name, String origin) {
+        return repository.request(name, origin).join();
+    }
+
+    @Override
+    public boolean delete(String name) {
+        return repository.delete(name).join();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.portway.server.acme;
 
 import dev.portway.server.backup.PrivateFile;
+import dev.portway.storage.certificates.AcmeRequest;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,17 +15,22 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The store without a database ({@code database.enabled: false}): under {@code <dataDir>/acme}, a folder only the
  * server's user may enter, every file mode 0600. {@code <name>.crt} holds a certificate's chain, {@code <name>.key}
  * its encrypted key pair; {@code account-<hash>.key} the account key of one directory. A file lock on
- * {@code order.lock} keeps two processes of one data folder from ordering at once.
+ * {@code order.lock} keeps two processes of one data folder from ordering at once. Requests live in memory: without a
+ * database there is no admin API to make them, and a tunnel asks again for its custom domain when it registers after
+ * a restart.
  */
 public final class FileCertificateStore implements CertificateStore {
     private static final String CERT_SUFFIX = ".crt";
@@ -32,6 +38,7 @@ public final class FileCertificateStore implements CertificateStore {
 
     private final Path dir;
     private final StorageCipher cipher;
+    private final Map<String, AcmeRequest> requests = new ConcurrentHashMap<>();
 
     private FileCertificateStore(Path dir, StorageCipher cipher) {
         this.dir = dir;
@@ -84,6 +91,23 @@ public final class FileCertificateStore implements CertificateStore {
                 StoredForm.sealKeyPair(cipher, certificate.keyPair(), certificate.name()));
         write(dir.resolve(certificate.name() + CERT_SUFFIX),
                 StoredForm.chainPem(certificate.chain()).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public List<AcmeRequest> requests() {
+        return List.copyOf(requests.values());
+    }
+
+    @Override
+    public AcmeRequest request(String name, String origin) {
+        return requests.computeIfAbsent(name, n -> new AcmeRequest(n, origin, Instant.now()));
+    }
+
+    @Override
+    public boolean delete(String name) throws IOException {
+        boolean requested = requests.remove(name) != null;
+        boolean stored = Files.deleteIfExists(dir.resolve(name + CERT_SUFFIX));
+        return Files.deleteIfExists(dir.resolve(name + KEY_SUFFIX)) || stored || requested;
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -28,19 +30,20 @@ public final class RegistryLiveServerView implements LiveServerView {
     private final SessionRegistry registry;
     private final BooleanSupplier listenersBound;
     private final EventJournal events;
-    private final Supplier<List<LiveCertificate>> certificates;
+    /** Null without an https port. */
+    private final ServedCertificates certificates;
     private final Supplier<List<FiringAlert>> alerts;
 
     public RegistryLiveServerView(SessionRegistry registry, BooleanSupplier listenersBound, EventJournal events) {
-        this(registry, listenersBound, events, List::of, List::of);
+        this(registry, listenersBound, events, null, List::of);
     }
 
     /**
-     * @param certificates what the https port serves now
+     * @param certificates what the https port serves now; null: none
      * @param alerts       what fired at the alerts' last evaluation
      */
     public RegistryLiveServerView(SessionRegistry registry, BooleanSupplier listenersBound, EventJournal events,
-                                  Supplier<List<LiveCertificate>> certificates, Supplier<List<FiringAlert>> alerts) {
+                                  ServedCertificates certificates, Supplier<List<FiringAlert>> alerts) {
         this.registry = registry;
         this.listenersBound = listenersBound;
         this.events = events;
@@ -55,7 +58,27 @@ public final class RegistryLiveServerView implements LiveServerView {
 
     @Override
     public List<LiveCertificate> certificates() {
-        return certificates.get();
+        return certificates == null ? List.of() : certificates.list();
+    }
+
+    @Override
+    public CompletionStage<LiveCertificate> requestCertificate(String domain) {
+        return certificates == null ? LiveServerView.super.requestCertificate(domain)
+                : failedWhenThrown(() -> certificates.request(domain));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteCertificate(String name) {
+        return certificates == null ? LiveServerView.super.deleteCertificate(name)
+                : failedWhenThrown(() -> certificates.delete(name));
+    }
+
+    private static <T> CompletionStage<T> failedWhenThrown(Supplier<CompletionStage<T>> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

@@ -125,6 +125,8 @@ import java.util.regex.Pattern;
  *     storageKey: acme.key     # AES key of private keys at rest; default acme/storage.key under dataDir
  *     dnsHook: bin/dns-hook    # dns-01: run as `dns-hook set|remove <record name> <value>`; allows *.domain
  *     checkInterval: 1h        # how often certificates are checked for renewal
+ *     onDemand: false          # true: http tunnels' custom domains get certificates when they register
+ *     probePort: 80            # where a custom domain is probed before its order (the CA's http-01 port)
  * </pre>
  */
 public final class ServerConfigLoader {
@@ -600,7 +602,7 @@ public final class ServerConfigLoader {
      */
     private static AcmeConfig readAcme(ConfigObject https, Set<String> listed) {
         Optional<ConfigObject> section = https.object("acme", "directory", "email", "agreeTerms", "domains",
-                "challenges", "eab", "trustedCa", "checkInterval", "storageKey", "dnsHook");
+                "challenges", "eab", "trustedCa", "checkInterval", "storageKey", "dnsHook", "onDemand", "probePort");
         if (section.isEmpty()) {
             return null;
         }
@@ -619,7 +621,7 @@ public final class ServerConfigLoader {
             acme.problem("dnsHook", "expected an executable program, got " + dnsHook + ", which may not be run");
         }
         List<String> domains = readDomains(acme, acme.strings("domains"), listed, acme.has("dnsHook"),
-                "expected a domain no entry of https.certificates lists");
+                "expected a domain no entry of https.certificates lists", false);
         List<String> challenges = acme.strings("challenges");
         for (int i = 0; i < challenges.size(); i++) {
             String at = acme.childPath("challenges") + "[" + i + "]";
@@ -647,11 +649,13 @@ public final class ServerConfigLoader {
                 : null;
         Duration checkInterval = acme.duration("checkInterval", AcmeConfig.DEFAULT_CHECK_INTERVAL,
                 Duration.ofSeconds(1), Duration.ofDays(1));
+        boolean onDemand = acme.bool("onDemand", AcmeConfig.DEFAULT_ON_DEMAND);
+        int probePort = acme.integer("probePort", AcmeConfig.DEFAULT_PROBE_PORT, 1, 65535);
         if (directory == null || acme.reader().problems().size() > problemsBefore) {
             return null;
         }
         return new AcmeConfig(directory, email, domains, challenges, eab, trustedCa, checkInterval, storageKey,
-                dnsHook);
+                dnsHook, onDemand, probePort);
     }
 
     private static URI readAcmeDirectory(ConfigObject acme) {
@@ -712,7 +716,8 @@ public final class ServerConfigLoader {
     private static HttpsCertificateConfig readCertificate(ConfigObject item, Set<String> listed) {
         int problemsBefore = item.reader().problems().size();
         List<String> written = item.strings("domains");
-        List<String> domains = readDomains(item, written, listed, true, "expected a domain no other certificate lists");
+        List<String> domains = readDomains(item, written, listed, true, "expected a domain no other certificate lists",
+                true);
         Path certFile = required(item, "cert", "a PEM certificate file");
         Path keyFile = required(item, "key", "a PEM private key file");
         if (certFile == null || keyFile == null) {
@@ -760,9 +765,9 @@ public final class ServerConfigLoader {
      * @param wildcards whether {@code *.domain} names are accepted
      */
     private static List<String> readDomains(ConfigObject section, List<String> written, Set<String> listed,
-                                            boolean wildcards, String listedAlready) {
+                                            boolean wildcards, String listedAlready, boolean atLeastOne) {
         List<String> domains = new ArrayList<>();
-        if (written.isEmpty()) {
+        if (written.isEmpty() && atLeastOne) {
             section.invalid("domains", "expected a list of at least one host name");
         }
         for (int i = 0; i < written.size(); i++) {

@@ -3,6 +3,7 @@ package dev.portway.server.http;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
 import dev.portway.protocol.control.HeaderRuleCheck;
+import dev.portway.protocol.control.HostPatterns;
 import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -51,6 +53,7 @@ public final class HttpTunnelBinder implements TunnelBinder {
     private final TrafficCounter history;
     private final UserAccounts accounts;
     private final Predicate<String> httpsHosts;
+    private final Consumer<String> uncoveredCustomDomains;
 
     /**
      * @param bridge   carries the raw connections of {@code https: passthrough} tunnels to streams
@@ -58,11 +61,14 @@ public final class HttpTunnelBinder implements TunnelBinder {
      * @param history  storage's traffic counter; null without a database
      * @param accounts the users' plans: connection caps and bandwidth
      * @param httpsHosts whether the https listener terminates TLS for a host (a certificate covers it)
+     * @param uncoveredCustomDomains told of each exact custom domain outside the server's domain that an opened
+     *                               tunnel terminates TLS for and no certificate covers (a certificate on demand)
      */
     public HttpTunnelBinder(HttpConfig config, HttpVhostRouter router, TunnelMetrics metrics, StreamBridge bridge,
                             ServedLoopGroup webLoops, TrafficCounter history, UserAccounts accounts,
-                            Predicate<String> httpsHosts) {
+                            Predicate<String> httpsHosts, Consumer<String> uncoveredCustomDomains) {
         this.config = config;
+        this.uncoveredCustomDomains = uncoveredCustomDomains;
         this.httpsHosts = httpsHosts;
         this.history = history;
         this.accounts = accounts;
@@ -106,9 +112,27 @@ public final class HttpTunnelBinder implements TunnelBinder {
                 opened = tunnel;
             }
             webLoops.served(owner.channel().eventLoop());
+            if (!passthrough && config.httpsPort() != 0) {
+                announceUncovered(options);
+            }
             return CompletableFuture.completedFuture(opened);
         } catch (TunnelRefusedException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Names under the server's domain are the operator's to cover (a wildcard); wildcards need dns-01, which only
+     * the operator's hook answers.
+     */
+    private void announceUncovered(HttpOptions options) {
+        String domain = config.domain() == null ? null : config.domain().toLowerCase(java.util.Locale.ROOT);
+        for (String custom : options.customDomains()) {
+            String host = custom.toLowerCase(java.util.Locale.ROOT);
+            if (!HostPatterns.isWildcard(host) && (domain == null || !(host.equals(domain)
+                    || host.endsWith("." + domain))) && !httpsHosts.test(host)) {
+                uncoveredCustomDomains.accept(host);
+            }
         }
     }
 

@@ -191,7 +191,24 @@ class HttpsConfigLoaderTest {
         assertThat(acme.eab().keyId()).isEqualTo("kid-1");
         assertThat(acme.toString()).doesNotContain("0123456789abcdef0123");
         assertThat(acme.checkInterval()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(acme.onDemand()).isFalse();
+        assertThat(acme.probePort()).isEqualTo(80);
         assertThat(ServerConfigLoader.load(write("")).http().acme()).isNull();
+    }
+
+    @Test
+    void certificatesOnDemandNeedNoListOfDomains() throws Exception {
+        AcmeConfig acme = ServerConfigLoader.load(write("""
+                https:
+                  acme: {directory: letsencrypt, agreeTerms: true, onDemand: true, probePort: 8080}
+                """)).http().acme();
+        assertThat(acme.domains()).isEmpty();
+        assertThat(acme.onDemand()).isTrue();
+        assertThat(acme.probePort()).isEqualTo(8080);
+        assertThat(String.join("\n", problems("""
+                https:
+                  acme: {directory: letsencrypt, agreeTerms: true, onDemand: maybe, probePort: 70000}
+                """))).contains("https.acme.onDemand", "https.acme.probePort");
     }
 
     @Test

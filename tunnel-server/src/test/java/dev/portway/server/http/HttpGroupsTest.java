@@ -45,7 +45,8 @@ class HttpGroupsTest {
             TunnelMetrics.NOOP, new StreamBridge(TunnelMetrics.NOOP,
                     new ProxyProtocolInbound(TrustedProxies.of(List.of()), ProxyProtocolInbound.Refusal.CLOSE),
                     new UserCeiling("limits.streamsPerUser", "streams", 16), PeerFilters.NONE),
-            new ServedLoopGroup(null), null, UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS), host -> false);
+            new ServedLoopGroup(null), null, UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS), host -> false,
+            host -> { });
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HttpTunnelBinderTest {
     private final HttpTunnelBinder withDomain = new HttpTunnelBinder(new HttpConfig("tunnel.test", 80, 0),
             new HttpVhostRouter(), TunnelMetrics.NOOP, null, new ServedLoopGroup(null), null,
-            UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS), host -> false);
+            UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS), host -> false, host -> { });
 
     private static HttpOptions options(String subdomain, List<String> domains, List<String> locations) {
         return new HttpOptions(subdomain, domains, locations, null, null, null, null, null);
@@ -45,7 +45,7 @@ class HttpTunnelBinderTest {
                 .hasMessageContaining("subdomain or customDomains");
         HttpTunnelBinder noDomain = new HttpTunnelBinder(new HttpConfig(null, 80, 0), new HttpVhostRouter(),
                 TunnelMetrics.NOOP, null, new ServedLoopGroup(null), null,
-            UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS), host -> false);
+            UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS), host -> false, host -> { });
         assertThatThrownBy(() -> noDomain.routes(options("app", null, null)))
                 .hasMessageContaining("needs a server domain");
     }

@@ -1,5 +1,7 @@
 package dev.portway.server.testkit;
 
+import dev.portway.protocol.config.HostPort;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -30,11 +32,13 @@ public final class Pebble implements AutoCloseable {
     private final int acmePort;
     private final int managementPort;
     private final int challtestPort;
+    private final int dnsPort;
     private final TestCa tlsCa;
     private final Path dir;
 
-    private Pebble(Path dir, TestCa tlsCa, int acmePort, int managementPort, int challtestPort) {
+    private Pebble(Path dir, TestCa tlsCa, int acmePort, int managementPort, int challtestPort, int dnsPort) {
         this.challtestPort = challtestPort;
+        this.dnsPort = dnsPort;
         this.dir = dir;
         this.tlsCa = tlsCa;
         this.acmePort = acmePort;
@@ -56,7 +60,8 @@ public final class Pebble implements AutoCloseable {
         TestCa.PemFiles listener = tlsCa.issue("localhost").written(dir, "pebble-listener");
         int dnsPort = TunnelFixture.freePort();
         int challtestPort = TunnelFixture.freePort();
-        Pebble pebble = new Pebble(dir, tlsCa, TunnelFixture.freePort(), TunnelFixture.freePort(), challtestPort);
+        Pebble pebble = new Pebble(dir, tlsCa, TunnelFixture.freePort(), TunnelFixture.freePort(), challtestPort,
+                dnsPort);
         try {
             pebble.launch("challtestsrv", new ProcessBuilder("pebble-challtestsrv",
                     "-dns01", "127.0.0.1:" + dnsPort, "-management", "127.0.0.1:" + challtestPort,
@@ -99,6 +104,24 @@ public final class Pebble implements AutoCloseable {
      */
     public String dnsManagement() {
         return "http://127.0.0.1:" + challtestPort;
+    }
+
+    /** Pebble's DNS server (UDP), which answers 127.0.0.1 for every name unless {@link #pointAt} says otherwise. */
+    public HostPort dnsServer() {
+        return new HostPort("127.0.0.1", dnsPort);
+    }
+
+    /** Makes Pebble's DNS server answer {@code address} for {@code host} (an A record) from now on. */
+    public void pointAt(String host, String address) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(dnsManagement() + "/add-a"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"host\": \"" + host + ".\", \"addresses\": [\""
+                        + address + "\"]}")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("pebble-challtestsrv refused /add-a: " + response.statusCode() + " "
+                    + response.body());
+        }
     }
 
     /** Writes the CA of Pebble's own listener to {@code file}: {@code https.acme.trustedCa}. */

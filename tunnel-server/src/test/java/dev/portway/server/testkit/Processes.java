@@ -58,15 +58,19 @@ public final class Processes {
      * listener on, {@code Metrics: http://host:port/metrics}.
      */
     public static JavaProcess server(int controlPort, String webSections) throws IOException {
+        return server(controlPort, "database: {enabled: false}\n", webSections);
+    }
+
+    /** The same server with {@code database} (YAML for the {@code database} section) in place of none. */
+    public static JavaProcess server(int controlPort, String database, String webSections) throws IOException {
         Path dir = Files.createTempDirectory("portway-server");
         Path config = dir.resolve("server.yaml");
         Files.writeString(config, """
                 bind: 127.0.0.1
                 controlPort: %d
                 dataDir: %s
-                database: {enabled: false}
                 auth: {tokens: ["%s"]}
-                """.formatted(controlPort, dir.resolve("data"), TunnelFixture.TOKEN) + webSections);
+                """.formatted(controlPort, dir.resolve("data"), TunnelFixture.TOKEN) + database + webSections);
         return JavaProcess.start("dev.portway.server.ServerMain", "-c", config.toString(), "--log-format", "text");
     }
 }

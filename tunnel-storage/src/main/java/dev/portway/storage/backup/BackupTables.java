@@ -26,7 +26,8 @@ final class BackupTables {
             new Table("client_tokens", "id"),
             new Table("tunnels", "id"),
             new Table("tunnel_domains", "domain"),
-            new Table("claims", "kind, name"));
+            new Table("claims", "kind, name"),
+            new Table("acme_requests", "name"));
 
     static final Map<String, String> LEFT_OUT = Map.of(
             "sessions", "connections of running nodes, gone once they restart",

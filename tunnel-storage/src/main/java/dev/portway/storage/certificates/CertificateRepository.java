@@ -18,9 +18,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * ACME account keys by directory and the certificates every node serves, with their keys sealed by the server.
- * {@link #exclusively} runs work under a PostgreSQL advisory lock, so that of all the nodes on one database only one
- * orders a certificate at a time.
+ * ACME account keys by directory, the names certificates are requested for, and the certificates every node serves,
+ * with their keys sealed by the server. {@link #exclusively} runs work under a PostgreSQL advisory lock, so that of
+ * all the nodes on one database only one orders a certificate at a time. Saving or deleting a certificate tells every
+ * node ({@link ChangeKind#CERTIFICATE}), so they serve what is stored without waiting for their next check.
  */
 public final class CertificateRepository {
     private static final long ORDER_LOCK_KEY = 0x706f7274_6163_6d65L;
@@ -84,7 +85,8 @@ public final class CertificateRepository {
 
     /** Adds the certificate, or replaces the one of its name. */
     public CompletableFuture<Void> save(StoredCertificate certificate) {
-        return jdbc.query(c -> {
+        return jdbc.transaction(tx -> {
+            Connection c = tx.connection();
             try (PreparedStatement s = c.prepareStatement("INSERT INTO certificates (name, domains, chain_pem,"
                     + " sealed_key, not_before, not_after) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
                     + " domains = EXCLUDED.domains, chain_pem = EXCLUDED.chain_pem, sealed_key = EXCLUDED.sealed_key,"
@@ -98,7 +100,58 @@ public final class CertificateRepository {
                 s.setTimestamp(6, Timestamp.from(certificate.notAfter()));
                 s.executeUpdate();
             }
+            tx.publish(new ChangeEvent(ChangeKind.CERTIFICATE, certificate.name()));
             return null;
+        });
+    }
+
+    /** Deletes the certificate of {@code name} and the request for it, if any; true when there was either. */
+    public CompletableFuture<Boolean> delete(String name) {
+        return jdbc.transaction(tx -> {
+            int deleted = 0;
+            for (String table : List.of("certificates", "acme_requests")) {
+                try (PreparedStatement s = tx.connection().prepareStatement("DELETE FROM " + table
+                        + " WHERE name = ?")) {
+                    s.setString(1, name);
+                    deleted += s.executeUpdate();
+                }
+            }
+            tx.publish(new ChangeEvent(ChangeKind.CERTIFICATE, name));
+            return deleted > 0;
+        });
+    }
+
+    public CompletableFuture<List<AcmeRequest>> requests() {
+        return jdbc.query(c -> {
+            List<AcmeRequest> found = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT name, origin, created FROM acme_requests ORDER BY name");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    found.add(new AcmeRequest(r.getString(1), r.getString(2), r.getTimestamp(3).toInstant()));
+                }
+            }
+            return found;
+        });
+    }
+
+    /**
+     * Records a request for {@code name} unless one exists; returns the one stored (an operator's request is not
+     * turned into a tunnel's, nor the other way round). Tells every node, which starts ordering at once.
+     */
+    public CompletableFuture<AcmeRequest> request(String name, String origin) {
+        return jdbc.transaction(tx -> {
+            try (PreparedStatement s = tx.connection().prepareStatement("INSERT INTO acme_requests (name, origin)"
+                    + " VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name"
+                    + " RETURNING name, origin, created")) {
+                s.setString(1, name);
+                s.setString(2, origin);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    tx.publish(new ChangeEvent(ChangeKind.CERTIFICATE, name));
+                    return new AcmeRequest(r.getString(1), r.getString(2), r.getTimestamp(3).toInstant());
+                }
+            }
         });
     }
 

@@ -17,6 +17,11 @@ public enum ChangeKind {
      * request may reach any node, not only the one that ordered. Not an invalidation; nothing is cached.
      */
     ACME_CHALLENGE("acme"),
+    /**
+     * A certificate was stored or deleted, or a name requested; key: the certificate's name. Nodes with
+     * {@code https.acme} read the stored certificates again.
+     */
+    CERTIFICATE("certificate"),
     /** Anything may be stale, e.g. after the listener missed notifications while reconnecting; key: "*". */
     ALL("all");
 

@@ -2,6 +2,7 @@ package dev.portway.storage.certificates;
 
 import dev.portway.storage.Storage;
 import dev.portway.storage.StorageSettings;
+import dev.portway.storage.change.ChangeKind;
 import dev.portway.storage.db.Database;
 import dev.portway.storage.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
@@ -69,6 +70,30 @@ class CertificateRepositoryTest {
             assertThat(stored.domains()).containsExactly("www.example.test");
             assertThat(stored.notAfter()).isEqualTo(now.plus(60, ChronoUnit.DAYS));
         });
+    }
+
+    @Test
+    void aRequestKeepsItsFirstOriginAndADeleteTakesCertificateAndRequestAndTellsEveryNode() {
+        List<String> changed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        database.changes().subscribe(event -> {
+            if (event.kind() == ChangeKind.CERTIFICATE) {
+                changed.add(event.key());
+            }
+        });
+        assertThat(result(certificates.request("shop.example.test", AcmeRequest.TUNNEL)).origin())
+                .isEqualTo(AcmeRequest.TUNNEL);
+        assertThat(result(certificates.request("shop.example.test", AcmeRequest.API)).origin())
+                .isEqualTo(AcmeRequest.TUNNEL);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        result(certificates.save(new StoredCertificate("shop.example.test", List.of("shop.example.test"), "chain",
+                new byte[] {1}, now, now.plus(90, ChronoUnit.DAYS))));
+        assertThat(result(certificates.requests())).extracting(AcmeRequest::name).contains("shop.example.test");
+
+        assertThat(result(certificates.delete("shop.example.test"))).isTrue();
+        assertThat(result(certificates.requests())).extracting(AcmeRequest::name).doesNotContain("shop.example.test");
+        assertThat(result(certificates.all())).extracting(StoredCertificate::name).doesNotContain("shop.example.test");
+        assertThat(result(certificates.delete("shop.example.test"))).isFalse();
+        assertThat(changed).contains("shop.example.test");
     }
 
     @Test

@@ -98,6 +98,15 @@ final class AdminOperations {
                     (args, line) -> delete("/api/v1/claims/" + segment(args.get(0)) + "/" + segment(args.get(1))),
                     List.of(new Column("KIND", "/kind"), new Column("NAME", "/name"), new Column("USER", "/user")),
                     null),
+            new AdminOperation("certificates", "list", List.of(), List.of(),
+                    (args, line) -> get("/api/v1/certificates"), certificateColumns(""), null),
+            new AdminOperation("certificates", "request", List.of("DOMAIN"), List.of(),
+                    (args, line) -> new ApiCall("POST", "/api/v1/certificates",
+                            JSON.createObjectNode().put("domain", args.get(0)).toString()),
+                    certificateColumns(""), null),
+            new AdminOperation("certificates", "delete", List.of("NAME"), List.of(),
+                    (args, line) -> delete("/api/v1/certificates/" + segment(args.get(0))), List.of(),
+                    "deleted certificate %s"),
             new AdminOperation("audit", "list", List.of(), List.of("--limit N"),
                     (args, line) -> get("/api/v1/audit" + (line.value("--limit").isPresent()
                             ? "?limit=" + number("--limit", line.value("--limit").get()) : "")),
@@ -176,6 +185,13 @@ final class AdminOperations {
                 new Column("TRAFFIC/MONTH", "/monthlyTraffic"), new Column("AT LIMIT", "/atLimit"),
                 new Column("TUNNELS", "/tunnelsPerUser"), new Column("CLIENTS", "/clientsPerUser"),
                 new Column("TYPES", "/tunnelTypes"), new Column("CUSTOM DOMAINS", "/customDomains"));
+    }
+
+    private static List<Column> certificateColumns(String at) {
+        return List.of(new Column("NAME", at + "/name"), new Column("SOURCE", at + "/source"),
+                new Column("ORIGIN", at + "/origin"), new Column("STATE", at + "/state"),
+                new Column("NOT AFTER", at + "/notAfter"), new Column("ISSUER", at + "/issuer"),
+                new Column("RETRY AT", at + "/retryAt"), new Column("LAST ERROR", at + "/lastError"));
     }
 
     private static List<Column> apiKeyColumns() {

@@ -115,6 +115,10 @@ class AdminCliIT {
                 env.get(AdminCommand.KEY_VARIABLE));
         assertThat(flags.exit()).as(flags.err()).isZero();
         assertThat(flags.out()).contains("admin");
+        assertThat(admin("certificates", "list").out()).startsWith("NAME").contains("STATE", "LAST ERROR");
+        Run noAcme = run(env, "certificates", "request", "www.example.org");
+        assertThat(noAcme.exit()).isEqualTo(1);
+        assertThat(noAcme.err()).startsWith("tunnel-server admin: ").contains("https.acme");
     }
 
     @Test
