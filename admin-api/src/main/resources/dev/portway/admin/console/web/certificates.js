@@ -9,7 +9,7 @@ function daysLeft(certificate) {
 }
 
 function stateClass(state) {
-  return state === 'valid' ? 'state-up' : state === 'renewal_failing' ? 'state-pending' : 'state-down';
+  return state === 'valid' ? 'state-up' : state === 'expired' ? 'state-down' : 'state-pending';
 }
 
 /** What this node's https port serves, from files and from the ACME CA (admin keys only), with state and last error. */
@@ -17,14 +17,15 @@ export async function certificates(main) {
   const columns = [
     { key: 'name', label: 'Name' },
     { key: 'domains', label: 'Domains', value: c => c.domains.join(', ') },
-    { key: 'source', label: 'Source' },
+    { key: 'source', label: 'Source', value: c => (c.origin ? `${c.source} (${c.origin})` : c.source) },
     { key: 'state', label: 'State', render: c => h('span', { class: stateClass(c.state) }, c.state) },
     { key: 'notAfter', label: 'Expires', render: c => {
       const days = daysLeft(c);
       return days === null ? '—' : `${time(c.notAfter)} (${days} days)`;
     } },
     { key: 'issuer', label: 'Issuer', wide: true },
-    { key: 'lastError', label: 'Last error', sortable: false, wide: true, render: c => c.lastError || '' },
+    { key: 'lastError', label: 'Last error', sortable: false, wide: true,
+      render: c => [c.lastError || '', c.retryAt ? ` (next try ${time(c.retryAt)})` : ''].join('') },
   ];
   // A node serves a handful of certificates: the API answers them whole; the page sorts and pages them.
   const list = listView({ id: 'certificates-table', label: 'certificates', columns,
