@@ -17,6 +17,16 @@ public enum ChangeKind {
      * request may reach any node, not only the one that ordered. Not an invalidation; nothing is cached.
      */
     ACME_CHALLENGE("acme"),
+    /**
+     * An operator ended a session that may be held by another node; key: the session id. The node holding it closes
+     * it. Not an invalidation.
+     */
+    SESSION_END("session-end"),
+    /**
+     * A client reconnected, perhaps to another node, and took over its session; key: the id of the session it
+     * replaced, which the node still holding it closes. Not an invalidation.
+     */
+    SESSION_REPLACED("session-replaced"),
     /** Anything may be stale, e.g. after the listener missed notifications while reconnecting; key: "*". */
     ALL("all");
 
