@@ -24,7 +24,8 @@ public enum ChangeKind {
     SESSION_END("session-end"),
     /**
      * A client reconnected, perhaps to another node, and took over its session; key: the id of the session it
-     * replaced, which the node still holding it closes. Not an invalidation.
+     * replaced and the node that took it, space-separated. The node still holding the old one closes it. Not an
+     * invalidation.
      */
     SESSION_REPLACED("session-replaced"),
     /** Anything may be stale, e.g. after the listener missed notifications while reconnecting; key: "*". */

@@ -49,7 +49,8 @@ public final class SessionRepository {
     /**
      * Records session {@code id} for {@code holder}. When the client id has a row already (a connection on this or
      * another node, alive or not), the row becomes this session's, its claims with it, and the node holding the old
-     * one hears {@link ChangeKind#SESSION_REPLACED} at commit; a row of another user refuses.
+     * one hears {@link ChangeKind#SESSION_REPLACED} ({@code <old id> <new node>}) at commit; a row of another user
+     * refuses.
      */
     public CompletableFuture<Taken> take(UUID id, Holder holder) {
         return jdbc.transaction(tx -> {
@@ -72,7 +73,7 @@ public final class SessionRepository {
                         s.setString(5, holder.clientId());
                         s.executeUpdate();
                     }
-                    tx.publish(new ChangeEvent(ChangeKind.SESSION_REPLACED, old.id().toString()));
+                    tx.publish(new ChangeEvent(ChangeKind.SESSION_REPLACED, old.id() + " " + holder.node()));
                     return new Taken(previous, null);
                 }
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO sessions (id, client_id, user_id,"

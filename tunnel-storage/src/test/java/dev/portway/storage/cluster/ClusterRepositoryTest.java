@@ -92,7 +92,7 @@ class ClusterRepositoryTest {
         Taken moved = result(storage.sessions().take(second, new Holder("laptop", 0, "static:1", 0, "b",
                 "192.0.2.1:4001")));
         assertThat(moved.replaced()).map(SessionRecord::id).contains(first);
-        assertThat(events).contains(new ChangeEvent(ChangeKind.SESSION_REPLACED, first.toString()));
+        assertThat(events).contains(new ChangeEvent(ChangeKind.SESSION_REPLACED, first + " b"));
         assertThat(result(storage.liveClaims().take(second, "ssh", List.of(port)))).as("its own, carried along")
                 .isEmpty();
         assertThat(result(storage.sessions().find(second))).hasValueSatisfying(s -> {
