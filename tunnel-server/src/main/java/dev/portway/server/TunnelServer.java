@@ -50,6 +50,7 @@ import dev.portway.server.config.AcmeConfig;
 import dev.portway.server.config.ClusterConfig;
 import dev.portway.server.config.ClientConnectConfig;
 import dev.portway.server.config.ServerConfig;
+import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionHooks;
@@ -557,6 +558,8 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (cluster != null) {
             cluster.drain();
+            // Another node takes these clients over at once: new public connections must reach them there, not here.
+            registry.all().forEach(ClientSession::closeTunnels);
         }
         if (control != null) {
             control.stopAccepting();

@@ -218,24 +218,11 @@ class ClusterIT {
         watcher.start();
         long killed = System.nanoTime();
         nodeA.kill();
-        List<Integer> waiting = new ArrayList<>(ports);
-        waiting.add(contested);
-        int seed = 0;
-        while (!waiting.isEmpty()) {
-            assertThat(System.nanoTime() - killed).as("ports still unserved: " + waiting)
-                    .isLessThan(Duration.ofSeconds(15).toNanos());
-            for (Integer port : new ArrayList<>(waiting)) {
-                try {
-                    Wire.Exchange exchange = Wire.echo(port, 64 * 1024, ++seed);
-                    if (exchange.received() == exchange.sent()) {
-                        assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
-                        waiting.remove(port);
-                    }
-                } catch (java.io.IOException notYet) {
-                    // Refused or reset: node b does not serve it yet.
-                }
-            }
-            Thread.sleep(50);
+        long deadline = killed + Duration.ofSeconds(15).toNanos();
+        ports.add(contested);
+        for (int port : ports) {
+            Wire.Exchange exchange = awaitEcho(port, deadline);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
         }
         long movedMillis = Duration.ofNanos(System.nanoTime() - killed).toMillis();
         System.out.printf("cluster failover: %d clients served again on node b %d ms after kill -9 of node a;"
@@ -251,6 +238,44 @@ class ClusterIT {
         assertThat(watch.violations).as("a port held by a client other than its own").isEmpty();
         assertThat(watch.samples.get()).isPositive();
         assertThat(nodeOf(owners.values())).containsOnly("b");
+    }
+
+    @Test
+    @Order(4)
+    void aNodeStoppedBySigtermDrainsAndItsClientsMoveAtOnce() throws Exception {
+        // Its data directory keeps the certificate both nodes serve.
+        nodeA = startNode("a", controlA, FreePorts.next(), "");
+        assertThat(nodes()).containsExactly("a", "b");
+        List<String> moving = List.of("holder", "client-0", "client-" + (CLIENTS - 1));
+        assertThat(nodeOf(moving)).containsOnly("b");
+
+        long stopping = System.nanoTime();
+        nodeB.stop(Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!nodeOfAll(moving).equals(List.of("a", "a", "a"))) {
+            assertThat(System.nanoTime()).as("clients moved to node a").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(nodes()).as("node b left, not reaped").containsExactly("a");
+        Wire.Exchange exchange = awaitEcho(contested, deadline);
+        assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+        System.out.printf("cluster drain: clients of node b on node a %d ms after its SIGTERM%n",
+                Duration.ofNanos(System.nanoTime() - stopping).toMillis());
+    }
+
+    private static Wire.Exchange awaitEcho(int port, long deadline) throws Exception {
+        while (true) {
+            try {
+                Wire.Exchange exchange = Wire.echo(port, 64 * 1024, port);
+                if (exchange.received() == exchange.sent()) {
+                    return exchange;
+                }
+            } catch (java.io.IOException notYet) {
+                // Not served yet.
+            }
+            assertThat(System.nanoTime()).as("port " + port + " served again").isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     /** Samples the claims table: every tcp port is held by its own client or by nobody, never by another. */
@@ -303,8 +328,15 @@ class ClusterIT {
         return names;
     }
 
-    /** The nodes holding the sessions of {@code clientIds}. */
+    /** The nodes holding the sessions of {@code clientIds}, one for each. */
     private static List<String> nodeOf(java.util.Collection<String> clientIds) throws SQLException {
+        List<String> held = nodeOfAll(clientIds);
+        assertThat(held).as("one session per client").hasSize(clientIds.size());
+        return held;
+    }
+
+    /** The nodes holding the sessions of {@code clientIds}; a client between two nodes has none. */
+    private static List<String> nodeOfAll(java.util.Collection<String> clientIds) throws SQLException {
         List<String> held = new ArrayList<>();
         try (Connection c = database();
              java.sql.PreparedStatement s = c.prepareStatement("SELECT node FROM sessions WHERE client_id = ANY (?)")) {
@@ -315,7 +347,6 @@ class ClusterIT {
                 }
             }
         }
-        assertThat(held).as("one session per client").hasSize(clientIds.size());
         return held;
     }
 }
