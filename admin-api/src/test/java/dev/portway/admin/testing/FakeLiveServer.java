@@ -17,6 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** The server's side of the admin API, as a test controls it: sessions to list, listeners up or down, push answers. */
 public final class FakeLiveServer implements LiveServerView, TunnelPusher {
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
+    /** Sessions another node of the cluster holds. */
+    private final Map<String, LiveSession> elsewhere = new ConcurrentHashMap<>();
+    /** Sessions of other nodes this one asked to end. */
+    public final List<String> askedToEnd = new CopyOnWriteArrayList<>();
     public final List<String> disconnected = new CopyOnWriteArrayList<>();
     public final List<Tunnel> pushed = new CopyOnWriteArrayList<>();
     public final List<Tunnel> removed = new CopyOnWriteArrayList<>();
@@ -30,6 +34,33 @@ public final class FakeLiveServer implements LiveServerView, TunnelPusher {
                 Instant.parse("2025-01-01T10:00:00Z"), List.of("ssh"));
         sessions.put(id, session);
         return session;
+    }
+
+    /** A session that node {@code node} of the cluster holds. */
+    public LiveSession connectElsewhere(String id, long userId, String node) {
+        LiveSession session = new LiveSession(id, "client-" + id, userId, 0, "198.51.100.8:40000",
+                Instant.parse("2025-01-01T11:00:00Z"), List.of("web"), node);
+        elsewhere.put(id, session);
+        return session;
+    }
+
+    @Override
+    public CompletableFuture<List<LiveSession>> clusterSessions() {
+        List<LiveSession> all = new java.util.ArrayList<>(sessions.values());
+        all.addAll(elsewhere.values());
+        return CompletableFuture.completedFuture(all);
+    }
+
+    @Override
+    public CompletableFuture<Ending> end(String sessionId) {
+        if (disconnect(sessionId)) {
+            return CompletableFuture.completedFuture(Ending.HERE);
+        }
+        if (elsewhere.remove(sessionId) != null) {
+            askedToEnd.add(sessionId);
+            return CompletableFuture.completedFuture(Ending.ASKED_ITS_NODE);
+        }
+        return CompletableFuture.completedFuture(Ending.NOT_CONNECTED);
     }
 
     @Override
