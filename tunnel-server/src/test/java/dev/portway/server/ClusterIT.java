@@ -263,6 +263,24 @@ class ClusterIT {
                 Duration.ofNanos(System.nanoTime() - stopping).toMillis());
     }
 
+    @Test
+    @Order(5)
+    void aSecondNodeOfALiveNodesNameIsRefusedAtStartWithTheReason() throws Exception {
+        assertThat(nodes()).containsExactly("a");
+        Path config = Files.createDirectories(dir.resolve("a-twin")).resolve("server.yaml");
+        Files.writeString(config, Files.readString(dir.resolve("a/server.yaml"))
+                .replace("controlPort: " + controlA, "controlPort: " + FreePorts.next())
+                .replace(dir.resolve("a/data").toString(), dir.resolve("a-twin/data").toString())
+                .replaceAll("admin: \\{bind: 127.0.0.1, port: \\d+}", "admin: {bind: 127.0.0.1, port: " + FreePorts.next() + "}"));
+        try (JavaProcess twin = JavaProcess.start("dev.portway.server.ServerMain", "-c", config.toString(),
+                "--log-format", "text")) {
+            assertThat(twin.awaitLine("tunnel-server: cannot start: ", START)).isEqualTo("tunnel-server: cannot"
+                    + " start: cannot join the cluster as node a: node name a is in use by a live node (its heartbeat"
+                    + " is younger than cluster.deadAfter); every node needs its own cluster.nodeName");
+        }
+        assertThat(nodes()).containsExactly("a");
+    }
+
     private static Wire.Exchange awaitEcho(int port, long deadline) throws Exception {
         while (true) {
             try {
