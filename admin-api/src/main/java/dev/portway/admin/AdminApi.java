@@ -22,6 +22,7 @@ import dev.portway.admin.plans.PlanRoutes;
 import dev.portway.admin.reload.ConfigReload;
 import dev.portway.admin.reload.ReloadRoutes;
 import dev.portway.admin.certificates.CertificateRoutes;
+import dev.portway.admin.nodes.NodeRoutes;
 import dev.portway.admin.problem.ApiException;
 import dev.portway.admin.problem.Problems;
 import dev.portway.admin.sessions.SessionControl;
@@ -104,6 +105,7 @@ public final class AdminApi {
         this.authenticator = new Authenticator(storage.apiKeys(), sessions);
         routes.addAll(new SignInRoutes(authenticator, sessions, auditor).routes());
         routes.addAll(new CertificateRoutes(liveServer).routes());
+        routes.addAll(new NodeRoutes(storage.nodes()).routes());
         OpenApiRoutes openApi = new OpenApiRoutes(version());
         routes.addAll(openApi.routes());
         this.router = new Router(routes);

@@ -168,7 +168,9 @@ class ClusterIT {
 
     @Test
     @Order(2)
-    void theAdminApiOfOneNodeListsTheClustersSessionsAndEndsOneThatTheOtherNodeHolds() throws Exception {
+    void theAdminApiOfOneNodeListsTheClusterAndEndsASessionThatTheOtherNodeHolds() throws Exception {
+        assertThat(adminA.expect(200, "GET", "/api/v1/nodes", null)).extracting(node -> node.get("name").asText())
+                .containsExactly("a", "b");
         RecordingEvents events = new RecordingEvents();
         int port = FreePorts.next();
         connect("on-b", controlB, controlA, events, TunnelFixture.tcp("web", echo.port(), port));

@@ -1,12 +1,14 @@
 package dev.portway.storage.cluster;
 
 import dev.portway.storage.db.Jdbc;
+import dev.portway.storage.db.Rows;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -140,12 +142,10 @@ public final class NodeRepository {
     }
 
     /** A row of {@code nodes}. */
-    public record NodeRecord(String name, String advertise, java.time.Instant started, java.time.Instant lastHeartbeat,
-                             String state) {
+    public record NodeRecord(String name, String advertise, Instant started, Instant lastHeartbeat, String state) {
         static NodeRecord read(ResultSet rs) throws SQLException {
-            return new NodeRecord(rs.getString("name"), rs.getString("advertise"),
-                    dev.portway.storage.db.Rows.instant(rs, "started"),
-                    dev.portway.storage.db.Rows.instant(rs, "last_heartbeat"), rs.getString("state"));
+            return new NodeRecord(rs.getString("name"), rs.getString("advertise"), Rows.instant(rs, "started"),
+                    Rows.instant(rs, "last_heartbeat"), rs.getString("state"));
         }
     }
 }
