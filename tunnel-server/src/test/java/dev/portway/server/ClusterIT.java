@@ -23,16 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -290,7 +293,7 @@ class ClusterIT {
                 if (exchange.received() == exchange.sent()) {
                     return exchange;
                 }
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 // Not served yet.
             }
             assertThat(System.nanoTime()).as("port " + port + " served again").isLessThan(deadline);
@@ -349,17 +352,17 @@ class ClusterIT {
     }
 
     /** The nodes holding the sessions of {@code clientIds}, one for each. */
-    private static List<String> nodeOf(java.util.Collection<String> clientIds) throws SQLException {
+    private static List<String> nodeOf(Collection<String> clientIds) throws SQLException {
         List<String> held = nodeOfAll(clientIds);
         assertThat(held).as("one session per client").hasSize(clientIds.size());
         return held;
     }
 
     /** The nodes holding the sessions of {@code clientIds}; a client between two nodes has none. */
-    private static List<String> nodeOfAll(java.util.Collection<String> clientIds) throws SQLException {
+    private static List<String> nodeOfAll(Collection<String> clientIds) throws SQLException {
         List<String> held = new ArrayList<>();
         try (Connection c = database();
-             java.sql.PreparedStatement s = c.prepareStatement("SELECT node FROM sessions WHERE client_id = ANY (?)")) {
+             PreparedStatement s = c.prepareStatement("SELECT node FROM sessions WHERE client_id = ANY (?)")) {
             s.setArray(1, c.createArrayOf("text", clientIds.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -184,7 +185,7 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future, String step) {
+    private static <T> T await(CompletableFuture<T> future, String step) {
         try {
             return future.get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The ledger of a cluster node: sessions and live claims as rows of the shared database, so the database's keys
@@ -122,7 +123,7 @@ public final class DatabaseSessionLedger implements SessionLedger {
     }
 
     /** Runs {@code write} once the previous write under {@code key} has finished, whatever its outcome. */
-    private <T> CompletableFuture<T> after(String key, java.util.function.Supplier<CompletableFuture<T>> write) {
+    private <T> CompletableFuture<T> after(String key, Supplier<CompletableFuture<T>> write) {
         CompletableFuture<T> mine = new CompletableFuture<>();
         CompletableFuture<?> before = pending.put(key, mine);
         CompletableFuture<?> start = before == null ? CompletableFuture.completedFuture(null) : before;

@@ -46,10 +46,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -345,7 +347,7 @@ public final class ClientSession implements SessionListener {
         principal = user;
         clientId = requestedId;
         CompletionStage<String> recorded = context.ledger().open(this);
-        onLoop(recorded, (refusal, failure) -> onRecorded(refusal, failure));
+        onLoop(recorded, this::onRecorded);
     }
 
     /** The cluster's session registry took the client id for this session, or said why not; then it is accepted. */
@@ -390,10 +392,10 @@ public final class ClientSession implements SessionListener {
     }
 
     /** Runs {@code then} at once when {@code stage} is done (no ledger: nothing to wait for), else on this loop. */
-    private <T> void onLoop(CompletionStage<T> stage, java.util.function.BiConsumer<T, Throwable> then) {
+    private <T> void onLoop(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
         CompletableFuture<T> future = stage.toCompletableFuture();
-        java.util.function.BiConsumer<T, Throwable> unwrapped = (value, error) -> then.accept(value,
-                error instanceof java.util.concurrent.CompletionException ? error.getCause() : error);
+        BiConsumer<T, Throwable> unwrapped = (value, error) -> then.accept(value,
+                error instanceof CompletionException ? error.getCause() : error);
         if (future.isDone() && session.channel().eventLoop().inEventLoop()) {
             future.whenComplete(unwrapped);
         } else {
@@ -531,7 +533,7 @@ public final class ClientSession implements SessionListener {
                         : CompletableFuture.<PublicTunnel>failedFuture(new TunnelRefusedException(refusal)),
                 session.channel().eventLoop()).handle((tunnel, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
                 String reason = cause instanceof TunnelRefusedException ? cause.getMessage() : "internal error";
                 if (!(cause instanceof TunnelRefusedException)) {
                     log.error("[client={} tunnel={}] cannot open", clientId, spec.name(), cause);
@@ -563,7 +565,7 @@ public final class ClientSession implements SessionListener {
         return context.ledger().claimBound(this, spec, tunnel).toCompletableFuture().thenApply(refusal -> {
             if (refusal != null) {
                 tunnel.close();
-                throw new java.util.concurrent.CompletionException(new TunnelRefusedException(refusal));
+                throw new CompletionException(new TunnelRefusedException(refusal));
             }
             return tunnel;
         });

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -70,8 +71,8 @@ public final class LiveClaimRepository {
                  ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     held.add(new HeldName(new LiveName(LiveName.Kind.valueOf(rs.getString("kind").toUpperCase(
-                            java.util.Locale.ROOT)), rs.getString("name")), rs.getString("tunnel"),
-                            rs.getString("client_id"), rs.getString("node")));
+                            Locale.ROOT)), rs.getString("name")), rs.getString("tunnel"), rs.getString("client_id"),
+                            rs.getString("node")));
                 }
             }
             return held;
