@@ -23,6 +23,7 @@ import dev.portway.admin.reload.ConfigReload;
 import dev.portway.admin.reload.ReloadRoutes;
 import dev.portway.admin.alerts.AlertRoutes;
 import dev.portway.admin.certificates.CertificateRoutes;
+import dev.portway.admin.nodes.NodeRoutes;
 import dev.portway.admin.problem.ApiException;
 import dev.portway.admin.problem.Problems;
 import dev.portway.admin.sessions.SessionControl;
@@ -106,6 +107,7 @@ public final class AdminApi {
         routes.addAll(new SignInRoutes(authenticator, sessions, auditor).routes());
         routes.addAll(new CertificateRoutes(liveServer, auditor).routes());
         routes.addAll(new AlertRoutes(liveServer).routes());
+        routes.addAll(new NodeRoutes(storage.nodes()).routes());
         OpenApiRoutes openApi = new OpenApiRoutes(version());
         routes.addAll(openApi.routes());
         this.router = new Router(routes);

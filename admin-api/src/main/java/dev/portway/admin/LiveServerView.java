@@ -28,6 +28,29 @@ public interface LiveServerView {
      */
     boolean disconnect(String sessionId);
 
+    /** The client sessions of every node of the cluster; this node's alone when it is not part of one. */
+    default CompletableFuture<List<LiveSession>> clusterSessions() {
+        return CompletableFuture.completedFuture(sessions());
+    }
+
+    /**
+     * Ends the session wherever it is connected: on this node at once, on another node by asking that node.
+     *
+     * @return where it is ended, or {@link Ending#NOT_CONNECTED}
+     */
+    default CompletableFuture<Ending> end(String sessionId) {
+        return CompletableFuture.completedFuture(disconnect(sessionId) ? Ending.HERE : Ending.NOT_CONNECTED);
+    }
+
+    /** What {@link #end} did. */
+    enum Ending {
+        /** This node closed it. */
+        HERE,
+        /** Another node of the cluster holds it and was asked to close it. */
+        ASKED_ITS_NODE,
+        NOT_CONNECTED
+    }
+
     /** Whether the control listener and the public listeners are bound: part of readiness. */
     boolean listenersBound();
 

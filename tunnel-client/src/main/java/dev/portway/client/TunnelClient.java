@@ -382,6 +382,24 @@ public final class TunnelClient implements AutoCloseable {
     }
 
     /**
+     * The server said it is going away (a node shutting down or draining): with more than one address the client
+     * moves to the next one at once, without backoff, so a cluster's other node takes its session over; with one
+     * address it waits the backoff as after any lost connection.
+     */
+    private void nextServerAtOnce(String reason) {
+        List<ServerAddress> servers = config().servers();
+        if (stopping || servers.size() < 2) {
+            retry(reason, true);
+            return;
+        }
+        metrics.reconnect();
+        serverIndex = (Math.min(serverIndex, servers.size() - 1) + 1) % servers.size();
+        log.info("{}; trying the next server address {} at once", reason, servers.get(serverIndex));
+        events.onDisconnected(reason, 0);
+        group.next().execute(this::connect);
+    }
+
+    /**
      * The server refused this client's user for a while (its plan: allowance used, or expired). Asking again sooner
      * than the server said would only be refused again, and backing off further would keep the client out long after
      * an operator's plan change let it back in: it waits exactly as long as told, without counting an attempt.
@@ -482,6 +500,8 @@ public final class TunnelClient implements AutoCloseable {
         private AuthResult suspended;
         private boolean replaced;
         private boolean authenticated;
+        /** The server said it is going away (shutting down or draining): another node may take this client now. */
+        private boolean serverLeaving;
 
         ServerConnection(ServerAddress server) {
             this.server = server;
@@ -586,6 +606,9 @@ public final class TunnelClient implements AutoCloseable {
         public void onGoAway(TunnelSession session, GoAway goAway) {
             if (goAway.errorCode() == ErrorCode.SESSION_REPLACED) {
                 replaced = true;
+            } else if (goAway.errorCode() == ErrorCode.SHUTTING_DOWN) {
+                serverLeaving = true;
+                closedBecause = "the server is going away" + (goAway.reason() == null ? "" : ": " + goAway.reason());
             } else if (goAway.errorCode() == ErrorCode.CONNECTION_CLOSED && goAway.reason() != null) {
                 // The server ended this connection on purpose (an operator, or the user's plan): say why.
                 closedBecause = "the server closed the connection: " + goAway.reason();
@@ -626,6 +649,10 @@ public final class TunnelClient implements AutoCloseable {
             }
             if (suspended != null) {
                 waitAsTold(suspended.reason(), Math.max(1, suspended.retryAfterSeconds()), suspended.liftsAt());
+                return;
+            }
+            if (serverLeaving && fatal == null && refusal == null) {
+                nextServerAtOnce(closedBecause);
                 return;
             }
             retry(fatal != null ? fatal.reason() : refusal != null ? refusal : closedBecause != null ? closedBecause

@@ -1,6 +1,7 @@
 package dev.portway.server;
 
 import dev.portway.admin.AdminApi;
+import dev.portway.admin.LiveServerView;
 import dev.portway.admin.console.Console;
 import dev.portway.admin.reload.ConfigReload;
 import dev.portway.admin.claims.ClaimSettings;
@@ -44,12 +45,18 @@ import dev.portway.server.auth.StaticTokenAuthenticator;
 import dev.portway.server.claims.NameClaims;
 import dev.portway.server.claims.ReservedPorts;
 import dev.portway.server.claims.StoredNameClaims;
+import dev.portway.server.cluster.ClusterLiveServerView;
+import dev.portway.server.cluster.ClusterNode;
+import dev.portway.server.cluster.DatabaseSessionLedger;
 import dev.portway.server.config.AcmeConfig;
+import dev.portway.server.config.ClusterConfig;
 import dev.portway.server.config.ClientConnectConfig;
 import dev.portway.server.config.ServerConfig;
+import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionHooks;
+import dev.portway.server.control.SessionLedger;
 import dev.portway.server.control.SessionRegistry;
 import dev.portway.server.events.EventSessionHooks;
 import dev.portway.server.group.TcpGroups;
@@ -174,6 +181,8 @@ public final class TunnelServer implements AutoCloseable {
     private CertificateFiles certificateFiles;
     /** ACME orders and the polling of certificate files; null without either. */
     private ScheduledExecutorService certificateThread;
+    /** This server's part in a cluster; null on a single node (no {@code cluster} section) and before start. */
+    private ClusterNode cluster;
 
     public TunnelServer(ServerConfig config) {
         this(config, null);
@@ -194,6 +203,10 @@ public final class TunnelServer implements AutoCloseable {
             log.debug("epoll unavailable: {}", Transport.epollUnavailabilityCause().toString());
         }
         certificate = ServerCertificate.fromConfig(config);
+        if (config.cluster() != null && ClusterConfig.databaseProblem(config.database()) != null) {
+            // Also checked by the loader; a configuration built in code gets the same answer before any database starts.
+            throw new IllegalStateException(ClusterConfig.databaseProblem(config.database()));
+        }
         if (config.database().enabled()) {
             // Before the control listener: the first client may already present a token only the database knows.
             storage = ServerStorage.start(config.database(), config.dataDir(), config.quotas().period());
@@ -210,6 +223,10 @@ public final class TunnelServer implements AutoCloseable {
                     acmeService.storeChanged();
                 }
             });
+        }
+        if (config.cluster() != null) {
+            // Before the control listener: the node's row must exist before a session names it.
+            cluster = ClusterNode.join(config.cluster(), storage.storage(), storage.database().changes(), registry);
         }
         StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
         Authenticator authenticator = authenticator(staticTokens);
@@ -277,7 +294,9 @@ public final class TunnelServer implements AutoCloseable {
         // With every binder, before the web listeners: the https port hands clients that come as WebSockets to it.
         control = new ControlServer(bossGroup, workerGroup, transport, controlContext, settings, registry,
                 authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks, nameClaims(ports),
-                filters.control(), accounts);
+                filters.control(), accounts, cluster == null ? SessionLedger.NONE
+                        : new DatabaseSessionLedger(storage.storage().sessions(), storage.storage().liveClaims(),
+                                cluster.name(), config.http().domain()));
         if (config.http().httpPort() != 0) {
             httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(),
                     httpLimits.guard(httpFrontend.initializer()), "http.port");
@@ -456,12 +475,14 @@ public final class TunnelServer implements AutoCloseable {
             return new AdminServer(config.admin(), transport, bossGroup, router, AdminServer.DEFAULT_MAX_BODY,
                     adminLimits);
         }
-        AdminApi api = new AdminApi(storage.storage(),
-                new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events,
-                        new ServedCertificates(certificateFiles, acmeCertificates,
-                                config.http().httpsPort() == 0 ? null : config.http().acme(), () -> acmeService,
-                                Clock.systemUTC()), this::firingAlerts),
-                pusher, Clock.systemUTC(), claimSettings(),
+        LiveServerView live = new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events,
+                new ServedCertificates(certificateFiles, acmeCertificates,
+                        config.http().httpsPort() == 0 ? null : config.http().acme(), () -> acmeService,
+                        Clock.systemUTC()), this::firingAlerts);
+        if (cluster != null) {
+            live = new ClusterLiveServerView(live, storage.storage().sessions(), cluster.name());
+        }
+        AdminApi api = new AdminApi(storage.storage(), live, pusher, Clock.systemUTC(), claimSettings(),
                 reload == null ? ConfigReload.NONE : new FileConfigReload(reload, ForkJoinPool.commonPool()));
         router.delegate(AdminApiRoute::owns, new AdminApiRoute(api::handle));
         router.delegate(Console::owns, new AdminApiRoute(new Console()::handle));
@@ -580,6 +601,11 @@ public final class TunnelServer implements AutoCloseable {
         if (httpsListener != null) {
             httpsListener.close();
         }
+        if (cluster != null) {
+            cluster.drain();
+            // Another node takes these clients over at once: new public connections must reach them there, not here.
+            registry.all().forEach(ClientSession::closeTunnels);
+        }
         if (control != null) {
             control.stopAccepting();
             registry.all().forEach(s -> s.session().goAway(ErrorCode.SHUTTING_DOWN, "server shutting down"));
@@ -603,6 +629,10 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (cluster != null) {
+            // After the sessions: what is still recorded for this node goes with its row.
+            cluster.close();
         }
         if (storage != null) {
             // After the sessions: their last traffic is flushed by this close.

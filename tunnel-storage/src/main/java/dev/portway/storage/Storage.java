@@ -4,6 +4,8 @@ import dev.portway.storage.apikeys.ApiKeyRepository;
 import dev.portway.storage.audit.AuditLog;
 import dev.portway.storage.certificates.CertificateRepository;
 import dev.portway.storage.claims.ClaimRepository;
+import dev.portway.storage.cluster.LiveClaimRepository;
+import dev.portway.storage.cluster.NodeRepository;
 import dev.portway.storage.plans.PlanRepository;
 import dev.portway.storage.usage.UsageMeter;
 import dev.portway.storage.usage.UsageRepository;
@@ -40,6 +42,8 @@ public final class Storage implements AutoCloseable {
     private final ApiKeyRepository apiKeys;
     private final TunnelRepository tunnels;
     private final SessionRepository sessions;
+    private final NodeRepository nodes;
+    private final LiveClaimRepository liveClaims;
     private final TrafficRepository traffic;
     private final AuditLog audit;
     private final ClaimRepository claims;
@@ -60,6 +64,8 @@ public final class Storage implements AutoCloseable {
         this.apiKeys = new ApiKeyRepository(database.jdbc());
         this.tunnels = new TunnelRepository(database.jdbc());
         this.sessions = new SessionRepository(database.jdbc());
+        this.nodes = new NodeRepository(database.jdbc());
+        this.liveClaims = new LiveClaimRepository(database.jdbc());
         this.traffic = new TrafficRepository(database.jdbc());
         this.audit = new AuditLog(database.jdbc());
         this.claims = new ClaimRepository(database.jdbc());
@@ -119,6 +125,14 @@ public final class Storage implements AutoCloseable {
 
     public SessionRepository sessions() {
         return sessions;
+    }
+
+    public NodeRepository nodes() {
+        return nodes;
+    }
+
+    public LiveClaimRepository liveClaims() {
+        return liveClaims;
     }
 
     public TrafficRepository traffic() {

@@ -42,4 +42,20 @@ class SessionRoutesTest extends SharedAdminApi {
         assertThat(api.call("GET", "/api/v1/audit", Map.of("limit", "1"), api.adminKey, null).json().get(0)
                 .path("target").asText()).isEqualTo("session:oz-1");
     }
+
+    @Test
+    void aSessionOfAnotherNodeIsListedWithItsNodeAndEndedByAskingThatNode() {
+        Account ida = api.account("ida");
+        api.live.connectElsewhere("ida-1", ida.user().id(), "node-b");
+
+        Reply own = api.get("/api/v1/sessions", ida.key());
+        assertThat(own.json().findValuesAsText("id")).containsExactly("ida-1");
+        assertThat(own.json().get(0).path("node").asText()).isEqualTo("node-b");
+        assertThat(api.call("DELETE", "/api/v1/sessions/ida-1", ida.key(), null).status()).isEqualTo(202);
+        assertThat(api.live.askedToEnd).containsExactly("ida-1");
+        assertThat(api.live.disconnected).doesNotContain("ida-1");
+        assertProblem(api.call("DELETE", "/api/v1/sessions/ida-1", ida.key(), null), 404);
+        assertThat(api.call("GET", "/api/v1/audit", Map.of("limit", "1"), api.adminKey, null).json().get(0)
+                .path("detail").path("node").asText()).isEqualTo("node-b");
+    }
 }

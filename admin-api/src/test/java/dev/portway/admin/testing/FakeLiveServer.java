@@ -26,6 +26,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FakeLiveServer implements LiveServerView, TunnelPusher {
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
+    /** Sessions another node of the cluster holds. */
+    private final Map<String, LiveSession> elsewhere = new ConcurrentHashMap<>();
+    /** Sessions of other nodes this one asked to end. */
+    public final List<String> askedToEnd = new CopyOnWriteArrayList<>();
     public final List<String> disconnected = new CopyOnWriteArrayList<>();
     public final List<Tunnel> pushed = new CopyOnWriteArrayList<>();
     public final List<Tunnel> removed = new CopyOnWriteArrayList<>();
@@ -42,9 +46,37 @@ public final class FakeLiveServer implements LiveServerView, TunnelPusher {
 
     public LiveSession connect(String id, long userId, long tokenId) {
         LiveSession session = new LiveSession(id, "client-" + id, userId, tokenId, "198.51.100.7:40000",
-                Instant.parse("2025-01-01T10:00:00Z"), List.of("ssh"), Duration.ofNanos(1_500_000));
+                Instant.parse("2025-01-01T10:00:00Z"), List.of("ssh"), Duration.ofNanos(1_500_000),
+                null);
         sessions.put(id, session);
         return session;
+    }
+
+    /** A session that node {@code node} of the cluster holds. */
+    public LiveSession connectElsewhere(String id, long userId, String node) {
+        LiveSession session = new LiveSession(id, "client-" + id, userId, 0, "198.51.100.8:40000",
+                Instant.parse("2025-01-01T11:00:00Z"), List.of("web"), null, node);
+        elsewhere.put(id, session);
+        return session;
+    }
+
+    @Override
+    public CompletableFuture<List<LiveSession>> clusterSessions() {
+        List<LiveSession> all = new java.util.ArrayList<>(sessions.values());
+        all.addAll(elsewhere.values());
+        return CompletableFuture.completedFuture(all);
+    }
+
+    @Override
+    public CompletableFuture<Ending> end(String sessionId) {
+        if (disconnect(sessionId)) {
+            return CompletableFuture.completedFuture(Ending.HERE);
+        }
+        if (elsewhere.remove(sessionId) != null) {
+            askedToEnd.add(sessionId);
+            return CompletableFuture.completedFuture(Ending.ASKED_ITS_NODE);
+        }
+        return CompletableFuture.completedFuture(Ending.NOT_CONNECTED);
     }
 
     @Override

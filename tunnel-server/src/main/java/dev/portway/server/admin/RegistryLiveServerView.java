@@ -88,7 +88,7 @@ public final class RegistryLiveServerView implements LiveServerView {
             Principal principal = session.principal();
             sessions.add(new LiveSession(session.sessionId(), session.clientId(), principal.userId(),
                     principal.tokenId(), PublicEndpoints.text(session.peer()), session.connectedAt(),
-                    new ArrayList<>(session.tunnelAddresses().keySet()), rtt(session)));
+                    new ArrayList<>(session.tunnelAddresses().keySet()), rtt(session), null));
         }
         return sessions;
     }

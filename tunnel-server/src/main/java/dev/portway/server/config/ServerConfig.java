@@ -34,6 +34,7 @@ import java.util.function.Consumer;
  * @param access server-wide address rules; null means {@link AccessConfig#NONE}
  * @param quotas how plans' traffic allowances are counted; null means {@link QuotasConfig#DEFAULTS}
  * @param accessLog the public HTTP listeners' access log file; null means {@link AccessLogConfig#DEFAULTS}
+ * @param cluster this node's part in a cluster of nodes on one database; null means a single node
  */
 public record ServerConfig(
         String bind,
@@ -57,7 +58,8 @@ public record ServerConfig(
         DomainProofConfig domainProof,
         AccessConfig access,
         QuotasConfig quotas,
-        AccessLogConfig accessLog) {
+        AccessLogConfig accessLog,
+        ClusterConfig cluster) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final int DEFAULT_CONTROL_PORT = 7000;
@@ -103,7 +105,7 @@ public record ServerConfig(
                 DEFAULT_KEEP_ALIVE_MISSED, DEFAULT_SHUTDOWN_GRACE, null, AdminConfig.DEFAULTS,
                 DatabaseSettings.EMBEDDED, HttpConfig.DEFAULTS, UdpConfig.DEFAULTS, ProxyProtocolConfig.NONE,
                 AlertsConfig.DEFAULTS, LimitsConfig.DEFAULTS, DomainProofConfig.DEFAULTS,
-                AccessConfig.NONE, QuotasConfig.DEFAULTS, AccessLogConfig.DEFAULTS);
+                AccessConfig.NONE, QuotasConfig.DEFAULTS, AccessLogConfig.DEFAULTS, null);
     }
 
     public ServerConfig withDataDir(Path dir) {
@@ -162,6 +164,10 @@ public record ServerConfig(
         return copy(c -> c.accessLog = newAccessLog);
     }
 
+    public ServerConfig withCluster(ClusterConfig newCluster) {
+        return copy(c -> c.cluster = newCluster);
+    }
+
     /** The one place that calls the canonical constructor for a copy, so it still validates and fills defaults. */
     private ServerConfig copy(Consumer<Copy> change) {
         Copy copy = new Copy(this);
@@ -193,6 +199,7 @@ public record ServerConfig(
         private AccessConfig access;
         private QuotasConfig quotas;
         private AccessLogConfig accessLog;
+        private ClusterConfig cluster;
 
         private Copy(ServerConfig from) {
             bind = from.bind;
@@ -217,12 +224,13 @@ public record ServerConfig(
             access = from.access;
             quotas = from.quotas;
             accessLog = from.accessLog;
+            cluster = from.cluster;
         }
 
         private ServerConfig build() {
             return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                     keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp,
-                    proxyProtocol, alerts, limits, domainProof, access, quotas, accessLog);
+                    proxyProtocol, alerts, limits, domainProof, access, quotas, accessLog, cluster);
         }
     }
 }

@@ -110,6 +110,12 @@ import java.util.regex.Pattern;
  *   path: data/logs/access.log # default: logs/access.log under dataDir; relative: to this file, like every path here
  *   maxFileSize: 100MB
  *   maxFiles: 10               # the file plus rolled ones (access.log.1, .2, ...): at most 1GB on disk
+ * cluster:                     # several nodes on one external PostgreSQL (database.url); see docs/cluster.md
+ *   nodeName: node-a           # unique per node
+ *   advertise: 10.0.0.1:7001   # where other nodes reach this one
+ *   secret: ...                # the same on every node, at least 16 characters; never echoed
+ *   heartbeat: 2s
+ *   deadAfter: 10s             # no heartbeat this long: the node is dead, its clients' ports and hosts are freed
  * https:
  *   port: 443                  # 0: no https listener; unset: 443 with certificates, none without
  *   certificates:              # for tunnels with https: terminate; key must match cert, cert must cover domains
@@ -134,6 +140,9 @@ public final class ServerConfigLoader {
     /** PostgreSQL's own default max_connections is 100; a pool larger than that cannot be filled. */
     private static final int MAX_POOL_SIZE = 100;
     private static final Duration MIN_DURATION = Duration.ofMillis(1);
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,63}");
+    /** The secret will authenticate node-to-node links: as long as a client token at least. */
+    private static final int MIN_CLUSTER_SECRET = 16;
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration MAX_UDP_IDLE = Duration.ofHours(24);
     private static final int MAX_HTTP_HEADER_SIZE = 1024 * 1024;
@@ -162,7 +171,7 @@ public final class ServerConfigLoader {
         ConfigObject root = reader.root("bind", "controlPort", "allowPorts", "dataDir", "tls", "auth",
                 "handshakeTimeout", "keepAliveInterval", "keepAliveMissed", "shutdownGrace", "publicHost", "admin", "database",
                 "domain", "http", "https", "udp", "proxyProtocol", "alerts", "limits",
-                "domainProof", "access", "quotas", "accessLog");
+                "domainProof", "access", "quotas", "accessLog", "cluster");
 
         String bind = readBind(root, ServerConfig.DEFAULT_BIND);
         int controlPort = root.integer("controlPort", ServerConfig.DEFAULT_CONTROL_PORT, 0, 65535);
@@ -193,13 +202,46 @@ public final class ServerConfigLoader {
         QuotasConfig quotas = readQuotas(root);
         HttpConfig http = readHttps(root, readHttp(root));
         AccessLogConfig accessLog = readAccessLog(root);
+        ClusterConfig cluster = readCluster(root, database);
 
         if (reader.hasProblems()) {
             return null;
         }
         return new ServerConfig(bind, controlPort, allowPorts, dataDir, tls, auth, handshakeTimeout,
                 keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, http, udp, proxyProtocol,
-                alerts, limits, domainProof, access, quotas, accessLog);
+                alerts, limits, domainProof, access, quotas, accessLog, cluster);
+    }
+
+    private static ClusterConfig readCluster(ConfigObject root, DatabaseSettings database) {
+        Optional<ConfigObject> section = root.object("cluster", "nodeName", "advertise", "secret", "heartbeat",
+                "deadAfter");
+        if (section.isEmpty()) {
+            return null;
+        }
+        ConfigObject cluster = section.get();
+        String nodeName = cluster.requiredString("nodeName");
+        if (nodeName != null && !NODE_NAME.matcher(nodeName).matches()) {
+            cluster.invalid("nodeName", "expected 1 to 63 letters, digits, '.', '_' or '-'");
+        }
+        HostPort advertise = cluster.hostPort("advertise", true, 0);
+        String secret = cluster.secret("secret", true, MIN_CLUSTER_SECRET);
+        Duration heartbeat = cluster.duration("heartbeat", ClusterConfig.DEFAULT_HEARTBEAT, Duration.ofMillis(100),
+                Duration.ofMinutes(1));
+        Duration deadAfter = cluster.duration("deadAfter", ClusterConfig.DEFAULT_DEAD_AFTER, Duration.ofMillis(300),
+                MAX_TIMEOUT);
+        if (deadAfter.compareTo(heartbeat.multipliedBy(ClusterConfig.MIN_HEARTBEATS_TO_DEATH)) < 0) {
+            cluster.problem("deadAfter", "expected at least " + ClusterConfig.MIN_HEARTBEATS_TO_DEATH
+                    + " heartbeats (" + heartbeat.multipliedBy(ClusterConfig.MIN_HEARTBEATS_TO_DEATH).toMillis()
+                    + " ms with heartbeat " + heartbeat.toMillis() + " ms), got " + deadAfter.toMillis() + " ms");
+        }
+        String databaseProblem = ClusterConfig.databaseProblem(database);
+        if (databaseProblem != null) {
+            root.problem("cluster", databaseProblem);
+        }
+        if (nodeName == null || advertise == null || secret == null) {
+            return null;
+        }
+        return new ClusterConfig(nodeName, advertise, secret, heartbeat, deadAfter);
     }
 
     private static AccessLogConfig readAccessLog(ConfigObject root) {

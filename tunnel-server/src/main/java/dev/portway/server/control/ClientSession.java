@@ -46,9 +46,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -257,6 +260,7 @@ public final class ClientSession implements SessionListener {
         pushes.values().forEach(pushed -> pushed.completeExceptionally(
                 new IllegalStateException("the client disconnected")));
         boolean last = context.registry().unregister(this);
+        context.ledger().closed(this);
         // A replaced session handed its tunnels over already; whatever is left here has no successor.
         closeTunnels();
         if (last) {
@@ -342,6 +346,24 @@ public final class ClientSession implements SessionListener {
         }
         principal = user;
         clientId = requestedId;
+        CompletionStage<String> recorded = context.ledger().open(this);
+        onLoop(recorded, this::onRecorded);
+    }
+
+    /** The cluster's session registry took the client id for this session, or said why not; then it is accepted. */
+    private void onRecorded(String refusal, Throwable failure) {
+        if (state != State.AUTHENTICATING) {
+            return;
+        }
+        if (failure != null || refusal != null) {
+            if (failure != null) {
+                log.warn("[peer={}] cannot record the session of client {}: {}", peer(), clientId, failure.toString());
+            }
+            clientId = null;
+            refuse(failure != null ? "the session registry does not answer; try again later" : refusal,
+                    failure != null ? AuthFailureReason.UNAVAILABLE : AuthFailureReason.CLIENT_ID_IN_USE);
+            return;
+        }
         ClientSession previous;
         try {
             previous = context.registry().register(this);
@@ -367,6 +389,19 @@ public final class ClientSession implements SessionListener {
         }
         session.send(AuthResult.accepted(clientId, sessionId));
         context.hooks().authenticated(this);
+    }
+
+    /** Runs {@code then} at once when {@code stage} is done (no ledger: nothing to wait for), else on this loop. */
+    private <T> void onLoop(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+        CompletableFuture<T> future = stage.toCompletableFuture();
+        BiConsumer<T, Throwable> unwrapped = (value, error) -> then.accept(value,
+                error instanceof CompletionException ? error.getCause() : error);
+        if (future.isDone() && session.channel().eventLoop().inEventLoop()) {
+            future.whenComplete(unwrapped);
+        } else {
+            future.whenComplete((value, error) -> session.channel().eventLoop().execute(
+                    () -> unwrapped.accept(value, error)));
+        }
     }
 
     /** Counts the failure, then refuses. */
@@ -490,22 +525,28 @@ public final class ClientSession implements SessionListener {
             }
             closeTunnel(spec.name());
         }
-        return context.claims().refusal(spec, principal).thenComposeAsync(refusal -> refusal == null
-                ? binder.open(spec, session, principal)
-                : CompletableFuture.<PublicTunnel>failedFuture(new TunnelRefusedException(refusal)),
+        return context.claims().refusal(spec, principal)
+                .thenCompose(refusal -> refusal != null ? CompletableFuture.completedFuture(refusal)
+                        : context.ledger().claim(this, spec))
+                .thenComposeAsync(refusal -> refusal == null
+                        ? binder.open(spec, session, principal).thenCompose(tunnel -> claimBound(spec, tunnel))
+                        : CompletableFuture.<PublicTunnel>failedFuture(new TunnelRefusedException(refusal)),
                 session.channel().eventLoop()).handle((tunnel, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
                 String reason = cause instanceof TunnelRefusedException ? cause.getMessage() : "internal error";
                 if (!(cause instanceof TunnelRefusedException)) {
                     log.error("[client={} tunnel={}] cannot open", clientId, spec.name(), cause);
                 }
+                // Whatever the ledger took for it before the failure.
+                context.ledger().release(this, spec.name());
                 logRefusal(spec.name(), reason);
                 context.metrics().tunnelRefused(spec.name(), principal.user());
                 return TunnelResult.Status.refused(spec.name(), reason);
             }
             if (state == State.CLOSED) {
                 tunnel.close();
+                context.ledger().release(this, spec.name());
                 return TunnelResult.Status.refused(spec.name(), "client disconnected");
             }
             tunnel.storedId(storedIds.getOrDefault(spec.name(), PublicTunnel.NOT_STORED));
@@ -517,6 +558,17 @@ public final class ClientSession implements SessionListener {
                     tunnel.publicAddress(context.publicHost()));
             return accepted(tunnel);
         }).toCompletableFuture();
+    }
+
+    /** A port the server picked is claimed once bound; held elsewhere, the tunnel closes and is refused. */
+    private CompletableFuture<PublicTunnel> claimBound(TunnelSpec spec, PublicTunnel tunnel) {
+        return context.ledger().claimBound(this, spec, tunnel).toCompletableFuture().thenApply(refusal -> {
+            if (refusal != null) {
+                tunnel.close();
+                throw new CompletionException(new TunnelRefusedException(refusal));
+            }
+            return tunnel;
+        });
     }
 
     private void logRefusal(String tunnel, String reason) {
@@ -551,6 +603,7 @@ public final class ClientSession implements SessionListener {
         } else {
             tunnel.close();
         }
+        context.ledger().release(this, name);
         context.metrics().tunnelClosed(name, principal.user(), tunnel.type().wireName());
         context.hooks().tunnelClosed(this, name, tunnel.type().wireName(), tunnel.publicAddress(context.publicHost()));
         log.info("[client={} tunnel={}] {} at {} closed{}", clientId, name, tunnel.type().wireName(),

@@ -22,5 +22,6 @@ record ControlContext(
         TunnelMetrics metrics,
         SessionHooks hooks,
         UserAccounts accounts,
-        NameClaims claims) {
+        NameClaims claims,
+        SessionLedger ledger) {
 }

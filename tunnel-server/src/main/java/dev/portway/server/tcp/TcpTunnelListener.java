@@ -40,6 +40,7 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
         return TunnelType.TCP;
     }
 
+    @Override
     public int port() {
         return port.port();
     }

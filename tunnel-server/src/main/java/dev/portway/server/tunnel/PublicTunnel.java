@@ -28,6 +28,11 @@ public interface PublicTunnel {
         return List.of();
     }
 
+    /** The public port of a tcp or udp tunnel; 0 for one reached by host name. */
+    default int port() {
+        return 0;
+    }
+
     /** Moves new public connections to another session of the same client (take-over). */
     void owner(TunnelSession owner);
 

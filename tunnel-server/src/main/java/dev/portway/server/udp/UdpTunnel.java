@@ -76,6 +76,7 @@ public final class UdpTunnel extends ChannelInboundHandlerAdapter implements Pub
         return TunnelType.UDP;
     }
 
+    @Override
     public int port() {
         return port.port();
     }

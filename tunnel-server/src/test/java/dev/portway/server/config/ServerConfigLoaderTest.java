@@ -140,8 +140,46 @@ class ServerConfigLoaderTest {
                 new AuthConfig(List.of(AuthConfig.StaticToken.plain("0123456789abcdef"),
                         AuthConfig.StaticToken.plain("another-long-enough-token"))), Duration.ofSeconds(5),
                 Duration.ofMillis(500), 5, Duration.ZERO, "tunnel.example.com",
-                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null, null, null, null, null));
+                new AdminConfig(true, "0.0.0.0", 9100), DatabaseSettings.EMBEDDED, null, null, null, null, null, null, null, null, null, null));
         assertThat(c.auth().toString()).doesNotContain("0123456789abcdef", "another-long-enough-token");
+    }
+
+    @Test
+    void clusterSectionWithItsDefaults() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("""
+                database: {url: "jdbc:postgresql://db:5432/portway", user: portway}
+                cluster:
+                  nodeName: node-a
+                  advertise: 10.0.0.1:7001
+                  secret: a-secret-shared-by-all-nodes
+                """));
+        assertThat(c.cluster()).isEqualTo(new ClusterConfig("node-a", new HostPort("10.0.0.1", 7001),
+                "a-secret-shared-by-all-nodes", Duration.ofSeconds(2), Duration.ofSeconds(10)));
+        assertThat(c.cluster().toString()).doesNotContain("a-secret-shared-by-all-nodes");
+        assertThat(ServerConfigLoader.load(write("bind: 127.0.0.1\n")).cluster()).as("without the section: a single node").isNull();
+    }
+
+    @Test
+    void clusterProblemsNameTheirFieldAndAClusterNeedsAnExternalDatabase() throws Exception {
+        assertThat(problems("""
+                cluster:
+                  nodeName: "node a"
+                  advertise: 10.0.0.1
+                  secret: short
+                  heartbeat: 2s
+                  deadAfter: 5s
+                """)).containsExactly(
+                "server.yaml: cluster.nodeName: expected 1 to 63 letters, digits, '.', '_' or '-', got \"node a\"",
+                "server.yaml: cluster.advertise: expected host:port, got \"10.0.0.1\"",
+                "server.yaml: cluster.secret: expected a secret of at least 16 characters, got a secret of 5 characters",
+                "server.yaml: cluster.deadAfter: expected at least 3 heartbeats (6000 ms with heartbeat 2000 ms), got 5000 ms",
+                "server.yaml: cluster: a cluster needs an external PostgreSQL that all nodes share: set database.url"
+                        + " (the embedded PostgreSQL serves a single node)");
+        assertThat(problems("""
+                database: {enabled: false}
+                cluster: {nodeName: a, advertise: "10.0.0.1:7001", secret: a-secret-shared-by-all-nodes}
+                """)).containsExactly("server.yaml: cluster: a cluster needs a database: set database.url to the"
+                + " external PostgreSQL all nodes share (database.enabled is false)");
     }
 
     @Test
@@ -298,7 +336,7 @@ class ServerConfigLoaderTest {
         assertThat(problems("tls: {cert: a, key: b, ca: c}\nport: 7000\n")).contains(
                 "server.yaml: port: unknown field; expected one of bind, controlPort, allowPorts, dataDir, tls, auth, "
                         + "handshakeTimeout, keepAliveInterval, keepAliveMissed, shutdownGrace, publicHost, admin, database, "
-                        + "domain, http, https, udp, proxyProtocol, alerts, limits, domainProof, access, quotas, accessLog",
+                        + "domain, http, https, udp, proxyProtocol, alerts, limits, domainProof, access, quotas, accessLog, cluster",
                 "server.yaml: tls.ca: unknown field; expected one of cert, key");
     }
 

@@ -91,6 +91,6 @@ class ConfigDiffTest {
                 config.auth(), config.handshakeTimeout(), config.keepAliveInterval(), config.keepAliveMissed(),
                 config.shutdownGrace(), config.publicHost(), config.admin(), config.database(), config.http(),
                 config.udp(), config.proxyProtocol(), config.alerts(), config.limits(), config.domainProof(),
-                config.access(), config.quotas(), config.accessLog());
+                config.access(), config.quotas(), config.accessLog(), config.cluster());
     }
 }

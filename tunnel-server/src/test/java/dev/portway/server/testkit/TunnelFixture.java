@@ -55,7 +55,7 @@ public final class TunnelFixture implements AutoCloseable {
         return new ServerConfig("127.0.0.1", controlPort, PortRanges.parse("1025-65535"), dataDir,
                 new ServerTlsConfig(null, null), new AuthConfig(List.of(AuthConfig.StaticToken.plain(TOKEN))), handshakeTimeout,
                 keepAliveInterval, keepAliveMissed, Duration.ofSeconds(2), "127.0.0.1",
-                AdminConfig.ephemeral("127.0.0.1"), DatabaseSettings.DISABLED, HttpConfig.DISABLED, null, null, null, null, null, null, null, null);
+                AdminConfig.ephemeral("127.0.0.1"), DatabaseSettings.DISABLED, HttpConfig.DISABLED, null, null, null, null, null, null, null, null, null);
     }
 
     public TunnelServer startServer() throws Exception {

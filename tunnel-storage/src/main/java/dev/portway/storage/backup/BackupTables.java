@@ -29,15 +29,17 @@ final class BackupTables {
             new Table("claims", "kind, name"),
             new Table("acme_requests", "name"));
 
-    static final Map<String, String> LEFT_OUT = Map.of(
-            "sessions", "connections of running nodes, gone once they restart",
-            "traffic_hourly", "usage history: grows by a row per tunnel and hour",
-            "traffic_flushes", "ids that make a node's retried traffic flush count once",
-            "quota_notices", "which quota warnings went out this period",
-            "audit_log", "history, not configuration",
-            "acme_accounts", "made again on the next order; its key is sealed with the storage key, which no backup holds",
-            "certificates", "ordered again from the CA after a restore; keys sealed with the storage key, as above",
-            "flyway_schema_history", "written by the migrations of the database restored into");
+    static final Map<String, String> LEFT_OUT = Map.ofEntries(
+            Map.entry("sessions", "connections of running nodes, gone once they restart"),
+            Map.entry("nodes", "the running server nodes and their heartbeats: each node registers itself when it starts"),
+            Map.entry("live_claims", "ports and hosts held by connected clients, taken again when they reconnect"),
+            Map.entry("traffic_hourly", "usage history: grows by a row per tunnel and hour"),
+            Map.entry("traffic_flushes", "ids that make a node's retried traffic flush count once"),
+            Map.entry("quota_notices", "which quota warnings went out this period"),
+            Map.entry("audit_log", "history, not configuration"),
+            Map.entry("acme_accounts", "made again on the next order; its key is sealed with the storage key, which no backup holds"),
+            Map.entry("certificates", "ordered again from the CA after a restore; keys sealed with the storage key, as above"),
+            Map.entry("flyway_schema_history", "written by the migrations of the database restored into"));
 
     private BackupTables() {
     }

@@ -22,6 +22,17 @@ public enum ChangeKind {
      * {@code https.acme} read the stored certificates again.
      */
     CERTIFICATE("certificate"),
+    /**
+     * An operator ended a session that may be held by another node; key: the session id. The node holding it closes
+     * it. Not an invalidation.
+     */
+    SESSION_END("session-end"),
+    /**
+     * A client reconnected, perhaps to another node, and took over its session; key: the id of the session it
+     * replaced and the node that took it, space-separated. The node still holding the old one closes it. Not an
+     * invalidation.
+     */
+    SESSION_REPLACED("session-replaced"),
     /** Anything may be stale, e.g. after the listener missed notifications while reconnecting; key: "*". */
     ALL("all");
 

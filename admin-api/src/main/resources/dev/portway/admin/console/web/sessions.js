@@ -2,7 +2,7 @@ import { h, replace, time } from './dom.js';
 import { api, liveEvents } from './api.js';
 import { listView, fromRows } from './table.js';
 
-/** Client sessions on this node: who, from where, since when, round trip, which tunnels; disconnect. */
+/** Client sessions (of every node, in a cluster): who, from where, since when, round trip, which tunnels; disconnect. */
 export async function sessions(main) {
   const notice = h('p', { class: 'form-error', role: 'alert', id: 'sessions-error' });
   const columns = [
@@ -13,6 +13,7 @@ export async function sessions(main) {
     { key: 'rttMillis', label: 'RTT', value: s => s.rttMillis ?? -1,
       render: s => (s.rttMillis === null ? '—' : `${s.rttMillis.toFixed(1)} ms`) },
     { key: 'tunnels', label: 'Tunnels', value: s => s.tunnels.join(', '), wide: true },
+    { key: 'node', label: 'Node', value: s => s.node ?? '', wide: true },
     { key: 'id', label: '', sortable: false, render: s => h('button', {
       type: 'button', class: 'danger', 'data-session': s.id, 'aria-label': `Disconnect ${s.clientId}`,
       onclick: async () => {

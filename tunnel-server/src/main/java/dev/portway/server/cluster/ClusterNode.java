@@ -1,0 +1,212 @@
+package dev.portway.server.cluster;
+
+import dev.portway.protocol.ErrorCode;
+import dev.portway.server.config.ClusterConfig;
+import dev.portway.server.control.ClientSession;
+import dev.portway.server.control.SessionRegistry;
+import dev.portway.storage.Storage;
+import dev.portway.storage.change.ChangeBus;
+import dev.portway.storage.change.ChangeKind;
+import dev.portway.storage.cluster.NodeRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * This server as a node of a cluster: joins the {@code nodes} table at start, beats every {@code heartbeat}, deletes
+ * nodes silent for {@code deadAfter} (their sessions and claims go with them), drains and leaves on stop, and ends
+ * the sessions other nodes ask it to end (an operator's request, or a client that reconnected elsewhere).
+ *
+ * <p>A node that cannot beat for {@code deadAfter} is about to be taken for dead, and its clients' ports handed to
+ * others: it ends its sessions first, so no name is served twice. A node that finds its row deleted (it was silent
+ * too long, e.g. a long pause) does the same and joins again.
+ *
+ * <p>Threading: heartbeats and reaping run on one thread of their own ({@code portway-cluster}), which may block on
+ * the database; notifications arrive on the change listener's thread and only hand sessions a close.
+ */
+public final class ClusterNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+    /** How long start and stop wait for the database before giving up on a step. */
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ClusterConfig config;
+    private final NodeRepository nodes;
+    private final SessionRegistry registry;
+    private final byte[] secretDigest;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "portway-cluster");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Read and written on the cluster thread only. */
+    private long lastBeatNanos = System.nanoTime();
+    private boolean fenced;
+
+    private ClusterNode(ClusterConfig config, NodeRepository nodes, SessionRegistry registry) {
+        this.config = config;
+        this.nodes = nodes;
+        this.registry = registry;
+        this.secretDigest = digest(config.secret());
+    }
+
+    /**
+     * Joins the cluster and starts beating; blocks until the node's row is written.
+     *
+     * @throws IllegalStateException the node may not join (its name is taken by a live node, or its secret differs),
+     *                               or the database does not answer
+     */
+    public static ClusterNode join(ClusterConfig config, Storage storage, ChangeBus changes, SessionRegistry registry) {
+        ClusterNode node = new ClusterNode(config, storage.nodes(), registry);
+        Optional<String> refusal = await(node.nodes.join(config.nodeName(), config.advertise().toString(),
+                node.secretDigest, config.deadAfter()), "join the cluster");
+        if (refusal.isPresent()) {
+            node.thread.shutdownNow();
+            throw new IllegalStateException("cannot join the cluster as node " + config.nodeName() + ": "
+                    + refusal.get());
+        }
+        changes.subscribe(event -> {
+            if (event.kind() == ChangeKind.SESSION_END) {
+                node.end(event.key(), ErrorCode.CONNECTION_CLOSED, "disconnected by an operator");
+            } else if (event.kind() == ChangeKind.SESSION_REPLACED) {
+                node.replaced(event.key());
+            }
+        });
+        long every = config.heartbeat().toMillis();
+        node.thread.scheduleWithFixedDelay(node::beat, every, every, TimeUnit.MILLISECONDS);
+        log.info("cluster joined node={} advertise={} heartbeat={}ms deadAfter={}ms", config.nodeName(),
+                config.advertise(), every, config.deadAfter().toMillis());
+        return node;
+    }
+
+    public String name() {
+        return config.nodeName();
+    }
+
+    /** Whether session {@code sessionId} is connected to this node. */
+    public boolean holds(String sessionId) {
+        return registry.all().stream().anyMatch(s -> s.sessionId().equals(sessionId));
+    }
+
+    /**
+     * {@code key} is {@code <old session id> <node that took it over>}. A take-over on this node is the registry's
+     * hand-over, which keeps the tunnels' listeners; only one from another node closes the old session here.
+     */
+    private void replaced(String key) {
+        int space = key.indexOf(' ');
+        if (space > 0 && !key.substring(space + 1).equals(config.nodeName())) {
+            end(key.substring(0, space), ErrorCode.SESSION_REPLACED,
+                    "replaced by a newer connection of the same client on node " + key.substring(space + 1));
+        }
+    }
+
+    private void end(String sessionId, ErrorCode code, String reason) {
+        for (ClientSession session : registry.all()) {
+            if (session.sessionId().equals(sessionId) && session.session() != null) {
+                log.info("[client={}] ending session {}: {}", session.clientId(), sessionId, reason);
+                session.session().close(code, reason);
+            }
+        }
+    }
+
+    private void beat() {
+        try {
+            boolean present = await(nodes.heartbeat(config.nodeName()), "beat");
+            lastBeatNanos = System.nanoTime();
+            if (!present) {
+                log.error("node={} was taken for dead by another node (no heartbeat for {} ms); ending its sessions"
+                        + " so their clients claim their names again, and joining again", config.nodeName(),
+                        config.deadAfter().toMillis());
+                endAll("this node was taken for dead by the cluster; reconnect");
+                await(nodes.join(config.nodeName(), config.advertise().toString(), secretDigest, config.deadAfter()),
+                        "join the cluster again").ifPresent(refusal -> log.error("cannot join again: {}", refusal));
+            }
+            fenced = false;
+            for (NodeRepository.ReapedNode dead : await(nodes.reapDead(config.nodeName(), config.deadAfter()),
+                    "reap dead nodes")) {
+                log.warn("node={} removed: no heartbeat for {} ms; its {} session(s) and {} claim(s) are free",
+                        dead.name(), config.deadAfter().toMillis(), dead.sessions(), dead.claims());
+            }
+        } catch (RuntimeException e) {
+            long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBeatNanos);
+            log.warn("node={} cannot reach the database for its heartbeat ({} ms without one): {}",
+                    config.nodeName(), silentMillis, e.getMessage());
+            // One heartbeat before the others may reap it: its clients must be gone before their names are free.
+            if (!fenced && silentMillis >= config.deadAfter().minus(config.heartbeat()).toMillis()) {
+                fenced = true;
+                log.error("node={} ends every session: without its heartbeat the cluster will take it for dead",
+                        config.nodeName());
+                endAll("this node lost the cluster's database; reconnect");
+            }
+        }
+    }
+
+    private void endAll(String reason) {
+        registry.all().forEach(session -> {
+            if (session.session() != null) {
+                session.session().close(ErrorCode.SHUTTING_DOWN, reason);
+            }
+        });
+    }
+
+    /** Marks this node as draining: its clients are about to be sent away. Blocks for at most a few seconds. */
+    public void drain() {
+        try {
+            await(nodes.drain(config.nodeName()), "mark the node draining");
+            log.info("node={} draining", config.nodeName());
+        } catch (RuntimeException e) {
+            log.warn("node={} cannot mark itself draining: {}", config.nodeName(), e.getMessage());
+        }
+    }
+
+    /** Stops beating and deletes this node's row, with the sessions and claims still on it. */
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            await(nodes.leave(config.nodeName()), "leave the cluster");
+            log.info("node={} left the cluster", config.nodeName());
+        } catch (RuntimeException e) {
+            log.warn("node={} cannot remove its row; other nodes reap it after {} ms: {}", config.nodeName(),
+                    config.deadAfter().toMillis(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String step) {
+        try {
+            return future.get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot " + step + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot " + step + ": the database did not answer within "
+                    + STEP_TIMEOUT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while trying to " + step, e);
+        }
+    }
+
+    /** Compared between nodes at join; a label keeps the digest from being any other use's hash of the secret. */
+    static byte[] digest(String secret) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update("portway cluster secret\0".getBytes(StandardCharsets.UTF_8));
+            return sha256.digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.portway.storage.cluster;
+
+import dev.portway.storage.Storage;
+import dev.portway.storage.StorageSettings;
+import dev.portway.storage.change.ChangeEvent;
+import dev.portway.storage.change.ChangeKind;
+import dev.portway.storage.db.Database;
+import dev.portway.storage.sessions.SessionRecord;
+import dev.portway.storage.sessions.SessionRepository.Holder;
+import dev.portway.storage.sessions.SessionRepository.Taken;
+import dev.portway.storage.testing.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static dev.portway.storage.testing.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Nodes, the cluster's session registry and live claims on real PostgreSQL, with the production migrations. */
+@Timeout(60)
+class ClusterRepositoryTest {
+    private static final Duration DEAD_AFTER = Duration.ofSeconds(10);
+    private static final byte[] SECRET = "digest-of-the-secret".getBytes(StandardCharsets.UTF_8);
+    @TempDir
+    static Path dataDir;
+    private static Database database;
+    private static Storage storage;
+    private static final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        database = Database.start(TestDatabases.freshDatabase(), dataDir);
+        storage = Storage.open(database, StorageSettings.DEFAULTS);
+        database.changes().subscribe(events::add);
+        assertThat(result(storage.nodes().join("a", "10.0.0.1:7000", SECRET, DEAD_AFTER))).isEmpty();
+        assertThat(result(storage.nodes().join("b", "10.0.0.2:7000", SECRET, DEAD_AFTER))).isEmpty();
+    }
+
+    @AfterAll
+    static void stop() {
+        storage.close();
+        database.close();
+    }
+
+    @Test
+    void aNodeNeedsItsOwnNameAndTheSameSecret() {
+        assertThat(result(storage.nodes().join("a", "10.0.0.9:7000", SECRET, DEAD_AFTER)))
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("node name a is in use by a live node"));
+        assertThat(result(storage.nodes().join("c", "10.0.0.3:7000", "other".getBytes(StandardCharsets.UTF_8),
+                DEAD_AFTER))).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("cluster.secret differs from that of the live node a"));
+        assertThat(result(storage.nodes().list())).extracting(NodeRepository.NodeRecord::name)
+                .doesNotContain("c");
+    }
+
+    @Test
+    void oneHolderPerNameInTheClusterAndAReconnectTakesTheSessionAndItsClaimsAlong() {
+        UUID first = UUID.randomUUID();
+        Holder laptop = new Holder("laptop", 0, "static:1", 0, "a", "192.0.2.1:4000");
+        assertThat(result(storage.sessions().take(first, laptop)).refused()).isFalse();
+        LiveName port = LiveName.port(LiveName.Kind.TCP, 5000);
+        assertThat(result(storage.liveClaims().take(first, "ssh", List.of(port)))).isEmpty();
+
+        UUID other = UUID.randomUUID();
+        result(storage.sessions().take(other, new Holder("desktop", 0, "static:1", 0, "b", "192.0.2.2:4000")));
+        LiveName host = LiveName.host("App.Example.com", "/");
+        assertThat(result(storage.liveClaims().take(other, "both", List.of(host, port))))
+                .containsExactly("tcp port 5000 is held by another connected tunnel on node a");
+        assertThat(result(storage.liveClaims().list())).extracting(h -> h.name().name())
+                .as("all or nothing").doesNotContain("app.example.com/");
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(host)))).isEmpty();
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(host)))).as("again: still its own").isEmpty();
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(LiveName.port(LiveName.Kind.UDP, 5000)))))
+                .as("udp and tcp ports are apart").isEmpty();
+
+        Taken refused = result(storage.sessions().take(UUID.randomUUID(),
+                new Holder("laptop", 0, "static:2", 0, "b", "192.0.2.3:4000")));
+        assertThat(refused.refusal()).isEqualTo("client id laptop is in use by another user");
+
+        UUID second = UUID.randomUUID();
+        Taken moved = result(storage.sessions().take(second, new Holder("laptop", 0, "static:1", 0, "b",
+                "192.0.2.1:4001")));
+        assertThat(moved.replaced()).map(SessionRecord::id).contains(first);
+        assertThat(events).contains(new ChangeEvent(ChangeKind.SESSION_REPLACED, first + " b"));
+        assertThat(result(storage.liveClaims().take(second, "ssh", List.of(port)))).as("its own, carried along")
+                .isEmpty();
+        assertThat(result(storage.sessions().find(second))).hasValueSatisfying(s -> {
+            assertThat(s.node()).isEqualTo("b");
+            assertThat(s.tunnels()).containsExactly("ssh");
+        });
+        assertThat(result(storage.sessions().close(first))).as("the old id is gone").isFalse();
+        assertThat(result(storage.liveClaims().release(first, "ssh"))).isZero();
+        assertThat(result(storage.liveClaims().release(second, "ssh"))).isOne();
+        result(storage.sessions().close(second));
+        result(storage.sessions().close(other));
+    }
+
+    @Test
+    void aSilentNodeIsReapedOnceWithItsSessionsAndClaims() throws Exception {
+        assertThat(result(storage.nodes().join("silent", "10.0.0.4:7000", SECRET, DEAD_AFTER))).isEmpty();
+        UUID session = UUID.randomUUID();
+        result(storage.sessions().take(session, new Holder("phone", 0, "static:1", 0, "silent", null)));
+        result(storage.liveClaims().take(session, "game", List.of(LiveName.port(LiveName.Kind.UDP, 6000))));
+        try (Connection c = database.dataSource().getConnection();
+             Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE nodes SET last_heartbeat = now() - interval '11 seconds' WHERE name = 'silent'");
+        }
+        assertThat(result(storage.nodes().heartbeat("a"))).isTrue();
+
+        assertThat(result(storage.nodes().reapDead("a", DEAD_AFTER)))
+                .containsExactly(new NodeRepository.ReapedNode("silent", 1, 1));
+        assertThat(result(storage.nodes().reapDead("b", DEAD_AFTER))).isEmpty();
+        assertThat(result(storage.sessions().find(session))).isEmpty();
+        assertThat(result(storage.liveClaims().list())).extracting(h -> h.name().name()).doesNotContain("6000");
+        assertThat(result(storage.nodes().heartbeat("silent"))).as("it learns it was reaped").isFalse();
+    }
+}
