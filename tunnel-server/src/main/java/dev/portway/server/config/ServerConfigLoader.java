@@ -202,7 +202,7 @@ public final class ServerConfigLoader {
         QuotasConfig quotas = readQuotas(root);
         HttpConfig http = readHttps(root, readHttp(root));
         AccessLogConfig accessLog = readAccessLog(root);
-        ClusterConfig cluster = readCluster(root, database);
+        ClusterConfig cluster = readCluster(root, database, http);
 
         if (reader.hasProblems()) {
             return null;
@@ -212,7 +212,7 @@ public final class ServerConfigLoader {
                 alerts, limits, domainProof, access, quotas, accessLog, cluster);
     }
 
-    private static ClusterConfig readCluster(ConfigObject root, DatabaseSettings database) {
+    private static ClusterConfig readCluster(ConfigObject root, DatabaseSettings database, HttpConfig http) {
         Optional<ConfigObject> section = root.object("cluster", "nodeName", "advertise", "secret", "heartbeat",
                 "deadAfter");
         if (section.isEmpty()) {
@@ -237,6 +237,11 @@ public final class ServerConfigLoader {
         String databaseProblem = ClusterConfig.databaseProblem(database);
         if (databaseProblem != null) {
             root.problem("cluster", databaseProblem);
+        }
+        if (http != null && http.acme() != null && http.acme().storageKeyFile() == null) {
+            // Each node would otherwise make a key of its own and could not read the certificates another stored.
+            root.problem("https.acme.storageKey", "required with cluster: a file with the same 32 random bytes on"
+                    + " every node");
         }
         if (nodeName == null || advertise == null || secret == null) {
             return null;

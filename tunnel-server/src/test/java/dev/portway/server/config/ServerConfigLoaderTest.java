@@ -180,6 +180,12 @@ class ServerConfigLoaderTest {
                 cluster: {nodeName: a, advertise: "10.0.0.1:7001", secret: a-secret-shared-by-all-nodes}
                 """)).containsExactly("server.yaml: cluster: a cluster needs a database: set database.url to the"
                 + " external PostgreSQL all nodes share (database.enabled is false)");
+        assertThat(problems("""
+                database: {url: "jdbc:postgresql://db:5432/portway", user: portway}
+                https: {port: 443, acme: {directory: letsencrypt-staging, agreeTerms: true, domains: [www.example.org]}}
+                cluster: {nodeName: a, advertise: "10.0.0.1:7001", secret: a-secret-shared-by-all-nodes}
+                """)).containsExactly("server.yaml: https.acme.storageKey: required with cluster: a file with the"
+                + " same 32 random bytes on every node");
     }
 
     @Test
