@@ -37,6 +37,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -128,6 +129,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         boolean forwarded;
         boolean requestDone;
         boolean responseStarted;
+        /** The response head was the whole answer ({@link PublicResponses#head}). */
+        boolean headComplete;
         boolean closeAfter;
         boolean backendReusable = true;
         boolean upgradeAccepted;
@@ -275,6 +278,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             bodyTimedOut();
         } else if (evt == RequestClock.Expired.RESPONSE) {
             responseTimedOut();
+        } else if (evt instanceof Http2ResetFrame) {
+            // The HTTP/2 client cancelled the stream (a gRPC deadline, say). Its channel would close only at its
+            // next read, which a stream held back by its tunnel stream's window may never ask for: the backend
+            // stream is reset now, so that the local service stops working on the request.
+            closing = true;
+            ctx.close();
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -577,7 +586,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         responseHead(head, body);
-        lastWrite = responses.head(ctx, head);
+        exchange.headComplete = exchange.responseStarted && (body == ResponseFramer.Body.NONE
+                || body == ResponseFramer.Body.LENGTH && HttpUtil.getContentLength(head, -1L) == 0);
+        lastWrite = responses.head(ctx, head, exchange.headComplete);
     }
 
     @Override
@@ -597,7 +608,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (from != backend || closing || upgraded || exchange == null || !exchange.responseStarted) {
             return;
         }
-        lastWrite = responses.end(ctx, from.trailers(), lastWrite);
+        if (!exchange.headComplete) {
+            lastWrite = responses.end(ctx, from.trailers(), lastWrite);
+        }
         responseDone(lastWrite);
     }
 
