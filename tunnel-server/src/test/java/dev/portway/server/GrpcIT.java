@@ -1,6 +1,7 @@
 package dev.portway.server;
 
 import dev.portway.client.config.BackendProtocol;
+import dev.portway.client.config.ClientTlsConfig;
 import dev.portway.client.config.TunnelConfig;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.HttpOptions;
@@ -11,6 +12,7 @@ import dev.portway.server.config.HttpConfig;
 import dev.portway.server.config.HttpsCertificateConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.testkit.PatternStream;
+import dev.portway.server.testkit.Programs;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TestCa;
 import dev.portway.server.testkit.TunnelFixture;
@@ -58,6 +60,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * gRPC through an http tunnel end to end on loopback: a grpc-java server behind a real client with
@@ -67,6 +70,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 @Timeout(120)
 class GrpcIT {
     private static final String HOST = "grpc.example.test";
+    /** Served by a gRPC server that speaks TLS, behind a tunnel with backendProtocol h2. */
+    private static final String TLS_HOST = "grpcs.example.test";
+    private static final String LOCAL_NAME = "grpc.local.test";
     private static final long SEED = 1919;
     private static final String SERVICE = "portway.test.Echo";
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
@@ -104,6 +110,7 @@ class GrpcIT {
     private TunnelFixture fixture;
     private TestCa ca;
     private Server grpcServer;
+    private Server tlsGrpcServer;
     private ManagedChannel channel;
     private final CountDownLatch hangCancelled = new CountDownLatch(1);
     private final AtomicInteger ignoredMessages = new AtomicInteger();
@@ -117,11 +124,17 @@ class GrpcIT {
                 .addService(service())
                 .build()
                 .start();
-        TestCa.PemFiles files = ca.issue(HOST).written(dir, "web");
+        TestCa.PemFiles local = ca.issue(LOCAL_NAME).written(dir, "local");
+        tlsGrpcServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .sslContext(GrpcSslContexts.forServer(local.cert().toFile(), local.key().toFile()).build())
+                .addService(service())
+                .build()
+                .start();
+        TestCa.PemFiles files = ca.issue(HOST, TLS_HOST).written(dir, "web");
         int httpsPort = TunnelFixture.freePort();
         ServerConfig config = fixture.serverConfig(0, Duration.ofSeconds(10), 3)
                 .withHttp(new HttpConfig(null, TunnelFixture.freePort(), httpsPort)
-                        .withHttps(httpsPort, List.of(new HttpsCertificateConfig(List.of(HOST), files.cert(),
+                        .withHttps(httpsPort, List.of(new HttpsCertificateConfig(List.of(HOST, TLS_HOST), files.cert(),
                                 files.key())))
                         .withHttp2(Http2Config.DEFAULTS));
         fixture.startServer(config);
@@ -129,11 +142,20 @@ class GrpcIT {
                 new HostPort("127.0.0.1", grpcServer.getPort()), 0,
                 new HttpOptions(null, List.of(HOST), null, null, null, null, null, "terminate"), null)
                 .withBackend(BackendProtocol.H2C, null);
-        for (TunnelResult.Status status : fixture.connect("c1", new RecordingEvents(), tunnel)) {
+        TunnelConfig tlsTunnel = new TunnelConfig("grpcs", TunnelType.HTTP,
+                new HostPort("127.0.0.1", tlsGrpcServer.getPort()), 0,
+                new HttpOptions(null, List.of(TLS_HOST), null, null, null, null, null, "terminate"), null)
+                .withBackend(BackendProtocol.H2, new ClientTlsConfig(null, ca.writeCert(dir.resolve("ca.pem")), false,
+                        LOCAL_NAME));
+        for (TunnelResult.Status status : fixture.connect("c1", new RecordingEvents(), tunnel, tlsTunnel)) {
             assertThat(status.accepted()).as(status.toString()).isTrue();
         }
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", fixture.server().httpsAddress().getPort())
-                .overrideAuthority(HOST)
+        channel = publicChannel(HOST);
+    }
+
+    private ManagedChannel publicChannel(String host) throws IOException {
+        return NettyChannelBuilder.forAddress("127.0.0.1", fixture.server().httpsAddress().getPort())
+                .overrideAuthority(host)
                 .sslContext(GrpcSslContexts.forClient().trustManager(ca.cert()).build())
                 .build();
     }
@@ -145,6 +167,7 @@ class GrpcIT {
         }
         fixture.close();
         grpcServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        tlsGrpcServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -222,6 +245,77 @@ class GrpcIT {
         // The connection and the tunnel serve the next call as usual.
         assertThat(ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, new byte[]{'x'}))
                 .isEqualTo("x, back".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aTunnelWithBackendProtocolH2ReachesAServiceOverTlsThatItVerifies() throws Exception {
+        ManagedChannel tls = publicChannel(TLS_HOST);
+        try {
+            assertThat(ClientCalls.blockingUnaryCall(tls, UNARY, CallOptions.DEFAULT, new byte[]{'t'}))
+                    .isEqualTo("t, back".getBytes(StandardCharsets.UTF_8));
+            MessageDigest downloaded = PatternStream.newSha256();
+            ClientCalls.blockingServerStreamingCall(tls, DOWNLOAD, CallOptions.DEFAULT, new byte[0])
+                    .forEachRemaining(downloaded::update);
+            assertThat(hex(downloaded)).isEqualTo(PatternStream.sha256(SEED, (long) MESSAGES * MESSAGE_SIZE));
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> ClientCalls.blockingUnaryCall(tls, REFUSE, CallOptions.DEFAULT, new byte[]{1}));
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(refused.getTrailers().get(REASON)).isEqualTo("quota");
+        } finally {
+            tls.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anHttp11ClientGetsTheServicesAnswersOverOneKeepAliveConnection() throws Exception {
+        assumeTrue(Programs.onPath("curl"), "curl is not on the PATH");
+        int port = fixture.server().httpsAddress().getPort();
+        Path caFile = ca.writeCert(dir.resolve("public-ca.pem"));
+        String url = "https://" + HOST + ":" + port + "/portway.test.Echo/Unary";
+        // Two requests on one connection, so one tunnel stream carries both, each on its own HTTP/2 stream to the
+        // service: a gRPC server answers a request that is not gRPC with 415.
+        Programs.Result result = Programs.run(List.of("curl", "-sS", "--http1.1", "--cacert", caFile.toString(),
+                "--resolve", HOST + ":" + port + ":127.0.0.1", "-H", "content-type: text/plain", "--data", "hi",
+                "-o", "/dev/null", "-w", "%{http_code} %{num_connects}\n", url, "--data", "hi", "-o", "/dev/null",
+                url));
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output().strip().split("\n")).containsExactly("415 1", "415 0");
+    }
+
+    @Test
+    void aBidirectionalCallRunsForHalfAMinute() throws Exception {
+        MessageDigest echoed = PatternStream.newSha256();
+        CompletableFuture<byte[]> ended = new CompletableFuture<>();
+        AtomicInteger echoes = new AtomicInteger();
+        StreamObserver<byte[]> echo = ClientCalls.asyncBidiStreamingCall(channel.newCall(ECHO, CallOptions.DEFAULT),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(byte[] value) {
+                        echoed.update(value);
+                        echoes.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        ended.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        ended.complete(new byte[0]);
+                    }
+                });
+        int messages = 300;
+        try (InputStream pattern = new PatternStream(SEED + 2, (long) messages * MESSAGE_SIZE)) {
+            for (int i = 0; i < messages; i++) {
+                echo.onNext(pattern.readNBytes(MESSAGE_SIZE));
+                Thread.sleep(100);
+            }
+        }
+        echo.onCompleted();
+        ended.get(30, TimeUnit.SECONDS);
+        assertThat(echoes.get()).isEqualTo(messages);
+        assertThat(hex(echoed)).isEqualTo(PatternStream.sha256(SEED + 2, (long) messages * MESSAGE_SIZE));
     }
 
     @Test
