@@ -90,6 +90,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final UserCeiling streams;
     private final BandwidthThrottle throttle;
     private final PublicResponses responses;
+    /** Null on an HTTP/1.x connection. */
+    private final IdleBackends idle;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private final Runnable readNext = this::readNextOnLoop;
     private ChannelHandlerContext ctx;
@@ -150,10 +152,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
      * @param streams  {@code limits.streamsPerUser}: each backend stream holds a unit of its tunnel's user's
      * @param throttle  the connection's, held to the bandwidth of the tunnel each new backend stream goes to
      * @param responses how answers are written: as HTTP/1.1 bytes, or as messages to an HTTP/2 stream's codec
+     * @param idle      the backend streams an HTTP/2 connection keeps between its streams; null for HTTP/1.x
      */
     HttpProxyHandler(HttpVhostRouter router, WellKnownAnswers wellKnown, ErrorPages pages, TunnelMetrics metrics,
                      String scheme, RequestClock clock, ServedLoopGroup webLoops, UserCeiling streams,
-                     BandwidthThrottle throttle, PublicResponses responses) {
+                     BandwidthThrottle throttle, PublicResponses responses, IdleBackends idle) {
+        this.idle = idle;
         this.throttle = throttle;
         this.responses = responses;
         this.router = router;
@@ -301,6 +305,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             dropBackend();
             if (upgraded || exchange != null) {
                 b.reset();
+            } else if (idle != null) {
+                idle.park(b);
             } else {
                 b.finish();
             }
@@ -532,6 +538,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
      */
     private boolean backendFor(HttpTunnel tunnel, TunnelSession session) {
         if (backend != null && backend.tunnel() == tunnel && backend.session() == session && backend.reusable()) {
+            return true;
+        }
+        BackendStream waiting = backend == null && idle != null ? idle.take(tunnel, session) : null;
+        if (waiting != null) {
+            waiting.listener(this);
+            backend = waiting;
+            tunnel.track(ctx.channel());
             return true;
         }
         UserCeiling.Ticket stream = streams.tryAcquire(tunnel.principal());
