@@ -73,6 +73,8 @@ class GrpcIT {
     /** Served by a gRPC server that speaks TLS, behind a tunnel with backendProtocol h2. */
     private static final String TLS_HOST = "grpcs.example.test";
     private static final String LOCAL_NAME = "grpc.local.test";
+    /** Served by a gRPC server that takes one stream per connection. */
+    private static final String NARROW_HOST = "narrow.example.test";
     private static final long SEED = 1919;
     private static final String SERVICE = "portway.test.Echo";
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
@@ -111,6 +113,8 @@ class GrpcIT {
     private TestCa ca;
     private Server grpcServer;
     private Server tlsGrpcServer;
+    private Server narrowGrpcServer;
+    private final AtomicInteger hangsStarted = new AtomicInteger();
     private ManagedChannel channel;
     private final CountDownLatch hangCancelled = new CountDownLatch(1);
     private final AtomicInteger ignoredMessages = new AtomicInteger();
@@ -130,11 +134,16 @@ class GrpcIT {
                 .addService(service())
                 .build()
                 .start();
-        TestCa.PemFiles files = ca.issue(HOST, TLS_HOST).written(dir, "web");
+        narrowGrpcServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .maxConcurrentCallsPerConnection(1)
+                .addService(service())
+                .build()
+                .start();
+        TestCa.PemFiles files = ca.issue(HOST, TLS_HOST, NARROW_HOST).written(dir, "web");
         int httpsPort = TunnelFixture.freePort();
         ServerConfig config = fixture.serverConfig(0, Duration.ofSeconds(10), 3)
                 .withHttp(new HttpConfig(null, TunnelFixture.freePort(), httpsPort)
-                        .withHttps(httpsPort, List.of(new HttpsCertificateConfig(List.of(HOST, TLS_HOST), files.cert(),
+                        .withHttps(httpsPort, List.of(new HttpsCertificateConfig(List.of(HOST, TLS_HOST, NARROW_HOST), files.cert(),
                                 files.key())))
                         .withHttp2(Http2Config.DEFAULTS));
         fixture.startServer(config);
@@ -147,7 +156,12 @@ class GrpcIT {
                 new HttpOptions(null, List.of(TLS_HOST), null, null, null, null, null, "terminate"), null)
                 .withBackend(BackendProtocol.H2, new ClientTlsConfig(null, ca.writeCert(dir.resolve("ca.pem")), false,
                         LOCAL_NAME));
-        for (TunnelResult.Status status : fixture.connect("c1", new RecordingEvents(), tunnel, tlsTunnel)) {
+        TunnelConfig narrowTunnel = new TunnelConfig("narrow", TunnelType.HTTP,
+                new HostPort("127.0.0.1", narrowGrpcServer.getPort()), 0,
+                new HttpOptions(null, List.of(NARROW_HOST), null, null, null, null, null, "terminate"), null)
+                .withBackend(BackendProtocol.H2C, null);
+        for (TunnelResult.Status status : fixture.connect("c1", new RecordingEvents(), tunnel, tlsTunnel,
+                narrowTunnel)) {
             assertThat(status.accepted()).as(status.toString()).isTrue();
         }
         channel = publicChannel(HOST);
@@ -168,6 +182,7 @@ class GrpcIT {
         fixture.close();
         grpcServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         tlsGrpcServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        narrowGrpcServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -319,6 +334,34 @@ class GrpcIT {
     }
 
     @Test
+    void callsBeyondTheStreamsTheServiceAllowsOnEveryConnectionAreRefused() throws Exception {
+        ManagedChannel narrow = publicChannel(NARROW_HOST);
+        try {
+            // One at a time, so that each finds the connections' limits known: the service allows one stream per
+            // connection, and the client opens at most 8 connections to it.
+            List<CompletableFuture<byte[]>> held = new java.util.ArrayList<>();
+            for (int i = 1; i <= 8; i++) {
+                CompletableFuture<byte[]> call = new CompletableFuture<>();
+                ClientCalls.asyncUnaryCall(narrow.newCall(HANG, CallOptions.DEFAULT), new byte[]{1}, observer(call));
+                held.add(call);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (hangsStarted.get() < i && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(hangsStarted.get()).as("calls the service took").isEqualTo(i);
+            }
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> ClientCalls.blockingUnaryCall(narrow, UNARY, CallOptions.DEFAULT, new byte[]{'n'}));
+            // 502 from the server, which gRPC reads as UNAVAILABLE: the client refused the request at once.
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(refused.getStatus().getDescription()).contains("502");
+            assertThat(held).noneMatch(CompletableFuture::isDone);
+        } finally {
+            narrow.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aDeadlineCancelsTheCallOnTheLocalService() throws Exception {
         StatusRuntimeException late = catchThrowableOfType(StatusRuntimeException.class,
                 () -> ClientCalls.blockingUnaryCall(channel, HANG, CallOptions.DEFAULT
@@ -435,8 +478,10 @@ class GrpcIT {
                     response.onError(Status.PERMISSION_DENIED.withDescription("not for you: ünïcode ok")
                             .asRuntimeException(trailers));
                 }))
-                .addMethod(HANG, ServerCalls.asyncUnaryCall((request, response) ->
-                        ((ServerCallStreamObserver<byte[]>) response).setOnCancelHandler(hangCancelled::countDown)))
+                .addMethod(HANG, ServerCalls.asyncUnaryCall((request, response) -> {
+                    ((ServerCallStreamObserver<byte[]>) response).setOnCancelHandler(hangCancelled::countDown);
+                    hangsStarted.incrementAndGet();
+                }))
                 .addMethod(IGNORE, ServerCalls.asyncClientStreamingCall((StreamObserver<byte[]> response) -> {
                     ServerCallStreamObserver<byte[]> call = (ServerCallStreamObserver<byte[]>) response;
                     // Asks for no message ever: grpc-java then reads nothing of the stream, and its window fills.
