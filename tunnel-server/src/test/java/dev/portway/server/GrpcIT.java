@@ -301,6 +301,7 @@ class GrpcIT {
     void aBidirectionalCallRunsForHalfAMinute() throws Exception {
         MessageDigest echoed = PatternStream.newSha256();
         CompletableFuture<byte[]> ended = new CompletableFuture<>();
+        CompletableFuture<byte[]> firstEcho = new CompletableFuture<>();
         AtomicInteger echoes = new AtomicInteger();
         StreamObserver<byte[]> echo = ClientCalls.asyncBidiStreamingCall(channel.newCall(ECHO, CallOptions.DEFAULT),
                 new StreamObserver<>() {
@@ -308,6 +309,7 @@ class GrpcIT {
                     public void onNext(byte[] value) {
                         echoed.update(value);
                         echoes.incrementAndGet();
+                        firstEcho.complete(value);
                     }
 
                     @Override
@@ -325,6 +327,10 @@ class GrpcIT {
             for (int i = 0; i < messages; i++) {
                 echo.onNext(pattern.readNBytes(MESSAGE_SIZE));
                 Thread.sleep(100);
+                if (i == 10) {
+                    // Full duplex end to end: answers come back while the request is still being sent.
+                    assertThat(firstEcho.get(10, TimeUnit.SECONDS)).hasSize(MESSAGE_SIZE);
+                }
             }
         }
         echo.onCompleted();
