@@ -544,6 +544,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (waiting != null) {
             waiting.listener(this);
             backend = waiting;
+            tunnel.counters().holdTo(throttle);
             tunnel.track(ctx.channel());
             return true;
         }
