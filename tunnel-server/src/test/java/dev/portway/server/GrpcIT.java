@@ -57,6 +57,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -217,36 +218,18 @@ class GrpcIT {
                 .isEqualTo(PatternStream.sha256(SEED, (long) MESSAGES * MESSAGE_SIZE));
 
         // Bidirectional: every message echoed while the client still sends.
-        MessageDigest echoed = PatternStream.newSha256();
-        CompletableFuture<byte[]> echoEnded = new CompletableFuture<>();
-        AtomicInteger echoes = new AtomicInteger();
+        Received echoed = new Received();
         StreamObserver<byte[]> echo = ClientCalls.asyncBidiStreamingCall(channel.newCall(ECHO, CallOptions.DEFAULT),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(byte[] value) {
-                        echoed.update(value);
-                        echoes.incrementAndGet();
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        echoEnded.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        echoEnded.complete(new byte[0]);
-                    }
-                });
+                echoed);
         try (InputStream pattern = new PatternStream(SEED + 1, 1000L * MESSAGE_SIZE)) {
             for (int i = 0; i < 1000; i++) {
                 echo.onNext(pattern.readNBytes(MESSAGE_SIZE));
             }
         }
         echo.onCompleted();
-        echoEnded.get(30, TimeUnit.SECONDS);
-        assertThat(echoes.get()).isEqualTo(1000);
-        assertThat(hex(echoed)).isEqualTo(PatternStream.sha256(SEED + 1, 1000L * MESSAGE_SIZE));
+        echoed.ended.get(30, TimeUnit.SECONDS);
+        assertThat(echoed.count.get()).isEqualTo(1000);
+        assertThat(echoed.sha256()).isEqualTo(PatternStream.sha256(SEED + 1, 1000L * MESSAGE_SIZE));
     }
 
     @Test
@@ -299,29 +282,9 @@ class GrpcIT {
 
     @Test
     void aBidirectionalCallRunsForHalfAMinute() throws Exception {
-        MessageDigest echoed = PatternStream.newSha256();
-        CompletableFuture<byte[]> ended = new CompletableFuture<>();
-        CompletableFuture<byte[]> firstEcho = new CompletableFuture<>();
-        AtomicInteger echoes = new AtomicInteger();
+        Received echoed = new Received();
         StreamObserver<byte[]> echo = ClientCalls.asyncBidiStreamingCall(channel.newCall(ECHO, CallOptions.DEFAULT),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(byte[] value) {
-                        echoed.update(value);
-                        echoes.incrementAndGet();
-                        firstEcho.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        ended.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        ended.complete(new byte[0]);
-                    }
-                });
+                echoed);
         int messages = 300;
         try (InputStream pattern = new PatternStream(SEED + 2, (long) messages * MESSAGE_SIZE)) {
             for (int i = 0; i < messages; i++) {
@@ -329,14 +292,14 @@ class GrpcIT {
                 Thread.sleep(100);
                 if (i == 10) {
                     // Full duplex end to end: answers come back while the request is still being sent.
-                    assertThat(firstEcho.get(10, TimeUnit.SECONDS)).hasSize(MESSAGE_SIZE);
+                    assertThat(echoed.first.get(10, TimeUnit.SECONDS)).hasSize(MESSAGE_SIZE);
                 }
             }
         }
         echo.onCompleted();
-        ended.get(30, TimeUnit.SECONDS);
-        assertThat(echoes.get()).isEqualTo(messages);
-        assertThat(hex(echoed)).isEqualTo(PatternStream.sha256(SEED + 2, (long) messages * MESSAGE_SIZE));
+        echoed.ended.get(30, TimeUnit.SECONDS);
+        assertThat(echoed.count.get()).isEqualTo(messages);
+        assertThat(echoed.sha256()).isEqualTo(PatternStream.sha256(SEED + 2, (long) messages * MESSAGE_SIZE));
     }
 
     @Test
@@ -445,38 +408,13 @@ class GrpcIT {
                 }))
                 .addMethod(UPLOAD, ServerCalls.asyncClientStreamingCall((StreamObserver<byte[]> response) -> {
                     MessageDigest digest = PatternStream.newSha256();
-                    return new StreamObserver<byte[]>() {
-                        @Override
-                        public void onNext(byte[] value) {
-                            digest.update(value);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            response.onNext(hex(digest).getBytes(StandardCharsets.US_ASCII));
-                            response.onCompleted();
-                        }
-                    };
-                }))
-                .addMethod(ECHO, ServerCalls.asyncBidiStreamingCall((StreamObserver<byte[]> response) -> new StreamObserver<byte[]>() {
-                    @Override
-                    public void onNext(byte[] value) {
-                        response.onNext(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
+                    return onEach(digest::update, () -> {
+                        response.onNext(hex(digest).getBytes(StandardCharsets.US_ASCII));
                         response.onCompleted();
-                    }
+                    });
                 }))
+                .addMethod(ECHO, ServerCalls.asyncBidiStreamingCall((StreamObserver<byte[]> response) ->
+                        onEach(response::onNext, response::onCompleted)))
                 .addMethod(REFUSE, ServerCalls.asyncUnaryCall((request, response) -> {
                     Metadata trailers = new Metadata();
                     trailers.put(REASON, "quota");
@@ -493,20 +431,7 @@ class GrpcIT {
                     // Asks for no message ever: grpc-java then reads nothing of the stream, and its window fills.
                     call.disableAutoRequest();
                     call.setOnCancelHandler(() -> ignoreCancelled.complete(null));
-                    return new StreamObserver<byte[]>() {
-                        @Override
-                        public void onNext(byte[] value) {
-                            ignoredMessages.incrementAndGet();
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                        }
-                    };
+                    return onEach(value -> ignoredMessages.incrementAndGet(), () -> { });
                 }))
                 .build();
     }
@@ -518,6 +443,55 @@ class GrpcIT {
                 .setRequestMarshaller(BYTES)
                 .setResponseMarshaller(BYTES)
                 .build();
+    }
+
+    /** A service's view of what the client sends: each message, then the end (a cancelled call has its own hook). */
+    private static StreamObserver<byte[]> onEach(Consumer<byte[]> message, Runnable completed) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(byte[] value) {
+                message.accept(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+                completed.run();
+            }
+        };
+    }
+
+    /** What a call receives: the hash, count and first of its messages, and how it ended. */
+    private static final class Received implements StreamObserver<byte[]> {
+        final MessageDigest digest = PatternStream.newSha256();
+        final AtomicInteger count = new AtomicInteger();
+        final CompletableFuture<byte[]> first = new CompletableFuture<>();
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+        @Override
+        public void onNext(byte[] value) {
+            digest.update(value);
+            count.incrementAndGet();
+            first.complete(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            ended.complete(null);
+        }
+
+        /** Once {@link #ended}. */
+        String sha256() {
+            return hex(digest);
+        }
     }
 
     private static <T> StreamObserver<T> observer(CompletableFuture<T> result) {
