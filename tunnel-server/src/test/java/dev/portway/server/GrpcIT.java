@@ -74,6 +74,8 @@ class GrpcIT {
     /** Served by a gRPC server that speaks TLS, behind a tunnel with backendProtocol h2. */
     private static final String TLS_HOST = "grpcs.example.test";
     private static final String LOCAL_NAME = "grpc.local.test";
+    /** The TLS service again, through a tunnel that expects another name in its certificate. */
+    private static final String MISNAMED_HOST = "misnamed.example.test";
     /** Served by a gRPC server that takes one stream per connection. */
     private static final String NARROW_HOST = "narrow.example.test";
     private static final long SEED = 1919;
@@ -140,11 +142,12 @@ class GrpcIT {
                 .addService(service())
                 .build()
                 .start();
-        TestCa.PemFiles files = ca.issue(HOST, TLS_HOST, NARROW_HOST).written(dir, "web");
+        TestCa.PemFiles files = ca.issue(HOST, TLS_HOST, NARROW_HOST, MISNAMED_HOST).written(dir, "web");
         int httpsPort = TunnelFixture.freePort();
         ServerConfig config = fixture.serverConfig(0, Duration.ofSeconds(10), 3)
                 .withHttp(new HttpConfig(null, TunnelFixture.freePort(), httpsPort)
-                        .withHttps(httpsPort, List.of(new HttpsCertificateConfig(List.of(HOST, TLS_HOST, NARROW_HOST), files.cert(),
+                        .withHttps(httpsPort, List.of(new HttpsCertificateConfig(List.of(HOST, TLS_HOST, NARROW_HOST, MISNAMED_HOST),
+                                files.cert(),
                                 files.key())))
                         .withHttp2(Http2Config.DEFAULTS));
         fixture.startServer(config);
@@ -161,8 +164,13 @@ class GrpcIT {
                 new HostPort("127.0.0.1", narrowGrpcServer.getPort()), 0,
                 new HttpOptions(null, List.of(NARROW_HOST), null, null, null, null, null, "terminate"), null)
                 .withBackend(BackendProtocol.H2C, null);
+        TunnelConfig misnamedTunnel = new TunnelConfig("misnamed", TunnelType.HTTP,
+                new HostPort("127.0.0.1", tlsGrpcServer.getPort()), 0,
+                new HttpOptions(null, List.of(MISNAMED_HOST), null, null, null, null, null, "terminate"), null)
+                .withBackend(BackendProtocol.H2, new ClientTlsConfig(null, dir.resolve("ca.pem"), false,
+                        "other.local.test"));
         for (TunnelResult.Status status : fixture.connect("c1", new RecordingEvents(), tunnel, tlsTunnel,
-                narrowTunnel)) {
+                narrowTunnel, misnamedTunnel)) {
             assertThat(status.accepted()).as(status.toString()).isTrue();
         }
         channel = publicChannel(HOST);
@@ -261,6 +269,19 @@ class GrpcIT {
             assertThat(refused.getTrailers().get(REASON)).isEqualTo("quota");
         } finally {
             tls.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aServiceWhoseCertificateDoesNotNameTheExpectedHostIsNotSpokenTo() throws Exception {
+        ManagedChannel misnamed = publicChannel(MISNAMED_HOST);
+        try {
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> ClientCalls.blockingUnaryCall(misnamed, UNARY, CallOptions.DEFAULT, new byte[]{'m'}));
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(refused.getStatus().getDescription()).contains("502");
+        } finally {
+            misnamed.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 

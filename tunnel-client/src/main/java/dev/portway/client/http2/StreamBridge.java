@@ -1,5 +1,6 @@
 package dev.portway.client.http2;
 
+import dev.portway.client.tls.ClientTls;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.mux.StreamHandler;
 import dev.portway.protocol.mux.TunnelStream;
@@ -213,7 +214,9 @@ final class StreamBridge implements StreamHandler {
                 ReferenceCountUtil.release(head);
                 head = null;
                 boolean busy = opened.cause() instanceof LocalHttp2Connections.BusyException;
-                String reason = "local service " + connections.target() + " unavailable: " + opened.cause().getMessage();
+                String reason = "local service " + connections.target() + " unavailable: "
+                        + ClientTls.certificateRefusal(opened.cause()).map(refusal -> "its certificate was refused: "
+                        + refusal).orElse(String.valueOf(opened.cause().getMessage()));
                 if (!busy) {
                     log.warn("[{}] {}", label, reason);
                 }
