@@ -8,8 +8,10 @@ import dev.portway.client.connect.ServerDialer;
 import dev.portway.client.health.HealthChecks;
 import dev.portway.client.health.HealthProbe;
 import dev.portway.client.inspect.InspectLog;
+import dev.portway.client.http2.LocalHttp2Connections;
 import dev.portway.client.proxy.LocalDialer;
 import dev.portway.client.tls.ClientTls;
+import dev.portway.client.tls.ClientTlsContexts;
 import dev.portway.client.udp.LocalUdpFlows;
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.monitor.TunnelTraffic;
@@ -44,6 +46,8 @@ import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -487,10 +491,16 @@ public final class TunnelClient implements AutoCloseable {
                 .toList();
     }
 
+    /** A tunnel's HTTP/2 connections to its local service, and the tunnel config they were made for. */
+    private record Http2Local(TunnelConfig tunnel, LocalHttp2Connections connections) {
+    }
+
     /** One connection to the server; a reconnect makes a new one. */
     private final class ServerConnection implements SessionListener {
         private final ServerAddress server;
         private LocalUdpFlows udp;
+        /** By tunnel name; on the session's event loop. */
+        private final Map<String, Http2Local> http2 = new HashMap<>();
         private String refusal;
         /** A failure of this connection that retrying cannot fix, once known. */
         private Termination fatal;
@@ -571,8 +581,44 @@ public final class TunnelClient implements AutoCloseable {
                 log.warn("server opened a stream for unknown tunnel {}; refused", stream.open().tunnel());
                 return null;
             }
+            if (tunnel.backendProtocol().http2()) {
+                LocalHttp2Connections local = http2For(tunnel, session, counted, limit);
+                return local == null ? null : local.bridge(stream);
+            }
             return dialer.dial(stream, tunnel.name(), tunnel.local(), session.channel().eventLoop(), counted,
                     tunnel.proxyProtocol(), limit, carriesHttp(tunnel) ? inspect : null);
+        }
+
+        /**
+         * The HTTP/2 connections of a tunnel with {@code backendProtocol: h2c | h2} on this session, made at its first
+         * stream; a tunnel changed by a reload gets new ones, and the old ones close as their last streams end.
+         * On the session's event loop.
+         *
+         * @return null when the TLS settings for the local service cannot be used (logged)
+         */
+        private LocalHttp2Connections http2For(TunnelConfig tunnel, TunnelSession session, TunnelTraffic counted,
+                                               Bandwidth limit) {
+            Http2Local existing = http2.get(tunnel.name());
+            if (existing != null && existing.tunnel() == tunnel) {
+                return existing.connections();
+            }
+            if (existing != null) {
+                existing.connections().retire();
+                http2.remove(tunnel.name());
+            }
+            ClientTls tls = null;
+            if (tunnel.backendTls() != null) {
+                try {
+                    tls = ClientTlsContexts.forLocalHttp2(tunnel.backendTls());
+                } catch (IOException | GeneralSecurityException e) {
+                    log.warn("[tunnel={}] backendTls cannot be used: {}; stream refused", tunnel.name(), e.toString());
+                    return null;
+                }
+            }
+            LocalHttp2Connections connections = new LocalHttp2Connections(tunnel.name(), tunnel.local(), tls,
+                    transport, config().dialTimeout(), session.channel().eventLoop(), counted, limit);
+            http2.put(tunnel.name(), new Http2Local(tunnel, connections));
+            return connections;
         }
 
         /** An http tunnel whose streams carry HTTP/1.1 in clear (not TLS passed through to the service). */
@@ -620,6 +666,9 @@ public final class TunnelClient implements AutoCloseable {
             if (udp != null) {
                 udp.closeAll();
             }
+            // The connections' streams are reset along with the session's; the close is on their loop.
+            http2.values().forEach(local -> local.connections().retire());
+            http2.clear();
             if (current == session) {
                 current = null;
             }

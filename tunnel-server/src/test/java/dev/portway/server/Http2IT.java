@@ -13,6 +13,7 @@ import dev.portway.server.config.HttpConfig;
 import dev.portway.server.config.HttpsCertificateConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.testkit.Http2TestClient;
+import dev.portway.server.testkit.HttpBackend;
 import dev.portway.server.testkit.PatternStream;
 import dev.portway.server.testkit.Programs;
 import dev.portway.server.testkit.RecordingEvents;
@@ -54,6 +55,7 @@ class Http2IT {
     private static final String HOST = "app.example.test";
     private static final String GUARDED = "guarded.example.test";
     private static final String TRAILERS = "trailers.example.test";
+    private static final String REUSED = "reused.example.test";
     private static final long SEED = 19;
     private static final int SIZE = 8 * 1024 * 1024;
 
@@ -196,6 +198,27 @@ class Http2IT {
                     .getBytes(StandardCharsets.US_ASCII));
             assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
                     .startsWith("HTTP/1.1 200").endsWith("api /api");
+        }
+    }
+
+    @Test
+    void streamsOfOneConnectionTakeTurnsOnOneTunnelStreamAndOneLocalConnection() throws Exception {
+        startServer(Http2Config.DEFAULTS);
+        try (HttpBackend backend = new HttpBackend("reused")) {
+            register(http("reused", backend.port(), new HttpOptions(null, List.of(REUSED), null, null, null, null,
+                    null, "terminate")));
+            try (Http2TestClient client = new Http2TestClient(fixture.server().httpsAddress().getPort(), ca.cert(),
+                    REUSED)) {
+                for (int i = 0; i < 5; i++) {
+                    Http2TestClient.Answer answer = client.get(REUSED, "/download?bytes=100000&seed=" + i, Map.of());
+                    assertThat(answer.status()).isEqualTo(200);
+                    assertThat(PatternStream.sha256(answer.body())).isEqualTo(PatternStream.sha256(i, 100_000));
+                }
+                assertThat(backend.connectionsAccepted()).isEqualTo(1);
+                // A stream the client resets mid-request takes its tunnel stream along, never left for the next.
+                client.send("GET", REUSED, "/silent", Map.of(), null).cancel();
+                assertThat(client.get(REUSED, "/echo", Map.of()).status()).isEqualTo(200);
+            }
         }
     }
 

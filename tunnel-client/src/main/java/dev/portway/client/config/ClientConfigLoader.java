@@ -60,6 +60,13 @@ import java.util.regex.Pattern;
  *     requestHeaders: {set: {X-From: portway}, remove: [Cookie]}
  *     responseHeaders: {set: {}, remove: [Server]}
  *     basicAuth: {user: me, password: ...}
+ *   - name: grpc
+ *     type: http
+ *     local: 127.0.0.1:50051
+ *     subdomain: grpc
+ *     backendProtocol: h2c                # or h2 (over TLS, with backendTls) or http1, the default
+ *   - {name: grpcs, type: http, local: 127.0.0.1:50052, subdomain: grpcs, backendProtocol: h2,
+ *      backendTls: {ca: local-ca.pem, serverName: grpc.lan}}   # or fingerprint:, or insecure: true
  * reconnect: {initial: 1s, max: 8s, factor: 2.0, jitter: true, exitOnFatal: true}   # false: retry even a wrong
  *                              # certificate or token (exit codes 3 and 4) for ever
  * dialTimeout: 10s
@@ -81,6 +88,7 @@ public final class ClientConfigLoader {
     private static final Map<String, String> LOAD_BALANCE = new LinkedHashMap<>();
     private static final int MAX_HEALTH_SECONDS = 3600;
     private static final Map<String, ProxyProtocolVersion> PROXY_PROTOCOLS = new LinkedHashMap<>();
+    private static final Map<String, BackendProtocol> BACKEND_PROTOCOLS = new LinkedHashMap<>();
     private static final List<String> HTTP_KEYS = List.of("subdomain", "customDomains", "locations",
             "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth", "https", "rateLimit");
 
@@ -96,6 +104,9 @@ public final class ClientConfigLoader {
         }
         for (ProxyProtocolVersion v : ProxyProtocolVersion.values()) {
             PROXY_PROTOCOLS.put(v.configName(), v);
+        }
+        for (BackendProtocol p : BackendProtocol.values()) {
+            BACKEND_PROTOCOLS.put(p.configName(), p);
         }
     }
 
@@ -295,15 +306,26 @@ public final class ClientConfigLoader {
         return id;
     }
 
+    private static final String[] TRUST_KEYS = {"fingerprint", "ca", "insecure", "serverName"};
+
     private static ClientTlsConfig readTls(ConfigObject root) {
-        Optional<ConfigObject> section = root.object("tls", "fingerprint", "ca", "insecure", "serverName");
+        Optional<ConfigObject> section = root.object("tls", TRUST_KEYS);
         if (section.isEmpty()) {
             if (!root.has("tls")) {
                 root.reader().problem("tls", "expected one of fingerprint, ca or insecure: true", "nothing");
             }
             return null;
         }
-        ConfigObject tls = section.get();
+        return readTrust(section.get(), "tls");
+    }
+
+    /**
+     * A TLS peer's verification, for the server ({@code tls}) and for a local service ({@code backendTls}): exactly
+     * one of a pinned fingerprint, a CA file or {@code insecure: true}, and the name to verify.
+     *
+     * @param path where the section is, for problems about the section as a whole
+     */
+    private static ClientTlsConfig readTrust(ConfigObject tls, String path) {
         int problemsBefore = tls.reader().problems().size();
         String fingerprint = null;
         String fingerprintText = tls.string("fingerprint");
@@ -339,11 +361,11 @@ public final class ClientConfigLoader {
             chosen.add("insecure");
         }
         if (chosen.isEmpty()) {
-            tls.reader().problem("tls", "expected one of fingerprint, ca or insecure: true", "nothing");
+            tls.reader().problem(path, "expected one of fingerprint, ca or insecure: true", "nothing");
             return null;
         }
         if (chosen.size() > 1) {
-            tls.reader().problem("tls", "expected only one of fingerprint, ca or insecure: true",
+            tls.reader().problem(path, "expected only one of fingerprint, ca or insecure: true",
                     String.join(" and ", chosen));
             return null;
         }
@@ -353,13 +375,57 @@ public final class ClientConfigLoader {
         return new ClientTlsConfig(fingerprint, ca, insecure, serverName);
     }
 
+    /**
+     * {@code backendProtocol: http1 | h2c | h2} and, with h2, {@code backendTls}. HTTP/2 to the local service pools
+     * connections and takes requests apart, so it goes only with an http tunnel whose requests the server terminates
+     * and without a PROXY header (which belongs to one connection per public peer).
+     */
+    private static BackendProtocol readBackendProtocol(ConfigObject item, TunnelType type, HttpOptions http,
+                                                       ProxyProtocolVersion proxyProtocol) {
+        BackendProtocol protocol = item.choice("backendProtocol", false, BACKEND_PROTOCOLS);
+        if (protocol == null || protocol == BackendProtocol.HTTP1) {
+            if (item.has("backendTls")) {
+                item.problem("backendTls", "only with backendProtocol: h2");
+            }
+            return protocol;
+        }
+        if (type != null && type != TunnelType.HTTP) {
+            item.invalid("backendProtocol", "expected http1 or nothing (HTTP/2 to the local service is for http "
+                    + "tunnels)");
+        } else if (http != null && "passthrough".equals(http.https())) {
+            item.invalid("backendProtocol", "expected http1 or nothing with https: passthrough (the local service "
+                    + "gets the public TLS connection as it is)");
+        }
+        if (proxyProtocol != null) {
+            item.problem("proxyProtocol", "expected nothing with backendProtocol " + protocol.configName()
+                    + " (its connections to the local service are shared by many public peers)");
+        }
+        if (protocol == BackendProtocol.H2 && !item.has("backendTls")) {
+            item.reader().problem(item.childPath("backendTls"),
+                    "expected one of fingerprint, ca or insecure: true for backendProtocol h2", "nothing");
+        } else if (protocol == BackendProtocol.H2C && item.has("backendTls")) {
+            item.problem("backendTls", "only with backendProtocol: h2");
+        }
+        return protocol;
+    }
+
+    /** {@code backendTls} of a tunnel with backendProtocol h2; null otherwise (problems are reported above). */
+    private static ClientTlsConfig readBackendTls(ConfigObject item, BackendProtocol protocol) {
+        if (protocol != BackendProtocol.H2) {
+            return null;
+        }
+        return item.object("backendTls", TRUST_KEYS)
+                .map(section -> readTrust(section, item.childPath("backendTls")))
+                .orElse(null);
+    }
+
     /** @param pushesAllowed the client serves tunnels the server pushes, so it may declare none of its own */
     private static List<TunnelConfig> readTunnels(ConfigObject root, boolean pushesAllowed) {
         int problemsBefore = root.reader().problems().size();
         List<ConfigObject> items = root.objects("tunnels", "name", "type", "local", "remotePort", "subdomain",
                 "customDomains", "locations", "hostHeaderRewrite", "requestHeaders", "responseHeaders", "basicAuth",
                 "https", "group", "groupKey", "loadBalance", "healthCheck", "proxyProtocol", "ipAllow", "ipDeny",
-                "bandwidthLimit", "rateLimit", "maxConnections");
+                "bandwidthLimit", "rateLimit", "maxConnections", "backendProtocol", "backendTls");
         if (items.isEmpty() && !pushesAllowed && root.reader().problems().size() == problemsBefore) {
             root.reader().problem("tunnels", "expected a list of at least one tunnel, or allowTargets for a client "
                     + "that serves only the tunnels an operator creates through the admin API",
@@ -390,9 +456,11 @@ public final class ClientConfigLoader {
             IpRules ipRules = readIpRules(item);
             long bandwidthLimit = readBandwidthLimit(item);
             int maxConnections = item.integer("maxConnections", 0, 1, TunnelSpec.MAX_CONNECTIONS);
+            BackendProtocol backendProtocol = readBackendProtocol(item, type, http, proxyProtocol);
+            ClientTlsConfig backendTls = readBackendTls(item, backendProtocol);
             if (name != null && type != null && local != null && root.reader().problems().size() == problems) {
                 tunnels.add(new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol,
-                        ipRules, bandwidthLimit, maxConnections));
+                        ipRules, bandwidthLimit, maxConnections, backendProtocol, backendTls));
             }
         }
         return tunnels;

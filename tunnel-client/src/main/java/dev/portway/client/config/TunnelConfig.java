@@ -24,10 +24,13 @@ import java.util.Objects;
  * @param bandwidthLimit bytes per second in each direction, shared by all the tunnel's connections and enforced by
  *                       this client; 0: none
  * @param maxConnections public connections the server lets the tunnel carry at once; 0: no limit of its own
+ * @param backendProtocol what the client speaks to {@code local} (http tunnels); null means {@link BackendProtocol#HTTP1}
+ * @param backendTls how the local service's certificate is verified with {@link BackendProtocol#H2}; null otherwise
  */
 public record TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
                            GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol,
-                           IpRules ipRules, long bandwidthLimit, int maxConnections) {
+                           IpRules ipRules, long bandwidthLimit, int maxConnections, BackendProtocol backendProtocol,
+                           ClientTlsConfig backendTls) {
 
     public static final int DEFAULT_REMOTE_PORT = 0;
 
@@ -44,6 +47,23 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
         if (remotePort < 0 || remotePort > 65535) {
             throw new IllegalArgumentException("remotePort out of range: " + remotePort);
         }
+        if (backendProtocol == null) {
+            backendProtocol = BackendProtocol.HTTP1;
+        }
+        if ((backendProtocol == BackendProtocol.H2) != (backendTls != null)) {
+            throw new IllegalArgumentException("backendTls goes with backendProtocol h2, and only with it");
+        }
+        if (backendProtocol.http2() && type != TunnelType.HTTP) {
+            throw new IllegalArgumentException("backendProtocol " + backendProtocol.configName()
+                    + " is for http tunnels");
+        }
+    }
+
+    public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
+                        GroupOptions group, HealthCheckConfig healthCheck, ProxyProtocolVersion proxyProtocol,
+                        IpRules ipRules, long bandwidthLimit, int maxConnections) {
+        this(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, ipRules, bandwidthLimit,
+                maxConnections, null, null);
     }
 
     public TunnelConfig(String name, TunnelType type, HostPort local, int remotePort, HttpOptions http,
@@ -68,17 +88,23 @@ public record TunnelConfig(String name, TunnelType type, HostPort local, int rem
 
     public TunnelConfig withProxyProtocol(ProxyProtocolVersion version) {
         return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, version, ipRules,
-                bandwidthLimit, maxConnections);
+                bandwidthLimit, maxConnections, backendProtocol, backendTls);
     }
 
     public TunnelConfig withBandwidthLimit(long bytesPerSecond) {
         return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, ipRules,
-                bytesPerSecond, maxConnections);
+                bytesPerSecond, maxConnections, backendProtocol, backendTls);
     }
 
     public TunnelConfig withMaxConnections(int max) {
         return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, ipRules,
-                bandwidthLimit, max);
+                bandwidthLimit, max, backendProtocol, backendTls);
+    }
+
+    /** @param tls required with {@link BackendProtocol#H2}, null otherwise */
+    public TunnelConfig withBackend(BackendProtocol protocol, ClientTlsConfig tls) {
+        return new TunnelConfig(name, type, local, remotePort, http, group, healthCheck, proxyProtocol, ipRules,
+                bandwidthLimit, maxConnections, protocol, tls);
     }
 
     /** The tunnel as the server is asked for it; the local target stays on this host. */

@@ -61,7 +61,7 @@ public final class ClientTls {
     public SslHandler newHandler(ByteBufAllocator alloc, String host, int port) {
         String name = config.serverName() != null ? config.serverName() : host;
         if (config.insecure()) {
-            log.warn("[tls] TLS verification is disabled (tls.insecure: true): the connection to {}:{} is encrypted "
+            log.warn("[tls] TLS verification is disabled (insecure: true): the connection to {}:{} is encrypted "
                     + "but anyone in the path can impersonate the server", host, port);
         }
         // The engine's peer host is what the JDK and OpenSSL engines verify the certificate against.

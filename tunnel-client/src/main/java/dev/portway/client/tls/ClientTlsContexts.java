@@ -2,7 +2,10 @@ package dev.portway.client.tls;
 
 import dev.portway.client.config.ClientTlsConfig;
 import dev.portway.protocol.tls.TlsProviders;
-import io.netty.handler.ssl.SslContext;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -38,6 +41,29 @@ public final class ClientTlsContexts {
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .sslProvider(provider)
                 .protocols(TlsProviders.TLS_13);
+        return new ClientTls(trusting(builder, config).build(), config);
+    }
+
+    /**
+     * For a local service spoken to with HTTP/2 over TLS ({@code backendProtocol: h2}): ALPN offers {@code h2} alone,
+     * TLS 1.2 is accepted beside 1.3 (local services are often older than the tunnel), and trust is what
+     * {@code backendTls} says, as for the server.
+     */
+    public static ClientTls forLocalHttp2(ClientTlsConfig config) throws IOException, GeneralSecurityException {
+        SslProvider provider = TlsProviders.choose("local HTTP/2 connection");
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(provider)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2));
+        return new ClientTls(trusting(builder, config).build(), config);
+    }
+
+    private static SslContextBuilder trusting(SslContextBuilder builder, ClientTlsConfig config)
+            throws IOException, GeneralSecurityException {
         if (config.fingerprint() != null) {
             builder.trustManager(new PinnedCertificateTrustManager(config.fingerprintWithPrefix()));
         } else if (config.ca() != null) {
@@ -47,8 +73,7 @@ public final class ClientTlsContexts {
         } else {
             throw new IllegalStateException("no TLS trust configured");
         }
-        SslContext context = builder.build();
-        return new ClientTls(context, config);
+        return builder;
     }
 
     private static X509Certificate[] readCertificates(ClientTlsConfig config)

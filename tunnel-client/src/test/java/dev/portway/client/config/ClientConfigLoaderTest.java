@@ -185,7 +185,7 @@ class ClientConfigLoaderTest {
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
                         + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny, "
-                        + "bandwidthLimit, rateLimit, maxConnections");
+                        + "bandwidthLimit, rateLimit, maxConnections, backendProtocol, backendTls");
         assertThat(problems(minimal(ONE_TUNNEL + "keepalive: 5s\n"))).containsExactly(
                 "client.yaml: keepalive: unknown field; expected one of server, proxy, token, clientId, tls, tunnels, "
                         + "reconnect, dialTimeout, keepAliveInterval, keepAliveMissed, metrics, allowTargets, inspect");
@@ -512,6 +512,54 @@ class ClientConfigLoaderTest {
     }
 
     @Test
+    void backendProtocolIsHttp1ByDefaultAndHttp2OnlyOnTerminatedHttpTunnels() throws Exception {
+        Files.writeString(dir.resolve("local-ca.pem"), "not read by the loader");
+        List<TunnelConfig> tunnels = load(minimal("""
+                tunnels:
+                  - {name: web, type: http, local: 127.0.0.1:8080, subdomain: web}
+                  - {name: grpc, type: http, local: 127.0.0.1:50051, subdomain: grpc, backendProtocol: h2c}
+                  - name: grpcs
+                    type: http
+                    local: 127.0.0.1:50052
+                    subdomain: grpcs
+                    backendProtocol: h2
+                    backendTls: {ca: local-ca.pem, serverName: grpc.lan}
+                """)).tunnels();
+        assertThat(tunnels).extracting(TunnelConfig::backendProtocol)
+                .containsExactly(BackendProtocol.HTTP1, BackendProtocol.H2C, BackendProtocol.H2);
+        assertThat(tunnels.get(1).backendTls()).isNull();
+        assertThat(tunnels.get(2).backendTls()).isEqualTo(
+                new ClientTlsConfig(null, dir.toAbsolutePath().resolve("local-ca.pem"), false, "grpc.lan"));
+
+        assertThat(problems(minimal("""
+                tunnels:
+                  - {name: a, type: http, local: 127.0.0.1:1, subdomain: a, backendProtocol: h3}
+                  - {name: b, type: tcp, local: 127.0.0.1:2, backendProtocol: h2c}
+                  - {name: c, type: http, local: 127.0.0.1:3, subdomain: c, https: passthrough, backendProtocol: h2c}
+                  - {name: d, type: http, local: 127.0.0.1:4, subdomain: d, backendProtocol: h2c, proxyProtocol: v2}
+                  - {name: e, type: http, local: 127.0.0.1:5, subdomain: e, backendProtocol: h2}
+                  - {name: f, type: http, local: 127.0.0.1:6, subdomain: f, backendProtocol: h2c,
+                     backendTls: {insecure: true}}
+                  - {name: g, type: http, local: 127.0.0.1:7, subdomain: g, backendTls: {insecure: true}}
+                  - {name: h, type: http, local: 127.0.0.1:8, subdomain: h, backendProtocol: h2,
+                     backendTls: {insecure: true, fingerprint: "sha256:%s"}}
+                """.formatted(FP_HEX)))).containsExactly(
+                "client.yaml: tunnels[0].backendProtocol: expected one of http1, h2c, h2, got \"h3\"",
+                "client.yaml: tunnels[1].backendProtocol: expected http1 or nothing (HTTP/2 to the local service is "
+                        + "for http tunnels), got \"h2c\"",
+                "client.yaml: tunnels[2].backendProtocol: expected http1 or nothing with https: passthrough (the "
+                        + "local service gets the public TLS connection as it is), got \"h2c\"",
+                "client.yaml: tunnels[3].proxyProtocol: expected nothing with backendProtocol h2c (its connections to "
+                        + "the local service are shared by many public peers)",
+                "client.yaml: tunnels[4].backendTls: expected one of fingerprint, ca or insecure: true for "
+                        + "backendProtocol h2, got nothing",
+                "client.yaml: tunnels[5].backendTls: only with backendProtocol: h2",
+                "client.yaml: tunnels[6].backendTls: only with backendProtocol: h2",
+                "client.yaml: tunnels[7].backendTls: expected only one of fingerprint, ca or insecure: true, got "
+                        + "fingerprint and insecure");
+    }
+
+    @Test
     void reconnectAndTimingsAreChecked() throws Exception {
         assertThat(problems(minimal(ONE_TUNNEL + """
                 reconnect: {initial: 5s, max: 1s, factor: 0.5, jitter: sometimes, exitOnFatal: never}
@@ -546,7 +594,7 @@ class ClientConfigLoaderTest {
                 "client.yaml: tunnels[0].remote_port: unknown field; expected one of name, type, local, remotePort, "
                         + "subdomain, customDomains, locations, hostHeaderRewrite, requestHeaders, responseHeaders, "
                         + "basicAuth, https, group, groupKey, loadBalance, healthCheck, proxyProtocol, ipAllow, ipDeny, "
-                        + "bandwidthLimit, rateLimit, maxConnections",
+                        + "bandwidthLimit, rateLimit, maxConnections, backendProtocol, backendTls",
                 "client.yaml: tunnels[0].local: expected host:port, got \"22\"",
                 "client.yaml: dialTimeout: expected a duration such as 10s, 500ms, 2m, 1h or a number of seconds, "
                         + "got \"forever\"");

@@ -93,7 +93,7 @@ final class BackendStream implements StreamHandler {
     private final HttpTunnel tunnel;
     private final TunnelSession session;
     private final EventLoop home;
-    private final Listener listener;
+    private Listener listener;
     private final TunnelMetrics metrics;
     private final ByteBufAllocator alloc;
     private final RequestEncoder encoder;
@@ -129,21 +129,30 @@ final class BackendStream implements StreamHandler {
         this.alloc = alloc;
         this.encoder = new RequestEncoder(alloc);
         this.framer = new ResponseFramer(alloc, new ResponseFramer.Listener() {
+            // The field, not the constructor's argument: a stream may change hands between exchanges.
             @Override
             public void onHead(HttpResponse head, ResponseFramer.Body body) {
-                listener.onResponseHead(BackendStream.this, head, body);
+                BackendStream.this.listener.onResponseHead(BackendStream.this, head, body);
             }
 
             @Override
             public void onBody(ByteBuf bytes, int payload) {
-                listener.onResponseBody(BackendStream.this, bytes, payload);
+                BackendStream.this.listener.onResponseBody(BackendStream.this, bytes, payload);
             }
 
             @Override
             public void onEnd() {
-                listener.onResponseEnd(BackendStream.this);
+                BackendStream.this.listener.onResponseEnd(BackendStream.this);
             }
         }, contentOnly);
+    }
+
+    /**
+     * Hands the stream's events to {@code next} from now on: a stream that waits between exchanges of an HTTP/2
+     * connection ({@link IdleBackends}) and the proxy of the stream that takes it. On the home loop.
+     */
+    void listener(Listener next) {
+        listener = next;
     }
 
     /** The trailers of the response that ended last, when bodies come without framing; none otherwise. */

@@ -25,7 +25,8 @@ import java.util.function.Consumer;
 /**
  * The HTTP/2 layer of a public connection: Netty's frame codec with the limits of {@link Http2Config}, and one child
  * channel per stream, on which {@code streams} installs the same request handling an HTTP/1.1 connection has. Each
- * stream becomes its own request and its own tunnel stream.
+ * stream becomes its own request, on a tunnel stream that an earlier stream of the connection to the same tunnel
+ * left ({@link IdleBackends}) or a new one.
  *
  * <p>Limits: the peer may open {@code maxConcurrentStreams} streams (more are refused with REFUSED_STREAM), send a
  * header list of {@code http.maxHeaderSize} bytes, and {@code initialWindowSize} bytes per stream ahead of the proxy;

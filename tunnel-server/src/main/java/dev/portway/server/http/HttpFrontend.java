@@ -76,19 +76,22 @@ public final class HttpFrontend {
         pipeline.addLast(HttpPipeline.THROTTLE, throttle)
                 .addLast(HttpPipeline.CLOCK, clock)
                 .addLast(HttpPipeline.CODEC, new PublicHttpCodec(config.maxHeaderSize()))
-                .addLast(HttpPipeline.PROXY, proxy(current, secure, clock, throttle, PublicResponses.HTTP1));
+                .addLast(HttpPipeline.PROXY, proxy(current, secure, clock, throttle, PublicResponses.HTTP1, null));
     }
 
     /**
      * Serves HTTP/2 on a connection whose next bytes are the client's connection preface (it chose {@code h2} by ALPN,
      * or sent the preface on the plain port): each stream is a request handled as an HTTP/1.1 one is, by its own
-     * {@link HttpProxyHandler}. Call on the channel's event loop, with the channel active.
+     * {@link HttpProxyHandler}; a backend stream whose exchange ended waits in the connection's {@link IdleBackends}
+     * for the next stream to its tunnel. Call on the channel's event loop, with the channel active.
      */
     public void installHttp2(ChannelPipeline pipeline, boolean secure) {
         metrics.publicConnectionAccepted();
         Settings current = settings;
         HttpConfig config = current.config();
         BandwidthThrottle throttle = new BandwidthThrottle();
+        IdleBackends idle = new IdleBackends();
+        pipeline.channel().closeFuture().addListener(closed -> idle.close());
         pipeline.addLast(HttpPipeline.THROTTLE, throttle);
         Http2Connection.install(pipeline, config.http2(), config.maxHeaderSize(), config.idleTimeout(), refusals,
                 stream -> {
@@ -98,14 +101,15 @@ public final class HttpFrontend {
                             .addLast(HttpPipeline.STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                             .addLast(HttpPipeline.STREAM_HEADS, Http2RequestHeads.INSTANCE)
                             .addLast(HttpPipeline.CLOCK, clock)
-                            .addLast(HttpPipeline.PROXY, proxy(current, secure, clock, throttle, PublicResponses.HTTP2));
+                            .addLast(HttpPipeline.PROXY, proxy(current, secure, clock, throttle, PublicResponses.HTTP2,
+                                    idle));
                 });
     }
 
     private HttpProxyHandler proxy(Settings current, boolean secure, RequestClock clock, BandwidthThrottle throttle,
-                                   PublicResponses responses) {
+                                   PublicResponses responses, IdleBackends idle) {
         return new HttpProxyHandler(router, wellKnown, current.pages(), metrics, secure ? "https" : "http", clock, webLoops,
-                streams, throttle, responses);
+                streams, throttle, responses, idle);
     }
 
     private static RequestClock newClock(HttpConfig config) {

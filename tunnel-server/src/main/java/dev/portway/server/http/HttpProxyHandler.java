@@ -37,6 +37,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -89,6 +90,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final UserCeiling streams;
     private final BandwidthThrottle throttle;
     private final PublicResponses responses;
+    /** Null on an HTTP/1.x connection. */
+    private final IdleBackends idle;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private final Runnable readNext = this::readNextOnLoop;
     private ChannelHandlerContext ctx;
@@ -128,6 +131,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         boolean forwarded;
         boolean requestDone;
         boolean responseStarted;
+        /** The response head was the whole answer ({@link PublicResponses#head}). */
+        boolean headComplete;
         boolean closeAfter;
         boolean backendReusable = true;
         boolean upgradeAccepted;
@@ -147,10 +152,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
      * @param streams  {@code limits.streamsPerUser}: each backend stream holds a unit of its tunnel's user's
      * @param throttle  the connection's, held to the bandwidth of the tunnel each new backend stream goes to
      * @param responses how answers are written: as HTTP/1.1 bytes, or as messages to an HTTP/2 stream's codec
+     * @param idle      the backend streams an HTTP/2 connection keeps between its streams; null for HTTP/1.x
      */
     HttpProxyHandler(HttpVhostRouter router, WellKnownAnswers wellKnown, ErrorPages pages, TunnelMetrics metrics,
                      String scheme, RequestClock clock, ServedLoopGroup webLoops, UserCeiling streams,
-                     BandwidthThrottle throttle, PublicResponses responses) {
+                     BandwidthThrottle throttle, PublicResponses responses, IdleBackends idle) {
+        this.idle = idle;
         this.throttle = throttle;
         this.responses = responses;
         this.router = router;
@@ -275,6 +282,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             bodyTimedOut();
         } else if (evt == RequestClock.Expired.RESPONSE) {
             responseTimedOut();
+        } else if (evt instanceof Http2ResetFrame) {
+            // The HTTP/2 client cancelled the stream (a gRPC deadline, say). Its channel would close only at its
+            // next read, which a stream held back by its tunnel stream's window may never ask for: the backend
+            // stream is reset now, so that the local service stops working on the request.
+            closing = true;
+            ctx.close();
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -292,6 +305,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             dropBackend();
             if (upgraded || exchange != null) {
                 b.reset();
+            } else if (idle != null) {
+                idle.park(b);
             } else {
                 b.finish();
             }
@@ -525,6 +540,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (backend != null && backend.tunnel() == tunnel && backend.session() == session && backend.reusable()) {
             return true;
         }
+        BackendStream waiting = backend == null && idle != null ? idle.take(tunnel, session) : null;
+        if (waiting != null) {
+            waiting.listener(this);
+            backend = waiting;
+            tunnel.counters().holdTo(throttle);
+            tunnel.track(ctx.channel());
+            return true;
+        }
         UserCeiling.Ticket stream = streams.tryAcquire(tunnel.principal());
         if (stream == null) {
             streams.logRefused(session.label() + " tunnel=" + tunnel.name() + " peer=" + peer, tunnel.principal());
@@ -577,7 +600,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         responseHead(head, body);
-        lastWrite = responses.head(ctx, head);
+        exchange.headComplete = exchange.responseStarted && (body == ResponseFramer.Body.NONE
+                || body == ResponseFramer.Body.LENGTH && HttpUtil.getContentLength(head, -1L) == 0);
+        lastWrite = responses.head(ctx, head, exchange.headComplete);
     }
 
     @Override
@@ -597,7 +622,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (from != backend || closing || upgraded || exchange == null || !exchange.responseStarted) {
             return;
         }
-        lastWrite = responses.end(ctx, from.trailers(), lastWrite);
+        if (!exchange.headComplete) {
+            lastWrite = responses.end(ctx, from.trailers(), lastWrite);
+        }
         responseDone(lastWrite);
     }
 

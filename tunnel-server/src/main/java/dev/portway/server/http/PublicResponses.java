@@ -24,7 +24,7 @@ enum PublicResponses {
     /** The public peer speaks HTTP/1.x. */
     HTTP1(false) {
         @Override
-        ChannelFuture head(ChannelHandlerContext ctx, HttpResponse head) {
+        ChannelFuture head(ChannelHandlerContext ctx, HttpResponse head, boolean complete) {
             ByteBuf bytes = ctx.alloc().buffer(RESPONSE_HEAD_SIZE_HINT);
             MessageHeads.writeResponseHead(bytes, head);
             // Bytes, which the public codec passes through: the answer was framed already.
@@ -45,7 +45,14 @@ enum PublicResponses {
     /** The public peer is an HTTP/2 stream: {@link BackendStream} hands on bodies without chunk framing. */
     HTTP2(true) {
         @Override
-        ChannelFuture head(ChannelHandlerContext ctx, HttpResponse head) {
+        ChannelFuture head(ChannelHandlerContext ctx, HttpResponse head, boolean complete) {
+            if (complete) {
+                // One HEADERS frame that ends the stream: a gRPC answer with no message carries its status in it
+                // ("Trailers-Only"), which clients take as trailers only when nothing follows on the stream.
+                DefaultFullHttpResponse whole = new DefaultFullHttpResponse(head.protocolVersion(), head.status());
+                whole.headers().set(head.headers());
+                return ctx.write(whole);
+            }
             if (head.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
                 return ctx.write(head);
             }
@@ -83,8 +90,13 @@ enum PublicResponses {
         this.contentOnly = contentOnly;
     }
 
-    /** Writes a response head; interim ones (1xx) included. */
-    abstract ChannelFuture head(ChannelHandlerContext ctx, HttpResponse head);
+    /**
+     * Writes a response head; interim ones (1xx) included.
+     *
+     * @param complete no body and no trailers follow (a {@code HEAD} answer, 204, 304, {@code content-length: 0}):
+     *                 the head is the whole answer, and {@link #end} is not called for it
+     */
+    abstract ChannelFuture head(ChannelHandlerContext ctx, HttpResponse head, boolean complete);
 
     /** Writes body bytes as {@link BackendStream} delivered them. */
     abstract ChannelFuture body(ChannelHandlerContext ctx, ByteBuf bytes);
