@@ -62,7 +62,7 @@ final class AdminOperations {
                             new Column("NODE", "/node")), null),
             new AdminOperation("sessions", "kick", List.of("ID"), List.of(),
                     (args, line) -> delete("/api/v1/sessions/" + segment(args.get(0))), List.of(),
-                    "disconnected session %s"),
+                    "disconnecting session %s"),
             new AdminOperation("plans", "list", List.of(), List.of(),
                     (args, line) -> get("/api/v1/plans"), planColumns(), null),
             new AdminOperation("plans", "create", List.of("NAME"), List.of("--limits FILE"),

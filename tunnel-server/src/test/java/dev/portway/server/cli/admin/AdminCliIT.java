@@ -85,7 +85,7 @@ class AdminCliIT {
             assertThat(admin("sessions", "list").out()).contains("dave-laptop");
             String sessionId = sessions.get(0).path("id").asText();
             assertThat(admin("sessions", "kick", sessionId).out().strip())
-                    .isEqualTo("disconnected session " + sessionId);
+                    .isEqualTo("disconnecting session " + sessionId);
 
             assertThat(admin("tunnels", "delete", tunnel.path("id").asText()).out().strip())
                     .isEqualTo("deleted tunnel " + tunnel.path("id").asText());
