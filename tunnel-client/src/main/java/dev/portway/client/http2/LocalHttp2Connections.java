@@ -57,6 +57,9 @@ import java.util.List;
  * closes each connection once its last stream ended.
  */
 public final class LocalHttp2Connections {
+    /** Sharable: its per-stream state lives on the stream channel. */
+    private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC = new Http2StreamFrameToHttpObjectCodec(false);
+
     private static final Logger log = LoggerFactory.getLogger(LocalHttp2Connections.class);
     static final int MAX_STREAMS_PER_CONNECTION = 100;
     static final int MAX_CONNECTIONS = 8;
@@ -260,7 +263,7 @@ public final class LocalHttp2Connections {
                         .handler(new ChannelInitializer<Http2StreamChannel>() {
                             @Override
                             protected void initChannel(Http2StreamChannel ch) {
-                                ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), handler);
+                                ch.pipeline().addLast(STREAM_CODEC, handler);
                             }
                         })
                         .open()

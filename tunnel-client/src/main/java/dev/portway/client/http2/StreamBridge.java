@@ -47,6 +47,10 @@ import java.util.function.Consumer;
  * the server finished its side, or after an answer to a request that asked to close.
  */
 final class StreamBridge implements StreamHandler {
+    /** {@code values()} would copy the array on every response. */
+    private static final HttpConversionUtil.ExtensionHeaderNames[] CODEC_FIELDS =
+            HttpConversionUtil.ExtensionHeaderNames.values();
+
     private static final Logger log = LoggerFactory.getLogger(StreamBridge.class);
 
     /** Stream bytes to credit back once everything decoded before them was written. */
@@ -161,9 +165,9 @@ final class StreamBridge implements StreamHandler {
         release();
     }
 
-    /** The codec's own {@code x-http2-*} fields stay on the HTTP/2 hop. */
+    /** The codec's own {@code x-http2-*} fields stay on the HTTP/2 hop (it sets them on heads, never on trailers). */
     private static void withoutCodecFields(HttpHeaders headers) {
-        for (HttpConversionUtil.ExtensionHeaderNames name : HttpConversionUtil.ExtensionHeaderNames.values()) {
+        for (HttpConversionUtil.ExtensionHeaderNames name : CODEC_FIELDS) {
             headers.remove(name.text());
         }
     }
@@ -265,9 +269,6 @@ final class StreamBridge implements StreamHandler {
             } else if (!(message instanceof HttpContent)) {
                 ReferenceCountUtil.release(msg);
                 return;
-            }
-            if (message instanceof LastHttpContent end) {
-                withoutCodecFields(end.trailingHeaders());
             }
             http1.encode(message, toStream);
             if (last) {

@@ -77,7 +77,7 @@ class Http1SideTest {
     }
 
     @Test
-    void anAnswerWithoutLengthIsChunkedWithItsTrailers() {
+    void aChunkedAnswerIsWrittenWithItsTrailers() {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/grpc")
                 .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

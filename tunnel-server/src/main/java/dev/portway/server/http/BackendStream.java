@@ -177,6 +177,14 @@ final class BackendStream implements StreamHandler {
         return refused;
     }
 
+    /**
+     * Whether another request to {@code tunnel} on {@code session} may go over this stream: it is a stream to them,
+     * and it neither ended nor began to close.
+     */
+    boolean canCarry(HttpTunnel tunnel, TunnelSession session) {
+        return this.tunnel == tunnel && this.session == session && reusable();
+    }
+
     /** Whether another request may go over this stream: it neither ended nor began to close. */
     boolean reusable() {
         return !ended && !finishRequested;

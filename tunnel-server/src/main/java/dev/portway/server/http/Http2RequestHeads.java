@@ -20,6 +20,10 @@ import java.util.List;
  */
 @ChannelHandler.Sharable
 final class Http2RequestHeads extends ChannelInboundHandlerAdapter {
+    /** The codec's own {@code x-http2-*} fields; {@code values()} would copy the array on every request. */
+    private static final HttpConversionUtil.ExtensionHeaderNames[] CODEC_FIELDS =
+            HttpConversionUtil.ExtensionHeaderNames.values();
+
     static final Http2RequestHeads INSTANCE = new Http2RequestHeads();
 
     private Http2RequestHeads() {
@@ -34,7 +38,7 @@ final class Http2RequestHeads extends ChannelInboundHandlerAdapter {
     }
 
     static void clean(HttpHeaders headers) {
-        for (HttpConversionUtil.ExtensionHeaderNames name : HttpConversionUtil.ExtensionHeaderNames.values()) {
+        for (HttpConversionUtil.ExtensionHeaderNames name : CODEC_FIELDS) {
             headers.remove(name.text());
         }
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);

@@ -21,6 +21,9 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  * step; each connection keeps those it was installed with, so a request never changes rules half-way.
  */
 public final class HttpFrontend {
+    /** Sharable: its per-stream state lives on the stream channel. */
+    private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC = new Http2StreamFrameToHttpObjectCodec(true);
+
     /** What a reload may change, read once per connection. */
     private record Settings(HttpConfig config, ErrorPages pages) {
     }
@@ -98,7 +101,7 @@ public final class HttpFrontend {
                     stream.config().setAutoRead(false);
                     RequestClock clock = newClock(config);
                     stream.pipeline().addLast(HttpPipeline.STREAM_ERRORS, Http2StreamErrors.INSTANCE)
-                            .addLast(HttpPipeline.STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+                            .addLast(HttpPipeline.STREAM_CODEC, STREAM_CODEC)
                             .addLast(HttpPipeline.STREAM_HEADS, Http2RequestHeads.INSTANCE)
                             .addLast(HttpPipeline.CLOCK, clock)
                             .addLast(HttpPipeline.PROXY, proxy(current, secure, clock, throttle, PublicResponses.HTTP2,

@@ -537,15 +537,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
      * user holds all of them; the current backend is then left as it is.
      */
     private boolean backendFor(HttpTunnel tunnel, TunnelSession session) {
-        if (backend != null && backend.tunnel() == tunnel && backend.session() == session && backend.reusable()) {
+        if (backend != null && backend.canCarry(tunnel, session)) {
             return true;
         }
         BackendStream waiting = backend == null && idle != null ? idle.take(tunnel, session) : null;
         if (waiting != null) {
             waiting.listener(this);
             backend = waiting;
-            tunnel.counters().holdTo(throttle);
-            tunnel.track(ctx.channel());
+            hold(tunnel);
             return true;
         }
         UserCeiling.Ticket stream = streams.tryAcquire(tunnel.principal());
@@ -564,14 +563,19 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             previous.finish();
         }
         webLoops.served(session.channel().eventLoop());
-        tunnel.counters().holdTo(throttle);
         backend = new BackendStream(tunnel, session, ctx.channel().eventLoop(), ctx.alloc(), this, metrics, () -> {
             stream.release();
             place.release();
         }, responses.contentOnly());
-        tunnel.track(ctx.channel());
+        hold(tunnel);
         backend.open(peer);
         return true;
+    }
+
+    /** The public connection is held to the tunnel's rate limit and closed with it. */
+    private void hold(HttpTunnel tunnel) {
+        tunnel.counters().holdTo(throttle);
+        tunnel.track(ctx.channel());
     }
 
     private void dropBackend() {

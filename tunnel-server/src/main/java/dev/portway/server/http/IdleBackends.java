@@ -45,7 +45,7 @@ final class IdleBackends implements BackendStream.Listener {
     BackendStream take(HttpTunnel tunnel, TunnelSession session) {
         for (Iterator<BackendStream> it = idle.descendingIterator(); it.hasNext(); ) {
             BackendStream backend = it.next();
-            if (backend.tunnel() == tunnel && backend.session() == session && backend.reusable()) {
+            if (backend.canCarry(tunnel, session)) {
                 it.remove();
                 return backend;
             }

@@ -22,7 +22,7 @@ import io.netty.handler.codec.http.LastHttpContent;
  */
 enum PublicResponses {
     /** The public peer speaks HTTP/1.x. */
-    HTTP1(false) {
+    HTTP1 {
         @Override
         ChannelFuture head(ChannelHandlerContext ctx, HttpResponse head, boolean complete) {
             ByteBuf bytes = ctx.alloc().buffer(RESPONSE_HEAD_SIZE_HINT);
@@ -43,24 +43,20 @@ enum PublicResponses {
         }
     },
     /** The public peer is an HTTP/2 stream: {@link BackendStream} hands on bodies without chunk framing. */
-    HTTP2(true) {
+    HTTP2 {
         @Override
         ChannelFuture head(ChannelHandlerContext ctx, HttpResponse head, boolean complete) {
             if (complete) {
                 // One HEADERS frame that ends the stream: a gRPC answer with no message carries its status in it
                 // ("Trailers-Only"), which clients take as trailers only when nothing follows on the stream.
-                DefaultFullHttpResponse whole = new DefaultFullHttpResponse(head.protocolVersion(), head.status());
-                whole.headers().set(head.headers());
-                return ctx.write(whole);
+                return ctx.write(whole(head));
             }
             if (head.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
                 return ctx.write(head);
             }
             if (head.status().code() == HttpResponseStatus.CONTINUE.code()) {
                 // The stream's codec sends 100 as interim HEADERS only when it comes as a full message.
-                DefaultFullHttpResponse interim = new DefaultFullHttpResponse(head.protocolVersion(), head.status());
-                interim.headers().set(head.headers());
-                return ctx.write(interim);
+                return ctx.write(whole(head));
             }
             // Other interim answers (102, 103) are hints a client may go without; the codec would end the stream.
             return ctx.newSucceededFuture();
@@ -84,10 +80,11 @@ enum PublicResponses {
 
     private static final int RESPONSE_HEAD_SIZE_HINT = 512;
 
-    private final boolean contentOnly;
-
-    PublicResponses(boolean contentOnly) {
-        this.contentOnly = contentOnly;
+    /** The head as a message of its own, with nothing to follow. */
+    private static DefaultFullHttpResponse whole(HttpResponse head) {
+        DefaultFullHttpResponse whole = new DefaultFullHttpResponse(head.protocolVersion(), head.status());
+        whole.headers().set(head.headers());
+        return whole;
     }
 
     /**
@@ -110,6 +107,6 @@ enum PublicResponses {
 
     /** Whether bodies are to come without their HTTP/1.1 chunk framing ({@link ResponseFramer}). */
     boolean contentOnly() {
-        return contentOnly;
+        return this == HTTP2;
     }
 }
