@@ -93,11 +93,6 @@ public final class ClusterNode implements AutoCloseable {
         return config.nodeName();
     }
 
-    /** Whether session {@code sessionId} is connected to this node. */
-    public boolean holds(String sessionId) {
-        return registry.all().stream().anyMatch(s -> s.sessionId().equals(sessionId));
-    }
-
     /**
      * {@code key} is {@code <old session id> <node that took it over>}. A take-over on this node is the registry's
      * hand-over, which keeps the tunnels' listeners; only one from another node closes the old session here.

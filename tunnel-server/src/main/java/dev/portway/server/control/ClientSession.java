@@ -603,7 +603,10 @@ public final class ClientSession implements SessionListener {
         } else {
             tunnel.close();
         }
-        context.ledger().release(this, name);
+        if (state != State.CLOSED) {
+            // A closed session's record went with its claims (ledger().closed): one statement, not one per tunnel.
+            context.ledger().release(this, name);
+        }
         context.metrics().tunnelClosed(name, principal.user(), tunnel.type().wireName());
         context.hooks().tunnelClosed(this, name, tunnel.type().wireName(), tunnel.publicAddress(context.publicHost()));
         log.info("[client={} tunnel={}] {} at {} closed{}", clientId, name, tunnel.type().wireName(),
