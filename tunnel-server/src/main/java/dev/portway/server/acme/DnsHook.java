@@ -53,16 +53,11 @@ final class DnsHook {
             // left running with the pipe open, and the timeout would never be reached.
             output = Files.createTempFile("portway-dns-hook", ".out",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Process process;
-            try {
-                process = new ProcessBuilder(List.of(program.toString(), action, recordName, value))
-                        .redirectErrorStream(true)
-                        .redirectOutput(output.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                        .start();
-            } catch (IOException e) {
-                throw new AcmeException("cannot run https.acme.dnsHook " + program + ": " + e.getMessage(), e);
-            }
+            Process process = new ProcessBuilder(List.of(program.toString(), action, recordName, value))
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();

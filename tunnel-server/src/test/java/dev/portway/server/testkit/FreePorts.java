@@ -19,20 +19,20 @@ public final class FreePorts {
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final int SPAN = 8_000;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final int EPHEMERAL_START = ephemeralStart();
+    private static final int FIRST = Math.max(1025, EPHEMERAL_START - SPAN);
 
     private FreePorts() {
     }
 
     public static int next() throws IOException {
-        int first = Math.max(1025, ephemeralStart() - SPAN);
-        int bound = ephemeralStart() - first;
         for (int attempt = 0; attempt < 1_000; attempt++) {
-            int port = first + ThreadLocalRandom.current().nextInt(bound);
+            int port = ThreadLocalRandom.current().nextInt(FIRST, EPHEMERAL_START);
             if (HANDED_OUT.add(port) && bindable(port)) {
                 return port;
             }
         }
-        throw new IOException("no free port in " + first + "-" + (first + bound - 1));
+        throw new IOException("no free port in " + FIRST + "-" + (EPHEMERAL_START - 1));
     }
 
     private static boolean bindable(int port) {
