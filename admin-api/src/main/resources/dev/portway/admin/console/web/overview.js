@@ -15,10 +15,11 @@ function labelText(labels) {
 }
 
 /**
- * Clients online, tunnels up and stored, the server's alerts firing (for an admin key; a user key has no access and
- * the section is left out), and the live rate in and out from the event stream's `rates`.
+ * Clients online, tunnels up and stored, the server's alerts firing (admin keys only, as the API allows), and the live
+ * rate in and out from the event stream's `rates`.
  */
-export async function overview(main) {
+export async function overview(main, { me }) {
+  const admin = me.role === 'admin';
   const rateIn = [];
   const rateOut = [];
   const chart = h('div', { id: 'rate-chart' });
@@ -30,9 +31,8 @@ export async function overview(main) {
       card('tunnels-down', 'Stored tunnels not up'),
       card('rate-in', 'In per second'),
       card('rate-out', 'Out per second'),
-      h('div', { class: 'card', id: 'alerts-card' }, h('div', { class: 'value', id: 'alerts-firing' }, '—'),
-        h('div', { class: 'label' }, 'Alerts firing'))),
-    h('ul', { id: 'alerts-list', class: 'alerts' }),
+      admin && card('alerts-firing', 'Alerts firing')),
+    admin && h('ul', { id: 'alerts-list', class: 'alerts' }),
     h('h2', {}, 'Live rate (last 2 minutes) ', h('span', { class: 'legend-in' }, '■ in'), ' ', h('span', { class: 'legend-out' }, '■ out')),
     chart);
 
@@ -55,28 +55,18 @@ export async function overview(main) {
     replace(chart, lines('Bytes per second in and out', rateIn, rateOut));
   }
 
-  let alertsTimer = null;
   async function alerts() {
-    let firing;
-    try {
-      firing = await api('GET', '/api/v1/alerts');
-    } catch (e) {
-      if (e.status === 403) {
-        main.querySelector('#alerts-card').remove();
-        main.querySelector('#alerts-list').remove();
-        return false;
-      }
-      throw e;
-    }
+    const firing = await api('GET', '/api/v1/alerts');
     main.querySelector('#alerts-firing').textContent = firing.length;
     replace(main.querySelector('#alerts-list'), ...firing.map(a => h('li', { class: `alert-${a.severity}` },
       h('strong', {}, a.alert), ' ', h('code', {}, labelText(a.labels)), ' — ', a.summary,
       h('span', { class: 'muted' }, ` since ${time(a.since)}`))));
-    return true;
   }
 
   await counts();
-  if (await alerts().catch(() => true)) {
+  let alertsTimer = null;
+  if (admin) {
+    await alerts().catch(() => {});
     alertsTimer = setInterval(() => alerts().catch(() => {}), ALERTS_EVERY_MS);
   }
   const refresh = () => counts().catch(() => {});
