@@ -322,18 +322,21 @@ final class ResponseFramer {
                     new String(bytes, reasonStart, statusEnd - reasonStart, StandardCharsets.ISO_8859_1));
         }
         HttpResponse response = new DefaultHttpResponse(version, status, HEADERS);
-        HttpHeaders headers = response.headers();
-        int start = lineEnd + 1;
+        parseFields(bytes, lineEnd + 1, response.headers());
+        return response;
+    }
+
+    /** The field lines from {@code start} up to an empty line or the end: a head's headers, or a trailer section. */
+    private static void parseFields(byte[] bytes, int start, HttpHeaders into) throws MalformedResponseException {
         while (start < bytes.length) {
-            lineEnd = lineEnd(bytes, start);
+            int lineEnd = lineEnd(bytes, start);
             int end = trimEnd(bytes, start, lineEnd);
             if (end == start) {
                 break;
             }
-            addHeader(headers, bytes, start, end);
+            addHeader(into, bytes, start, end);
             start = lineEnd + 1;
         }
-        return response;
     }
 
     private static void addHeader(HttpHeaders headers, byte[] bytes, int start, int end)
@@ -618,15 +621,7 @@ final class ResponseFramer {
             return;
         }
         HttpHeaders fields = HEADERS.newHeaders();
-        int start = 0;
-        while (start < bytes.length) {
-            int lineEnd = lineEnd(bytes, start);
-            int end = trimEnd(bytes, start, lineEnd);
-            if (end > start) {
-                addHeader(fields, bytes, start, end);
-            }
-            start = lineEnd + 1;
-        }
+        parseFields(bytes, 0, fields);
         trailers = fields;
     }
 
