@@ -100,13 +100,12 @@ public final class RegistryLiveServerView implements LiveServerView {
 
     @Override
     public boolean disconnect(String sessionId) {
-        for (ClientSession session : registry.all()) {
-            if (session.sessionId().equals(sessionId)) {
-                session.disconnect(DISCONNECT_REASON);
-                return true;
-            }
+        ClientSession session = registry.bySessionId(sessionId);
+        if (session == null) {
+            return false;
         }
-        return false;
+        session.disconnect(DISCONNECT_REASON);
+        return true;
     }
 
     @Override

@@ -186,6 +186,11 @@ public final class ClientSession implements SessionListener {
         return session;
     }
 
+    /** Whether this client holds a tunnel named {@code name} right now. */
+    public boolean holdsTunnel(String name) {
+        return tunnels.containsKey(name);
+    }
+
     /** Names and public addresses of the tunnels this client holds right now. */
     public Map<String, String> tunnelAddresses() {
         Map<String, String> addresses = new java.util.TreeMap<>();

@@ -43,7 +43,11 @@ public final class HttpWire implements Closeable {
     }
 
     public HttpWire(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(InetAddress.getLoopbackAddress(), port);
+    }
+
+    public HttpWire(InetAddress host, int port) throws IOException {
+        socket = new Socket(host, port);
         socket.setSoTimeout(30_000);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();

@@ -29,7 +29,12 @@ public final class Wire {
      * and reads until the far side closes. Against an echo service both digests must match.
      */
     public static Exchange echo(int port, long bytes, long seed) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        return echo(InetAddress.getLoopbackAddress(), port, bytes, seed);
+    }
+
+    /** As {@link #echo(int, long, long)}, to {@code host} (another loopback address, such as a node's). */
+    public static Exchange echo(InetAddress host, int port, long bytes, long seed) throws Exception {
+        try (Socket socket = new Socket(host, port)) {
             socket.setSoTimeout(60_000);
             CompletableFuture<String[]> writer = CompletableFuture.supplyAsync(() -> {
                 try {

@@ -33,6 +33,11 @@ public enum ChangeKind {
      * invalidation.
      */
     SESSION_REPLACED("session-replaced"),
+    /**
+     * Live claims changed (a tunnel of a connected client opened or closed, a session moved or ended); key: "*".
+     * Sent by the database itself (a trigger on {@code live_claims}); nodes rebuild the tunnels they forward.
+     */
+    LIVE_CLAIMS("live-claims"),
     /** Anything may be stale, e.g. after the listener missed notifications while reconnecting; key: "*". */
     ALL("all");
 

@@ -70,18 +70,18 @@ class ClusterRepositoryTest {
         Holder laptop = new Holder("laptop", 0, "static:1", 0, "a", "192.0.2.1:4000");
         assertThat(result(storage.sessions().take(first, laptop)).refused()).isFalse();
         LiveName port = LiveName.port(LiveName.Kind.TCP, 5000);
-        assertThat(result(storage.liveClaims().take(first, "ssh", List.of(port)))).isEmpty();
+        assertThat(result(storage.liveClaims().take(first, "ssh", List.of(port), null))).isEmpty();
 
         UUID other = UUID.randomUUID();
         result(storage.sessions().take(other, new Holder("desktop", 0, "static:1", 0, "b", "192.0.2.2:4000")));
         LiveName host = LiveName.host("App.Example.com", "/");
-        assertThat(result(storage.liveClaims().take(other, "both", List.of(host, port))))
+        assertThat(result(storage.liveClaims().take(other, "both", List.of(host, port), null)))
                 .containsExactly("tcp port 5000 is held by another connected tunnel on node a");
         assertThat(result(storage.liveClaims().list())).extracting(h -> h.name().name())
                 .as("all or nothing").doesNotContain("app.example.com/");
-        assertThat(result(storage.liveClaims().take(other, "web", List.of(host)))).isEmpty();
-        assertThat(result(storage.liveClaims().take(other, "web", List.of(host)))).as("again: still its own").isEmpty();
-        assertThat(result(storage.liveClaims().take(other, "web", List.of(LiveName.port(LiveName.Kind.UDP, 5000)))))
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(host), null))).isEmpty();
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(host), null))).as("again: still its own").isEmpty();
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(LiveName.port(LiveName.Kind.UDP, 5000)), null)))
                 .as("udp and tcp ports are apart").isEmpty();
 
         Taken refused = result(storage.sessions().take(UUID.randomUUID(),
@@ -93,7 +93,7 @@ class ClusterRepositoryTest {
                 "192.0.2.1:4001")));
         assertThat(moved.replaced()).map(SessionRecord::id).contains(first);
         assertThat(events).contains(new ChangeEvent(ChangeKind.SESSION_REPLACED, first + " b"));
-        assertThat(result(storage.liveClaims().take(second, "ssh", List.of(port)))).as("its own, carried along")
+        assertThat(result(storage.liveClaims().take(second, "ssh", List.of(port), null))).as("its own, carried along")
                 .isEmpty();
         assertThat(result(storage.sessions().find(second))).hasValueSatisfying(s -> {
             assertThat(s.node()).isEqualTo("b");
@@ -111,7 +111,7 @@ class ClusterRepositoryTest {
         assertThat(result(storage.nodes().join("silent", "10.0.0.4:7000", SECRET, DEAD_AFTER))).isEmpty();
         UUID session = UUID.randomUUID();
         result(storage.sessions().take(session, new Holder("phone", 0, "static:1", 0, "silent", null)));
-        result(storage.liveClaims().take(session, "game", List.of(LiveName.port(LiveName.Kind.UDP, 6000))));
+        result(storage.liveClaims().take(session, "game", List.of(LiveName.port(LiveName.Kind.UDP, 6000)), null));
         try (Connection c = database.dataSource().getConnection();
              Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE nodes SET last_heartbeat = now() - interval '11 seconds' WHERE name = 'silent'");
