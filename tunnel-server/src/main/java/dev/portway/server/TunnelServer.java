@@ -48,12 +48,14 @@ import dev.portway.server.claims.StoredNameClaims;
 import dev.portway.server.cluster.ClusterLiveServerView;
 import dev.portway.server.cluster.ClusterNode;
 import dev.portway.server.cluster.DatabaseSessionLedger;
+import dev.portway.server.cluster.RegistryOfOtherNodes;
 import dev.portway.server.config.AcmeConfig;
 import dev.portway.server.config.ClusterConfig;
 import dev.portway.server.config.ClientConnectConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.ControlServer;
+import dev.portway.server.control.OtherNodes;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionHooks;
 import dev.portway.server.control.SessionLedger;
@@ -226,7 +228,8 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (config.cluster() != null) {
             // Before the control listener: the node's row must exist before a session names it.
-            cluster = ClusterNode.join(config.cluster(), storage.storage(), storage.database().changes(), registry);
+            cluster = ClusterNode.join(config.cluster(), storage.storage(), storage.database().changes(), registry,
+                    metrics.clusterNode());
         }
         StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
         Authenticator authenticator = authenticator(staticTokens);
@@ -296,7 +299,9 @@ public final class TunnelServer implements AutoCloseable {
                 authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks, nameClaims(ports),
                 filters.control(), accounts, cluster == null ? SessionLedger.NONE
                         : new DatabaseSessionLedger(storage.storage().sessions(), storage.storage().liveClaims(),
-                                cluster.name(), config.http().domain()));
+                                cluster.name(), config.http().domain()),
+                cluster == null ? OtherNodes.NONE
+                        : new RegistryOfOtherNodes(storage.storage().sessions(), cluster.name()));
         if (config.http().httpPort() != 0) {
             httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(),
                     httpLimits.guard(httpFrontend.initializer()), "http.port");

@@ -8,13 +8,13 @@ import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.server.testkit.AdminHttp;
+import dev.portway.server.testkit.ClusterDatabase;
 import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.FreePorts;
 import dev.portway.server.testkit.JavaProcess;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
-import dev.portway.storage.db.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,7 +28,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -55,14 +54,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(300)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
-    private static final String SECRET = "a-secret-both-nodes-share";
     /** Clients on node a when it is killed. */
     private static final int CLIENTS = 20;
     private static final Duration START = Duration.ofSeconds(120);
 
-    private static EmbeddedPostgresServer postgres;
+    private static ClusterDatabase database;
     private static Path dir;
-    private static String databaseUrl;
     private static JavaProcess nodeA;
     private static JavaProcess nodeB;
     private static int controlA;
@@ -77,13 +74,7 @@ class ClusterIT {
     @BeforeAll
     static void startCluster() throws Exception {
         dir = Files.createTempDirectory("portway-cluster");
-        // A directory of its own: PostgreSQL may run as another user (as root it does), which owns it then.
-        postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("portway-cluster-postgres"));
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE portway");
-        }
-        databaseUrl = postgres.jdbcUrl("portway");
+        database = ClusterDatabase.start();
         controlA = FreePorts.next();
         controlB = FreePorts.next();
         int adminPortA = FreePorts.next();
@@ -116,8 +107,9 @@ class ClusterIT {
                 keepAliveInterval: 1s
                 shutdownGrace: 1s
                 cluster: {nodeName: %s, advertise: "127.0.0.1:%d", secret: "%s", heartbeat: 500ms, deadAfter: 3s}
-                """.formatted(controlPort, nodeDir.resolve("data"), databaseUrl, postgres.user(), postgres.password(),
-                TunnelFixture.TOKEN, adminPort, name, FreePorts.next(), SECRET) + tls);
+                """.formatted(controlPort, nodeDir.resolve("data"), database.jdbcUrl(), database.user(),
+                database.password(), TunnelFixture.TOKEN, adminPort, name, FreePorts.next(), ClusterDatabase.SECRET)
+                + tls);
         JavaProcess node = JavaProcess.start("dev.portway.server.ServerMain", "-c", config.toString(),
                 "--log-format", "text");
         node.awaitLine("Portway server ", START);
@@ -137,8 +129,8 @@ class ClusterIT {
         if (echo != null) {
             echo.close();
         }
-        if (postgres != null) {
-            postgres.close();
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -314,7 +306,7 @@ class ClusterIT {
 
         @Override
         public void run() {
-            try (Connection c = database()) {
+            try (Connection c = database.connect()) {
                 while (!stop.get()) {
                     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT c.name,"
                             + " s.client_id, count(*) OVER (PARTITION BY c.name) AS holders FROM live_claims c"
@@ -336,13 +328,9 @@ class ClusterIT {
         }
     }
 
-    private static Connection database() throws SQLException {
-        return DriverManager.getConnection(databaseUrl, postgres.user(), postgres.password());
-    }
-
     private static List<String> nodes() throws SQLException {
         List<String> names = new ArrayList<>();
-        try (Connection c = database(); Statement s = c.createStatement();
+        try (Connection c = database.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT name FROM nodes ORDER BY name")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
@@ -361,7 +349,7 @@ class ClusterIT {
     /** The nodes holding the sessions of {@code clientIds}; a client between two nodes has none. */
     private static List<String> nodeOfAll(Collection<String> clientIds) throws SQLException {
         List<String> held = new ArrayList<>();
-        try (Connection c = database();
+        try (Connection c = database.connect();
              PreparedStatement s = c.prepareStatement("SELECT node FROM sessions WHERE client_id = ANY (?)")) {
             s.setArray(1, c.createArrayOf("text", clientIds.toArray()));
             try (ResultSet rs = s.executeQuery()) {
