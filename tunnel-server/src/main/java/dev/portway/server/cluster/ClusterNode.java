@@ -132,7 +132,10 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    /** Every node hears it, this one too: a session it accepted but had not yet recorded ends as well. */
+    /**
+     * Every node hears it, the one that served the request too. Each looks in its own registry, not in the table, so
+     * a deleted user's sessions end as well, though their rows went with the user.
+     */
     private void endSessionsOf(SessionOwner owner) {
         for (ClientSession session : registry.all()) {
             Principal principal = session.principal();

@@ -143,7 +143,7 @@ public final class SessionRepository {
 
     /**
      * Asks every node to end the sessions of {@code owner} ({@link SessionOwner#event()}, delivered at commit): each
-     * node ends those it holds, including any it accepted but has not recorded yet.
+     * node ends those it holds.
      *
      * @return the ids of the sessions of {@code owner} the registry records on nodes other than {@code node}
      */
