@@ -13,6 +13,7 @@ import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.FreePorts;
 import dev.portway.server.testkit.JavaProcess;
 import dev.portway.server.testkit.RecordingEvents;
+import dev.portway.server.testkit.Scrape;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the test as the external database), with clients in this JVM that list both nodes: a port held on one node is
  * refused on the other with the reason; node a's admin API lists node b's sessions and ends one; kill -9 of node a
  * moves its clients to node b, where they take their sessions and ports over and carry bytes again, while the claims
- * table never shows a port held by a client other than its own.
+ * table never shows a port held by a client other than its own, and node b's meters count the reap.
  */
 @Timeout(300)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,6 +66,8 @@ class ClusterIT {
     private static int controlA;
     private static int controlB;
     private static AdminHttp adminA;
+    /** Node b's admin listener, for its metrics. */
+    private static InetSocketAddress metricsB;
     private static String fingerprint;
     private static EchoServer echo;
     private static TunnelFixture clients;
@@ -83,7 +86,8 @@ class ClusterIT {
                 .substring("TLS certificate fingerprint: sha256:".length());
         Path tls = dir.resolve("a/data").resolve(ServerCertificate.TLS_DIR);
         // One certificate for both nodes: the clients pin one fingerprint, whichever node they reach.
-        nodeB = startNode("b", controlB, FreePorts.next(), "tls: {cert: \"%s\", key: \"%s\"}\n".formatted(
+        metricsB = new InetSocketAddress("127.0.0.1", FreePorts.next());
+        nodeB = startNode("b", controlB, metricsB.getPort(), "tls: {cert: \"%s\", key: \"%s\"}\n".formatted(
                 tls.resolve(ServerCertificate.CERT_FILE), tls.resolve(ServerCertificate.KEY_FILE)));
         nodeB.awaitLine("TLS certificate fingerprint: sha256:" + fingerprint, START);
         adminA = new AdminHttp(new InetSocketAddress("127.0.0.1", adminPortA),
@@ -235,6 +239,13 @@ class ClusterIT {
         assertThat(watch.violations).as("a port held by a client other than its own").isEmpty();
         assertThat(watch.samples.get()).isPositive();
         assertThat(nodeOf(owners.values())).containsOnly("b");
+        // Clients back before node a was reaped took its sessions over; later ones found them gone with it.
+        Scrape meters = Scrape.until(metricsB,
+                scrape -> Double.valueOf(1).equals(scrape.value("portway_cluster_nodes")));
+        assertThat(meters.value("portway_cluster_reaped_nodes_total")).isEqualTo(1);
+        assertThat(meters.value("portway_cluster_takeovers_total")).isBetween(0.0, CLIENTS + 1.0);
+        System.out.printf("cluster failover: node b took over %.0f of the %d sessions of node a%n",
+                meters.value("portway_cluster_takeovers_total"), CLIENTS + 1);
     }
 
     @Test
