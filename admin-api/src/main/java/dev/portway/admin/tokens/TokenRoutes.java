@@ -1,10 +1,10 @@
 package dev.portway.admin.tokens;
 
+import dev.portway.admin.LiveServerView;
 import dev.portway.admin.audit.Auditor;
 import dev.portway.admin.http.AdminResponse;
 import dev.portway.admin.http.BodyShape;
 import dev.portway.admin.http.Call;
-import dev.portway.admin.LiveServerView;
 import dev.portway.admin.http.Json;
 import dev.portway.admin.http.Route;
 import dev.portway.admin.problem.ApiException;

@@ -101,9 +101,9 @@ public final class ClusterNode implements AutoCloseable {
                 SessionOwner.of(event).ifPresent(node::endSessionsOf);
             }
         });
-        node.countLive();
         long every = config.heartbeat().toMillis();
-        node.thread.scheduleWithFixedDelay(node::beat, every, every, TimeUnit.MILLISECONDS);
+        // The first beat at once: the live nodes are counted from the start.
+        node.thread.scheduleWithFixedDelay(node::beat, 0, every, TimeUnit.MILLISECONDS);
         log.info("cluster joined node={} advertise={} heartbeat={}ms deadAfter={}ms", config.nodeName(),
                 config.advertise(), every, config.deadAfter().toMillis());
         return node;
