@@ -52,12 +52,14 @@ import dev.portway.server.cluster.RemoteTunnels;
 import dev.portway.server.cluster.link.ForwardedStreams;
 import dev.portway.server.cluster.link.ForwardingMeters;
 import dev.portway.server.cluster.link.NodeLinks;
+import dev.portway.server.cluster.RegistryOfOtherNodes;
 import dev.portway.server.config.AcmeConfig;
 import dev.portway.server.config.ClusterConfig;
 import dev.portway.server.config.ClientConnectConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.ControlServer;
+import dev.portway.server.control.OtherNodes;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionHooks;
 import dev.portway.server.control.SessionLedger;
@@ -235,7 +237,8 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (config.cluster() != null) {
             // Before the control listener: the node's row must exist before a session names it.
-            cluster = ClusterNode.join(config.cluster(), storage.storage(), storage.database().changes(), registry);
+            cluster = ClusterNode.join(config.cluster(), storage.storage(), storage.database().changes(), registry,
+                    metrics.clusterNode());
         }
         StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
         Authenticator authenticator = authenticator(staticTokens);
@@ -309,7 +312,9 @@ public final class TunnelServer implements AutoCloseable {
         }
         control = new ControlServer(bossGroup, workerGroup, transport, controlContext, settings, registry,
                 authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks, nameClaims(ports),
-                filters.control(), accounts, ledger);
+                filters.control(), accounts, ledger,
+                cluster == null ? OtherNodes.NONE
+                        : new RegistryOfOtherNodes(storage.storage().sessions(), cluster.name()));
         if (config.http().httpPort() != 0) {
             httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(),
                     httpLimits.guard(httpFrontend.initializer()), "http.port");

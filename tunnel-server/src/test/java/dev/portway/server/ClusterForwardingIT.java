@@ -9,6 +9,7 @@ import dev.portway.protocol.control.HttpOptions;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.tls.ServerCertificate;
+import dev.portway.server.testkit.ClusterDatabase;
 import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.FreePorts;
 import dev.portway.server.testkit.HttpWire;
@@ -17,7 +18,6 @@ import dev.portway.server.testkit.NamedHttpService;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
-import dev.portway.storage.db.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,9 +39,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -57,16 +54,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(300)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterForwardingIT {
-    private static final String SECRET = "a-secret-both-nodes-share";
     private static final String DOMAIN = "cluster.test";
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration FORWARDED = Duration.ofSeconds(15);
     private static final InetAddress A = address("127.0.0.11");
     private static final InetAddress B = address("127.0.0.12");
 
-    private static EmbeddedPostgresServer postgres;
+    private static ClusterDatabase database;
     private static Path dir;
-    private static String databaseUrl;
     private static JavaProcess nodeA;
     private static JavaProcess nodeB;
     private static int control;
@@ -84,12 +79,7 @@ class ClusterForwardingIT {
     @BeforeAll
     static void startCluster() throws Exception {
         dir = Files.createTempDirectory("portway-forwarding");
-        postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("portway-forwarding-postgres"));
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE portway");
-        }
-        databaseUrl = postgres.jdbcUrl("portway");
+        database = ClusterDatabase.start();
         control = FreePorts.next();
         http = FreePorts.next();
         link = FreePorts.next();
@@ -126,8 +116,9 @@ class ClusterForwardingIT {
                 keepAliveInterval: 1s
                 shutdownGrace: 1s
                 cluster: {nodeName: %s, advertise: "%s:%d", secret: "%s", heartbeat: 500ms, deadAfter: 3s}
-                """.formatted(bind.getHostAddress(), control, nodeDir.resolve("data"), databaseUrl, postgres.user(),
-                postgres.password(), TunnelFixture.TOKEN, DOMAIN, http, name, bind.getHostAddress(), link, SECRET)
+                """.formatted(bind.getHostAddress(), control, nodeDir.resolve("data"), database.jdbcUrl(), database.user(),
+                database.password(), TunnelFixture.TOKEN, DOMAIN, http, name, bind.getHostAddress(), link,
+                ClusterDatabase.SECRET)
                 + tls);
         JavaProcess node = JavaProcess.start("dev.portway.server.ServerMain", "-c", config.toString(),
                 "--log-format", "text");
@@ -145,7 +136,7 @@ class ClusterForwardingIT {
                 node.close();
             }
         }
-        for (AutoCloseable service : new AutoCloseable[] {echo, webOne, webTwo, postgres}) {
+        for (AutoCloseable service : new AutoCloseable[] {echo, webOne, webTwo, database}) {
             if (service != null) {
                 service.close();
             }

@@ -8,13 +8,14 @@ import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.server.testkit.AdminHttp;
+import dev.portway.server.testkit.ClusterDatabase;
 import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.FreePorts;
 import dev.portway.server.testkit.JavaProcess;
 import dev.portway.server.testkit.RecordingEvents;
+import dev.portway.server.testkit.Scrape;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
-import dev.portway.storage.db.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,7 +29,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,24 +50,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the test as the external database), with clients in this JVM that list both nodes: a port held on one node is
  * refused on the other with the reason; node a's admin API lists node b's sessions and ends one; kill -9 of node a
  * moves its clients to node b, where they take their sessions and ports over and carry bytes again, while the claims
- * table never shows a port held by a client other than its own.
+ * table never shows a port held by a client other than its own, and node b's meters count the reap.
  */
 @Timeout(300)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
-    private static final String SECRET = "a-secret-both-nodes-share";
     /** Clients on node a when it is killed. */
     private static final int CLIENTS = 20;
     private static final Duration START = Duration.ofSeconds(120);
 
-    private static EmbeddedPostgresServer postgres;
+    private static ClusterDatabase database;
     private static Path dir;
-    private static String databaseUrl;
     private static JavaProcess nodeA;
     private static JavaProcess nodeB;
     private static int controlA;
     private static int controlB;
     private static AdminHttp adminA;
+    /** Node b's admin listener, for its metrics. */
+    private static InetSocketAddress metricsB;
     private static String fingerprint;
     private static EchoServer echo;
     private static TunnelFixture clients;
@@ -77,13 +77,7 @@ class ClusterIT {
     @BeforeAll
     static void startCluster() throws Exception {
         dir = Files.createTempDirectory("portway-cluster");
-        // A directory of its own: PostgreSQL may run as another user (as root it does), which owns it then.
-        postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("portway-cluster-postgres"));
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE portway");
-        }
-        databaseUrl = postgres.jdbcUrl("portway");
+        database = ClusterDatabase.start();
         controlA = FreePorts.next();
         controlB = FreePorts.next();
         int adminPortA = FreePorts.next();
@@ -92,7 +86,8 @@ class ClusterIT {
                 .substring("TLS certificate fingerprint: sha256:".length());
         Path tls = dir.resolve("a/data").resolve(ServerCertificate.TLS_DIR);
         // One certificate for both nodes: the clients pin one fingerprint, whichever node they reach.
-        nodeB = startNode("b", controlB, FreePorts.next(), "tls: {cert: \"%s\", key: \"%s\"}\n".formatted(
+        metricsB = new InetSocketAddress("127.0.0.1", FreePorts.next());
+        nodeB = startNode("b", controlB, metricsB.getPort(), "tls: {cert: \"%s\", key: \"%s\"}\n".formatted(
                 tls.resolve(ServerCertificate.CERT_FILE), tls.resolve(ServerCertificate.KEY_FILE)));
         nodeB.awaitLine("TLS certificate fingerprint: sha256:" + fingerprint, START);
         adminA = new AdminHttp(new InetSocketAddress("127.0.0.1", adminPortA),
@@ -116,8 +111,9 @@ class ClusterIT {
                 keepAliveInterval: 1s
                 shutdownGrace: 1s
                 cluster: {nodeName: %s, advertise: "127.0.0.1:%d", secret: "%s", heartbeat: 500ms, deadAfter: 3s}
-                """.formatted(controlPort, nodeDir.resolve("data"), databaseUrl, postgres.user(), postgres.password(),
-                TunnelFixture.TOKEN, adminPort, name, FreePorts.next(), SECRET) + tls);
+                """.formatted(controlPort, nodeDir.resolve("data"), database.jdbcUrl(), database.user(),
+                database.password(), TunnelFixture.TOKEN, adminPort, name, FreePorts.next(), ClusterDatabase.SECRET)
+                + tls);
         JavaProcess node = JavaProcess.start("dev.portway.server.ServerMain", "-c", config.toString(),
                 "--log-format", "text");
         node.awaitLine("Portway server ", START);
@@ -137,8 +133,8 @@ class ClusterIT {
         if (echo != null) {
             echo.close();
         }
-        if (postgres != null) {
-            postgres.close();
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -243,6 +239,13 @@ class ClusterIT {
         assertThat(watch.violations).as("a port held by a client other than its own").isEmpty();
         assertThat(watch.samples.get()).isPositive();
         assertThat(nodeOf(owners.values())).containsOnly("b");
+        // Clients back before node a was reaped took its sessions over; later ones found them gone with it.
+        Scrape meters = Scrape.until(metricsB,
+                scrape -> Double.valueOf(1).equals(scrape.value("portway_cluster_nodes")));
+        assertThat(meters.value("portway_cluster_reaped_nodes_total")).isEqualTo(1);
+        assertThat(meters.value("portway_cluster_takeovers_total")).isBetween(0.0, CLIENTS + 1.0);
+        System.out.printf("cluster failover: node b took over %.0f of the %d sessions of node a%n",
+                meters.value("portway_cluster_takeovers_total"), CLIENTS + 1);
     }
 
     @Test
@@ -314,7 +317,7 @@ class ClusterIT {
 
         @Override
         public void run() {
-            try (Connection c = database()) {
+            try (Connection c = database.connect()) {
                 while (!stop.get()) {
                     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT c.name,"
                             + " s.client_id, count(*) OVER (PARTITION BY c.name) AS holders FROM live_claims c"
@@ -336,13 +339,9 @@ class ClusterIT {
         }
     }
 
-    private static Connection database() throws SQLException {
-        return DriverManager.getConnection(databaseUrl, postgres.user(), postgres.password());
-    }
-
     private static List<String> nodes() throws SQLException {
         List<String> names = new ArrayList<>();
-        try (Connection c = database(); Statement s = c.createStatement();
+        try (Connection c = database.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT name FROM nodes ORDER BY name")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
@@ -361,7 +360,7 @@ class ClusterIT {
     /** The nodes holding the sessions of {@code clientIds}; a client between two nodes has none. */
     private static List<String> nodeOfAll(Collection<String> clientIds) throws SQLException {
         List<String> held = new ArrayList<>();
-        try (Connection c = database();
+        try (Connection c = database.connect();
              PreparedStatement s = c.prepareStatement("SELECT node FROM sessions WHERE client_id = ANY (?)")) {
             s.setArray(1, c.createArrayOf("text", clientIds.toArray()));
             try (ResultSet rs = s.executeQuery()) {

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -100,5 +101,13 @@ public final class Scrape {
 
     public String text() {
         return text;
+    }
+
+    /** Fails unless {@code promtool check metrics} has nothing to say of {@code text}; promtool must be on the PATH. */
+    public static void assertPromtoolClean(String text) throws IOException, InterruptedException {
+        Programs.Result check = Programs.run(text, List.of("promtool", "check", "metrics"));
+        if (check.exitCode() != 0 || !check.output().isBlank()) {
+            throw new AssertionError("promtool check metrics exited " + check.exitCode() + ": " + check.output());
+        }
     }
 }
