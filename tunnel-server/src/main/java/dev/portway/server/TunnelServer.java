@@ -624,6 +624,7 @@ public final class TunnelServer implements AutoCloseable {
         }
         remoteTunnels = new RemoteTunnels(cluster.name(), storage.storage().liveClaims(), nodeLinks, forwardable,
                 clusterConfig.heartbeat());
+        nodeLinks.onLinkLost(remoteTunnels::changed);
         storage.database().changes().subscribe(event -> {
             if (event.kind() == ChangeKind.LIVE_CLAIMS || event.kind() == ChangeKind.ALL) {
                 remoteTunnels.changed();
@@ -655,7 +656,9 @@ public final class TunnelServer implements AutoCloseable {
             control.stopAccepting();
             registry.all().forEach(s -> s.session().goAway(ErrorCode.SHUTTING_DOWN, "server shutting down"));
             long deadline = System.nanoTime() + grace.toNanos();
-            while (System.nanoTime() < deadline && registry.all().stream().anyMatch(s -> s.session().openStreams() > 0)) {
+            // Public connections this node forwards to others drain too: the streams of its links.
+            while (System.nanoTime() < deadline && (registry.all().stream().anyMatch(s -> s.session().openStreams() > 0)
+                    || nodeLinks != null && nodeLinks.openStreams() > 0)) {
                 sleepQuietly(50);
             }
             control.closeAll();

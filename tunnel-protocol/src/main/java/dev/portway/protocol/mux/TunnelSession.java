@@ -58,6 +58,8 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     /** Ids of streams this side reset, so the peer's in-flight frames for them are ignored, not treated as errors. */
     private static final int RECENTLY_RESET_MEMORY = 4096;
     private static final long CLOSE_GRACE_MILLIS = 2000;
+    /** Half the stream id space: the point from which {@link #acceptsNewStreams} asks for a new carrier. */
+    private static final int STREAM_ID_RENEWAL_MARK = 1 << 30;
     private static final WriteBufferWaterMark CARRIER_WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
 
     private final Role role;
@@ -72,17 +74,18 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     /** Completes when this side has said GOAWAY, the peer has stopped opening streams and none is left open. */
     private Promise<Void> drained;
     private ScheduledFuture<?> keepAlive;
-    private int nextLocalStreamId;
+    /** Written on the event loop; read by {@link #acceptsNewStreams} from any thread. */
+    private volatile int nextLocalStreamId;
     private int highestPeerStreamId;
     private int peerOpenedStreams;
     private int localOpenedStreams;
     private int peerMaxFramePayload = SessionSettings.DEFAULT_MAX_FRAME_PAYLOAD;
     private int peerMaxConcurrentStreams = SessionSettings.DEFAULT_MAX_CONCURRENT_STREAMS;
     private Hello peerHello;
-    private boolean goAwayReceived;
+    private volatile boolean goAwayReceived;
     /** The code of the GOAWAY this side announced, so closing with the same code does not say it twice. */
-    private ErrorCode goAwaySent;
-    private boolean closing;
+    private volatile ErrorCode goAwaySent;
+    private volatile boolean closing;
     private Throwable closeCause;
     private long lastReadNanos;
     private volatile long rttNanos = -1;
@@ -212,6 +215,17 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Streams open right now; exact only on the event loop. */
+    /**
+     * Whether this side may still open streams for long: the carrier is up, neither side has said GOAWAY, and less
+     * than half of this side's stream ids are used. A long-lived carrier that answers false should be replaced by a
+     * new one while it drains. Any thread; the answer may be a moment old.
+     */
+    public boolean acceptsNewStreams() {
+        Channel carrier = ctx == null ? null : ctx.channel();
+        return carrier != null && carrier.isActive() && !closing && !goAwayReceived && goAwaySent == null
+                && nextLocalStreamId > 0 && nextLocalStreamId < STREAM_ID_RENEWAL_MARK;
+    }
+
     public int openStreams() {
         return streams.size();
     }

@@ -139,7 +139,8 @@ public final class DatabaseSessionLedger implements SessionLedger {
      * Takes {@code names} for the tunnel of {@code spec}; once taken, a tunnel of another node forwarded from here
      * that held one of them gives way.
      *
-     * @param bound whether the tunnel's public side is open already, and its spec is recorded for other nodes
+     * @param bound whether {@code names} is the one port the server picked for the tunnel, bound already: its spec is
+     *              recorded for other nodes, and it replaces a port the tunnel held before a take-over
      */
     private CompletionStage<String> take(ClientSession session, TunnelSpec spec, List<LiveName> names,
                                          boolean bound) {
@@ -148,8 +149,8 @@ public final class DatabaseSessionLedger implements SessionLedger {
         }
         String tunnel = spec.name();
         String key = session.sessionId() + "/" + tunnel;
-        return after(key, () -> claims.take(id(session), tunnel, names,
-                bound ? forwardable(spec) : null))
+        return after(key, () -> bound ? claims.takePicked(id(session), tunnel, names.get(0), forwardable(spec))
+                : claims.take(id(session), tunnel, names))
                 .handle((denials, failure) -> {
                     if (failure != null) {
                         log.warn("[client={} tunnel={}] cannot claim {}: {}", session.clientId(), tunnel, names,

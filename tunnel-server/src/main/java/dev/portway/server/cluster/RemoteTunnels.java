@@ -16,18 +16,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -68,6 +71,12 @@ public final class RemoteTunnels implements AutoCloseable {
     private final Map<String, Forwarded> forwarded = new HashMap<>();
     /** Tunnels whose forwarding failed and was said at WARN: the retries on each rebuild are quieter. */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /**
+     * Names of forwarded tunnels closed and not yet free, so that a local claim of one of them waits for its port.
+     * On the forwarding thread only.
+     */
+    private final Map<LiveName, CompletableFuture<Void>> releasing = new HashMap<>();
+    private volatile boolean closed;
 
     /** One tunnel of another node served here, once its link is up and it is bound; {@code row} says where to. */
     private record Forwarded(RemoteTunnel row, CompletableFuture<PublicTunnel> tunnel) {
@@ -75,12 +84,15 @@ public final class RemoteTunnels implements AutoCloseable {
             return new Forwarded(moved, tunnel);
         }
 
-        void close() {
-            tunnel.thenAccept(opened -> {
-                if (opened != null) {
-                    opened.close();
-                }
-            });
+        /** Stops serving it here (open connections run on); completes once its port or routes are free. */
+        CompletableFuture<Void> close() {
+            return tunnel.thenCompose(opened -> opened == null ? CompletableFuture.<Void>completedFuture(null)
+                    : opened.closeReleasing()).toCompletableFuture().exceptionally(neverOpened -> null);
+        }
+
+        /** The tunnel, once it is open; null before, or when it could not be opened. */
+        PublicTunnel opened() {
+            return tunnel.isDone() && !tunnel.isCompletedExceptionally() ? tunnel.join() : null;
         }
     }
 
@@ -99,10 +111,14 @@ public final class RemoteTunnels implements AutoCloseable {
 
     /** Live claims changed somewhere: rebuild soon. Many calls before the rebuild starts make one rebuild. */
     public void changed() {
-        if (rebuildQueued.compareAndSet(false, true)) {
+        if (!closed && rebuildQueued.compareAndSet(false, true)) {
             thread.execute(() -> {
                 rebuildQueued.set(false);
-                rebuild();
+                try {
+                    rebuild();
+                } catch (RuntimeException e) {
+                    log.error("rebuilding the tunnels forwarded from here failed; the next heartbeat tries again", e);
+                }
             });
         }
     }
@@ -115,20 +131,37 @@ public final class RemoteTunnels implements AutoCloseable {
      */
     public CompletionStage<Void> yieldTo(String key, List<LiveName> names) {
         local.put(key, List.copyOf(names));
-        return CompletableFuture.supplyAsync(() -> {
-            List<CompletableFuture<Void>> closing = new ArrayList<>();
-            forwarded.values().removeIf(held -> {
-                if (held.row().names().stream().noneMatch(names::contains)) {
-                    return false;
-                }
-                log.info("tunnel={} of node={} is no longer forwarded from here: a client of this node holds {}",
-                        held.row().tunnel(), held.row().node(), names);
-                closing.add(held.tunnel().thenCompose(tunnel -> tunnel == null ? CompletableFuture.completedFuture(null)
-                        : tunnel.closeReleasing()).toCompletableFuture().exceptionally(failedToOpen -> null));
-                return true;
-            });
-            return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
-        }, thread).thenCompose(done -> done);
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                forwarded.values().removeIf(held -> {
+                    if (held.row().names().stream().noneMatch(names::contains)) {
+                        return false;
+                    }
+                    log.info("tunnel={} of node={} is no longer forwarded from here: a client of this node holds {}",
+                            held.row().tunnel(), held.row().node(), names);
+                    release(held);
+                    return true;
+                });
+                // Also what a rebuild closed a moment ago and is still giving back.
+                return CompletableFuture.allOf(names.stream().map(releasing::get).filter(Objects::nonNull)
+                        .toArray(CompletableFuture[]::new));
+            }, thread).thenCompose(done -> done);
+        } catch (RejectedExecutionException stopping) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /** Closes a forwarded tunnel and remembers its names until they are free. On the forwarding thread. */
+    private void release(Forwarded held) {
+        CompletableFuture<Void> free = held.close();
+        for (LiveName name : held.row().names()) {
+            releasing.put(name, free);
+        }
+        free.whenCompleteAsync((done, error) -> held.row().names().forEach(name -> releasing.remove(name, free)),
+                thread);
     }
 
     /** The local tunnel {@code key} closed; a tunnel of another node may take its names and be forwarded. */
@@ -161,7 +194,7 @@ public final class RemoteTunnels implements AutoCloseable {
             if (wanted.containsKey(entry.getKey()) && !failed(entry.getValue())) {
                 return false;
             }
-            entry.getValue().close();
+            release(entry.getValue());
             return true;
         });
         wanted.forEach((key, row) -> {
@@ -173,7 +206,7 @@ public final class RemoteTunnels implements AutoCloseable {
                 retarget(held, row);
             }
         });
-        forwarded.values().forEach(this::relinkIfBroken);
+        forwarded.forEach(this::relinkIfBroken);
     }
 
     /** What stays the same while a client moves between nodes: its tunnel's name, the names it holds, its spec. */
@@ -185,12 +218,37 @@ public final class RemoteTunnels implements AutoCloseable {
     private void retarget(Forwarded held, RemoteTunnel moved) {
         log.info("tunnel={} is forwarded to node={} from now on (was node={})", moved.tunnel(), moved.node(),
                 held.row().node());
-        held.tunnel().thenAcceptBoth(links.link(moved.node(), HostPort.parse(moved.advertise())),
-                (tunnel, link) -> {
-                    if (tunnel != null) {
-                        tunnel.forwardTo(link, moved.sessionId().toString());
+        point(identity(moved), moved);
+    }
+
+    /**
+     * Points the forwarded tunnel {@code key} at the link to the node of {@code row}, once both are there, unless the
+     * picture has moved on meanwhile (a later rebuild pointed it elsewhere). On the forwarding thread.
+     */
+    private void point(String key, RemoteTunnel row) {
+        Forwarded held = forwarded.get(key);
+        if (held == null) {
+            return;
+        }
+        link(row).thenCombine(held.tunnel(), (link, tunnel) -> {
+            if (tunnel != null) {
+                thread.execute(() -> {
+                    Forwarded now = forwarded.get(key);
+                    if (now != null && now.row().equals(row)) {
+                        tunnel.forwardTo(link, row.sessionId().toString());
                     }
                 });
+            }
+            return null;
+        });
+    }
+
+    private CompletableFuture<TunnelSession> link(RemoteTunnel row) {
+        try {
+            return links.link(row.node(), HostPort.parse(row.advertise()));
+        } catch (RuntimeException unreadable) {
+            return CompletableFuture.failedFuture(unreadable);
+        }
     }
 
     private static boolean failed(Forwarded held) {
@@ -208,7 +266,7 @@ public final class RemoteTunnels implements AutoCloseable {
             }
             Principal principal = new Principal(row.userName(), row.userId() == null ? Principal.NOT_STORED
                     : row.userId(), row.tokenId() == null ? Principal.NOT_STORED : row.tokenId());
-            opened = links.link(row.node(), HostPort.parse(row.advertise()))
+            opened = link(row)
                     .thenCompose(link -> binder.forward(spec, link, principal, row.sessionId().toString()))
                     .toCompletableFuture();
         } catch (RuntimeException e) {
@@ -242,24 +300,30 @@ public final class RemoteTunnels implements AutoCloseable {
                 spec.ipRules(), spec.maxConnections(), spec.bandwidthLimit());
     }
 
-    /** A link that broke while its node lives on (a network blip) is dialled again, and its tunnels moved to it. */
-    private void relinkIfBroken(Forwarded held) {
-        PublicTunnel tunnel = held.tunnel().getNow(null);
-        if (tunnel == null || held.tunnel().isCompletedExceptionally()) {
-            return;
+    /**
+     * A link that broke while its node lives on (a network blip) is dialled again, and its tunnels moved to it; an
+     * open link is handed out again as it is, so this costs nothing on a quiet rebuild.
+     */
+    private void relinkIfBroken(String key, Forwarded held) {
+        if (held.opened() != null) {
+            point(key, held.row());
         }
-        links.link(held.row().node(), HostPort.parse(held.row().advertise())).thenAccept(tunnel::owner);
     }
 
+    /** Stops forwarding from here: every forwarded tunnel closes; connections already open run on. */
     @Override
     public void close() {
-        thread.shutdownNow();
+        closed = true;
         try {
-            thread.awaitTermination(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            thread.submit(() -> {
+                forwarded.values().forEach(Forwarded::close);
+                forwarded.clear();
+            }).get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            log.warn("cannot close the tunnels forwarded from here in time: {}", e.toString());
         }
-        forwarded.values().forEach(Forwarded::close);
-        forwarded.clear();
+        thread.shutdownNow();
     }
 }

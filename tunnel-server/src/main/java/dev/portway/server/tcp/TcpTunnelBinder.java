@@ -89,8 +89,9 @@ public final class TcpTunnelBinder implements TunnelBinder, ForwardingBinder {
         TunnelCounters counters = counters(spec.name(), principal);
         ConnectionCap cap = counters.account().tunnelCap(spec.maxConnections());
         // Accepted on the owner's carrier loop, a connection's bytes, credit and reads pass between the socket and
-        // the stream by plain calls instead of tasks and wake-ups on two threads.
-        return bindPort(spec.remotePort(), owner.channel().eventLoop(),
+        // the stream by plain calls instead of tasks and wake-ups on two threads. Not for a link to another node,
+        // which carries the connections of all that node's clients: one loop would be all of them.
+        return bindPort(spec.remotePort(), holder == null ? owner.channel().eventLoop() : workers,
                 port -> new TcpTunnelListener(spec.name(), port, owner, counters, bridge, filter, cap, holder))
                 .thenApply(listener -> listener);
     }

@@ -28,19 +28,18 @@ public final class LiveClaimRepository {
     }
 
     /**
-     * Takes every name in {@code names} for {@code tunnel} of session {@code sessionId}, or none of them.
+     * Takes every name in {@code names} for {@code tunnel} of session {@code sessionId}, or none of them. Other nodes
+     * forward the tunnel only once its spec is recorded ({@link #describe}), when it is open on its own node.
      *
-     * @param spec the tunnel as its client asked for it (JSON), from which other nodes serve its public side; null
-     *             for a tunnel they do not serve
      * @return one sentence per name another session (or another tunnel of this one) holds; empty when all are taken
      */
-    public CompletableFuture<List<String>> take(UUID sessionId, String tunnel, List<LiveName> names, String spec) {
+    public CompletableFuture<List<String>> take(UUID sessionId, String tunnel, List<LiveName> names) {
         return jdbc.transaction(tx -> {
             Connection c = tx.connection();
             Savepoint before = c.setSavepoint();
             List<String> denials = new ArrayList<>();
             for (LiveName name : names) {
-                if (!insert(c, sessionId, tunnel, name, spec)) {
+                if (!insert(c, sessionId, tunnel, name, null)) {
                     denials.add(holder(c, name));
                 }
             }
@@ -64,6 +63,28 @@ public final class LiveClaimRepository {
                 s.setString(3, tunnel);
                 return s.executeUpdate();
             }
+        });
+    }
+
+    /**
+     * Takes the port the server picked for {@code tunnel} of session {@code sessionId}, with its spec, in place of
+     * any other port of the same kind the tunnel held: a client that took its session over on another node was given
+     * a new port there, and the old one, carried along with the session, is free.
+     *
+     * @return as {@link #take}
+     */
+    public CompletableFuture<List<String>> takePicked(UUID sessionId, String tunnel, LiveName port, String spec) {
+        return jdbc.transaction(tx -> {
+            Connection c = tx.connection();
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM live_claims WHERE session_id = ? AND tunnel = ?"
+                    + " AND kind = ? AND name <> ?")) {
+                s.setObject(1, sessionId);
+                s.setString(2, tunnel);
+                s.setString(3, port.kind().column());
+                s.setString(4, port.name());
+                s.executeUpdate();
+            }
+            return insert(c, sessionId, tunnel, port, spec) ? List.<String>of() : List.of(holder(c, port));
         });
     }
 
@@ -141,7 +162,10 @@ public final class LiveClaimRepository {
     private static boolean insert(Connection c, UUID sessionId, String tunnel, LiveName name, String spec)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO live_claims (kind, name, session_id, tunnel, spec)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, name) DO UPDATE SET claimed = now(), spec = EXCLUDED.spec"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, name) DO UPDATE SET claimed = now(),"
+                // Claiming again before binding (a client that took its session over) keeps the recorded spec:
+                // other nodes go on forwarding the tunnel instead of dropping it until it is bound again.
+                + " spec = COALESCE(EXCLUDED.spec, live_claims.spec)"
                 + " WHERE live_claims.session_id = EXCLUDED.session_id AND live_claims.tunnel = EXCLUDED.tunnel")) {
             s.setString(1, name.kind().column());
             s.setString(2, name.name());

@@ -72,18 +72,18 @@ class ClusterRepositoryTest {
         Holder laptop = new Holder("laptop", 0, "static:1", 0, "a", "192.0.2.1:4000");
         assertThat(result(storage.sessions().take(first, laptop)).refused()).isFalse();
         LiveName port = LiveName.port(LiveName.Kind.TCP, 5000);
-        assertThat(result(storage.liveClaims().take(first, "ssh", List.of(port), null))).isEmpty();
+        assertThat(result(storage.liveClaims().take(first, "ssh", List.of(port)))).isEmpty();
 
         UUID other = UUID.randomUUID();
         result(storage.sessions().take(other, new Holder("desktop", 0, "static:1", 0, "b", "192.0.2.2:4000")));
         LiveName host = LiveName.host("App.Example.com", "/");
-        assertThat(result(storage.liveClaims().take(other, "both", List.of(host, port), null)))
+        assertThat(result(storage.liveClaims().take(other, "both", List.of(host, port))))
                 .containsExactly("tcp port 5000 is held by another connected tunnel on node a");
         assertThat(result(storage.liveClaims().list())).extracting(h -> h.name().name())
                 .as("all or nothing").doesNotContain("app.example.com/");
-        assertThat(result(storage.liveClaims().take(other, "web", List.of(host), null))).isEmpty();
-        assertThat(result(storage.liveClaims().take(other, "web", List.of(host), null))).as("again: still its own").isEmpty();
-        assertThat(result(storage.liveClaims().take(other, "web", List.of(LiveName.port(LiveName.Kind.UDP, 5000)), null)))
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(host)))).isEmpty();
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(host)))).as("again: still its own").isEmpty();
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(LiveName.port(LiveName.Kind.UDP, 5000)))))
                 .as("udp and tcp ports are apart").isEmpty();
 
         Taken refused = result(storage.sessions().take(UUID.randomUUID(),
@@ -95,7 +95,7 @@ class ClusterRepositoryTest {
                 "192.0.2.1:4001")));
         assertThat(moved.replaced()).map(SessionRecord::id).contains(first);
         assertThat(events).contains(new ChangeEvent(ChangeKind.SESSION_REPLACED, first + " b a"));
-        assertThat(result(storage.liveClaims().take(second, "ssh", List.of(port), null))).as("its own, carried along")
+        assertThat(result(storage.liveClaims().take(second, "ssh", List.of(port)))).as("its own, carried along")
                 .isEmpty();
         assertThat(result(storage.sessions().find(second))).hasValueSatisfying(s -> {
             assertThat(s.node()).isEqualTo("b");
@@ -114,11 +114,11 @@ class ClusterRepositoryTest {
         UUID onA = UUID.randomUUID();
         result(storage.sessions().take(onA, new Holder("h-laptop", userId, "holder", 0, "a", null)));
         result(storage.liveClaims().take(onA, "web", List.of(LiveName.host("h.example.com", "/"),
-                LiveName.host("h.example.com", "/api")), null));
-        result(storage.liveClaims().take(onA, "ssh", List.of(LiveName.port(LiveName.Kind.TCP, 5100)), null));
+                LiveName.host("h.example.com", "/api"))));
+        result(storage.liveClaims().take(onA, "ssh", List.of(LiveName.port(LiveName.Kind.TCP, 5100))));
         UUID onB = UUID.randomUUID();
         result(storage.sessions().take(onB, new Holder("h-desktop", userId, "holder", 0, "b", null)));
-        result(storage.liveClaims().take(onB, "db", List.of(LiveName.port(LiveName.Kind.TCP, 5101)), null));
+        result(storage.liveClaims().take(onB, "db", List.of(LiveName.port(LiveName.Kind.TCP, 5101))));
         result(storage.sessions().take(UUID.randomUUID(), new Holder("s-phone", 0, "static:9", 0, "a", null)));
 
         assertThat(result(storage.sessions().heldElsewhere(userId, "holder", "b", "h-new")))
@@ -159,7 +159,7 @@ class ClusterRepositoryTest {
         assertThat(result(storage.nodes().join("silent", "10.0.0.4:7000", SECRET, DEAD_AFTER))).isEmpty();
         UUID session = UUID.randomUUID();
         result(storage.sessions().take(session, new Holder("phone", 0, "static:1", 0, "silent", null)));
-        result(storage.liveClaims().take(session, "game", List.of(LiveName.port(LiveName.Kind.UDP, 6000)), null));
+        result(storage.liveClaims().take(session, "game", List.of(LiveName.port(LiveName.Kind.UDP, 6000))));
         try (Connection c = database.dataSource().getConnection();
              Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE nodes SET last_heartbeat = now() - interval '11 seconds' WHERE name = 'silent'");

@@ -51,9 +51,9 @@ public final class ForwardedStreams implements SessionListener {
             meters.forwardedStream(false);
             return null;
         }
-        meters.forwardedStream(true);
         StreamSplice splice = new StreamSplice(stream);
         carrier.openStream(open.towardsClient(), splice.second()).addListener((Future<TunnelStream> opened) -> {
+            meters.forwardedStream(opened.isSuccess());
             if (opened.isSuccess()) {
                 splice.attachSecond(opened.getNow());
             } else {

@@ -36,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,9 @@ public final class NodeLinks implements AutoCloseable {
     private final Map<String, CompletableFuture<TunnelSession>> outbound = new ConcurrentHashMap<>();
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile Channel listener;
+    private volatile Runnable linkLost = () -> { };
+    /** Peers this node could not reach, said at WARN once until it reaches them again. */
+    private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
 
     /**
      * @param acceptorContext the TLS this node presents to dialling nodes (its control port's)
@@ -131,17 +135,48 @@ public final class NodeLinks implements AutoCloseable {
         while (true) {
             CompletableFuture<TunnelSession> existing = outbound.get(node);
             if (existing != null && !(existing.isDone() && (existing.isCompletedExceptionally()
-                    || !existing.join().channel().isActive()))) {
+                    || !existing.join().acceptsNewStreams()))) {
                 return existing;
             }
             CompletableFuture<TunnelSession> fresh = new CompletableFuture<>();
             boolean mine = existing == null ? outbound.putIfAbsent(node, fresh) == null
                     : outbound.replace(node, existing, fresh);
             if (mine) {
+                if (existing != null) {
+                    retire(existing);
+                }
                 dial(node, address, fresh);
                 return fresh;
             }
         }
+    }
+
+    /**
+     * A link replaced by a new one (its stream ids are running out, or it is going away) says GOAWAY and closes
+     * once its open streams have ended.
+     */
+    private static void retire(CompletableFuture<TunnelSession> old) {
+        if (old.isDone() && !old.isCompletedExceptionally()) {
+            TunnelSession session = old.join();
+            session.goAway(ErrorCode.NO_ERROR, "replaced by a new link").addListener(drained ->
+                    session.close(ErrorCode.NO_ERROR, "replaced by a new link"));
+        }
+    }
+
+    /** Streams open on the links this node dialled: public connections it forwards to other nodes. */
+    public int openStreams() {
+        int open = 0;
+        for (CompletableFuture<TunnelSession> link : outbound.values()) {
+            if (link.isDone() && !link.isCompletedExceptionally()) {
+                open += link.join().openStreams();
+            }
+        }
+        return open;
+    }
+
+    /** {@code listener} runs whenever a link this node dialled closes, so that what used it is moved to a new one. */
+    public void onLinkLost(Runnable listener) {
+        linkLost = listener;
     }
 
     private void dial(String node, HostPort address, CompletableFuture<TunnelSession> result) {
@@ -162,7 +197,12 @@ public final class NodeLinks implements AutoCloseable {
                 .connect(address.host(), address.port())
                 .addListener(f -> {
                     if (!f.isSuccess()) {
-                        log.warn("cannot reach node={} at {} for its link: {}", node, address, f.cause().toString());
+                        if (unreachable.add(node)) {
+                            log.warn("cannot reach node={} at {} for its link (tried again quietly while it stays"
+                                    + " unreachable): {}", node, address, f.cause().toString());
+                        } else {
+                            log.debug("cannot reach node={} at {}: {}", node, address, f.cause().toString());
+                        }
                         result.completeExceptionally(f.cause());
                         outbound.remove(node, result);
                     }
@@ -171,8 +211,13 @@ public final class NodeLinks implements AutoCloseable {
             if (error != null) {
                 outbound.remove(node, result);
             } else {
+                unreachable.remove(node);
                 log.info("node link up peer={} address={}", node, address);
                 meters.link(node, session::rttNanos);
+                session.closeFuture().addListener(closed -> {
+                    outbound.remove(node, result);
+                    linkLost.run();
+                });
             }
         });
     }
