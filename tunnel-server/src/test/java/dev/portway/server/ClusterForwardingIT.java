@@ -37,11 +37,15 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -213,7 +217,7 @@ class ClusterForwardingIT {
 
     @Test
     @Order(4)
-    void aPeerWithoutTheSecretGetsNoLinkAndAnOversizedLineIsCutOff() throws Exception {
+    void aPeerWithoutTheSecretGetsNoLinkAnOversizedLineIsCutOffAndStrangersHoldFewHandshakes() throws Exception {
         try (SSLSocket socket = trustingAnyCertificate(A, link)) {
             OutputStream out = socket.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
@@ -241,6 +245,8 @@ class ClusterForwardingIT {
             }
             assertThat(socket.getInputStream().read()).as("closed after an oversized line").isEqualTo(-1);
         }
+        assertThat(strangersCutOff(6)).as("silent connections beyond the 2 handshakes one address may hold")
+                .isEqualTo(4);
         assertThat(awaitEcho(A, portTwo, 64 * 1024).received()).as("the real link still serves").isEqualTo(64 * 1024);
     }
 
@@ -256,6 +262,34 @@ class ClusterForwardingIT {
                     .as("hops received by %s", node).isPositive();
             assertThat(scrape.value("portway_cluster_link_rtt_seconds{peer=\"" + peer + "\"}"))
                     .as("link rtt of %s", node).isPositive().isLessThan(1.0);
+        }
+    }
+
+    /** Opens {@code count} silent connections to node a's link port; returns how many it closes at once. */
+    private static int strangersCutOff(int count) throws IOException {
+        List<Socket> strangers = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                strangers.add(new Socket(A, link));
+            }
+            int cut = 0;
+            for (Socket stranger : strangers) {
+                stranger.setSoTimeout(2000);
+                try {
+                    if (stranger.getInputStream().read() < 0) {
+                        cut++;
+                    }
+                } catch (SocketTimeoutException stillWaiting) {
+                    // Admitted: its handshake may take until the deadline.
+                } catch (SocketException reset) {
+                    cut++;
+                }
+            }
+            return cut;
+        } finally {
+            for (Socket stranger : strangers) {
+                stranger.close();
+            }
         }
     }
 

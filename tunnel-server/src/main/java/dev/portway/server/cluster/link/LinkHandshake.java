@@ -234,8 +234,13 @@ final class LinkHandshake extends ChannelInboundHandlerAdapter {
         if (timeout != null) {
             timeout.cancel(false);
         }
-        log.warn("node link refused peer={} node={}: {}", ctx.channel().remoteAddress(),
-                peerName == null ? "?" : peerName, reason);
+        // A node that names itself and fails its proof is misconfigured, which an operator must see; anything that
+        // never got that far (a port scanner, a stray client) is not worth a line at WARN each time.
+        if (peerName != null) {
+            log.warn("node link refused peer={} node={}: {}", ctx.channel().remoteAddress(), peerName, reason);
+        } else {
+            log.debug("node link refused peer={}: {}", ctx.channel().remoteAddress(), reason);
+        }
         failed.accept(new LinkRefusedException(reason));
         ctx.close();
     }

@@ -14,6 +14,7 @@ import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.protocol.mux.TunnelStream;
 import dev.portway.protocol.tls.TlsProviders;
 import dev.portway.protocol.transport.Transport;
+import dev.portway.server.limits.SourceLimits;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -64,6 +65,12 @@ public final class NodeLinks implements AutoCloseable {
      * connection's streams. Memory stays bounded by the connection's window budget, as on a client connection.
      */
     private static final int LINK_STREAMS = 4 * SessionSettings.DEFAULT_MAX_CONCURRENT_STREAMS;
+    /**
+     * Per address, on the link port: a node holds one link to this one (and dials again when it breaks), so a few
+     * connections and handshakes are plenty, and a stranger cannot hold many handshakes open.
+     */
+    private static final int LINKS_PER_SOURCE = 8;
+    private static final int HANDSHAKES_PER_SOURCE = 2;
 
     private final String self;
     private final LinkProof proof;
@@ -79,6 +86,8 @@ public final class NodeLinks implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile Channel listener;
     private volatile Runnable linkLost = () -> { };
+    private final SourceLimits sources = new SourceLimits("node link", LINKS_PER_SOURCE, HANDSHAKES_PER_SOURCE,
+            refused -> { });
     /** Peers this node could not reach, said at WARN once until it reaches them again. */
     private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
 
@@ -112,14 +121,14 @@ public final class NodeLinks implements AutoCloseable {
                 .group(acceptors, workers)
                 .channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+                .childHandler(sources.guard(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         install(ch, acceptorContext.newHandler(ch.alloc()), LinkProof.Role.ACCEPTOR, null,
                                 Role.SERVER, inbound, error -> { });
                     }
-                })
+                }))
                 .bind(host, port).sync().channel();
         listener = bound;
         channels.add(bound);
@@ -263,6 +272,7 @@ public final class NodeLinks implements AutoCloseable {
                 .addLast(LinkHandshake.LINES, LinkHandshake.lines())
                 .addLast(LinkHandshake.NAME, new LinkHandshake(handshakeRole, proof, self, expectedPeer,
                         HANDSHAKE_DEADLINE, (channel, peer) -> {
+                    SourceLimits.handshakeDone(channel);
                     session.label("node=" + peer);
                     channel.pipeline()
                             .addLast("frame-decoder", new FrameDecoder(settings.maxFramePayload()))
