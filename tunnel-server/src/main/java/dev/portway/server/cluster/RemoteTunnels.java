@@ -111,7 +111,10 @@ public final class RemoteTunnels implements AutoCloseable {
 
     /** Live claims changed somewhere: rebuild soon. Many calls before the rebuild starts make one rebuild. */
     public void changed() {
-        if (!closed && rebuildQueued.compareAndSet(false, true)) {
+        if (closed || !rebuildQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
             thread.execute(() -> {
                 rebuildQueued.set(false);
                 try {
@@ -120,6 +123,8 @@ public final class RemoteTunnels implements AutoCloseable {
                     log.error("rebuilding the tunnels forwarded from here failed; the next heartbeat tries again", e);
                 }
             });
+        } catch (RejectedExecutionException stopped) {
+            // Closed meanwhile: nothing is forwarded from here any more.
         }
     }
 
