@@ -21,7 +21,10 @@ public final class AdminHttp {
     private final String key;
 
     public AdminHttp(InetSocketAddress admin, String key) {
-        this.baseUrl = "http://127.0.0.1:" + admin.getPort();
+        // A cluster node's admin listener has an address of its own on loopback; a wildcard one is reached on 127.0.0.1.
+        String host = admin.getAddress() == null || admin.getAddress().isAnyLocalAddress() ? "127.0.0.1"
+                : admin.getAddress().getHostAddress();
+        this.baseUrl = "http://" + host + ":" + admin.getPort();
         this.key = key;
     }
 

@@ -29,7 +29,12 @@ public final class Wire {
      * and reads until the far side closes. Against an echo service both digests must match.
      */
     public static Exchange echo(int port, long bytes, long seed) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        return echo(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), bytes, seed);
+    }
+
+    /** {@link #echo(int, long, long)} to {@code address}: a public port on one node's own address. */
+    public static Exchange echo(InetSocketAddress address, long bytes, long seed) throws Exception {
+        try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
             socket.setSoTimeout(60_000);
             CompletableFuture<String[]> writer = CompletableFuture.supplyAsync(() -> {
                 try {
