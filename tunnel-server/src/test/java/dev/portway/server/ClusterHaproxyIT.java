@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -287,6 +289,9 @@ class ClusterHaproxyIT {
         System.out.printf("[cluster rolling restart] requests=%d failed=%d haproxyRetries=%d redispatches=%d%n",
                 sent.get(), failures.size(), after.count("wretr") - before.count("wretr"),
                 after.count("wredis") - before.count("wredis"));
+        System.out.println("[cluster rolling restart] failures by kind: " + failures.stream()
+                .collect(Collectors.groupingBy(f -> f.substring(f.indexOf(": ") + 2), TreeMap::new,
+                        Collectors.counting())));
         assertThat(failures).as("requests that failed although HAProxy retries what a leaving node refuses")
                 .isEmpty();
         assertThat(served.get()).isEqualTo(sent.get());
