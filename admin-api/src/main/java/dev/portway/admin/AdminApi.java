@@ -26,7 +26,6 @@ import dev.portway.admin.certificates.CertificateRoutes;
 import dev.portway.admin.nodes.NodeRoutes;
 import dev.portway.admin.problem.ApiException;
 import dev.portway.admin.problem.Problems;
-import dev.portway.admin.sessions.SessionControl;
 import dev.portway.admin.sessions.SessionRoutes;
 import dev.portway.admin.signin.CookieSessions;
 import dev.portway.admin.signin.SignInRoutes;
@@ -86,14 +85,13 @@ public final class AdminApi {
     public AdminApi(Storage storage, LiveServerView liveServer, TunnelPusher pusher, Clock clock,
                     ClaimSettings claims, ConfigReload reload) {
         Auditor auditor = new Auditor(storage.audit());
-        SessionControl sessionControl = new SessionControl(liveServer);
         CookieSessions sessions = new CookieSessions(clock::instant, CookieSessions.DEFAULT_LIFETIME,
                 CookieSessions.DEFAULT_MAX_SESSIONS);
         this.authenticator = new Authenticator(storage.apiKeys(), sessions);
         List<Route> routes = new ArrayList<>();
         routes.addAll(new HealthRoutes(storage, liveServer).routes());
-        routes.addAll(new UserRoutes(storage, auditor, sessionControl).routes());
-        routes.addAll(new TokenRoutes(storage, auditor, sessionControl).routes());
+        routes.addAll(new UserRoutes(storage, auditor, liveServer).routes());
+        routes.addAll(new TokenRoutes(storage, auditor, liveServer).routes());
         routes.addAll(new ApiKeyRoutes(storage, auditor).routes());
         routes.addAll(new TunnelRoutes(storage, auditor, pusher).routes());
         routes.addAll(new ClaimRoutes(storage, auditor, claims).routes());

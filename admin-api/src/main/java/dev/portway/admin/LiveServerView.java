@@ -4,6 +4,7 @@ import dev.portway.admin.problem.ApiException;
 import dev.portway.admin.problem.ProblemType;
 import dev.portway.monitor.alerts.FiringAlert;
 import dev.portway.monitor.events.EventJournal;
+import dev.portway.storage.sessions.SessionOwner;
 
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,20 @@ public interface LiveServerView {
      */
     default CompletableFuture<Ending> end(String sessionId) {
         return CompletableFuture.completedFuture(disconnect(sessionId) ? Ending.HERE : Ending.NOT_CONNECTED);
+    }
+
+    /**
+     * Ends the sessions of {@code owner} (its token revoked, its user suspended or deleted) on every node: this
+     * node's at once, the other nodes' by asking them.
+     *
+     * @return the ids of the sessions this node closed and of those the other nodes were asked to close
+     */
+    default CompletableFuture<List<String>> endSessionsOf(SessionOwner owner) {
+        return CompletableFuture.completedFuture(sessions().stream()
+                .filter(session -> owner.owns(session.userId(), session.tokenId()))
+                .map(LiveSession::id)
+                .filter(this::disconnect)
+                .toList());
     }
 
     /** What {@link #end} did. */

@@ -100,6 +100,14 @@ public interface TunnelMetrics {
      */
     void httpRequest(String tunnel, String method, int status, long nanos);
 
+    /**
+     * This server is a node of a cluster: its cluster meters, which exist from the first call on, at zero. A server
+     * that never calls it exports none of them.
+     */
+    default ClusterMeters clusterNode() {
+        return ClusterMeters.NONE;
+    }
+
     /** A UDP flow (one public peer of one udp tunnel) was created. */
     default void udpFlowOpened() {
     }

@@ -48,12 +48,18 @@ import dev.portway.server.claims.StoredNameClaims;
 import dev.portway.server.cluster.ClusterLiveServerView;
 import dev.portway.server.cluster.ClusterNode;
 import dev.portway.server.cluster.DatabaseSessionLedger;
+import dev.portway.server.cluster.RemoteTunnels;
+import dev.portway.server.cluster.link.ForwardedStreams;
+import dev.portway.server.cluster.link.ForwardingMeters;
+import dev.portway.server.cluster.link.NodeLinks;
+import dev.portway.server.cluster.RegistryOfOtherNodes;
 import dev.portway.server.config.AcmeConfig;
 import dev.portway.server.config.ClusterConfig;
 import dev.portway.server.config.ClientConnectConfig;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.ControlServer;
+import dev.portway.server.control.OtherNodes;
 import dev.portway.server.control.RttSampler;
 import dev.portway.server.control.SessionHooks;
 import dev.portway.server.control.SessionLedger;
@@ -94,6 +100,7 @@ import dev.portway.server.tcp.PortAllocator;
 import dev.portway.server.tcp.TcpTunnelBinder;
 import dev.portway.server.tls.ServerCertificate;
 import dev.portway.server.tls.ServerTlsContexts;
+import dev.portway.server.tunnel.ForwardingBinder;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.udp.UdpTunnelBinder;
 import dev.portway.storage.bootstrap.InitialCredentials;
@@ -111,6 +118,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -183,6 +191,9 @@ public final class TunnelServer implements AutoCloseable {
     private ScheduledExecutorService certificateThread;
     /** This server's part in a cluster; null on a single node (no {@code cluster} section) and before start. */
     private ClusterNode cluster;
+    /** The links to the other nodes and the tunnels of theirs served here; null unless a cluster node. */
+    private NodeLinks nodeLinks;
+    private RemoteTunnels remoteTunnels;
 
     public TunnelServer(ServerConfig config) {
         this(config, null);
@@ -226,7 +237,8 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (config.cluster() != null) {
             // Before the control listener: the node's row must exist before a session names it.
-            cluster = ClusterNode.join(config.cluster(), storage.storage(), storage.database().changes(), registry);
+            cluster = ClusterNode.join(config.cluster(), storage.storage(), storage.database().changes(), registry,
+                    metrics.clusterNode());
         }
         StaticTokenAuthenticator staticTokens = new StaticTokenAuthenticator(config.auth());
         Authenticator authenticator = authenticator(staticTokens);
@@ -292,11 +304,17 @@ public final class TunnelServer implements AutoCloseable {
         SourceLimits httpsLimits = webLimits("https");
         SourceLimits adminLimits = new SourceLimits("admin", config.limits().connectionsPerSource(), 0, source -> { });
         // With every binder, before the web listeners: the https port hands clients that come as WebSockets to it.
+        SessionLedger ledger = SessionLedger.NONE;
+        if (cluster != null) {
+            ledger = new DatabaseSessionLedger(storage.storage().sessions(), storage.storage().liveClaims(),
+                    cluster.name(), config.http().domain(), forwarding(controlContext, settings, tcpPorts,
+                    binders.get(TunnelType.HTTP)));
+        }
         control = new ControlServer(bossGroup, workerGroup, transport, controlContext, settings, registry,
                 authenticator, new AuthFailureThrottle(), binders, config, metrics, hooks, nameClaims(ports),
-                filters.control(), accounts, cluster == null ? SessionLedger.NONE
-                        : new DatabaseSessionLedger(storage.storage().sessions(), storage.storage().liveClaims(),
-                                cluster.name(), config.http().domain()));
+                filters.control(), accounts, ledger,
+                cluster == null ? OtherNodes.NONE
+                        : new RegistryOfOtherNodes(storage.storage().sessions(), cluster.name()));
         if (config.http().httpPort() != 0) {
             httpListener = HttpListener.bind(webTemplate, config.bind(), config.http().httpPort(),
                     httpLimits.guard(httpFrontend.initializer()), "http.port");
@@ -590,6 +608,31 @@ public final class TunnelServer implements AutoCloseable {
         return httpsListener == null ? null : httpsListener.address();
     }
 
+    /**
+     * Links to the other nodes, and the tunnels of their clients served here: every tcp tunnel's port and every http
+     * tunnel's routes, forwarded over the link to the node of the client.
+     */
+    private RemoteTunnels forwarding(SslContext controlContext, SessionSettings settings, TcpTunnelBinder tcpPorts,
+                                     TunnelBinder http) throws InterruptedException, SSLException {
+        ClusterConfig clusterConfig = config.cluster();
+        nodeLinks = new NodeLinks(cluster.name(), clusterConfig.secret(), controlContext, settings, transport,
+                bossGroup, workerGroup, new ForwardedStreams(registry, ForwardingMeters.NONE));
+        nodeLinks.listen(config.bind(), clusterConfig.advertise().port());
+        Map<TunnelType, ForwardingBinder> forwardable = new EnumMap<>(TunnelType.class);
+        forwardable.put(TunnelType.TCP, tcpPorts);
+        if (http instanceof ForwardingBinder web) {
+            forwardable.put(TunnelType.HTTP, web);
+        }
+        remoteTunnels = new RemoteTunnels(cluster.name(), storage.storage().liveClaims(), nodeLinks, forwardable,
+                clusterConfig.heartbeat());
+        storage.database().changes().subscribe(event -> {
+            if (event.kind() == ChangeKind.LIVE_CLAIMS || event.kind() == ChangeKind.ALL) {
+                remoteTunnels.changed();
+            }
+        });
+        return remoteTunnels;
+    }
+
     /** Graceful stop: no new connections, GOAWAY to every client, streams drain until none is left or grace ends. */
     public void stop(Duration grace) {
         if (!stopped.compareAndSet(false, true)) {
@@ -600,6 +643,9 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (httpsListener != null) {
             httpsListener.close();
+        }
+        if (remoteTunnels != null) {
+            remoteTunnels.close();
         }
         if (cluster != null) {
             cluster.drain();
@@ -629,6 +675,10 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (nodeLinks != null) {
+            // After the sessions: streams other nodes forwarded here ran on until their clients went.
+            nodeLinks.close();
         }
         if (cluster != null) {
             // After the sessions: what is still recorded for this node goes with its row.

@@ -156,8 +156,7 @@ class ClusterHaproxyIT {
         for (int i = 0; i < SPREAD; i++) {
             for (InetSocketAddress entry : entries) {
                 String through = entry.getHostString();
-                Wire.Exchange exchange = Wire.echo(new InetSocketAddress(entry.getAddress(), spreadPort(i)),
-                        64 * 1024, i);
+                Wire.Exchange exchange = Wire.echo(entry.getAddress(), spreadPort(i), 64 * 1024, i);
                 assertThat(exchange.received()).as("tcp tunnel %d through %s", i, through).isEqualTo(exchange.sent());
                 assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
 
@@ -173,7 +172,7 @@ class ClusterHaproxyIT {
      * went wrong.
      */
     private static String download(InetSocketAddress web, int i, int bytes, long seed) {
-        try (HttpWire wire = new HttpWire(web)) {
+        try (HttpWire wire = new HttpWire(web.getAddress(), web.getPort())) {
             wire.send(HttpWire.get(host(i), "/download?bytes=" + bytes + "&seed=" + seed));
             HttpWire.Response head = wire.readHead();
             if (head.status() != 200) {
@@ -231,7 +230,7 @@ class ClusterHaproxyIT {
     private static void awaitEcho(InetSocketAddress port, long deadline) throws Exception {
         while (true) {
             try {
-                Wire.Exchange exchange = Wire.echo(port, 16 * 1024, port.getPort());
+                Wire.Exchange exchange = Wire.echo(port.getAddress(), port.getPort(), 16 * 1024, port.getPort());
                 if (exchange.received() == exchange.sent()) {
                     assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
                     return;

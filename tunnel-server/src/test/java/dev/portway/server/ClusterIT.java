@@ -10,6 +10,7 @@ import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.FreePorts;
 import dev.portway.server.testkit.JavaProcess;
 import dev.portway.server.testkit.RecordingEvents;
+import dev.portway.server.testkit.Scrape;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * clients in this JVM that list both nodes: a port held on one node is refused on the other with the reason; node a's
  * admin API lists node b's sessions and ends one; kill -9 of node a moves its clients to node b, where they take their
  * sessions and ports over and carry bytes again, while the claims table never shows a port held by a client other
- * than its own.
+ * than its own, and node b's meters count the reap.
  */
 @Timeout(300)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -98,7 +99,7 @@ class ClusterIT {
                 TunnelFixture.tcp("ssh", echo.port(), contested));
         assertThat(refused).singleElement().satisfies(status -> assertThat(status.reason())
                 .isEqualTo("tcp port " + contested + " is held by another connected tunnel on node a"));
-        assertThat(Wire.echo(nodeA.at(contested), 64 * 1024, 1)).satisfies(e -> assertThat(e.receivedSha256())
+        assertThat(Wire.echo(nodeA.at(contested).getAddress(), contested, 64 * 1024, 1)).satisfies(e -> assertThat(e.receivedSha256())
                 .isEqualTo(e.sentSha256()));
     }
 
@@ -173,6 +174,13 @@ class ClusterIT {
         assertThat(watch.violations()).as("a port held by a client other than its own").isEmpty();
         assertThat(samples).isPositive();
         assertThat(nodeOf(owners.values())).containsOnly("b");
+        // Clients back before node a was reaped took its sessions over; later ones found them gone with it.
+        Scrape meters = Scrape.until(nodeB.at(nodeB.ports().admin()),
+                scrape -> Double.valueOf(1).equals(scrape.value("portway_cluster_nodes")));
+        assertThat(meters.value("portway_cluster_reaped_nodes_total")).isEqualTo(1);
+        assertThat(meters.value("portway_cluster_takeovers_total")).isBetween(0.0, CLIENTS + 1.0);
+        System.out.printf("cluster failover: node b took over %.0f of the %d sessions of node a%n",
+                meters.value("portway_cluster_takeovers_total"), CLIENTS + 1);
     }
 
     @Test
@@ -212,7 +220,7 @@ class ClusterIT {
     private static Wire.Exchange awaitEcho(InetSocketAddress port, long deadline) throws Exception {
         while (true) {
             try {
-                Wire.Exchange exchange = Wire.echo(port, 64 * 1024, port.getPort());
+                Wire.Exchange exchange = Wire.echo(port.getAddress(), port.getPort(), 64 * 1024, port.getPort());
                 if (exchange.received() == exchange.sent()) {
                     return exchange;
                 }

@@ -1,18 +1,16 @@
 package dev.portway.server;
 
-import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.TunnelResult;
 import dev.portway.server.config.ClusterConfig;
 import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.config.ServerConfig;
 import dev.portway.server.testkit.AdminHttp;
+import dev.portway.server.testkit.ClusterDatabase;
 import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.FreePorts;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
-import dev.portway.storage.db.DatabaseConfig;
-import dev.portway.storage.db.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,11 +18,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,31 +32,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(120)
 class ClusterNodeIT {
-    private static final String SECRET = "a-secret-the-nodes-share";
-    private static EmbeddedPostgresServer postgres;
+    private static final String SECRET = ClusterDatabase.SECRET;
+    private static ClusterDatabase cluster;
     private static DatabaseSettings database;
 
     @BeforeAll
     static void startDatabase() throws Exception {
-        postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("portway-cluster-node-postgres"));
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE portway");
-        }
-        database = new DatabaseSettings(true, new DatabaseConfig(postgres.jdbcUrl("portway"), postgres.user(),
-                postgres.password(), 4));
+        cluster = ClusterDatabase.start();
+        database = cluster.settings();
     }
 
     @AfterAll
     static void stopDatabase() {
-        if (postgres != null) {
-            postgres.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     private static ServerConfig node(TunnelFixture fixture, String name, String secret, DatabaseSettings on) {
-        return fixture.serverConfig(0, Duration.ofSeconds(1), 3).withDatabase(on).withCluster(new ClusterConfig(name,
-                new HostPort("127.0.0.1", 7001), secret, Duration.ofMillis(200), Duration.ofSeconds(1)));
+        return ClusterDatabase.node(fixture.serverConfig(0, Duration.ofSeconds(1), 3), name, secret, on,
+                Duration.ofMillis(200), Duration.ofSeconds(1));
     }
 
     @Test
@@ -75,14 +63,14 @@ class ClusterNodeIT {
             assertThat(fixture.connect("laptop", events, TunnelFixture.tcp("ssh", echo.port(), port)))
                     .singleElement().satisfies(status -> assertThat(status.accepted()).isTrue());
 
-            execute("DELETE FROM nodes WHERE name = 'x'");
+            cluster.execute("DELETE FROM nodes WHERE name = 'x'");
 
             assertThat(events.nextDisconnect(TunnelFixture.WAIT))
                     .contains("this node was taken for dead by the cluster; reconnect");
             List<TunnelResult.Status> again = events.nextRegistration(TunnelFixture.WAIT);
             assertThat(again).singleElement().satisfies(status -> assertThat(status.accepted()).isTrue());
-            assertThat(count("SELECT count(*) FROM nodes WHERE name = 'x'")).isOne();
-            assertThat(count("SELECT count(*) FROM live_claims WHERE kind = 'tcp' AND name = '" + port + "'"))
+            assertThat(cluster.count("SELECT count(*) FROM nodes WHERE name = 'x'")).isOne();
+            assertThat(cluster.count("SELECT count(*) FROM live_claims WHERE kind = 'tcp' AND name = '" + port + "'"))
                     .isOne();
             Wire.Exchange exchange = Wire.echo(port, 64 * 1024, 7);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
@@ -140,22 +128,7 @@ class ClusterNodeIT {
             assertThatThrownBy(() -> embedded.startServer(node(embedded, "w", SECRET, DatabaseSettings.EMBEDDED)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage(ClusterConfig.databaseProblem(DatabaseSettings.EMBEDDED));
-            assertThat(count("SELECT count(*) FROM nodes WHERE name IN ('z', 'w')")).isZero();
-        }
-    }
-
-    private static void execute(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("portway"), postgres.user(),
-                postgres.password()); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static long count(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("portway"), postgres.user(),
-                postgres.password()); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+            assertThat(cluster.count("SELECT count(*) FROM nodes WHERE name IN ('z', 'w')")).isZero();
         }
     }
 }

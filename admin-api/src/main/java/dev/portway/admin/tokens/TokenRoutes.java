@@ -1,5 +1,6 @@
 package dev.portway.admin.tokens;
 
+import dev.portway.admin.LiveServerView;
 import dev.portway.admin.audit.Auditor;
 import dev.portway.admin.http.AdminResponse;
 import dev.portway.admin.http.BodyShape;
@@ -7,12 +8,12 @@ import dev.portway.admin.http.Call;
 import dev.portway.admin.http.Json;
 import dev.portway.admin.http.Route;
 import dev.portway.admin.problem.ApiException;
-import dev.portway.admin.sessions.SessionControl;
 import dev.portway.admin.tokens.TokenViews.IssuedTokenView;
 import dev.portway.admin.tokens.TokenViews.RevokedTokenView;
 import dev.portway.admin.tokens.TokenViews.TokenView;
 import dev.portway.admin.users.VisibleUser;
 import dev.portway.storage.Storage;
+import dev.portway.storage.sessions.SessionOwner;
 import dev.portway.storage.tokens.ClientToken;
 
 import java.util.List;
@@ -23,9 +24,10 @@ import java.util.concurrent.CompletableFuture;
 public final class TokenRoutes {
     private final Storage storage;
     private final Auditor auditor;
-    private final SessionControl sessions;
+    private final LiveServerView sessions;
 
-    public TokenRoutes(Storage storage, Auditor auditor, SessionControl sessions) {
+    /** @param sessions ends the sessions of a revoked token, on every node of a cluster */
+    public TokenRoutes(Storage storage, Auditor auditor, LiveServerView sessions) {
         this.storage = storage;
         this.auditor = auditor;
         this.sessions = sessions;
@@ -77,14 +79,13 @@ public final class TokenRoutes {
             ClientToken token = found.orElseThrow(() -> ApiException.notFound("No token " + tokenId));
             call.operator().requireOwnerOrAdmin(token.userId(), "Token " + tokenId);
             return storage.clientTokens().revoke(tokenId);
-        }).thenCompose(revoked -> {
-            // The token cache drops the token on commit, but a session that logged in with it stays up until told.
-            List<String> ended = sessions.disconnectWhere(s -> s.tokenId() == tokenId);
-            return auditor.record(call.operator(), "token.revoke", "token:" + tokenId,
-                            Map.of("userId", revoked.userId(), "prefix", revoked.prefix(),
-                                    "disconnectedSessions", ended))
-                    .thenApply(ignored -> Json.response(200, new RevokedTokenView(TokenView.of(revoked), ended)));
-        });
+        }).thenCompose(revoked -> sessions.endSessionsOf(SessionOwner.token(tokenId))
+                // The token cache drops the token on commit, but a session that logged in with it stays up until told.
+                .thenCompose(ended -> auditor.record(call.operator(), "token.revoke", "token:" + tokenId,
+                                Map.of("userId", revoked.userId(), "prefix", revoked.prefix(),
+                                        "disconnectedSessions", ended))
+                        .thenApply(ignored -> Json.response(200,
+                                new RevokedTokenView(TokenView.of(revoked), ended)))));
     }
 
     /** The body of a token issue: nothing, so any field is an unknown one. */

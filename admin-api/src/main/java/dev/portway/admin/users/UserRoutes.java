@@ -4,6 +4,7 @@ import dev.portway.storage.paging.Page;
 import dev.portway.storage.users.UserRepository;
 import dev.portway.storage.paging.ListQuery;
 import dev.portway.admin.http.ListParams;
+import dev.portway.admin.LiveServerView;
 import dev.portway.admin.audit.Auditor;
 import dev.portway.admin.auth.Operator;
 import dev.portway.admin.http.Access;
@@ -13,7 +14,6 @@ import dev.portway.admin.http.Call;
 import dev.portway.admin.http.Json;
 import dev.portway.admin.http.Route;
 import dev.portway.admin.problem.ApiException;
-import dev.portway.admin.sessions.SessionControl;
 import dev.portway.admin.users.UserRequests.CreateUser;
 import dev.portway.admin.users.UserRequests.UpdateUser;
 import dev.portway.admin.users.UserViews.ApiKeyView;
@@ -21,6 +21,7 @@ import dev.portway.admin.users.UserViews.CreatedUserView;
 import dev.portway.admin.users.UserViews.UserView;
 import dev.portway.storage.Storage;
 import dev.portway.storage.apikeys.ApiKeyRole;
+import dev.portway.storage.sessions.SessionOwner;
 import dev.portway.storage.users.PlanChange;
 import dev.portway.storage.users.User;
 import dev.portway.storage.users.UserStatus;
@@ -40,9 +41,10 @@ public final class UserRoutes {
     private static final ListParams PAGING = new ListParams(UserRepository.SORTS, "id", 0);
     private final Storage storage;
     private final Auditor auditor;
-    private final SessionControl sessions;
+    private final LiveServerView sessions;
 
-    public UserRoutes(Storage storage, Auditor auditor, SessionControl sessions) {
+    /** @param sessions ends the sessions of a suspended or deleted user, on every node of a cluster */
+    public UserRoutes(Storage storage, Auditor auditor, LiveServerView sessions) {
         this.storage = storage;
         this.auditor = auditor;
         this.sessions = sessions;
@@ -141,13 +143,15 @@ public final class UserRoutes {
         }
         return knownPlan(change)
                 .thenCompose(ignored -> change(id, status, change))
-                .thenCompose(user -> {
-                    if (status.isPresent() && status.get() != UserStatus.ACTIVE) {
-                        sessions.disconnectWhere(s -> s.userId() == id);
-                    }
-                    return auditor.record(call.operator(), "user.update", target(id), detail)
-                            .thenApply(ignored -> Json.response(200, UserView.of(user)));
-                });
+                .thenCompose(user -> endedIfInactive(id, status)
+                        .thenCompose(ended -> auditor.record(call.operator(), "user.update", target(id), detail))
+                        .thenApply(ignored -> Json.response(200, UserView.of(user))));
+    }
+
+    /** A user set to anything but active loses its sessions, on every node. */
+    private CompletableFuture<List<String>> endedIfInactive(long id, Optional<UserStatus> status) {
+        return status.isPresent() && status.get() != UserStatus.ACTIVE ? sessions.endSessionsOf(SessionOwner.user(id))
+                : CompletableFuture.completedFuture(List.of());
     }
 
     /**
@@ -186,8 +190,8 @@ public final class UserRoutes {
             if (!existed) {
                 throw ApiException.notFound("No user " + id);
             }
-            sessions.disconnectWhere(s -> s.userId() == id);
-            return auditor.record(call.operator(), "user.delete", target(id), Map.of())
+            return sessions.endSessionsOf(SessionOwner.user(id))
+                    .thenCompose(ended -> auditor.record(call.operator(), "user.delete", target(id), Map.of()))
                     .thenApply(ignored -> AdminResponse.noContent());
         });
     }

@@ -43,6 +43,12 @@ public final class MeterNames {
     public static final String CERTIFICATE_RENEWAL_FAILURES = "portway.certificate.renewal.failures";
     /** Counter. Prometheus: {@code portway_acme_orders_total{outcome}}. */
     public static final String ACME_ORDERS = "portway.acme.orders";
+    /** Gauge, on a cluster node. Prometheus: {@code portway_cluster_nodes}. */
+    public static final String CLUSTER_NODES = "portway.cluster.nodes";
+    /** Counter, on a cluster node. Prometheus: {@code portway_cluster_reaped_nodes_total}. */
+    public static final String CLUSTER_REAPED_NODES = "portway.cluster.reaped.nodes";
+    /** Counter, on a cluster node. Prometheus: {@code portway_cluster_takeovers_total}. */
+    public static final String CLUSTER_TAKEOVERS = "portway.cluster.takeovers";
 
     private MeterNames() {
     }

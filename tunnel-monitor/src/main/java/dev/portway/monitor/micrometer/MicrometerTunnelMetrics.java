@@ -1,6 +1,7 @@
 package dev.portway.monitor.micrometer;
 
 import dev.portway.monitor.AuthFailureReason;
+import dev.portway.monitor.ClusterMeters;
 import dev.portway.monitor.Http2Refusal;
 import dev.portway.monitor.KernelUdpDrops;
 import dev.portway.monitor.MeterReadings;
@@ -78,6 +79,8 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
     /** Certificates are few (the names of https.acme and https.certificates): one gauge pair each. */
     private final Map<String, AtomicReference<CertificateState>> certificates = new ConcurrentHashMap<>();
     private final Map<Boolean, Counter> acmeOrders = new HashMap<>();
+    /** Null until the server joins a cluster. */
+    private ClusterMeters cluster;
 
     /** A server's meters: every family. */
     public MicrometerTunnelMetrics(MeterRegistry registry) {
@@ -181,6 +184,48 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
         Map<String, CertificateState> now = new HashMap<>();
         certificates.forEach((name, state) -> now.put(name, state.get()));
         return now;
+    }
+
+    @Override
+    public synchronized ClusterMeters clusterNode() {
+        if (cluster == null) {
+            cluster = new NodeMeters(registry);
+        }
+        return cluster;
+    }
+
+    /** A cluster node's meters, registered once, when the server joins. */
+    private static final class NodeMeters implements ClusterMeters {
+        private final AtomicInteger liveNodes = new AtomicInteger();
+        private final Counter reaped;
+        private final Counter takeovers;
+
+        NodeMeters(MeterRegistry registry) {
+            Gauge.builder(MeterNames.CLUSTER_NODES, liveNodes, AtomicInteger::get)
+                    .description("Nodes of the cluster alive at this node's last heartbeat, itself included")
+                    .register(registry);
+            reaped = Counter.builder(MeterNames.CLUSTER_REAPED_NODES)
+                    .description("Nodes this node removed from the cluster for missing heartbeats")
+                    .register(registry);
+            takeovers = Counter.builder(MeterNames.CLUSTER_TAKEOVERS)
+                    .description("Client sessions taken over on this node from another node")
+                    .register(registry);
+        }
+
+        @Override
+        public void liveNodes(int count) {
+            liveNodes.set(count);
+        }
+
+        @Override
+        public void nodeReaped() {
+            reaped.increment();
+        }
+
+        @Override
+        public void takeover() {
+            takeovers.increment();
+        }
     }
 
     private Counter kept(boolean keep, Counter.Builder counter) {

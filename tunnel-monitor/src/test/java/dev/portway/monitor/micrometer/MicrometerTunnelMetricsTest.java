@@ -1,6 +1,7 @@
 package dev.portway.monitor.micrometer;
 
 import dev.portway.monitor.AuthFailureReason;
+import dev.portway.monitor.ClusterMeters;
 import dev.portway.monitor.PublicConnectionRefusal;
 import dev.portway.monitor.QuotaEvent;
 import dev.portway.monitor.TunnelTraffic;
@@ -53,6 +54,24 @@ class MicrometerTunnelMetricsTest {
 
         metrics.certificate("www.example.test", java.time.Instant.now().plus(java.time.Duration.ofDays(60)), 0);
         assertThat(registry.get(MeterNames.CERTIFICATE_EXPIRY).gauge().value()).isCloseTo(60, within(0.01));
+    }
+
+    @Test
+    void clusterMetersExistOnlyOnceTheServerIsANodeAndThenAtZero() {
+        assertThat(registry.find(MeterNames.CLUSTER_NODES).gauges()).isEmpty();
+        assertThat(registry.find(MeterNames.CLUSTER_TAKEOVERS).counters()).isEmpty();
+
+        ClusterMeters node = metrics.clusterNode();
+        assertThat(metrics.clusterNode()).isSameAs(node);
+        assertThat(registry.get(MeterNames.CLUSTER_REAPED_NODES).counter().count()).isZero();
+        node.liveNodes(3);
+        node.nodeReaped();
+        node.takeover();
+        node.takeover();
+        node.liveNodes(2);
+        assertThat(registry.get(MeterNames.CLUSTER_NODES).gauge().value()).isEqualTo(2);
+        assertThat(registry.get(MeterNames.CLUSTER_REAPED_NODES).counter().count()).isEqualTo(1);
+        assertThat(registry.get(MeterNames.CLUSTER_TAKEOVERS).counter().count()).isEqualTo(2);
     }
 
     @Test

@@ -11,9 +11,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * JSON payloads of CONTROL, OPEN and GOAWAY frames. Decoding failures become protocol errors whose message
@@ -66,6 +68,20 @@ public final class JsonCodec {
             throw ProtocolException.connectionError(ErrorCode.PROTOCOL_ERROR, "malformed %s: null", type.getSimpleName());
         }
         return value;
+    }
+
+    /** {@code value} as JSON text, for a record kept outside a frame (a tunnel's spec in the database). */
+    public static String text(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Reads JSON text written by {@link #text}; a malformed one fails with {@link ProtocolException}. */
+    public static <T> T fromText(String json, Class<T> type) {
+        return decode(Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8)), type);
     }
 
     private static String fieldPath(JsonMappingException e) {

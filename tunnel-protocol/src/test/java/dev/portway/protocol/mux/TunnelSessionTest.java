@@ -413,13 +413,13 @@ class TunnelSessionTest {
         pair.finish();
     }
 
-    private static byte[] randomBytes(long seed, int length) {
+    static byte[] randomBytes(long seed, int length) {
         byte[] bytes = new byte[length];
         new Random(seed).nextBytes(bytes);
         return bytes;
     }
 
-    private static void writeInRandomChunks(TunnelStream stream, byte[] bytes, long seed) {
+    static void writeInRandomChunks(TunnelStream stream, byte[] bytes, long seed) {
         Random random = new Random(seed);
         int at = 0;
         while (at < bytes.length) {

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * thread; the registry is synchronized and {@link ClientSession#disconnect} hops to the session's event loop.
  */
 public final class RegistryLiveServerView implements LiveServerView {
-    static final String DISCONNECT_REASON = "disconnected by an operator";
+    /** What a client is told when an operator ends its session, on this node or, asked, on another. */
+    public static final String DISCONNECT_REASON = "disconnected by an operator";
 
     private final SessionRegistry registry;
     private final BooleanSupplier listenersBound;
@@ -100,13 +101,12 @@ public final class RegistryLiveServerView implements LiveServerView {
 
     @Override
     public boolean disconnect(String sessionId) {
-        for (ClientSession session : registry.all()) {
-            if (session.sessionId().equals(sessionId)) {
-                session.disconnect(DISCONNECT_REASON);
-                return true;
-            }
+        ClientSession session = registry.bySessionId(sessionId);
+        if (session == null) {
+            return false;
         }
-        return false;
+        session.disconnect(DISCONNECT_REASON);
+        return true;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.portway.admin.LiveServerView;
 import dev.portway.admin.LiveSession;
 import dev.portway.monitor.alerts.FiringAlert;
 import dev.portway.monitor.events.EventJournal;
+import dev.portway.storage.sessions.SessionOwner;
 import dev.portway.storage.sessions.SessionRecord;
 import dev.portway.storage.sessions.SessionRepository;
 
@@ -19,7 +20,8 @@ import java.util.stream.Collectors;
 
 /**
  * The admin API's view of a cluster node: this node's own view, plus the sessions of every node from the shared
- * registry. A session of another node is ended by that node, asked through the database (NOTIFY).
+ * registry. A session of another node is ended by that node, asked through the database (NOTIFY), and so are the
+ * sessions of a revoked token or a suspended or deleted user.
  *
  * <p>Threading: any thread; the cluster-wide answers complete on storage threads.
  */
@@ -68,6 +70,15 @@ public final class ClusterLiveServerView implements LiveServerView {
         return sessions.find(id).thenCompose(found -> found.isEmpty()
                 ? CompletableFuture.completedFuture(Ending.NOT_CONNECTED)
                 : sessions.requestEnd(id).thenApply(ignored -> Ending.ASKED_ITS_NODE));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> endSessionsOf(SessionOwner owner) {
+        return local.endSessionsOf(owner).thenCompose(here -> sessions.requestEndOf(owner, node).thenApply(others -> {
+            List<String> ended = new ArrayList<>(here);
+            others.forEach(id -> ended.add(id.toString()));
+            return ended;
+        }));
     }
 
     private LiveSession withNode(LiveSession session) {

@@ -1,6 +1,9 @@
 package dev.portway.server.cluster;
 
+import dev.portway.monitor.ClusterMeters;
 import dev.portway.protocol.ErrorCode;
+import dev.portway.server.admin.RegistryLiveServerView;
+import dev.portway.server.auth.Principal;
 import dev.portway.server.config.ClusterConfig;
 import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.SessionRegistry;
@@ -8,6 +11,9 @@ import dev.portway.storage.Storage;
 import dev.portway.storage.change.ChangeBus;
 import dev.portway.storage.change.ChangeKind;
 import dev.portway.storage.cluster.NodeRepository;
+import dev.portway.storage.sessions.SessionOwner;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +32,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * This server as a node of a cluster: joins the {@code nodes} table at start, beats every {@code heartbeat}, deletes
  * nodes silent for {@code deadAfter} (their sessions and claims go with them), drains and leaves on stop, and ends
- * the sessions other nodes ask it to end (an operator's request, or a client that reconnected elsewhere).
+ * the sessions other nodes ask it to end (an operator's request, a revoked token or suspended user, or a client that
+ * reconnected elsewhere). Its meters count the live nodes it sees, the nodes it reaped and the sessions taken over
+ * here from other nodes.
  *
  * <p>A node that cannot beat for {@code deadAfter} is about to be taken for dead, and its clients' ports handed to
  * others: it ends its sessions first, so no name is served twice. A node that finds its row deleted (it was silent
@@ -43,6 +51,13 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterConfig config;
     private final NodeRepository nodes;
     private final SessionRegistry registry;
+    private final ClusterMeters meters;
+    /**
+     * Old ids of sessions taken over here, counted once: this node hears its own take-over twice, at commit and by
+     * its NOTIFY.
+     */
+    private final Cache<String, Boolean> takenOver = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1)).build();
     private final byte[] secretDigest;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "portway-cluster");
@@ -53,10 +68,11 @@ public final class ClusterNode implements AutoCloseable {
     private long lastBeatNanos = System.nanoTime();
     private boolean fenced;
 
-    private ClusterNode(ClusterConfig config, NodeRepository nodes, SessionRegistry registry) {
+    private ClusterNode(ClusterConfig config, NodeRepository nodes, SessionRegistry registry, ClusterMeters meters) {
         this.config = config;
         this.nodes = nodes;
         this.registry = registry;
+        this.meters = meters;
         this.secretDigest = digest(config.secret());
     }
 
@@ -66,8 +82,9 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException the node may not join (its name is taken by a live node, or its secret differs),
      *                               or the database does not answer
      */
-    public static ClusterNode join(ClusterConfig config, Storage storage, ChangeBus changes, SessionRegistry registry) {
-        ClusterNode node = new ClusterNode(config, storage.nodes(), registry);
+    public static ClusterNode join(ClusterConfig config, Storage storage, ChangeBus changes, SessionRegistry registry,
+                                   ClusterMeters meters) {
+        ClusterNode node = new ClusterNode(config, storage.nodes(), registry, meters);
         Optional<String> refusal = await(node.nodes.join(config.nodeName(), config.advertise().toString(),
                 node.secretDigest, config.deadAfter()), "join the cluster");
         if (refusal.isPresent()) {
@@ -77,13 +94,16 @@ public final class ClusterNode implements AutoCloseable {
         }
         changes.subscribe(event -> {
             if (event.kind() == ChangeKind.SESSION_END) {
-                node.end(event.key(), ErrorCode.CONNECTION_CLOSED, "disconnected by an operator");
+                node.end(event.key(), ErrorCode.CONNECTION_CLOSED, RegistryLiveServerView.DISCONNECT_REASON);
             } else if (event.kind() == ChangeKind.SESSION_REPLACED) {
                 node.replaced(event.key());
+            } else {
+                SessionOwner.of(event).ifPresent(node::endSessionsOf);
             }
         });
         long every = config.heartbeat().toMillis();
-        node.thread.scheduleWithFixedDelay(node::beat, every, every, TimeUnit.MILLISECONDS);
+        // The first beat at once: the live nodes are counted from the start.
+        node.thread.scheduleWithFixedDelay(node::beat, 0, every, TimeUnit.MILLISECONDS);
         log.info("cluster joined node={} advertise={} heartbeat={}ms deadAfter={}ms", config.nodeName(),
                 config.advertise(), every, config.deadAfter().toMillis());
         return node;
@@ -94,14 +114,34 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * {@code key} is {@code <old session id> <node that took it over>}. A take-over on this node is the registry's
-     * hand-over, which keeps the tunnels' listeners; only one from another node closes the old session here.
+     * {@code key} is {@code <old session id> <node that took it over> <node that held it>}. A take-over on this node
+     * is the registry's hand-over, which keeps the tunnels' listeners; only one from another node closes the old
+     * session here.
      */
     private void replaced(String key) {
-        int space = key.indexOf(' ');
-        if (space > 0 && !key.substring(space + 1).equals(config.nodeName())) {
-            end(key.substring(0, space), ErrorCode.SESSION_REPLACED,
-                    "replaced by a newer connection of the same client on node " + key.substring(space + 1));
+        String[] parts = key.split(" ");
+        if (parts.length != 3) {
+            return;
+        }
+        String oldId = parts[0];
+        String taker = parts[1];
+        if (!taker.equals(config.nodeName())) {
+            end(oldId, ErrorCode.SESSION_REPLACED, "replaced by a newer connection of the same client on node " + taker);
+        } else if (!parts[2].equals(taker) && takenOver.asMap().putIfAbsent(oldId, Boolean.TRUE) == null) {
+            meters.takeover();
+        }
+    }
+
+    /**
+     * Every node hears it, the one that served the request too. Each looks in its own registry, not in the table, so
+     * a deleted user's sessions end as well, though their rows went with the user.
+     */
+    private void endSessionsOf(SessionOwner owner) {
+        for (ClientSession session : registry.all()) {
+            Principal principal = session.principal();
+            if (principal != null && owner.owns(principal.userId(), principal.tokenId())) {
+                session.disconnect(RegistryLiveServerView.DISCONNECT_REASON);
+            }
         }
     }
 
@@ -129,9 +169,11 @@ public final class ClusterNode implements AutoCloseable {
             fenced = false;
             for (NodeRepository.ReapedNode dead : await(nodes.reapDead(config.nodeName(), config.deadAfter()),
                     "reap dead nodes")) {
+                meters.nodeReaped();
                 log.warn("node={} removed: no heartbeat for {} ms; its {} session(s) and {} claim(s) are free",
                         dead.name(), config.deadAfter().toMillis(), dead.sessions(), dead.claims());
             }
+            countLive();
         } catch (RuntimeException e) {
             long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBeatNanos);
             log.warn("node={} cannot reach the database for its heartbeat ({} ms without one): {}",
@@ -144,6 +186,10 @@ public final class ClusterNode implements AutoCloseable {
                 endAll("this node lost the cluster's database; reconnect");
             }
         }
+    }
+
+    private void countLive() {
+        meters.liveNodes(await(nodes.countLive(config.deadAfter()), "count the live nodes"));
     }
 
     private void endAll(String reason) {

@@ -1,6 +1,7 @@
 package dev.portway.server.cluster;
 
 import dev.portway.protocol.control.HostPatterns;
+import dev.portway.protocol.control.JsonCodec;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.server.auth.Principal;
@@ -42,12 +43,16 @@ public final class DatabaseSessionLedger implements SessionLedger {
     private final SessionRepository sessions;
     private final LiveClaimRepository claims;
     private final String node;
+    private final RemoteTunnels remote;
     /** Lower case; null when the server gives out no subdomains. */
     private final String domain;
     /** The last write per session id, or per session id and tunnel name; removed when it completes. */
     private final Map<String, CompletableFuture<?>> pending = new ConcurrentHashMap<>();
 
-    public DatabaseSessionLedger(SessionRepository sessions, LiveClaimRepository claims, String node, String domain) {
+    /** @param remote the tunnels of other nodes forwarded from here, which give way to what this node's clients claim */
+    public DatabaseSessionLedger(SessionRepository sessions, LiveClaimRepository claims, String node, String domain,
+                                 RemoteTunnels remote) {
+        this.remote = remote;
         this.sessions = sessions;
         this.claims = claims;
         this.node = node;
@@ -75,19 +80,41 @@ public final class DatabaseSessionLedger implements SessionLedger {
             // The binder refuses it with the same reason; there is nothing to claim.
             return CompletableFuture.completedFuture(null);
         }
-        return take(session, spec.name(), names);
+        return take(session, spec, names, false);
     }
 
+    /**
+     * A port the server picked is claimed only now. Either way, the tunnel's spec is recorded now, when its public
+     * side is open here: other nodes forward only a tunnel that is served on the node of its client, so none of them
+     * binds its port first.
+     */
     @Override
     public CompletionStage<String> claimBound(ClientSession session, TunnelSpec spec, PublicTunnel tunnel) {
-        if (spec.group() != null || spec.remotePort() != 0 || tunnel.port() == 0) {
+        if (spec.group() != null) {
             return CompletableFuture.completedFuture(null);
         }
-        return take(session, spec.name(), List.of(LiveName.port(portKind(spec.type()), tunnel.port())));
+        if (spec.remotePort() == 0 && tunnel.port() != 0) {
+            return take(session, new TunnelSpec(spec.name(), spec.type(), tunnel.port(), spec.local(), spec.http(),
+                    null, spec.ipRules(), spec.maxConnections(), spec.bandwidthLimit()),
+                    List.of(LiveName.port(portKind(spec.type()), tunnel.port())), true);
+        }
+        String forwardable = forwardable(spec);
+        if (forwardable == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        after(session.sessionId() + "/" + spec.name(), () -> claims.describe(id(session), spec.name(), forwardable))
+                .whenComplete((described, error) -> {
+                    if (error != null) {
+                        log.warn("[client={} tunnel={}] other nodes cannot serve it: {}", session.clientId(),
+                                spec.name(), error.toString());
+                    }
+                });
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public void release(ClientSession session, String name) {
+        remote.released(session.sessionId() + "/" + name);
         after(session.sessionId() + "/" + name, () -> claims.release(id(session), name))
                 .whenComplete((released, error) -> {
                     if (error != null) {
@@ -99,6 +126,7 @@ public final class DatabaseSessionLedger implements SessionLedger {
 
     @Override
     public void closed(ClientSession session) {
+        remote.sessionClosed(session.sessionId());
         after(session.sessionId(), () -> sessions.close(id(session))).whenComplete((closed, error) -> {
             if (error != null) {
                 log.warn("[client={}] cannot remove its session from the registry: {}", session.clientId(),
@@ -107,11 +135,21 @@ public final class DatabaseSessionLedger implements SessionLedger {
         });
     }
 
-    private CompletionStage<String> take(ClientSession session, String tunnel, List<LiveName> names) {
+    /**
+     * Takes {@code names} for the tunnel of {@code spec}; once taken, a tunnel of another node forwarded from here
+     * that held one of them gives way.
+     *
+     * @param bound whether the tunnel's public side is open already, and its spec is recorded for other nodes
+     */
+    private CompletionStage<String> take(ClientSession session, TunnelSpec spec, List<LiveName> names,
+                                         boolean bound) {
         if (names.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return after(session.sessionId() + "/" + tunnel, () -> claims.take(id(session), tunnel, names))
+        String tunnel = spec.name();
+        String key = session.sessionId() + "/" + tunnel;
+        return after(key, () -> claims.take(id(session), tunnel, names,
+                bound ? forwardable(spec) : null))
                 .handle((denials, failure) -> {
                     if (failure != null) {
                         log.warn("[client={} tunnel={}] cannot claim {}: {}", session.clientId(), tunnel, names,
@@ -119,7 +157,15 @@ public final class DatabaseSessionLedger implements SessionLedger {
                         return UNRECORDED;
                     }
                     return denials.isEmpty() ? null : String.join("; ", denials);
-                });
+                })
+                .thenCompose(refusal -> refusal != null ? CompletableFuture.completedFuture(refusal)
+                        : remote.yieldTo(key, names).thenApply(yielded -> (String) null));
+    }
+
+    /** The spec as other nodes read it, for the tunnels they forward: tcp and http ones outside groups. */
+    private static String forwardable(TunnelSpec spec) {
+        boolean forwarded = spec.group() == null && (spec.type() == TunnelType.TCP || spec.type() == TunnelType.HTTP);
+        return forwarded ? JsonCodec.text(spec) : null;
     }
 
     /** Runs {@code write} once the previous write under {@code key} has finished, whatever its outcome. */

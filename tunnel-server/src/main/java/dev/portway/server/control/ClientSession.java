@@ -28,6 +28,7 @@ import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
 import dev.portway.server.udp.UdpFlows;
+import dev.portway.storage.sessions.Holdings;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -51,7 +52,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -65,6 +66,8 @@ import java.util.regex.Pattern;
 public final class ClientSession implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** When the cluster's shared registry cannot say what a client may hold: refused, the client tries again. */
+    private static final String REGISTRY_UNAVAILABLE = "the session registry does not answer; try again later";
 
     private enum State { AWAITING_AUTH, AUTHENTICATING, ACTIVE, CLOSED }
 
@@ -184,6 +187,11 @@ public final class ClientSession implements SessionListener {
 
     public TunnelSession session() {
         return session;
+    }
+
+    /** Whether this client holds a tunnel named {@code name} right now. */
+    public boolean holdsTunnel(String name) {
+        return tunnels.containsKey(name);
     }
 
     /** Names and public addresses of the tunnels this client holds right now. */
@@ -337,17 +345,45 @@ public final class ClientSession implements SessionListener {
                     AuthFailureReason.CLIENT_ID_IN_USE);
             return;
         }
+        if (holder != null) {
+            // It takes its own session over: one client more it is not.
+            record(user, requestedId);
+            return;
+        }
+        onLoop(context.otherNodes().heldBy(user, requestedId), (elsewhere, failure) -> {
+            onCounted(user, requestedId, elsewhere, failure);
+            return null;
+        });
+    }
+
+    /** What the user holds on the other nodes of a cluster is known; with this node's sessions, its count decides. */
+    private void onCounted(Principal user, String requestedId, Holdings elsewhere, Throwable failure) {
+        if (state != State.AUTHENTICATING) {
+            return;
+        }
+        if (failure != null) {
+            log.warn("[peer={}] cannot count the clients of user {} on the other nodes: {}", peer(), user.user(),
+                    failure.toString());
+            refuse(REGISTRY_UNAVAILABLE, AuthFailureReason.UNAVAILABLE);
+            return;
+        }
         UserTerms terms = context.accounts().terms(user);
         int limit = terms.clients();
-        if (holder == null && context.registry().sessionsOf(user) >= limit) {
+        if (context.registry().sessionsOf(user) + elsewhere.clients() >= limit) {
             refuse("user " + user.user() + " has " + limit + " clients connected, as many as " + terms.source()
                     + " allows", AuthFailureReason.SESSION_LIMIT);
             return;
         }
+        record(user, requestedId);
+    }
+
+    private void record(Principal user, String requestedId) {
         principal = user;
         clientId = requestedId;
-        CompletionStage<String> recorded = context.ledger().open(this);
-        onLoop(recorded, this::onRecorded);
+        onLoop(context.ledger().open(this), (refusal, failure) -> {
+            onRecorded(refusal, failure);
+            return null;
+        });
     }
 
     /** The cluster's session registry took the client id for this session, or said why not; then it is accepted. */
@@ -360,7 +396,7 @@ public final class ClientSession implements SessionListener {
                 log.warn("[peer={}] cannot record the session of client {}: {}", peer(), clientId, failure.toString());
             }
             clientId = null;
-            refuse(failure != null ? "the session registry does not answer; try again later" : refusal,
+            refuse(failure != null ? REGISTRY_UNAVAILABLE : refusal,
                     failure != null ? AuthFailureReason.UNAVAILABLE : AuthFailureReason.CLIENT_ID_IN_USE);
             return;
         }
@@ -391,17 +427,18 @@ public final class ClientSession implements SessionListener {
         context.hooks().authenticated(this);
     }
 
-    /** Runs {@code then} at once when {@code stage} is done (no ledger: nothing to wait for), else on this loop. */
-    private <T> void onLoop(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+    /**
+     * Applies {@code then} at once when {@code stage} is done (a single node: no ledger, no other nodes, nothing to
+     * wait for), else on this loop.
+     */
+    private <T, R> CompletableFuture<R> onLoop(CompletionStage<T> stage, BiFunction<T, Throwable, R> then) {
         CompletableFuture<T> future = stage.toCompletableFuture();
-        BiConsumer<T, Throwable> unwrapped = (value, error) -> then.accept(value,
+        BiFunction<T, Throwable, R> unwrapped = (value, error) -> then.apply(value,
                 error instanceof CompletionException ? error.getCause() : error);
         if (future.isDone() && session.channel().eventLoop().inEventLoop()) {
-            future.whenComplete(unwrapped);
-        } else {
-            future.whenComplete((value, error) -> session.channel().eventLoop().execute(
-                    () -> unwrapped.accept(value, error)));
+            return future.handle(unwrapped);
         }
+        return future.handleAsync(unwrapped, session.channel().eventLoop());
     }
 
     /** Counts the failure, then refuses. */
@@ -505,17 +542,35 @@ public final class ClientSession implements SessionListener {
         }
         UserTerms terms = context.accounts().terms(principal);
         String overPlan = PlanChecks.refusal(spec, terms);
-        if (overPlan == null && !tunnels.containsKey(spec.name())) {
-            // A registration that replaces a tunnel of this client adds nothing to the count.
-            overPlan = PlanChecks.tooMany(context.registry().tunnelsOf(principal), terms);
-            if (overPlan != null) {
-                context.metrics().quotaEvent(QuotaEvent.TUNNELS_LIMITED);
-            }
-        }
         if (overPlan != null) {
-            logRefusal(spec.name(), overPlan);
-            return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(), overPlan));
+            return refused(spec, overPlan);
         }
+        if (tunnels.containsKey(spec.name())) {
+            // A registration that replaces a tunnel of this client adds nothing to the count.
+            return bind(spec, binder);
+        }
+        return onLoop(context.otherNodes().heldBy(principal, clientId), (elsewhere, failure) -> {
+            if (failure != null) {
+                log.warn("[client={} tunnel={}] cannot count the tunnels of user {} on the other nodes: {}",
+                        clientId, spec.name(), principal.user(), failure.toString());
+                return refused(spec, REGISTRY_UNAVAILABLE);
+            }
+            String tooMany = PlanChecks.tooMany(context.registry().tunnelsOf(principal) + elsewhere.tunnels(),
+                    terms);
+            if (tooMany != null) {
+                context.metrics().quotaEvent(QuotaEvent.TUNNELS_LIMITED);
+                return refused(spec, tooMany);
+            }
+            return bind(spec, binder);
+        }).thenCompose(status -> status);
+    }
+
+    private CompletableFuture<TunnelResult.Status> refused(TunnelSpec spec, String reason) {
+        logRefusal(spec.name(), reason);
+        return CompletableFuture.completedFuture(TunnelResult.Status.refused(spec.name(), reason));
+    }
+
+    private CompletableFuture<TunnelResult.Status> bind(TunnelSpec spec, TunnelBinder binder) {
         PublicTunnel existing = tunnels.get(spec.name());
         if (existing != null) {
             if (existing.satisfies(spec)) {

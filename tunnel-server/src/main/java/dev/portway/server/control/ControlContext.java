@@ -23,5 +23,6 @@ record ControlContext(
         SessionHooks hooks,
         UserAccounts accounts,
         NameClaims claims,
-        SessionLedger ledger) {
+        SessionLedger ledger,
+        OtherNodes otherNodes) {
 }

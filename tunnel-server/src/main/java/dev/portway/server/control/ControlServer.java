@@ -43,11 +43,11 @@ public final class ControlServer {
                          SessionSettings settings, SessionRegistry registry, Authenticator authenticator,
                          AuthFailureThrottle throttle, Map<TunnelType, TunnelBinder> binders, ServerConfig config,
                          TunnelMetrics metrics, SessionHooks hooks, NameClaims claims, PeerFilter clients,
-                         UserAccounts accounts, SessionLedger ledger) {
+                         UserAccounts accounts, SessionLedger ledger, OtherNodes otherNodes) {
         this.config = config;
         this.registry = registry;
         ControlContext context = new ControlContext(authenticator, throttle, registry, Map.copyOf(binders), config.publicHost(),
-                config.handshakeTimeout(), metrics, hooks, accounts, claims, ledger);
+                config.handshakeTimeout(), metrics, hooks, accounts, claims, ledger, otherNodes);
         this.clients = clients;
         this.metrics = metrics;
         this.initializer = new ControlChannelInitializer(sslContext, settings, context, carriers);

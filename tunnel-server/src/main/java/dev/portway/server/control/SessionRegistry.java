@@ -42,6 +42,16 @@ public final class SessionRegistry {
         return byClientId.get(clientId);
     }
 
+    /** The session with id {@code sessionId} on this node, or null. */
+    public synchronized ClientSession bySessionId(String sessionId) {
+        for (ClientSession session : byClientId.values()) {
+            if (sessionId.equals(session.sessionId())) {
+                return session;
+            }
+        }
+        return null;
+    }
+
     public synchronized List<ClientSession> all() {
         return new ArrayList<>(byClientId.values());
     }

@@ -2,7 +2,6 @@ package dev.portway.server.http;
 
 import dev.portway.monitor.TunnelMetrics;
 import dev.portway.protocol.ErrorCode;
-import dev.portway.protocol.control.OpenStream;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.mux.StreamHandler;
@@ -196,7 +195,7 @@ final class BackendStream implements StreamHandler {
      * caller has sent the request.
      */
     void open(String peer) {
-        session.openStream(new OpenStream(tunnel.name(), peer), this).addListener((Future<TunnelStream> f) -> {
+        session.openStream(tunnel.openStream(peer), this).addListener((Future<TunnelStream> f) -> {
             // Here rather than on the home loop, which may be gone at shutdown: every unit taken is given back.
             if (f.isSuccess()) {
                 f.getNow().closeFuture().addListener(closed -> ceiling.run());

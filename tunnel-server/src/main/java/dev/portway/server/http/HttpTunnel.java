@@ -2,6 +2,7 @@ package dev.portway.server.http;
 
 import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.protocol.control.HttpOptions;
+import dev.portway.protocol.control.OpenStream;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
@@ -53,11 +54,14 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private volatile TunnelSession owner;
     /** Set while the client is gone and its routes are kept for it, answering 502. */
     private volatile boolean offline;
+    /** See {@link dev.portway.server.tcp.StreamBridge.Target#holder}. */
+    private final String holder;
     private ScheduledFuture<?> expiry;
 
     HttpTunnel(String name, Principal principal, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
                List<String> urls, TunnelCounters counters, TunnelSession owner, TunnelConnections passthrough,
-               PeerFilter filter, ConnectionCap cap, Duration offlineGrace, HttpGroup group) {
+               PeerFilter filter, ConnectionCap cap, Duration offlineGrace, HttpGroup group, String holder) {
+        this.holder = holder;
         this.filter = filter;
         this.cap = cap;
         this.rateLimiter = RequestRateLimiter.of(options.rateLimit());
@@ -83,6 +87,11 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     @Override
     public String name() {
         return name;
+    }
+
+    /** What a stream to this tunnel's client is opened with. */
+    OpenStream openStream(String peer) {
+        return new OpenStream(name, peer, null, holder);
     }
 
     /** 0 when {@code peer} may make one more request now, else the seconds until it may (answered 429). */

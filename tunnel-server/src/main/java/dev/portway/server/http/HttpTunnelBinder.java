@@ -16,6 +16,7 @@ import dev.portway.server.plans.UserAccounts;
 import dev.portway.storage.traffic.TrafficCounter;
 import dev.portway.server.tcp.StreamBridge;
 import dev.portway.server.tcp.TunnelCounters;
+import dev.portway.server.tunnel.ForwardingBinder;
 import dev.portway.server.tunnel.PublicTunnel;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelConnections;
@@ -36,7 +37,7 @@ import java.util.regex.Pattern;
  * tunnel alone or, when it names a load-balancing group, through {@link HttpGroups}. Nothing is bound per tunnel;
  * the public web listeners serve every http tunnel.
  */
-public final class HttpTunnelBinder implements TunnelBinder {
+public final class HttpTunnelBinder implements TunnelBinder, ForwardingBinder {
     public static final String HTTPS_TERMINATE = "terminate";
     public static final String HTTPS_PASSTHROUGH = "passthrough";
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -81,6 +82,17 @@ public final class HttpTunnelBinder implements TunnelBinder {
 
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
+        return open(spec, owner, principal, null);
+    }
+
+    @Override
+    public CompletionStage<PublicTunnel> forward(TunnelSpec spec, TunnelSession link, Principal principal,
+                                                 String holder) {
+        return open(spec, link, principal, holder);
+    }
+
+    private CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal,
+                                               String holder) {
         try {
             HttpOptions options = spec.http() == null ? new HttpOptions(null, null, null, null, null, null, null, null)
                     : spec.http();
@@ -93,8 +105,8 @@ public final class HttpTunnelBinder implements TunnelBinder {
             ConnectionCap cap = counters.account().tunnelCap(spec.maxConnections());
             Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal, options,
                     routes, router, urls(routes.get(0), passthrough), counters, owner, passthrough
-                    ? new TunnelConnections(spec.name(), TunnelType.HTTP, owner, counters, bridge, filter, cap)
-                    : null, filter, cap, OFFLINE_GRACE, group);
+                    ? new TunnelConnections(spec.name(), TunnelType.HTTP, owner, counters, bridge, filter, cap, holder)
+                    : null, filter, cap, OFFLINE_GRACE, group, holder);
             for (HttpRoute route : routes) {
                 if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {
                     held.release();

@@ -30,7 +30,10 @@ public final class PlanChecks {
         return null;
     }
 
-    /** Null when the user may hold one more tunnel than the {@code held} it holds on this node, else the refusal. */
+    /**
+     * Null when the user may hold one more tunnel than the {@code held} it holds (on every node of a cluster), else
+     * the refusal.
+     */
     public static String tooMany(int held, UserTerms terms) {
         return held < terms.tunnels() ? null
                 : "user holds " + held + " tunnels, as many as " + terms.source() + " allows";

@@ -90,6 +90,14 @@ public final class StreamBridge {
             return PeerFilter.OPEN;
         }
 
+        /**
+         * The session id of the tunnel's client when that client is on another node and this node forwards to it
+         * (sent in OPEN, so that node knows whose tunnel the stream is for); null for a client of this node.
+         */
+        default String holder() {
+            return null;
+        }
+
         /** How many connections the tunnel carries at once. */
         default ConnectionCap cap() {
             return ConnectionCap.NONE;
@@ -244,7 +252,7 @@ public final class StreamBridge {
             current = attempt;
             TunnelSession owner = session;
             StreamHandler handler = replay == null ? relay : new AnswerWatch(attempt);
-            owner.openStream(new OpenStream(target.name(), peer, this.target), handler).addListener((Future<TunnelStream> f) ->
+            owner.openStream(new OpenStream(target.name(), peer, this.target, target.holder()), handler).addListener((Future<TunnelStream> f) ->
                     ch.eventLoop().execute(() -> {
                         if (f.isSuccess()) {
                             opened(attempt, f.getNow());

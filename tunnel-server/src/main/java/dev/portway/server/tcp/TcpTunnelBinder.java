@@ -10,6 +10,7 @@ import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.limits.UserCeiling;
 import dev.portway.server.plans.UserAccounts;
 import dev.portway.server.proxyprotocol.ProxyProtocolInbound;
+import dev.portway.server.tunnel.ForwardingBinder;
 import dev.portway.server.tunnel.PortBinding;
 import dev.portway.server.tunnel.PublicPort;
 import dev.portway.server.tunnel.PublicTunnel;
@@ -26,7 +27,7 @@ import java.util.function.Function;
  * Opens public TCP ports for tunnels: reserves the port, binds it without blocking the caller's event loop, and
  * when the server picks the port, moves on to another one if the operating system already has it in use.
  */
-public final class TcpTunnelBinder implements TunnelBinder {
+public final class TcpTunnelBinder implements TunnelBinder, ForwardingBinder {
     private final ServerBootstrap template;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
@@ -68,24 +69,30 @@ public final class TcpTunnelBinder implements TunnelBinder {
      */
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
-        return open(spec.name(), spec.remotePort(), owner, principal,
-                bridge.filters().forTunnel(spec.ipRulesOrNone()), spec.maxConnections())
-                .thenApply(listener -> listener);
+        return open(spec, owner, principal, null);
+    }
+
+    /** Binds the same port as the tunnel holds on the node of its client; {@code spec} names it. */
+    @Override
+    public CompletionStage<PublicTunnel> forward(TunnelSpec spec, TunnelSession link, Principal principal,
+                                                 String holder) {
+        return open(spec, link, principal, holder);
     }
 
     /**
-     * Binds {@code requestedPort}, or a free allowed port when it is 0. Fails with {@link TunnelRefusedException}.
-     *
-     * @param maxConnections what the client asked; the user's plan may hold the tunnel to fewer
+     * Binds the spec's {@code remotePort}, or a free allowed port when it is 0; the user's plan may hold the tunnel
+     * to fewer connections than its {@code maxConnections}. Fails with {@link TunnelRefusedException}.
      */
-    public CompletionStage<TcpTunnelListener> open(String name, int requestedPort, TunnelSession owner,
-                                                   Principal principal, PeerFilter filter, int maxConnections) {
-        TunnelCounters counters = counters(name, principal);
-        ConnectionCap cap = counters.account().tunnelCap(maxConnections);
+    private CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal,
+                                               String holder) {
+        PeerFilter filter = bridge.filters().forTunnel(spec.ipRulesOrNone());
+        TunnelCounters counters = counters(spec.name(), principal);
+        ConnectionCap cap = counters.account().tunnelCap(spec.maxConnections());
         // Accepted on the owner's carrier loop, a connection's bytes, credit and reads pass between the socket and
         // the stream by plain calls instead of tasks and wake-ups on two threads.
-        return bindPort(requestedPort, owner.channel().eventLoop(),
-                port -> new TcpTunnelListener(name, port, owner, counters, bridge, filter, cap));
+        return bindPort(spec.remotePort(), owner.channel().eventLoop(),
+                port -> new TcpTunnelListener(spec.name(), port, owner, counters, bridge, filter, cap, holder))
+                .thenApply(listener -> listener);
     }
 
     /** The counters of one tunnel, for a public side that is not a listener of its own (a group member). */

@@ -12,6 +12,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * One public TCP port of one tunnel. Each accepted connection becomes a stream on the owning client's session,
  * through its {@link TunnelConnections} and the {@link StreamBridge} (which documents the connection's pipeline). The owner can change while the port
@@ -25,9 +27,9 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
     private final TunnelConnections connections;
 
     TcpTunnelListener(String name, PublicPort port, TunnelSession owner, TunnelCounters counters,
-                      StreamBridge bridge, PeerFilter filter, ConnectionCap cap) {
+                      StreamBridge bridge, PeerFilter filter, ConnectionCap cap, String holder) {
         this.port = port;
-        this.connections = new TunnelConnections(name, TunnelType.TCP, owner, counters, bridge, filter, cap);
+        this.connections = new TunnelConnections(name, TunnelType.TCP, owner, counters, bridge, filter, cap, holder);
     }
 
     @Override
@@ -80,6 +82,11 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
     @Override
     public void close() {
         port.close();
+    }
+
+    @Override
+    public CompletionStage<Void> closeReleasing() {
+        return port.close();
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.portway.server.tunnel;
 import dev.portway.server.tcp.PortAllocator;
 import io.netty.channel.Channel;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * A public port a tunnel holds, reserved in {@link PortAllocator}, and the socket bound on it once there is one.
  *
@@ -43,12 +45,19 @@ public final class PublicPort {
         return (publicHost == null ? "" : publicHost) + ":" + port;
     }
 
-    public void close() {
+    /** Completes once the port is given back. */
+    public CompletableFuture<Void> close() {
+        CompletableFuture<Void> released = new CompletableFuture<>();
         Channel channel = socket;
         if (channel == null) {
             ports.release(port);
+            released.complete(null);
         } else {
-            channel.close().addListener(f -> ports.release(port));
+            channel.close().addListener(f -> {
+                ports.release(port);
+                released.complete(null);
+            });
         }
+        return released;
     }
 }

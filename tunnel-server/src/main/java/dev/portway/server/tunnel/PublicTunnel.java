@@ -5,6 +5,8 @@ import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.mux.TunnelSession;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One registered tunnel's public side, whatever its type: a TCP or UDP port, or a set of HTTP routes. The client
@@ -45,6 +47,12 @@ public interface PublicTunnel {
 
     /** Stops taking new public traffic and releases the port or routes; connections already open run on. */
     void close();
+
+    /** As {@link #close}; completes once its port or routes may be taken again. */
+    default CompletionStage<Void> closeReleasing() {
+        close();
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Stops taking traffic and ends the open public connections too: for a tunnel the operator deleted. */
     void closeWithConnections();

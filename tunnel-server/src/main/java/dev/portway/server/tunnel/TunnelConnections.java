@@ -28,6 +28,7 @@ public final class TunnelConnections implements StreamBridge.Target {
     private final StreamBridge bridge;
     private final PeerFilter filter;
     private final ConnectionCap cap;
+    private final String holder;
     /** Connections still open, so that deleting the tunnel can end them too. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile TunnelSession owner;
@@ -36,10 +37,12 @@ public final class TunnelConnections implements StreamBridge.Target {
      * @param streamType what its streams are counted as: {@code tcp}, or {@code http} for HTTPS passthrough
      * @param filter     which public peers it takes
      * @param cap        its {@code maxConnections}
+     * @param holder     see {@link StreamBridge.Target#holder}
      */
     public TunnelConnections(String name, TunnelType streamType, TunnelSession owner, TunnelCounters counters,
-                             StreamBridge bridge, PeerFilter filter, ConnectionCap cap) {
+                             StreamBridge bridge, PeerFilter filter, ConnectionCap cap, String holder) {
         this.cap = cap;
+        this.holder = holder;
         this.name = name;
         this.streamType = streamType.wireName();
         this.owner = owner;
@@ -56,6 +59,11 @@ public final class TunnelConnections implements StreamBridge.Target {
     @Override
     public ConnectionCap cap() {
         return cap;
+    }
+
+    @Override
+    public String holder() {
+        return holder;
     }
 
     @Override

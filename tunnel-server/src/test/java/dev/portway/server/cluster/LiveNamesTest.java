@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Which names a tunnel claims cluster-wide before it binds. */
 class LiveNamesTest {
-    private final DatabaseSessionLedger ledger = new DatabaseSessionLedger(null, null, "a", "Tunnel.Example.com");
+    private final DatabaseSessionLedger ledger = new DatabaseSessionLedger(null, null, "a", "Tunnel.Example.com", null);
 
     @Test
     void aPortAskedForIsClaimedByTypeAndAPickedOneOnlyOnceBound() throws Exception {

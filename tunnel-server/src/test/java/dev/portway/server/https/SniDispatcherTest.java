@@ -23,7 +23,7 @@ class SniDispatcherTest {
     private static final TunnelConnections SECURE = new TunnelConnections("secure", TunnelType.HTTP, null,
             new TunnelCounters(TunnelMetrics.NOOP.traffic("secure", "u"), null,
                     new Principal("u", Principal.NOT_STORED, Principal.NOT_STORED),
-                    UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS).account(new Principal("u", Principal.NOT_STORED, Principal.NOT_STORED))), null, PeerFilter.OPEN, ConnectionCap.NONE);
+                    UserAccounts.serverLimitsOnly(LimitsConfig.DEFAULTS).account(new Principal("u", Principal.NOT_STORED, Principal.NOT_STORED))), null, PeerFilter.OPEN, ConnectionCap.NONE, null);
 
     private final SslContext appContext = context();
     private final Map<String, HttpsRoute> routes = Map.of(

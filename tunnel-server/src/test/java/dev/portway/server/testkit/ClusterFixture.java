@@ -5,14 +5,12 @@ import dev.portway.client.config.ServerAddress;
 import dev.portway.client.config.TunnelConfig;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.server.tls.ServerCertificate;
-import dev.portway.storage.db.EmbeddedPostgresServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,8 +21,7 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Server processes (nodes) of one cluster on one PostgreSQL that none of them runs: the embedded server, started here
- * as the external database. Each node binds an address of its own on loopback (127.0.0.x), so that all of them can
+ * Server processes (nodes) of one cluster on one PostgreSQL that none of them runs ({@link ClusterDatabase}). Each node binds an address of its own on loopback (127.0.0.x), so that all of them can
  * listen on the same port numbers, as nodes on separate machines do. All serve the certificate the first node made,
  * which clients pin. Heartbeat 500 ms, deadAfter 3 s, shutdownGrace 1 s. Everything it starts, it stops.
  */
@@ -32,25 +29,17 @@ public final class ClusterFixture implements AutoCloseable {
     public static final Duration START = Duration.ofSeconds(120);
     /** The web domain of every node: an http tunnel with subdomain {@code app} serves {@code app.cluster.test}. */
     public static final String DOMAIN = "cluster.test";
-    private static final String SECRET = "a-secret-every-node-shares";
     private static final String FINGERPRINT_LINE = "TLS certificate fingerprint: sha256:";
 
-    private final EmbeddedPostgresServer postgres;
+    private final ClusterDatabase database;
     private final Path dir;
-    private final String databaseUrl;
     private final List<Node> nodes = new ArrayList<>();
     private Node first;
     private String fingerprint;
 
-    public ClusterFixture() throws IOException, SQLException {
+    public ClusterFixture() throws Exception {
         dir = Files.createTempDirectory("portway-cluster");
-        // A directory of its own: PostgreSQL may run as another user (as root it does), which owns it then.
-        postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("portway-cluster-postgres"));
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE portway");
-        }
-        databaseUrl = postgres.jdbcUrl("portway");
+        database = ClusterDatabase.start();
     }
 
     /** The ports a node listens on, each on the node's own address; {@code http} 0: no public web port. */
@@ -84,9 +73,9 @@ public final class ClusterFixture implements AutoCloseable {
                 keepAliveInterval: 1s
                 shutdownGrace: 1s
                 cluster: {nodeName: %s, advertise: "%s:%d", secret: "%s", heartbeat: 500ms, deadAfter: 3s}
-                """.formatted(address, ports.control(), nodeDir.resolve("data"), databaseUrl, postgres.user(),
-                postgres.password(), TunnelFixture.TOKEN, address, ports.admin(), DOMAIN, ports.http(), name, address,
-                FreePorts.next(), SECRET) + sharedCertificate());
+                """.formatted(address, ports.control(), nodeDir.resolve("data"), database.jdbcUrl(), database.user(),
+                database.password(), TunnelFixture.TOKEN, address, ports.admin(), DOMAIN, ports.http(), name, address,
+                FreePorts.next(), ClusterDatabase.SECRET) + sharedCertificate());
         Node node = new Node(name, address, ports, config);
         if (first == null) {
             first = node;
@@ -119,7 +108,7 @@ public final class ClusterFixture implements AutoCloseable {
     }
 
     public Connection database() throws SQLException {
-        return DriverManager.getConnection(databaseUrl, postgres.user(), postgres.password());
+        return database.connect();
     }
 
     /** The names of the nodes in the {@code nodes} table, sorted. */
@@ -154,7 +143,7 @@ public final class ClusterFixture implements AutoCloseable {
         for (Node node : nodes) {
             node.kill();
         }
-        postgres.close();
+        database.close();
     }
 
     /** One server process of the cluster; {@link #restart} runs the same configuration again. */

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -44,12 +43,11 @@ public final class HttpWire implements Closeable {
     }
 
     public HttpWire(int port) throws IOException {
-        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        this(InetAddress.getLoopbackAddress(), port);
     }
 
-    /** To {@code address}: a web port on one node's own address. */
-    public HttpWire(InetSocketAddress address) throws IOException {
-        socket = new Socket(address.getAddress(), address.getPort());
+    public HttpWire(InetAddress host, int port) throws IOException {
+        socket = new Socket(host, port);
         socket.setSoTimeout(30_000);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -41,7 +42,7 @@ public final class Scrape {
 
     public static HttpResponse<String> send(InetSocketAddress admin, String path, String method)
             throws IOException, InterruptedException {
-        URI uri = URI.create("http://127.0.0.1:" + admin.getPort() + path);
+        URI uri = URI.create(AdminHttp.baseUrl(admin) + path);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -100,5 +101,13 @@ public final class Scrape {
 
     public String text() {
         return text;
+    }
+
+    /** Fails unless {@code promtool check metrics} has nothing to say of {@code text}; promtool must be on the PATH. */
+    public static void assertPromtoolClean(String text) throws IOException, InterruptedException {
+        Programs.Result check = Programs.run(text, List.of("promtool", "check", "metrics"));
+        if (check.exitCode() != 0 || !check.output().isBlank()) {
+            throw new AssertionError("promtool check metrics exited " + check.exitCode() + ": " + check.output());
+        }
     }
 }

@@ -29,12 +29,12 @@ public final class Wire {
      * and reads until the far side closes. Against an echo service both digests must match.
      */
     public static Exchange echo(int port, long bytes, long seed) throws Exception {
-        return echo(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), bytes, seed);
+        return echo(InetAddress.getLoopbackAddress(), port, bytes, seed);
     }
 
-    /** {@link #echo(int, long, long)} to {@code address}: a public port on one node's own address. */
-    public static Exchange echo(InetSocketAddress address, long bytes, long seed) throws Exception {
-        try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+    /** As {@link #echo(int, long, long)}, to {@code host} (another loopback address, such as a node's). */
+    public static Exchange echo(InetAddress host, int port, long bytes, long seed) throws Exception {
+        try (Socket socket = new Socket(host, port)) {
             socket.setSoTimeout(60_000);
             CompletableFuture<String[]> writer = CompletableFuture.supplyAsync(() -> {
                 try {

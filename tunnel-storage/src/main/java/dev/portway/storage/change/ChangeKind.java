@@ -29,10 +29,22 @@ public enum ChangeKind {
     SESSION_END("session-end"),
     /**
      * A client reconnected, perhaps to another node, and took over its session; key: the id of the session it
-     * replaced and the node that took it, space-separated. The node still holding the old one closes it. Not an
-     * invalidation.
+     * replaced, the node that took it and the node that held it, space-separated. The node still holding the old one
+     * closes it. Not an invalidation.
      */
     SESSION_REPLACED("session-replaced"),
+    /**
+     * Live claims changed (a tunnel of a connected client opened or closed, a session moved or ended); key: "*".
+     * Sent by the database itself (a trigger on {@code live_claims}); nodes rebuild the tunnels they forward.
+     */
+    LIVE_CLAIMS("live-claims"),
+    /**
+     * A client token was revoked; key: the token's id. Every node ends the sessions that logged in with it. Not an
+     * invalidation (the token's own {@link #TOKEN} event drops it from the caches).
+     */
+    SESSIONS_OF_TOKEN("sessions-of-token"),
+    /** A user was suspended or deleted; key: the user's id. Every node ends the user's sessions. Not an invalidation. */
+    SESSIONS_OF_USER("sessions-of-user"),
     /** Anything may be stale, e.g. after the listener missed notifications while reconnecting; key: "*". */
     ALL("all");
 

@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -28,15 +30,17 @@ public final class LiveClaimRepository {
     /**
      * Takes every name in {@code names} for {@code tunnel} of session {@code sessionId}, or none of them.
      *
+     * @param spec the tunnel as its client asked for it (JSON), from which other nodes serve its public side; null
+     *             for a tunnel they do not serve
      * @return one sentence per name another session (or another tunnel of this one) holds; empty when all are taken
      */
-    public CompletableFuture<List<String>> take(UUID sessionId, String tunnel, List<LiveName> names) {
+    public CompletableFuture<List<String>> take(UUID sessionId, String tunnel, List<LiveName> names, String spec) {
         return jdbc.transaction(tx -> {
             Connection c = tx.connection();
             Savepoint before = c.setSavepoint();
             List<String> denials = new ArrayList<>();
             for (LiveName name : names) {
-                if (!insert(c, sessionId, tunnel, name)) {
+                if (!insert(c, sessionId, tunnel, name, spec)) {
                     denials.add(holder(c, name));
                 }
             }
@@ -44,6 +48,22 @@ public final class LiveClaimRepository {
                 c.rollback(before);
             }
             return denials;
+        });
+    }
+
+    /**
+     * Records the spec of {@code tunnel} of session {@code sessionId}, whose names it holds, once its public side is
+     * open on its node: only then do other nodes serve it too.
+     */
+    public CompletableFuture<Integer> describe(UUID sessionId, String tunnel, String spec) {
+        return jdbc.query(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE live_claims SET spec = ? WHERE session_id = ? AND tunnel = ?")) {
+                s.setString(1, spec);
+                s.setObject(2, sessionId);
+                s.setString(3, tunnel);
+                return s.executeUpdate();
+            }
         });
     }
 
@@ -79,15 +99,55 @@ public final class LiveClaimRepository {
         });
     }
 
+    /**
+     * A tunnel held on another node, with what this node needs to serve its public side and forward to it.
+     *
+     * @param names the names it holds: ports, or hosts with their locations
+     */
+    public record RemoteTunnel(UUID sessionId, String tunnel, String spec, String node, String advertise,
+                               Long userId, String userName, Long tokenId, List<LiveName> names) {
+    }
+
+    /** Every tunnel with a spec held by a session of another node than {@code node}. */
+    public CompletableFuture<List<RemoteTunnel>> heldElsewhere(String node) {
+        return jdbc.query(c -> {
+            Map<String, RemoteTunnel> tunnels = new LinkedHashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT c.kind, c.name, c.session_id, c.tunnel, c.spec,"
+                    + " s.node, n.advertise, s.user_id, s.user_name, s.token_id FROM live_claims c"
+                    + " JOIN sessions s ON s.id = c.session_id JOIN nodes n ON n.name = s.node"
+                    + " WHERE s.node <> ? AND c.spec IS NOT NULL ORDER BY c.session_id, c.tunnel, c.kind, c.name")) {
+                s.setString(1, node);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        UUID session = rs.getObject("session_id", UUID.class);
+                        String tunnel = rs.getString("tunnel");
+                        RemoteTunnel held = tunnels.get(session + "/" + tunnel);
+                        if (held == null) {
+                            held = new RemoteTunnel(session, tunnel, rs.getString("spec"), rs.getString("node"),
+                                    rs.getString("advertise"), rs.getObject("user_id", Long.class),
+                                    rs.getString("user_name"), rs.getObject("token_id", Long.class), new ArrayList<>());
+                            tunnels.put(session + "/" + tunnel, held);
+                        }
+                        held.names().add(new LiveName(LiveName.Kind.valueOf(rs.getString("kind")
+                                .toUpperCase(Locale.ROOT)), rs.getString("name")));
+                    }
+                }
+            }
+            return List.copyOf(tunnels.values());
+        });
+    }
+
     /** @return false when another session, or another tunnel of this one, holds the name */
-    private static boolean insert(Connection c, UUID sessionId, String tunnel, LiveName name) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO live_claims (kind, name, session_id, tunnel)"
-                + " VALUES (?, ?, ?, ?) ON CONFLICT (kind, name) DO UPDATE SET claimed = now()"
+    private static boolean insert(Connection c, UUID sessionId, String tunnel, LiveName name, String spec)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO live_claims (kind, name, session_id, tunnel, spec)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, name) DO UPDATE SET claimed = now(), spec = EXCLUDED.spec"
                 + " WHERE live_claims.session_id = EXCLUDED.session_id AND live_claims.tunnel = EXCLUDED.tunnel")) {
             s.setString(1, name.kind().column());
             s.setString(2, name.name());
             s.setObject(3, sessionId);
             s.setString(4, tunnel);
+            s.setString(5, spec);
             return s.executeUpdate() > 0;
         }
     }

@@ -110,6 +110,20 @@ public final class NodeRepository {
         });
     }
 
+    /** Nodes whose heartbeat is younger than {@code deadAfter}, draining or not. */
+    public CompletableFuture<Integer> countLive(Duration deadAfter) {
+        return jdbc.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM nodes"
+                    + " WHERE last_heartbeat > now() - make_interval(secs => ?)")) {
+                s.setDouble(1, seconds(deadAfter));
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
     public CompletableFuture<List<NodeRecord>> list() {
         return jdbc.query(c -> {
             List<NodeRecord> nodes = new ArrayList<>();

@@ -49,7 +49,8 @@ public final class SessionRepository {
     /**
      * Records session {@code id} for {@code holder}. When the client id has a row already (a connection on this or
      * another node, alive or not), the row becomes this session's, its claims with it, and the node holding the old
-     * one hears {@link ChangeKind#SESSION_REPLACED} ({@code <old id> <new node>}) at commit; a row of another user
+     * one hears {@link ChangeKind#SESSION_REPLACED} ({@code <old id> <new node> <old node>}) at commit; a row of
+     * another user
      * refuses.
      */
     public CompletableFuture<Taken> take(UUID id, Holder holder) {
@@ -73,7 +74,8 @@ public final class SessionRepository {
                         s.setString(5, holder.clientId());
                         s.executeUpdate();
                     }
-                    tx.publish(new ChangeEvent(ChangeKind.SESSION_REPLACED, old.id() + " " + holder.node()));
+                    tx.publish(new ChangeEvent(ChangeKind.SESSION_REPLACED,
+                            old.id() + " " + holder.node() + " " + old.node()));
                     return new Taken(previous, null);
                 }
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO sessions (id, client_id, user_id,"
@@ -136,6 +138,53 @@ public final class SessionRepository {
         return jdbc.transaction(tx -> {
             tx.publish(new ChangeEvent(ChangeKind.SESSION_END, id.toString()));
             return null;
+        });
+    }
+
+    /**
+     * Asks every node to end the sessions of {@code owner} ({@link SessionOwner#event()}, delivered at commit): each
+     * node ends those it holds.
+     *
+     * @return the ids of the sessions of {@code owner} the registry records on nodes other than {@code node}
+     */
+    public CompletableFuture<List<UUID>> requestEndOf(SessionOwner owner, String node) {
+        return jdbc.transaction(tx -> {
+            List<UUID> ids = new ArrayList<>();
+            try (PreparedStatement s = tx.connection().prepareStatement("SELECT id FROM sessions WHERE "
+                    + owner.kind().column() + " = ? AND node <> ? ORDER BY connected_at, id")) {
+                s.setLong(1, owner.id());
+                s.setString(2, node);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getObject("id", UUID.class));
+                    }
+                }
+            }
+            tx.publish(owner.event());
+            return ids;
+        });
+    }
+
+    /**
+     * What the user {@code userId} ({@code userName}, for a static token's user whose id is 0) holds on nodes other
+     * than {@code node}, leaving out the session of {@code clientId}: a client that connects again takes it over, and
+     * adds no client to the count.
+     */
+    public CompletableFuture<Holdings> heldElsewhere(long userId, String userName, String node, String clientId) {
+        return jdbc.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT count(*) AS clients, coalesce(sum("
+                    + "(SELECT count(DISTINCT l.tunnel) FROM live_claims l WHERE l.session_id = s.id)), 0) AS tunnels"
+                    + " FROM sessions s WHERE s.user_id IS NOT DISTINCT FROM ?"
+                    + " AND (s.user_id IS NOT NULL OR s.user_name = ?) AND s.node <> ? AND s.client_id <> ?")) {
+                setUser(s, 1, userId);
+                s.setString(2, userName);
+                s.setString(3, node);
+                s.setString(4, clientId);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return new Holdings(rs.getInt("clients"), rs.getInt("tunnels"));
+                }
+            }
         });
     }
 

@@ -5,6 +5,8 @@ import dev.portway.storage.StorageSettings;
 import dev.portway.storage.change.ChangeEvent;
 import dev.portway.storage.change.ChangeKind;
 import dev.portway.storage.db.Database;
+import dev.portway.storage.sessions.Holdings;
+import dev.portway.storage.sessions.SessionOwner;
 import dev.portway.storage.sessions.SessionRecord;
 import dev.portway.storage.sessions.SessionRepository.Holder;
 import dev.portway.storage.sessions.SessionRepository.Taken;
@@ -70,18 +72,18 @@ class ClusterRepositoryTest {
         Holder laptop = new Holder("laptop", 0, "static:1", 0, "a", "192.0.2.1:4000");
         assertThat(result(storage.sessions().take(first, laptop)).refused()).isFalse();
         LiveName port = LiveName.port(LiveName.Kind.TCP, 5000);
-        assertThat(result(storage.liveClaims().take(first, "ssh", List.of(port)))).isEmpty();
+        assertThat(result(storage.liveClaims().take(first, "ssh", List.of(port), null))).isEmpty();
 
         UUID other = UUID.randomUUID();
         result(storage.sessions().take(other, new Holder("desktop", 0, "static:1", 0, "b", "192.0.2.2:4000")));
         LiveName host = LiveName.host("App.Example.com", "/");
-        assertThat(result(storage.liveClaims().take(other, "both", List.of(host, port))))
+        assertThat(result(storage.liveClaims().take(other, "both", List.of(host, port), null)))
                 .containsExactly("tcp port 5000 is held by another connected tunnel on node a");
         assertThat(result(storage.liveClaims().list())).extracting(h -> h.name().name())
                 .as("all or nothing").doesNotContain("app.example.com/");
-        assertThat(result(storage.liveClaims().take(other, "web", List.of(host)))).isEmpty();
-        assertThat(result(storage.liveClaims().take(other, "web", List.of(host)))).as("again: still its own").isEmpty();
-        assertThat(result(storage.liveClaims().take(other, "web", List.of(LiveName.port(LiveName.Kind.UDP, 5000)))))
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(host), null))).isEmpty();
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(host), null))).as("again: still its own").isEmpty();
+        assertThat(result(storage.liveClaims().take(other, "web", List.of(LiveName.port(LiveName.Kind.UDP, 5000)), null)))
                 .as("udp and tcp ports are apart").isEmpty();
 
         Taken refused = result(storage.sessions().take(UUID.randomUUID(),
@@ -92,8 +94,8 @@ class ClusterRepositoryTest {
         Taken moved = result(storage.sessions().take(second, new Holder("laptop", 0, "static:1", 0, "b",
                 "192.0.2.1:4001")));
         assertThat(moved.replaced()).map(SessionRecord::id).contains(first);
-        assertThat(events).contains(new ChangeEvent(ChangeKind.SESSION_REPLACED, first + " b"));
-        assertThat(result(storage.liveClaims().take(second, "ssh", List.of(port)))).as("its own, carried along")
+        assertThat(events).contains(new ChangeEvent(ChangeKind.SESSION_REPLACED, first + " b a"));
+        assertThat(result(storage.liveClaims().take(second, "ssh", List.of(port), null))).as("its own, carried along")
                 .isEmpty();
         assertThat(result(storage.sessions().find(second))).hasValueSatisfying(s -> {
             assertThat(s.node()).isEqualTo("b");
@@ -107,16 +109,64 @@ class ClusterRepositoryTest {
     }
 
     @Test
+    void aUserHoldsOnOtherNodesItsClientsThereAndTheirClaimedTunnelsButNotTheClientThatConnectsAgain() {
+        long userId = result(storage.users().create("holder")).id();
+        UUID onA = UUID.randomUUID();
+        result(storage.sessions().take(onA, new Holder("h-laptop", userId, "holder", 0, "a", null)));
+        result(storage.liveClaims().take(onA, "web", List.of(LiveName.host("h.example.com", "/"),
+                LiveName.host("h.example.com", "/api")), null));
+        result(storage.liveClaims().take(onA, "ssh", List.of(LiveName.port(LiveName.Kind.TCP, 5100)), null));
+        UUID onB = UUID.randomUUID();
+        result(storage.sessions().take(onB, new Holder("h-desktop", userId, "holder", 0, "b", null)));
+        result(storage.liveClaims().take(onB, "db", List.of(LiveName.port(LiveName.Kind.TCP, 5101)), null));
+        result(storage.sessions().take(UUID.randomUUID(), new Holder("s-phone", 0, "static:9", 0, "a", null)));
+
+        assertThat(result(storage.sessions().heldElsewhere(userId, "holder", "b", "h-new")))
+                .as("seen from node b: node a's client and its two tunnels").isEqualTo(new Holdings(1, 2));
+        assertThat(result(storage.sessions().heldElsewhere(userId, "holder", "c", "h-new")))
+                .isEqualTo(new Holdings(2, 3));
+        assertThat(result(storage.sessions().heldElsewhere(userId, "holder", "c", "h-laptop")))
+                .as("the laptop connecting again takes its session over").isEqualTo(new Holdings(1, 1));
+        assertThat(result(storage.sessions().heldElsewhere(0, "static:9", "b", "s-new")))
+                .as("a static token's user, by name").isEqualTo(new Holdings(1, 0));
+        assertThat(result(storage.sessions().heldElsewhere(0, "static:10", "b", "s-new"))).isEqualTo(Holdings.NONE);
+    }
+
+    @Test
+    void endingTheSessionsOfATokenOrAUserAsksEveryNodeAndNamesThoseOfTheOthers() {
+        long userId = result(storage.users().create("revoked")).id();
+        long tokenId = result(storage.clientTokens().issue(userId)).row().id();
+        long otherToken = result(storage.clientTokens().issue(userId)).row().id();
+        UUID onA = UUID.randomUUID();
+        result(storage.sessions().take(onA, new Holder("r-laptop", userId, "revoked", tokenId, "a", null)));
+        UUID onB = UUID.randomUUID();
+        result(storage.sessions().take(onB, new Holder("r-desktop", userId, "revoked", tokenId, "b", null)));
+        UUID otherOnB = UUID.randomUUID();
+        result(storage.sessions().take(otherOnB, new Holder("r-phone", userId, "revoked", otherToken, "b", null)));
+
+        assertThat(result(storage.sessions().requestEndOf(SessionOwner.token(tokenId), "a"))).containsExactly(onB);
+        assertThat(events).contains(new ChangeEvent(ChangeKind.SESSIONS_OF_TOKEN, Long.toString(tokenId)));
+        assertThat(result(storage.sessions().requestEndOf(SessionOwner.user(userId), "a")))
+                .containsExactly(onB, otherOnB);
+        assertThat(events).contains(new ChangeEvent(ChangeKind.SESSIONS_OF_USER, Long.toString(userId)));
+        assertThat(SessionOwner.of(SessionOwner.token(tokenId).event())).contains(SessionOwner.token(tokenId));
+        assertThat(SessionOwner.of(new ChangeEvent(ChangeKind.SESSIONS_OF_USER, "not-an-id"))).isEmpty();
+        assertThat(SessionOwner.of(new ChangeEvent(ChangeKind.USER, "7"))).isEmpty();
+    }
+
+    @Test
     void aSilentNodeIsReapedOnceWithItsSessionsAndClaims() throws Exception {
         assertThat(result(storage.nodes().join("silent", "10.0.0.4:7000", SECRET, DEAD_AFTER))).isEmpty();
         UUID session = UUID.randomUUID();
         result(storage.sessions().take(session, new Holder("phone", 0, "static:1", 0, "silent", null)));
-        result(storage.liveClaims().take(session, "game", List.of(LiveName.port(LiveName.Kind.UDP, 6000))));
+        result(storage.liveClaims().take(session, "game", List.of(LiveName.port(LiveName.Kind.UDP, 6000)), null));
         try (Connection c = database.dataSource().getConnection();
              Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE nodes SET last_heartbeat = now() - interval '11 seconds' WHERE name = 'silent'");
         }
         assertThat(result(storage.nodes().heartbeat("a"))).isTrue();
+        int live = result(storage.nodes().countLive(DEAD_AFTER));
+        assertThat(result(storage.nodes().list())).as("the silent one is not counted").hasSize(live + 1);
 
         assertThat(result(storage.nodes().reapDead("a", DEAD_AFTER)))
                 .containsExactly(new NodeRepository.ReapedNode("silent", 1, 1));

@@ -1,0 +1,65 @@
+package dev.portway.server.cluster.link;
+
+import dev.portway.protocol.ErrorCode;
+import dev.portway.protocol.control.ControlMessage;
+import dev.portway.protocol.control.OpenStream;
+import dev.portway.protocol.mux.SessionListener;
+import dev.portway.protocol.mux.StreamHandler;
+import dev.portway.protocol.mux.TunnelSession;
+import dev.portway.protocol.mux.TunnelStream;
+import dev.portway.protocol.relay.StreamSplice;
+import dev.portway.server.control.ClientSession;
+import dev.portway.server.control.SessionRegistry;
+import io.netty.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams other nodes forward to this one: each names a session of this node and one of its tunnels, and is joined
+ * to a new stream to that client ({@link StreamSplice}). The forwarding node applied the tunnel's rules and limits
+ * already, where the public connection arrived; here the stream only finds its client.
+ *
+ * <p>A stream for a session or tunnel this node no longer holds is refused (RST REFUSED_STREAM): the forwarding
+ * node's picture was stale, and it looks again. So is one the client refuses.
+ *
+ * <p>Threading: called on the link's event loop; the client's stream opens on the client's.
+ */
+public final class ForwardedStreams implements SessionListener {
+    private static final Logger log = LoggerFactory.getLogger(ForwardedStreams.class);
+
+    private final SessionRegistry registry;
+    private final ForwardingMeters meters;
+
+    public ForwardedStreams(SessionRegistry registry, ForwardingMeters meters) {
+        this.registry = registry;
+        this.meters = meters;
+    }
+
+    @Override
+    public void onControl(TunnelSession link, ControlMessage message) {
+    }
+
+    @Override
+    public StreamHandler onStreamOpened(TunnelSession link, TunnelStream stream) {
+        OpenStream open = stream.open();
+        ClientSession client = open.session() == null ? null : registry.bySessionId(open.session());
+        TunnelSession carrier = client == null ? null : client.session();
+        if (carrier == null || !carrier.channel().isActive() || !client.holdsTunnel(open.tunnel())) {
+            log.debug("[{}] refusing a forwarded stream for session={} tunnel={}: not held here", link.label(),
+                    open.session(), open.tunnel());
+            meters.refused();
+            return null;
+        }
+        meters.received();
+        StreamSplice splice = new StreamSplice(stream);
+        carrier.openStream(open.towardsClient(), splice.second()).addListener((Future<TunnelStream> opened) -> {
+            if (opened.isSuccess()) {
+                splice.attachSecond(opened.getNow());
+            } else {
+                splice.failSecond(ErrorCode.REFUSED_STREAM, "the client refused the stream: "
+                        + opened.cause().getMessage());
+            }
+        });
+        return splice.first();
+    }
+}
