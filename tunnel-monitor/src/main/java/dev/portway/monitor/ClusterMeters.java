@@ -1,5 +1,7 @@
 package dev.portway.monitor;
 
+import java.util.function.LongSupplier;
+
 /**
  * What a server that is a node of a cluster tells its meters about the cluster, as this node sees it.
  *
@@ -20,6 +22,17 @@ public interface ClusterMeters {
         public void takeover() {
         }
     };
+
+    /**
+     * A stream another node forwarded reached one of this node's clients ({@code accepted}), or was refused because
+     * this node no longer holds its session or tunnel.
+     */
+    default void forwardedStream(boolean accepted) {
+    }
+
+    /** This node's link to {@code peer} is up; {@code rttNanos} reads its last round-trip time (negative: none yet). */
+    default void link(String peer, LongSupplier rttNanos) {
+    }
 
     /** The nodes alive (heartbeat younger than {@code deadAfter}) at this node's last heartbeat, itself included. */
     void liveNodes(int count);

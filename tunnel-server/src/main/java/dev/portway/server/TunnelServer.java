@@ -50,7 +50,6 @@ import dev.portway.server.cluster.ClusterNode;
 import dev.portway.server.cluster.DatabaseSessionLedger;
 import dev.portway.server.cluster.RemoteTunnels;
 import dev.portway.server.cluster.link.ForwardedStreams;
-import dev.portway.server.cluster.link.ForwardingMeters;
 import dev.portway.server.cluster.link.NodeLinks;
 import dev.portway.server.cluster.RegistryOfOtherNodes;
 import dev.portway.server.config.AcmeConfig;
@@ -616,7 +615,7 @@ public final class TunnelServer implements AutoCloseable {
                                      TunnelBinder http) throws InterruptedException, SSLException {
         ClusterConfig clusterConfig = config.cluster();
         nodeLinks = new NodeLinks(cluster.name(), clusterConfig.secret(), controlContext, settings, transport,
-                bossGroup, workerGroup, new ForwardedStreams(registry, ForwardingMeters.NONE));
+                bossGroup, workerGroup, new ForwardedStreams(registry, metrics.clusterNode()), metrics.clusterNode());
         nodeLinks.listen(config.bind(), clusterConfig.advertise().port());
         Map<TunnelType, ForwardingBinder> forwardable = new EnumMap<>(TunnelType.class);
         forwardable.put(TunnelType.TCP, tcpPorts);

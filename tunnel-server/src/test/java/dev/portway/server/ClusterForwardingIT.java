@@ -16,6 +16,7 @@ import dev.portway.server.testkit.HttpWire;
 import dev.portway.server.testkit.JavaProcess;
 import dev.portway.server.testkit.NamedHttpService;
 import dev.portway.server.testkit.RecordingEvents;
+import dev.portway.server.testkit.Scrape;
 import dev.portway.server.testkit.TunnelFixture;
 import dev.portway.server.testkit.Wire;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +36,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +69,8 @@ class ClusterForwardingIT {
     private static int control;
     private static int http;
     private static int link;
+    /** Each node's admin listener: node a's on 127.0.0.11, node b's on 127.0.0.12. */
+    private static int admin;
     private static String fingerprint;
     private static EchoServer echo;
     private static NamedHttpService webOne;
@@ -83,6 +87,7 @@ class ClusterForwardingIT {
         control = FreePorts.next();
         http = FreePorts.next();
         link = FreePorts.next();
+        admin = FreePorts.next();
         portOne = FreePorts.next();
         portTwo = FreePorts.next();
         nodeA = startNode("a", A, "");
@@ -109,17 +114,16 @@ class ClusterForwardingIT {
                 dataDir: %s
                 database: {url: "%s", user: "%s", password: "%s"}
                 auth: {tokens: ["%s"]}
-                admin: {enabled: false}
+                admin: {bind: %s, port: %d}
                 domain: %s
                 http: {port: %d}
                 https: {port: 0}
                 keepAliveInterval: 1s
                 shutdownGrace: 1s
                 cluster: {nodeName: %s, advertise: "%s:%d", secret: "%s", heartbeat: 500ms, deadAfter: 3s}
-                """.formatted(bind.getHostAddress(), control, nodeDir.resolve("data"), database.jdbcUrl(), database.user(),
-                database.password(), TunnelFixture.TOKEN, DOMAIN, http, name, bind.getHostAddress(), link,
-                ClusterDatabase.SECRET)
-                + tls);
+                """.formatted(bind.getHostAddress(), control, nodeDir.resolve("data"), database.jdbcUrl(),
+                database.user(), database.password(), TunnelFixture.TOKEN, bind.getHostAddress(), admin, DOMAIN, http,
+                name, bind.getHostAddress(), link, ClusterDatabase.SECRET) + tls);
         JavaProcess node = JavaProcess.start("dev.portway.server.ServerMain", "-c", config.toString(),
                 "--log-format", "text");
         node.awaitLine("Portway server ", START);
@@ -238,6 +242,21 @@ class ClusterForwardingIT {
             assertThat(socket.getInputStream().read()).as("closed after an oversized line").isEqualTo(-1);
         }
         assertThat(awaitEcho(A, portTwo, 64 * 1024).received()).as("the real link still serves").isEqualTo(64 * 1024);
+    }
+
+    @Test
+    @Order(5)
+    void eachNodeCountsTheHopsItReceivedAndMeasuresItsLinks() throws Exception {
+        for (InetAddress node : List.of(A, B)) {
+            String peer = node == A ? "b" : "a";
+            Scrape scrape = Scrape.until(new InetSocketAddress(node, admin), s ->
+                    s.value("portway_cluster_link_rtt_seconds{peer=\"" + peer + "\"}") != null
+                            && !s.value("portway_cluster_link_rtt_seconds{peer=\"" + peer + "\"}").isNaN());
+            assertThat(scrape.value("portway_cluster_forwarded_streams_total{result=\"accepted\"}"))
+                    .as("hops received by %s", node).isPositive();
+            assertThat(scrape.value("portway_cluster_link_rtt_seconds{peer=\"" + peer + "\"}"))
+                    .as("link rtt of %s", node).isPositive().isLessThan(1.0);
+        }
     }
 
     private static SSLSocket trustingAnyCertificate(InetAddress host, int port) throws Exception {

@@ -6,6 +6,7 @@ import dev.portway.client.tls.ClientTls;
 import dev.portway.protocol.transport.Transport;
 import dev.portway.protocol.transport.WebSocketCarrier;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -23,10 +24,17 @@ import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.proxy.Socks5ProxyHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +46,7 @@ import java.util.function.Consumer;
  * <p>Threading: {@link #dial} may be called from any thread; the pipeline is built on the channel's event loop.
  */
 public final class ServerDialer {
+    private static final Logger log = LoggerFactory.getLogger(ServerDialer.class);
     /** The upgrade's answer is a status line and a few headers. */
     private static final int MAX_UPGRADE_RESPONSE = 16 * 1024;
 
@@ -46,13 +55,26 @@ public final class ServerDialer {
     private final ProxyConfig proxy;
     private final Duration timeout;
     private final int maxFramePayload;
+    private final Resolver resolver;
+
+    /** Every address of a name; the system's resolver in production. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] all(String host) throws UnknownHostException;
+    }
+
+    public ServerDialer(ClientTls tls, Transport transport, ProxyConfig proxy, Duration timeout, int maxFramePayload) {
+        this(tls, transport, proxy, timeout, maxFramePayload, InetAddress::getAllByName);
+    }
 
     /**
      * @param proxy           null: every address is dialed directly
      * @param timeout         for each step: the TCP connect, the proxy's answer, and the WebSocket upgrade
      * @param maxFramePayload the largest frame payload this client accepts, which bounds a WebSocket message
      */
-    public ServerDialer(ClientTls tls, Transport transport, ProxyConfig proxy, Duration timeout, int maxFramePayload) {
+    public ServerDialer(ClientTls tls, Transport transport, ProxyConfig proxy, Duration timeout, int maxFramePayload,
+                        Resolver resolver) {
+        this.resolver = resolver;
         this.tls = tls;
         this.transport = transport;
         this.proxy = proxy;
@@ -65,9 +87,10 @@ public final class ServerDialer {
      *                       reports how the connection ends
      * @param failedEarly    the connection ended before {@code installSession} ran, with the cause when known; not
      *                       called when the returned future fails (the TCP connect itself)
+     * @return completes with the connected channel, or fails when no address of the server's name took the connection
      */
-    public ChannelFuture dial(EventLoopGroup group, ServerAddress server, Consumer<ChannelPipeline> installSession,
-                              Consumer<Throwable> failedEarly) {
+    public Future<Channel> dial(EventLoopGroup group, ServerAddress server, Consumer<ChannelPipeline> installSession,
+                                Consumer<Throwable> failedEarly) {
         ProxyConfig via = proxyFor(server);
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -89,12 +112,55 @@ public final class ServerDialer {
                         }
                     }
                 });
+        Promise<Channel> connected = group.next().newPromise();
         if (via == null) {
-            return bootstrap.connect(server.host(), server.port());
+            connectAny(bootstrap, server, connected);
+            return connected;
         }
         // The proxy resolves the server's name: a LAN that needs a proxy often cannot resolve public names itself.
-        return bootstrap.resolver(NoopAddressResolverGroup.INSTANCE)
-                .connect(InetSocketAddress.createUnresolved(server.host(), server.port()));
+        bootstrap.resolver(NoopAddressResolverGroup.INSTANCE)
+                .connect(InetSocketAddress.createUnresolved(server.host(), server.port()))
+                .addListener((ChannelFuture f) -> complete(f, connected));
+        return connected;
+    }
+
+    /**
+     * A name with several addresses (the nodes of a cluster behind one name) is tried address after address, from
+     * one picked at random so that clients spread over the nodes; the first to take the TCP connection is used. TLS
+     * still checks the certificate against the name.
+     */
+    private void connectAny(Bootstrap bootstrap, ServerAddress server, Promise<Channel> connected) {
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.all(server.host());
+        } catch (UnknownHostException e) {
+            connected.setFailure(e);
+            return;
+        }
+        int first = addresses.length < 2 ? 0 : ThreadLocalRandom.current().nextInt(addresses.length);
+        connectFrom(bootstrap, server, addresses, first, 0, connected);
+    }
+
+    private void connectFrom(Bootstrap bootstrap, ServerAddress server, InetAddress[] addresses, int first, int tried,
+                             Promise<Channel> connected) {
+        InetAddress at = addresses[(first + tried) % addresses.length];
+        bootstrap.connect(new InetSocketAddress(at, server.port())).addListener((ChannelFuture f) -> {
+            if (f.isSuccess() || tried + 1 == addresses.length) {
+                complete(f, connected);
+            } else {
+                log.info("cannot connect to {} at {}: {}; trying its next address", server, at.getHostAddress(),
+                        f.cause().getMessage());
+                connectFrom(bootstrap, server, addresses, first, tried + 1, connected);
+            }
+        });
+    }
+
+    private static void complete(ChannelFuture attempt, Promise<Channel> connected) {
+        if (attempt.isSuccess()) {
+            connected.setSuccess(attempt.channel());
+        } else {
+            connected.setFailure(attempt.cause());
+        }
     }
 
     /** The proxy this address is dialed through, or null. */

@@ -49,6 +49,10 @@ public final class MeterNames {
     public static final String CLUSTER_REAPED_NODES = "portway.cluster.reaped.nodes";
     /** Counter, on a cluster node. Prometheus: {@code portway_cluster_takeovers_total}. */
     public static final String CLUSTER_TAKEOVERS = "portway.cluster.takeovers";
+    /** Streams another node forwarded to this one (one hop each), by result. */
+    public static final String CLUSTER_FORWARDED_STREAMS = "portway.cluster.forwarded.streams";
+    /** Round-trip time of this node's link to another node, by peer: the cost in time of one hop. */
+    public static final String CLUSTER_LINK_RTT = "portway.cluster.link.rtt";
 
     private MeterNames() {
     }

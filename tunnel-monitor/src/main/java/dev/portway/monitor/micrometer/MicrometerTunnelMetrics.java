@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * {@link TunnelMetrics} on a Micrometer registry. Every meter a hot path touches is created once and kept in a map
@@ -199,8 +200,16 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
         private final AtomicInteger liveNodes = new AtomicInteger();
         private final Counter reaped;
         private final Counter takeovers;
+        private final Counter forwardedAccepted;
+        private final Counter forwardedRefused;
+        private final MeterRegistry registry;
+        /** The latest link to each peer, read by that peer's gauge; a new link replaces the old one. */
+        private final Map<String, LongSupplier> links = new ConcurrentHashMap<>();
 
         NodeMeters(MeterRegistry registry) {
+            this.registry = registry;
+            forwardedAccepted = forwarded("accepted");
+            forwardedRefused = forwarded("refused");
             Gauge.builder(MeterNames.CLUSTER_NODES, liveNodes, AtomicInteger::get)
                     .description("Nodes of the cluster alive at this node's last heartbeat, itself included")
                     .register(registry);
@@ -225,6 +234,32 @@ public final class MicrometerTunnelMetrics implements TunnelMetrics, MeterReadin
         @Override
         public void takeover() {
             takeovers.increment();
+        }
+
+        @Override
+        public void forwardedStream(boolean accepted) {
+            (accepted ? forwardedAccepted : forwardedRefused).increment();
+        }
+
+        @Override
+        public void link(String peer, LongSupplier rttNanos) {
+            if (links.put(peer, rttNanos) == null) {
+                Gauge.builder(MeterNames.CLUSTER_LINK_RTT, links, all -> {
+                            long nanos = all.getOrDefault(peer, () -> -1).getAsLong();
+                            return nanos < 0 ? Double.NaN : nanos / 1e9;
+                        })
+                        .baseUnit("seconds")
+                        .description("Round-trip time of this node's link to another node (PING/PONG)")
+                        .tag("peer", peer)
+                        .register(registry);
+            }
+        }
+
+        private Counter forwarded(String result) {
+            return Counter.builder(MeterNames.CLUSTER_FORWARDED_STREAMS)
+                    .description("Streams another node forwarded to this node (one hop each), by result")
+                    .tag("result", result)
+                    .register(registry);
         }
     }
 

@@ -61,13 +61,20 @@ public final class RemoteTunnels implements AutoCloseable {
     private final AtomicBoolean rebuildQueued = new AtomicBoolean();
     /** Names the clients of this node hold, by session id and tunnel: never forwarded from here. */
     private final Map<String, List<LiveName>> local = new ConcurrentHashMap<>();
-    /** On the forwarding thread only. */
+    /**
+     * By the tunnel's name, names and spec, not by its session: a client that takes its session over on another node
+     * keeps what is forwarded for it here, which only changes where it forwards to. On the forwarding thread only.
+     */
     private final Map<String, Forwarded> forwarded = new HashMap<>();
     /** Tunnels whose forwarding failed and was said at WARN: the retries on each rebuild are quieter. */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    /** One tunnel of another node served here, once its link is up and it is bound. */
+    /** One tunnel of another node served here, once its link is up and it is bound; {@code row} says where to. */
     private record Forwarded(RemoteTunnel row, CompletableFuture<PublicTunnel> tunnel) {
+        Forwarded to(RemoteTunnel moved) {
+            return new Forwarded(moved, tunnel);
+        }
+
         void close() {
             tunnel.thenAccept(opened -> {
                 if (opened != null) {
@@ -142,28 +149,48 @@ public final class RemoteTunnels implements AutoCloseable {
             log.warn("cannot read the tunnels of other nodes; forwarding stays as it is: {}", e.toString());
             return;
         }
-        Set<LiveName> held = new HashSet<>();
-        local.values().forEach(held::addAll);
+        Set<LiveName> heldHere = new HashSet<>();
+        local.values().forEach(heldHere::addAll);
         Map<String, RemoteTunnel> wanted = new HashMap<>();
         for (RemoteTunnel row : rows) {
-            if (row.names().stream().noneMatch(held::contains)) {
-                wanted.put(row.sessionId() + "/" + row.tunnel(), row);
+            if (row.names().stream().noneMatch(heldHere::contains)) {
+                wanted.put(identity(row), row);
             }
         }
         forwarded.entrySet().removeIf(entry -> {
-            RemoteTunnel row = wanted.get(entry.getKey());
-            if (row != null && row.equals(entry.getValue().row()) && !failed(entry.getValue())) {
+            if (wanted.containsKey(entry.getKey()) && !failed(entry.getValue())) {
                 return false;
             }
             entry.getValue().close();
             return true;
         });
         wanted.forEach((key, row) -> {
-            if (!forwarded.containsKey(key)) {
+            Forwarded held = forwarded.get(key);
+            if (held == null) {
                 forwarded.put(key, open(row));
+            } else if (!held.row().sessionId().equals(row.sessionId())) {
+                forwarded.put(key, held.to(row));
+                retarget(held, row);
             }
         });
         forwarded.values().forEach(this::relinkIfBroken);
+    }
+
+    /** What stays the same while a client moves between nodes: its tunnel's name, the names it holds, its spec. */
+    private static String identity(RemoteTunnel row) {
+        return row.tunnel() + "\0" + row.names() + "\0" + row.spec();
+    }
+
+    /** The client of {@code held} took its session over, perhaps on another node: forward there from now on. */
+    private void retarget(Forwarded held, RemoteTunnel moved) {
+        log.info("tunnel={} is forwarded to node={} from now on (was node={})", moved.tunnel(), moved.node(),
+                held.row().node());
+        held.tunnel().thenAcceptBoth(links.link(moved.node(), HostPort.parse(moved.advertise())),
+                (tunnel, link) -> {
+                    if (tunnel != null) {
+                        tunnel.forwardTo(link, moved.sessionId().toString());
+                    }
+                });
     }
 
     private static boolean failed(Forwarded held) {
@@ -187,7 +214,7 @@ public final class RemoteTunnels implements AutoCloseable {
         } catch (RuntimeException e) {
             opened = CompletableFuture.failedFuture(e);
         }
-        String key = row.sessionId() + "/" + row.tunnel();
+        String key = identity(row);
         opened.whenComplete((tunnel, error) -> {
             if (error == null) {
                 warned.remove(key);

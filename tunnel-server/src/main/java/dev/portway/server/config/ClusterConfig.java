@@ -10,8 +10,8 @@ import java.util.Objects;
  * (null in {@link ServerConfig}), the server is a single node, as without clusters.
  *
  * @param nodeName  this node's name, unique among the nodes of the cluster; sessions and claims record it
- * @param advertise where other nodes reach this one (the node-to-node link of a later release); also listed to
- *                  operators
+ * @param advertise where other nodes reach this one: its node links listen on {@code bind} and this port; also
+ *                  listed to operators
  * @param secret    shared by every node of the cluster; a node with another secret is refused when it joins
  * @param heartbeat how often this node writes its heartbeat and looks for dead nodes
  * @param deadAfter a node without a heartbeat for this long is dead: any other node deletes it, its sessions and

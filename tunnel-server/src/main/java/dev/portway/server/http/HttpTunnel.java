@@ -55,7 +55,7 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     /** Set while the client is gone and its routes are kept for it, answering 502. */
     private volatile boolean offline;
     /** See {@link dev.portway.server.tcp.StreamBridge.Target#holder}. */
-    private final String holder;
+    private volatile String holder;
     private ScheduledFuture<?> expiry;
 
     HttpTunnel(String name, Principal principal, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
@@ -146,6 +146,15 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         this.owner = owner;
         if (passthrough != null) {
             passthrough.owner(owner);
+        }
+    }
+
+    @Override
+    public void forwardTo(TunnelSession link, String holder) {
+        this.holder = holder;
+        this.owner = link;
+        if (passthrough != null) {
+            passthrough.forwardTo(link, holder);
         }
     }
 

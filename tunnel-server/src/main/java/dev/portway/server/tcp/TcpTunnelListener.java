@@ -64,6 +64,11 @@ public final class TcpTunnelListener extends ChannelInitializer<SocketChannel> i
     }
 
     @Override
+    public void forwardTo(TunnelSession link, String holder) {
+        connections.forwardTo(link, holder);
+    }
+
+    @Override
     public long storedId() {
         return connections.counters().storedId();
     }

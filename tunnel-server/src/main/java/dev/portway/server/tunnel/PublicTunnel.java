@@ -38,6 +38,14 @@ public interface PublicTunnel {
     /** Moves new public connections to another session of the same client (take-over). */
     void owner(TunnelSession owner);
 
+    /**
+     * For a tunnel forwarded to another node: its client took its session over on another node (or the same one,
+     * again), with session id {@code holder}; new public connections go over {@code link} to it.
+     */
+    default void forwardTo(TunnelSession link, String holder) {
+        throw new UnsupportedOperationException(type() + " tunnels are not forwarded");
+    }
+
     long storedId();
 
     void storedId(long storedId);

@@ -28,7 +28,7 @@ public final class TunnelConnections implements StreamBridge.Target {
     private final StreamBridge bridge;
     private final PeerFilter filter;
     private final ConnectionCap cap;
-    private final String holder;
+    private volatile String holder;
     /** Connections still open, so that deleting the tunnel can end them too. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile TunnelSession owner;
@@ -78,6 +78,12 @@ public final class TunnelConnections implements StreamBridge.Target {
 
     public void owner(TunnelSession owner) {
         this.owner = owner;
+    }
+
+    /** See {@link dev.portway.server.tunnel.PublicTunnel#forwardTo}. */
+    public void forwardTo(TunnelSession link, String holder) {
+        this.holder = holder;
+        this.owner = link;
     }
 
     @Override

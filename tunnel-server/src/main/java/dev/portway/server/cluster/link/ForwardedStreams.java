@@ -1,5 +1,6 @@
 package dev.portway.server.cluster.link;
 
+import dev.portway.monitor.ClusterMeters;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.control.ControlMessage;
 import dev.portway.protocol.control.OpenStream;
@@ -28,9 +29,9 @@ public final class ForwardedStreams implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(ForwardedStreams.class);
 
     private final SessionRegistry registry;
-    private final ForwardingMeters meters;
+    private final ClusterMeters meters;
 
-    public ForwardedStreams(SessionRegistry registry, ForwardingMeters meters) {
+    public ForwardedStreams(SessionRegistry registry, ClusterMeters meters) {
         this.registry = registry;
         this.meters = meters;
     }
@@ -47,10 +48,10 @@ public final class ForwardedStreams implements SessionListener {
         if (carrier == null || !carrier.channel().isActive() || !client.holdsTunnel(open.tunnel())) {
             log.debug("[{}] refusing a forwarded stream for session={} tunnel={}: not held here", link.label(),
                     open.session(), open.tunnel());
-            meters.refused();
+            meters.forwardedStream(false);
             return null;
         }
-        meters.received();
+        meters.forwardedStream(true);
         StreamSplice splice = new StreamSplice(stream);
         carrier.openStream(open.towardsClient(), splice.second()).addListener((Future<TunnelStream> opened) -> {
             if (opened.isSuccess()) {

@@ -1,5 +1,6 @@
 package dev.portway.server.cluster.link;
 
+import dev.portway.monitor.ClusterMeters;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.ControlMessage;
@@ -67,6 +68,7 @@ public final class NodeLinks implements AutoCloseable {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final SessionListener inbound;
+    private final ClusterMeters meters;
     private final Map<String, CompletableFuture<TunnelSession>> outbound = new ConcurrentHashMap<>();
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile Channel listener;
@@ -74,10 +76,12 @@ public final class NodeLinks implements AutoCloseable {
     /**
      * @param acceptorContext the TLS this node presents to dialling nodes (its control port's)
      * @param inbound         receives the streams other nodes forward here
+     * @param meters          told of each link this node dials, whose round-trip time it reads
      */
     public NodeLinks(String self, String secret, SslContext acceptorContext, SessionSettings settings,
-                     Transport transport, EventLoopGroup acceptors, EventLoopGroup workers, SessionListener inbound)
-            throws SSLException {
+                     Transport transport, EventLoopGroup acceptors, EventLoopGroup workers, SessionListener inbound,
+                     ClusterMeters meters) throws SSLException {
+        this.meters = meters;
         this.self = self;
         this.proof = new LinkProof(secret);
         this.acceptorContext = acceptorContext;
@@ -163,6 +167,7 @@ public final class NodeLinks implements AutoCloseable {
                 outbound.remove(node, result);
             } else {
                 log.info("node link up peer={} address={}", node, address);
+                meters.link(node, session::rttNanos);
             }
         });
     }
