@@ -33,7 +33,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -158,7 +157,8 @@ class ClusterHaproxyIT {
         long deadline = System.nanoTime() + FORWARDED.toNanos();
         for (int i = 0; i < SPREAD; i++) {
             for (InetSocketAddress entry : entries) {
-                awaitEcho(new InetSocketAddress(entry.getAddress(), spreadPort(i)), 64 * 1024, deadline);
+                Wire.Exchange exchange = Wire.awaitEcho(entry.getAddress(), spreadPort(i), 64 * 1024, deadline);
+                assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
                 InetSocketAddress web = new InetSocketAddress(entry.getAddress(), ports.http());
                 String problem = download(web, i, 64 * 1024, i);
                 while (problem != null && System.nanoTime() < deadline) {
@@ -215,7 +215,9 @@ class ClusterHaproxyIT {
         victim.kill();
         long deadline = killed + Duration.ofSeconds(15).toNanos();
         for (int i = 0; i < CROWD; i++) {
-            awaitEcho(HaproxyProcess.frontend(tunnels + i), 16 * 1024, deadline);
+            Wire.Exchange exchange = Wire.awaitEcho(HaproxyProcess.frontend(0).getAddress(), tunnels + i, 16 * 1024,
+                    deadline);
+            assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
         }
         long movedMillis = Duration.ofNanos(System.nanoTime() - killed).toMillis();
         int samples = watch.stop();
@@ -228,23 +230,6 @@ class ClusterHaproxyIT {
         crowd.forEach(TunnelClient::close);
         victim.restart();
         haproxy.awaitStatus(victim.name(), "UP", UP);
-    }
-
-    /** {@code bytes} echoed through {@code port}, SHA-256 checked, as soon as it is served (again). */
-    private static void awaitEcho(InetSocketAddress port, long bytes, long deadline) throws Exception {
-        while (true) {
-            try {
-                Wire.Exchange exchange = Wire.echo(port.getAddress(), port.getPort(), bytes, port.getPort());
-                if (exchange.received() == exchange.sent()) {
-                    assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
-                    return;
-                }
-            } catch (IOException | CompletionException notYet) {
-                // Not served yet: refused, or closed by HAProxy when no node took it.
-            }
-            assertThat(System.nanoTime()).as("port " + port + " served").isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 
     @Test

@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,8 +97,8 @@ class ClusterIT {
                 TunnelFixture.tcp("ssh", echo.port(), contested));
         assertThat(refused).singleElement().satisfies(status -> assertThat(status.reason())
                 .isEqualTo("tcp port " + contested + " is held by another connected tunnel on node a"));
-        assertThat(Wire.echo(nodeA.at(contested).getAddress(), contested, 64 * 1024, 1)).satisfies(e -> assertThat(e.receivedSha256())
-                .isEqualTo(e.sentSha256()));
+        assertThat(Wire.echo(nodeA.at(contested).getAddress(), contested, 64 * 1024, 1))
+                .satisfies(e -> assertThat(e.receivedSha256()).isEqualTo(e.sentSha256()));
     }
 
     @Test
@@ -158,7 +156,7 @@ class ClusterIT {
         long deadline = killed + Duration.ofSeconds(15).toNanos();
         ports.add(contested);
         for (int port : ports) {
-            Wire.Exchange exchange = awaitEcho(nodeB.at(port), deadline);
+            Wire.Exchange exchange = Wire.awaitEcho(nodeB.at(port).getAddress(), port, 64 * 1024, deadline);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
         }
         long movedMillis = Duration.ofNanos(System.nanoTime() - killed).toMillis();
@@ -200,7 +198,7 @@ class ClusterIT {
             Thread.sleep(50);
         }
         assertThat(cluster.nodes()).as("node b left, not reaped").containsExactly("a");
-        Wire.Exchange exchange = awaitEcho(nodeA.at(contested), deadline);
+        Wire.Exchange exchange = Wire.awaitEcho(nodeA.at(contested).getAddress(), contested, 64 * 1024, deadline);
         assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
         System.out.printf("cluster drain: clients of node b on node a %d ms after its SIGTERM%n",
                 Duration.ofNanos(System.nanoTime() - stopping).toMillis());
@@ -215,21 +213,6 @@ class ClusterIT {
                 + " cannot start: cannot join the cluster as node a: node name a is in use by a live node (its"
                 + " heartbeat is younger than cluster.deadAfter); every node needs its own cluster.nodeName");
         assertThat(cluster.nodes()).containsExactly("a");
-    }
-
-    private static Wire.Exchange awaitEcho(InetSocketAddress port, long deadline) throws Exception {
-        while (true) {
-            try {
-                Wire.Exchange exchange = Wire.echo(port.getAddress(), port.getPort(), 64 * 1024, port.getPort());
-                if (exchange.received() == exchange.sent()) {
-                    return exchange;
-                }
-            } catch (IOException notYet) {
-                // Not served yet.
-            }
-            assertThat(System.nanoTime()).as("port " + port + " served again").isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 
     /** The nodes holding the sessions of {@code clientIds}, one for each. */

@@ -21,9 +21,10 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Server processes (nodes) of one cluster on one PostgreSQL that none of them runs ({@link ClusterDatabase}). Each node binds an address of its own on loopback (127.0.0.x), so that all of them can
- * listen on the same port numbers, as nodes on separate machines do. All serve the certificate the first node made,
- * which clients pin. Heartbeat 500 ms, deadAfter 3 s, shutdownGrace 1 s. Everything it starts, it stops.
+ * Server processes (nodes) of one cluster on one PostgreSQL that none of them runs ({@link ClusterDatabase}). Each
+ * node binds an address of its own on loopback (127.0.0.x), so that all of them can listen on the same port numbers,
+ * as nodes on separate machines do. All serve the certificate the first node made, which clients pin. Heartbeat
+ * 500 ms, deadAfter 3 s, shutdownGrace 1 s. Everything it starts, it stops.
  */
 public final class ClusterFixture implements AutoCloseable {
     public static final Duration START = Duration.ofSeconds(120);
@@ -42,10 +43,13 @@ public final class ClusterFixture implements AutoCloseable {
         database = ClusterDatabase.start();
     }
 
-    /** The ports a node listens on, each on the node's own address; {@code http} 0: no public web port. */
-    public record Ports(int control, int admin, int http) {
+    /**
+     * The ports a node listens on, each on the node's own address; {@code http} 0: no public web port; {@code link}:
+     * the node-to-node link's (its {@code cluster.advertise}).
+     */
+    public record Ports(int control, int admin, int http, int link) {
         public static Ports free(boolean web) throws IOException {
-            return new Ports(FreePorts.next(), FreePorts.next(), web ? FreePorts.next() : 0);
+            return new Ports(FreePorts.next(), FreePorts.next(), web ? FreePorts.next() : 0, FreePorts.next());
         }
     }
 
@@ -75,7 +79,7 @@ public final class ClusterFixture implements AutoCloseable {
                 cluster: {nodeName: %s, advertise: "%s:%d", secret: "%s", heartbeat: 500ms, deadAfter: 3s}
                 """.formatted(address, ports.control(), nodeDir.resolve("data"), database.jdbcUrl(), database.user(),
                 database.password(), TunnelFixture.TOKEN, address, ports.admin(), DOMAIN, ports.http(), name, address,
-                FreePorts.next(), ClusterDatabase.SECRET) + sharedCertificate());
+                ports.link(), ClusterDatabase.SECRET) + sharedCertificate());
         Node node = new Node(name, address, ports, config);
         if (first == null) {
             first = node;

@@ -83,7 +83,8 @@ public final class HaproxyProcess implements AutoCloseable {
         for (Map.Entry<String, String> r : replace.entrySet()) {
             Matcher m = Pattern.compile(r.getKey()).matcher(config);
             if (!m.find()) {
-                throw new IllegalStateException(EXAMPLE + " no longer has " + r.getKey() + "; update " + HaproxyProcess.class);
+                throw new IllegalStateException(EXAMPLE + " no longer has " + r.getKey() + "; update "
+                        + HaproxyProcess.class);
             }
             config = m.replaceAll(Matcher.quoteReplacement(r.getValue()));
         }
@@ -160,7 +161,7 @@ public final class HaproxyProcess implements AutoCloseable {
         throw new AssertionError("no statistics of " + proxy + "/" + server + " in:\n" + String.join("\n", lines));
     }
 
-    /** Waits until HAProxy's health checks see {@code server} (a node) as {@code status} in the control and web backends. */
+    /** Waits until HAProxy's checks see {@code server} (a node) as {@code status} in the control and web backends. */
     public void awaitStatus(String server, String status, Duration limit) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         List<String> seen = new ArrayList<>();
