@@ -28,7 +28,7 @@ class EmbeddedDatabaseTest {
     @Test
     void firstStartMigratesAnEmptyDatabaseAndARestartKeepsTheData() throws Exception {
         try (Database db = Database.start(DatabaseConfig.embedded(), dataDir)) {
-            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "5", "6", "7");
+            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             assertThat(tables(db)).contains("users", "client_tokens", "api_keys", "tunnels", "tunnel_domains",
                     "sessions", "traffic_hourly", "traffic_flushes", "audit_log", "claims", "plans", "quota_notices",
                     "acme_accounts", "certificates", "acme_requests", "nodes", "live_claims");
@@ -39,7 +39,7 @@ class EmbeddedDatabaseTest {
                 .extracting(Object::toString).asString().doesNotContain("GROUP", "OTHERS");
 
         try (Database db = Database.start(DatabaseConfig.embedded(), dataDir)) {
-            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "5", "6", "7");
+            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             assertThat(query(db, "SELECT name FROM users")).containsExactly("kept");
         }
     }

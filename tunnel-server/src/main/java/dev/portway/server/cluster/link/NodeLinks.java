@@ -58,6 +58,11 @@ public final class NodeLinks implements AutoCloseable {
     private static final FrameEncoder ENCODER = new FrameEncoder();
     private static final Duration HANDSHAKE_DEADLINE = Duration.ofSeconds(10);
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+    /**
+     * A link carries the forwarded connections of every client of a node, not one client's: four times a client
+     * connection's streams. Memory stays bounded by the connection's window budget, as on a client connection.
+     */
+    private static final int LINK_STREAMS = 4 * SessionSettings.DEFAULT_MAX_CONCURRENT_STREAMS;
 
     private final String self;
     private final LinkProof proof;
@@ -90,7 +95,7 @@ public final class NodeLinks implements AutoCloseable {
                 .protocols(TlsProviders.TLS_13)
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .build();
-        this.settings = settings;
+        this.settings = settings.withMaxConcurrentStreams(LINK_STREAMS);
         this.transport = transport;
         this.acceptors = acceptors;
         this.workers = workers;
