@@ -3,7 +3,7 @@
 #
 #   benchmarks/run.sh                 every case
 #   benchmarks/run.sh tcp http        a subset; cases: tcp http conns setup latency rate clients limits transport
-#                                     inspect h2
+#                                     inspect h2 hop
 #
 # Installs what it needs from Debian's packages (iperf3, wrk, nginx-light, openssh-server/-client, nghttp2-client)
 # when missing,
@@ -17,7 +17,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-all_cases=(tcp http conns setup latency rate clients limits transport inspect h2)
+all_cases=(tcp http conns setup latency rate clients limits transport inspect h2 hop)
 secs="${BENCH_SECONDS:-10}"
 warm="${BENCH_WARMUP:-15}"
 
@@ -356,10 +356,10 @@ case_tcp() {
 }
 
 # ---------------------------------------------------------------- case 2: HTTP with wrk
-wrk_run() { # port seconds [Host header] -> "req_s p50_ms p99_ms"
+wrk_run() { # port seconds [Host header] [address, default 127.0.0.1] -> "req_s p50_ms p99_ms"
   local out host=()
   [ -n "${3:-}" ] && host=(-H "Host: $3")
-  out=$(timeout $(( $2 + 30 )) wrk -t2 -c50 -d"${2}s" --latency "${host[@]}" "http://127.0.0.1:$1/" 2>&1) \
+  out=$(timeout $(( $2 + 30 )) wrk -t2 -c50 -d"${2}s" --latency "${host[@]}" "http://${4:-127.0.0.1}:$1/" 2>&1) \
     || { log "wrk to $1 failed: $out"; echo "n/a n/a n/a"; return; }
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
@@ -746,14 +746,84 @@ case_h2() {
   stop_pid "$web"
 }
 
+# ---------------------------------------------------------------- case 12: one hop between cluster nodes
+# Two nodes of one cluster, each on a loopback address of its own, on one PostgreSQL (the embedded one, run by the
+# load tool as their external database), and an http tunnel to nginx whose client is on node a. wrk through node a,
+# which holds the client, and through node b, which forwards every request to node a: the ratio is one hop's cost.
+hop_node() { # name address control_port http_port [tls section]; sets hop_pid
+  cat > "$work/hop-$1.yaml" <<YAML
+bind: $2
+controlPort: $3
+dataDir: $work/hop-$1-data
+publicHost: $2
+domain: $vhost_domain
+http: {port: $4}
+https: {port: 0}
+admin: {enabled: false}
+database: {url: "$hop_url", user: "$hop_user", password: "$hop_password"}
+auth:
+  tokens: ["$token"]
+cluster: {nodeName: $1, advertise: "$2:$(free_port)", secret: "bench-cluster-secret-$token"}
+${5:-}
+YAML
+  # shellcheck disable=SC2086
+  java ${PORTWAY_JAVA_OPTS:-} -jar "$server_jar" -c "$work/hop-$1.yaml" --log-format text \
+    > "$work/hop-$1.out" 2> "$work/hop-$1.log" &
+  hop_pid=$!; pids+=("$hop_pid")
+  wait_line "$work/hop-$1.out" '^TLS certificate fingerprint: ' 60 || die "node $1 did not start: $(cat "$work/hop-$1.log")"
+}
+
+hop_url=""; hop_user=""; hop_password=""
+case_hop() {
+  start_nginx
+  local out pg a=127.0.0.31 b=127.0.0.32 ctl web node_a node_b host="hop.$vhost_domain" i
+  "${load_cmd[@]}" postgres --dir "$work/hop-postgres" > "$work/hop-postgres.out" 2> "$work/hop-postgres.log" &
+  pg=$!; pids+=("$pg")
+  wait_line "$work/hop-postgres.out" '^READY postgres ' 120 || die "PostgreSQL did not start: $(cat "$work/hop-postgres.log")"
+  out=$(grep '^READY postgres ' "$work/hop-postgres.out")
+  hop_url=$(field "$out" url); hop_user=$(field "$out" user); hop_password=$(field "$out" password)
+  # both nodes on the same port numbers, each on its own address, as nodes on separate machines
+  ctl=$(free_port); web=$(free_port)
+  hop_node a "$a" "$ctl" "$web"; node_a=$hop_pid
+  fingerprint=$(sed -n 's/^TLS certificate fingerprint: //p' "$work/hop-a.out")
+  hop_node b "$b" "$ctl" "$web" "tls: {cert: $work/hop-a-data/tls/server.crt, key: $work/hop-a-data/tls/server.key}"
+  node_b=$hop_pid
+  launch_client hop "$a:$ctl" "    type: http
+    local: 127.0.0.1:$nginx_port
+    subdomain: hop" "^hop +http +http://hop\..*:$web "
+  local client=$client_pid o_req=() o_p99=() h_req=() h_p99=() r code
+  local c="12 HTTP through another cluster node (one hop) vs the owning node, wrk 2 thr 50 conn, median of 3 x $secs s"
+  # node b forwards the tunnel moments after its client's claim
+  for i in $(seq 1 150); do
+    code=$(timeout 10 curl -s -o /dev/null -w '%{http_code}' -H "Host: $host" "http://$b:$web/") || true
+    [ "$code" = 200 ] && break
+    sleep 0.1
+  done
+  if [ "$code" = 200 ]; then
+    wrk_run "$web" "$warm" "$host" "$a" > /dev/null; wrk_run "$web" "$warm" "$host" "$b" > /dev/null
+    # alternating runs, so that the machine's noise falls on both paths alike
+    for i in 1 2 3; do
+      read -r -a r <<< "$(wrk_run "$web" "$secs" "$host" "$a")"; o_req+=("${r[0]}"); o_p99+=("${r[2]}")
+      read -r -a r <<< "$(wrk_run "$web" "$secs" "$host" "$b")"; h_req+=("${r[0]}"); h_p99+=("${r[2]}")
+    done
+    row "$c" "req/s" "$(median "${h_req[@]}")" "owning node" "$(median "${o_req[@]}")"
+    row "$c" "p99 ms" "$(median "${h_p99[@]}")" "owning node" "$(median "${o_p99[@]}")"
+  else
+    # a node that does not forward answers 404: wrk would measure how fast it refuses
+    log "node b answers HTTP $code for $host instead of forwarding it to node a: no hop figure"
+    row "$c" "req/s" "n/a" "owning node" "n/a"
+  fi
+  stop_pid "$client"; stop_pid "$node_b"; stop_pid "$node_a"; stop_pid "$pg"
+}
+
 mean() { printf '%s\n' "$@" | awk '$1 != "n/a" { s += $1; n++ } END { if (n == 0) print "n/a"; else printf "%.1f", s / n }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 for c in "${cases[@]}"; do
   log "case $c"
   t0=$SECONDS
-  if [ "$c" = clients ]; then
-    # it runs (and restarts) a server of its own, which needs the ports (admin API) the previous case's server holds
+  if [ "$c" = clients ] || [ "$c" = hop ]; then
+    # they run servers of their own, which need the ports (admin API) the previous case's server holds
     [ -n "$server_pid" ] && stop_pid "$server_pid"
     server_pid=""
   else

@@ -2,18 +2,14 @@ package dev.portway.server;
 
 import dev.portway.client.TunnelClient;
 import dev.portway.client.config.ClientConfig;
-import dev.portway.client.config.ServerAddress;
 import dev.portway.client.config.TunnelConfig;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.HttpOptions;
-import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelType;
-import dev.portway.server.tls.ServerCertificate;
-import dev.portway.server.testkit.ClusterDatabase;
+import dev.portway.server.testkit.ClusterFixture;
 import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.FreePorts;
 import dev.portway.server.testkit.HttpWire;
-import dev.portway.server.testkit.JavaProcess;
 import dev.portway.server.testkit.NamedHttpService;
 import dev.portway.server.testkit.RecordingEvents;
 import dev.portway.server.testkit.Scrape;
@@ -41,8 +37,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,22 +54,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(300)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterForwardingIT {
-    private static final String DOMAIN = "cluster.test";
-    private static final Duration START = Duration.ofSeconds(120);
     private static final Duration FORWARDED = Duration.ofSeconds(15);
     private static final InetAddress A = address("127.0.0.11");
     private static final InetAddress B = address("127.0.0.12");
 
-    private static ClusterDatabase database;
-    private static Path dir;
-    private static JavaProcess nodeA;
-    private static JavaProcess nodeB;
-    private static int control;
-    private static int http;
-    private static int link;
-    /** Each node's admin listener: node a's on 127.0.0.11, node b's on 127.0.0.12. */
-    private static int admin;
-    private static String fingerprint;
+    private static ClusterFixture cluster;
+    /** The same port numbers on both nodes, each node's on its own address. */
+    private static ClusterFixture.Ports ports;
+    private static ClusterFixture.Node nodeA;
     private static EchoServer echo;
     private static NamedHttpService webOne;
     private static NamedHttpService webTwo;
@@ -86,21 +72,12 @@ class ClusterForwardingIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        dir = Files.createTempDirectory("portway-forwarding");
-        database = ClusterDatabase.start();
-        control = FreePorts.next();
-        http = FreePorts.next();
-        link = FreePorts.next();
-        admin = FreePorts.next();
+        cluster = new ClusterFixture();
+        ports = ClusterFixture.Ports.free(true);
         portOne = FreePorts.next();
         portTwo = FreePorts.next();
-        nodeA = startNode("a", A, "");
-        fingerprint = nodeA.awaitLine("TLS certificate fingerprint: ", START)
-                .substring("TLS certificate fingerprint: sha256:".length());
-        Path tls = dir.resolve("a/data").resolve(ServerCertificate.TLS_DIR);
-        nodeB = startNode("b", B, "tls: {cert: \"%s\", key: \"%s\"}\n".formatted(
-                tls.resolve(ServerCertificate.CERT_FILE), tls.resolve(ServerCertificate.KEY_FILE)));
-        nodeB.awaitLine("TLS certificate fingerprint: sha256:" + fingerprint, START);
+        nodeA = cluster.start("a", A.getHostAddress(), ports);
+        cluster.start("b", B.getHostAddress(), ports);
         echo = new EchoServer();
         webOne = new NamedHttpService("one");
         webTwo = new NamedHttpService("two");
@@ -109,42 +86,15 @@ class ClusterForwardingIT {
         connect("two", B, tcp("tcp-two", portTwo), web("web-two", "two", webTwo));
     }
 
-    private static JavaProcess startNode(String name, InetAddress bind, String tls) throws Exception {
-        Path nodeDir = Files.createDirectories(dir.resolve(name));
-        Path config = nodeDir.resolve("server.yaml");
-        Files.writeString(config, """
-                bind: %s
-                controlPort: %d
-                dataDir: %s
-                database: {url: "%s", user: "%s", password: "%s"}
-                auth: {tokens: ["%s"]}
-                admin: {bind: %s, port: %d}
-                domain: %s
-                http: {port: %d}
-                https: {port: 0}
-                keepAliveInterval: 1s
-                shutdownGrace: 1s
-                cluster: {nodeName: %s, advertise: "%s:%d", secret: "%s", heartbeat: 500ms, deadAfter: 3s}
-                """.formatted(bind.getHostAddress(), control, nodeDir.resolve("data"), database.jdbcUrl(),
-                database.user(), database.password(), TunnelFixture.TOKEN, bind.getHostAddress(), admin, DOMAIN, http,
-                name, bind.getHostAddress(), link, ClusterDatabase.SECRET) + tls);
-        JavaProcess node = JavaProcess.start("dev.portway.server.ServerMain", "-c", config.toString(),
-                "--log-format", "text");
-        node.awaitLine("Portway server ", START);
-        return node;
-    }
-
     @AfterAll
     static void stopCluster() throws Exception {
         if (clients != null) {
             clients.close();
         }
-        for (JavaProcess node : new JavaProcess[] {nodeA, nodeB}) {
-            if (node != null) {
-                node.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
-        for (AutoCloseable service : new AutoCloseable[] {echo, webOne, webTwo, database}) {
+        for (AutoCloseable service : new AutoCloseable[] {echo, webOne, webTwo}) {
             if (service != null) {
                 service.close();
             }
@@ -162,9 +112,7 @@ class ClusterForwardingIT {
 
     /** A client of the node at {@code node}, with its tunnels accepted. */
     private static TunnelClient connect(String clientId, InetAddress node, TunnelConfig... tunnels) throws Exception {
-        ClientConfig config = TunnelFixture.clientConfig(control, fingerprint, TunnelFixture.TOKEN, List.of(tunnels),
-                Duration.ofSeconds(1)).withServers(List.of(
-                ServerAddress.direct(new HostPort(node.getHostAddress(), control))), null);
+        ClientConfig config = cluster.clientConfig(List.of(new InetSocketAddress(node, ports.control())), tunnels);
         RecordingEvents events = new RecordingEvents();
         TunnelClient client = clients.startClient(config, clientId, events);
         assertThat(events.nextRegistration(TunnelFixture.WAIT)).allSatisfy(status -> assertThat(status.accepted())
@@ -218,7 +166,7 @@ class ClusterForwardingIT {
     @Test
     @Order(4)
     void aPeerWithoutTheSecretGetsNoLinkAnOversizedLineIsCutOffAndStrangersHoldFewHandshakes() throws Exception {
-        try (SSLSocket socket = trustingAnyCertificate(A, link)) {
+        try (SSLSocket socket = trustingAnyCertificate(A, ports.link())) {
             OutputStream out = socket.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                     StandardCharsets.US_ASCII));
@@ -230,10 +178,10 @@ class ClusterForwardingIT {
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             assertThat(in.read()).as("closed after a wrong proof").isEqualTo(-1);
-            assertThat(nodeA.awaitLineContaining("node link refused", Duration.ofSeconds(5)))
+            assertThat(nodeA.process().awaitLineContaining("node link refused", Duration.ofSeconds(5)))
                     .contains("node=intruder", "does not know the cluster secret");
         }
-        try (SSLSocket socket = trustingAnyCertificate(A, link)) {
+        try (SSLSocket socket = trustingAnyCertificate(A, ports.link())) {
             OutputStream out = socket.getOutputStream();
             byte[] line = new byte[64 * 1024];
             java.util.Arrays.fill(line, (byte) 'x');
@@ -255,7 +203,7 @@ class ClusterForwardingIT {
     void eachNodeCountsTheHopsItReceivedAndMeasuresItsLinks() throws Exception {
         for (InetAddress node : List.of(A, B)) {
             String peer = node == A ? "b" : "a";
-            Scrape scrape = Scrape.until(new InetSocketAddress(node, admin), s ->
+            Scrape scrape = Scrape.until(new InetSocketAddress(node, ports.admin()), s ->
                     s.value("portway_cluster_link_rtt_seconds{peer=\"" + peer + "\"}") != null
                             && !s.value("portway_cluster_link_rtt_seconds{peer=\"" + peer + "\"}").isNaN());
             assertThat(scrape.value("portway_cluster_forwarded_streams_total{result=\"accepted\"}"))
@@ -270,7 +218,7 @@ class ClusterForwardingIT {
         List<Socket> strangers = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                strangers.add(new Socket(A, link));
+                strangers.add(new Socket(A, ports.link()));
             }
             int cut = 0;
             for (Socket stranger : strangers) {
@@ -317,26 +265,15 @@ class ClusterForwardingIT {
 
     /** Echoes through {@code node} once the tunnel is served there (forwarding follows a claim within moments). */
     private static Wire.Exchange awaitEcho(InetAddress node, int port, long bytes) throws Exception {
-        long deadline = System.nanoTime() + FORWARDED.toNanos();
-        while (true) {
-            try {
-                Wire.Exchange exchange = Wire.echo(node, port, bytes, port);
-                if (exchange.received() == exchange.sent()) {
-                    return exchange;
-                }
-            } catch (IOException notYet) {
-                // Not served there yet.
-            }
-            assertThat(System.nanoTime()).as("port " + port + " served through " + node).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        return Wire.awaitEcho(node, port, bytes, System.nanoTime() + FORWARDED.toNanos());
     }
 
     private static HttpWire.Response awaitPage(InetAddress node, String subdomain) throws Exception {
         long deadline = System.nanoTime() + FORWARDED.toNanos();
         while (true) {
-            try (HttpWire wire = new HttpWire(node, http)) {
-                HttpWire.Response response = wire.exchange(HttpWire.get(subdomain + "." + DOMAIN, "/"));
+            try (HttpWire wire = new HttpWire(node, ports.http())) {
+                HttpWire.Response response = wire.exchange(
+                        HttpWire.get(subdomain + "." + ClusterFixture.DOMAIN, "/"));
                 if (response.status() == 200) {
                     return response;
                 }

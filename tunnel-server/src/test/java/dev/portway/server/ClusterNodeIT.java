@@ -4,6 +4,7 @@ import dev.portway.protocol.control.TunnelResult;
 import dev.portway.server.config.ClusterConfig;
 import dev.portway.server.config.DatabaseSettings;
 import dev.portway.server.config.ServerConfig;
+import dev.portway.server.testkit.AdminHttp;
 import dev.portway.server.testkit.ClusterDatabase;
 import dev.portway.server.testkit.EchoServer;
 import dev.portway.server.testkit.FreePorts;
@@ -15,8 +16,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.InetAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,6 +74,45 @@ class ClusterNodeIT {
                     .isOne();
             Wire.Exchange exchange = Wire.echo(port, 64 * 1024, 7);
             assertThat(exchange.receivedSha256()).isEqualTo(exchange.sentSha256());
+        }
+    }
+
+    @Test
+    void aDrainingNodeAnswersReadyz503WhileItsOpenStreamsFinish() throws Exception {
+        try (TunnelFixture fixture = new TunnelFixture(); EchoServer echo = new EchoServer()) {
+            TunnelServer server = fixture.startServer(node(fixture, "r", SECRET, database));
+            AdminHttp admin = new AdminHttp(server.adminAddress(), "no-key-needed");
+            int port = FreePorts.next();
+            assertThat(fixture.connect("laptop", new RecordingEvents(), TunnelFixture.tcp("ssh", echo.port(), port)))
+                    .singleElement().satisfies(status -> assertThat(status.accepted()).isTrue());
+            assertThat(admin.call("GET", "/readyz", null).status()).isEqualTo(200);
+
+            try (Socket open = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                open.getOutputStream().write(1);
+                assertThat(open.getInputStream().read()).as("the stream is open end to end").isEqualTo(1);
+                CompletableFuture<Void> stopping = CompletableFuture.runAsync(
+                        () -> server.stop(Duration.ofSeconds(20)));
+                AdminHttp.Reply draining = awaitReadyz(admin, 503);
+                assertThat(draining.json().get("listeners").asText()).isEqualTo("unbound");
+                assertThat(stopping).as("the node waits for its open stream").isNotDone();
+                open.getOutputStream().write(2);
+                assertThat(open.getInputStream().read()).as("the open stream still carries bytes").isEqualTo(2);
+                open.shutdownOutput();
+                assertThat(open.getInputStream().read()).as("FIN from the echo service").isEqualTo(-1);
+                stopping.get(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static AdminHttp.Reply awaitReadyz(AdminHttp admin, int status) throws Exception {
+        long deadline = System.nanoTime() + TunnelFixture.WAIT.toNanos();
+        while (true) {
+            AdminHttp.Reply reply = admin.call("GET", "/readyz", null);
+            if (reply.status() == status) {
+                return reply;
+            }
+            assertThat(System.nanoTime()).as("/readyz answers " + status).isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.portway.benchmarks.load;
 
+import dev.portway.storage.db.EmbeddedPostgresServer;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
  * throughput --connect H:P --sink-port P --seconds S        case 5
  * rate       --target H:P [--host NAME] --rate R --connections C --seconds S --warmup S   case 6
  * clients    --count N --token T --local-port P --server-log F --pid-file F --idle-seconds S -- server command...  case 7
+ * postgres   --dir D                                        the embedded PostgreSQL in D until killed, as the external
+ *                                                           database of the hop case's two cluster nodes
  * </pre>
  */
 public final class LoadMain {
@@ -36,7 +40,7 @@ public final class LoadMain {
 
     public static void main(String[] argv) throws Exception {
         if (argv.length == 0) {
-            System.err.println("usage: portway-load <echo|relay|hold|connrate|throughput|rate|clients> --option value ...");
+            System.err.println("usage: portway-load <echo|relay|hold|connrate|throughput|rate|clients|postgres> --option value ...");
             System.exit(2);
         }
         String command = argv[0];
@@ -57,6 +61,15 @@ public final class LoadMain {
                         java.time.Duration.ofMillis(args.integer("rtt-ms")),
                         Long.parseLong(args.string("window-bytes", String.valueOf(kernelMaxReceiveBuffer()))));
                 System.out.println("READY relay 127.0.0.1:" + args.integer("port"));
+                System.out.flush();
+                new CountDownLatch(1).await();
+                return;
+            }
+            case "postgres" -> {
+                EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(Path.of(args.string("dir")));
+                Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "postgres-stop"));
+                System.out.println("READY postgres url=" + postgres.jdbcUrl() + " user=" + postgres.user()
+                        + " password=" + postgres.password());
                 System.out.flush();
                 new CountDownLatch(1).await();
                 return;

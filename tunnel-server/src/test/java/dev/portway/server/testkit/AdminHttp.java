@@ -21,8 +21,15 @@ public final class AdminHttp {
     private final String key;
 
     public AdminHttp(InetSocketAddress admin, String key) {
-        this.baseUrl = "http://127.0.0.1:" + admin.getPort();
+        this.baseUrl = baseUrl(admin);
         this.key = key;
+    }
+
+    /** {@code http://host:port} of an admin listener: a cluster node's has an address of its own on loopback. */
+    public static String baseUrl(InetSocketAddress admin) {
+        String host = admin.getAddress() == null || admin.getAddress().isAnyLocalAddress() ? "127.0.0.1"
+                : admin.getAddress().getHostAddress();
+        return "http://" + host + ":" + admin.getPort();
     }
 
     public String baseUrl() {

@@ -35,6 +35,29 @@ public final class FreePorts {
         throw new IOException("no free port in " + FIRST + "-" + (EPHEMERAL_START - 1));
     }
 
+    /** {@code count} consecutive ports, the first returned: for a listener that binds a range (HAProxy's). */
+    public static int range(int count) throws IOException {
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int first = ThreadLocalRandom.current().nextInt(FIRST, EPHEMERAL_START - count);
+            if (claimRange(first, count)) {
+                return first;
+            }
+        }
+        throw new IOException("no " + count + " free consecutive ports in " + FIRST + "-" + (EPHEMERAL_START - 1));
+    }
+
+    private static synchronized boolean claimRange(int first, int count) {
+        for (int port = first; port < first + count; port++) {
+            if (HANDED_OUT.contains(port) || !bindable(port)) {
+                return false;
+            }
+        }
+        for (int port = first; port < first + count; port++) {
+            HANDED_OUT.add(port);
+        }
+        return true;
+    }
+
     private static boolean bindable(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(port));

@@ -42,7 +42,7 @@ public final class Scrape {
 
     public static HttpResponse<String> send(InetSocketAddress admin, String path, String method)
             throws IOException, InterruptedException {
-        URI uri = URI.create("http://" + admin.getHostString() + ":" + admin.getPort() + path);
+        URI uri = URI.create(AdminHttp.baseUrl(admin) + path);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Client-side helpers for pushing bytes through a public port and checking what comes back. */
 public final class Wire {
@@ -30,6 +31,28 @@ public final class Wire {
      */
     public static Exchange echo(int port, long bytes, long seed) throws Exception {
         return echo(InetAddress.getLoopbackAddress(), port, bytes, seed);
+    }
+
+    /**
+     * {@link #echo(InetAddress, int, long, long)} (seeded with the port) again every 50 ms until all the bytes come
+     * back, for a port that is about to be served (again): a moved or forwarded tunnel. Refusals, resets and short
+     * answers until then are expected; {@code deadline} ({@link System#nanoTime}) passed, the test fails.
+     */
+    public static Exchange awaitEcho(InetAddress host, int port, long bytes, long deadline) throws Exception {
+        while (true) {
+            try {
+                Exchange exchange = echo(host, port, bytes, port);
+                if (exchange.received() == exchange.sent()) {
+                    return exchange;
+                }
+            } catch (IOException | CompletionException notYet) {
+                // Not served yet: refused, or reset by a node still forwarding to one that is gone.
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("port " + port + " on " + host.getHostAddress() + " not served in time");
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** As {@link #echo(int, long, long)}, to {@code host} (another loopback address, such as a node's). */
