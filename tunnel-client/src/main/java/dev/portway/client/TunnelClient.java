@@ -22,6 +22,7 @@ import dev.portway.protocol.control.Auth;
 import dev.portway.protocol.control.AuthResult;
 import dev.portway.protocol.control.ControlMessage;
 import dev.portway.protocol.control.FlowClose;
+import dev.portway.protocol.control.Move;
 import dev.portway.protocol.control.FlowOpen;
 import dev.portway.protocol.control.GoAway;
 import dev.portway.protocol.control.Hello;
@@ -386,14 +387,14 @@ public final class TunnelClient implements AutoCloseable {
     }
 
     /**
-     * The server said it is going away (a node shutting down or draining): with more than one address the client
-     * moves to the next one at once, without backoff, so a cluster's other node takes its session over; with one
-     * address it waits the backoff as after any lost connection.
+     * The server said it is going away (a node shutting down or draining): the client dials the next address at once,
+     * without backoff, so a cluster's other node takes its session over; with one address it dials that one again
+     * (a load balancer or a name with several addresses leads to another node; a lone server refuses, and the
+     * backoff follows as after any failed dial).
      */
     private void nextServerAtOnce(String reason) {
         List<ServerAddress> servers = config().servers();
-        if (stopping || servers.size() < 2) {
-            retry(reason, true);
+        if (stopping) {
             return;
         }
         metrics.reconnect();
@@ -512,6 +513,11 @@ public final class TunnelClient implements AutoCloseable {
         private boolean authenticated;
         /** The server said it is going away (shutting down or draining): another node may take this client now. */
         private boolean serverLeaving;
+        /**
+         * A new connection was dialled while this one drains (its server said it is going away): when it
+         * authenticates, the server that takes it over ends this one, and its end is no reason to reconnect.
+         */
+        private boolean superseded;
 
         ServerConnection(ServerAddress server) {
             this.server = server;
@@ -562,6 +568,9 @@ public final class TunnelClient implements AutoCloseable {
                 onFlowOpen(open);
             } else if (message instanceof FlowClose close) {
                 udp.close(close);
+            } else if (message instanceof Move move) {
+                moveOn(session, "the server asked this client to move to another node"
+                        + (move.reason() == null ? "" : ": " + move.reason()));
             } else {
                 log.warn("ignoring {} from the server: not supported by this client", message.getClass().getSimpleName());
             }
@@ -655,9 +664,24 @@ public final class TunnelClient implements AutoCloseable {
             } else if (goAway.errorCode() == ErrorCode.SHUTTING_DOWN) {
                 serverLeaving = true;
                 closedBecause = "the server is going away" + (goAway.reason() == null ? "" : ": " + goAway.reason());
+                moveOn(session, closedBecause);
             } else if (goAway.errorCode() == ErrorCode.CONNECTION_CLOSED && goAway.reason() != null) {
                 // The server ended this connection on purpose (an operator, or the user's plan): say why.
                 closedBecause = "the server closed the connection: " + goAway.reason();
+            }
+        }
+
+        /**
+         * Dials the next node while this connection still stands: its streams finish here while the next node takes
+         * the session over, and ends this one, so the client's names never go unserved (docs/cluster.md, "Drain and
+         * leave").
+         */
+        private void moveOn(TunnelSession session, String reason) {
+            serverLeaving = true;
+            closedBecause = reason;
+            if (authenticated && !superseded && current == session) {
+                superseded = true;
+                nextServerAtOnce(reason);
             }
         }
 
@@ -679,6 +703,11 @@ public final class TunnelClient implements AutoCloseable {
             }
             if (authenticated) {
                 metrics.clientDisconnected(clientId);
+            }
+            if (superseded) {
+                // The connection dialled after the server's GOAWAY carries on, or retries on its own.
+                log.info("[{}] the drained connection closed; its successor carries on", server);
+                return;
             }
             if (replaced) {
                 end(new Termination(Termination.Kind.REPLACED,

@@ -56,7 +56,6 @@ import dev.portway.server.config.AcmeConfig;
 import dev.portway.server.config.ClusterConfig;
 import dev.portway.server.config.ClientConnectConfig;
 import dev.portway.server.config.ServerConfig;
-import dev.portway.server.control.ClientSession;
 import dev.portway.server.control.ControlServer;
 import dev.portway.server.control.OtherNodes;
 import dev.portway.server.control.RttSampler;
@@ -192,7 +191,7 @@ public final class TunnelServer implements AutoCloseable {
     private ClusterNode cluster;
     /** The links to the other nodes and the tunnels of theirs served here; null unless a cluster node. */
     private NodeLinks nodeLinks;
-    private RemoteTunnels remoteTunnels;
+    private volatile RemoteTunnels remoteTunnels;
 
     public TunnelServer(ServerConfig config) {
         this(config, null);
@@ -492,7 +491,9 @@ public final class TunnelServer implements AutoCloseable {
             return new AdminServer(config.admin(), transport, bossGroup, router, AdminServer.DEFAULT_MAX_BODY,
                     adminLimits);
         }
-        LiveServerView live = new RegistryLiveServerView(registry, () -> control != null && control.isBound(), events,
+        // A cluster node is ready once it serves the other nodes' tunnels as well as its own listeners.
+        LiveServerView live = new RegistryLiveServerView(registry, () -> control != null && control.isBound()
+                && (remoteTunnels == null || remoteTunnels.caughtUp()), events,
                 new ServedCertificates(certificateFiles, acmeCertificates,
                         config.http().httpsPort() == 0 ? null : config.http().acme(), () -> acmeService,
                         Clock.systemUTC()), this::firingAlerts);
@@ -644,21 +645,24 @@ public final class TunnelServer implements AutoCloseable {
         if (httpsListener != null) {
             httpsListener.close();
         }
-        if (remoteTunnels != null) {
-            remoteTunnels.close();
-        }
         if (cluster != null) {
+            // The clients' tunnels stay claimed until each client has taken its session over on another node, which
+            // moves the claims with it: the other nodes forward to this one until then, and never find them free.
             cluster.drain();
-            // Another node takes these clients over at once: new public connections must reach them there, not here.
-            registry.all().forEach(ClientSession::closeTunnels);
         }
         if (control != null) {
-            control.stopAccepting();
-            registry.all().forEach(s -> s.session().goAway(ErrorCode.SHUTTING_DOWN, "server shutting down"));
+            control.stopAccepting(cluster == null);
+            if (cluster != null) {
+                registry.all().forEach(s -> s.askToMove("node " + cluster.name() + " is shutting down"));
+            } else {
+                registry.all().forEach(s -> s.session().goAway(ErrorCode.SHUTTING_DOWN, "server shutting down"));
+            }
             long deadline = System.nanoTime() + grace.toNanos();
-            // Public connections this node forwards to others drain too: the streams of its links.
+            // Public connections this node forwards to others drain too: the streams of its links. A cluster node also
+            // waits for its clients to take their sessions over on another node (which ends them here): closed
+            // before, a session would free its claims, and its names would go unserved until the client is back.
             while (System.nanoTime() < deadline && (registry.all().stream().anyMatch(s -> s.session().openStreams() > 0)
-                    || nodeLinks != null && nodeLinks.openStreams() > 0)) {
+                    || nodeLinks != null && nodeLinks.openStreams() > 0 || cluster != null && registry.size() > 0)) {
                 sleepQuietly(50);
             }
             control.closeAll();
@@ -677,6 +681,11 @@ public final class TunnelServer implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (remoteTunnels != null) {
+            // After the sessions drained: until then a public connection to a forwarded port or host still reaches
+            // its client on its node.
+            remoteTunnels.close();
         }
         if (nodeLinks != null) {
             // After the sessions: streams other nodes forwarded here ran on until their clients went.

@@ -18,8 +18,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = TunnelPush.class, name = "tunnel_push"),
         @JsonSubTypes.Type(value = FlowOpen.class, name = "flow_open"),
         @JsonSubTypes.Type(value = FlowClose.class, name = "flow_close"),
+        @JsonSubTypes.Type(value = Move.class, name = "move"),
 })
 public sealed interface ControlMessage
         permits Hello, Auth, AuthResult, TunnelRegister, TunnelUnregister, TunnelResult, TunnelPush, FlowOpen,
-        FlowClose {
+        FlowClose, Move {
 }

@@ -20,8 +20,10 @@ public record Hello(
     public static final String GOAWAY_ACK = "goaway_ack";
     /** A server that takes {@code tunnel_result} from a client as its answer to a {@code tunnel_push} it declines. */
     public static final String PUSH_DECLINE = "push_decline";
+    /** A client that answers {@code move} by taking its session over on another node (docs/cluster.md). */
+    public static final String MOVE = "move";
     /** What this version announces; a peer that does not list one of these behaves as before it existed. */
-    public static final List<String> CAPABILITIES = List.of(GOAWAY_ACK, PUSH_DECLINE);
+    public static final List<String> CAPABILITIES = List.of(GOAWAY_ACK, PUSH_DECLINE, MOVE);
 
     public Hello {
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);

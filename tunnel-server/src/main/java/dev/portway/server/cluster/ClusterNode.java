@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -126,7 +127,15 @@ public final class ClusterNode implements AutoCloseable {
         String oldId = parts[0];
         String taker = parts[1];
         if (!taker.equals(config.nodeName())) {
-            end(oldId, ErrorCode.SESSION_REPLACED, "replaced by a newer connection of the same client on node " + taker);
+            // Not at once: until the other nodes have pointed their forwarding at the taker (a notification and a
+            // query away), streams they forward here for this client still reach it over its old connection.
+            try {
+                thread.schedule(() -> end(oldId, ErrorCode.SESSION_REPLACED,
+                        "replaced by a newer connection of the same client on node " + taker),
+                        replacedLinger().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopped) {
+                // This node has left the cluster: its sessions are closing anyway.
+            }
         } else if (!parts[2].equals(taker) && takenOver.asMap().putIfAbsent(oldId, Boolean.TRUE) == null) {
             meters.takeover();
         }
@@ -145,12 +154,17 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
+    /** How long a session taken over on another node stays here: two heartbeats, at least a second. */
+    private Duration replacedLinger() {
+        Duration twoBeats = config.heartbeat().multipliedBy(2);
+        return twoBeats.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : twoBeats;
+    }
+
     private void end(String sessionId, ErrorCode code, String reason) {
-        for (ClientSession session : registry.all()) {
-            if (session.sessionId().equals(sessionId) && session.session() != null) {
-                log.info("[client={}] ending session {}: {}", session.clientId(), sessionId, reason);
-                session.session().close(code, reason);
-            }
+        ClientSession session = registry.bySessionId(sessionId);
+        if (session != null && session.session() != null) {
+            log.info("[client={}] ending session {}: {}", session.clientId(), sessionId, reason);
+            session.session().close(code, reason);
         }
     }
 

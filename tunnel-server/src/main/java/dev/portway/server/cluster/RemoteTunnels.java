@@ -77,6 +77,8 @@ public final class RemoteTunnels implements AutoCloseable {
      */
     private final Map<LiveName, CompletableFuture<Void>> releasing = new HashMap<>();
     private volatile boolean closed;
+    /** Set once the first picture is built and every tunnel in it opened (or failed to): see {@link #caughtUp}. */
+    private volatile boolean caughtUp;
 
     /** One tunnel of another node served here, once its link is up and it is bound; {@code row} says where to. */
     private record Forwarded(RemoteTunnel row, CompletableFuture<PublicTunnel> tunnel) {
@@ -182,7 +184,7 @@ public final class RemoteTunnels implements AutoCloseable {
     private void rebuild() {
         List<RemoteTunnel> rows;
         try {
-            rows = claims.heldElsewhere(node).get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            rows = claims.described().get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("cannot read the tunnels of other nodes; forwarding stays as it is: {}", e.toString());
             return;
@@ -190,13 +192,20 @@ public final class RemoteTunnels implements AutoCloseable {
         Set<LiveName> heldHere = new HashSet<>();
         local.values().forEach(heldHere::addAll);
         Map<String, RemoteTunnel> wanted = new HashMap<>();
+        // A client that has just taken its session over on this node holds its tunnels' names here before it has
+        // registered them again: what is forwarded for it stays until its own tunnel takes over (yieldTo), or this
+        // node would answer 404 for its hosts meanwhile.
+        Set<String> movingHere = new HashSet<>();
         for (RemoteTunnel row : rows) {
-            if (row.names().stream().noneMatch(heldHere::contains)) {
+            if (row.node().equals(node)) {
+                movingHere.add(identity(row));
+            } else if (row.names().stream().noneMatch(heldHere::contains)) {
                 wanted.put(identity(row), row);
             }
         }
         forwarded.entrySet().removeIf(entry -> {
-            if (wanted.containsKey(entry.getKey()) && !failed(entry.getValue())) {
+            boolean kept = wanted.containsKey(entry.getKey()) || movingHere.contains(entry.getKey());
+            if (kept && !failed(entry.getValue())) {
                 return false;
             }
             release(entry.getValue());
@@ -212,6 +221,18 @@ public final class RemoteTunnels implements AutoCloseable {
             }
         });
         forwarded.forEach(this::relinkIfBroken);
+        if (!caughtUp) {
+            CompletableFuture.allOf(forwarded.values().stream().map(held -> held.tunnel().handle((t, e) -> null))
+                    .toArray(CompletableFuture[]::new)).thenRun(() -> caughtUp = true);
+        }
+    }
+
+    /**
+     * Whether this node serves the other nodes' tunnels yet: a node that has just started is not ready for a load
+     * balancer's traffic before, or it would answer 404 for their hosts.
+     */
+    public boolean caughtUp() {
+        return caughtUp;
     }
 
     /** What stays the same while a client moves between nodes: its tunnel's name, the names it holds, its spec. */

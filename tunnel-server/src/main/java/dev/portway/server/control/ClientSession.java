@@ -5,6 +5,8 @@ import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.control.Auth;
 import dev.portway.protocol.control.AuthResult;
 import dev.portway.protocol.control.ControlMessage;
+import dev.portway.protocol.control.Hello;
+import dev.portway.protocol.control.Move;
 import dev.portway.protocol.control.TunnelNames;
 import dev.portway.protocol.control.TunnelPush;
 import dev.portway.protocol.control.TunnelRegister;
@@ -187,6 +189,23 @@ public final class ClientSession implements SessionListener {
 
     public TunnelSession session() {
         return session;
+    }
+
+    /**
+     * This node of a cluster is going away: a client that can ({@link Hello#MOVE}) is asked to take its session over
+     * on another node while this connection goes on carrying its streams; any other is sent GOAWAY. Any thread.
+     */
+    public void askToMove(String reason) {
+        TunnelSession carrier = session;
+        if (carrier == null) {
+            return;
+        }
+        Hello hello = carrier.peerHello();
+        if (hello != null && hello.capabilities().contains(Hello.MOVE)) {
+            carrier.send(new Move(reason));
+        } else {
+            carrier.goAway(ErrorCode.SHUTTING_DOWN, reason);
+        }
     }
 
     /** Whether this client holds a tunnel named {@code name} right now. */

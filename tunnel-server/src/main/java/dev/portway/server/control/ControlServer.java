@@ -98,12 +98,19 @@ public final class ControlServer {
         return bound != null && bound.isActive();
     }
 
-    /** Stops accepting clients and closes every public tunnel port; connected clients stay until closed. */
-    public void stopAccepting() {
+    /**
+     * Stops accepting clients; connected clients stay until closed.
+     *
+     * @param closeTunnels also close every public tunnel port and give its names back, as a single server does; a
+     *                     cluster node keeps them for its clients to take along to their next node
+     */
+    public void stopAccepting(boolean closeTunnels) {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
-        registry.all().forEach(ClientSession::closeTunnels);
+        if (closeTunnels) {
+            registry.all().forEach(ClientSession::closeTunnels);
+        }
     }
 
     public void closeAll() {

@@ -121,7 +121,7 @@ public final class LiveClaimRepository {
     }
 
     /**
-     * A tunnel held on another node, with what this node needs to serve its public side and forward to it.
+     * A tunnel held by a connected client, with what another node needs to serve its public side and forward to it.
      *
      * @param names the names it holds: ports, or hosts with their locations
      */
@@ -129,15 +129,14 @@ public final class LiveClaimRepository {
                                Long userId, String userName, Long tokenId, List<LiveName> names) {
     }
 
-    /** Every tunnel with a spec held by a session of another node than {@code node}. */
-    public CompletableFuture<List<RemoteTunnel>> heldElsewhere(String node) {
+    /** Every tunnel with a spec (open on its own node), with the node that holds it. */
+    public CompletableFuture<List<RemoteTunnel>> described() {
         return jdbc.query(c -> {
             Map<String, RemoteTunnel> tunnels = new LinkedHashMap<>();
             try (PreparedStatement s = c.prepareStatement("SELECT c.kind, c.name, c.session_id, c.tunnel, c.spec,"
                     + " s.node, n.advertise, s.user_id, s.user_name, s.token_id FROM live_claims c"
                     + " JOIN sessions s ON s.id = c.session_id JOIN nodes n ON n.name = s.node"
-                    + " WHERE s.node <> ? AND c.spec IS NOT NULL ORDER BY c.session_id, c.tunnel, c.kind, c.name")) {
-                s.setString(1, node);
+                    + " WHERE c.spec IS NOT NULL ORDER BY c.session_id, c.tunnel, c.kind, c.name")) {
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         UUID session = rs.getObject("session_id", UUID.class);
