@@ -662,7 +662,8 @@ public final class TunnelServer implements AutoCloseable {
             // waits for its clients to take their sessions over on another node (which ends them here): closed
             // before, a session would free its claims, and its names would go unserved until the client is back.
             while (System.nanoTime() < deadline && (registry.all().stream().anyMatch(s -> s.session().openStreams() > 0)
-                    || nodeLinks != null && nodeLinks.openStreams() > 0 || cluster != null && registry.size() > 0)) {
+                    || nodeLinks != null && nodeLinks.openStreams() > 0
+                    || cluster != null && cluster.othersAlive() && registry.size() > 0)) {
                 sleepQuietly(50);
             }
             control.closeAll();

@@ -65,6 +65,8 @@ public final class ClusterNode implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The live nodes, this one included, at the last heartbeat; read by {@link #othersAlive}. */
+    private volatile int liveNodes = 1;
     /** Read and written on the cluster thread only. */
     private long lastBeatNanos = System.nanoTime();
     private boolean fenced;
@@ -112,6 +114,11 @@ public final class ClusterNode implements AutoCloseable {
 
     public String name() {
         return config.nodeName();
+    }
+
+    /** Whether another node was alive at the last heartbeat: one that clients sent away can move to. */
+    public boolean othersAlive() {
+        return liveNodes > 1;
     }
 
     /**
@@ -203,7 +210,9 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     private void countLive() {
-        meters.liveNodes(await(nodes.countLive(config.deadAfter()), "count the live nodes"));
+        int live = await(nodes.countLive(config.deadAfter()), "count the live nodes");
+        liveNodes = live;
+        meters.liveNodes(live);
     }
 
     private void endAll(String reason) {
