@@ -32,8 +32,6 @@ import dev.portway.protocol.control.TunnelResult;
 import dev.portway.protocol.control.TunnelSpec;
 import dev.portway.protocol.control.TunnelType;
 import dev.portway.protocol.control.TunnelUnregister;
-import dev.portway.protocol.frame.FrameDecoder;
-import dev.portway.protocol.frame.FrameEncoder;
 import dev.portway.protocol.mux.Role;
 import dev.portway.protocol.mux.SessionListener;
 import dev.portway.protocol.mux.SessionSettings;
@@ -75,7 +73,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TunnelClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TunnelClient.class);
-    private static final FrameEncoder ENCODER = new FrameEncoder();
 
     /** How the server is reached, and the client.yaml it came from; swapped whole by {@link #reconfigure}. */
     private volatile Link link;
@@ -305,11 +302,8 @@ public final class TunnelClient implements AutoCloseable {
         ServerAddress server = now.config().servers().get(Math.min(serverIndex, now.config().servers().size() - 1));
         SessionSettings settings = now.settings();
         now.serverDialer().dial(group, server,
-                        pipeline -> pipeline
-                                .addLast("frame-decoder", new FrameDecoder(settings.maxFramePayload()))
-                                .addLast("frame-encoder", ENCODER)
-                                .addLast("session", new TunnelSession(Role.CLIENT, settings,
-                                        new ServerConnection(server))),
+                        pipeline -> new TunnelSession(Role.CLIENT, settings, new ServerConnection(server))
+                                .addTo(pipeline),
                         cause -> failedBeforeSession(server, cause))
                 .addListener(f -> {
                     if (!f.isSuccess()) {

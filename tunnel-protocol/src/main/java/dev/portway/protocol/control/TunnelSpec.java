@@ -42,6 +42,11 @@ public record TunnelSpec(
         this(name, type, remotePort, local, http, group, ipRules, 0, 0);
     }
 
+    /** This spec with {@code port} as its remote port: the one a server picked for it, or holds for it. */
+    public TunnelSpec withRemotePort(int port) {
+        return new TunnelSpec(name, type, port, local, http, group, ipRules, maxConnections, bandwidthLimit);
+    }
+
     /** The rules, never null. */
     public IpRules ipRulesOrNone() {
         return ipRules == null ? IpRules.NONE : ipRules;

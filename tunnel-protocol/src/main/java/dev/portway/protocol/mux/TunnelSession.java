@@ -9,6 +9,7 @@ import dev.portway.protocol.control.JsonCodec;
 import dev.portway.protocol.control.OpenStream;
 import dev.portway.protocol.frame.Frame;
 import dev.portway.protocol.frame.FrameDecoder;
+import dev.portway.protocol.frame.FrameEncoder;
 import dev.portway.protocol.frame.FrameType;
 import dev.portway.protocol.transport.HalfCloseGuard;
 import dev.portway.protocol.transport.ReadBuffers;
@@ -18,6 +19,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
@@ -55,6 +57,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TunnelSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(TunnelSession.class);
+    public static final String FRAME_DECODER = "frame-decoder";
+    public static final String FRAME_ENCODER = "frame-encoder";
+    public static final String HANDLER_NAME = "session";
+    private static final FrameEncoder ENCODER = new FrameEncoder();
     /** Ids of streams this side reset, so the peer's in-flight frames for them are ignored, not treated as errors. */
     private static final int RECENTLY_RESET_MEMORY = 4096;
     private static final long CLOSE_GRACE_MILLIS = 2000;
@@ -99,6 +105,16 @@ public final class TunnelSession extends ChannelInboundHandlerAdapter {
     }
 
     // ---- public API ----
+
+    /**
+     * Adds the frame codec and this session at the end of {@code pipeline}, whose bytes are the frames (after TLS, a
+     * WebSocket codec or a node link's handshake): the same three handlers for every kind of carrier.
+     */
+    public void addTo(ChannelPipeline pipeline) {
+        pipeline.addLast(FRAME_DECODER, new FrameDecoder(settings.maxFramePayload()))
+                .addLast(FRAME_ENCODER, ENCODER)
+                .addLast(HANDLER_NAME, this);
+    }
 
     public Channel channel() {
         return ctx.channel();

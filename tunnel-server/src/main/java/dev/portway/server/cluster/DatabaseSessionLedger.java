@@ -94,8 +94,7 @@ public final class DatabaseSessionLedger implements SessionLedger {
             return CompletableFuture.completedFuture(null);
         }
         if (spec.remotePort() == 0 && tunnel.port() != 0) {
-            return take(session, new TunnelSpec(spec.name(), spec.type(), tunnel.port(), spec.local(), spec.http(),
-                    null, spec.ipRules(), spec.maxConnections(), spec.bandwidthLimit()),
+            return take(session, spec.withRemotePort(tunnel.port()),
                     List.of(LiveName.port(portKind(spec.type()), tunnel.port())), true);
         }
         String forwardable = forwardable(spec);

@@ -322,8 +322,7 @@ public final class RemoteTunnels implements AutoCloseable {
         }
         int port = row.names().stream().filter(name -> name.kind() == LiveName.Kind.TCP)
                 .mapToInt(name -> Integer.parseInt(name.name())).findFirst().orElse(0);
-        return new TunnelSpec(spec.name(), spec.type(), port, spec.local(), spec.http(), spec.group(),
-                spec.ipRules(), spec.maxConnections(), spec.bandwidthLimit());
+        return spec.withRemotePort(port);
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.portway.server.control;
 
-import dev.portway.protocol.frame.FrameDecoder;
-import dev.portway.protocol.frame.FrameEncoder;
 import dev.portway.protocol.mux.Role;
 import dev.portway.protocol.mux.SessionSettings;
 import dev.portway.protocol.mux.TunnelSession;
@@ -21,12 +19,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> {
     public static final String TLS = "tls";
-    public static final String FRAME_DECODER = "frame-decoder";
-    public static final String FRAME_ENCODER = "frame-encoder";
-    public static final String SESSION = "session";
-
-    private static final FrameEncoder ENCODER = new FrameEncoder();
-
     private final SslContext sslContext;
     private final SessionSettings settings;
     private final ControlContext context;
@@ -55,9 +47,6 @@ public final class ControlChannelInitializer extends ChannelInitializer<SocketCh
         carriers.add(ch);
         ClientSession client = new ClientSession(context);
         client.armHandshakeTimeout(ch);
-        ch.pipeline()
-                .addLast(FRAME_DECODER, new FrameDecoder(settings.maxFramePayload()))
-                .addLast(FRAME_ENCODER, ENCODER)
-                .addLast(SESSION, new TunnelSession(Role.SERVER, settings, client));
+        new TunnelSession(Role.SERVER, settings, client).addTo(ch.pipeline());
     }
 }

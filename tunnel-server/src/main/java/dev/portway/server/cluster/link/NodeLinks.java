@@ -4,8 +4,6 @@ import dev.portway.monitor.ClusterMeters;
 import dev.portway.protocol.ErrorCode;
 import dev.portway.protocol.config.HostPort;
 import dev.portway.protocol.control.ControlMessage;
-import dev.portway.protocol.frame.FrameDecoder;
-import dev.portway.protocol.frame.FrameEncoder;
 import dev.portway.protocol.mux.Role;
 import dev.portway.protocol.mux.SessionListener;
 import dev.portway.protocol.mux.SessionSettings;
@@ -57,7 +55,6 @@ import java.util.function.Consumer;
  */
 public final class NodeLinks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeLinks.class);
-    private static final FrameEncoder ENCODER = new FrameEncoder();
     private static final Duration HANDSHAKE_DEADLINE = Duration.ofSeconds(10);
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
     /**
@@ -274,10 +271,7 @@ public final class NodeLinks implements AutoCloseable {
                         HANDSHAKE_DEADLINE, (channel, peer) -> {
                     SourceLimits.handshakeDone(channel);
                     session.label("node=" + peer);
-                    channel.pipeline()
-                            .addLast("frame-decoder", new FrameDecoder(settings.maxFramePayload()))
-                            .addLast("frame-encoder", ENCODER)
-                            .addLast("session", session);
+                    session.addTo(channel.pipeline());
                 }, failed));
     }
 
