@@ -58,6 +58,7 @@ class ClusterHaproxyIT {
     private static final List<String> ADDRESSES = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
     /** Clients on the node that is killed. */
     private static final int CROWD = 100;
+    private static final int CROWD_BATCH = 10;
     /** One client per node, each with a tcp and an http tunnel, connected through HAProxy. */
     private static final int SPREAD = HaproxyProcess.SERVERS.size();
     private static final Duration UP = Duration.ofSeconds(30);
@@ -199,15 +200,21 @@ class ClusterHaproxyIT {
         ClusterFixture.Node victim = nodes.get(2);
         Map<String, String> owners = new HashMap<>();
         List<TunnelClient> crowd = new ArrayList<>();
-        for (int i = 0; i < CROWD; i++) {
-            String id = "crowd-" + i;
-            owners.put(Integer.toString(tunnels + i), id);
-            crowd.add(clients.startClient(cluster.clientConfig(List.of(victim.control(), nodes.get(0).control(),
-                    nodes.get(1).control()), TunnelFixture.tcp("tcp", echo.port(), tunnels + i)), id, events(id)));
-        }
-        for (String id : owners.values()) {
-            assertThat(events(id).nextRegistration(TunnelFixture.WAIT)).singleElement()
-                    .satisfies(status -> assertThat(status.accepted()).as(status.reason()).isTrue());
+        // In batches below limits.handshakesPerSource (32): a client the victim turned away would fail over to the
+        // next node, and the crowd would not all be the victim's.
+        for (int batch = 0; batch < CROWD; batch += CROWD_BATCH) {
+            List<String> started = new ArrayList<>();
+            for (int i = batch; i < Math.min(CROWD, batch + CROWD_BATCH); i++) {
+                String id = "crowd-" + i;
+                owners.put(Integer.toString(tunnels + i), id);
+                started.add(id);
+                crowd.add(clients.startClient(cluster.clientConfig(List.of(victim.control(), nodes.get(0).control(),
+                        nodes.get(1).control()), TunnelFixture.tcp("tcp", echo.port(), tunnels + i)), id, events(id)));
+            }
+            for (String id : started) {
+                assertThat(events(id).nextRegistration(TunnelFixture.WAIT)).singleElement()
+                        .satisfies(status -> assertThat(status.accepted()).as(status.reason()).isTrue());
+            }
         }
         assertThat(cluster.nodeOfAll(owners.values())).hasSize(CROWD).containsOnly(victim.name());
 

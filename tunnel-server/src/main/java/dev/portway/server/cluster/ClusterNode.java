@@ -2,6 +2,7 @@ package dev.portway.server.cluster;
 
 import dev.portway.monitor.ClusterMeters;
 import dev.portway.protocol.ErrorCode;
+import dev.portway.protocol.mux.TunnelSession;
 import dev.portway.server.admin.RegistryLiveServerView;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.config.ClusterConfig;
@@ -100,6 +101,8 @@ public final class ClusterNode implements AutoCloseable {
                 node.end(event.key(), ErrorCode.CONNECTION_CLOSED, RegistryLiveServerView.DISCONNECT_REASON);
             } else if (event.kind() == ChangeKind.SESSION_REPLACED) {
                 node.replaced(event.key());
+            } else if (event.kind() == ChangeKind.SESSION_SETTLED) {
+                node.settled(event.key());
             } else {
                 SessionOwner.of(event).ifPresent(node::endSessionsOf);
             }
@@ -134,8 +137,8 @@ public final class ClusterNode implements AutoCloseable {
         String oldId = parts[0];
         String taker = parts[1];
         if (!taker.equals(config.nodeName())) {
-            // Not at once: until the other nodes have pointed their forwarding at the taker (a notification and a
-            // query away), streams they forward here for this client still reach it over its old connection.
+            // Not at once: until the client has registered its tunnels on the taker (which says so: settled), streams
+            // forwarded here for it still reach it over its old connection. Ended after deadAfter in any case.
             try {
                 thread.schedule(() -> end(oldId, ErrorCode.SESSION_REPLACED,
                         "replaced by a newer connection of the same client on node " + taker),
@@ -161,10 +164,30 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    /** How long a session taken over on another node stays here: two heartbeats, at least a second. */
+    /**
+     * How long at most a session taken over on another node stays here when that node does not say the client
+     * settled there: deadAfter, the time the cluster gives a silent node.
+     */
     private Duration replacedLinger() {
-        Duration twoBeats = config.heartbeat().multipliedBy(2);
-        return twoBeats.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : twoBeats;
+        return config.deadAfter();
+    }
+
+    /**
+     * The client of session {@code oldId} has its tunnels registered on the node that took it over: the old
+     * connection takes no new streams and ends once those it carries have finished (or at the linger's end).
+     */
+    private void settled(String oldId) {
+        ClientSession session = registry.bySessionId(oldId);
+        TunnelSession carrier = session == null ? null : session.session();
+        if (carrier != null) {
+            log.debug("[client={}] settled on another node; session {} ends when its streams have finished",
+                    session.clientId(), oldId);
+            // A graceful GOAWAY first, which the client acknowledges once it opens nothing more; the last word says
+            // replaced, so that a client that did not dial the new connection itself does not come back for it.
+            carrier.goAway(ErrorCode.NO_ERROR, "the client's tunnels are served by another node now")
+                    .addListener(drained -> carrier.close(ErrorCode.SESSION_REPLACED,
+                            "replaced by a newer connection of the same client"));
+        }
     }
 
     private void end(String sessionId, ErrorCode code, String reason) {

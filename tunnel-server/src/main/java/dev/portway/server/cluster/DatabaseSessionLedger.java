@@ -48,6 +48,8 @@ public final class DatabaseSessionLedger implements SessionLedger {
     private final String domain;
     /** The last write per session id, or per session id and tunnel name; removed when it completes. */
     private final Map<String, CompletableFuture<?>> pending = new ConcurrentHashMap<>();
+    /** The sessions of this node taken over from another node, by session id: the id each replaced there. */
+    private final Map<String, UUID> tookOver = new ConcurrentHashMap<>();
 
     /** @param remote the tunnels of other nodes forwarded from here, which give way to what this node's clients claim */
     public DatabaseSessionLedger(SessionRepository sessions, LiveClaimRepository claims, String node, String domain,
@@ -65,8 +67,10 @@ public final class DatabaseSessionLedger implements SessionLedger {
         SessionRepository.Holder holder = new SessionRepository.Holder(session.clientId(), principal.userId(),
                 principal.user(), principal.tokenId(), node, PublicEndpoints.text(session.peer()));
         return after(session.sessionId(), () -> sessions.take(id(session), holder).thenApply(taken -> {
-            taken.replaced().filter(old -> !old.node().equals(node)).ifPresent(old -> log.info(
-                    "[client={}] took its session over from node {}", session.clientId(), old.node()));
+            taken.replaced().filter(old -> !old.node().equals(node)).ifPresent(old -> {
+                log.info("[client={}] took its session over from node {}", session.clientId(), old.node());
+                tookOver.put(session.sessionId(), old.id());
+            });
             return taken.refusal();
         }));
     }
@@ -123,8 +127,26 @@ public final class DatabaseSessionLedger implements SessionLedger {
                 });
     }
 
+    /**
+     * Tells the node of the session this one took over that its tunnels are served here now: that node lets the old
+     * connection finish its streams and end, instead of waiting out its linger.
+     */
+    @Override
+    public void registered(ClientSession session) {
+        UUID replaced = tookOver.remove(session.sessionId());
+        if (replaced != null) {
+            sessions.settled(replaced).whenComplete((told, error) -> {
+                if (error != null) {
+                    log.debug("[client={}] cannot tell the node of its old session it moved: {}",
+                            session.clientId(), error.toString());
+                }
+            });
+        }
+    }
+
     @Override
     public void closed(ClientSession session) {
+        tookOver.remove(session.sessionId());
         remote.sessionClosed(session.sessionId());
         after(session.sessionId(), () -> sessions.close(id(session))).whenComplete((closed, error) -> {
             if (error != null) {

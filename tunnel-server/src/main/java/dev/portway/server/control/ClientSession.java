@@ -53,7 +53,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
@@ -96,8 +95,11 @@ public final class ClientSession implements SessionListener {
     private String clientId;
     private Principal principal;
     private volatile boolean replaced;
-    /** Set by the first answered TUNNEL_REGISTER, which may complete on a binder thread. */
-    private final AtomicBoolean registeredOnce = new AtomicBoolean();
+    /**
+     * Completed by the first answered TUNNEL_REGISTER, which may complete on a binder thread, or when the session
+     * closes before one.
+     */
+    private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
     /** An invalid token was counted and its refusal is held back by the throttle; not a handshake timeout too. */
     private boolean refusalPending;
 
@@ -209,6 +211,14 @@ public final class ClientSession implements SessionListener {
     }
 
     /** Whether this client holds a tunnel named {@code name} right now. */
+    /**
+     * Completes once the client's first TUNNEL_REGISTER (its client.yaml tunnels) was answered, or the session closed
+     * before: until then, a tunnel it will hold may not be held yet. Any thread.
+     */
+    public CompletionStage<Void> firstRegistration() {
+        return firstRegistration.minimalCompletionStage();
+    }
+
     public boolean holdsTunnel(String name) {
         return tunnels.containsKey(name);
     }
@@ -286,6 +296,7 @@ public final class ClientSession implements SessionListener {
         }
         pushes.values().forEach(pushed -> pushed.completeExceptionally(
                 new IllegalStateException("the client disconnected")));
+        firstRegistration.complete(null);
         boolean last = context.registry().unregister(this);
         context.ledger().closed(this);
         // A replaced session handed its tunnels over already; whatever is left here has no successor.
@@ -516,7 +527,8 @@ public final class ClientSession implements SessionListener {
                     pushed.complete(status);
                 }
             }
-            if (state == State.ACTIVE && registeredOnce.compareAndSet(false, true)) {
+            if (state == State.ACTIVE && firstRegistration.complete(null)) {
+                context.ledger().registered(this);
                 context.hooks().registered(this);
             }
         });

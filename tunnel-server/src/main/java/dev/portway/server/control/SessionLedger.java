@@ -38,6 +38,13 @@ public interface SessionLedger {
     default void release(ClientSession session, String name) {
     }
 
+    /**
+     * The client's first registration was answered: a session of the same client it took over on another node may
+     * finish there.
+     */
+    default void registered(ClientSession session) {
+    }
+
     /** The session ended. */
     default void closed(ClientSession session) {
     }

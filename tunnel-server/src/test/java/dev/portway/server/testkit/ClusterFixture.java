@@ -24,7 +24,8 @@ import java.util.List;
  * Server processes (nodes) of one cluster on one PostgreSQL that none of them runs ({@link ClusterDatabase}). Each
  * node binds an address of its own on loopback (127.0.0.x), so that all of them can listen on the same port numbers,
  * as nodes on separate machines do. All serve the certificate the first node made, which clients pin. Heartbeat
- * 500 ms, deadAfter 3 s, shutdownGrace 1 s. Everything it starts, it stops.
+ * 500 ms, deadAfter 3 s; shutdownGrace is the default (10 s), for a stopping node waits that long at most for its
+ * clients to move, and a loaded machine may need more than a second. Everything it starts, it stops.
  */
 public final class ClusterFixture implements AutoCloseable {
     public static final Duration START = Duration.ofSeconds(120);
@@ -75,7 +76,6 @@ public final class ClusterFixture implements AutoCloseable {
                 http: {port: %d}
                 https: {port: 0}
                 keepAliveInterval: 1s
-                shutdownGrace: 1s
                 cluster: {nodeName: %s, advertise: "%s:%d", secret: "%s", heartbeat: 500ms, deadAfter: 3s}
                 """.formatted(address, ports.control(), nodeDir.resolve("data"), database.jdbcUrl(), database.user(),
                 database.password(), TunnelFixture.TOKEN, address, ports.admin(), DOMAIN, ports.http(), name, address,

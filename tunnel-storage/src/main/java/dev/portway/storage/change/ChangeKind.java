@@ -34,6 +34,12 @@ public enum ChangeKind {
      */
     SESSION_REPLACED("session-replaced"),
     /**
+     * A client that took its session over on another node has its tunnels registered there; key: the id of the
+     * session it replaced. The node still holding the old one lets it finish its open streams and end. Not an
+     * invalidation.
+     */
+    SESSION_SETTLED("session-settled"),
+    /**
      * Live claims changed (a tunnel of a connected client opened or closed, a session moved or ended); key: "*".
      * Sent by the database itself (a trigger on {@code live_claims}); nodes rebuild the tunnels they forward.
      */

@@ -142,6 +142,17 @@ public final class SessionRepository {
     }
 
     /**
+     * Tells the node still holding session {@code replaced}, which a client took over on another node, that the
+     * client's tunnels are registered on its new node ({@link ChangeKind#SESSION_SETTLED}, delivered at commit).
+     */
+    public CompletableFuture<Void> settled(UUID replaced) {
+        return jdbc.transaction(tx -> {
+            tx.publish(new ChangeEvent(ChangeKind.SESSION_SETTLED, replaced.toString()));
+            return null;
+        });
+    }
+
+    /**
      * Asks every node to end the sessions of {@code owner} ({@link SessionOwner#event()}, delivered at commit): each
      * node ends those it holds.
      *
