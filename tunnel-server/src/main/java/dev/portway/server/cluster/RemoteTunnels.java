@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The public side, on this node, of the tunnels whose clients are connected to other nodes: each such tcp or http
@@ -51,6 +52,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RemoteTunnels implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RemoteTunnels.class);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a refused request waits for {@link #refreshed} at most before it is tried once more anyway. */
+    private static final Duration REFRESH_WAIT = Duration.ofSeconds(2);
 
     private final String node;
     private final LiveClaimRepository claims;
@@ -62,6 +65,8 @@ public final class RemoteTunnels implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean rebuildQueued = new AtomicBoolean();
+    /** Completed after the next rebuild that starts, and after what it re-pointed: see {@link #refreshed}. */
+    private final AtomicReference<CompletableFuture<Void>> nextRebuild = new AtomicReference<>(new CompletableFuture<>());
     /** Names the clients of this node hold, by session id and tunnel: never forwarded from here. */
     private final Map<String, List<LiveName>> local = new ConcurrentHashMap<>();
     /**
@@ -76,6 +81,11 @@ public final class RemoteTunnels implements AutoCloseable {
      * On the forwarding thread only.
      */
     private final Map<LiveName, CompletableFuture<Void>> releasing = new HashMap<>();
+    /**
+     * Forwarded tunnels that gave their names to a local tunnel in place ({@link PublicTunnel#yieldsInPlace}), by the
+     * local tunnel's key: closed when that one goes, in case it never bound and took them. On the forwarding thread.
+     */
+    private final Map<String, Forwarded> yielded = new HashMap<>();
     private volatile boolean closed;
     /** Set once the first picture is built and every tunnel in it opened (or failed to): see {@link #caughtUp}. */
     private volatile boolean caughtUp;
@@ -119,15 +129,29 @@ public final class RemoteTunnels implements AutoCloseable {
         try {
             thread.execute(() -> {
                 rebuildQueued.set(false);
+                CompletableFuture<Void> rebuilt = nextRebuild.getAndSet(new CompletableFuture<>());
                 try {
                     rebuild();
                 } catch (RuntimeException e) {
                     log.error("rebuilding the tunnels forwarded from here failed; the next heartbeat tries again", e);
                 }
+                // Behind the re-pointing tasks the rebuild queued on this thread for links that were open already.
+                thread.execute(() -> rebuilt.complete(null));
             });
         } catch (RejectedExecutionException stopped) {
             // Closed meanwhile: nothing is forwarded from here any more.
         }
+    }
+
+    /**
+     * A rebuild that reads the database after this call, and the re-pointing it does over links already open, is
+     * done: for a request the node it was forwarded to refused, which is tried once more then. Any thread.
+     */
+    public CompletionStage<Void> refreshed() {
+        CompletableFuture<Void> next = nextRebuild.get();
+        changed();
+        return next.copy().completeOnTimeout(null, REFRESH_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .minimalCompletionStage();
     }
 
     /**
@@ -149,7 +173,16 @@ public final class RemoteTunnels implements AutoCloseable {
                     }
                     log.info("tunnel={} of node={} is no longer forwarded from here: a client of this node holds {}",
                             held.row().tunnel(), held.row().node(), names);
-                    release(held);
+                    PublicTunnel opened = held.opened();
+                    if (opened != null && opened.yieldsInPlace()) {
+                        // Served until the local tunnel takes its routes as it binds: no request meets a 404.
+                        Forwarded earlier = yielded.put(key, held);
+                        if (earlier != null) {
+                            release(earlier);
+                        }
+                    } else {
+                        release(held);
+                    }
                     return true;
                 });
                 // Also what a rebuild closed a moment ago and is still giving back.
@@ -174,11 +207,33 @@ public final class RemoteTunnels implements AutoCloseable {
     /** The local tunnel {@code key} closed; a tunnel of another node may take its names and be forwarded. */
     public void released(String key) {
         local.remove(key);
+        onThread(() -> {
+            Forwarded gave = yielded.remove(key);
+            if (gave != null) {
+                release(gave);
+            }
+        });
     }
 
     /** Every tunnel of session {@code sessionId} of this node is gone. */
     public void sessionClosed(String sessionId) {
-        local.keySet().removeIf(key -> key.startsWith(sessionId + "/"));
+        String prefix = sessionId + "/";
+        local.keySet().removeIf(key -> key.startsWith(prefix));
+        onThread(() -> yielded.entrySet().removeIf(entry -> {
+            if (!entry.getKey().startsWith(prefix)) {
+                return false;
+            }
+            release(entry.getValue());
+            return true;
+        }));
+    }
+
+    private void onThread(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (RejectedExecutionException stopped) {
+            // Closed: everything forwarded from here was closed with it.
+        }
     }
 
     private void rebuild() {
@@ -293,7 +348,8 @@ public final class RemoteTunnels implements AutoCloseable {
             Principal principal = new Principal(row.userName(), row.userId() == null ? Principal.NOT_STORED
                     : row.userId(), row.tokenId() == null ? Principal.NOT_STORED : row.tokenId());
             opened = link(row)
-                    .thenCompose(link -> binder.forward(spec, link, principal, row.sessionId().toString()))
+                    .thenCompose(link -> binder.forward(spec, link, principal, row.sessionId().toString(),
+                            this::refreshed))
                     .toCompletableFuture();
         } catch (RuntimeException e) {
             opened = CompletableFuture.failedFuture(e);
@@ -343,6 +399,8 @@ public final class RemoteTunnels implements AutoCloseable {
             thread.submit(() -> {
                 forwarded.values().forEach(Forwarded::close);
                 forwarded.clear();
+                yielded.values().forEach(Forwarded::close);
+                yielded.clear();
             }).get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -210,7 +210,6 @@ public final class ClientSession implements SessionListener {
         }
     }
 
-    /** Whether this client holds a tunnel named {@code name} right now. */
     /**
      * Completes once the client's first TUNNEL_REGISTER (its client.yaml tunnels) was answered, or the session closed
      * before: until then, a tunnel it will hold may not be held yet. Any thread.
@@ -219,6 +218,7 @@ public final class ClientSession implements SessionListener {
         return firstRegistration.minimalCompletionStage();
     }
 
+    /** Whether this client holds a tunnel named {@code name} right now. */
     public boolean holdsTunnel(String name) {
         return tunnels.containsKey(name);
     }

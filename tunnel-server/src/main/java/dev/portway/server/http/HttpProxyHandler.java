@@ -48,6 +48,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The proxy of one public HTTP connection. Every request is routed on its own Host and path, so a keep-alive
@@ -123,8 +124,15 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         boolean http10;
         HttpTunnel tunnel;
         RouteTarget target;
-        /** For a request without a body to a group: its head as received, to send again to another member. */
+        /**
+         * For a request without a body to a group or to a tunnel forwarded to another node: its head as received,
+         * to send again to another member, or once more after the forwarding was read again.
+         */
         HttpRequest replay;
+        /** The path it was routed on. */
+        String routedPath;
+        /** It was refused over a link to another node, and is tried once more after {@link HttpTunnel#refreshRoute}. */
+        boolean retriedAfterRefresh;
         /** Members that did not serve this request ({@link BackendStream#refused}). */
         List<HttpTunnel> refusedBy;
         /** Forwarded to a backend, as opposed to answered by the server itself. */
@@ -384,6 +392,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         e.tunnel = tunnel;
         e.target = route;
+        e.routedPath = target.path();
         if (!tunnel.filter().permits(peerAddress)) {
             ReferenceCountUtil.release(request);
             metrics.publicConnectionRefused(PublicConnectionRefusal.IP_DENIED);
@@ -416,7 +425,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             refuseOverLimit(RETRY_AFTER_SECONDS, closeOnRefusal);
             return;
         }
-        if (!hasBody && route instanceof HttpGroup) {
+        if (!hasBody && (route instanceof HttpGroup || tunnel.forwarded())) {
             e.replay = headOf(request);
         }
         e.forwarded = true;
@@ -473,6 +482,45 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             backend.send(LastHttpContent.EMPTY_LAST_CONTENT);
         }
         return true;
+    }
+
+    /**
+     * The node a request without a body was forwarded to refused it (the client moved on, say): once this node has
+     * read again where the tunnel's client is, the request is routed afresh and sent once more, to the same user's
+     * tunnel of the same name only. False when it cannot be (a body, a local tunnel, tried once already).
+     */
+    private boolean retryAfterRefresh(Exchange e, HttpTunnel refusedBy) {
+        CompletionStage<Void> refreshed = e.replay == null || e.retriedAfterRefresh ? null : refusedBy.refreshRoute();
+        if (refreshed == null) {
+            return false;
+        }
+        e.retriedAfterRefresh = true;
+        log.debug("[peer={} tunnel={}] the node it was forwarded to refused the request; trying again once the"
+                + " forwarding was read again", peer, refusedBy.name());
+        refreshed.whenComplete((done, error) -> ctx.executor().execute(() -> sendAfterRefresh(e, refusedBy)));
+        return true;
+    }
+
+    private void sendAfterRefresh(Exchange e, HttpTunnel refusedBy) {
+        if (exchange != e || closing || e.responseStarted) {
+            return;
+        }
+        RouteTarget route = router.route(e.host, e.routedPath);
+        HttpTunnel tunnel = route == null ? null : route.pick(null);
+        TunnelSession session = tunnel == null ? null : tunnel.owner();
+        if (tunnel == null || !tunnel.name().equals(refusedBy.name())
+                || tunnel.principal().userId() != refusedBy.principal().userId()
+                || !tunnel.user().equals(refusedBy.user()) || session == null
+                || !session.channel().isActive() || !backendFor(tunnel, session)) {
+            respond(HttpResponseStatus.BAD_GATEWAY, true);
+            return;
+        }
+        e.tunnel = tunnel;
+        e.target = route;
+        forward(tunnel, headOf(e.replay));
+        if (e.requestDone) {
+            backend.send(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
     }
 
     private void requestContent(HttpContent content) {
@@ -819,7 +867,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else if (exchange != null && exchange.forwarded) {
-            if (!exchange.responseStarted && from.refused() && sendElsewhere(exchange, from.tunnel())) {
+            if (!exchange.responseStarted && from.refused()
+                    && (sendElsewhere(exchange, from.tunnel()) || retryAfterRefresh(exchange, from.tunnel()))) {
                 return;
             }
             if (!exchange.responseStarted) {

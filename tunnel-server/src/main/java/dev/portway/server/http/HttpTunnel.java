@@ -10,6 +10,7 @@ import dev.portway.server.access.PeerFilter;
 import dev.portway.server.auth.Principal;
 import dev.portway.server.limits.ConnectionCap;
 import dev.portway.server.tunnel.PublicTunnel;
+import dev.portway.server.tunnel.RouteRefresh;
 import dev.portway.server.tunnel.TunnelConnections;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
@@ -58,12 +59,16 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     private volatile boolean offline;
     /** See {@link dev.portway.server.tcp.StreamBridge.Target#holder}. */
     private volatile String holder;
+    /** For a tunnel forwarded to another node; null for one whose client is connected here. */
+    private final RouteRefresh refresh;
     private ScheduledFuture<?> expiry;
 
     HttpTunnel(String name, Principal principal, HttpOptions options, List<HttpRoute> routes, HttpVhostRouter router,
                List<String> urls, TunnelCounters counters, TunnelSession owner, TunnelConnections passthrough,
-               PeerFilter filter, ConnectionCap cap, Duration offlineGrace, HttpGroup group, String holder) {
+               PeerFilter filter, ConnectionCap cap, Duration offlineGrace, HttpGroup group, String holder,
+               RouteRefresh refresh) {
         this.holder = holder;
+        this.refresh = refresh;
         this.filter = filter;
         this.cap = cap;
         this.rateLimiter = RequestRateLimiter.of(options.rateLimit());
@@ -94,6 +99,19 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
     /** What a stream to this tunnel's client is opened with. */
     OpenStream openStream(String peer) {
         return new OpenStream(name, peer, null, holder);
+    }
+
+    /**
+     * For a tunnel forwarded to another node: completes once where it forwards to was read again (after that node
+     * refused a request); null for a tunnel whose client is connected here.
+     */
+    CompletionStage<Void> refreshRoute() {
+        return refresh == null ? null : refresh.refreshed();
+    }
+
+    /** Whether its client is connected to another node, which its requests are forwarded to. */
+    boolean forwarded() {
+        return refresh != null;
     }
 
     /** 0 when {@code peer} may make one more request now, else the seconds until it may (answered 429). */
@@ -243,9 +261,18 @@ public final class HttpTunnel implements PublicTunnel, RouteTarget {
         }
     }
 
-    /** Whether a new registration of {@code user}'s tunnel {@code tunnelName} may take over this offline one. */
+    /**
+     * Whether a new registration of {@code user}'s tunnel {@code tunnelName} may take over this one: offline, or a
+     * copy of a tunnel forwarded to another node (its client moved here: the database gave the names over already).
+     */
     boolean reclaimableBy(String tunnelUser, String tunnelName) {
-        return offline && principal.user().equals(tunnelUser) && name.equals(tunnelName);
+        return (offline || forwarded()) && principal.user().equals(tunnelUser) && name.equals(tunnelName);
+    }
+
+    /** A route the router hands from one tunnel to the next does not go unserved in between. */
+    @Override
+    public boolean yieldsInPlace() {
+        return forwarded() && group == null;
     }
 
     /** Gives the routes back at once, or leaves the group. */

@@ -18,6 +18,7 @@ import dev.portway.server.tcp.StreamBridge;
 import dev.portway.server.tcp.TunnelCounters;
 import dev.portway.server.tunnel.ForwardingBinder;
 import dev.portway.server.tunnel.PublicTunnel;
+import dev.portway.server.tunnel.RouteRefresh;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelConnections;
 import dev.portway.server.tunnel.TunnelRefusedException;
@@ -82,17 +83,17 @@ public final class HttpTunnelBinder implements TunnelBinder, ForwardingBinder {
 
     @Override
     public CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal) {
-        return open(spec, owner, principal, null);
+        return open(spec, owner, principal, null, null);
     }
 
     @Override
     public CompletionStage<PublicTunnel> forward(TunnelSpec spec, TunnelSession link, Principal principal,
-                                                 String holder) {
-        return open(spec, link, principal, holder);
+                                                 String holder, RouteRefresh refresh) {
+        return open(spec, link, principal, holder, refresh);
     }
 
     private CompletionStage<PublicTunnel> open(TunnelSpec spec, TunnelSession owner, Principal principal,
-                                               String holder) {
+                                               String holder, RouteRefresh refresh) {
         try {
             HttpOptions options = spec.http() == null ? new HttpOptions(null, null, null, null, null, null, null, null)
                     : spec.http();
@@ -106,7 +107,7 @@ public final class HttpTunnelBinder implements TunnelBinder, ForwardingBinder {
             Function<HttpGroup, HttpTunnel> tunnelIn = group -> new HttpTunnel(spec.name(), principal, options,
                     routes, router, urls(routes.get(0), passthrough), counters, owner, passthrough
                     ? new TunnelConnections(spec.name(), TunnelType.HTTP, owner, counters, bridge, filter, cap, holder)
-                    : null, filter, cap, OFFLINE_GRACE, group, holder);
+                    : null, filter, cap, OFFLINE_GRACE, group, holder, refresh);
             for (HttpRoute route : routes) {
                 if (router.holder(route) instanceof HttpTunnel held && held.reclaimableBy(principal.user(), spec.name())) {
                     held.release();

@@ -14,6 +14,7 @@ import dev.portway.server.tunnel.ForwardingBinder;
 import dev.portway.server.tunnel.PortBinding;
 import dev.portway.server.tunnel.PublicPort;
 import dev.portway.server.tunnel.PublicTunnel;
+import dev.portway.server.tunnel.RouteRefresh;
 import dev.portway.server.tunnel.TunnelBinder;
 import dev.portway.server.tunnel.TunnelRefusedException;
 import dev.portway.storage.traffic.TrafficCounter;
@@ -75,7 +76,7 @@ public final class TcpTunnelBinder implements TunnelBinder, ForwardingBinder {
     /** Binds the same port as the tunnel holds on the node of its client; {@code spec} names it. */
     @Override
     public CompletionStage<PublicTunnel> forward(TunnelSpec spec, TunnelSession link, Principal principal,
-                                                 String holder) {
+                                                 String holder, RouteRefresh refresh) {
         return open(spec, link, principal, holder);
     }
 

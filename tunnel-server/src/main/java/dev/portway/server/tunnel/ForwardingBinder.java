@@ -15,7 +15,9 @@ public interface ForwardingBinder {
     /**
      * @param spec   the tunnel as its client asked for it, with the port it holds there (never 0)
      * @param link   the link to the node holding the client; its streams carry the tunnel's connections
-     * @param holder the id of the client's session on that node, named in every stream's OPEN
+     * @param holder  the id of the client's session on that node, named in every stream's OPEN
+     * @param refresh what a request refused over the link waits for before it is tried once more
      */
-    CompletionStage<PublicTunnel> forward(TunnelSpec spec, TunnelSession link, Principal principal, String holder);
+    CompletionStage<PublicTunnel> forward(TunnelSpec spec, TunnelSession link, Principal principal, String holder,
+                                          RouteRefresh refresh);
 }

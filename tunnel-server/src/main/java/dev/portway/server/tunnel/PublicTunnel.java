@@ -46,6 +46,15 @@ public interface PublicTunnel {
         throw new UnsupportedOperationException(type() + " tunnels are not forwarded");
     }
 
+    /**
+     * For a tunnel forwarded to another node: whether a tunnel of this node for the same user and name takes its
+     * port or routes over as it binds (so the names never go unserved in between), rather than waiting for this one
+     * to give them back first.
+     */
+    default boolean yieldsInPlace() {
+        return false;
+    }
+
     long storedId();
 
     void storedId(long storedId);
