@@ -166,8 +166,9 @@ public final class ClusterFixture implements AutoCloseable {
         }
 
         private void launch() throws IOException {
-            process = JavaProcess.start("dev.portway.server.ServerMain", "-c", config.toString(), "--log-format",
-                    "text");
+            // Each start appends to the same transcript, beside server.yaml: the node's log, kept with its data.
+            process = JavaProcess.startLogged(config.resolveSibling("server.out"), "dev.portway.server.ServerMain",
+                    "-c", config.toString(), "--log-format", "text");
         }
 
         private void awaitListening() throws InterruptedException {

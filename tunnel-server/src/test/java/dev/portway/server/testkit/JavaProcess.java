@@ -3,8 +3,11 @@ package dev.portway.server.testkit;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +24,20 @@ public final class JavaProcess implements AutoCloseable {
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
-    private JavaProcess(Process process) {
+    /** @param transcript where every output line is written too, for a look after a failed test; null for nowhere */
+    private JavaProcess(Process process, Path transcript) {
         this.process = process;
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                 Writer copy = transcript == null ? Writer.nullWriter() : Files.newBufferedWriter(transcript,
+                         StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     lines.add(line);
+                    copy.write(line);
+                    copy.write('\n');
+                    copy.flush();
                 }
             } catch (IOException ignored) {
                 // The process was killed; its output ends here.
@@ -45,22 +54,28 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Like {@link #start} with {@code workingDir} as the working directory (null: this JVM's). */
     public static JavaProcess startIn(Path workingDir, String mainClass, String... args) throws IOException {
-        return launch(workingDir, List.of("-cp", System.getProperty("java.class.path"), mainClass), args);
+        return launch(workingDir, null, List.of("-cp", System.getProperty("java.class.path"), mainClass), args);
+    }
+
+    /** Like {@link #start}, appending its output to {@code transcript} as well. */
+    public static JavaProcess startLogged(Path transcript, String mainClass, String... args) throws IOException {
+        return launch(null, transcript, List.of("-cp", System.getProperty("java.class.path"), mainClass), args);
     }
 
     /** {@code java -jar jar args} in {@code workingDir}: a packaged archive, run as its users run it. */
     public static JavaProcess startJar(Path workingDir, Path jar, String... args) throws IOException {
-        return launch(workingDir, List.of("-jar", jar.toString()), args);
+        return launch(workingDir, null, List.of("-jar", jar.toString()), args);
     }
 
-    private static JavaProcess launch(Path workingDir, List<String> what, String... args) throws IOException {
+    private static JavaProcess launch(Path workingDir, Path transcript, List<String> what, String... args)
+            throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(what);
         command.addAll(List.of(args));
         return new JavaProcess(new ProcessBuilder(command).directory(workingDir == null ? null : workingDir.toFile())
-                .redirectErrorStream(true).start());
+                .redirectErrorStream(true).start(), transcript);
     }
 
     /** Waits for an output line that starts with {@code prefix}; returns it. */
