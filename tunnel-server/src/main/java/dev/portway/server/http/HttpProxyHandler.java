@@ -470,12 +470,23 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         e.refusedBy.add(refusedBy);
         HttpTunnel next = e.target.pickInstead(e.refusedBy);
+        if (!resend(e, next)) {
+            return false;
+        }
+        log.debug("[peer={} tunnel={}] a group member did not serve the request; sending it to {}", peer, next.name(),
+                next.owner().label());
+        return true;
+    }
+
+    /**
+     * Sends the head of {@code e}, kept for this ({@link Exchange#replay}), and its end if it came already, to
+     * {@code next} on a new backend stream; false when {@code next} is null or its client is offline.
+     */
+    private boolean resend(Exchange e, HttpTunnel next) {
         TunnelSession session = next == null ? null : next.owner();
         if (session == null || !session.channel().isActive() || !backendFor(next, session)) {
             return false;
         }
-        log.debug("[peer={} tunnel={}] a group member did not serve the request; sending it to {}", peer, next.name(),
-                session.label());
         e.tunnel = next;
         forward(next, headOf(e.replay));
         if (e.requestDone) {
@@ -507,20 +518,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         RouteTarget route = router.route(e.host, e.routedPath);
         HttpTunnel tunnel = route == null ? null : route.pick(null);
-        TunnelSession session = tunnel == null ? null : tunnel.owner();
-        if (tunnel == null || !tunnel.name().equals(refusedBy.name())
-                || tunnel.principal().userId() != refusedBy.principal().userId()
-                || !tunnel.user().equals(refusedBy.user()) || session == null
-                || !session.channel().isActive() || !backendFor(tunnel, session)) {
+        boolean same = tunnel != null && tunnel.name().equals(refusedBy.name())
+                && tunnel.principal().userId() == refusedBy.principal().userId()
+                && tunnel.user().equals(refusedBy.user());
+        if (!same || !resend(e, tunnel)) {
             respond(HttpResponseStatus.BAD_GATEWAY, true);
             return;
         }
-        e.tunnel = tunnel;
         e.target = route;
-        forward(tunnel, headOf(e.replay));
-        if (e.requestDone) {
-            backend.send(LastHttpContent.EMPTY_LAST_CONTENT);
-        }
     }
 
     private void requestContent(HttpContent content) {
